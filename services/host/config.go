@@ -1,0 +1,104 @@
+// Package host runs a service's HTTP handler as a server: configuration
+// from the environment, timeouts on every phase of a request, structured
+// logs and a graceful shutdown that lets requests in flight finish.
+package host
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+)
+
+// Config is the server's configuration. FromEnv documents each variable.
+type Config struct {
+	// Addr is the address to listen on (CHARTER_ADDR, default ":8080").
+	Addr string
+	// DatabaseURL selects the store (DATABASE_URL): a postgres:// URL for
+	// PostgreSQL, "memory" for the in-memory store, anything else a SQLite
+	// file (default "var/charter.db").
+	DatabaseURL string
+	// Dev turns on development mode (CHARTER_DEV=1): a development signing
+	// key, demo data and tokens printed at start.
+	Dev bool
+	// BodyLimit is the largest request body accepted, in bytes
+	// (CHARTER_BODY_LIMIT, default 1 MiB).
+	BodyLimit int64
+	// Timeouts of the HTTP server (CHARTER_READ_HEADER_TIMEOUT,
+	// CHARTER_READ_TIMEOUT, CHARTER_WRITE_TIMEOUT, CHARTER_IDLE_TIMEOUT) and
+	// how long a shutdown waits for requests in flight
+	// (CHARTER_SHUTDOWN_TIMEOUT); Go durations such as "5s".
+	ReadHeaderTimeout, ReadTimeout, WriteTimeout, IdleTimeout, ShutdownTimeout time.Duration
+	// LogFormat is "text" or "json" (CHARTER_LOG_FORMAT, default "text").
+	LogFormat string
+}
+
+// Defaults returns the configuration used when no variable is set.
+func Defaults() Config {
+	return Config{
+		Addr:              ":8080",
+		DatabaseURL:       "var/charter.db",
+		BodyLimit:         1 << 20,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ShutdownTimeout:   20 * time.Second,
+		LogFormat:         "text",
+	}
+}
+
+// FromEnv reads the configuration from getenv (os.Getenv in production),
+// starting from Defaults. It returns an error naming the variable of every
+// value it cannot parse.
+func FromEnv(getenv func(string) string) (Config, error) {
+	c := Defaults()
+	var errs []error
+	str := func(name string, dst *string) {
+		if v := getenv(name); v != "" {
+			*dst = v
+		}
+	}
+	dur := func(name string, dst *time.Duration) {
+		v := getenv(name)
+		if v == "" {
+			return
+		}
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 {
+			errs = append(errs, fmt.Errorf("%s: %q is not a duration such as 5s", name, v))
+			return
+		}
+		*dst = d
+	}
+	str("CHARTER_ADDR", &c.Addr)
+	str("DATABASE_URL", &c.DatabaseURL)
+	str("CHARTER_LOG_FORMAT", &c.LogFormat)
+	if v := getenv("CHARTER_DEV"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("CHARTER_DEV: %q is not a boolean", v))
+		}
+		c.Dev = b
+	}
+	if v := getenv("CHARTER_BODY_LIMIT"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n <= 0 {
+			errs = append(errs, fmt.Errorf("CHARTER_BODY_LIMIT: %q is not a positive number of bytes", v))
+		} else {
+			c.BodyLimit = n
+		}
+	}
+	dur("CHARTER_READ_HEADER_TIMEOUT", &c.ReadHeaderTimeout)
+	dur("CHARTER_READ_TIMEOUT", &c.ReadTimeout)
+	dur("CHARTER_WRITE_TIMEOUT", &c.WriteTimeout)
+	dur("CHARTER_IDLE_TIMEOUT", &c.IdleTimeout)
+	dur("CHARTER_SHUTDOWN_TIMEOUT", &c.ShutdownTimeout)
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		errs = append(errs, fmt.Errorf("CHARTER_LOG_FORMAT: %q is neither text nor json", c.LogFormat))
+	}
+	if len(errs) > 0 {
+		return c, errors.Join(errs...)
+	}
+	return c, nil
+}
