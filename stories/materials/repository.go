@@ -13,6 +13,15 @@ type Filter struct {
 	IsActive *bool
 }
 
+// Matches reports whether f selects m. Stories use it to hold a single
+// material to the filter a list would apply.
+func (f Filter) Matches(m Material) bool {
+	if f.CompanyID != 0 && m.CompanyID != f.CompanyID {
+		return false
+	}
+	return f.IsActive == nil || m.IsActive == *f.IsActive
+}
+
 // Field is a sortable field of a material. Only the constants below exist:
 // a repository maps each to a column it knows and never uses caller text
 // as an identifier.

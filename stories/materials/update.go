@@ -1,0 +1,108 @@
+package materials
+
+import (
+	"context"
+	"time"
+
+	"github.com/charterhq/charter/stories/access"
+	"github.com/charterhq/charter/stories/story"
+)
+
+// UpdateInput names a material and its new editable fields; the update
+// replaces them all.
+type UpdateInput struct {
+	// ID is the material's ID.
+	ID int64
+	// Fields are the new name, quality, thickness and active flag.
+	Fields Fields
+}
+
+// UpdateMaterialDeps are the parts UpdateMaterial is built from.
+type UpdateMaterialDeps struct {
+	// FilterOnPermissions says what the caller may reach: StaffAccess or
+	// CompanyAccess. Returns ErrForbidden.
+	FilterOnPermissions func(access.Caller, Filter) (Filter, error)
+	// Get returns a material by ID. Returns ErrNotFound.
+	Get func(context.Context, int64) (Material, error)
+	// Update replaces a material's fields. Returns ErrNotFound or
+	// ErrConflict.
+	Update func(ctx context.Context, id int64, f Fields, at time.Time) (Material, error)
+	// Now is the clock that dates the change.
+	Now func() time.Time
+}
+
+// UpdateMaterial is the story of changing a material the caller may reach.
+type UpdateMaterial struct {
+	deps  UpdateMaterialDeps
+	story *story.Story[updateState]
+}
+
+type updateState struct {
+	find   findState
+	fields Fields
+
+	updated Material
+}
+
+// NewUpdateMaterial builds the story. Returns an error naming every
+// missing dependency.
+func NewUpdateMaterial(deps UpdateMaterialDeps) (*UpdateMaterial, error) {
+	if err := checkDependencies("UpdateMaterial", deps); err != nil {
+		return nil, err
+	}
+	find, err := newFindMaterial(findDeps{FilterOnPermissions: deps.FilterOnPermissions, Get: deps.Get})
+	if err != nil {
+		return nil, err
+	}
+	u := &UpdateMaterial{deps: deps}
+	u.story, err = story.New(story.Definition[updateState]{
+		Name:         "UpdateMaterial",
+		Dependencies: deps,
+		// ErrNotFound is declared by FindMaterial, and met again here when
+		// the material is deleted between the two steps.
+		Failures: []error{ErrConflict},
+		Steps: []story.Step[updateState]{
+			story.Sub(find, func(s *updateState) *findState { return &s.find }),
+			story.Do("save changes", u.saveChanges),
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+func (u *UpdateMaterial) saveChanges(ctx context.Context, s *updateState) error {
+	m, err := u.deps.Update(ctx, s.find.material.ID, s.fields, u.deps.Now())
+	if err != nil {
+		return err
+	}
+	s.updated = m
+	return nil
+}
+
+// Run replaces the fields of material in.ID and returns it. Errors are
+// *story.Failed; errors.Is tells ErrForbidden, ErrNotFound (also for
+// another company's material) and ErrConflict (the company has another
+// material of this name).
+func (u *UpdateMaterial) Run(ctx context.Context, caller access.Caller, in UpdateInput) (Material, error) {
+	s := updateState{find: findState{caller: caller, id: in.ID}, fields: in.Fields}
+	if err := u.story.Run(ctx, &s); err != nil {
+		return Material{}, err
+	}
+	return s.updated, nil
+}
+
+// With returns a copy of the story that runs inside mw, the first
+// outermost.
+func (u *UpdateMaterial) With(mw ...story.Middleware) *UpdateMaterial {
+	c := *u
+	c.story = u.story.With(mw...)
+	return &c
+}
+
+// Describe says what the story does and, once wired, with what.
+func (u *UpdateMaterial) Describe() story.Description { return u.story.Describe() }
+
+// Failures returns the reasons Run can fail with.
+func (u *UpdateMaterial) Failures() []error { return u.story.Failures() }
