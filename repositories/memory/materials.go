@@ -20,14 +20,25 @@ var _ materials.Repository = (*Materials)(nil)
 // Materials is a materials.Repository held in a map. It is safe for
 // concurrent use. The zero value is not usable; call NewMaterials.
 type Materials struct {
-	mu     sync.RWMutex
-	byID   map[int64]materials.Material
+	mu   sync.RWMutex
+	byID map[int64]materials.Material
+	// byName is the unique index on (company, name) that the SQL schema
+	// also has, so that a create does not scan every material.
+	byName map[companyName]int64
 	lastID int64
+}
+
+type companyName struct {
+	company int64
+	name    string
 }
 
 // NewMaterials returns an empty repository whose first material gets ID 1.
 func NewMaterials() *Materials {
-	return &Materials{byID: make(map[int64]materials.Material)}
+	return &Materials{
+		byID:   make(map[int64]materials.Material),
+		byName: make(map[companyName]int64),
+	}
 }
 
 // Create stores m under the next ID. Times are kept in UTC, like the SQL
@@ -46,6 +57,7 @@ func (r *Materials) Create(ctx context.Context, m materials.Material) (materials
 	m.CreatedAt = m.CreatedAt.UTC()
 	m.UpdatedAt = m.UpdatedAt.UTC()
 	r.byID[m.ID] = m
+	r.byName[companyName{m.CompanyID, m.Name}] = m.ID
 	return m, nil
 }
 
@@ -78,6 +90,8 @@ func (r *Materials) Update(ctx context.Context, id int64, f materials.Fields, at
 	if r.nameTaken(m.CompanyID, f.Name, id) {
 		return materials.Material{}, materials.ErrConflict
 	}
+	delete(r.byName, companyName{m.CompanyID, m.Name})
+	r.byName[companyName{m.CompanyID, f.Name}] = id
 	m.Name, m.Quality, m.Thickness, m.IsActive = f.Name, f.Quality, f.Thickness, f.IsActive
 	m.UpdatedAt = at.UTC()
 	r.byID[id] = m
@@ -92,10 +106,12 @@ func (r *Materials) Delete(ctx context.Context, id int64) error {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if _, ok := r.byID[id]; !ok {
+	m, ok := r.byID[id]
+	if !ok {
 		return materials.ErrNotFound
 	}
 	delete(r.byID, id)
+	delete(r.byName, companyName{m.CompanyID, m.Name})
 	return nil
 }
 
@@ -159,12 +175,8 @@ func (r *Materials) Find(ctx context.Context, q materials.Query) ([]materials.Ma
 // nameTaken reports whether a material of company other than except has name.
 // The caller holds the lock.
 func (r *Materials) nameTaken(company int64, name string, except int64) bool {
-	for id, m := range r.byID {
-		if id != except && m.CompanyID == company && m.Name == name {
-			return true
-		}
-	}
-	return false
+	id, ok := r.byName[companyName{company, name}]
+	return ok && id != except
 }
 
 func matches(f materials.Filter, m materials.Material) bool {
