@@ -163,7 +163,14 @@ func (s *Story[S]) run(ctx context.Context, state *S) error {
 		mw, next := s.middleware[i], inner
 		inner = func(ctx context.Context) error { return mw(ctx, s.name, next) }
 	}
-	return inner(ctx)
+	err := inner(ctx)
+	if _, ok := err.(*Failed); ok || err == nil || errors.Is(err, Done) || errors.Is(err, Skip) {
+		return err
+	}
+	// A middleware's own error (a transaction that did not commit, say)
+	// fails the story like a step's would, so that callers always get a
+	// *Failed; Step is empty because no step failed.
+	return &Failed{Story: s.name, Reason: s.reason(err), Err: err}
 }
 
 func (s *Story[S]) runSteps(ctx context.Context, state *S) error {
@@ -180,7 +187,14 @@ func (s *Story[S]) runSteps(ctx context.Context, state *S) error {
 			// outermost, Skip only the substory that returned it.
 			return err
 		}
-		return &Failed{Story: s.name, Step: st.name, Reason: s.reason(err), Err: err}
+		reason := s.reason(err)
+		if f, ok := err.(*Failed); ok && st.sub != nil && f.Internal() {
+			// An internal error of a substory stays internal, even when
+			// it happens to match a reason the parent declares: the
+			// substory did not fail for that reason.
+			reason = nil
+		}
+		return &Failed{Story: s.name, Step: st.name, Reason: reason, Err: err}
 	}
 	return nil
 }
@@ -202,7 +216,8 @@ type Middleware func(ctx context.Context, story string, next func(context.Contex
 // Failed is the error of a story that did not succeed: which story, which
 // step, and why.
 type Failed struct {
-	// Story and Step name where the run stopped.
+	// Story and Step name where the run stopped. Step is empty when a
+	// middleware, not a step, failed the story.
 	Story, Step string
 	// Reason is the declared failure reason, or nil for an internal error.
 	Reason error
@@ -212,6 +227,9 @@ type Failed struct {
 
 // Error says which story and step failed and why.
 func (f *Failed) Error() string {
+	if f.Step == "" {
+		return fmt.Sprintf("%s failed: %v", f.Story, f.Err)
+	}
 	return fmt.Sprintf("%s: step %q failed: %v", f.Story, f.Step, f.Err)
 }
 
