@@ -27,7 +27,8 @@
 //
 //	CHARTER_JWT_ISSUER            expected "iss" (default "charter")
 //	CHARTER_JWT_AUDIENCE          expected "aud" (default "charter")
-//	CHARTER_JWT_LEEWAY            clock-skew leeway, a Go duration (default 30s)
+//	CHARTER_JWT_LEEWAY            clock-skew leeway, a Go duration (default 30s;
+//	                              0s for none)
 //	CHARTER_JWT_ALGORITHMS        comma-separated allow-list, e.g. "RS256,ES256"
 //	                              (default: the algorithms of the configured keys)
 //	CHARTER_JWT_HS256_SECRET      shared HS256 secret, at least 32 bytes
