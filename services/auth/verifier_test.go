@@ -569,3 +569,14 @@ func TestVerifyWithoutLeeway(t *testing.T) {
 		t.Errorf("Verify error = %v, want ErrExpired", err)
 	}
 }
+
+func decodePart(t testing.TB, token string, i int, v any) {
+	t.Helper()
+	raw, err := base64.RawURLEncoding.DecodeString(strings.Split(token, ".")[i])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
+		t.Fatal(err)
+	}
+}
