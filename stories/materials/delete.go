@@ -48,6 +48,7 @@ func NewDeleteMaterial(deps DeleteMaterialDeps) (*DeleteMaterial, error) {
 	d.story, err = story.New(story.Definition[deleteState]{
 		Name:         "DeleteMaterial",
 		Dependencies: deps,
+		Failures:     []error{ErrForbidden, ErrNotFound},
 		Steps: []story.Step[deleteState]{
 			story.Sub(find, func(s *deleteState) *findState { return &s.find }),
 			story.Do("delete material", d.deleteMaterial),

@@ -33,11 +33,15 @@ type findState struct {
 type findMaterial struct{ deps findDeps }
 
 func newFindMaterial(deps findDeps) (*story.Story[findState], error) {
+	// The parts are the parent's: checked here, but described once, by
+	// the parent.
+	if err := story.CheckDependencies(deps); err != nil {
+		return nil, fmt.Errorf("story FindMaterial: %w", err)
+	}
 	f := &findMaterial{deps: deps}
 	return story.New(story.Definition[findState]{
-		Name:         "FindMaterial",
-		Dependencies: deps,
-		Failures:     []error{ErrForbidden, ErrNotFound},
+		Name:     "FindMaterial",
+		Failures: []error{ErrForbidden, ErrNotFound},
 		Steps: []story.Step[findState]{
 			story.Do("check permissions", f.checkPermissions),
 			story.Do("find material", f.findMaterial),

@@ -155,3 +155,12 @@ func ids(ms []materials.Material) []int64 {
 	}
 	return out
 }
+
+func asFailed(t *testing.T, err error) *story.Failed {
+	t.Helper()
+	var f *story.Failed
+	if !errors.As(err, &f) {
+		t.Fatalf("err = %v (%T), want a *story.Failed", err, err)
+	}
+	return f
+}

@@ -44,6 +44,7 @@ func NewGetMaterial(deps GetMaterialDeps) (*GetMaterial, error) {
 	s, err := story.New(story.Definition[getState]{
 		Name:         "GetMaterial",
 		Dependencies: deps,
+		Failures:     []error{ErrForbidden, ErrNotFound},
 		Steps: []story.Step[getState]{
 			story.Sub(find, func(s *getState) *findState { return &s.find }),
 		},

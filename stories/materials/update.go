@@ -58,9 +58,9 @@ func NewUpdateMaterial(deps UpdateMaterialDeps) (*UpdateMaterial, error) {
 	u.story, err = story.New(story.Definition[updateState]{
 		Name:         "UpdateMaterial",
 		Dependencies: deps,
-		// ErrNotFound is declared by FindMaterial, and met again here when
-		// the material is deleted between the two steps.
-		Failures: []error{ErrConflict},
+		// FindMaterial fails with the first two as well; ErrNotFound is
+		// met again when the material is deleted between the two steps.
+		Failures: []error{ErrForbidden, ErrNotFound, ErrConflict},
 		Steps: []story.Step[updateState]{
 			story.Sub(find, func(s *updateState) *findState { return &s.find }),
 			story.Do("save changes", u.saveChanges),

@@ -1,0 +1,141 @@
+package materials_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charterhq/charter/repositories/memory"
+	"github.com/charterhq/charter/stories/access"
+	"github.com/charterhq/charter/stories/materials"
+)
+
+func updateMaterial(t *testing.T, repo *memory.Materials, injector string) *materials.UpdateMaterial {
+	t.Helper()
+	u, err := materials.NewUpdateMaterial(materials.UpdateMaterialDeps{
+		FilterOnPermissions: filters[injector],
+		Get:                 repo.Get,
+		Update:              repo.Update,
+		Now:                 clock,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+func TestUpdateMaterial(t *testing.T) {
+	seen := reasons{}
+	thicker := materials.Fields{Name: "12 mm Steel", Quality: "steel", Thickness: 12, IsActive: false}
+	for _, tc := range []struct {
+		name     string
+		injector string
+		caller   access.Caller
+		id       int64
+		fields   materials.Fields
+		want     error
+	}{
+		{"an external caller changes its company's material", "external", acme, 1, thicker, nil},
+		{"staff change any company's material", "staff", staff, 4, thicker, nil},
+		{"keeping the same name is no conflict", "external", globex, 4,
+			materials.Fields{Name: "8 mm Steel", Quality: "stainless", Thickness: 8, IsActive: true}, nil},
+		{"a name used in another company is no conflict", "external", acme, 1,
+			materials.Fields{Name: "8 mm Steel", Quality: "steel", Thickness: 8}, nil},
+		{"another company's material is not found, not forbidden", "external", acme, 4, thicker, materials.ErrNotFound},
+		{"a missing material is not found", "staff", staff, 99, thicker, materials.ErrNotFound},
+		{"a name used by another material of the company conflicts", "external", acme, 1,
+			materials.Fields{Name: "2 mm Aluminium", Quality: "steel", Thickness: 10}, materials.ErrConflict},
+		{"a caller with no role is forbidden", "staff", nobody, 1, thicker, materials.ErrForbidden},
+		{"a caller with no role is forbidden by the external story too", "external", nobody, 1, thicker, materials.ErrForbidden},
+		{"an external caller without a company is forbidden", "external", homeless, 1, thicker, materials.ErrForbidden},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			repo := seeded(t)
+			before := map[int64]materials.Material{}
+			for id := int64(1); id <= 5; id++ {
+				before[id] = get(t, repo, id)
+			}
+			m, err := updateMaterial(t, repo, tc.injector).Run(context.Background(), tc.caller,
+				materials.UpdateInput{ID: tc.id, Fields: tc.fields})
+			seen.check(t, err, tc.want)
+			for id, was := range before {
+				if id == tc.id && tc.want == nil {
+					continue
+				}
+				if got := get(t, repo, id); got != was {
+					t.Errorf("material %d changed to %+v", id, got)
+				}
+			}
+			if tc.want != nil {
+				return
+			}
+			want := before[tc.id]
+			want.Name, want.Quality, want.Thickness, want.IsActive = tc.fields.Name, tc.fields.Quality, tc.fields.Thickness, tc.fields.IsActive
+			want.UpdatedAt = now
+			if m != want {
+				t.Errorf("updated %+v, want %+v", m, want)
+			}
+			if got := get(t, repo, tc.id); got != want {
+				t.Errorf("stored %+v, want %+v", got, want)
+			}
+		})
+	}
+
+	t.Run("a material deleted after it was found is not found", func(t *testing.T) {
+		repo := seeded(t)
+		u, err := materials.NewUpdateMaterial(materials.UpdateMaterialDeps{
+			FilterOnPermissions: materials.CompanyAccess,
+			Get: func(ctx context.Context, id int64) (materials.Material, error) {
+				m, err := repo.Get(ctx, id)
+				if err == nil {
+					err = repo.Delete(ctx, id) // another request, just in between
+				}
+				return m, err
+			},
+			Update: repo.Update,
+			Now:    clock,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = u.Run(context.Background(), acme, materials.UpdateInput{ID: 2, Fields: thicker})
+		seen.check(t, err, materials.ErrNotFound)
+		if f := asFailed(t, err); f.Step != "save changes" {
+			t.Errorf("failed at %q, want %q", f.Step, "save changes")
+		}
+	})
+
+	seen.all(t, updateMaterial(t, memory.NewMaterials(), "staff").Failures())
+}
+
+func TestUpdateMaterialWiring(t *testing.T) {
+	t.Run("a missing dependency is named at construction", func(t *testing.T) {
+		_, err := materials.NewUpdateMaterial(materials.UpdateMaterialDeps{Now: time.Now})
+		if err == nil {
+			t.Fatal("NewUpdateMaterial accepted missing dependencies")
+		}
+		if got, want := err.Error(), "story UpdateMaterial: missing dependencies: FilterOnPermissions, Get, Update"; got != want {
+			t.Errorf("error %q, want %q", got, want)
+		}
+	})
+
+	t.Run("it finds the material, then saves the changes", func(t *testing.T) {
+		got := updateMaterial(t, memory.NewMaterials(), "staff").Describe().String()
+		want := "UpdateMaterial\n  FindMaterial\n    check permissions\n    find material\n    hide materials out of reach\n" +
+			"    fails with: forbidden, material not found\n  save changes\n"
+		if !strings.HasPrefix(got, want) {
+			t.Errorf("description\n%s\nwant it to start\n%s", got, want)
+		}
+		if !strings.Contains(got, "uses: Now = github.com/charterhq/charter/stories/materials_test.clock") {
+			t.Errorf("description\n%s\ndoes not name the clock", got)
+		}
+	})
+
+	t.Run("it declares exactly its failures", func(t *testing.T) {
+		got := updateMaterial(t, memory.NewMaterials(), "staff").Failures()
+		if want := []error{materials.ErrForbidden, materials.ErrNotFound, materials.ErrConflict}; !sameErrors(got, want) {
+			t.Errorf("Failures() = %v, want %v", got, want)
+		}
+	})
+}
