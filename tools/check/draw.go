@@ -1,0 +1,98 @@
+package check
+
+import (
+	"github.com/charterhq/charter/tools/check/gen"
+	"github.com/getkin/kin-openapi/openapi3"
+	"pgregory.net/rapid"
+)
+
+// generators caches the generators of an operation: building one compiles
+// regexps, which would otherwise happen on every case.
+type generators struct {
+	params map[*openapi3.Parameter]*rapid.Generator[any]
+	body   *rapid.Generator[any]
+	bad    []badInput
+}
+
+func (o *operation) gens() *generators {
+	if o.cache != nil {
+		return o.cache
+	}
+	g := &generators{params: map[*openapi3.Parameter]*rapid.Generator[any]{}}
+	for _, p := range o.params {
+		g.params[p] = gen.Value(paramSchema(p))
+	}
+	if o.body != nil {
+		g.body = gen.Value(o.body)
+	}
+	g.bad = o.badInputs()
+	o.cache = g
+	return g
+}
+
+func paramSchema(p *openapi3.Parameter) *openapi3.Schema {
+	if p.Schema != nil && p.Schema.Value != nil {
+		return p.Schema.Value
+	}
+	for _, mt := range p.Content {
+		if mt.Schema != nil && mt.Schema.Value != nil {
+			return mt.Schema.Value
+		}
+	}
+	return &openapi3.Schema{Type: &openapi3.Types{openapi3.TypeString}}
+}
+
+// draw draws a valid request: every required parameter, each optional
+// one or not, and the body. fixed overrides drawn path parameters, for
+// ids that earlier responses returned.
+func (o *operation) draw(t *rapid.T, fixed map[string]string) *values {
+	g := o.gens()
+	v := newValues()
+	for _, p := range o.params {
+		if id, ok := fixed[p.Name]; ok && p.In == openapi3.ParameterInPath {
+			v.path[p.Name] = id
+			continue
+		}
+		if !p.Required && !rapid.Bool().Draw(t, "has "+p.In+" "+p.Name) {
+			continue
+		}
+		m := v.at(p.In)
+		if m == nil {
+			continue // cookie parameters are not sent
+		}
+		m[p.Name] = g.params[p].Draw(t, p.In+" "+p.Name)
+	}
+	if g.body != nil && (o.bodyRequired || rapid.Bool().Draw(t, "has body")) {
+		v.body, v.hasBody = g.body.Draw(t, "body"), true
+	}
+	return v
+}
+
+// example builds the request of the spec's examples, or reports false when
+// a required part has no example.
+func (o *operation) example() (*values, bool) {
+	v := newValues()
+	any := false
+	for _, p := range o.params {
+		ex, ok := paramExample(p)
+		if !ok {
+			if p.Required {
+				return nil, false
+			}
+			continue
+		}
+		if m := v.at(p.In); m != nil {
+			m[p.Name], any = ex, true
+		}
+	}
+	if o.body != nil {
+		if !o.hasExample {
+			if o.bodyRequired {
+				return nil, false
+			}
+		} else {
+			v.body, v.hasBody, any = o.bodyExample, true, true
+		}
+	}
+	return v, any
+}

@@ -1,0 +1,116 @@
+package check
+
+import "slices"
+
+// Option changes how a run goes.
+type Option func(*config)
+
+type config struct {
+	token        string
+	tokenFactory func(scopes []string) string
+	only         []string
+	skip         []string
+	maxExamples  int
+	seed         uint64
+	curlBase     string
+	rejected     []int
+	progress     func(Progress)
+	stateful     bool
+}
+
+func defaults() config {
+	return config{
+		maxExamples: 100,
+		curlBase:    "http://localhost:8080",
+		rejected:    []int{400, 422},
+		stateful:    true,
+	}
+}
+
+// WithToken sends token as the bearer token of every request that needs
+// one. With a single token, the missing-scope part of auth_enforced is
+// skipped: it needs a token without the scope.
+func WithToken(token string) Option {
+	return func(c *config) { c.token = token }
+}
+
+// WithTokenFactory mints a bearer token granting exactly scopes. It is
+// how in-process runs reach every operation and probe missing scopes.
+func WithTokenFactory(mint func(scopes []string) string) Option {
+	return func(c *config) { c.tokenFactory = mint }
+}
+
+// WithChecks runs only the named checks (see Checks).
+func WithChecks(names ...string) Option {
+	return func(c *config) { c.only = append(c.only, names...) }
+}
+
+// WithoutChecks switches the named checks off.
+func WithoutChecks(names ...string) Option {
+	return func(c *config) { c.skip = append(c.skip, names...) }
+}
+
+// WithMaxExamples sets how many cases each property draws before it
+// passes (100 by default).
+func WithMaxExamples(n int) Option {
+	return func(c *config) { c.maxExamples = n }
+}
+
+// WithSeed fixes the seed, to replay a run; 0 draws a random one.
+func WithSeed(seed uint64) Option {
+	return func(c *config) { c.seed = seed }
+}
+
+// WithCurlBase sets the URL printed curl commands point at when the
+// target is in-process ("http://localhost:8080" by default).
+func WithCurlBase(base string) Option {
+	return func(c *config) { c.curlBase = base }
+}
+
+// WithRejectedStatuses sets which statuses count as rejecting a valid
+// request in valid_accepted (400 and 422 by default).
+func WithRejectedStatuses(statuses ...int) Option {
+	return func(c *config) { c.rejected = statuses }
+}
+
+// WithoutStateful skips the stateful run (create, update, delete
+// sequences); the stateful checks are then reported skipped.
+func WithoutStateful() Option {
+	return func(c *config) { c.stateful = false }
+}
+
+// Progress reports how far a run is, once per finished property.
+type Progress struct {
+	// Operation is the operation the property exercised, or "stateful".
+	Operation string
+	// Phase names the property: examples, positive, negative, auth,
+	// method, stateful.
+	Phase string
+	// Done and Total count the properties of the operation.
+	Done, Total int
+}
+
+// WithProgress calls report after every property, for progress bars.
+func WithProgress(report func(Progress)) Option {
+	return func(c *config) { c.progress = report }
+}
+
+// enabled reports whether the check called name runs.
+func (c *config) enabled(name string) bool {
+	if len(c.only) > 0 && !slices.Contains(c.only, name) {
+		return false
+	}
+	return !slices.Contains(c.skip, name)
+}
+
+// auth returns the Authorization header that grants scopes, or "" when
+// no credentials were given.
+func (c *config) auth(scopes []string) string {
+	switch {
+	case c.tokenFactory != nil:
+		return "Bearer " + c.tokenFactory(scopes)
+	case c.token != "":
+		return "Bearer " + c.token
+	}
+	return ""
+}

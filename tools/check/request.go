@@ -1,0 +1,275 @@
+package check
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// Request is one request the checker sent, kept to print and to replay.
+type Request struct {
+	// Operation is the operationId (or "METHOD /path") it exercises.
+	Operation string
+	Method    string
+	// Target is the path with its query, e.g. "/materials?limit=1".
+	Target string
+	Header http.Header
+	Body   []byte
+}
+
+// Curl returns a curl command that sends the request to the server at
+// base (e.g. "http://localhost:8080").
+func (r Request) Curl(base string) string {
+	var b strings.Builder
+	b.WriteString("curl -i -X ")
+	b.WriteString(r.Method)
+	names := make([]string, 0, len(r.Header))
+	for n := range r.Header {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		for _, v := range r.Header[n] {
+			b.WriteString(" -H ")
+			b.WriteString(shellQuote(n + ": " + v))
+		}
+	}
+	if r.Body != nil {
+		b.WriteString(" --data-binary ")
+		b.WriteString(shellQuote(string(r.Body)))
+	}
+	b.WriteString(" ")
+	b.WriteString(shellQuote(strings.TrimSuffix(base, "/") + r.Target))
+	return b.String()
+}
+
+// shellQuote quotes s for a POSIX shell.
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// values holds the drawn parameter values of one request by location and
+// name, and the body. A parameter absent from its map is not sent.
+type values struct {
+	path   map[string]any
+	query  map[string]any
+	header map[string]any
+	body   any
+	// rawBody, when set, is sent as the body instead of body; it is
+	// how malformed JSON goes out.
+	rawBody []byte
+	hasBody bool
+}
+
+func newValues() *values {
+	return &values{path: map[string]any{}, query: map[string]any{}, header: map[string]any{}}
+}
+
+func (v *values) at(in string) map[string]any {
+	switch in {
+	case openapi3.ParameterInPath:
+		return v.path
+	case openapi3.ParameterInQuery:
+		return v.query
+	case openapi3.ParameterInHeader:
+		return v.header
+	}
+	return nil
+}
+
+// build serializes drawn values into a request, following each
+// parameter's style and explode settings.
+func (o *operation) build(v *values, auth string) Request {
+	path := o.path
+	q := []string{}
+	h := http.Header{}
+	for _, p := range o.params {
+		x, ok := v.at(p.In)[p.Name]
+		if !ok {
+			continue
+		}
+		switch p.In {
+		case openapi3.ParameterInPath:
+			path = strings.ReplaceAll(path, "{"+p.Name+"}", pathValue(p, x))
+		case openapi3.ParameterInQuery:
+			q = append(q, queryPairs(p, x)...)
+		case openapi3.ParameterInHeader:
+			h.Set(p.Name, simple(x, p.Explode != nil && *p.Explode))
+		}
+	}
+	target := path
+	if len(q) > 0 {
+		target += "?" + strings.Join(q, "&")
+	}
+	if auth != "" {
+		h.Set("Authorization", auth)
+	}
+	r := Request{Operation: o.id, Method: o.method, Target: target, Header: h}
+	switch {
+	case v.rawBody != nil:
+		r.Body = v.rawBody
+		h.Set("Content-Type", o.bodyType)
+	case v.hasBody:
+		r.Body = encodeBody(o.bodyType, v.body)
+		h.Set("Content-Type", o.bodyType)
+	}
+	return r
+}
+
+func encodeBody(ct string, v any) []byte {
+	if ct == "application/x-www-form-urlencoded" {
+		form := url.Values{}
+		if m, ok := v.(map[string]any); ok {
+			for k, e := range m {
+				form.Set(k, scalar(e))
+			}
+		}
+		return []byte(form.Encode())
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		// Drawn values are plain JSON types; this cannot happen.
+		panic(err)
+	}
+	return b
+}
+
+// scalar formats a primitive the way parameters carry it.
+func scalar(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return x
+	case int64:
+		return strconv.FormatInt(x, 10)
+	case float64:
+		return strconv.FormatFloat(x, 'g', -1, 64)
+	case bool:
+		return strconv.FormatBool(x)
+	case json.Number:
+		return x.String()
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// simple is the "simple" style: comma-separated items, and key,value
+// pairs (key=value when exploded) for objects.
+func simple(v any, explode bool) string {
+	switch x := v.(type) {
+	case []any:
+		parts := make([]string, len(x))
+		for i, e := range x {
+			parts[i] = scalar(e)
+		}
+		return strings.Join(parts, ",")
+	case map[string]any:
+		var parts []string
+		for _, k := range sortedKeys(x) {
+			if explode {
+				parts = append(parts, k+"="+scalar(x[k]))
+			} else {
+				parts = append(parts, k, scalar(x[k]))
+			}
+		}
+		return strings.Join(parts, ",")
+	}
+	return scalar(v)
+}
+
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// pathValue serializes a path parameter in its style: simple (default),
+// label (.x) or matrix (;name=x).
+func pathValue(p *openapi3.Parameter, v any) string {
+	explode := p.Explode != nil && *p.Explode
+	esc := func(s string) string { return url.PathEscape(s) }
+	switch p.Style {
+	case "label":
+		if explode {
+			return "." + esc(strings.ReplaceAll(simple(v, true), ",", "."))
+		}
+		return "." + esc(simple(v, false))
+	case "matrix":
+		if arr, ok := v.([]any); ok && explode {
+			var b strings.Builder
+			for _, e := range arr {
+				b.WriteString(";" + p.Name + "=" + esc(scalar(e)))
+			}
+			return b.String()
+		}
+		return ";" + p.Name + "=" + esc(simple(v, explode))
+	}
+	return esc(simple(v, explode))
+}
+
+// queryPairs serializes a query parameter as name=value pairs in its
+// style: form (default, exploded), spaceDelimited, pipeDelimited or
+// deepObject.
+func queryPairs(p *openapi3.Parameter, v any) []string {
+	explode := p.Explode == nil || *p.Explode
+	name := url.QueryEscape(p.Name)
+	esc := url.QueryEscape
+	switch x := v.(type) {
+	case []any:
+		sep := ","
+		switch p.Style {
+		case "spaceDelimited":
+			sep = " "
+		case "pipeDelimited":
+			sep = "|"
+		}
+		if explode {
+			out := make([]string, len(x))
+			for i, e := range x {
+				out[i] = name + "=" + esc(scalar(e))
+			}
+			return out
+		}
+		parts := make([]string, len(x))
+		for i, e := range x {
+			parts[i] = scalar(e)
+		}
+		return []string{name + "=" + esc(strings.Join(parts, sep))}
+	case map[string]any:
+		var out []string
+		for _, k := range sortedKeys(x) {
+			switch {
+			case p.Style == "deepObject":
+				out = append(out, name+"%5B"+esc(k)+"%5D="+esc(scalar(x[k])))
+			case explode:
+				out = append(out, esc(k)+"="+esc(scalar(x[k])))
+			}
+		}
+		if p.Style != "deepObject" && !explode {
+			out = []string{name + "=" + esc(simple(x, false))}
+		}
+		return out
+	}
+	return []string{name + "=" + esc(scalar(v))}
+}
+
+// String renders the request as an HTTP message, for failure reports.
+func (r Request) String() string {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "%s %s", r.Method, r.Target)
+	if r.Body != nil {
+		fmt.Fprintf(&b, " %s", r.Body)
+	}
+	return b.String()
+}

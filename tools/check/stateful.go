@@ -1,0 +1,229 @@
+package check
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"path"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"pgregory.net/rapid"
+)
+
+// collection returns the path template whose items parameter name
+// identifies: "/materials" for material_id in "/materials/{material_id}".
+func collection(tmpl, name string) string {
+	i := strings.Index(tmpl, "/{"+name+"}")
+	if i < 0 {
+		return ""
+	}
+	return tmpl[:i]
+}
+
+// itemParams maps each path parameter of o to the collection it points
+// into.
+func (o *operation) itemParams() map[string]string {
+	out := map[string]string{}
+	for _, p := range o.params {
+		if p.In == openapi3.ParameterInPath {
+			out[p.Name] = collection(o.path, p.Name)
+		}
+	}
+	return out
+}
+
+// world is what one stateful case knows: the ids of live resources per
+// collection, from the responses of earlier steps.
+type world struct {
+	ids map[string][]string
+}
+
+func (w *world) add(coll, id string) {
+	for _, e := range w.ids[coll] {
+		if e == id {
+			return
+		}
+	}
+	w.ids[coll] = append(w.ids[coll], id)
+}
+
+func (w *world) remove(coll, id string) {
+	w.ids[coll] = remove(w.ids[coll], id)
+}
+
+// itemGet returns the GET operation on the items of coll, the one that
+// fetches what a create made.
+func (r *runner) itemGet(coll string) (*operation, string) {
+	for _, o := range r.ops {
+		if o.method != http.MethodGet {
+			continue
+		}
+		for name, c := range o.itemParams() {
+			if c == coll && o.path == coll+"/{"+name+"}" {
+				return o, name
+			}
+		}
+	}
+	return nil, ""
+}
+
+// created returns the ids a successful response of o names, by
+// collection: from the response's links when the spec has them, else
+// from an id field of the body or the Location header.
+func (r *runner) created(o *operation, res *response) map[string]string {
+	out := map[string]string{}
+	var body any
+	dec := json.NewDecoder(bytes.NewReader(res.body))
+	dec.UseNumber()
+	_ = dec.Decode(&body)
+	if ref := o.op.Responses.Status(res.status); ref != nil && ref.Value != nil {
+		for _, l := range ref.Value.Links {
+			if l.Value == nil {
+				continue
+			}
+			target := r.byID(l.Value.OperationID)
+			if target == nil {
+				continue
+			}
+			for param, expr := range l.Value.Parameters {
+				s, _ := expr.(string)
+				if v, ok := evaluate(s, body, res.header); ok {
+					if coll := collection(target.path, param); coll != "" {
+						out[coll] = v
+					}
+				}
+			}
+		}
+	}
+	if len(out) > 0 || o.method != http.MethodPost {
+		return out
+	}
+	// Without links: the new item lives under the path posted to.
+	get, name := r.itemGet(o.path)
+	if get == nil {
+		return out
+	}
+	obj, _ := body.(map[string]any)
+	for _, field := range []string{name, "id"} {
+		if v, ok := obj[field]; ok && v != nil {
+			out[o.path] = scalar(v)
+			return out
+		}
+	}
+	if loc := res.header.Get("Location"); loc != "" {
+		out[o.path] = path.Base(strings.TrimSuffix(loc, "/"))
+	}
+	return out
+}
+
+func (r *runner) byID(id string) *operation {
+	for _, o := range r.ops {
+		if o.id == id {
+			return o
+		}
+	}
+	return nil
+}
+
+// evaluate reads a runtime expression of a link:
+// $response.body#/json/pointer or $response.header.Name.
+func evaluate(expr string, body any, h http.Header) (string, bool) {
+	if name, ok := strings.CutPrefix(expr, "$response.header."); ok {
+		v := h.Get(name)
+		return v, v != ""
+	}
+	ptr, ok := strings.CutPrefix(expr, "$response.body#")
+	if !ok {
+		return "", false
+	}
+	cur := body
+	for _, part := range strings.Split(strings.TrimPrefix(ptr, "/"), "/") {
+		if part == "" {
+			continue
+		}
+		part = strings.ReplaceAll(strings.ReplaceAll(part, "~1", "/"), "~0", "~")
+		m, ok := cur.(map[string]any)
+		if !ok {
+			return "", false
+		}
+		cur = m[part]
+	}
+	if cur == nil {
+		return "", false
+	}
+	return scalar(cur), true
+}
+
+// stateful runs random sequences of operations as a rapid state machine.
+// Operations on items only run on ids earlier steps created, so each
+// sequence follows real resources through create, update, get and
+// delete; rapid shrinks a failing sequence to the fewest steps.
+func (r *runner) stateful() {
+	checks := r.checksOf(append(append([]string(nil), responseChecks...), ValidAccepted, DeleteGone, CreateFetchable)...)
+	p := &property{r: r, name: "stateful", checks: checks}
+	p.run(func(c *caseRun) {
+		w := &world{ids: map[string][]string{}}
+		actions := map[string]func(*rapid.T){}
+		for _, o := range r.ops {
+			actions[o.id] = func(t *rapid.T) { r.step(c, w, o, t) }
+		}
+		c.t.Repeat(actions)
+	})
+}
+
+// step runs one operation of a sequence and the checks that follow from
+// it: a create must be fetchable, a delete must be gone.
+func (r *runner) step(c *caseRun, w *world, o *operation, t *rapid.T) {
+	fixed := map[string]string{}
+	for name, coll := range o.itemParams() {
+		ids := w.ids[coll]
+		if len(ids) == 0 {
+			t.Skip("no " + coll + " yet")
+		}
+		fixed[name] = ids[rapid.IntRange(0, len(ids)-1).Draw(t, name)]
+	}
+	req := o.build(o.draw(t, fixed), r.cfg.auth(o.scopes))
+	res := c.send(req)
+	c.verify(o.id, o.conform(req, res)...)
+	c.verify(o.id, r.accepted(res))
+	if res.status < 200 || res.status > 299 {
+		return
+	}
+	for coll, id := range r.created(o, res) {
+		w.add(coll, id)
+		if o.method == http.MethodPost {
+			r.fetch(c, o, coll, id, CreateFetchable)
+		}
+	}
+	if o.method == http.MethodDelete {
+		for name, coll := range o.itemParams() {
+			if o.path == coll+"/{"+name+"}" {
+				w.remove(coll, fixed[name])
+				r.fetch(c, o, coll, fixed[name], DeleteGone)
+			}
+		}
+	}
+}
+
+// fetch gets the item id of coll after o changed it and checks that it is
+// there (create_fetchable) or gone (delete_gone).
+func (r *runner) fetch(c *caseRun, o *operation, coll, id, check string) {
+	get, name := r.itemGet(coll)
+	if get == nil {
+		return
+	}
+	v := newValues()
+	v.path[name] = id
+	req := get.build(v, r.cfg.auth(get.scopes))
+	res := c.send(req)
+	c.verify(get.id, get.conform(req, res)...)
+	switch {
+	case check == CreateFetchable && (res.status < 200 || res.status > 299):
+		c.verify(o.id, fail(check, "%s created %s but GET %s got %d: %s", o.id, id, req.Target, res.status, snippet(res.body)))
+	case check == DeleteGone && res.status != http.StatusNotFound && res.status != http.StatusGone:
+		c.verify(o.id, fail(check, "%s deleted %s but GET %s got %d, want 404 or 410", o.id, id, req.Target, res.status))
+	default:
+		c.verify(o.id, pass(check))
+	}
+}
