@@ -82,7 +82,11 @@ func asFailed(t *testing.T, err error) *story.Failed {
 
 func TestRun(t *testing.T) {
 	t.Run("steps run in the order they are declared", func(t *testing.T) {
-		ran, err := run(t, build(t, nil, record("one", nil), record("two", nil), record("three", nil)))
+		s := build(t, nil, record("one", nil), record("two", nil), record("three", nil))
+		if got, want := s.Name(), "Parent"; got != want {
+			t.Errorf("Name() = %q, want %q", got, want)
+		}
+		ran, err := run(t, s)
 		if err != nil {
 			t.Fatal(err)
 		}
