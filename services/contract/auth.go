@@ -1,0 +1,98 @@
+package contract
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/charterhq/charter/services/problem"
+	"github.com/charterhq/charter/stories/access"
+)
+
+// authenticate verifies the request's bearer token and checks the scopes
+// op needs (RFC 6750). It writes the 401 or 403 problem and returns false
+// when the caller may not call op.
+func (c *Contract) authenticate(w http.ResponseWriter, r *http.Request, op *operation) (access.Caller, bool) {
+	token, ok := bearerToken(r.Header.Get("Authorization"))
+	if !ok {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="`+c.realm+`"`)
+		problem.Write(w, r, problem.New(http.StatusUnauthorized,
+			"The request has no bearer token; send one in the Authorization header."))
+		return access.Caller{}, false
+	}
+	caller, err := c.verify(token)
+	if err != nil {
+		why := headerSafe(err.Error())
+		w.Header().Set("WWW-Authenticate",
+			`Bearer realm="`+c.realm+`", error="invalid_token", error_description="`+why+`"`)
+		problem.Write(w, r, problem.New(http.StatusUnauthorized, "The bearer token was refused: "+why+"."))
+		return access.Caller{}, false
+	}
+	if missing, ok := missingScope(op.anyOf, caller.Scopes); !ok {
+		w.Header().Set("WWW-Authenticate",
+			`Bearer realm="`+c.realm+`", error="insufficient_scope", scope="`+missing+`"`)
+		problem.Write(w, r, problem.New(http.StatusForbidden,
+			"This operation needs the scope "+missing+"."))
+		return access.Caller{}, false
+	}
+	return caller, true
+}
+
+// bearerToken takes the token out of an Authorization header. The scheme
+// name is case-insensitive (RFC 9110 section 11.1).
+func bearerToken(header string) (string, bool) {
+	const scheme = "Bearer "
+	if len(header) <= len(scheme) || !strings.EqualFold(header[:len(scheme)], scheme) {
+		return "", false
+	}
+	token := strings.TrimSpace(header[len(scheme):])
+	return token, token != ""
+}
+
+// missingScope reports whether scopes satisfy one alternative of anyOf;
+// when none is satisfied it names the scopes of the first alternative
+// that the caller lacks, which is what the caller should ask for.
+func missingScope(anyOf [][]string, scopes []string) (string, bool) {
+	if len(anyOf) == 0 {
+		return "", true
+	}
+	for _, need := range anyOf {
+		if hasAll(scopes, need) {
+			return "", true
+		}
+	}
+	var lack []string
+	for _, s := range anyOf[0] {
+		if !slices.Contains(scopes, s) {
+			lack = append(lack, s)
+		}
+	}
+	return strings.Join(lack, " "), false
+}
+
+func hasAll(scopes, need []string) bool {
+	for _, s := range need {
+		if !slices.Contains(scopes, s) {
+			return false
+		}
+	}
+	return true
+}
+
+// headerSafe keeps a message fit for a quoted-string in a header and for a
+// client to read: printable ASCII without quotes or backslashes, at most
+// 200 bytes, with no trailing period (the callers add their own).
+func headerSafe(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s) && b.Len() < 200; i++ {
+		c := s[i]
+		if c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+			if c == '"' {
+				b.WriteByte('\'')
+			}
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return strings.TrimRight(b.String(), ". ")
+}

@@ -1,0 +1,180 @@
+// Package contract enforces a service's OpenAPI contract at the HTTP edge:
+// before a generated handler runs, it authenticates the caller as the
+// operation's security requirement says, checks the body's media type and
+// validates path, query, headers and body against the embedded spec with
+// kin-openapi. Every refusal is an RFC 9457 problem.
+//
+// Everything that depends only on the spec is prepared once in New: the
+// middleware finds the operation from the route chi already matched with
+// one map lookup, and never searches or re-parses the spec per request.
+package contract
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/go-chi/chi/v5"
+
+	"github.com/charterhq/charter/services/problem"
+	"github.com/charterhq/charter/stories/access"
+)
+
+// Options configure a Contract.
+type Options struct {
+	// Verify checks a bearer token and returns the caller it stands for.
+	// Its error message reaches the client in the 401 problem and the
+	// WWW-Authenticate header, so it must be written for clients ("token
+	// is expired"), never carry internals. Required when any operation
+	// has a security requirement.
+	Verify func(token string) (access.Caller, error)
+	// Logger receives the internal errors that become 500 problems.
+	// Defaults to slog.Default().
+	Logger *slog.Logger
+	// Realm is the realm named in WWW-Authenticate. Defaults to "charter".
+	Realm string
+	// BaseURL is the prefix the routes were mounted under, as given to
+	// the generated HandlerWithOptions; "" when they were not.
+	BaseURL string
+}
+
+// Contract is the prepared contract of one spec. It is safe for
+// concurrent use.
+type Contract struct {
+	verify  func(string) (access.Caller, error)
+	logger  *slog.Logger
+	realm   string
+	paths   map[string]*pathOps // chi route pattern -> its operations
+	filter  *openapi3filter.Options
+	bodyOpt []openapi3.SchemaValidationOption
+}
+
+// New prepares spec for validation. It fails when the spec is invalid,
+// uses a security scheme other than HTTP bearer, or has secured
+// operations and opts.Verify is nil: a contract that cannot be enforced is
+// caught at start, never at request time.
+func New(spec *openapi3.T, opts Options) (*Contract, error) {
+	if spec == nil {
+		return nil, errors.New("contract: nil spec")
+	}
+	if err := spec.Validate(context.Background()); err != nil {
+		return nil, fmt.Errorf("contract: invalid spec: %w", err)
+	}
+	c := &Contract{
+		verify: opts.Verify,
+		logger: opts.Logger,
+		realm:  opts.Realm,
+		paths:  make(map[string]*pathOps),
+		filter: &openapi3filter.Options{
+			// The body is read and validated by the middleware itself, so
+			// that it is read once and a 413 is told apart from a 400.
+			ExcludeRequestBody:  true,
+			ExcludeResponseBody: true,
+			MultiError:          true,
+			// Defaults are the generated types' and controllers' business:
+			// writing them into the request would mean re-encoding the
+			// query on every request that leaves one out.
+			SkipSettingDefaults: true,
+			// Security is checked before validation, by the middleware;
+			// the prepared routes carry no security requirement.
+			AuthenticationFunc: openapi3filter.NoopAuthenticationFunc,
+		},
+		bodyOpt: []openapi3.SchemaValidationOption{
+			openapi3.VisitAsRequest(),
+			openapi3.MultiErrors(),
+		},
+	}
+	if c.logger == nil {
+		c.logger = slog.Default()
+	}
+	if c.realm == "" {
+		c.realm = "charter"
+	}
+	if err := c.prepare(spec, opts.BaseURL); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Middleware enforces the contract of the operation chi routed the
+// request to, then calls next with the caller in the request's context
+// (see access.CallerFrom) and the body restored.
+//
+// It must run after chi routed the request: put it in the generated
+// ChiServerOptions.Middlewares, or Use it on a chi Group given to the
+// generated HandlerWithOptions as BaseRouter (which also runs it before
+// the generated parameter binding, so a caller without a token gets 401
+// rather than a 400 for a malformed parameter). A route the spec does not
+// know passes through untouched.
+func (c *Contract) Middleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		op := c.lookup(r)
+		if op == nil {
+			next.ServeHTTP(w, r)
+			return
+		}
+		r, ok := c.check(w, r, op)
+		if !ok {
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// lookup finds the operation of the route chi matched.
+func (c *Contract) lookup(r *http.Request) *operation {
+	// chi sets r.Pattern before it calls the route's handler chain; the
+	// route context is the fallback for requests built by hand.
+	pattern := r.Pattern
+	if pattern == "" {
+		rctx := chi.RouteContext(r.Context())
+		if rctx == nil {
+			return nil
+		}
+		pattern = rctx.RoutePattern()
+	}
+	p := c.paths[pattern]
+	if p == nil {
+		return nil
+	}
+	return p.find(r.Method)
+}
+
+// check enforces op's contract on r. It writes the problem and returns
+// false when r breaks it; otherwise it returns the request to pass on.
+func (c *Contract) check(w http.ResponseWriter, r *http.Request, op *operation) (*http.Request, bool) {
+	ctx := r.Context()
+	if op.secured {
+		caller, ok := c.authenticate(w, r, op)
+		if !ok {
+			return r, false
+		}
+		ctx = access.WithCaller(ctx, caller)
+	}
+	var body requestBody
+	if op.body != nil {
+		var ok bool
+		if body, ok = c.readBody(w, r, op); !ok {
+			return r, false
+		}
+	}
+	var fields []problem.FieldError
+	if op.params {
+		fields = c.validateParams(ctx, r, op, fields)
+	}
+	if op.body != nil {
+		fields = c.validateBody(ctx, r, op, body, fields)
+	}
+	if len(fields) > 0 {
+		writeInvalid(w, r, fields)
+		return r, false
+	}
+	if ctx != r.Context() {
+		r = r.WithContext(ctx)
+	}
+	return r, true
+}

@@ -1,0 +1,83 @@
+package contract
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"reflect"
+
+	"github.com/charterhq/charter/services/edge"
+	"github.com/charterhq/charter/services/problem"
+)
+
+// ParamError is the generated ChiServerOptions.ErrorHandlerFunc: it
+// answers a parameter the generated code could not bind. The binding runs
+// before the middlewares of ChiServerOptions, so it first enforces the
+// whole contract (authentication included): the client gets the same
+// answer, 401 or a 400 naming every invalid field, whichever layer saw the
+// request first.
+func (c *Contract) ParamError(w http.ResponseWriter, r *http.Request, err error) {
+	op := c.lookup(r)
+	if op != nil {
+		if _, ok := c.check(w, r, op); !ok {
+			return
+		}
+	}
+	// The contract accepts what the binding refused: point at the
+	// parameter the binding names, without its Go error text.
+	pointer := "#"
+	if name := paramName(err); name != "" && op != nil {
+		if in, ok := op.paramIn[name]; ok {
+			pointer = "#/" + in + "/" + escapePointer(name)
+		}
+	}
+	writeInvalid(w, r, []problem.FieldError{{Pointer: pointer, Detail: "is not valid for its type"}})
+}
+
+// paramName reads the ParamName field that every parameter error type of
+// oapi-codegen carries. Those types live in each generated package, so
+// this package cannot name them; reflection runs only on this error path.
+func paramName(err error) string {
+	for ; err != nil; err = errors.Unwrap(err) {
+		v := reflect.ValueOf(err)
+		if v.Kind() == reflect.Pointer {
+			v = v.Elem()
+		}
+		if v.Kind() != reflect.Struct {
+			continue
+		}
+		if f := v.FieldByName("ParamName"); f.IsValid() && f.Kind() == reflect.String {
+			return f.String()
+		}
+	}
+	return ""
+}
+
+// RequestError is the generated StrictHTTPServerOptions.RequestErrorHandlerFunc:
+// it answers a body the generated handler could not decode. The middleware
+// validated the body already, so this is rare; a body over the limit still
+// gets its 413.
+func (c *Contract) RequestError(w http.ResponseWriter, r *http.Request, err error) {
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		edge.TooLarge(w, r, tooLarge.Limit)
+		return
+	}
+	c.logger.LogAttrs(r.Context(), slog.LevelDebug, "request body not decoded",
+		slog.String("error", err.Error()),
+		slog.String("request_id", edge.RequestIDFrom(r.Context())))
+	writeInvalid(w, r, []problem.FieldError{{Pointer: "#", Detail: "the body does not match the schema of the operation"}})
+}
+
+// ResponseError is the generated StrictHTTPServerOptions.ResponseErrorHandlerFunc:
+// a controller returned an error or a response could not be encoded. The
+// error is logged with the request ID; the client sees "Internal error."
+// and the request ID to quote.
+func (c *Contract) ResponseError(w http.ResponseWriter, r *http.Request, err error) {
+	c.logger.LogAttrs(r.Context(), slog.LevelError, "internal error",
+		slog.String("error", err.Error()),
+		slog.String("method", r.Method),
+		slog.String("path", r.URL.Path),
+		slog.String("request_id", edge.RequestIDFrom(r.Context())))
+	problem.Write(w, r, problem.New(http.StatusInternalServerError, "Internal error."))
+}
