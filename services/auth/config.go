@@ -65,6 +65,11 @@ type Config struct {
 // mode.
 func (c Config) HasKeys() bool { return len(c.HMACSecret) > 0 || len(c.PublicKeys) > 0 }
 
+// UsesDevelopmentSecret reports whether c's HMAC secret is the public
+// [DevelopmentSecret], so that a server outside development mode can
+// refuse to start with it.
+func (c Config) UsesDevelopmentSecret() bool { return string(c.HMACSecret) == DevelopmentSecret }
+
 // DevelopmentConfig returns the configuration of development mode: the
 // default issuer and audience and [DevelopmentSecret]. A Verifier and a
 // Signer built from it agree, so the tokens of [DevTokens] are accepted.

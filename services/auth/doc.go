@@ -1,6 +1,6 @@
 // Package auth authenticates the callers of Charter's services: it verifies
 // the JWT bearer tokens named by the contracts' bearerAuth security scheme
-// and turns them into an [access.Caller], and it signs development tokens so
+// and turns them into an access.Caller, and it signs development tokens so
 // that a new user can try the API at once.
 //
 // A token is accepted only when its signature verifies with a configured key

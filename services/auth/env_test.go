@@ -38,6 +38,9 @@ func TestConfigFromEnvDefaults(t *testing.T) {
 	if c.HasKeys() {
 		t.Error("an empty environment configured a key")
 	}
+	if c.UsesDevelopmentSecret() || !DevelopmentConfig().UsesDevelopmentSecret() {
+		t.Error("UsesDevelopmentSecret does not tell the development secret apart")
+	}
 }
 
 func TestConfigFromEnv(t *testing.T) {

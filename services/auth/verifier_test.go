@@ -143,6 +143,7 @@ func TestVerify(t *testing.T) {
 		{"no token is missing", "", ErrMissing},
 		{"garbage is malformed", "not a token", ErrMalformed},
 		{"three dotted garbage parts are malformed", "a.b.c", ErrMalformed},
+		{"an oversized token is malformed", strings.Repeat("a", MaxTokenLength+1), ErrMalformed},
 		{"a token expired beyond the leeway is refused", sign(t, s, someone, -2*time.Minute), ErrExpired},
 		{"a token expired within the leeway is accepted", sign(t, s, someone, -10*time.Second), nil},
 		{"a token signed with another secret is refused", sign(t, newSigner(t, other), someone, time.Hour), ErrInvalid},
