@@ -78,10 +78,12 @@ func (c *Contract) validateBody(ctx context.Context, r *http.Request, op *operat
 	return fields
 }
 
-// writeInvalid writes the 400 problem listing fields.
+// writeInvalid writes the 400 problem listing fields, one entry per field:
+// kin-openapi reports each failed keyword, so a value can fail twice
+// ("number must be more than 0", "number must be at least 0").
 func writeInvalid(w http.ResponseWriter, r *http.Request, fields []problem.FieldError) {
 	p := problem.New(http.StatusBadRequest, "The request does not match the contract.")
-	p.Errors = fields
+	p.Errors = mergeByPointer(fields)
 	problem.Write(w, r, p)
 }
 
@@ -107,4 +109,26 @@ func appendQueryErrors(fields []problem.FieldError, rawQuery string) []problem.F
 		}
 	}
 	return fields
+}
+
+// mergeByPointer joins the details of entries with the same pointer,
+// keeping the order in which pointers first appear.
+func mergeByPointer(fields []problem.FieldError) []problem.FieldError {
+	out := fields[:0:0]
+	for _, f := range fields {
+		merged := false
+		for i := range out {
+			if out[i].Pointer == f.Pointer {
+				if !strings.Contains(out[i].Detail, f.Detail) {
+					out[i].Detail += "; " + f.Detail
+				}
+				merged = true
+				break
+			}
+		}
+		if !merged {
+			out = append(out, f)
+		}
+	}
+	return out
 }
