@@ -27,4 +27,5 @@ func TestSQLiteMaterials(t *testing.T) {
 
 func BenchmarkMaterials(b *testing.B) {
 	b.Run("SQLite", func(b *testing.B) { repotest.BenchmarkMaterials(b, newSQLite) })
+	b.Run("Postgres", func(b *testing.B) { repotest.BenchmarkMaterials(b, newPostgres) })
 }
