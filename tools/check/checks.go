@@ -20,7 +20,8 @@ const (
 	// NotServerError fails on any 5xx response.
 	NotServerError = "not_5xx"
 	// StatusDocumented fails on a status the operation does not list
-	// (and that no range or default response covers).
+	// (and that no range or default response covers). Undocumented
+	// 5xx are left to not_5xx.
 	StatusDocumented = "status_documented"
 	// ContentType fails when a response with a body has a media type
 	// its documented response does not list.
@@ -83,6 +84,10 @@ func (o *operation) conform(r Request, res *response) []verdict {
 		out = append(out, pass(NotServerError))
 	}
 	doc := o.documented(res.status)
+	if doc == nil && res.status >= 500 {
+		// An undocumented 500 is one bug, reported by not_5xx.
+		return out
+	}
 	if doc == nil {
 		// Without a documented response the other checks have
 		// nothing to compare against.

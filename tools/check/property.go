@@ -102,7 +102,9 @@ type property struct {
 func (c *caseRun) verify(op string, vs ...verdict) {
 	p := c.p
 	for _, v := range vs {
-		if !p.active(v.check) {
+		if !p.active(v.check) || p.r.report.Results[op][v.check] == Failed {
+			// A check already failed on this operation has been
+			// reported; hunting it again would report it twice.
 			continue
 		}
 		p.seen[[2]string{op, v.check}] = true
@@ -117,7 +119,10 @@ func (c *caseRun) verify(op string, vs ...verdict) {
 		}
 		p.last = &Failure{Check: v.check, Operation: op, Seed: p.r.seed, Message: v.why,
 			Requests: append([]Request(nil), c.requests...), Base: p.r.base}
-		c.t.Fatalf("%s", v.why)
+		// rapid only keeps a shrunk case that fails with the same
+		// message, so the message names the check and not the
+		// details, which change from case to case.
+		c.t.Fatalf("%s failed on %s", v.check, op)
 	}
 }
 

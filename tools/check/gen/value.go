@@ -123,10 +123,16 @@ func integer(s *openapi3.Schema) *rapid.Generator[any] {
 		klo, khi := ceilDiv(lo, m), hi/m
 		return rapid.Map(rapid.Int64Range(klo, khi), func(k int64) any { return k * m })
 	}
-	// Integers shrink towards the value nearest zero; the bounds and the
-	// extremes of the format come as a second branch, since an
-	// off-by-one or an overflow lives there and a uniform draw over an
-	// int64 never lands on it.
+	g := rapid.Map(rapid.Int64Range(lo, hi), func(v int64) any { return v })
+	if uint64(hi-lo) <= narrow {
+		// A narrow range reaches its bounds by itself, and a single
+		// branch shrinks to the smallest failing value (limit=51 for
+		// a bug above 50) where a second branch would stop at 100.
+		return g
+	}
+	// In a wide range, the bounds and the extremes of the format come as
+	// a second branch, since an off-by-one or an overflow lives there
+	// and a draw over an int64 never lands on it.
 	edges := []int64{lo, hi}
 	if lo < hi {
 		edges = append(edges, lo+1, hi-1)
@@ -136,6 +142,9 @@ func integer(s *openapi3.Schema) *rapid.Generator[any] {
 		rapid.Map(rapid.SampledFrom(edges), func(v int64) any { return v }),
 	)
 }
+
+// narrow is the widest integer range drawn without an edge branch.
+const narrow = 1 << 16
 
 func ceilDiv(a, b int64) int64 {
 	q := a / b

@@ -1,0 +1,5 @@
+package check_test
+
+import "strings"
+
+type stringsBuilder = strings.Builder

@@ -1,0 +1,296 @@
+// Package plantedserver is a small widgets API built only for the tests of
+// the checker. Each Bug switches on one planted defect, each of the kind
+// one check exists to catch; with NoBug the server keeps its contract
+// (widgets.yaml) and every check must pass.
+package plantedserver
+
+import (
+	"context"
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"math"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+)
+
+// Spec is the contract of the server.
+//
+//go:embed widgets.yaml
+var Spec []byte
+
+// Bug names one planted defect.
+type Bug string
+
+// The planted bugs, one per check.
+const (
+	// NoBug keeps the contract.
+	NoBug Bug = ""
+	// EdgeServerError answers 500 to a create whose size is the
+	// largest int64.
+	EdgeServerError Bug = "edge_500"
+	// UndocumentedStatus answers 206 to a list whose limit is over 50.
+	UndocumentedStatus Bug = "undocumented_status"
+	// MissingField leaves the required count out of a list page when a
+	// limit is given.
+	MissingField Bug = "missing_field"
+	// WrongContentType labels a list filtered by name text/plain.
+	WrongContentType Bug = "wrong_content_type"
+	// InvalidAccepted lets a create through with a name over 20
+	// characters.
+	InvalidAccepted Bug = "invalid_accepted"
+	// ValidRejected answers 422 to a create whose weight is over 50.
+	ValidRejected Bug = "valid_rejected"
+	// AuthIgnored serves getWidget without looking at the token.
+	AuthIgnored Bug = "auth_ignored"
+	// DeletedServed answers 204 to a delete and keeps the widget.
+	DeletedServed Bug = "deleted_served"
+	// CreatedMissing answers 201 to a create and stores nothing.
+	CreatedMissing Bug = "created_missing"
+	// UpdateBreaksGet makes getWidget drop created_at from a widget
+	// once it has been updated: only create, update, get shows it.
+	UpdateBreaksGet Bug = "update_breaks_get"
+)
+
+// Token returns a bearer token granting scopes.
+func Token(scopes []string) string { return "planted:" + strings.Join(scopes, ",") }
+
+type widget struct {
+	ID        int64     `json:"id"`
+	Name      string    `json:"name"`
+	Size      int64     `json:"size"`
+	Color     *string   `json:"color,omitempty"`
+	Weight    *float64  `json:"weight,omitempty"`
+	Tags      []string  `json:"tags,omitempty"`
+	Launched  string    `json:"launched,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+	updated   bool
+}
+
+type server struct {
+	bug    Bug
+	doc    *openapi3.T
+	mu     sync.Mutex
+	next   int64
+	stored map[int64]*widget
+}
+
+// New returns the server with bug planted (NoBug for none).
+func New(bug Bug) http.Handler {
+	doc, err := openapi3.NewLoader().LoadFromData(Spec)
+	if err != nil {
+		panic(err)
+	}
+	if bug == InvalidAccepted {
+		// The server validates against a copy of the contract that
+		// lost the name's length limit.
+		doc.Components.Schemas["NewWidget"].Value.Properties["name"].Value.MaxLength = nil
+	}
+	s := &server{bug: bug, doc: doc, stored: map[int64]*widget{}}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /widgets", s.guard("/widgets", "widgets:read", s.list))
+	mux.HandleFunc("POST /widgets", s.guard("/widgets", "widgets:write", s.create))
+	mux.HandleFunc("GET /widgets/{widget_id}", s.guard("/widgets/{widget_id}", "widgets:read", s.get))
+	mux.HandleFunc("PUT /widgets/{widget_id}", s.guard("/widgets/{widget_id}", "widgets:write", s.update))
+	mux.HandleFunc("DELETE /widgets/{widget_id}", s.guard("/widgets/{widget_id}", "widgets:write", s.delete))
+	return mux
+}
+
+// guard checks the token and validates the request against the contract
+// before the handler runs.
+func (s *server) guard(path, scope string, h http.HandlerFunc) http.HandlerFunc {
+	item := s.doc.Paths.Value(path)
+	return func(w http.ResponseWriter, r *http.Request) {
+		op := item.GetOperation(r.Method)
+		skipAuth := s.bug == AuthIgnored && op.OperationID == "getWidget"
+		if !skipAuth {
+			tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer planted:")
+			if !ok {
+				w.Header().Set("WWW-Authenticate", "Bearer")
+				problem(w, http.StatusUnauthorized, "missing or bad token")
+				return
+			}
+			if !contains(strings.Split(tok, ","), scope) {
+				problem(w, http.StatusForbidden, "needs scope "+scope)
+				return
+			}
+		}
+		route := &routers.Route{Spec: s.doc, Path: path, PathItem: item, Method: r.Method, Operation: op}
+		params := map[string]string{}
+		if v := r.PathValue("widget_id"); v != "" {
+			params["widget_id"] = v
+		}
+		in := &openapi3filter.RequestValidationInput{Request: r, PathParams: params, Route: route,
+			Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}}
+		if err := openapi3filter.ValidateRequest(context.Background(), in); err != nil {
+			problem(w, http.StatusBadRequest, err.Error())
+			return
+		}
+		h(w, r)
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, e := range list {
+		if e == s {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *server) list(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	limit := 20
+	if v := q.Get("limit"); v != "" {
+		limit, _ = strconv.Atoi(v)
+	}
+	s.mu.Lock()
+	items := []*widget{}
+	for _, wd := range s.stored {
+		if _, ok := q["name"]; !ok || wd.Name == q.Get("name") {
+			items = append(items, wd)
+		}
+	}
+	s.mu.Unlock()
+	sort.Slice(items, func(i, j int) bool { return items[i].ID < items[j].ID })
+	count := len(items)
+	if len(items) > limit {
+		items = items[:limit]
+	}
+	page := map[string]any{"items": items, "count": count}
+	status := http.StatusOK
+	if s.bug == MissingField && q.Has("limit") {
+		delete(page, "count")
+	}
+	if s.bug == UndocumentedStatus && limit > 50 {
+		status = http.StatusPartialContent
+	}
+	ct := "application/json"
+	if s.bug == WrongContentType && q.Has("name") {
+		ct = "text/plain"
+	}
+	reply(w, status, ct, page)
+}
+
+type input struct {
+	Name     string   `json:"name"`
+	Size     int64    `json:"size"`
+	Color    *string  `json:"color"`
+	Weight   *float64 `json:"weight"`
+	Tags     []string `json:"tags"`
+	Launched string   `json:"launched"`
+}
+
+func (s *server) create(w http.ResponseWriter, r *http.Request) {
+	var in input
+	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
+		problem(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	if s.bug == EdgeServerError && in.Size == math.MaxInt64 {
+		problem(w, http.StatusInternalServerError, "size overflowed")
+		return
+	}
+	if s.bug == ValidRejected && in.Weight != nil && *in.Weight > 50 {
+		problem(w, http.StatusUnprocessableEntity, "weight too large")
+		return
+	}
+	s.mu.Lock()
+	s.next++
+	wd := &widget{ID: s.next, Name: in.Name, Size: in.Size, Color: in.Color, Weight: in.Weight, Tags: in.Tags,
+		Launched: in.Launched, CreatedAt: time.Now().UTC().Truncate(time.Second)}
+	if s.bug != CreatedMissing {
+		s.stored[wd.ID] = wd
+	}
+	s.mu.Unlock()
+	w.Header().Set("Location", fmt.Sprintf("/widgets/%d", wd.ID))
+	reply(w, http.StatusCreated, "application/json", wd)
+}
+
+// find returns the widget the path names, or answers 404.
+func (s *server) find(w http.ResponseWriter, r *http.Request) (*widget, bool) {
+	id, _ := strconv.ParseInt(r.PathValue("widget_id"), 10, 64)
+	s.mu.Lock()
+	wd, ok := s.stored[id]
+	s.mu.Unlock()
+	if !ok {
+		problem(w, http.StatusNotFound, "no such widget")
+	}
+	return wd, ok
+}
+
+func (s *server) get(w http.ResponseWriter, r *http.Request) {
+	wd, ok := s.find(w, r)
+	if !ok {
+		return
+	}
+	s.mu.Lock()
+	body, _ := json.Marshal(wd)
+	broken := s.bug == UpdateBreaksGet && wd.updated
+	s.mu.Unlock()
+	if broken {
+		var m map[string]any
+		_ = json.Unmarshal(body, &m)
+		delete(m, "created_at")
+		reply(w, http.StatusOK, "application/json", m)
+		return
+	}
+	writeRaw(w, http.StatusOK, "application/json", body)
+}
+
+func (s *server) update(w http.ResponseWriter, r *http.Request) {
+	wd, ok := s.find(w, r)
+	if !ok {
+		return
+	}
+	var in input
+	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
+		problem(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	s.mu.Lock()
+	wd.Name, wd.Size, wd.Color, wd.updated = in.Name, in.Size, in.Color, true
+	body, _ := json.Marshal(wd)
+	s.mu.Unlock()
+	writeRaw(w, http.StatusOK, "application/json", body)
+}
+
+func (s *server) delete(w http.ResponseWriter, r *http.Request) {
+	wd, ok := s.find(w, r)
+	if !ok {
+		return
+	}
+	if s.bug != DeletedServed {
+		s.mu.Lock()
+		delete(s.stored, wd.ID)
+		s.mu.Unlock()
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func problem(w http.ResponseWriter, status int, detail string) {
+	reply(w, status, "application/problem+json", map[string]any{"title": http.StatusText(status), "status": status, "detail": detail})
+}
+
+func reply(w http.ResponseWriter, status int, ct string, v any) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	writeRaw(w, status, ct, body)
+}
+
+func writeRaw(w http.ResponseWriter, status int, ct string, body []byte) {
+	w.Header().Set("Content-Type", ct)
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
