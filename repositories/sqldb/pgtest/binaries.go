@@ -8,10 +8,10 @@ import (
 	"strconv"
 )
 
-// findBinaries returns the directory holding initdb and postgres: the one
-// of initdb on PATH, or else the newest /usr/lib/postgresql/VERSION/bin,
-// where Debian and Ubuntu packages put them off PATH.
-func findBinaries() (string, error) {
+// Binaries returns the directory holding initdb and postgres: the one of
+// initdb on PATH, or else the newest /usr/lib/postgresql/VERSION/bin, where
+// Debian and Ubuntu packages put them off PATH. Returns ErrNoBinaries.
+func Binaries() (string, error) {
 	if initdb, err := exec.LookPath("initdb"); err == nil && hasServer(filepath.Dir(initdb)) {
 		return filepath.Dir(initdb), nil
 	}

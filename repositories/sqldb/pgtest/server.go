@@ -51,16 +51,20 @@ type Server struct {
 	admin  *sql.DB       // to the "postgres" database, for CREATE DATABASE
 	next   atomic.Int64  // number of the next database
 	stop   sync.Once
+	// stopped tells the cleanups of databases that the server, and so
+	// every database, is already gone.
+	stopped atomic.Bool
 }
 
 // Start initializes a cluster in a new temporary directory and starts a
 // server on a free port of 127.0.0.1. When the process runs as root, which
 // initdb and postgres refuse, both run as the "postgres" user, or "nobody"
-// when there is none. The server is killed if this process dies; Stop shuts
+// when there is none; the temporary directory (TMPDIR) must then be
+// reachable by that user. The server is killed if this process dies; Stop shuts
 // it down and removes the directory. Returns ErrNoBinaries when PostgreSQL
 // is not installed.
 func Start(ctx context.Context) (*Server, error) {
-	bin, err := findBinaries()
+	bin, err := Binaries()
 	if err != nil {
 		return nil, err
 	}
@@ -204,6 +208,9 @@ func (s *Server) NewDatabase(tb testing.TB) string {
 	}
 	name := url[strings.LastIndex(url, "/")+1 : strings.Index(url, "?")]
 	tb.Cleanup(func() {
+		if s.stopped.Load() {
+			return
+		}
 		if _, err := s.admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"); err != nil {
 			tb.Errorf("pgtest: drop %s: %v", name, err)
 		}
@@ -216,6 +223,7 @@ func (s *Server) NewDatabase(tb testing.TB) string {
 func (s *Server) Stop() error {
 	var err error
 	s.stop.Do(func() {
+		s.stopped.Store(true)
 		s.admin.Close()
 		// SIGINT is PostgreSQL's fast shutdown: no waiting for clients.
 		s.cmd.Process.Signal(os.Interrupt)
