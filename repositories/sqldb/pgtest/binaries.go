@@ -8,6 +8,9 @@ import (
 	"strconv"
 )
 
+// packagedBinaries is where Debian and Ubuntu install each major version.
+var packagedBinaries = "/usr/lib/postgresql/*/bin"
+
 // Binaries returns the directory holding initdb and postgres: the one of
 // initdb on PATH, or else the newest /usr/lib/postgresql/VERSION/bin, where
 // Debian and Ubuntu packages put them off PATH. Returns ErrNoBinaries.
@@ -15,7 +18,7 @@ func Binaries() (string, error) {
 	if initdb, err := exec.LookPath("initdb"); err == nil && hasServer(filepath.Dir(initdb)) {
 		return filepath.Dir(initdb), nil
 	}
-	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
+	dirs, _ := filepath.Glob(packagedBinaries)
 	slices.SortFunc(dirs, func(a, b string) int { return version(b) - version(a) })
 	for _, dir := range dirs {
 		if hasServer(dir) {
