@@ -45,7 +45,9 @@ func (c *Contract) readBody(w http.ResponseWriter, r *http.Request, op *operatio
 		problem.Write(w, r, problem.New(http.StatusBadRequest, "The request body could not be read."))
 		return rb, false
 	}
-	r.Body = &replayBody{Reader: bytes.NewReader(data)}
+	replay := &replayBody{}
+	replay.Reset(data)
+	r.Body = replay
 	rb.data, rb.media = data, media
 	if len(data) == 0 || !media.json {
 		return rb, true
@@ -81,7 +83,7 @@ func readAll(r *http.Request) ([]byte, error) {
 }
 
 // replayBody hands the already-read body to the handler.
-type replayBody struct{ *bytes.Reader }
+type replayBody struct{ bytes.Reader }
 
 func (*replayBody) Close() error { return nil }
 

@@ -51,6 +51,9 @@ type Contract struct {
 	paths   map[string]*pathOps // chi route pattern -> its operations
 	filter  *openapi3filter.Options
 	bodyOpt []openapi3.SchemaValidationOption
+	// paramOpt are the options openapi3filter.ValidateParameter would
+	// pass for c.filter, prepared once.
+	paramOpt []openapi3.SchemaValidationOption
 }
 
 // New prepares spec for validation. It fails when the spec is invalid,
@@ -87,6 +90,7 @@ func New(spec *openapi3.T, opts Options) (*Contract, error) {
 			openapi3.VisitAsRequest(),
 			openapi3.MultiErrors(),
 		},
+		paramOpt: []openapi3.SchemaValidationOption{openapi3.MultiErrors()},
 	}
 	if c.logger == nil {
 		c.logger = slog.Default()

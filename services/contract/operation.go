@@ -24,6 +24,9 @@ type operation struct {
 	params bool
 	// query is true when it has query parameters.
 	query bool
+	// primitives are its parameters when every one is a primitive in the
+	// default style, validated without openapi3filter; nil otherwise.
+	primitives []param
 	// pathParams are the names of its path parameters.
 	pathParams []string
 	// paramIn maps a parameter's name to its location, to point at
@@ -98,11 +101,21 @@ func (c *Contract) prepareOperation(spec *openapi3.T, path string, item *openapi
 		return nil, fmt.Errorf("operation is secured but Options.Verify is nil")
 	}
 
+	allPrimitive := true
 	for _, params := range []openapi3.Parameters{item.Parameters, op.Parameters} {
 		for _, ref := range params {
 			p := ref.Value
 			if p == nil {
 				continue
+			}
+			if _, seen := o.paramIn[p.Name]; seen {
+				// An operation's parameter overrides its path's.
+				allPrimitive = false
+			}
+			if prim, ok := primitiveParam(p); ok {
+				o.primitives = append(o.primitives, prim)
+			} else {
+				allPrimitive = false
 			}
 			o.params = true
 			o.query = o.query || p.In == openapi3.ParameterInQuery
@@ -111,6 +124,10 @@ func (c *Contract) prepareOperation(spec *openapi3.T, path string, item *openapi
 			}
 			o.paramIn[p.Name] = p.In
 		}
+	}
+
+	if !allPrimitive {
+		o.primitives = nil
 	}
 
 	if op.RequestBody != nil && op.RequestBody.Value != nil {

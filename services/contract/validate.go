@@ -18,6 +18,11 @@ import (
 // with openapi3filter against op's prepared route, and appends one field
 // error per invalid parameter value to fields.
 func (c *Contract) validateParams(ctx context.Context, r *http.Request, op *operation, fields []problem.FieldError) []problem.FieldError {
+	if op.primitives != nil {
+		if fields, ok := c.validatePrimitives(r, op, fields); ok {
+			return fields
+		}
+	}
 	input := openapi3filter.RequestValidationInput{
 		Request: r,
 		Route:   op.route,
