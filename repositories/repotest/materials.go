@@ -22,7 +22,8 @@ import (
 type NewMaterials func(tb testing.TB) materials.Repository
 
 // Materials runs the materials.Repository contract against the repositories
-// newRepo returns; each subtest gets a fresh, empty one.
+// newRepo returns; each subtest gets a fresh, empty one, and subtests run in
+// parallel, so newRepo must be safe to call concurrently.
 func Materials(t *testing.T, newRepo NewMaterials) {
 	tests := []struct {
 		name string
@@ -55,6 +56,7 @@ func Materials(t *testing.T, newRepo NewMaterials) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			tt.run(t, newRepo(t))
 		})
 	}
