@@ -1,6 +1,7 @@
 package sqldb
 
 import (
+	"cmp"
 	"context"
 	"embed"
 	"fmt"
@@ -116,7 +117,7 @@ func loadMigrations(dir string) ([]migration, error) {
 		}
 		out = append(out, migration{version: version, name: e.Name(), sql: string(sql)})
 	}
-	slices.SortFunc(out, func(a, b migration) int { return int(a.version - b.version) })
+	slices.SortFunc(out, func(a, b migration) int { return cmp.Compare(a.version, b.version) })
 	for i := 1; i < len(out); i++ {
 		if out[i].version == out[i-1].version {
 			return nil, fmt.Errorf("sqldb: migrations %s and %s share a version", out[i-1].name, out[i].name)
