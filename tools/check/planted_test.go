@@ -1,16 +1,153 @@
 package check_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/charterhq/charter/tools/check"
 	"github.com/charterhq/charter/tools/check/testdata/plantedserver"
 )
 
+// plantedCase is one planted bug: the check that must catch it, on which
+// operation, and what its shrunk reproduction must look like.
+type plantedCase struct {
+	bug     plantedserver.Bug
+	check   string
+	op      string
+	minimal []string // method and target (and body) of each request, in order
+}
+
+var plantedCases = []plantedCase{
+	{plantedserver.EdgeServerError, check.NotServerError, "createWidget",
+		[]string{`POST /widgets {"name":"\u0000","size":9223372036854775807}`}},
+	{plantedserver.UndocumentedStatus, check.StatusDocumented, "listWidgets",
+		[]string{"GET /widgets?limit=51"}},
+	{plantedserver.MissingField, check.ResponseSchema, "listWidgets",
+		[]string{"GET /widgets?limit=1"}},
+	{plantedserver.WrongContentType, check.ContentType, "listWidgets",
+		[]string{"GET /widgets?name="}},
+	{plantedserver.InvalidAccepted, check.InvalidRejected, "createWidget",
+		[]string{`POST /widgets {"name":"\u0000aaaaaaaaaaaaaaaaaaaa","size":0}`}},
+	{plantedserver.ValidRejected, check.ValidAccepted, "createWidget",
+		[]string{`POST /widgets {"name":"\u0000","size":0,"weight":50.5}`}},
+	{plantedserver.AuthIgnored, check.AuthEnforced, "getWidget",
+		[]string{"GET /widgets/1"}},
+	{plantedserver.DeletedServed, check.DeleteGone, "deleteWidget",
+		[]string{`POST /widgets {"name":"\u0000","size":0}`, "GET /widgets/{id}", "DELETE /widgets/{id}", "GET /widgets/{id}"}},
+	{plantedserver.CreatedMissing, check.CreateFetchable, "createWidget",
+		[]string{`POST /widgets {"name":"\u0000","size":0}`, "GET /widgets/{id}"}},
+	{plantedserver.UpdateBreaksGet, check.ResponseSchema, "getWidget",
+		[]string{`POST /widgets {"name":"\u0000","size":0}`, "GET /widgets/{id}", `PUT /widgets/{id} {"name":"\u0000","size":0}`, "GET /widgets/{id}"}},
+}
+
+// shape prints a request the way minimal lists it, with the id the server
+// chose replaced by {id}.
+func shape(r check.Request, id string) string {
+	s := r.String()
+	if id != "" {
+		s = strings.ReplaceAll(s, "/widgets/"+id, "/widgets/{id}")
+	}
+	return s
+}
+
+func TestPlantedBugsAreFoundAndShrunk(t *testing.T) {
+	doc, err := check.LoadSpec(plantedserver.Spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range plantedCases {
+		t.Run(string(tc.bug), func(t *testing.T) {
+			rep, err := check.Execute(doc, check.Handler(plantedserver.New(tc.bug)), check.WithTokenFactory(plantedserver.Token))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := len(rep.Failures), 1; got != want {
+				for _, f := range rep.Failures {
+					t.Log(f)
+				}
+				t.Fatalf("got %d failures, want %d", got, want)
+			}
+			f := rep.Failures[0]
+			if f.Check != tc.check || f.Operation != tc.op {
+				t.Fatalf("got %s on %s, want %s on %s\n%v", f.Check, f.Operation, tc.check, tc.op, f)
+			}
+			if got := rep.Results[tc.op][tc.check]; got != check.Failed {
+				t.Errorf("summary cell is %v, want FAILED", got)
+			}
+			id := ""
+			if len(f.Requests) > 1 {
+				id = strings.TrimPrefix(f.Requests[1].Target, "/widgets/")
+			}
+			var got []string
+			for _, r := range f.Requests {
+				got = append(got, shape(r, id))
+			}
+			if strings.Join(got, "\n") != strings.Join(tc.minimal, "\n") {
+				t.Errorf("not shrunk to the minimal case (seed %d):\ngot:\n%s\nwant:\n%s", f.Seed, strings.Join(got, "\n"), strings.Join(tc.minimal, "\n"))
+			}
+			if !strings.Contains(f.String(), "curl -i -X "+f.Requests[0].Method) || !strings.Contains(f.String(), "seed") {
+				t.Errorf("report lacks curl or seed:\n%s", f)
+			}
+		})
+	}
+}
+
 func TestBugFreeServerPasses(t *testing.T) {
 	rep := check.Run(t, plantedserver.Spec, check.Handler(plantedserver.New(plantedserver.NoBug)),
-		check.WithTokenFactory(plantedserver.Token), check.WithSeed(1))
-	var b stringsBuilder
-	rep.Summary(&b)
-	t.Log("\n" + b.String())
+		check.WithTokenFactory(plantedserver.Token))
+	for _, op := range rep.Operations {
+		for _, c := range []string{check.NotServerError, check.StatusDocumented, check.ResponseSchema,
+			check.InvalidRejected, check.ValidAccepted, check.AuthEnforced, check.MethodNotAllowed} {
+			if got := rep.Results[op][c]; got != check.Passed {
+				t.Errorf("%s %s: %v, want passed", op, c, got)
+			}
+		}
+	}
+	for op, c := range map[string]string{"deleteWidget": check.DeleteGone, "createWidget": check.CreateFetchable} {
+		if got := rep.Results[op][c]; got != check.Passed {
+			t.Errorf("%s %s: %v, want passed", op, c, got)
+		}
+	}
+}
+
+func TestSeedReplaysTheSameFailure(t *testing.T) {
+	doc, err := check.LoadSpec(plantedserver.Spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := func() string {
+		rep, err := check.Execute(doc, check.Handler(plantedserver.New(plantedserver.UpdateBreaksGet)),
+			check.WithTokenFactory(plantedserver.Token), check.WithSeed(42))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rep.Failures) != 1 {
+			t.Fatalf("got %d failures, want 1", len(rep.Failures))
+		}
+		return rep.Failures[0].String()
+	}
+	if first, second := run(), run(); first != second {
+		t.Errorf("seed 42 did not replay:\n%s\n%s", first, second)
+	}
+}
+
+func TestChecksCanBeSwitchedOff(t *testing.T) {
+	doc, err := check.LoadSpec(plantedserver.Spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := check.Execute(doc, check.Handler(plantedserver.New(plantedserver.MissingField)),
+		check.WithTokenFactory(plantedserver.Token), check.WithoutChecks(check.ResponseSchema), check.WithMaxExamples(20))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Failed() {
+		t.Errorf("response_schema is off, yet: %v", rep.Failures)
+	}
+	if got := rep.Results["listWidgets"][check.ResponseSchema]; got != check.Skipped {
+		t.Errorf("response_schema cell is %v, want skipped", got)
+	}
+	if _, err := check.Execute(doc, check.Handler(plantedserver.New("")), check.WithChecks("no_such_check")); err == nil {
+		t.Error("an unknown check name was accepted")
+	}
 }

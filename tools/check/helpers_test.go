@@ -1,5 +1,0 @@
-package check_test
-
-import "strings"
-
-type stringsBuilder = strings.Builder

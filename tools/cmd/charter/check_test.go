@@ -1,0 +1,74 @@
+package main
+
+import (
+	"bytes"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/charterhq/charter/tools/check/testdata/plantedserver"
+)
+
+const plantedSpec = "../../check/testdata/plantedserver/widgets.yaml"
+
+var allScopes = plantedserver.Token([]string{"widgets:read", "widgets:write"})
+
+func TestCheckCommand(t *testing.T) {
+	tests := []struct {
+		name     string
+		bug      plantedserver.Bug
+		args     []string
+		wantCode int
+		wantOut  string
+	}{
+		{"a clean server exits 0 with a summary", plantedserver.NoBug, nil, 0, "0 failure(s)"},
+		{"a failed check exits 1 with curl and seed", plantedserver.MissingField, nil, 1, "curl -i -X GET"},
+		{"an unknown check exits 2", plantedserver.NoBug, []string{"--checks", "nope"}, 2, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := httptest.NewServer(plantedserver.New(tc.bug))
+			defer srv.Close()
+			junit := filepath.Join(t.TempDir(), "report.xml")
+			args := append([]string{"check", "--spec", plantedSpec, "--url", srv.URL, "--token", allScopes,
+				"--max-examples", "20", "--junit", junit}, tc.args...)
+			var stdout, stderr bytes.Buffer
+			if got := run(args, &stdout, &stderr); got != tc.wantCode {
+				t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", got, tc.wantCode, stdout.String(), stderr.String())
+			}
+			if !strings.Contains(stdout.String(), tc.wantOut) {
+				t.Errorf("stdout lacks %q:\n%s", tc.wantOut, stdout.String())
+			}
+			if tc.wantCode == 2 {
+				return
+			}
+			x, err := os.ReadFile(junit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(string(x), `<testsuite name="listWidgets"`) {
+				t.Errorf("junit report lacks the listWidgets suite:\n%s", x)
+			}
+		})
+	}
+}
+
+func TestCheckCommandCannotRun(t *testing.T) {
+	srv := httptest.NewServer(plantedserver.New(plantedserver.NoBug))
+	url := srv.URL
+	srv.Close() // nothing listens there any more
+	for name, args := range map[string][]string{
+		"no flags":           {"check"},
+		"missing spec file":  {"check", "--spec", "does-not-exist.yaml", "--url", url},
+		"unreachable target": {"check", "--spec", plantedSpec, "--url", url, "--max-examples", "5"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			if got := run(args, &stdout, &stderr); got != 2 {
+				t.Errorf("exit %d, want 2\n%s%s", got, stdout.String(), stderr.String())
+			}
+		})
+	}
+}
