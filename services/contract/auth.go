@@ -1,10 +1,12 @@
 package contract
 
 import (
+	"errors"
 	"net/http"
 	"slices"
 	"strings"
 
+	"github.com/charterhq/charter/services/auth"
 	"github.com/charterhq/charter/services/problem"
 	"github.com/charterhq/charter/stories/access"
 )
@@ -22,10 +24,13 @@ func (c *Contract) authenticate(w http.ResponseWriter, r *http.Request, op *oper
 	}
 	caller, err := c.verify(token)
 	if err != nil {
-		why := headerSafe(err.Error())
-		w.Header().Set("WWW-Authenticate",
-			`Bearer realm="`+c.realm+`", error="invalid_token", error_description="`+why+`"`)
-		problem.Write(w, r, problem.New(http.StatusUnauthorized, "The bearer token was refused: "+why+"."))
+		code, why := describe(err)
+		challenge := `Bearer realm="` + c.realm + `"`
+		if code != "" {
+			challenge += `, error="` + code + `", error_description="` + headerSafe(why) + `"`
+		}
+		w.Header().Set("WWW-Authenticate", challenge)
+		problem.Write(w, r, problem.New(http.StatusUnauthorized, why))
 		return access.Caller{}, false
 	}
 	if missing, ok := missingScope(op.anyOf, caller.Scopes); !ok {
@@ -36,6 +41,18 @@ func (c *Contract) authenticate(w http.ResponseWriter, r *http.Request, op *oper
 		return access.Caller{}, false
 	}
 	return caller, true
+}
+
+// describe says why a token was refused in words fit for the client: the
+// RFC 6750 code and description of services/auth's error, never the
+// error's text, which carries the cause for the logs. An error from
+// elsewhere gets a generic description.
+func describe(err error) (code, description string) {
+	var e *auth.Error
+	if errors.As(err, &e) {
+		return e.Code, e.Description
+	}
+	return "invalid_token", "The bearer token is not valid."
 }
 
 // bearerToken takes the token out of an Authorization header. The scheme
@@ -79,9 +96,9 @@ func hasAll(scopes, need []string) bool {
 	return true
 }
 
-// headerSafe keeps a message fit for a quoted-string in a header and for a
-// client to read: printable ASCII without quotes or backslashes, at most
-// 200 bytes, with no trailing period (the callers add their own).
+// headerSafe keeps a message fit for a quoted-string in a header (RFC 6750
+// allows printable ASCII without quotes or backslashes), at most 200
+// bytes.
 func headerSafe(s string) string {
 	var b strings.Builder
 	for i := 0; i < len(s) && b.Len() < 200; i++ {
@@ -94,5 +111,5 @@ func headerSafe(s string) string {
 		}
 		b.WriteByte(c)
 	}
-	return strings.TrimRight(b.String(), ". ")
+	return b.String()
 }

@@ -26,11 +26,11 @@ import (
 
 // Options configure a Contract.
 type Options struct {
-	// Verify checks a bearer token and returns the caller it stands for.
-	// Its error message reaches the client in the 401 problem and the
-	// WWW-Authenticate header, so it must be written for clients ("token
-	// is expired"), never carry internals. Required when any operation
-	// has a security requirement.
+	// Verify checks a bearer token and returns the caller it stands for;
+	// services/auth's Verifier.Verify. The client is told why a token was
+	// refused from the *auth.Error in the error's chain, never from the
+	// error's text. Required when any operation has a security
+	// requirement.
 	Verify func(token string) (access.Caller, error)
 	// Logger receives the internal errors that become 500 problems.
 	// Defaults to slog.Default().
@@ -86,12 +86,9 @@ func New(spec *openapi3.T, opts Options) (*Contract, error) {
 			// the prepared routes carry no security requirement.
 			AuthenticationFunc: openapi3filter.NoopAuthenticationFunc,
 		},
-		bodyOpt: []openapi3.SchemaValidationOption{
-			openapi3.VisitAsRequest(),
-			openapi3.MultiErrors(),
-		},
 		paramOpt: []openapi3.SchemaValidationOption{openapi3.MultiErrors()},
 	}
+	c.bodyOpt = c.bodyOptions()
 	if c.logger == nil {
 		c.logger = slog.Default()
 	}
@@ -181,4 +178,10 @@ func (c *Contract) check(w http.ResponseWriter, r *http.Request, op *operation) 
 		r = r.WithContext(ctx)
 	}
 	return r, true
+}
+
+// bodyOptions are the options openapi3filter.ValidateRequestBody would
+// pass for c.filter, prepared once.
+func (c *Contract) bodyOptions() []openapi3.SchemaValidationOption {
+	return []openapi3.SchemaValidationOption{openapi3.VisitAsRequest(), openapi3.MultiErrors()}
 }

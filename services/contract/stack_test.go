@@ -3,6 +3,7 @@ package contract_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/charterhq/charter/gen/materials"
+	"github.com/charterhq/charter/services/auth"
 	"github.com/charterhq/charter/services/contract"
 	"github.com/charterhq/charter/services/edge"
 	"github.com/charterhq/charter/stories/access"
@@ -35,9 +37,11 @@ func verify(token string) (access.Caller, error) {
 	case writeToken:
 		return access.Caller{Subject: "w", Roles: []access.Role{access.Staff}, Scopes: []string{"materials:read", "materials:write"}}, nil
 	case expiredToken:
-		return access.Caller{}, errors.New("token is expired")
+		return access.Caller{}, fmt.Errorf("%w (exp 2026-11-22T08:00:00Z, kid dev-1)", auth.ErrExpired)
+	case "":
+		return access.Caller{}, auth.ErrMissing
 	}
-	return access.Caller{}, errors.New("token is malformed")
+	return access.Caller{}, errors.New("jwt: token contains an invalid number of segments")
 }
 
 // stubServer answers every operation with fixed data, so that the tests
