@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"sync"
 	"testing"
+	"time"
 
 	"pgregory.net/rapid"
 )
@@ -96,6 +97,8 @@ type property struct {
 	// last is the last failing case; rapid replays the minimal case
 	// last, so after Check returns it holds the shrunk failure.
 	last *Failure
+	// found is when, into the run, the target first failed.
+	found time.Duration
 	// seen records which checks applied, per operation.
 	seen map[[2]string]bool
 }
@@ -115,12 +118,12 @@ func (c *caseRun) verify(op string, vs ...verdict) {
 			continue
 		}
 		if p.target == "" {
-			p.target = v.check
+			p.target, p.found = v.check, time.Since(p.r.start)
 		}
 		if v.check != p.target {
 			continue
 		}
-		p.last = &Failure{Check: v.check, Operation: op, Seed: p.r.seed, Message: v.why,
+		p.last = &Failure{Check: v.check, Operation: op, Seed: p.r.seed, Message: v.why, FoundAfter: p.found,
 			Requests: append([]Request(nil), c.requests...), Base: p.r.base}
 		// rapid only keeps a shrunk case that fails with the same
 		// message, so the message names the check and not the

@@ -47,6 +47,9 @@ type Failure struct {
 	Requests []Request
 	// Base is the URL the curl commands point at.
 	Base string
+	// FoundAfter is how long into the run the first failing case came,
+	// before shrinking.
+	FoundAfter time.Duration
 }
 
 // String prints the failure: the check, the seed and curl commands.

@@ -86,6 +86,7 @@ func Execute(doc *openapi3.T, target Target, opts ...Option) (*Report, error) {
 		report: &Report{Seed: seed, Results: map[string]map[string]Outcome{}},
 	}
 	start := time.Now()
+	r.start = start
 	rapidMu.Lock()
 	restore := setRapidFlags(cfg.maxExamples, seed)
 	r.run()
@@ -115,6 +116,7 @@ type runner struct {
 	seed   uint64
 	base   string
 	report *Report
+	start  time.Time
 
 	mu  sync.Mutex
 	err error

@@ -131,29 +131,39 @@ func integerViolations(s *openapi3.Schema, set func(string, func(*rapid.T) any))
 
 func numberViolations(s *openapi3.Schema, set func(string, func(*rapid.T) any)) {
 	lo, hi, loEx, hiEx := floatBounds(s)
-	if s.Min != nil || s.ExclusiveMin.Value != nil {
-		set("minimum", func(t *rapid.T) any {
-			d := rapid.Float64Range(0, 1000).Draw(t, "below")
-			if d == 0 && !loEx {
-				d = 1
+	step := 0.0
+	if s.MultipleOf != nil && *s.MultipleOf > 0 {
+		step = *s.MultipleOf
+	}
+	// outside returns a value d beyond bound in direction dir (-1 below,
+	// +1 above): on the bound itself when it is exclusive, and a
+	// multiple of multipleOf when there is one, so that only the bound
+	// breaks.
+	outside := func(t *rapid.T, bound float64, exclusive bool, dir float64) any {
+		if step > 0 {
+			k := rapid.IntRange(0, 100).Draw(t, "steps")
+			if !exclusive {
+				k++
 			}
-			return lo - d
-		})
+			return math.Round(bound/step)*step + dir*float64(k)*step
+		}
+		d := rapid.Float64Range(0, 1000).Draw(t, "distance")
+		v := bound + dir*d
+		if v == bound && !exclusive {
+			v = math.Nextafter(bound, dir*math.Inf(1))
+		}
+		return v
+	}
+	if s.Min != nil || s.ExclusiveMin.Value != nil {
+		set("minimum", func(t *rapid.T) any { return outside(t, lo, loEx, -1) })
 	}
 	if s.Max != nil || s.ExclusiveMax.Value != nil {
-		set("maximum", func(t *rapid.T) any {
-			d := rapid.Float64Range(0, 1000).Draw(t, "above")
-			if d == 0 && !hiEx {
-				d = 1
-			}
-			return hi + d
-		})
+		set("maximum", func(t *rapid.T) any { return outside(t, hi, hiEx, 1) })
 	}
-	if s.MultipleOf != nil && *s.MultipleOf > 0 {
-		m := *s.MultipleOf
+	if step > 0 {
 		set("multipleOf", func(t *rapid.T) any {
-			k := rapid.Int64Range(int64(math.Ceil(lo/m)), int64(math.Floor(hi/m))-1).Draw(t, "k")
-			return float64(k)*m + m/2
+			k := rapid.Int64Range(int64(math.Ceil(lo/step)), int64(math.Floor(hi/step))-1).Draw(t, "k")
+			return float64(k)*step + step/2
 		})
 	}
 }
