@@ -113,7 +113,7 @@ func (d *document) serve(w http.ResponseWriter, r *http.Request) {
 // (UIPath). The bearer token a user enters stays across page reloads
 // (persistAuthorization), so that trying the API needs it once.
 func UI(title, basePath string) http.Handler {
-	return v5emb.NewHandlerWithConfig(swgui.Config{
+	ui := v5emb.NewHandlerWithConfig(swgui.Config{
 		Title:       title,
 		SwaggerJSON: SpecJSONPath,
 		BasePath:    basePath,
@@ -122,5 +122,8 @@ func UI(title, basePath string) http.Handler {
 			"tryItOutEnabled":        "true",
 			"displayRequestDuration": "true",
 		},
+	})
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ui.ServeHTTP(&notFoundWriter{ResponseWriter: w, r: r}, r)
 	})
 }

@@ -133,6 +133,16 @@ func TestUI(t *testing.T) {
 	if asset.Body.Len() < 100_000 {
 		t.Errorf("asset is %d bytes, want the embedded bundle", asset.Body.Len())
 	}
+	missing := get(t, h, "/docs/no-such-asset.css")
+	if got, want := missing.Code, http.StatusNotFound; got != want {
+		t.Fatalf("missing asset status = %d, want %d", got, want)
+	}
+	if got, want := missing.Header().Get("Content-Type"), "application/problem+json"; got != want {
+		t.Errorf("missing asset content type = %q, want %q", got, want)
+	}
+	if !json.Valid(missing.Body.Bytes()) {
+		t.Errorf("missing asset body is not JSON: %s", missing.Body)
+	}
 }
 
 func TestHealth(t *testing.T) {
