@@ -7,6 +7,28 @@
 // Everything that depends only on the spec is prepared once in New: the
 // middleware finds the operation from the route chi already matched with
 // one map lookup, and never searches or re-parses the spec per request.
+// Primitive parameters are decoded here and checked with their prepared
+// kin-openapi schemas, remembering the verdict for each distinct value;
+// other parameters go through openapi3filter.ValidateRequest. JSON bodies
+// are read once, decoded once and checked with their prepared schema.
+//
+// Wiring, with the edge middleware of package edge in front:
+//
+//	c, err := contract.New(spec, contract.Options{Verify: verifier.Verify, Logger: logger})
+//	strict := materials.NewStrictHandlerWithOptions(controller, nil, materials.StrictHTTPServerOptions{
+//		RequestErrorHandlerFunc:  c.RequestError,
+//		ResponseErrorHandlerFunc: c.ResponseError,
+//	})
+//	r.Group(func(g chi.Router) {
+//		g.Use(c.Middleware)
+//		materials.HandlerWithOptions(strict, materials.ChiServerOptions{
+//			BaseRouter:       g,
+//			ErrorHandlerFunc: c.ParamError,
+//		})
+//	})
+//
+// Putting c.Middleware in ChiServerOptions.Middlewares instead works too
+// and gives the same answers (ParamError enforces the contract first).
 package contract
 
 import (
