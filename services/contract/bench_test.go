@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"testing"
 
 	"github.com/go-chi/chi/v5"
@@ -123,5 +122,3 @@ func BenchmarkStack(b *testing.B) {
 		b.Run(bc.name+"/full", func(b *testing.B) { run(b, full, bc) })
 	}
 }
-
-var _ = strings.NewReader

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"testing"
@@ -136,5 +135,3 @@ func newStack(tb testing.TB, logger *slog.Logger, inGroup bool) http.Handler {
 }
 
 func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
-
-var _ = io.Discard
