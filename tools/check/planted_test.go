@@ -116,7 +116,7 @@ func TestSeedReplaysTheSameFailure(t *testing.T) {
 		t.Fatal(err)
 	}
 	run := func() string {
-		rep, err := check.Execute(doc, check.Handler(plantedserver.New(plantedserver.UpdateBreaksGet)),
+		rep, err := check.Execute(doc, check.Handler(plantedserver.New(plantedserver.DeletedServed)),
 			check.WithTokenFactory(plantedserver.Token), check.WithSeed(42))
 		if err != nil {
 			t.Fatal(err)

@@ -29,10 +29,11 @@ func setRapidFlags(checks int, seed uint64) (restore func()) {
 		"rapid.checks":     strconv.Itoa(checks),
 		"rapid.seed":       strconv.FormatUint(seed, 10),
 		"rapid.nofailfile": "true",
-		"rapid.shrinktime": "10s",
-		// Sequences of 15 steps on average reach create, update, get
-		// often enough and shrink in a fraction of the time of 30.
-		"rapid.steps": "15",
+		"rapid.shrinktime": "30s",
+		// Sequences of 10 steps on average reach create, update, get
+		// often enough and shrink in a fraction of the time of 30 (rapid's
+		// default).
+		"rapid.steps": "10",
 	}
 	old := map[string]string{}
 	for k, v := range set {
