@@ -50,6 +50,14 @@ func shape(r check.Request, id string) string {
 	return s
 }
 
+// plantedSeed pins the seed of the shrinking assertions. rapid draws the
+// maximum of a range on purpose now and then, and a case that failed at
+// the maximum cannot shrink across to the smallest failing value (a
+// weight of 100 stays 100 instead of becoming 50.5); a pinned seed keeps
+// the assertion on the exact minimal case stable. Random seeds are
+// covered by TestPlantedBugsAreFoundWithAnySeed.
+const plantedSeed = 1
+
 func TestPlantedBugsAreFoundAndShrunk(t *testing.T) {
 	doc, err := check.LoadSpec(plantedserver.Spec)
 	if err != nil {
@@ -57,7 +65,8 @@ func TestPlantedBugsAreFoundAndShrunk(t *testing.T) {
 	}
 	for _, tc := range plantedCases {
 		t.Run(string(tc.bug), func(t *testing.T) {
-			rep, err := check.Execute(doc, check.Handler(plantedserver.New(tc.bug)), check.WithTokenFactory(plantedserver.Token))
+			rep, err := check.Execute(doc, check.Handler(plantedserver.New(tc.bug)), check.WithTokenFactory(plantedserver.Token),
+				check.WithSeed(plantedSeed))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -87,6 +96,27 @@ func TestPlantedBugsAreFoundAndShrunk(t *testing.T) {
 			}
 			if !strings.Contains(f.String(), "curl -i -X "+f.Requests[0].Method) || !strings.Contains(f.String(), "seed") {
 				t.Errorf("report lacks curl or seed:\n%s", f)
+			}
+		})
+	}
+}
+
+func TestPlantedBugsAreFoundWithAnySeed(t *testing.T) {
+	doc, err := check.LoadSpec(plantedserver.Spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range plantedCases {
+		t.Run(string(tc.bug), func(t *testing.T) {
+			rep, err := check.Execute(doc, check.Handler(plantedserver.New(tc.bug)), check.WithTokenFactory(plantedserver.Token))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rep.Failures) != 1 || rep.Failures[0].Check != tc.check || rep.Failures[0].Operation != tc.op {
+				t.Fatalf("seed %d: want one %s failure on %s, got %v", rep.Seed, tc.check, tc.op, rep.Failures)
+			}
+			if got, want := len(rep.Failures[0].Requests), len(tc.minimal); got != want {
+				t.Errorf("seed %d: reproduction has %d requests, want %d", rep.Seed, got, want)
 			}
 		})
 	}
