@@ -1,6 +1,8 @@
 package check
 
 import (
+	"strings"
+
 	"github.com/charterhq/charter/tools/check/gen"
 	"github.com/getkin/kin-openapi/openapi3"
 	"pgregory.net/rapid"
@@ -20,7 +22,24 @@ func (o *operation) gens() *generators {
 	}
 	g := &generators{params: map[*openapi3.Parameter]*rapid.Generator[any]{}}
 	for _, p := range o.params {
-		g.params[p] = gen.Value(paramSchema(p))
+		s := paramSchema(p)
+		if p.In == openapi3.ParameterInPath && s.Type.Is(openapi3.TypeString) && s.MinLength == 0 {
+			// An empty path segment routes to another path: the
+			// request would never reach the operation.
+			nonEmpty := *s
+			nonEmpty.MinLength = 1
+			s = &nonEmpty
+		}
+		g.params[p] = gen.Value(s)
+		if p.In == openapi3.ParameterInPath {
+			// Dot segments are resolved away by clients, and most
+			// routers decode %2F before they match: such values never
+			// reach the operation, whatever the API does.
+			g.params[p] = g.params[p].Filter(func(v any) bool {
+				s, ok := v.(string)
+				return !ok || (s != "." && s != ".." && !strings.Contains(s, "/"))
+			})
+		}
 	}
 	if o.body != nil {
 		g.body = gen.Value(o.body)

@@ -101,7 +101,7 @@ func (o *operation) build(v *values, auth string) Request {
 		case openapi3.ParameterInQuery:
 			q = append(q, queryPairs(p, x)...)
 		case openapi3.ParameterInHeader:
-			h.Set(p.Name, simple(x, p.Explode != nil && *p.Explode))
+			h.Set(p.Name, simple(x, p.Explode != nil && *p.Explode, verbatim))
 		}
 	}
 	target := path
@@ -162,28 +162,31 @@ func scalar(v any) string {
 }
 
 // simple is the "simple" style: comma-separated items, and key,value
-// pairs (key=value when exploded) for objects.
-func simple(v any, explode bool) string {
+// pairs (key=value when exploded) for objects. esc escapes each item, not
+// the delimiters.
+func simple(v any, explode bool, esc func(string) string) string {
 	switch x := v.(type) {
 	case []any:
 		parts := make([]string, len(x))
 		for i, e := range x {
-			parts[i] = scalar(e)
+			parts[i] = esc(scalar(e))
 		}
 		return strings.Join(parts, ",")
 	case map[string]any:
 		var parts []string
 		for _, k := range sortedKeys(x) {
 			if explode {
-				parts = append(parts, k+"="+scalar(x[k]))
+				parts = append(parts, esc(k)+"="+esc(scalar(x[k])))
 			} else {
-				parts = append(parts, k, scalar(x[k]))
+				parts = append(parts, esc(k), esc(scalar(x[k])))
 			}
 		}
 		return strings.Join(parts, ",")
 	}
-	return scalar(v)
+	return esc(scalar(v))
 }
+
+func verbatim(s string) string { return s }
 
 func sortedKeys(m map[string]any) []string {
 	keys := make([]string, 0, len(m))
@@ -198,13 +201,17 @@ func sortedKeys(m map[string]any) []string {
 // label (.x) or matrix (;name=x).
 func pathValue(p *openapi3.Parameter, v any) string {
 	explode := p.Explode != nil && *p.Explode
-	esc := func(s string) string { return url.PathEscape(s) }
+	esc := url.PathEscape
 	switch p.Style {
 	case "label":
-		if explode {
-			return "." + esc(strings.ReplaceAll(simple(v, true), ",", "."))
+		if arr, ok := v.([]any); ok && explode {
+			parts := make([]string, len(arr))
+			for i, e := range arr {
+				parts[i] = esc(scalar(e))
+			}
+			return "." + strings.Join(parts, ".")
 		}
-		return "." + esc(simple(v, false))
+		return "." + simple(v, explode, esc)
 	case "matrix":
 		if arr, ok := v.([]any); ok && explode {
 			var b strings.Builder
@@ -213,9 +220,9 @@ func pathValue(p *openapi3.Parameter, v any) string {
 			}
 			return b.String()
 		}
-		return ";" + p.Name + "=" + esc(simple(v, explode))
+		return ";" + p.Name + "=" + simple(v, explode, esc)
 	}
-	return esc(simple(v, explode))
+	return simple(v, explode, esc)
 }
 
 // queryPairs serializes a query parameter as name=value pairs in its
@@ -257,7 +264,7 @@ func queryPairs(p *openapi3.Parameter, v any) []string {
 			}
 		}
 		if p.Style != "deepObject" && !explode {
-			out = []string{name + "=" + esc(simple(x, false))}
+			out = []string{name + "=" + esc(simple(x, false, verbatim))}
 		}
 		return out
 	}
