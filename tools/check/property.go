@@ -3,7 +3,6 @@ package check
 import (
 	"errors"
 	"flag"
-	"fmt"
 	"strconv"
 	"sync"
 	"testing"
@@ -188,5 +187,3 @@ func remove(list []string, s string) []string {
 	}
 	return out
 }
-
-func (p *property) String() string { return fmt.Sprintf("property %s", p.name) }

@@ -23,6 +23,7 @@ const (
 	Failed
 )
 
+// String returns the word the summary table shows.
 func (o Outcome) String() string {
 	switch o {
 	case Passed:

@@ -17,11 +17,14 @@ import (
 type Request struct {
 	// Operation is the operationId (or "METHOD /path") it exercises.
 	Operation string
-	Method    string
+	// Method is the HTTP method.
+	Method string
 	// Target is the path with its query, e.g. "/materials?limit=1".
 	Target string
+	// Header holds the headers sent, Authorization included.
 	Header http.Header
-	Body   []byte
+	// Body is the body sent, nil for none.
+	Body []byte
 }
 
 // Curl returns a curl command that sends the request to the server at

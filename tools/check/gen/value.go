@@ -113,9 +113,6 @@ func intBounds(s *openapi3.Schema) (lo, hi int64) {
 	return lo, hi
 }
 
-// IntBounds reports the inclusive bounds of an integer schema.
-func IntBounds(s *openapi3.Schema) (lo, hi int64) { return intBounds(s) }
-
 func integer(s *openapi3.Schema) *rapid.Generator[any] {
 	lo, hi := intBounds(s)
 	if s.MultipleOf != nil && *s.MultipleOf >= 1 {
@@ -175,10 +172,6 @@ func floatBounds(s *openapi3.Schema) (lo, hi float64, loEx, hiEx bool) {
 	}
 	return lo, hi, loEx, hiEx
 }
-
-// FloatBounds reports the bounds of a number schema and whether each is
-// exclusive.
-func FloatBounds(s *openapi3.Schema) (lo, hi float64, loEx, hiEx bool) { return floatBounds(s) }
 
 func number(s *openapi3.Schema) *rapid.Generator[any] {
 	lo, hi, loEx, hiEx := floatBounds(s)
