@@ -1,0 +1,75 @@
+package check
+
+import (
+	"errors"
+	"flag"
+	"strconv"
+	"sync"
+	"testing"
+)
+
+// rapidMu serializes runs: rapid reads its settings (number of checks,
+// seed) from process-wide flags, which a run sets for its duration.
+var rapidMu sync.Mutex
+
+// setRapidFlags points rapid at the run's settings and returns a function
+// that restores the previous ones.
+func setRapidFlags(checks int, seed uint64) (restore func()) {
+	if !flag.Parsed() {
+		// Outside go test (the CLI) rapid's use of testing.Short needs
+		// the testing flags registered and parsed.
+		testing.Init()
+		_ = flag.CommandLine.Parse(nil)
+	}
+	set := map[string]string{
+		"rapid.checks":     strconv.Itoa(checks),
+		"rapid.seed":       strconv.FormatUint(seed, 10),
+		"rapid.nofailfile": "true",
+		"rapid.shrinktime": "30s",
+		// Sequences of 10 steps on average reach create, update, get
+		// often enough and shrink in a fraction of the time of 30 (rapid's
+		// default).
+		"rapid.steps": "10",
+	}
+	old := map[string]string{}
+	for k, v := range set {
+		f := flag.Lookup(k)
+		if f == nil {
+			continue
+		}
+		old[k] = f.Value.String()
+		_ = f.Value.Set(v)
+	}
+	return func() {
+		for k, v := range old {
+			_ = flag.Lookup(k).Value.Set(v)
+		}
+	}
+}
+
+// errStop unwinds a property run when rapid calls FailNow on the quiet TB.
+var errStop = errors.New("check: property failed")
+
+// quietTB is the testing.TB rapid reports to. Failures are reported by the
+// checker in its own words (check, seed, curl), so rapid's own log is
+// dropped.
+type quietTB struct {
+	name   string
+	failed bool
+}
+
+func (q *quietTB) Helper()               {}
+func (q *quietTB) Name() string          { return q.name }
+func (q *quietTB) Logf(string, ...any)   {}
+func (q *quietTB) Log(...any)            {}
+func (q *quietTB) Skipf(string, ...any)  { panic(errStop) }
+func (q *quietTB) Skip(...any)           { panic(errStop) }
+func (q *quietTB) SkipNow()              { panic(errStop) }
+func (q *quietTB) Errorf(string, ...any) { q.failed = true }
+func (q *quietTB) Error(...any)          { q.failed = true }
+func (q *quietTB) Fatalf(string, ...any) { q.failed = true; panic(errStop) }
+func (q *quietTB) Fatal(...any)          { q.failed = true; panic(errStop) }
+func (q *quietTB) FailNow()              { q.failed = true; panic(errStop) }
+func (q *quietTB) Fail()                 { q.failed = true }
+func (q *quietTB) Failed() bool          { return q.failed }
+
