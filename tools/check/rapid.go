@@ -72,4 +72,3 @@ func (q *quietTB) Fatal(...any)          { q.failed = true; panic(errStop) }
 func (q *quietTB) FailNow()              { q.failed = true; panic(errStop) }
 func (q *quietTB) Fail()                 { q.failed = true }
 func (q *quietTB) Failed() bool          { return q.failed }
-
