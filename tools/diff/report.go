@@ -1,0 +1,161 @@
+package diff
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+)
+
+// Result is the comparison of one spec with its base.
+type Result struct {
+	// Spec is the spec's file name, e.g. materials.yaml.
+	Spec string `json:"spec"`
+	// Base and Next are where the two versions were read from.
+	Base string `json:"base,omitempty"`
+	Next string `json:"next,omitempty"`
+	// BaseVersion and NextVersion are the two info.version values.
+	BaseVersion string `json:"baseVersion,omitempty"`
+	NextVersion string `json:"nextVersion,omitempty"`
+	// MajorBumped is set when NextVersion's major is above BaseVersion's.
+	MajorBumped bool `json:"majorBumped"`
+	// Findings are in document order.
+	Findings []Finding `json:"findings"`
+}
+
+// Accept applies the version rule: a breaking change is allowed when the
+// same change bumps the major version, so its findings stay listed but no
+// longer fail the gate.
+func (r *Result) Accept() {
+	r.MajorBumped = MajorBumped(r.BaseVersion, r.NextVersion)
+	for i := range r.Findings {
+		r.Findings[i].Spec = r.Spec
+		if r.MajorBumped && r.Findings[i].Severity == Error {
+			r.Findings[i].Accepted = true
+		}
+	}
+}
+
+// Report is the outcome of one run over one or more specs.
+type Report struct {
+	Results []Result `json:"results"`
+	// FailOn is the lowest severity that fails the gate.
+	FailOn Severity `json:"failOn"`
+}
+
+// Summary counts the findings of a report.
+type Summary struct {
+	Errors   int  `json:"errors"`
+	Warnings int  `json:"warnings"`
+	Infos    int  `json:"infos"`
+	Ignored  int  `json:"ignored"`
+	Accepted int  `json:"accepted"`
+	Bump     Bump `json:"recommendedBump"`
+	// Failing is the number of findings that fail the gate.
+	Failing int `json:"failing"`
+}
+
+// Summary counts the findings per severity; ignored ones are counted apart.
+func (r *Report) Summary() Summary {
+	s := Summary{Bump: Patch}
+	for _, res := range r.Results {
+		switch Recommend(res.Findings) {
+		case Major:
+			s.Bump = Major
+		case Minor:
+			if s.Bump == Patch {
+				s.Bump = Minor
+			}
+		}
+		for _, f := range res.Findings {
+			switch {
+			case f.Ignored:
+				s.Ignored++
+				continue
+			case f.Severity == Error:
+				s.Errors++
+			case f.Severity == Warning:
+				s.Warnings++
+			default:
+				s.Infos++
+			}
+			if f.Accepted {
+				s.Accepted++
+			}
+			if r.fails(f) {
+				s.Failing++
+			}
+		}
+	}
+	return s
+}
+
+func (r *Report) fails(f Finding) bool {
+	failOn := r.FailOn
+	if failOn == "" {
+		failOn = Error
+	}
+	return f.Counts() && f.Severity.AtLeast(failOn)
+}
+
+// Failed reports whether the gate fails.
+func (r *Report) Failed() bool { return r.Summary().Failing > 0 }
+
+// Line is the one-line summary a reviewer reads first.
+func (s Summary) Line() string {
+	verdict := "PASS"
+	if s.Failing > 0 {
+		verdict = "FAIL"
+	}
+	return fmt.Sprintf("%s: %s, %s, %d info (%d ignored, %d accepted by a major version bump); recommended bump: %s",
+		verdict, plural(s.Errors, "breaking change"), plural(s.Warnings, "warning"), s.Infos, s.Ignored, s.Accepted, s.Bump)
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// WriteJSON writes the report and its summary as one JSON object.
+func (r *Report) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(struct {
+		*Report
+		Summary Summary `json:"summary"`
+	}{r, r.Summary()})
+}
+
+// group is the findings of one operation (or of the document).
+type group struct {
+	name     string
+	findings []Finding
+}
+
+// byOperation groups findings by operation, errors first inside a group,
+// keeping document order otherwise.
+func byOperation(fs []Finding) []group {
+	var groups []group
+	at := map[string]int{}
+	for _, f := range fs {
+		name := f.Operation
+		if name == "" {
+			name = "(document)"
+		}
+		i, ok := at[name]
+		if !ok {
+			i = len(groups)
+			at[name] = i
+			groups = append(groups, group{name: name})
+		}
+		groups[i].findings = append(groups[i].findings, f)
+	}
+	for _, g := range groups {
+		sort.SliceStable(g.findings, func(i, j int) bool {
+			return g.findings[i].Severity.rank() > g.findings[j].Severity.rank()
+		})
+	}
+	return groups
+}

@@ -1,0 +1,309 @@
+package diff
+
+import (
+	"path"
+	"strings"
+
+	"github.com/pb33f/libopenapi/datamodel/high/base"
+)
+
+// direction says who sends a schema's values: the client (request) or the
+// server (response). A change that accepts more is harmless in a request and
+// breaking in a response, and the reverse.
+type direction int
+
+const (
+	request direction = iota
+	response
+)
+
+func (d direction) String() string {
+	if d == request {
+		return "request"
+	}
+	return "response"
+}
+
+// memoKey identifies the comparison of two referenced schemas in one
+// direction. Components are shared by many operations; comparing each pair
+// once keeps large documents fast and stops on recursive schemas.
+type memoKey struct {
+	old, new string
+	dir      direction
+}
+
+// schema compares two schemas reached at ptr (a pointer into the new
+// document) in direction dir. subject names the value in messages. The
+// findings have no operation yet; the caller stamps it.
+func (c *comparer) schema(dir direction, ptr, subject string, o, n *base.SchemaProxy) []Finding {
+	if o == nil || n == nil {
+		return nil
+	}
+	if n.IsReference() {
+		ptr, subject = refPointer(n.GetReference()), refName(n.GetReference())
+	}
+	keyed := o.IsReference() && n.IsReference()
+	key := memoKey{o.GetReference(), n.GetReference(), dir}
+	if keyed {
+		if fs, ok := c.memo[key]; ok {
+			return fs
+		}
+		if c.busy[key] {
+			return nil
+		}
+		c.busy[key] = true
+		defer delete(c.busy, key)
+	}
+	os, ns := o.Schema(), n.Schema()
+	if os == nil || ns == nil {
+		return nil
+	}
+	w := &schemaWalk{c: c, dir: dir}
+	w.compare(ptr, subject, flatten(os, ptr), flatten(ns, ptr))
+	if keyed {
+		c.memo[key] = w.out
+	}
+	return w.out
+}
+
+// refPointer turns a $ref into a pointer: "#/components/schemas/A" becomes
+// "/components/schemas/A"; a reference into another file keeps its file.
+func refPointer(ref string) string {
+	if strings.HasPrefix(ref, "#") {
+		return ref[1:]
+	}
+	return ref
+}
+
+// refName is the last token of a $ref, the component's name.
+func refName(ref string) string {
+	if i := strings.LastIndex(ref, "/"); i >= 0 {
+		return ref[i+1:]
+	}
+	return path.Base(ref)
+}
+
+// schemaWalk collects the findings of one schema pair.
+type schemaWalk struct {
+	c   *comparer
+	dir direction
+	out []Finding
+}
+
+func (w *schemaWalk) add(rule, ptr, old, new, msg string) {
+	w.out = append(w.out, newFinding("", rule, ptr, old, new, msg))
+}
+
+// pick chooses the rule by direction: in a request the change is judged by
+// ifRequest, in a response by ifResponse. An empty rule means no finding.
+func (w *schemaWalk) pick(ifRequest, ifResponse, ptr, old, new, msg string) {
+	rule := ifRequest
+	if w.dir == response {
+		rule = ifResponse
+	}
+	if rule != "" {
+		w.add(rule, ptr, old, new, w.dir.String()+" "+msg)
+	}
+}
+
+// prop is a property with the pointer where it is declared.
+type prop struct {
+	proxy *base.SchemaProxy
+	ptr   string
+}
+
+// view is a schema with its allOf members merged in, so that moving
+// properties into a shared $ref'd base changes nothing.
+type view struct {
+	s        *base.Schema
+	ptr      string
+	types    []string
+	nullable bool
+	props    map[string]prop
+	order    []string
+	required map[string]bool
+}
+
+func flatten(s *base.Schema, ptr string) *view {
+	v := &view{s: s, ptr: ptr, props: map[string]prop{}, required: map[string]bool{}}
+	v.merge(s, ptr, 0)
+	return v
+}
+
+func (v *view) merge(s *base.Schema, ptr string, depth int) {
+	if s == nil || depth > 32 {
+		return
+	}
+	for _, t := range s.Type {
+		if t == "null" {
+			v.nullable = true
+		} else if depth == 0 || len(v.types) == 0 {
+			v.types = append(v.types, t)
+		}
+	}
+	if isTrue(s.Nullable) {
+		v.nullable = true
+	}
+	for name, p := range s.Properties.FromOldest() {
+		if _, ok := v.props[name]; ok {
+			continue
+		}
+		v.order = append(v.order, name)
+		v.props[name] = prop{proxy: p, ptr: pointer(ptr, "properties", name)}
+	}
+	for _, r := range s.Required {
+		v.required[r] = true
+	}
+	for i, m := range s.AllOf {
+		mptr := pointer(ptr, "allOf", itoa(i))
+		if m.IsReference() {
+			mptr = refPointer(m.GetReference())
+		}
+		v.merge(m.Schema(), mptr, depth+1)
+	}
+}
+
+func (w *schemaWalk) compare(ptr, subject string, o, n *view) {
+	if !w.types(ptr, subject, o, n) {
+		return
+	}
+	w.nullable(ptr, subject, o, n)
+	w.format(ptr, subject, o.s, n.s)
+	w.bounds(ptr, subject, o.s, n.s)
+	w.enum(ptr, subject, o.s, n.s)
+	w.defaults(ptr, subject, o.s, n.s)
+	w.additional(ptr, subject, o.s, n.s)
+	w.properties(subject, o, n)
+	w.items(ptr, subject, o.s, n.s)
+	w.variants(ptr, subject, "oneOf", o.s.OneOf, n.s.OneOf)
+	w.variants(ptr, subject, "anyOf", o.s.AnyOf, n.s.AnyOf)
+}
+
+func (w *schemaWalk) nested(ptr, subject string, o, n *base.SchemaProxy) {
+	w.out = append(w.out, w.c.schema(w.dir, ptr, subject, o, n)...)
+}
+
+func (w *schemaWalk) items(ptr, subject string, o, n *base.Schema) {
+	if o.Items != nil && n.Items != nil && o.Items.IsA() && n.Items.IsA() {
+		w.nested(ptr+"/items", subject+"[]", o.Items.A, n.Items.A)
+	}
+}
+
+func (w *schemaWalk) properties(subject string, o, n *view) {
+	for _, name := range o.order {
+		op := o.props[name]
+		what := "property " + subject + "." + name
+		os := op.proxy.Schema()
+		if w.hidden(os) {
+			continue
+		}
+		np, ok := n.props[name]
+		if !ok {
+			deprecated := os != nil && isTrue(os.Deprecated)
+			var f Finding
+			if w.dir == request {
+				f = removalFinding(w.c.now, "", RuleRequestPropertyRemoved, op.ptr, deprecated, extensionsOf(os),
+					"request "+what+" removed: the server ignores it")
+			} else {
+				f = removalFinding(w.c.now, "", RuleResponsePropertyRemoved, op.ptr, deprecated, extensionsOf(os),
+					"response "+what+" removed")
+			}
+			w.out = append(w.out, f)
+			continue
+		}
+		ns := np.proxy.Schema()
+		w.nested(np.ptr, subject+"."+name, op.proxy, np.proxy)
+		if w.hidden(ns) {
+			continue
+		}
+		switch {
+		case w.dir == request && !o.required[name] && n.required[name]:
+			w.add(RuleRequestPropertyBecameReq, np.ptr, "optional", "required", "request "+what+" became required")
+		case w.dir == request && o.required[name] && !n.required[name]:
+			w.add(RuleRequestWidened, np.ptr, "required", "optional", "request "+what+" became optional")
+		case w.dir == response && o.required[name] && !n.required[name]:
+			w.add(RuleResponsePropertyOptional, np.ptr, "required", "optional", "response "+what+" became optional")
+		}
+		if w.dir == request && ns != nil && os != nil && !isTrue(os.Deprecated) && isTrue(ns.Deprecated) {
+			w.out = append(w.out, deprecationFinding("", np.ptr, ns.Extensions, "request "+what))
+		}
+	}
+	for _, name := range n.order {
+		if _, ok := o.props[name]; ok {
+			continue
+		}
+		np := n.props[name]
+		if w.hidden(np.proxy.Schema()) {
+			continue
+		}
+		what := "property " + subject + "." + name
+		switch {
+		case w.dir == request && n.required[name]:
+			w.add(RuleRequestPropertyRequiredAdded, np.ptr, "", name, "new required request "+what)
+		case w.dir == request:
+			w.add(RuleRequestPropertyAdded, np.ptr, "", name, "new optional request "+what)
+		default:
+			w.add(RuleResponsePropertyAdded, np.ptr, "", name, "new response "+what)
+		}
+	}
+}
+
+// hidden reports whether a property does not travel in the walk's direction:
+// readOnly properties are never sent by clients, writeOnly ones never
+// returned.
+func (w *schemaWalk) hidden(s *base.Schema) bool {
+	if s == nil {
+		return false
+	}
+	if w.dir == request {
+		return isTrue(s.ReadOnly)
+	}
+	return isTrue(s.WriteOnly)
+}
+
+// variants matches oneOf/anyOf alternatives by $ref, else by position.
+func (w *schemaWalk) variants(ptr, subject, kw string, o, n []*base.SchemaProxy) {
+	if len(o) == 0 && len(n) == 0 {
+		return
+	}
+	used := make([]bool, len(n))
+	match := func(i int, op *base.SchemaProxy) int {
+		if op.IsReference() {
+			for j, np := range n {
+				if !used[j] && np.IsReference() && np.GetReference() == op.GetReference() {
+					return j
+				}
+			}
+			return -1
+		}
+		if i < len(n) && !used[i] && !n[i].IsReference() {
+			return i
+		}
+		return -1
+	}
+	for i, op := range o {
+		j := match(i, op)
+		label := variantLabel(op, i)
+		if j < 0 {
+			w.pick(RuleRequestVariantRemoved, RuleResponseNarrowed, pointer(ptr, kw, itoa(i)), label, "",
+				subject+" "+kw+" alternative "+label+" removed")
+			continue
+		}
+		used[j] = true
+		w.nested(pointer(ptr, kw, itoa(j)), subject, op, n[j])
+	}
+	for j, np := range n {
+		if !used[j] {
+			label := variantLabel(np, j)
+			w.pick(RuleRequestWidened, RuleResponseVariantAdded, pointer(ptr, kw, itoa(j)), "", label,
+				subject+" "+kw+" alternative "+label+" added")
+		}
+	}
+}
+
+func variantLabel(p *base.SchemaProxy, i int) string {
+	if p.IsReference() {
+		return refName(p.GetReference())
+	}
+	return "#" + itoa(i)
+}
