@@ -38,3 +38,10 @@ vet: ## Run go vet and check formatting.
 
 fmt: ## Format the Go code.
 	gofmt -w $$(git ls-files '*.go')
+
+breaking: ## Compare every spec in api/ at git ref BASE (default main) with the working tree.
+	$(GO) run ./tools/cmd/charter diff --base $(BASE) --api api
+
+release-spec: ## Record the specs in api/ as released: the baseline .ci/breaking compares with.
+	@mkdir -p api/released
+	@for s in $(SPECS); do cp $$s api/released/ && echo "released $$s ($$(grep -m1 '^  version:' $$s | awk '{print $$2}'))"; done

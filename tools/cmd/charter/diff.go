@@ -1,0 +1,251 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/charterhq/charter/tools/diff"
+	"github.com/charterhq/charter/tools/diff/sdk"
+	"github.com/mattn/go-isatty"
+)
+
+func init() {
+	commands["diff"] = command{
+		summary: "report the changes between two versions of a spec that break clients",
+		run:     runDiff,
+	}
+}
+
+const diffUsage = `usage:
+  charter diff [flags] BASE.yaml NEXT.yaml   compare two spec files
+  charter diff [flags] --base REF            compare every spec in api/ at git REF with the working tree
+  charter diff [flags] --released            compare every spec in api/ with api/released/<name>
+
+Exit status: 0 nothing fails the gate, 1 breaking changes, 2 the tool could not run.
+A breaking change passes when the same change bumps the major number of info.version.
+
+flags:
+`
+
+// diffFlags are the options of charter diff.
+type diffFlags struct {
+	base, api, format, failOn, ignore, codegenConfig, color, today string
+	released, noSDK                                                bool
+}
+
+func runDiff(args []string, stdout, stderr io.Writer) int {
+	var f diffFlags
+	fs := flag.NewFlagSet("diff", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, diffUsage)
+		fs.PrintDefaults()
+	}
+	fs.StringVar(&f.base, "base", "", "git `ref` to compare the specs of the working tree with")
+	fs.BoolVar(&f.released, "released", false, "compare the specs with their released versions in <api>/released")
+	fs.StringVar(&f.api, "api", "api", "`directory` of the specs")
+	fs.StringVar(&f.format, "format", "text", "output `format`: text, markdown, json or junit")
+	fs.StringVar(&f.failOn, "fail-on", "error", "lowest `severity` that fails: error or warning")
+	fs.StringVar(&f.ignore, "ignore", "", "ignore `file` (default <api>/.breaking-ignore.yaml)")
+	fs.BoolVar(&f.noSDK, "no-sdk", false, "skip the comparison of the generated Go clients")
+	fs.StringVar(&f.codegenConfig, "codegen-config", "gen/oapi-codegen.yaml", "oapi-codegen `file` whose settings the generated client uses")
+	fs.StringVar(&f.color, "color", "auto", "color the text report: auto (on a terminal), always or never")
+	fs.StringVar(&f.today, "today", "", "`date` (2006-01-02) x-sunset dates are compared with (default today)")
+
+	// Flags may follow the two file arguments.
+	var files []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return 0
+			}
+			return 2
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		files = append(files, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	report, err := gate(f, files)
+	if err != nil {
+		fmt.Fprintln(stderr, "charter diff:", err)
+		return 2
+	}
+	if err := write(report, f, stdout); err != nil {
+		fmt.Fprintln(stderr, "charter diff:", err)
+		return 2
+	}
+	if report.Failed() {
+		return 1
+	}
+	return 0
+}
+
+// gate runs the comparison the flags ask for.
+func gate(f diffFlags, files []string) (*diff.Report, error) {
+	failOn, ok := diff.ParseSeverity(f.failOn)
+	if !ok || failOn == diff.Info {
+		return nil, fmt.Errorf("--fail-on %q: want error or warning", f.failOn)
+	}
+	switch f.format {
+	case "text", "markdown", "json", "junit":
+	default:
+		return nil, fmt.Errorf("--format %q: want text, markdown, json or junit", f.format)
+	}
+	opts := diff.Options{}
+	if f.today != "" {
+		t, err := time.Parse(time.DateOnly, f.today)
+		if err != nil {
+			return nil, fmt.Errorf("--today: %w", err)
+		}
+		opts.Now = t
+	}
+	ignorePath := f.ignore
+	if ignorePath == "" {
+		ignorePath = filepath.Join(f.api, ".breaking-ignore.yaml")
+	}
+	ignore, err := diff.LoadIgnore(ignorePath)
+	if err != nil {
+		return nil, err
+	}
+
+	var pairs []diff.Pair
+	modes := 0
+	for _, on := range []bool{len(files) > 0, f.base != "", f.released} {
+		if on {
+			modes++
+		}
+	}
+	if modes != 1 {
+		return nil, errors.New("give two spec files, --base REF or --released (see charter diff -h)")
+	}
+	switch {
+	case len(files) > 0:
+		if len(files) != 2 {
+			return nil, fmt.Errorf("want two spec files, got %d", len(files))
+		}
+		pairs = []diff.Pair{{Name: filepath.Base(files[1]), Base: files[0], Next: files[1]}}
+	case f.released:
+		if pairs, err = diff.PairDirs(filepath.Join(f.api, "released"), f.api); err != nil {
+			return nil, err
+		}
+	default:
+		snapshot, err := snapshotAPI(f.base, f.api)
+		if err != nil {
+			return nil, err
+		}
+		defer os.RemoveAll(snapshot.root)
+		if pairs, err = diff.PairDirs(snapshot.api, f.api); err != nil {
+			return nil, err
+		}
+	}
+
+	report := &diff.Report{FailOn: failOn}
+	for _, p := range pairs {
+		res, err := diff.ComparePair(p, opts)
+		if err != nil {
+			return nil, err
+		}
+		if !f.noSDK && p.Base != "" && p.Next != "" {
+			findings, err := sdkFindings(p, f.codegenConfig)
+			if err != nil {
+				return nil, err
+			}
+			res.Findings = append(res.Findings, findings...)
+		}
+		res.Accept()
+		ignore.Apply(res.Spec, res.Findings)
+		report.Results = append(report.Results, res)
+	}
+	return report, nil
+}
+
+func sdkFindings(p diff.Pair, configPath string) ([]diff.Finding, error) {
+	cfg, err := sdk.Config(configPath)
+	if err != nil {
+		return nil, err
+	}
+	findings, err := sdk.Compare(p.Base, p.Next, ".", cfg)
+	if err != nil {
+		return nil, fmt.Errorf("SDK check of %s: %w", p.Name, err)
+	}
+	return findings, nil
+}
+
+// snapshotDir is the base ref's copy of the spec directory.
+type snapshotDir struct{ root, api string }
+
+func snapshotAPI(ref, apiDir string) (snapshotDir, error) {
+	top, err := gitTopLevel()
+	if err != nil {
+		return snapshotDir{}, err
+	}
+	abs, err := filepath.Abs(apiDir)
+	if err != nil {
+		return snapshotDir{}, err
+	}
+	if resolved, err := filepath.EvalSymlinks(abs); err == nil {
+		abs = resolved
+	}
+	rel, err := filepath.Rel(top, abs)
+	if err != nil || strings.HasPrefix(rel, "..") {
+		return snapshotDir{}, fmt.Errorf("%s is not inside the git repository %s", apiDir, top)
+	}
+	root, err := diff.Snapshot(top, ref, filepath.ToSlash(rel))
+	if err != nil {
+		return snapshotDir{}, err
+	}
+	return snapshotDir{root: root, api: filepath.Join(root, rel)}, nil
+}
+
+func gitTopLevel() (string, error) {
+	wd, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for dir := wd; ; dir = filepath.Dir(dir) {
+		if _, err := os.Stat(filepath.Join(dir, ".git")); err == nil {
+			if resolved, err := filepath.EvalSymlinks(dir); err == nil {
+				return resolved, nil
+			}
+			return dir, nil
+		}
+		if filepath.Dir(dir) == dir {
+			return "", errors.New("--base needs a git repository")
+		}
+	}
+}
+
+func write(r *diff.Report, f diffFlags, w io.Writer) error {
+	switch f.format {
+	case "markdown":
+		return r.WriteMarkdown(w)
+	case "json":
+		return r.WriteJSON(w)
+	case "junit":
+		return r.WriteJUnit(w)
+	}
+	return r.WriteText(w, useColor(f.color, w))
+}
+
+// useColor colors only a terminal, and never when NO_COLOR is set.
+func useColor(mode string, w io.Writer) bool {
+	switch mode {
+	case "always":
+		return true
+	case "never":
+		return false
+	}
+	if os.Getenv("NO_COLOR") != "" {
+		return false
+	}
+	file, ok := w.(*os.File)
+	return ok && isatty.IsTerminal(file.Fd())
+}
