@@ -46,8 +46,8 @@ func (w *schemaWalk) types(ptr, subject string, o, n *view) bool {
 	}
 	ot, nt := strings.Join(o.types, ","), strings.Join(n.types, ",")
 	msg := subject + " type changed from " + orAny(ot) + " to " + orAny(nt)
-	if w.dir == request {
-		if accepts(n.types, o.types) {
+	if w.dir != response {
+		if accepts(n.types, o.types) || w.dir == requestText && sameSet(n.types, []string{"string"}) {
 			w.add(RuleRequestWidened, ptr+"/type", ot, nt, "request "+msg)
 			return true
 		}
@@ -310,7 +310,7 @@ func (w *schemaWalk) enum(ptr, subject string, o, n *base.Schema) {
 // defaults compares what the server assumes when a client omits a value:
 // only meaningful for what clients send.
 func (w *schemaWalk) defaults(ptr, subject string, o, n *base.Schema) {
-	if w.dir != request || o.Default == nil {
+	if w.dir == response || o.Default == nil {
 		return
 	}
 	ov, nv := nodeString(o.Default), nodeString(n.Default)
@@ -326,7 +326,7 @@ func closed(d *base.DynamicValue[*base.SchemaProxy, bool]) bool {
 }
 
 func (w *schemaWalk) additional(ptr, subject string, o, n *base.Schema) {
-	if w.dir == request && !closed(o.AdditionalProperties) && closed(n.AdditionalProperties) {
+	if w.dir != response && !closed(o.AdditionalProperties) && closed(n.AdditionalProperties) {
 		w.add(RuleRequestAdditionalPropsClosed, ptr+"/additionalProperties", "open", "false",
 			"request "+subject+" no longer accepts additional properties")
 	}

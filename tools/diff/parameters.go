@@ -162,7 +162,7 @@ func (c *comparer) parameter(label string, o, n param) {
 	}
 	os, _ := paramSchema(o.p)
 	ns, suffix := paramSchema(n.p)
-	c.stamp(label, c.schema(request, n.ptr+suffix, what, os, ns))
+	c.stamp(label, c.schema(requestText, n.ptr+suffix, what, os, ns))
 }
 
 // stamp records schema findings under an operation.

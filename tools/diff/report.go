@@ -28,6 +28,9 @@ type Result struct {
 // longer fail the gate.
 func (r *Result) Accept() {
 	r.MajorBumped = MajorBumped(r.BaseVersion, r.NextVersion)
+	if r.Findings == nil {
+		r.Findings = []Finding{} // an empty list, not null, in JSON
+	}
 	for i := range r.Findings {
 		r.Findings[i].Spec = r.Spec
 		if r.MajorBumped && r.Findings[i].Severity == Error {

@@ -103,7 +103,7 @@ var Rules = []Rule{
 	{RuleDeprecatedWithoutSunset, Warning, "an operation, parameter or request property deprecated without x-sunset"},
 	{RuleOperationIDChanged, Warning, "operationId changed (generated method names change)"},
 	{RuleRequestPropertyRemoved, Warning, "a request property removed: the server ignores what the client sends"},
-	{RuleRequestBodyRemoved, Warning, "the request body removed: the server ignores it"},
+	{RuleRequestBodyRemoved, Error, "the request body removed: what the client sends is silently ignored"},
 	{RuleSunsetRemoval, Info, "a deprecated element removed after its x-sunset date"},
 	{RuleDeprecated, Info, "an element deprecated with an x-sunset date"},
 	{RulePathAdded, Info, "a new path"},

@@ -15,13 +15,17 @@ type direction int
 const (
 	request direction = iota
 	response
+	// requestText is a request value serialized as text (a path, query,
+	// header or cookie parameter): there a string accepts every number or
+	// boolean the client used to send.
+	requestText
 )
 
 func (d direction) String() string {
-	if d == request {
-		return "request"
+	if d == response {
+		return "response"
 	}
-	return "response"
+	return "request"
 }
 
 // memoKey identifies the comparison of two referenced schemas in one
@@ -201,7 +205,7 @@ func (w *schemaWalk) properties(subject string, o, n *view) {
 		if !ok {
 			deprecated := os != nil && isTrue(os.Deprecated)
 			var f Finding
-			if w.dir == request {
+			if w.dir != response {
 				f = removalFinding(w.c.now, "", RuleRequestPropertyRemoved, op.ptr, deprecated, extensionsOf(os),
 					"request "+what+" removed: the server ignores it")
 			} else {
@@ -217,14 +221,14 @@ func (w *schemaWalk) properties(subject string, o, n *view) {
 			continue
 		}
 		switch {
-		case w.dir == request && !o.required[name] && n.required[name]:
+		case w.dir != response && !o.required[name] && n.required[name]:
 			w.add(RuleRequestPropertyBecameReq, np.ptr, "optional", "required", "request "+what+" became required")
-		case w.dir == request && o.required[name] && !n.required[name]:
+		case w.dir != response && o.required[name] && !n.required[name]:
 			w.add(RuleRequestWidened, np.ptr, "required", "optional", "request "+what+" became optional")
 		case w.dir == response && o.required[name] && !n.required[name]:
 			w.add(RuleResponsePropertyOptional, np.ptr, "required", "optional", "response "+what+" became optional")
 		}
-		if w.dir == request && ns != nil && os != nil && !isTrue(os.Deprecated) && isTrue(ns.Deprecated) {
+		if w.dir != response && ns != nil && os != nil && !isTrue(os.Deprecated) && isTrue(ns.Deprecated) {
 			w.out = append(w.out, deprecationFinding("", np.ptr, ns.Extensions, "request "+what))
 		}
 	}
@@ -238,9 +242,9 @@ func (w *schemaWalk) properties(subject string, o, n *view) {
 		}
 		what := "property " + subject + "." + name
 		switch {
-		case w.dir == request && n.required[name]:
+		case w.dir != response && n.required[name]:
 			w.add(RuleRequestPropertyRequiredAdded, np.ptr, "", name, "new required request "+what)
-		case w.dir == request:
+		case w.dir != response:
 			w.add(RuleRequestPropertyAdded, np.ptr, "", name, "new optional request "+what)
 		default:
 			w.add(RuleResponsePropertyAdded, np.ptr, "", name, "new response "+what)
@@ -255,7 +259,7 @@ func (w *schemaWalk) hidden(s *base.Schema) bool {
 	if s == nil {
 		return false
 	}
-	if w.dir == request {
+	if w.dir != response {
 		return isTrue(s.ReadOnly)
 	}
 	return isTrue(s.WriteOnly)
