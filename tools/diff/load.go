@@ -13,6 +13,7 @@ import (
 	"github.com/pb33f/libopenapi"
 	"github.com/pb33f/libopenapi/datamodel"
 	v3 "github.com/pb33f/libopenapi/datamodel/high/v3"
+	"github.com/pb33f/libopenapi/index"
 	"gopkg.in/yaml.v3"
 )
 
@@ -95,7 +96,39 @@ func Parse(path string, data []byte) (*Spec, error) {
 		// the walk handles.
 		return nil, &LoadError{File: path, Err: err}
 	}
+	if err := fatal(err); err != nil {
+		return nil, &LoadError{File: path, Line: errorLine(err), Err: err}
+	}
 	return &Spec{Path: path, Model: &model.Model}, nil
+}
+
+// fatal returns the first error of a model build that is not a circular
+// reference: an unresolvable $ref would silently hide part of the contract.
+func fatal(err error) error {
+	if err == nil {
+		return nil
+	}
+	errs := []error{err}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = j.Unwrap()
+	}
+	for _, e := range errs {
+		var re *index.ResolvingError
+		if errors.As(e, &re) && re.CircularReference != nil {
+			continue
+		}
+		return e
+	}
+	return nil
+}
+
+// errorLine is the line of the node a resolving error is about, 0 if none.
+func errorLine(err error) int {
+	var re *index.ResolvingError
+	if errors.As(err, &re) && re.Node != nil {
+		return re.Node.Line
+	}
+	return 0
 }
 
 var yamlLine = regexp.MustCompile(`line (\d+)`)

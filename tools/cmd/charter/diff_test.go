@@ -1,0 +1,223 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// The edits below are made to a copy of api/materials.yaml, the released
+// baseline of the materials service.
+const (
+	companyIDProperty = "        company_id:\n          type: integer\n          format: int64\n          description: The company the material belongs to.\n          example: 7\n"
+	isActiveProperty  = "        is_active:\n          type: boolean\n          description: Whether the material can be used in new quotes.\n          example: true\n"
+)
+
+func edit(t *testing.T, spec string, pairs ...string) string {
+	t.Helper()
+	for i := 0; i < len(pairs); i += 2 {
+		if strings.Count(spec, pairs[i]) != 1 {
+			t.Fatalf("edit target %q is not unique in the spec", pairs[i])
+		}
+		spec = strings.Replace(spec, pairs[i], pairs[i+1], 1)
+	}
+	return spec
+}
+
+// apiDir lays out an api/ directory: next as api/materials.yaml and the
+// repository's spec as its released baseline.
+func apiDir(t *testing.T, next string) string {
+	t.Helper()
+	released, err := os.ReadFile("../../../api/materials.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "api")
+	if err := os.MkdirAll(filepath.Join(dir, "released"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "released", "materials.yaml"), released, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if next == "" {
+		next = string(released)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "materials.yaml"), []byte(next), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func released(t *testing.T) string {
+	t.Helper()
+	b, err := os.ReadFile("../../../api/materials.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func runGate(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := run(append([]string{"diff"}, args...), &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
+// removeCompanyID removes a property from the Material response.
+func removeCompanyID(t *testing.T, version string) string {
+	return edit(t, released(t),
+		companyIDProperty, "",
+		"required: [id, company_id, name, quality, thickness, is_active, created_at, updated_at]",
+		"required: [id, name, quality, thickness, is_active, created_at, updated_at]",
+		"  version: 1.0.0\n", "  version: "+version+"\n")
+}
+
+func TestGateFailsOnBreakingEditWithoutMajorBump(t *testing.T) {
+	dir := apiDir(t, removeCompanyID(t, "1.1.0"))
+	code, out, stderr := runGate(t, "--released", "--api", dir, "--no-sdk")
+	if code != 1 {
+		t.Fatalf("exit %d, want 1\n%s%s", code, out, stderr)
+	}
+	for _, want := range []string{"GET /materials/{material_id}", "response-property-removed", "Material.company_id", "/components/schemas/Material/properties/company_id", "FAIL"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestGatePassesOnBreakingEditWithMajorBump(t *testing.T) {
+	dir := apiDir(t, removeCompanyID(t, "2.0.0"))
+	code, out, stderr := runGate(t, "--released", "--api", dir, "--no-sdk")
+	if code != 0 {
+		t.Fatalf("exit %d, want 0\n%s%s", code, out, stderr)
+	}
+	if !strings.Contains(out, "accepted: major version bumped") || !strings.Contains(out, "recommended bump: major") {
+		t.Errorf("report should list the accepted breaking changes:\n%s", out)
+	}
+}
+
+func TestGatePassesOnOptionalFieldWithSDKCheck(t *testing.T) {
+	next := edit(t, released(t), isActiveProperty, isActiveProperty+"        finish:\n          type: string\n          description: The surface finish.\n")
+	dir := apiDir(t, next)
+	code, out, stderr := runGate(t, "--released", "--api", dir, "--codegen-config", "../../../gen/oapi-codegen.yaml")
+	if code != 0 {
+		t.Fatalf("exit %d, want 0\n%s%s", code, out, stderr)
+	}
+	if !strings.Contains(out, "response-property-added") || !strings.Contains(out, "recommended bump: minor") {
+		t.Errorf("report should list the new field and recommend a minor bump:\n%s", out)
+	}
+}
+
+func TestSDKRenameIsBreaking(t *testing.T) {
+	next := strings.ReplaceAll(released(t), "MaterialUpdate", "MaterialChange")
+	dir := apiDir(t, next)
+	code, out, _ := runGate(t, "--released", "--api", dir, "--codegen-config", "../../../gen/oapi-codegen.yaml")
+	if code != 1 || !strings.Contains(out, "sdk-incompatible") || !strings.Contains(out, "MaterialUpdate: removed") {
+		t.Fatalf("exit %d, want 1 with an sdk-incompatible finding:\n%s", code, out)
+	}
+	if strings.Contains(out, "request-") || strings.Contains(out, "response-") {
+		t.Errorf("a rename changes nothing on the wire:\n%s", out)
+	}
+}
+
+func TestIgnoredFindingsAreListed(t *testing.T) {
+	dir := apiDir(t, removeCompanyID(t, "1.1.0"))
+	ignore := "ignore:\n  - rule: response-property-removed\n    location: /components/schemas/Material/properties/company_id\n    reason: the field moved to the company resource\n"
+	if err := os.WriteFile(filepath.Join(dir, ".breaking-ignore.yaml"), []byte(ignore), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, stderr := runGate(t, "--released", "--api", dir, "--no-sdk", "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d, want 0\n%s%s", code, out, stderr)
+	}
+	var report struct {
+		Results []struct {
+			Findings []struct {
+				Rule    string `json:"rule"`
+				Ignored bool   `json:"ignored"`
+				Reason  string `json:"reason"`
+			} `json:"findings"`
+		} `json:"results"`
+		Summary struct {
+			Ignored int `json:"ignored"`
+		} `json:"summary"`
+	}
+	if err := json.Unmarshal([]byte(out), &report); err != nil {
+		t.Fatal(err)
+	}
+	if report.Summary.Ignored == 0 || !report.Results[0].Findings[0].Ignored || report.Results[0].Findings[0].Reason == "" {
+		t.Errorf("ignored findings must stay in the report with their reason:\n%s", out)
+	}
+}
+
+func TestFormatsAndFailOn(t *testing.T) {
+	deprecated := edit(t, released(t), "      operationId: listMaterials\n", "      operationId: listMaterials\n      deprecated: true\n")
+	dir := apiDir(t, deprecated)
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"--format", "markdown"}, 0, "| 🟡 warning | GET /materials |"},
+		{[]string{"--format", "junit"}, 0, "<testsuite name=\"materials.yaml\""},
+		{[]string{"--fail-on", "warning"}, 1, "deprecated-without-sunset"},
+		{[]string{"--fail-on", "warning", "--format", "junit"}, 1, "<failure message="},
+		{[]string{"--format", "yaml"}, 2, ""},
+	} {
+		code, out, _ := runGate(t, append([]string{"--released", "--api", dir, "--no-sdk"}, tc.args...)...)
+		if code != tc.code || !strings.Contains(out, tc.want) {
+			t.Errorf("%v: exit %d (want %d), output lacks %q:\n%s", tc.args, code, tc.code, tc.want, out)
+		}
+	}
+}
+
+func TestUnreadableSpecExits2WithFileAndLine(t *testing.T) {
+	dir := apiDir(t, "openapi: 3.0.3\ninfo:\n  title: [broken\n")
+	code, _, stderr := runGate(t, "--released", "--api", dir, "--no-sdk")
+	if code != 2 || !strings.Contains(stderr, "materials.yaml:") {
+		t.Fatalf("exit %d, want 2 with file:line, stderr %q", code, stderr)
+	}
+}
+
+// TestGitMode compares api/ at a commit with the working tree, the way
+// make breaking BASE=<ref> does.
+func TestGitMode(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not installed")
+	}
+	repo := t.TempDir()
+	gitRun := func(args ...string) {
+		cmd := exec.Command("git", append([]string{"-c", "user.name=t", "-c", "user.email=t@example.com"}, args...)...)
+		cmd.Dir = repo
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	api := filepath.Join(repo, "api")
+	if err := os.MkdirAll(api, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(api, "materials.yaml"), []byte(released(t)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	gitRun("init", "-q")
+	gitRun("add", ".")
+	gitRun("commit", "-qm", "base")
+	if err := os.WriteFile(filepath.Join(api, "materials.yaml"), []byte(removeCompanyID(t, "1.0.0")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	wd, _ := os.Getwd()
+	if err := os.Chdir(repo); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Chdir(wd)
+	code, out, stderr := runGate(t, "--base", "HEAD", "--no-sdk")
+	if code != 1 || !strings.Contains(out, "response-property-removed") {
+		t.Fatalf("exit %d, want 1 with the removed field\n%s%s", code, out, stderr)
+	}
+}
