@@ -63,13 +63,6 @@ func Load(path string) (*Spec, error) {
 // Parse parses and resolves data read from path; path names the file in
 // errors and anchors relative $refs.
 func Parse(path string, data []byte) (*Spec, error) {
-	// libopenapi reports YAML syntax errors without a usable position;
-	// yaml.v3 has one. Checking first costs a second parse of valid
-	// documents, which the benchmark shows is small next to resolving.
-	var probe yaml.Node
-	if err := yaml.Unmarshal(data, &probe); err != nil {
-		return nil, &LoadError{File: path, Line: yamlErrorLine(err), Err: err}
-	}
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, &LoadError{File: path, Err: err}
@@ -84,7 +77,7 @@ func Parse(path string, data []byte) (*Spec, error) {
 	}
 	doc, err := libopenapi.NewDocumentWithConfiguration(data, cfg)
 	if err != nil {
-		return nil, &LoadError{File: path, Err: err}
+		return nil, syntaxError(path, data, err)
 	}
 	if v := doc.GetSpecInfo().SpecFormat; v != datamodel.OAS3 && v != datamodel.OAS31 && v != datamodel.OAS32 {
 		return nil, &LoadError{File: path, Err: errors.New("not an OpenAPI 3 document (no openapi: 3.x field)")}
@@ -129,6 +122,17 @@ func errorLine(err error) int {
 		return re.Node.Line
 	}
 	return 0
+}
+
+// syntaxError explains why a document did not parse. libopenapi's YAML
+// errors carry no usable position; yaml.v3's do, so the document is parsed
+// again with it, only on this failure path.
+func syntaxError(path string, data []byte, err error) error {
+	var probe yaml.Node
+	if perr := yaml.Unmarshal(data, &probe); perr != nil {
+		return &LoadError{File: path, Line: yamlErrorLine(perr), Err: perr}
+	}
+	return &LoadError{File: path, Err: err}
 }
 
 var yamlLine = regexp.MustCompile(`line (\d+)`)

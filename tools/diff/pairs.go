@@ -108,11 +108,7 @@ func ComparePair(p Pair, opts Options) (Result, error) {
 		res.BaseVersion = base.Version()
 		res.Findings = []Finding{newFinding("", RuleSpecRemoved, "", p.Name, "", "spec "+p.Name+" removed, with all its operations")}
 	default:
-		base, err := Load(p.Base)
-		if err != nil {
-			return res, err
-		}
-		next, err := Load(p.Next)
+		base, next, err := loadBoth(p.Base, p.Next)
 		if err != nil {
 			return res, err
 		}
@@ -168,4 +164,24 @@ func git(dir string, args ...string) ([]byte, error) {
 		return nil, fmt.Errorf("git %s: %v: %s", strings.Join(args, " "), err, strings.TrimSpace(stderr.String()))
 	}
 	return out, nil
+}
+
+// loadBoth loads two specs at once: parsing and indexing dominate the run
+// time, and the two documents are independent.
+func loadBoth(basePath, nextPath string) (base, next *Spec, err error) {
+	var nextErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		next, nextErr = Load(nextPath)
+	}()
+	base, err = Load(basePath)
+	<-done
+	if err != nil {
+		return nil, nil, err
+	}
+	if nextErr != nil {
+		return nil, nil, nextErr
+	}
+	return base, next, nil
 }
