@@ -32,9 +32,12 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 		if len(loud) > 0 {
 			fmt.Fprint(w, "| | Operation | Change | Rule | Location |\n|---|---|---|---|---|\n")
 			for _, f := range loud {
-				fmt.Fprintf(w, "| %s | %s | %s | `%s` | `%s` |\n", mdIcon(f), mdCell(orNone(f.Operation)), mdCell(mdNote(f)), f.Rule, mdCell(f.Pointer))
+				fmt.Fprintf(w, "| %s | %s | %s | `%s` | `%s` |\n", mdIcon(f), mdCell(operationOrScope(f)), mdCell(mdNote(f)), f.Rule, mdCell(f.Pointer))
 			}
 			fmt.Fprintln(w)
+		}
+		if hint := res.BumpHint(); hint != "" {
+			fmt.Fprintf(w, "> %s\n\n", hint)
 		}
 		if len(quiet) > 0 {
 			fmt.Fprintf(w, "<details><summary>%d additive or neutral changes</summary>\n\n", len(quiet))
@@ -76,4 +79,15 @@ func mdNote(f Finding) string {
 // mdCell keeps a value inside one table cell.
 func mdCell(s string) string {
 	return strings.NewReplacer("|", `\|`, "\n", " ").Replace(s)
+}
+
+// operationOrScope names what a finding without an operation is about.
+func operationOrScope(f Finding) string {
+	switch {
+	case f.Operation != "":
+		return f.Operation
+	case strings.HasPrefix(f.Pointer, "go:"):
+		return "Go client"
+	}
+	return "whole spec"
 }

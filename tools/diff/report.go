@@ -162,3 +162,18 @@ func byOperation(fs []Finding) []group {
 	}
 	return groups
 }
+
+// BumpHint says, for a spec with breaking changes that count, that only a
+// major version bump lets them through; empty otherwise.
+func (r *Result) BumpHint() string {
+	if r.MajorBumped {
+		return ""
+	}
+	for _, f := range r.Findings {
+		if f.Counts() && f.Severity == Error {
+			return "breaking changes pass only with a major bump of info.version (" +
+				orNone(r.BaseVersion) + " → " + orNone(r.NextVersion) + " is not one)"
+		}
+	}
+	return ""
+}

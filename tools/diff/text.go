@@ -50,6 +50,9 @@ func (r *Report) WriteText(w io.Writer, color bool) error {
 				fmt.Fprintf(w, "    %s %s %s%s\n", paint(code, label), f.Message, paint(dim, "("+f.Rule+" at "+f.Pointer+")"), note)
 			}
 		}
+		if hint := res.BumpHint(); hint != "" {
+			fmt.Fprintf(w, "  %s\n", hint)
+		}
 	}
 	_, err := fmt.Fprintln(w, r.Summary().Line())
 	return err
