@@ -1,0 +1,116 @@
+package materials
+
+import (
+	"context"
+	"strconv"
+
+	api "github.com/charterhq/charter/gen/materials"
+	"github.com/charterhq/charter/stories/access"
+	"github.com/charterhq/charter/stories/materials"
+)
+
+// Controller implements the generated strict server interface. It only
+// translates: the typed request into a story's input, the story's result
+// or declared failure into a typed response. Deciding is the stories' job.
+type Controller struct {
+	wiring *Wiring
+}
+
+var _ api.StrictServerInterface = (*Controller)(nil)
+
+// NewController returns a controller over the wired stories.
+func NewController(w *Wiring) *Controller { return &Controller{wiring: w} }
+
+// caller returns the authenticated caller the contract middleware put in
+// the context. Every operation of the spec is secured, so a request
+// without one never gets here; the zero caller has no role and every
+// story refuses it.
+func caller(ctx context.Context) access.Caller {
+	c, _ := access.CallerFrom(ctx)
+	return c
+}
+
+// ListMaterials lists one page of materials.
+func (c *Controller) ListMaterials(ctx context.Context, req api.ListMaterialsRequestObject) (api.ListMaterialsResponseObject, error) {
+	who := caller(ctx)
+	in := materials.ListInput{IsActive: req.Params.IsActive}
+	if req.Params.Limit != nil {
+		in.Limit = int(*req.Params.Limit)
+	}
+	if req.Params.Offset != nil {
+		in.Offset = int(*req.Params.Offset)
+	}
+	if req.Params.Ordering != nil {
+		in.Ordering = string(*req.Params.Ordering)
+	}
+	page, err := c.wiring.For(who).List.Run(ctx, who, in)
+	if err != nil {
+		return listAnswers.respond(ctx, err)
+	}
+	out := api.ListMaterials200JSONResponse{
+		Items: make([]api.Material, len(page.Items)), Count: page.Count,
+		Limit: int32(page.Limit), Offset: int32(page.Offset),
+	}
+	for i, m := range page.Items {
+		out.Items[i] = toAPI(m)
+	}
+	return out, nil
+}
+
+// CreateMaterial creates a material and says where it lives.
+func (c *Controller) CreateMaterial(ctx context.Context, req api.CreateMaterialRequestObject) (api.CreateMaterialResponseObject, error) {
+	who := caller(ctx)
+	b := req.Body
+	in := materials.CreateInput{Name: b.Name, Quality: b.Quality, Thickness: b.Thickness, IsActive: b.IsActive}
+	if b.CompanyId != nil {
+		in.CompanyID = *b.CompanyId
+	}
+	m, err := c.wiring.For(who).Create.Run(ctx, who, in)
+	if err != nil {
+		return createAnswers.respond(ctx, err)
+	}
+	loc := "/materials/" + strconv.FormatInt(m.ID, 10)
+	return api.CreateMaterial201JSONResponse{Body: toAPI(m), Headers: api.CreateMaterial201ResponseHeaders{Location: &loc}}, nil
+}
+
+// GetMaterial returns one material.
+func (c *Controller) GetMaterial(ctx context.Context, req api.GetMaterialRequestObject) (api.GetMaterialResponseObject, error) {
+	who := caller(ctx)
+	m, err := c.wiring.For(who).Get.Run(ctx, who, materials.GetInput{ID: req.MaterialId})
+	if err != nil {
+		return getAnswers.respond(ctx, err)
+	}
+	return api.GetMaterial200JSONResponse(toAPI(m)), nil
+}
+
+// UpdateMaterial replaces the editable fields of a material.
+func (c *Controller) UpdateMaterial(ctx context.Context, req api.UpdateMaterialRequestObject) (api.UpdateMaterialResponseObject, error) {
+	who := caller(ctx)
+	b := req.Body
+	m, err := c.wiring.For(who).Update.Run(ctx, who, materials.UpdateInput{
+		ID:     req.MaterialId,
+		Fields: materials.Fields{Name: b.Name, Quality: b.Quality, Thickness: b.Thickness, IsActive: b.IsActive},
+	})
+	if err != nil {
+		return updateAnswers.respond(ctx, err)
+	}
+	return api.UpdateMaterial200JSONResponse(toAPI(m)), nil
+}
+
+// DeleteMaterial deletes a material.
+func (c *Controller) DeleteMaterial(ctx context.Context, req api.DeleteMaterialRequestObject) (api.DeleteMaterialResponseObject, error) {
+	who := caller(ctx)
+	if _, err := c.wiring.For(who).Delete.Run(ctx, who, materials.DeleteInput{ID: req.MaterialId}); err != nil {
+		return deleteAnswers.respond(ctx, err)
+	}
+	return api.DeleteMaterial204Response{}, nil
+}
+
+// toAPI maps a domain material to the generated type. Times go out in UTC
+// so that every client sees one zone.
+func toAPI(m materials.Material) api.Material {
+	return api.Material{
+		Id: m.ID, CompanyId: m.CompanyID, Name: m.Name, Quality: m.Quality, Thickness: m.Thickness,
+		IsActive: m.IsActive, CreatedAt: m.CreatedAt.UTC(), UpdatedAt: m.UpdatedAt.UTC(),
+	}
+}

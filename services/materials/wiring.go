@@ -1,0 +1,106 @@
+// Package materials is the materials service: the controller that
+// implements the generated strict server interface of api/materials.yaml,
+// the injectors that wire the material stories to a repository, and the
+// handler that puts the edge, the contract and the docs in front of them.
+package materials
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/charterhq/charter/stories/access"
+	"github.com/charterhq/charter/stories/materials"
+	"github.com/charterhq/charter/stories/story"
+)
+
+// Stories are the material stories wired for one kind of caller.
+type Stories struct {
+	List   *materials.ListMaterials
+	Get    *materials.GetMaterial
+	Create *materials.CreateMaterial
+	Update *materials.UpdateMaterial
+	Delete *materials.DeleteMaterial
+}
+
+// Wiring holds the two injectors of the materials service. They build the
+// same stories over the same repository and differ only in the permission
+// filter: staff reach every company, external callers their own.
+type Wiring struct {
+	Staff    Stories
+	External Stories
+}
+
+// Wire builds both injectors over repo, dating changes with now and
+// wrapping every story in mw (logging, tracing...).
+func Wire(repo materials.Repository, now func() time.Time, mw ...story.Middleware) (*Wiring, error) {
+	staff, err := inject(repo, now, materials.StaffAccess, mw)
+	if err != nil {
+		return nil, fmt.Errorf("staff stories: %w", err)
+	}
+	external, err := inject(repo, now, materials.CompanyAccess, mw)
+	if err != nil {
+		return nil, fmt.Errorf("external stories: %w", err)
+	}
+	return &Wiring{Staff: staff, External: external}, nil
+}
+
+// For returns the stories of the caller's kind. Staff come first: a caller
+// with both roles reaches every company. A caller with neither role gets
+// the external stories, whose permission filter refuses it.
+func (w *Wiring) For(c access.Caller) Stories {
+	if c.Has(access.Staff) {
+		return w.Staff
+	}
+	return w.External
+}
+
+// inject is one injector: every story built with the same permission
+// filter over the same repository.
+func inject(repo materials.Repository, now func() time.Time, filter func(access.Caller, materials.Filter) (materials.Filter, error), mw []story.Middleware) (Stories, error) {
+	if repo == nil || now == nil {
+		return Stories{}, fmt.Errorf("a repository and a clock are required")
+	}
+	list, err := materials.NewListMaterials(materials.ListMaterialsDeps{
+		FilterOnPermissions: filter, Count: repo.Count, Find: repo.Find,
+	})
+	if err != nil {
+		return Stories{}, err
+	}
+	get, err := materials.NewGetMaterial(materials.GetMaterialDeps{
+		FilterOnPermissions: filter, Get: repo.Get,
+	})
+	if err != nil {
+		return Stories{}, err
+	}
+	create, err := materials.NewCreateMaterial(materials.CreateMaterialDeps{
+		FilterOnPermissions: filter, Create: repo.Create, Now: now,
+	})
+	if err != nil {
+		return Stories{}, err
+	}
+	update, err := materials.NewUpdateMaterial(materials.UpdateMaterialDeps{
+		FilterOnPermissions: filter, Get: repo.Get, Update: repo.Update, Now: now,
+	})
+	if err != nil {
+		return Stories{}, err
+	}
+	del, err := materials.NewDeleteMaterial(materials.DeleteMaterialDeps{
+		FilterOnPermissions: filter, Get: repo.Get, Delete: repo.Delete,
+	})
+	if err != nil {
+		return Stories{}, err
+	}
+	return Stories{
+		List: list.With(mw...), Get: get.With(mw...), Create: create.With(mw...),
+		Update: update.With(mw...), Delete: del.With(mw...),
+	}, nil
+}
+
+// Describe returns the description of every wired story, staff first.
+func (w *Wiring) Describe() []story.Description {
+	var out []story.Description
+	for _, s := range []Stories{w.Staff, w.External} {
+		out = append(out, s.List.Describe(), s.Get.Describe(), s.Create.Describe(), s.Update.Describe(), s.Delete.Describe())
+	}
+	return out
+}
