@@ -1,0 +1,103 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charterhq/charter/repositories/memory"
+	"github.com/charterhq/charter/services/auth"
+	"github.com/charterhq/charter/stories/access"
+	"github.com/charterhq/charter/stories/materials"
+)
+
+func noEnv(string) string { return "" }
+
+func TestTokenCommandPrintsATokenTheDevelopmentVerifierAccepts(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if err := run([]string{"token", "--role", "external"}, noEnv, &out, &errOut); err != nil {
+		t.Fatal(err)
+	}
+	v, err := auth.NewVerifier(auth.DevelopmentConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := v.Verify(strings.TrimSpace(out.String()))
+	if err != nil {
+		t.Fatalf("printed token refused: %v", err)
+	}
+	if !c.Has(access.External) || c.CompanyID != 1 {
+		t.Fatalf("caller = %+v, want an external caller of company 1", c)
+	}
+}
+
+func TestTokenCommandRefusesAnUnknownRole(t *testing.T) {
+	var out bytes.Buffer
+	if err := run([]string{"token", "--role", "admin"}, noEnv, &out, &out); err == nil {
+		t.Fatal("no error for an unknown role")
+	}
+}
+
+func TestAuthConfig(t *testing.T) {
+	t.Run("without a key and outside development mode the server refuses to start", func(t *testing.T) {
+		if _, err := authConfig(noEnv, false); err == nil {
+			t.Fatal("no error")
+		}
+	})
+	t.Run("the public development secret is refused outside development mode", func(t *testing.T) {
+		env := func(k string) string {
+			if k == "CHARTER_JWT_HS256_SECRET" {
+				return auth.DevelopmentSecret
+			}
+			return ""
+		}
+		if _, err := authConfig(env, false); err == nil {
+			t.Fatal("no error")
+		}
+	})
+	t.Run("development mode falls back to the development key", func(t *testing.T) {
+		c, err := authConfig(noEnv, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !c.UsesDevelopmentSecret() {
+			t.Fatal("development mode does not use the development secret")
+		}
+	})
+}
+
+func TestSeedDemoFillsOnlyAnEmptyStore(t *testing.T) {
+	ctx := context.Background()
+	repo := memory.NewMaterials()
+	n, err := seedDemo(ctx, repo, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := n, len(demoMaterials); got != want {
+		t.Fatalf("added %d, want %d", got, want)
+	}
+	if n, err = seedDemo(ctx, repo, time.Now()); err != nil || n != 0 {
+		t.Fatalf("second seed added %d (err %v), want 0", n, err)
+	}
+	total, err := repo.Count(ctx, materials.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := total, int64(len(demoMaterials)); got != want {
+		t.Fatalf("store holds %d, want %d", got, want)
+	}
+}
+
+func TestDescribeNamesEveryStory(t *testing.T) {
+	var out bytes.Buffer
+	if err := run([]string{"describe"}, noEnv, &out, &out); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"ListMaterials", "GetMaterial", "CreateMaterial", "UpdateMaterial", "DeleteMaterial", "StaffAccess", "CompanyAccess"} {
+		if !strings.Contains(out.String(), name) {
+			t.Errorf("describe does not mention %s", name)
+		}
+	}
+}
