@@ -4,6 +4,8 @@ GO       ?= go
 SPECS    := $(wildcard api/*.yaml)
 SERVICES := $(basename $(notdir $(SPECS)))
 BASE     ?= main
+BENCHTIME ?= 500ms
+COUNT    ?= 1
 
 .PHONY: help run test test-short bench generate check-generated vet fmt breaking release-spec
 
@@ -19,8 +21,15 @@ test: ## Run every test with the race detector (PostgreSQL tests need its binari
 test-short: ## Run the tests without the race detector.
 	$(GO) test -count=1 ./...
 
-bench: ## Run the benchmarks and print the ratios.
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+bench: ## Run the benchmarks and print, per bare/full pair, the share of bare throughput full keeps.
+	@$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) -count $(COUNT) ./... | awk '{ print } \
+	/^(FAIL|--- FAIL)/ { failed = 1 } /^pkg: / { pkg = $$2; sub(/.*\//, "", pkg) } \
+	$$1 ~ /\/(bare|full)-[0-9]+$$/ { k = $$1; sub(/-[0-9]+$$/, "", k); kind = k; sub(/.*\//, "", kind); sub(/\/[a-z]+$$/, "", k); k = pkg " " k; \
+		if (!(k in seen)) { seen[k] = 1; keys[++n] = k } ns[k, kind] += $$3; runs[k, kind]++ } \
+	END { if (n) print "\nshare of bare throughput kept (bare ns/op / full ns/op):"; \
+		for (i = 1; i <= n; i++) { k = keys[i]; if (runs[k, "full"] && runs[k, "bare"]) \
+			printf "  %-45s %5.1f%%\n", k, 100 * (ns[k, "bare"] / runs[k, "bare"]) / (ns[k, "full"] / runs[k, "full"]) } \
+		exit failed }'
 
 generate: ## Regenerate gen/ from the specs in api/.
 	@for s in $(SERVICES); do \
