@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pb33f/go-yaml"
+	"github.com/pb33f/libopenapi/datamodel/high/base"
 	v3 "github.com/pb33f/libopenapi/datamodel/high/v3"
 	"github.com/pb33f/libopenapi/orderedmap"
 )
@@ -22,8 +24,12 @@ type comparer struct {
 	old, new *Spec
 	now      time.Time
 	memo     map[memoKey][]Finding
-	busy     map[memoKey]bool
-	out      []Finding
+	same     *sameTrees
+	// built caches each side's schemas by local $ref: a component reached
+	// in both directions or from many places is built once.
+	oldBuilt, newBuilt map[string]*base.Schema
+	busy               map[memoKey]bool
+	out                []Finding
 }
 
 // Compare classifies every difference between old and new from the point of
@@ -36,6 +42,13 @@ func Compare(old, new *Spec, opts Options) []Finding {
 		now:  opts.Now,
 		memo: map[memoKey][]Finding{},
 		busy: map[memoKey]bool{},
+		same: &sameTrees{},
+
+		oldBuilt: map[string]*base.Schema{},
+		newBuilt: map[string]*base.Schema{},
+	}
+	if !fullWalk {
+		c.same = newSameTrees(rootNode(old), rootNode(new))
 	}
 	if c.now.IsZero() {
 		c.now = time.Now()
@@ -158,5 +171,30 @@ func orNone(s string) string {
 	if s == "" {
 		return "(none)"
 	}
+	return s
+}
+
+// fullWalk turns off the skipping of equal subtrees (tests compare both).
+var fullWalk bool
+
+// rootNode is the parsed YAML of a spec's root document, nil if unknown.
+func rootNode(s *Spec) *yaml.Node {
+	if s == nil || s.Model == nil || s.Model.Index == nil {
+		return nil
+	}
+	return s.Model.Index.GetRootNode()
+}
+
+// built returns the schema of a proxy, built once per local $ref and side.
+func (c *comparer) built(cache map[string]*base.Schema, p *base.SchemaProxy) *base.Schema {
+	if !c.same.ok || !p.IsReference() || !strings.HasPrefix(p.GetReference(), "#") {
+		return p.Schema()
+	}
+	ref := p.GetReference()
+	if s, ok := cache[ref]; ok {
+		return s
+	}
+	s := p.Schema()
+	cache[ref] = s
 	return s
 }

@@ -58,7 +58,10 @@ func (c *comparer) schema(dir direction, ptr, subject string, o, n *base.SchemaP
 		c.busy[key] = true
 		defer delete(c.busy, key)
 	}
-	os, ns := o.Schema(), n.Schema()
+	if c.same.proxies(o, n) {
+		return nil
+	}
+	os, ns := c.built(c.oldBuilt, o), c.built(c.newBuilt, n)
 	if os == nil || ns == nil {
 		return nil
 	}
@@ -196,6 +199,10 @@ func (w *schemaWalk) items(ptr, subject string, o, n *base.Schema) {
 func (w *schemaWalk) properties(subject string, o, n *view) {
 	for _, name := range o.order {
 		op := o.props[name]
+		if np, ok := n.props[name]; ok && o.required[name] == n.required[name] && w.c.same.proxies(op.proxy, np.proxy) {
+			// Equal on both sides: nothing to report, and nothing to build.
+			continue
+		}
 		what := "property " + subject + "." + name
 		os := op.proxy.Schema()
 		if w.hidden(os) {
