@@ -2,7 +2,7 @@ package diff_test
 
 import (
 	"fmt"
-	"runtime"
+	"runtime/metrics"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -123,17 +123,27 @@ func BenchmarkCompareLargeSpecs(b *testing.B) {
 
 	var peak atomic.Uint64
 	done := make(chan struct{})
+	stopped := make(chan struct{})
 	go func() {
-		var m runtime.MemStats
+		defer close(stopped)
+		// The heap in use (live objects, garbage not yet swept and free
+		// slots in in-use spans), as runtime.MemStats.HeapInuse, read
+		// without stopping the world.
+		samples := []metrics.Sample{
+			{Name: "/memory/classes/heap/objects:bytes"},
+			{Name: "/memory/classes/heap/unused:bytes"},
+		}
+		tick := time.NewTicker(time.Millisecond)
+		defer tick.Stop()
 		for {
-			runtime.ReadMemStats(&m)
-			if m.HeapInuse > peak.Load() {
-				peak.Store(m.HeapInuse)
+			metrics.Read(samples)
+			if v := samples[0].Value.Uint64() + samples[1].Value.Uint64(); v > peak.Load() {
+				peak.Store(v)
 			}
 			select {
 			case <-done:
 				return
-			case <-time.After(5 * time.Millisecond):
+			case <-tick.C:
 			}
 		}
 	}()
@@ -148,6 +158,7 @@ func BenchmarkCompareLargeSpecs(b *testing.B) {
 	}
 	b.StopTimer()
 	close(done)
+	<-stopped
 	b.ReportMetric(float64(peak.Load())/(1<<20), "peak-heap-MiB")
 	b.ReportMetric(float64(findings), "findings")
 	b.ReportMetric(float64(len(spec))/(1<<20), "spec-MiB")
