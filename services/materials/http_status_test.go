@@ -1,0 +1,618 @@
+package materials_test
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	api "github.com/charterhq/charter/gen/materials"
+	"github.com/charterhq/charter/services/auth"
+	"github.com/charterhq/charter/stories/access"
+	domain "github.com/charterhq/charter/stories/materials"
+)
+
+// fixture is a service over an in-memory store holding one material of
+// ownCompany and one of otherCompany.
+type fixture struct {
+	*service
+	repo       domain.Repository
+	own, other api.Material
+}
+
+func newFixture(t *testing.T, opts ...serviceOption) *fixture {
+	t.Helper()
+	return newFixtureOver(t, newMemory(), opts...)
+}
+
+func newFixtureOver(t *testing.T, repo domain.Repository, opts ...serviceOption) *fixture {
+	t.Helper()
+	s := startService(t, repo, opts...)
+	f := &fixture{service: s, repo: repo}
+	f.own = s.create(t, staff(readWrite...), api.NewMaterial{CompanyId: ptr[int64](ownCompany), Name: "10 mm Steel", Quality: "steel", Thickness: 10})
+	f.other = s.create(t, staff(readWrite...), api.NewMaterial{CompanyId: ptr[int64](otherCompany), Name: "3 mm Aluminium", Quality: "aluminium", Thickness: 3})
+	return f
+}
+
+// stored reads the whole store, bypassing the service.
+func stored(t *testing.T, repo domain.Repository) []domain.Material {
+	t.Helper()
+	all, err := repo.Find(context.Background(), domain.Query{Order: domain.Order{By: domain.ByID}, Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return all
+}
+
+// assertUnchanged checks that the store still holds exactly before.
+func assertUnchanged(t *testing.T, repo domain.Repository, before []domain.Material) {
+	t.Helper()
+	if after := stored(t, repo); !reflect.DeepEqual(after, before) {
+		t.Errorf("a refused request changed the store:\nbefore %+v\nafter  %+v", before, after)
+	}
+}
+
+func idPath(id int64) string { return "/materials/" + strconv.FormatInt(id, 10) }
+
+// exchange is the raw response of one call.
+type exchange struct {
+	res  *http.Response
+	body []byte
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+const validNew = `{"name":"2 mm Copper","quality":"copper","thickness":2}`
+const validUpdate = `{"name":"12 mm Steel","quality":"steel","thickness":12,"is_active":false}`
+
+// TestEveryDocumentedStatus provokes each status the spec documents for
+// each operation through the generated client and the real server, and
+// checks that a refused request leaves the store as it was.
+func TestEveryDocumentedStatus(t *testing.T) {
+	ctx := context.Background()
+	type call func(t *testing.T, f *fixture) exchange
+	cases := []struct {
+		op, name string
+		broken   string // the repository method that fails, if any
+		status   int
+		pointers []string // the field errors of a validation failure
+		call     call
+		check    func(t *testing.T, f *fixture, e exchange)
+	}{
+		// listMaterials: 200 400 401 403 500
+		{op: "listMaterials", name: "lists the materials", status: 200,
+			call: func(t *testing.T, f *fixture) exchange {
+				r, err := f.client.ListMaterialsWithResponse(ctx, nil, f.as(t, staff(readOnly...)))
+				must(t, err)
+				return exchange{r.HTTPResponse, r.Body}
+			}},
+		{op: "listMaterials", name: "refuses a limit over 100", status: 400, pointers: []string{"#/query/limit"},
+			call: func(t *testing.T, f *fixture) exchange {
+				r, err := f.client.ListMaterialsWithResponse(ctx, &api.ListMaterialsParams{Limit: ptr[int32](101)}, f.as(t, staff(readOnly...)))
+				must(t, err)
+				return exchange{r.HTTPResponse, r.Body}
+			}},
+		{op: "listMaterials", name: "refuses a request without a token", status: 401,
+			call: func(t *testing.T, f *fixture) exchange {
+				r, err := f.client.ListMaterialsWithResponse(ctx, nil)
+				must(t, err)
+				return exchange{r.HTTPResponse, r.Body}
+			}},
+		{op: "listMaterials", name: "refuses a token without materials:read", status: 403,
+			call: func(t *testing.T, f *fixture) exchange {
+				r, err := f.client.ListMaterialsWithResponse(ctx, nil, f.as(t, staff("materials:write")))
+				must(t, err)
+				return exchange{r.HTTPResponse, r.Body}
+			}},
+		{op: "listMaterials", name: "refuses a token with no role", status: 403,
+			call: func(t *testing.T, f *fixture) exchange {
+				r, err := f.client.ListMaterialsWithResponse(ctx, nil, f.as(t, access.Caller{Subject: "eve", Scopes: readWrite}))
+				must(t, err)
+				return exchange{r.HTTPResponse, r.Body}
+			}},
+		{op: "listMaterials", name: "answers 500 when counting fails", broken: "Count", status: 500,
+			call: func(t *testing.T, f *fixture) exchange {
+				r, err := f.client.ListMaterialsWithResponse(ctx, nil, f.as(t, staff(readOnly...)))
+				must(t, err)
+				return exchange{r.HTTPResponse, r.Body}
+			}},
+		{op: "listMaterials", name: "answers 500 when finding fails", broken: "Find", status: 500,
+			call: func(t *testing.T, f *fixture) exchange {
+				r, err := f.client.ListMaterialsWithResponse(ctx, nil, f.as(t, external(ownCompany, readOnly...)))
+				must(t, err)
+				return exchange{r.HTTPResponse, r.Body}
+			}},
+
+		// createMaterial: 201 400 401 403 409 413 415 422 500
+		{op: "createMaterial", name: "creates and says where", status: 201,
+			call: func(t *testing.T, f *fixture) exchange {
+				r, err := f.client.CreateMaterialWithResponse(ctx, api.NewMaterial{Name: "2 mm Copper", Quality: "copper", Thickness: 2}, f.as(t, external(ownCompany, readWrite...)))
+				must(t, err)
+				return exchange{r.HTTPResponse, r.Body}
+			},
+			check: func(t *testing.T, f *fixture, e exchange) {
+				var m api.Material
+				decode(t, e.body, &m)
+				if got, want := e.res.Header.Get("Location"), idPath(m.Id); got != want {
+					t.Errorf("Location = %q, want %q", got, want)
+				}
+				if got, want := m.CompanyId, int64(ownCompany); got != want {
+					t.Errorf("company_id = %d, want %d", got, want)
+				}
+				if !m.IsActive {
+					t.Error("a new material is not active by default")
+				}
+				if got, want := len(stored(t, f.repo)), 3; got != want {
+					t.Errorf("%d materials stored, want %d", got, want)
+				}
+			}},
+		{op: "createMaterial", name: "refuses a thickness of zero", status: 400, pointers: []string{"#/thickness"},
+			call: func(t *testing.T, f *fixture) exchange {
+				r, err := f.client.CreateMaterialWithResponse(ctx, api.NewMaterial{Name: "Zero", Quality: "steel", Thickness: 0}, f.as(t, external(ownCompany, readWrite...)))
+				must(t, err)
+				return exchange{r.HTTPResponse, r.Body}
+			}},
+		{op: "createMaterial", name: "refuses a request without a token", status: 401,
+			call: func(t *testing.T, f *fixture) exchange {
+				r, err := f.client.CreateMaterialWithResponse(ctx, api.NewMaterial{Name: "2 mm Copper", Quality: "copper", Thickness: 2})
+				must(t, err)
+				return exchange{r.HTTPResponse, r.Body}
+			}},
+		{op: "createMaterial", name: "refuses a token without materials:write", status: 403,
+			call: func(t *testing.T, f *fixture) exchange {
+				r, err := f.client.CreateMaterialWithResponse(ctx, api.NewMaterial{Name: "2 mm Copper", Quality: "copper", Thickness: 2}, f.as(t, external(ownCompany, readOnly...)))
+				must(t, err)
+				return exchange{r.HTTPResponse, r.Body}
+			}},
+		{op: "createMaterial", name: "refuses an external caller creating for another company", status: 403,
+			call: func(t *testing.T, f *fixture) exchange {
+				r, err := f.client.CreateMaterialWithResponse(ctx, api.NewMaterial{CompanyId: ptr[int64](otherCompany), Name: "2 mm Copper", Quality: "copper", Thickness: 2}, f.as(t, external(ownCompany, readWrite...)))
+				must(t, err)
+				return exchange{r.HTTPResponse, r.Body}
+			}},
+		{op: "createMaterial", name: "refuses a name the company already uses", status: 409,
+			call: func(t *testing.T, f *fixture) exchange {
+				r, err := f.client.CreateMaterialWithResponse(ctx, api.NewMaterial{Name: "10 mm Steel", Quality: "steel", Thickness: 10}, f.as(t, external(ownCompany, readWrite...)))
+				must(t, err)
+				return exchange{r.HTTPResponse, r.Body}
+			}},
+		{op: "createMaterial", name: "refuses a body over the limit", status: 413,
+			call: func(t *testing.T, f *fixture) exchange {
+				big := fmt.Sprintf(`{"name":"%s","quality":"steel","thickness":1}`, strings.Repeat("x", 2<<20))
+				r, err := f.client.CreateMaterialWithBodyWithResponse(ctx, "application/json", strings.NewReader(big), f.as(t, external(ownCompany, readWrite...)))
+				must(t, err)
+				return exchange{r.HTTPResponse, r.Body}
+			}},
+		{op: "createMaterial", name: "refuses a body that is not JSON", status: 415,
+			call: func(t *testing.T, f *fixture) exchange {
+				r, err := f.client.CreateMaterialWithBodyWithResponse(ctx, "text/plain", strings.NewReader(validNew), f.as(t, external(ownCompany, readWrite...)))
+				must(t, err)
+				return exchange{r.HTTPResponse, r.Body}
+			}},
+		{op: "createMaterial", name: "asks staff for the company", status: 422, pointers: []string{"#/company_id"},
+			call: func(t *testing.T, f *fixture) exchange {
+				r, err := f.client.CreateMaterialWithResponse(ctx, api.NewMaterial{Name: "2 mm Copper", Quality: "copper", Thickness: 2}, f.as(t, staff(readWrite...)))
+				must(t, err)
+				return exchange{r.HTTPResponse, r.Body}
+			}},
+		{op: "createMaterial", name: "answers 500 when storing fails", broken: "Create", status: 500,
+			call: func(t *testing.T, f *fixture) exchange {
+				r, err := f.client.CreateMaterialWithResponse(ctx, api.NewMaterial{Name: "2 mm Copper", Quality: "copper", Thickness: 2}, f.as(t, external(ownCompany, readWrite...)))
+				must(t, err)
+				return exchange{r.HTTPResponse, r.Body}
+			}},
+
+		// getMaterial: 200 400 401 403 404 500
+		{op: "getMaterial", name: "returns the material", status: 200,
+			call: func(t *testing.T, f *fixture) exchange {
+				r, err := f.client.GetMaterialWithResponse(ctx, f.own.Id, f.as(t, external(ownCompany, readOnly...)))
+				must(t, err)
+				return exchange{r.HTTPResponse, r.Body}
+			},
+			check: func(t *testing.T, f *fixture, e exchange) {
+				var m api.Material
+				decode(t, e.body, &m)
+				if !reflect.DeepEqual(m, f.own) {
+					t.Errorf("got %+v, want %+v", m, f.own)
+				}
+			}},
+		{op: "getMaterial", name: "refuses an ID of zero", status: 400, pointers: []string{"#/path/material_id"},
+			call: func(t *testing.T, f *fixture) exchange {
+				r, err := f.client.GetMaterialWithResponse(ctx, 0, f.as(t, staff(readOnly...)))
+				must(t, err)
+				return exchange{r.HTTPResponse, r.Body}
+			}},
+		{op: "getMaterial", name: "refuses a request without a token", status: 401,
+			call: func(t *testing.T, f *fixture) exchange {
+				r, err := f.client.GetMaterialWithResponse(ctx, f.own.Id)
+				must(t, err)
+				return exchange{r.HTTPResponse, r.Body}
+			}},
+		{op: "getMaterial", name: "refuses a token without materials:read", status: 403,
+			call: func(t *testing.T, f *fixture) exchange {
+				r, err := f.client.GetMaterialWithResponse(ctx, f.own.Id, f.as(t, external(ownCompany, "materials:write")))
+				must(t, err)
+				return exchange{r.HTTPResponse, r.Body}
+			}},
+		{op: "getMaterial", name: "answers 404 for a material that does not exist", status: 404,
+			call: func(t *testing.T, f *fixture) exchange {
+				r, err := f.client.GetMaterialWithResponse(ctx, 9999, f.as(t, staff(readOnly...)))
+				must(t, err)
+				return exchange{r.HTTPResponse, r.Body}
+			}},
+		{op: "getMaterial", name: "answers 404 for another company's material", status: 404,
+			call: func(t *testing.T, f *fixture) exchange {
+				r, err := f.client.GetMaterialWithResponse(ctx, f.other.Id, f.as(t, external(ownCompany, readOnly...)))
+				must(t, err)
+				return exchange{r.HTTPResponse, r.Body}
+			}},
+		{op: "getMaterial", name: "answers 500 when reading fails", broken: "Get", status: 500,
+			call: func(t *testing.T, f *fixture) exchange {
+				r, err := f.client.GetMaterialWithResponse(ctx, f.own.Id, f.as(t, staff(readOnly...)))
+				must(t, err)
+				return exchange{r.HTTPResponse, r.Body}
+			}},
+
+		// updateMaterial: 200 400 401 403 404 409 413 415 500
+		{op: "updateMaterial", name: "replaces the fields", status: 200,
+			call: func(t *testing.T, f *fixture) exchange {
+				r, err := f.client.UpdateMaterialWithResponse(ctx, f.own.Id, api.MaterialUpdate{Name: "12 mm Steel", Quality: "steel", Thickness: 12, IsActive: false}, f.as(t, external(ownCompany, readWrite...)))
+				must(t, err)
+				return exchange{r.HTTPResponse, r.Body}
+			},
+			check: func(t *testing.T, f *fixture, e exchange) {
+				var m api.Material
+				decode(t, e.body, &m)
+				if m.Name != "12 mm Steel" || m.Thickness != 12 || m.IsActive || m.Id != f.own.Id || m.CompanyId != ownCompany {
+					t.Errorf("updated to %+v", m)
+				}
+				got, err := f.repo.Get(ctx, f.own.Id)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got.Name != "12 mm Steel" {
+					t.Errorf("stored name %q, want the new one", got.Name)
+				}
+			}},
+		{op: "updateMaterial", name: "refuses a missing is_active", status: 400, pointers: []string{"#/is_active"},
+			call: func(t *testing.T, f *fixture) exchange {
+				r, err := f.client.UpdateMaterialWithBodyWithResponse(ctx, f.own.Id, "application/json", strings.NewReader(validNew), f.as(t, staff(readWrite...)))
+				must(t, err)
+				return exchange{r.HTTPResponse, r.Body}
+			}},
+		{op: "updateMaterial", name: "refuses a request without a token", status: 401,
+			call: func(t *testing.T, f *fixture) exchange {
+				r, err := f.client.UpdateMaterialWithBodyWithResponse(ctx, f.own.Id, "application/json", strings.NewReader(validUpdate))
+				must(t, err)
+				return exchange{r.HTTPResponse, r.Body}
+			}},
+		{op: "updateMaterial", name: "refuses a token without materials:write", status: 403,
+			call: func(t *testing.T, f *fixture) exchange {
+				r, err := f.client.UpdateMaterialWithBodyWithResponse(ctx, f.own.Id, "application/json", strings.NewReader(validUpdate), f.as(t, staff(readOnly...)))
+				must(t, err)
+				return exchange{r.HTTPResponse, r.Body}
+			}},
+		{op: "updateMaterial", name: "answers 404 for a material that does not exist", status: 404,
+			call: func(t *testing.T, f *fixture) exchange {
+				r, err := f.client.UpdateMaterialWithBodyWithResponse(ctx, 9999, "application/json", strings.NewReader(validUpdate), f.as(t, staff(readWrite...)))
+				must(t, err)
+				return exchange{r.HTTPResponse, r.Body}
+			}},
+		{op: "updateMaterial", name: "answers 404 for another company's material", status: 404,
+			call: func(t *testing.T, f *fixture) exchange {
+				r, err := f.client.UpdateMaterialWithBodyWithResponse(ctx, f.other.Id, "application/json", strings.NewReader(validUpdate), f.as(t, external(ownCompany, readWrite...)))
+				must(t, err)
+				return exchange{r.HTTPResponse, r.Body}
+			}},
+		{op: "updateMaterial", name: "refuses a name another material of the company has", status: 409,
+			call: func(t *testing.T, f *fixture) exchange {
+				f.create(t, staff(readWrite...), api.NewMaterial{CompanyId: ptr[int64](ownCompany), Name: "12 mm Steel", Quality: "steel", Thickness: 12})
+				r, err := f.client.UpdateMaterialWithBodyWithResponse(ctx, f.own.Id, "application/json", strings.NewReader(validUpdate), f.as(t, external(ownCompany, readWrite...)))
+				must(t, err)
+				return exchange{r.HTTPResponse, r.Body}
+			}},
+		{op: "updateMaterial", name: "refuses a body over the limit", status: 413,
+			call: func(t *testing.T, f *fixture) exchange {
+				big := fmt.Sprintf(`{"name":"%s","quality":"steel","thickness":1,"is_active":true}`, strings.Repeat("x", 2<<20))
+				r, err := f.client.UpdateMaterialWithBodyWithResponse(ctx, f.own.Id, "application/json", strings.NewReader(big), f.as(t, staff(readWrite...)))
+				must(t, err)
+				return exchange{r.HTTPResponse, r.Body}
+			}},
+		{op: "updateMaterial", name: "refuses a body that is not JSON", status: 415,
+			call: func(t *testing.T, f *fixture) exchange {
+				r, err := f.client.UpdateMaterialWithBodyWithResponse(ctx, f.own.Id, "application/xml", strings.NewReader("<material/>"), f.as(t, staff(readWrite...)))
+				must(t, err)
+				return exchange{r.HTTPResponse, r.Body}
+			}},
+		{op: "updateMaterial", name: "answers 500 when storing fails", broken: "Update", status: 500,
+			call: func(t *testing.T, f *fixture) exchange {
+				r, err := f.client.UpdateMaterialWithBodyWithResponse(ctx, f.own.Id, "application/json", strings.NewReader(validUpdate), f.as(t, staff(readWrite...)))
+				must(t, err)
+				return exchange{r.HTTPResponse, r.Body}
+			}},
+
+		// deleteMaterial: 204 400 401 403 404 500
+		{op: "deleteMaterial", name: "deletes the material", status: 204,
+			call: func(t *testing.T, f *fixture) exchange {
+				r, err := f.client.DeleteMaterialWithResponse(ctx, f.own.Id, f.as(t, external(ownCompany, readWrite...)))
+				must(t, err)
+				return exchange{r.HTTPResponse, r.Body}
+			},
+			check: func(t *testing.T, f *fixture, e exchange) {
+				if len(e.body) != 0 {
+					t.Errorf("a 204 with a body: %s", e.body)
+				}
+				if _, err := f.repo.Get(ctx, f.own.Id); err != domain.ErrNotFound {
+					t.Errorf("the deleted material is still stored (err %v)", err)
+				}
+				if got, want := len(stored(t, f.repo)), 1; got != want {
+					t.Errorf("%d materials stored, want %d", got, want)
+				}
+			}},
+		{op: "deleteMaterial", name: "refuses a negative ID", status: 400, pointers: []string{"#/path/material_id"},
+			call: func(t *testing.T, f *fixture) exchange {
+				r, err := f.client.DeleteMaterialWithResponse(ctx, -1, f.as(t, staff(readWrite...)))
+				must(t, err)
+				return exchange{r.HTTPResponse, r.Body}
+			}},
+		{op: "deleteMaterial", name: "refuses a request without a token", status: 401,
+			call: func(t *testing.T, f *fixture) exchange {
+				r, err := f.client.DeleteMaterialWithResponse(ctx, f.own.Id)
+				must(t, err)
+				return exchange{r.HTTPResponse, r.Body}
+			}},
+		{op: "deleteMaterial", name: "refuses a token without materials:write", status: 403,
+			call: func(t *testing.T, f *fixture) exchange {
+				r, err := f.client.DeleteMaterialWithResponse(ctx, f.own.Id, f.as(t, external(ownCompany, readOnly...)))
+				must(t, err)
+				return exchange{r.HTTPResponse, r.Body}
+			}},
+		{op: "deleteMaterial", name: "answers 404 for a material that does not exist", status: 404,
+			call: func(t *testing.T, f *fixture) exchange {
+				r, err := f.client.DeleteMaterialWithResponse(ctx, 9999, f.as(t, staff(readWrite...)))
+				must(t, err)
+				return exchange{r.HTTPResponse, r.Body}
+			}},
+		{op: "deleteMaterial", name: "answers 404 for another company's material", status: 404,
+			call: func(t *testing.T, f *fixture) exchange {
+				r, err := f.client.DeleteMaterialWithResponse(ctx, f.other.Id, f.as(t, external(ownCompany, readWrite...)))
+				must(t, err)
+				return exchange{r.HTTPResponse, r.Body}
+			}},
+		{op: "deleteMaterial", name: "answers 500 when deleting fails", broken: "Delete", status: 500,
+			call: func(t *testing.T, f *fixture) exchange {
+				r, err := f.client.DeleteMaterialWithResponse(ctx, f.own.Id, f.as(t, staff(readWrite...)))
+				must(t, err)
+				return exchange{r.HTTPResponse, r.Body}
+			}},
+	}
+	covered := map[string]map[int]bool{}
+	for _, c := range cases {
+		t.Run(c.op+"/"+strconv.Itoa(c.status)+" "+c.name, func(t *testing.T) {
+			broken := &brokenRepository{Repository: newMemory()}
+			f := newFixtureOver(t, broken)
+			before := stored(t, f.repo)
+			broken.method = c.broken
+			e := c.call(t, f)
+			broken.method = ""
+			if c.status >= 400 {
+				p := assertProblem(t, e.res, e.body, c.status)
+				if got, want := p.pointers(), c.pointers; !equalStrings(got, want) {
+					t.Errorf("pointers = %q, want %q", got, want)
+				}
+				if c.status == http.StatusUnauthorized && !strings.HasPrefix(e.res.Header.Get("WWW-Authenticate"), "Bearer ") {
+					t.Errorf("WWW-Authenticate = %q, want a Bearer challenge", e.res.Header.Get("WWW-Authenticate"))
+				}
+				if c.status == http.StatusInternalServerError {
+					assertInternalError(t, f.service, p)
+				}
+				if c.status != http.StatusConflict || c.op != "updateMaterial" {
+					assertUnchanged(t, f.repo, before)
+				}
+			} else if got, want := e.res.StatusCode, c.status; got != want {
+				t.Fatalf("status = %d, want %d: %s", got, want, e.body)
+			}
+			if c.check != nil {
+				c.check(t, f, e)
+			}
+		})
+		op := strings.ToLower(c.op)
+		if covered[op] == nil {
+			covered[op] = map[int]bool{}
+		}
+		covered[op][c.status] = true
+	}
+	t.Run("the cases cover every documented status", func(t *testing.T) {
+		for _, op := range documentedStatuses(t) {
+			for _, status := range op.statuses {
+				// The embedded spec capitalizes operation IDs.
+				if !covered[strings.ToLower(op.id)][status] {
+					t.Errorf("%s: no case provokes the documented %d", op.id, status)
+				}
+			}
+		}
+	})
+}
+
+// assertInternalError checks a 500: a generic detail, a request ID to
+// quote, and the cause in the logs under that ID and nowhere else.
+func assertInternalError(t *testing.T, s *service, p problemDoc) {
+	t.Helper()
+	if !strings.HasPrefix(p.Title, "Internal error") || !strings.HasPrefix(p.Detail, "Internal error") {
+		t.Errorf("title %q, detail %q: want Internal error", p.Title, p.Detail)
+	}
+	logs := s.logs.String()
+	if !strings.Contains(logs, brokenText) {
+		t.Errorf("the logs do not name the cause:\n%s", logs)
+	}
+	if !strings.Contains(logs, p.RequestID) {
+		t.Errorf("the logs do not carry request ID %q:\n%s", p.RequestID, logs)
+	}
+}
+
+// documentedStatuses lists the statuses the embedded spec documents for
+// each operation.
+type documentedOperation struct {
+	id       string
+	statuses []int
+}
+
+func documentedStatuses(t *testing.T) []documentedOperation {
+	t.Helper()
+	spec, err := api.GetSwagger()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []documentedOperation
+	for _, path := range spec.Paths.InMatchingOrder() {
+		for _, op := range spec.Paths.Find(path).Operations() {
+			d := documentedOperation{id: op.OperationID}
+			for code := range op.Responses.Map() {
+				n, err := strconv.Atoi(code)
+				if err != nil {
+					t.Fatalf("%s: response %q is not a status", op.OperationID, code)
+				}
+				d.statuses = append(d.statuses, n)
+			}
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+func decode(t *testing.T, data []byte, v any) {
+	t.Helper()
+	if err := json.Unmarshal(data, v); err != nil {
+		t.Fatalf("decode %s: %v", data, err)
+	}
+}
+
+// TestRefusedTokens sends every kind of bad token to every operation: each
+// is answered 401 with a Bearer challenge and changes nothing.
+func TestRefusedTokens(t *testing.T) {
+	f := newFixture(t)
+	good := external(ownCompany, readWrite...)
+	sign := func(cfg auth.Config, ttl time.Duration) string {
+		s, err := auth.NewSigner(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tok, err := s.Sign(good, ttl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tok
+	}
+	otherSecret := hsConfig()
+	otherSecret.HMACSecret = []byte("another-secret-that-is-also-32-bytes-long")
+	otherAudience := hsConfig()
+	otherAudience.Audience = "billing"
+	otherIssuer := hsConfig()
+	otherIssuer.Issuer = "someone-else"
+	tokens := []struct {
+		name, header string
+		code         string // the RFC 6750 error code of the challenge
+	}{
+		{"no Authorization header", "", ""},
+		{"another scheme", "Basic YWRhOnNlY3JldA==", ""},
+		{"a bearer token that is not a JWT", "Bearer not-a-jwt", "invalid_token"},
+		{"an expired token", "Bearer " + sign(hsConfig(), -time.Hour), "invalid_token"},
+		{"a token signed with another secret", "Bearer " + sign(otherSecret, time.Hour), "invalid_token"},
+		{"an unsigned token (alg none)", "Bearer " + unsignedToken(good), "invalid_token"},
+		{"a token for another audience", "Bearer " + sign(otherAudience, time.Hour), "invalid_token"},
+		{"a token from another issuer", "Bearer " + sign(otherIssuer, time.Hour), "invalid_token"},
+		{"a token with a tampered payload", "Bearer " + tamper(t, sign(hsConfig(), time.Hour)), "invalid_token"},
+	}
+	requests := []struct{ op, method, target, body string }{
+		{"listMaterials", http.MethodGet, "/materials", ""},
+		{"createMaterial", http.MethodPost, "/materials", validNew},
+		{"getMaterial", http.MethodGet, idPath(f.own.Id), ""},
+		{"updateMaterial", http.MethodPut, idPath(f.own.Id), validUpdate},
+		{"deleteMaterial", http.MethodDelete, idPath(f.own.Id), ""},
+	}
+	before := stored(t, f.repo)
+	for _, tok := range tokens {
+		for _, r := range requests {
+			t.Run(r.op+" refuses "+tok.name, func(t *testing.T) {
+				req, err := http.NewRequest(r.method, f.url+r.target, strings.NewReader(r.body))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if tok.header != "" {
+					req.Header.Set("Authorization", tok.header)
+				}
+				if r.body != "" {
+					req.Header.Set("Content-Type", "application/json")
+				}
+				res, body := send(t, f.http, req)
+				p := assertProblem(t, res, body, http.StatusUnauthorized)
+				challenge := res.Header.Get("WWW-Authenticate")
+				if !strings.HasPrefix(challenge, `Bearer realm="`) {
+					t.Errorf("WWW-Authenticate = %q, want a Bearer challenge", challenge)
+				}
+				if got, want := strings.Contains(challenge, `error="`+tok.code+`"`), tok.code != ""; got != want {
+					t.Errorf("WWW-Authenticate = %q, want error code %q", challenge, tok.code)
+				}
+				if p.Detail == "" {
+					t.Error("the problem does not say why")
+				}
+				assertUnchanged(t, f.repo, before)
+			})
+		}
+	}
+}
+
+// unsignedToken is a JWT with "alg": "none" and otherwise valid claims.
+func unsignedToken(c access.Caller) string {
+	enc := base64.RawURLEncoding.EncodeToString
+	header := enc([]byte(`{"alg":"none","typ":"JWT"}`))
+	claims := enc(fmt.Appendf(nil,
+		`{"iss":"charter-test","aud":["materials"],"sub":%q,"exp":%d,"iat":%d,"scope":"materials:read materials:write","roles":["external"],"company_id":%d}`,
+		c.Subject, time.Now().Add(time.Hour).Unix(), time.Now().Unix(), c.CompanyID))
+	return header + "." + claims + "."
+}
+
+// tamper gives a token more rights, keeping its signature.
+func tamper(t *testing.T, token string) string {
+	t.Helper()
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
+		t.Fatalf("token %q has %d parts", token, len(parts))
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	forged := strings.Replace(string(payload), `"external"`, `"staff"`, 1)
+	if forged == string(payload) {
+		t.Fatalf("no role to change in %s", payload)
+	}
+	parts[1] = base64.RawURLEncoding.EncodeToString([]byte(forged))
+	return strings.Join(parts, ".")
+}
+
+func send(t *testing.T, c *http.Client, req *http.Request) (*http.Response, []byte) {
+	t.Helper()
+	res, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res, body
+}
