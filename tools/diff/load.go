@@ -73,7 +73,10 @@ func Parse(path string, data []byte) (*Spec, error) {
 		AllowFileReferences:                 true,
 		IgnorePolymorphicCircularReferences: true,
 		IgnoreArrayCircularReferences:       true,
-		Logger:                              slog.New(slog.NewTextHandler(io.Discard, nil)),
+		// The walk reads the model, never the index's lists of
+		// descriptions, enums or inline schema paths.
+		SkipMetadataCollection: true,
+		Logger:                 slog.New(slog.NewTextHandler(io.Discard, nil)),
 	}
 	doc, err := libopenapi.NewDocumentWithConfiguration(data, cfg)
 	if err != nil {
