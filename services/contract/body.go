@@ -16,7 +16,10 @@ import (
 type requestBody struct {
 	data  []byte
 	media *mediaType
-	value any // the decoded JSON document when media.json
+	value any // the decoded JSON document when media.json and not valid
+	// valid is true when the compiled check of media accepted data, which
+	// then needs neither decoding nor kin-openapi.
+	valid bool
 }
 
 // readBody checks the media type of r's body, reads it once, restores it
@@ -50,6 +53,10 @@ func (c *Contract) readBody(w http.ResponseWriter, r *http.Request, op *operatio
 	r.Body = replay
 	rb.data, rb.media = data, media
 	if len(data) == 0 || !media.json {
+		return rb, true
+	}
+	if media.check != nil && media.check.valid(data) {
+		rb.valid = true
 		return rb, true
 	}
 	if err := json.Unmarshal(data, &rb.value); err != nil {

@@ -10,7 +10,9 @@
 // Primitive parameters are decoded here and checked with their prepared
 // kin-openapi schemas, remembering the verdict for each distinct value;
 // other parameters go through openapi3filter.ValidateRequest. JSON bodies
-// are read once, decoded once and checked with their prepared schema.
+// are read once and checked on their raw bytes by a check compiled from
+// the body schema at start (see bodyCheck); only a body that check is not
+// sure of is decoded and validated by kin-openapi, which words the errors.
 //
 // Wiring, with the edge middleware of package edge in front:
 //

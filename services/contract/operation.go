@@ -50,6 +50,9 @@ type mediaType struct {
 	name   string // as written in the spec, lower case
 	json   bool   // decoded and validated by the middleware itself
 	schema *openapi3.Schema
+	// check is schema compiled for the raw bytes of a JSON body; nil
+	// when the schema uses a keyword it does not know.
+	check *bodyCheck
 }
 
 // pathOps are the operations of one path, by method. A path has few
@@ -139,6 +142,9 @@ func (c *Contract) prepareOperation(spec *openapi3.T, path string, item *openapi
 				m.schema = mt.Schema.Value
 			}
 			m.json = isJSON(m.name)
+			if m.json && m.schema != nil {
+				m.check = compileBody(m.schema)
+			}
 			o.media = append(o.media, m)
 			names = append(names, name)
 		}

@@ -67,6 +67,9 @@ func (c *Contract) validateBody(ctx context.Context, r *http.Request, op *operat
 		return fields
 	}
 	if body.media.json {
+		if body.valid {
+			return fields
+		}
 		if err := body.media.schema.VisitJSON(body.value, c.bodyOpt...); err != nil {
 			fields = appendFieldErrors(fields, "#", err)
 		}
