@@ -48,8 +48,14 @@ func newSameTrees(oldRoot, newRoot *yaml.Node) *sameTrees {
 	s1, s2 := maphash.MakeSeed(), maphash.MakeSeed()
 	st.old = &treeHashes{root: oldRoot, s1: s1, s2: s2, memo: map[*yaml.Node][2]uint64{}, refs: map[string]bool{}}
 	st.new = &treeHashes{root: newRoot, s1: s1, s2: s2, memo: map[*yaml.Node][2]uint64{}, refs: map[string]bool{}}
+	// The documents are independent: hash them at once.
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		st.new.hash(newRoot, 0)
+	}()
 	st.old.hash(oldRoot, 0)
-	st.new.hash(newRoot, 0)
+	<-done
 	if st.old.other || st.new.other {
 		return st
 	}
@@ -173,7 +179,8 @@ func (th *treeHashes) hash(n *yaml.Node, depth int) [2]uint64 {
 		a.WriteByte(0)
 		b.WriteByte(0)
 	}
-	write(strconv.Itoa(int(n.Kind)))
+	a.WriteByte(byte(n.Kind))
+	b.WriteByte(byte(n.Kind))
 	write(n.Tag)
 	write(n.Value)
 	if n.Kind == yaml.MappingNode {
