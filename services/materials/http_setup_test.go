@@ -13,6 +13,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -282,49 +283,56 @@ const brokenText = "dial tcp 10.0.0.3:5432: connection refused"
 // as a database that went away would.
 type brokenRepository struct {
 	domain.Repository
-	method string
+	// method is read by the server's goroutines while the test sets it.
+	method atomic.Pointer[string]
 }
+
+// breakMethod makes method fail from now on; "" repairs the repository.
+func (b *brokenRepository) breakMethod(method string) { b.method.Store(&method) }
 
 var errBroken = errors.New(brokenText)
 
-func (b brokenRepository) fails(method string) bool { return b.method == method }
+func (b *brokenRepository) fails(method string) bool {
+	m := b.method.Load()
+	return m != nil && *m == method
+}
 
-func (b brokenRepository) Create(ctx context.Context, m domain.Material) (domain.Material, error) {
+func (b *brokenRepository) Create(ctx context.Context, m domain.Material) (domain.Material, error) {
 	if b.fails("Create") {
 		return domain.Material{}, errBroken
 	}
 	return b.Repository.Create(ctx, m)
 }
 
-func (b brokenRepository) Get(ctx context.Context, id int64) (domain.Material, error) {
+func (b *brokenRepository) Get(ctx context.Context, id int64) (domain.Material, error) {
 	if b.fails("Get") {
 		return domain.Material{}, errBroken
 	}
 	return b.Repository.Get(ctx, id)
 }
 
-func (b brokenRepository) Update(ctx context.Context, id int64, f domain.Fields, at time.Time) (domain.Material, error) {
+func (b *brokenRepository) Update(ctx context.Context, id int64, f domain.Fields, at time.Time) (domain.Material, error) {
 	if b.fails("Update") {
 		return domain.Material{}, errBroken
 	}
 	return b.Repository.Update(ctx, id, f, at)
 }
 
-func (b brokenRepository) Delete(ctx context.Context, id int64) error {
+func (b *brokenRepository) Delete(ctx context.Context, id int64) error {
 	if b.fails("Delete") {
 		return errBroken
 	}
 	return b.Repository.Delete(ctx, id)
 }
 
-func (b brokenRepository) Count(ctx context.Context, f domain.Filter) (int64, error) {
+func (b *brokenRepository) Count(ctx context.Context, f domain.Filter) (int64, error) {
 	if b.fails("Count") {
 		return 0, errBroken
 	}
 	return b.Repository.Count(ctx, f)
 }
 
-func (b brokenRepository) Find(ctx context.Context, q domain.Query) ([]domain.Material, error) {
+func (b *brokenRepository) Find(ctx context.Context, q domain.Query) ([]domain.Material, error) {
 	if b.fails("Find") {
 		return nil, errBroken
 	}

@@ -404,9 +404,9 @@ func TestEveryDocumentedStatus(t *testing.T) {
 			broken := &brokenRepository{Repository: newMemory()}
 			f := newFixtureOver(t, broken)
 			before := stored(t, f.repo)
-			broken.method = c.broken
+			broken.breakMethod(c.broken)
 			e := c.call(t, f)
-			broken.method = ""
+			broken.breakMethod("")
 			if c.status >= 400 {
 				p := assertProblem(t, e.res, e.body, c.status)
 				if got, want := p.pointers(), c.pointers; !equalStrings(got, want) {
