@@ -15,7 +15,7 @@ import (
 // op needs (RFC 6750). It writes the 401 or 403 problem and returns false
 // when the caller may not call op.
 func (c *Contract) authenticate(w http.ResponseWriter, r *http.Request, op *operation) (access.Caller, bool) {
-	token, ok := bearerToken(r.Header.Get("Authorization"))
+	token, ok := bearerToken(headerValue(r.Header, "Authorization"))
 	if !ok {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="`+c.realm+`"`)
 		problem.Write(w, r, problem.New(http.StatusUnauthorized,
@@ -53,6 +53,15 @@ func describe(err error) (code, description string) {
 		return e.Code, e.Description
 	}
 	return "invalid_token", "The bearer token is not valid."
+}
+
+// headerValue is r.Header.Get for a key already in canonical form,
+// without canonicalizing it again on every request.
+func headerValue(h http.Header, canonicalKey string) string {
+	if v := h[canonicalKey]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
 }
 
 // bearerToken takes the token out of an Authorization header. The scheme

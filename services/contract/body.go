@@ -31,7 +31,7 @@ func (c *Contract) readBody(w http.ResponseWriter, r *http.Request, op *operatio
 		// No body: whether that is allowed is validateBody's question.
 		return rb, true
 	}
-	media, ok := op.accepted(r.Header.Get("Content-Type"))
+	media, ok := op.accepted(headerValue(r.Header, "Content-Type"))
 	if !ok {
 		w.Header().Set("Accept", op.accepts)
 		problem.Write(w, r, problem.New(http.StatusUnsupportedMediaType,

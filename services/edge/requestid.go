@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/charterhq/charter/services/problem"
 )
@@ -31,11 +32,16 @@ var (
 // with RequestIDFrom) and in the response's X-Request-Id header.
 func RequestID(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id := r.Header.Get(RequestIDHeader)
-		if !saneRequestID(id) {
-			id = newRequestID()
+		var values []string
+		if in := r.Header[RequestIDHeader]; len(in) > 0 && saneRequestID(in[0]) {
+			values = in[:1:1]
+		} else {
+			values = newRequestID()
 		}
-		w.Header()[RequestIDHeader] = []string{id}
+		id := values[0]
+		// RequestIDHeader is canonical: set the value without Set's
+		// canonicalization.
+		w.Header()[RequestIDHeader] = values
 		next.ServeHTTP(w, r.WithContext(problem.WithRequestID(r.Context(), id)))
 	})
 }
@@ -62,13 +68,22 @@ func saneRequestID(id string) bool {
 	return true
 }
 
-func newRequestID() string {
-	var buf [40]byte
-	b := append(buf[:0], requestIDPrefix...)
+// newRequestID returns a new ID as the one value of a header, with the
+// ID's bytes and the value slice in one allocation.
+func newRequestID() []string {
+	id := new(struct {
+		values [1]string
+		buf    [requestIDCap]byte
+	})
+	b := append(id.buf[:0], requestIDPrefix...)
 	b = append(b, '-')
 	b = strconv.AppendUint(b, requestCounter.Add(1), 36)
-	return string(b)
+	id.values[0] = unsafe.String(&id.buf[0], len(b))
+	return id.values[:]
 }
+
+// requestIDCap holds the prefix, the dash and a counter in base 36.
+const requestIDCap = 10 + 1 + 13
 
 // crockford is Crockford's base32 alphabet: no I, L, O or U, so IDs read
 // aloud or copied by hand survive.
