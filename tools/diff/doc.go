@@ -26,9 +26,31 @@
 //     gate has to count them for every operation under it.
 //
 // Walking the resolved model gives one place where each rule lives, stable
-// rule ids, JSON pointers into the new document and per-operation grouping,
-// and it is fast: comparisons of shared components are memoized per
-// (old $ref, new $ref, direction), so walking is cheap next to parsing; the
-// two documents are parsed and indexed concurrently (BenchmarkCompareLargeSpecs:
-// two 2 MB specs in about a second).
+// rule ids, JSON pointers into the new document and per-operation grouping.
+//
+// # Cost
+//
+// libopenapi builds schemas lazily, and building them is most of the cost of
+// a walk, so the walk avoids building what cannot differ:
+//
+//   - Before walking, both documents' YAML is hashed (same.go) and every
+//     local $ref target is judged over the whole reference graph: a target
+//     differs if its own YAML differs or it refers, at any depth, to a target
+//     that differs. Two schemas whose subtrees hash equal and hold no
+//     differing $ref are equal once resolved and have no findings; the walk
+//     skips them without building them, and skips equal properties the same
+//     way. Documents with $refs into other files are walked in full.
+//   - A referenced schema is built once per side, however many operations
+//     and directions reach it, and comparisons of shared components are
+//     memoized per (old $ref, new $ref, direction).
+//   - The two documents are parsed, indexed and hashed concurrently.
+//
+// TestSkippingEqualSubtreesChangesNothing walks every corpus pair with and
+// without the skipping and requires the same findings.
+//
+// BenchmarkCompareLargeSpecs (two generated 1.9 MB specs, a third of their
+// components changed) takes about 0.75 s on two cores. Its peak heap,
+// about 400 MiB, is set by libopenapi holding both parsed documents (about
+// 85 MiB live each: YAML nodes, index, path models) plus the collector's
+// headroom; peak-live-MiB reports the live part.
 package diff
