@@ -44,6 +44,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/go-chi/chi/v5"
 
+	"github.com/charterhq/charter/services/edge"
 	"github.com/charterhq/charter/services/problem"
 	"github.com/charterhq/charter/stories/access"
 )
@@ -178,7 +179,11 @@ func (c *Contract) check(w http.ResponseWriter, r *http.Request, op *operation) 
 		if !ok {
 			return r, false
 		}
-		ctx = access.WithCaller(ctx, caller)
+		// The edge's request scope takes the caller without a new
+		// context and a copy of the request.
+		if !edge.SetCaller(ctx, caller) {
+			ctx = access.WithCaller(ctx, caller)
+		}
 	}
 	var body requestBody
 	if op.body != nil {

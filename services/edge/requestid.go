@@ -32,18 +32,37 @@ var (
 // with RequestIDFrom) and in the response's X-Request-Id header.
 func RequestID(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var values []string
-		if in := r.Header[RequestIDHeader]; len(in) > 0 && saneRequestID(in[0]) {
-			values = in[:1:1]
-		} else {
-			values = newRequestID()
+		if !scopes {
+			values := requestIDValues(r)
+			w.Header()[RequestIDHeader] = values
+			next.ServeHTTP(w, r.WithContext(problem.WithRequestID(r.Context(), values[0])))
+			return
 		}
-		id := values[0]
+		s := &scope{Context: r.Context()}
+		if in := r.Header[RequestIDHeader]; len(in) > 0 && saneRequestID(in[0]) {
+			s.id = in[0]
+		} else {
+			s.id = unsafe.String(&s.buf[0], len(appendRequestID(s.buf[:0])))
+		}
+		s.values[0] = s.id
 		// RequestIDHeader is canonical: set the value without Set's
 		// canonicalization.
-		w.Header()[RequestIDHeader] = values
-		next.ServeHTTP(w, r.WithContext(problem.WithRequestID(r.Context(), id)))
+		w.Header()[RequestIDHeader] = s.values[:]
+		next.ServeHTTP(w, r.WithContext(s))
 	})
+}
+
+// requestIDValues returns the request's ID as the one value of a header.
+func requestIDValues(r *http.Request) []string {
+	if in := r.Header[RequestIDHeader]; len(in) > 0 && saneRequestID(in[0]) {
+		return in[:1:1]
+	}
+	id := new(struct {
+		values [1]string
+		buf    [requestIDCap]byte
+	})
+	id.values[0] = unsafe.String(&id.buf[0], len(appendRequestID(id.buf[:0])))
+	return id.values[:]
 }
 
 // RequestIDFrom returns the request ID that RequestID put in ctx, or ""
@@ -68,18 +87,11 @@ func saneRequestID(id string) bool {
 	return true
 }
 
-// newRequestID returns a new ID as the one value of a header, with the
-// ID's bytes and the value slice in one allocation.
-func newRequestID() []string {
-	id := new(struct {
-		values [1]string
-		buf    [requestIDCap]byte
-	})
-	b := append(id.buf[:0], requestIDPrefix...)
+// appendRequestID appends a new ID to b.
+func appendRequestID(b []byte) []byte {
+	b = append(b, requestIDPrefix...)
 	b = append(b, '-')
-	b = strconv.AppendUint(b, requestCounter.Add(1), 36)
-	id.values[0] = unsafe.String(&id.buf[0], len(b))
-	return id.values[:]
+	return strconv.AppendUint(b, requestCounter.Add(1), 36)
 }
 
 // requestIDCap holds the prefix, the dash and a counter in base 36.
