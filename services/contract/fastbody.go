@@ -48,6 +48,7 @@ type bodyCheck struct {
 	minLen    uint64
 	maxLen    *uint64
 	pattern   *regexp.Regexp
+	notBlank  bool // the pattern is \S, checked without the regexp
 	strFormat openapi3.StringFormatValidator
 
 	// number and integer
@@ -161,7 +162,11 @@ func compileSchema(s *openapi3.Schema, seen map[*openapi3.Schema]*bodyCheck, dep
 			if err != nil {
 				return nil
 			}
-			c.pattern = re
+			if s.Pattern == `\S` {
+				c.notBlank = true
+			} else {
+				c.pattern = re
+			}
 		}
 		if s.Format != "" {
 			c.strFormat = openapi3.SchemaStringFormats[s.Format]
@@ -575,6 +580,9 @@ func (c *bodyCheck) validString(s string) bool {
 			return false
 		}
 	}
+	if c.notBlank && !hasNonSpace(s) {
+		return false
+	}
 	if c.pattern != nil && !c.pattern.MatchString(s) {
 		return false
 	}
@@ -582,6 +590,20 @@ func (c *bodyCheck) validString(s string) bool {
 		return false
 	}
 	return true
+}
+
+// hasNonSpace reports whether the regexp \S matches s: whether s has a
+// character other than Go's (ASCII) \s, [\t\n\f\r ]. Any byte of a
+// multi-byte character is outside that set, so bytes are enough.
+func hasNonSpace(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\t', '\n', '\f', '\r', ' ':
+		default:
+			return true
+		}
+	}
+	return false
 }
 
 // maxExactInt is the largest integer every float64 up to which is exact.

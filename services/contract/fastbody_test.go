@@ -2,6 +2,7 @@ package contract
 
 import (
 	"encoding/json"
+	"regexp"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -115,4 +116,26 @@ func FuzzBodyCheck(f *testing.F) {
 			}
 		}
 	})
+}
+
+// BenchmarkBodyCheck is the fast check of a create body; compare with
+// BenchmarkBodySteps, the decoding and kin-openapi walk it spares.
+func BenchmarkBodyCheck(b *testing.B) {
+	c := bodyChecks(b)["NewMaterial"].check
+	data := []byte(bodySeeds[0])
+	b.ReportAllocs()
+	for b.Loop() {
+		if !c.valid(data) {
+			b.Fatal("refused")
+		}
+	}
+}
+
+func TestHasNonSpaceIsTheRegexp(t *testing.T) {
+	re := regexp.MustCompile(`\S`)
+	for _, s := range []string{"", " ", "\t\n\f\r ", "\v", "a", " a ", "\u00a0", "\u2003", "ä", " \x85 "} {
+		if got, want := hasNonSpace(s), re.MatchString(s); got != want {
+			t.Errorf("hasNonSpace(%q) = %v, regexp says %v", s, got, want)
+		}
+	}
 }
