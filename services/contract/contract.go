@@ -44,7 +44,6 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/go-chi/chi/v5"
 
-	"github.com/charterhq/charter/services/edge"
 	"github.com/charterhq/charter/services/problem"
 	"github.com/charterhq/charter/stories/access"
 )
@@ -179,11 +178,7 @@ func (c *Contract) check(w http.ResponseWriter, r *http.Request, op *operation) 
 		if !ok {
 			return r, false
 		}
-		// The edge's request scope takes the caller without a new
-		// context and a copy of the request.
-		if !edge.SetCaller(ctx, caller) {
-			ctx = access.WithCaller(ctx, caller)
-		}
+		ctx = access.WithCaller(ctx, caller)
 	}
 	var body requestBody
 	if op.body != nil {

@@ -14,8 +14,4 @@
 // served, which works only when it runs inside the chi router (Use), not
 // around it. Recover sits inside AccessLog so that the log records the 500
 // a panic turns into.
-//
-// RequestID gives each request one scope context that carries its ID and,
-// once the contract middleware authenticated it, its caller (SetCaller),
-// so that neither needs a context of its own nor a copy of the request.
 package edge

@@ -32,23 +32,11 @@ var (
 // with RequestIDFrom) and in the response's X-Request-Id header.
 func RequestID(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !scopes {
-			values := requestIDValues(r)
-			w.Header()[RequestIDHeader] = values
-			next.ServeHTTP(w, r.WithContext(problem.WithRequestID(r.Context(), values[0])))
-			return
-		}
-		s := &scope{Context: r.Context()}
-		if in := r.Header[RequestIDHeader]; len(in) > 0 && saneRequestID(in[0]) {
-			s.id = in[0]
-		} else {
-			s.id = unsafe.String(&s.buf[0], len(appendRequestID(s.buf[:0])))
-		}
-		s.values[0] = s.id
+		values := requestIDValues(r)
 		// RequestIDHeader is canonical: set the value without Set's
 		// canonicalization.
-		w.Header()[RequestIDHeader] = s.values[:]
-		next.ServeHTTP(w, r.WithContext(s))
+		w.Header()[RequestIDHeader] = values
+		next.ServeHTTP(w, r.WithContext(problem.WithRequestID(r.Context(), values[0])))
 	})
 }
 
