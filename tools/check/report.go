@@ -1,12 +1,13 @@
 package check
 
 import (
-	"encoding/xml"
 	"fmt"
 	"io"
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/charterhq/charter/tools/junit"
 )
 
 // Outcome is the result of one check on one operation.
@@ -120,33 +121,11 @@ func (r *Report) Summary(w io.Writer) {
 // JUnit writes the report as JUnit XML: one test suite per operation and
 // one test case per check, so CI shows each failing check on its own.
 func (r *Report) JUnit(w io.Writer) error {
-	type failure struct {
-		Message string `xml:"message,attr"`
-		Text    string `xml:",chardata"`
-	}
-	type skipped struct{}
-	type testcase struct {
-		Name      string   `xml:"name,attr"`
-		Classname string   `xml:"classname,attr"`
-		Failure   *failure `xml:"failure,omitempty"`
-		Skipped   *skipped `xml:"skipped,omitempty"`
-	}
-	type suite struct {
-		Name     string     `xml:"name,attr"`
-		Tests    int        `xml:"tests,attr"`
-		Failures int        `xml:"failures,attr"`
-		Skipped  int        `xml:"skipped,attr"`
-		Cases    []testcase `xml:"testcase"`
-	}
-	type suites struct {
-		XMLName xml.Name `xml:"testsuites"`
-		Suites  []suite  `xml:"testsuite"`
-	}
-	var out suites
+	var out junit.Suites
 	for _, op := range r.Operations {
-		s := suite{Name: op}
+		s := junit.Suite{Name: op}
 		for _, c := range Checks() {
-			tc := testcase{Name: c, Classname: op}
+			tc := junit.Case{Name: c, Classname: op}
 			switch r.Results[op][c] {
 			case Failed:
 				var text strings.Builder
@@ -155,25 +134,13 @@ func (r *Report) JUnit(w io.Writer) error {
 						text.WriteString(f.String())
 					}
 				}
-				tc.Failure = &failure{Message: c + " failed", Text: text.String()}
-				s.Failures++
+				tc.Failure = &junit.Failure{Message: c + " failed", Text: text.String()}
 			case Skipped:
-				tc.Skipped = &skipped{}
-				s.Skipped++
+				tc.Skipped = &junit.Skipped{}
 			}
-			s.Cases = append(s.Cases, tc)
-			s.Tests++
+			s.Add(tc)
 		}
 		out.Suites = append(out.Suites, s)
 	}
-	if _, err := io.WriteString(w, xml.Header); err != nil {
-		return err
-	}
-	enc := xml.NewEncoder(w)
-	enc.Indent("", "  ")
-	if err := enc.Encode(out); err != nil {
-		return err
-	}
-	_, err := io.WriteString(w, "\n")
-	return err
+	return junit.Write(w, out)
 }
