@@ -158,12 +158,19 @@ func (s *Story[S]) Run(ctx context.Context, state *S) error {
 // run runs the steps, wrapped in the middleware. It passes Done and Skip
 // through so that Sub can end the parent or let it go on.
 func (s *Story[S]) run(ctx context.Context, state *S) error {
-	inner := func(ctx context.Context) error { return s.runSteps(ctx, state) }
-	for i := len(s.middleware) - 1; i >= 0; i-- {
-		mw, next := s.middleware[i], inner
-		inner = func(ctx context.Context) error { return mw(ctx, s.name, next) }
+	var err error
+	if len(s.middleware) == 0 {
+		// Substories and unwrapped stories run on every request: no
+		// closure to allocate when there is nothing to wrap.
+		err = s.runSteps(ctx, state)
+	} else {
+		inner := func(ctx context.Context) error { return s.runSteps(ctx, state) }
+		for i := len(s.middleware) - 1; i >= 0; i-- {
+			mw, next := s.middleware[i], inner
+			inner = func(ctx context.Context) error { return mw(ctx, s.name, next) }
+		}
+		err = inner(ctx)
 	}
-	err := inner(ctx)
 	if _, ok := err.(*Failed); ok || err == nil || errors.Is(err, Done) || errors.Is(err, Skip) {
 		return err
 	}
