@@ -16,7 +16,6 @@ import (
 	"github.com/charterhq/charter/services/edge"
 	"github.com/charterhq/charter/stories/access"
 	"github.com/charterhq/charter/stories/materials"
-	"github.com/charterhq/charter/stories/story"
 )
 
 // Options are what the service's handler is built from.
@@ -64,7 +63,9 @@ func NewHandler(o Options) (http.Handler, error) {
 		o.Ready = func(context.Context) error { return nil }
 	}
 
-	wiring, err := Wire(o.Repository, o.Now, logFailures(o.Logger))
+	// Internal errors of the stories are logged once, with the request ID,
+	// by the contract's ResponseError; a story's error names its step.
+	wiring, err := Wire(o.Repository, o.Now)
 	if err != nil {
 		return nil, err
 	}
@@ -112,17 +113,4 @@ func NewHandler(o Options) (http.Handler, error) {
 		ErrorHandlerFunc: c.ParamError,
 	})
 	return r, nil
-}
-
-// logFailures logs each story run that ended in an internal error, naming
-// the story and the step; declared failures are answers, not incidents.
-func logFailures(logger *slog.Logger) story.Middleware {
-	return func(ctx context.Context, name string, next func(context.Context) error) error {
-		err := next(ctx)
-		var failed *story.Failed
-		if errors.As(err, &failed) && failed.Internal() {
-			logger.ErrorContext(ctx, "story failed", "story", failed.Story, "step", failed.Step, "error", failed.Err)
-		}
-		return err
-	}
 }
