@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"path"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -2270,6 +2271,36 @@ type UnprocessableContentApplicationProblemPlusJSONResponse Problem
 
 type UnsupportedMediaTypeApplicationProblemPlusJSONResponse Problem
 
+// strictResponseEncoder is a JSON encoder over its own buffer. Responses
+// take one from strictResponseEncoders, so encoding a response allocates
+// nothing of its own.
+type strictResponseEncoder struct {
+	buf  bytes.Buffer
+	json *json.Encoder
+}
+
+var strictResponseEncoders = sync.Pool{New: func() any {
+	e := new(strictResponseEncoder)
+	e.json = json.NewEncoder(&e.buf)
+	return e
+}}
+
+// maxPooledResponse bounds the buffers kept for reuse: one very large
+// response must not pin its buffer for the life of the process.
+const maxPooledResponse = 64 << 10
+
+func getStrictResponseEncoder() *strictResponseEncoder {
+	return strictResponseEncoders.Get().(*strictResponseEncoder)
+}
+
+func putStrictResponseEncoder(e *strictResponseEncoder) {
+	if e.buf.Cap() > maxPooledResponse {
+		return
+	}
+	e.buf.Reset()
+	strictResponseEncoders.Put(e)
+}
+
 type ListMaterialsRequestObject struct {
 	Params ListMaterialsParams
 }
@@ -2282,13 +2313,14 @@ type ListMaterials200JSONResponse MaterialPage
 
 func (response ListMaterials200JSONResponse) VisitListMaterialsResponse(w http.ResponseWriter) error {
 
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	enc := getStrictResponseEncoder()
+	defer putStrictResponseEncoder(enc)
+	if err := enc.json.Encode(response); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(200)
-	_, err := buf.WriteTo(w)
+	_, err := w.Write(enc.buf.Bytes())
 	return err
 }
 
@@ -2298,13 +2330,14 @@ type ListMaterials400ApplicationProblemPlusJSONResponse struct {
 
 func (response ListMaterials400ApplicationProblemPlusJSONResponse) VisitListMaterialsResponse(w http.ResponseWriter) error {
 
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	enc := getStrictResponseEncoder()
+	defer putStrictResponseEncoder(enc)
+	if err := enc.json.Encode(response); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(400)
-	_, err := buf.WriteTo(w)
+	_, err := w.Write(enc.buf.Bytes())
 	return err
 }
 
@@ -2314,16 +2347,17 @@ type ListMaterials401ApplicationProblemPlusJSONResponse struct {
 
 func (response ListMaterials401ApplicationProblemPlusJSONResponse) VisitListMaterialsResponse(w http.ResponseWriter) error {
 
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+	enc := getStrictResponseEncoder()
+	defer putStrictResponseEncoder(enc)
+	if err := enc.json.Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	if response.Headers.WWWAuthenticate != nil {
-		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+		w.Header().Set("WWW-Authenticate", *response.Headers.WWWAuthenticate)
 	}
 	w.WriteHeader(401)
-	_, err := buf.WriteTo(w)
+	_, err := w.Write(enc.buf.Bytes())
 	return err
 }
 
@@ -2333,13 +2367,14 @@ type ListMaterials403ApplicationProblemPlusJSONResponse struct {
 
 func (response ListMaterials403ApplicationProblemPlusJSONResponse) VisitListMaterialsResponse(w http.ResponseWriter) error {
 
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	enc := getStrictResponseEncoder()
+	defer putStrictResponseEncoder(enc)
+	if err := enc.json.Encode(response); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(403)
-	_, err := buf.WriteTo(w)
+	_, err := w.Write(enc.buf.Bytes())
 	return err
 }
 
@@ -2349,13 +2384,14 @@ type ListMaterials500ApplicationProblemPlusJSONResponse struct {
 
 func (response ListMaterials500ApplicationProblemPlusJSONResponse) VisitListMaterialsResponse(w http.ResponseWriter) error {
 
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	enc := getStrictResponseEncoder()
+	defer putStrictResponseEncoder(enc)
+	if err := enc.json.Encode(response); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(500)
-	_, err := buf.WriteTo(w)
+	_, err := w.Write(enc.buf.Bytes())
 	return err
 }
 
@@ -2378,16 +2414,17 @@ type CreateMaterial201JSONResponse struct {
 
 func (response CreateMaterial201JSONResponse) VisitCreateMaterialResponse(w http.ResponseWriter) error {
 
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+	enc := getStrictResponseEncoder()
+	defer putStrictResponseEncoder(enc)
+	if err := enc.json.Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
 	if response.Headers.Location != nil {
-		w.Header().Set("Location", fmt.Sprint(*response.Headers.Location))
+		w.Header().Set("Location", *response.Headers.Location)
 	}
 	w.WriteHeader(201)
-	_, err := buf.WriteTo(w)
+	_, err := w.Write(enc.buf.Bytes())
 	return err
 }
 
@@ -2397,13 +2434,14 @@ type CreateMaterial400ApplicationProblemPlusJSONResponse struct {
 
 func (response CreateMaterial400ApplicationProblemPlusJSONResponse) VisitCreateMaterialResponse(w http.ResponseWriter) error {
 
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	enc := getStrictResponseEncoder()
+	defer putStrictResponseEncoder(enc)
+	if err := enc.json.Encode(response); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(400)
-	_, err := buf.WriteTo(w)
+	_, err := w.Write(enc.buf.Bytes())
 	return err
 }
 
@@ -2413,16 +2451,17 @@ type CreateMaterial401ApplicationProblemPlusJSONResponse struct {
 
 func (response CreateMaterial401ApplicationProblemPlusJSONResponse) VisitCreateMaterialResponse(w http.ResponseWriter) error {
 
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+	enc := getStrictResponseEncoder()
+	defer putStrictResponseEncoder(enc)
+	if err := enc.json.Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	if response.Headers.WWWAuthenticate != nil {
-		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+		w.Header().Set("WWW-Authenticate", *response.Headers.WWWAuthenticate)
 	}
 	w.WriteHeader(401)
-	_, err := buf.WriteTo(w)
+	_, err := w.Write(enc.buf.Bytes())
 	return err
 }
 
@@ -2432,13 +2471,14 @@ type CreateMaterial403ApplicationProblemPlusJSONResponse struct {
 
 func (response CreateMaterial403ApplicationProblemPlusJSONResponse) VisitCreateMaterialResponse(w http.ResponseWriter) error {
 
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	enc := getStrictResponseEncoder()
+	defer putStrictResponseEncoder(enc)
+	if err := enc.json.Encode(response); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(403)
-	_, err := buf.WriteTo(w)
+	_, err := w.Write(enc.buf.Bytes())
 	return err
 }
 
@@ -2448,13 +2488,14 @@ type CreateMaterial409ApplicationProblemPlusJSONResponse struct {
 
 func (response CreateMaterial409ApplicationProblemPlusJSONResponse) VisitCreateMaterialResponse(w http.ResponseWriter) error {
 
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	enc := getStrictResponseEncoder()
+	defer putStrictResponseEncoder(enc)
+	if err := enc.json.Encode(response); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(409)
-	_, err := buf.WriteTo(w)
+	_, err := w.Write(enc.buf.Bytes())
 	return err
 }
 
@@ -2464,13 +2505,14 @@ type CreateMaterial413ApplicationProblemPlusJSONResponse struct {
 
 func (response CreateMaterial413ApplicationProblemPlusJSONResponse) VisitCreateMaterialResponse(w http.ResponseWriter) error {
 
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	enc := getStrictResponseEncoder()
+	defer putStrictResponseEncoder(enc)
+	if err := enc.json.Encode(response); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(413)
-	_, err := buf.WriteTo(w)
+	_, err := w.Write(enc.buf.Bytes())
 	return err
 }
 
@@ -2480,13 +2522,14 @@ type CreateMaterial415ApplicationProblemPlusJSONResponse struct {
 
 func (response CreateMaterial415ApplicationProblemPlusJSONResponse) VisitCreateMaterialResponse(w http.ResponseWriter) error {
 
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	enc := getStrictResponseEncoder()
+	defer putStrictResponseEncoder(enc)
+	if err := enc.json.Encode(response); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(415)
-	_, err := buf.WriteTo(w)
+	_, err := w.Write(enc.buf.Bytes())
 	return err
 }
 
@@ -2496,13 +2539,14 @@ type CreateMaterial422ApplicationProblemPlusJSONResponse struct {
 
 func (response CreateMaterial422ApplicationProblemPlusJSONResponse) VisitCreateMaterialResponse(w http.ResponseWriter) error {
 
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	enc := getStrictResponseEncoder()
+	defer putStrictResponseEncoder(enc)
+	if err := enc.json.Encode(response); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(422)
-	_, err := buf.WriteTo(w)
+	_, err := w.Write(enc.buf.Bytes())
 	return err
 }
 
@@ -2512,13 +2556,14 @@ type CreateMaterial500ApplicationProblemPlusJSONResponse struct {
 
 func (response CreateMaterial500ApplicationProblemPlusJSONResponse) VisitCreateMaterialResponse(w http.ResponseWriter) error {
 
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	enc := getStrictResponseEncoder()
+	defer putStrictResponseEncoder(enc)
+	if err := enc.json.Encode(response); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(500)
-	_, err := buf.WriteTo(w)
+	_, err := w.Write(enc.buf.Bytes())
 	return err
 }
 
@@ -2544,13 +2589,14 @@ type DeleteMaterial400ApplicationProblemPlusJSONResponse struct {
 
 func (response DeleteMaterial400ApplicationProblemPlusJSONResponse) VisitDeleteMaterialResponse(w http.ResponseWriter) error {
 
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	enc := getStrictResponseEncoder()
+	defer putStrictResponseEncoder(enc)
+	if err := enc.json.Encode(response); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(400)
-	_, err := buf.WriteTo(w)
+	_, err := w.Write(enc.buf.Bytes())
 	return err
 }
 
@@ -2560,16 +2606,17 @@ type DeleteMaterial401ApplicationProblemPlusJSONResponse struct {
 
 func (response DeleteMaterial401ApplicationProblemPlusJSONResponse) VisitDeleteMaterialResponse(w http.ResponseWriter) error {
 
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+	enc := getStrictResponseEncoder()
+	defer putStrictResponseEncoder(enc)
+	if err := enc.json.Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	if response.Headers.WWWAuthenticate != nil {
-		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+		w.Header().Set("WWW-Authenticate", *response.Headers.WWWAuthenticate)
 	}
 	w.WriteHeader(401)
-	_, err := buf.WriteTo(w)
+	_, err := w.Write(enc.buf.Bytes())
 	return err
 }
 
@@ -2579,13 +2626,14 @@ type DeleteMaterial403ApplicationProblemPlusJSONResponse struct {
 
 func (response DeleteMaterial403ApplicationProblemPlusJSONResponse) VisitDeleteMaterialResponse(w http.ResponseWriter) error {
 
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	enc := getStrictResponseEncoder()
+	defer putStrictResponseEncoder(enc)
+	if err := enc.json.Encode(response); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(403)
-	_, err := buf.WriteTo(w)
+	_, err := w.Write(enc.buf.Bytes())
 	return err
 }
 
@@ -2595,13 +2643,14 @@ type DeleteMaterial404ApplicationProblemPlusJSONResponse struct {
 
 func (response DeleteMaterial404ApplicationProblemPlusJSONResponse) VisitDeleteMaterialResponse(w http.ResponseWriter) error {
 
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	enc := getStrictResponseEncoder()
+	defer putStrictResponseEncoder(enc)
+	if err := enc.json.Encode(response); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(404)
-	_, err := buf.WriteTo(w)
+	_, err := w.Write(enc.buf.Bytes())
 	return err
 }
 
@@ -2611,13 +2660,14 @@ type DeleteMaterial500ApplicationProblemPlusJSONResponse struct {
 
 func (response DeleteMaterial500ApplicationProblemPlusJSONResponse) VisitDeleteMaterialResponse(w http.ResponseWriter) error {
 
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	enc := getStrictResponseEncoder()
+	defer putStrictResponseEncoder(enc)
+	if err := enc.json.Encode(response); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(500)
-	_, err := buf.WriteTo(w)
+	_, err := w.Write(enc.buf.Bytes())
 	return err
 }
 
@@ -2633,13 +2683,14 @@ type GetMaterial200JSONResponse Material
 
 func (response GetMaterial200JSONResponse) VisitGetMaterialResponse(w http.ResponseWriter) error {
 
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	enc := getStrictResponseEncoder()
+	defer putStrictResponseEncoder(enc)
+	if err := enc.json.Encode(response); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(200)
-	_, err := buf.WriteTo(w)
+	_, err := w.Write(enc.buf.Bytes())
 	return err
 }
 
@@ -2649,13 +2700,14 @@ type GetMaterial400ApplicationProblemPlusJSONResponse struct {
 
 func (response GetMaterial400ApplicationProblemPlusJSONResponse) VisitGetMaterialResponse(w http.ResponseWriter) error {
 
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	enc := getStrictResponseEncoder()
+	defer putStrictResponseEncoder(enc)
+	if err := enc.json.Encode(response); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(400)
-	_, err := buf.WriteTo(w)
+	_, err := w.Write(enc.buf.Bytes())
 	return err
 }
 
@@ -2665,16 +2717,17 @@ type GetMaterial401ApplicationProblemPlusJSONResponse struct {
 
 func (response GetMaterial401ApplicationProblemPlusJSONResponse) VisitGetMaterialResponse(w http.ResponseWriter) error {
 
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+	enc := getStrictResponseEncoder()
+	defer putStrictResponseEncoder(enc)
+	if err := enc.json.Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	if response.Headers.WWWAuthenticate != nil {
-		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+		w.Header().Set("WWW-Authenticate", *response.Headers.WWWAuthenticate)
 	}
 	w.WriteHeader(401)
-	_, err := buf.WriteTo(w)
+	_, err := w.Write(enc.buf.Bytes())
 	return err
 }
 
@@ -2684,13 +2737,14 @@ type GetMaterial403ApplicationProblemPlusJSONResponse struct {
 
 func (response GetMaterial403ApplicationProblemPlusJSONResponse) VisitGetMaterialResponse(w http.ResponseWriter) error {
 
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	enc := getStrictResponseEncoder()
+	defer putStrictResponseEncoder(enc)
+	if err := enc.json.Encode(response); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(403)
-	_, err := buf.WriteTo(w)
+	_, err := w.Write(enc.buf.Bytes())
 	return err
 }
 
@@ -2700,13 +2754,14 @@ type GetMaterial404ApplicationProblemPlusJSONResponse struct {
 
 func (response GetMaterial404ApplicationProblemPlusJSONResponse) VisitGetMaterialResponse(w http.ResponseWriter) error {
 
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	enc := getStrictResponseEncoder()
+	defer putStrictResponseEncoder(enc)
+	if err := enc.json.Encode(response); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(404)
-	_, err := buf.WriteTo(w)
+	_, err := w.Write(enc.buf.Bytes())
 	return err
 }
 
@@ -2716,13 +2771,14 @@ type GetMaterial500ApplicationProblemPlusJSONResponse struct {
 
 func (response GetMaterial500ApplicationProblemPlusJSONResponse) VisitGetMaterialResponse(w http.ResponseWriter) error {
 
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	enc := getStrictResponseEncoder()
+	defer putStrictResponseEncoder(enc)
+	if err := enc.json.Encode(response); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(500)
-	_, err := buf.WriteTo(w)
+	_, err := w.Write(enc.buf.Bytes())
 	return err
 }
 
@@ -2739,13 +2795,14 @@ type UpdateMaterial200JSONResponse Material
 
 func (response UpdateMaterial200JSONResponse) VisitUpdateMaterialResponse(w http.ResponseWriter) error {
 
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	enc := getStrictResponseEncoder()
+	defer putStrictResponseEncoder(enc)
+	if err := enc.json.Encode(response); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(200)
-	_, err := buf.WriteTo(w)
+	_, err := w.Write(enc.buf.Bytes())
 	return err
 }
 
@@ -2755,13 +2812,14 @@ type UpdateMaterial400ApplicationProblemPlusJSONResponse struct {
 
 func (response UpdateMaterial400ApplicationProblemPlusJSONResponse) VisitUpdateMaterialResponse(w http.ResponseWriter) error {
 
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	enc := getStrictResponseEncoder()
+	defer putStrictResponseEncoder(enc)
+	if err := enc.json.Encode(response); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(400)
-	_, err := buf.WriteTo(w)
+	_, err := w.Write(enc.buf.Bytes())
 	return err
 }
 
@@ -2771,16 +2829,17 @@ type UpdateMaterial401ApplicationProblemPlusJSONResponse struct {
 
 func (response UpdateMaterial401ApplicationProblemPlusJSONResponse) VisitUpdateMaterialResponse(w http.ResponseWriter) error {
 
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+	enc := getStrictResponseEncoder()
+	defer putStrictResponseEncoder(enc)
+	if err := enc.json.Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	if response.Headers.WWWAuthenticate != nil {
-		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+		w.Header().Set("WWW-Authenticate", *response.Headers.WWWAuthenticate)
 	}
 	w.WriteHeader(401)
-	_, err := buf.WriteTo(w)
+	_, err := w.Write(enc.buf.Bytes())
 	return err
 }
 
@@ -2790,13 +2849,14 @@ type UpdateMaterial403ApplicationProblemPlusJSONResponse struct {
 
 func (response UpdateMaterial403ApplicationProblemPlusJSONResponse) VisitUpdateMaterialResponse(w http.ResponseWriter) error {
 
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	enc := getStrictResponseEncoder()
+	defer putStrictResponseEncoder(enc)
+	if err := enc.json.Encode(response); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(403)
-	_, err := buf.WriteTo(w)
+	_, err := w.Write(enc.buf.Bytes())
 	return err
 }
 
@@ -2806,13 +2866,14 @@ type UpdateMaterial404ApplicationProblemPlusJSONResponse struct {
 
 func (response UpdateMaterial404ApplicationProblemPlusJSONResponse) VisitUpdateMaterialResponse(w http.ResponseWriter) error {
 
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	enc := getStrictResponseEncoder()
+	defer putStrictResponseEncoder(enc)
+	if err := enc.json.Encode(response); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(404)
-	_, err := buf.WriteTo(w)
+	_, err := w.Write(enc.buf.Bytes())
 	return err
 }
 
@@ -2822,13 +2883,14 @@ type UpdateMaterial409ApplicationProblemPlusJSONResponse struct {
 
 func (response UpdateMaterial409ApplicationProblemPlusJSONResponse) VisitUpdateMaterialResponse(w http.ResponseWriter) error {
 
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	enc := getStrictResponseEncoder()
+	defer putStrictResponseEncoder(enc)
+	if err := enc.json.Encode(response); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(409)
-	_, err := buf.WriteTo(w)
+	_, err := w.Write(enc.buf.Bytes())
 	return err
 }
 
@@ -2838,13 +2900,14 @@ type UpdateMaterial413ApplicationProblemPlusJSONResponse struct {
 
 func (response UpdateMaterial413ApplicationProblemPlusJSONResponse) VisitUpdateMaterialResponse(w http.ResponseWriter) error {
 
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	enc := getStrictResponseEncoder()
+	defer putStrictResponseEncoder(enc)
+	if err := enc.json.Encode(response); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(413)
-	_, err := buf.WriteTo(w)
+	_, err := w.Write(enc.buf.Bytes())
 	return err
 }
 
@@ -2854,13 +2917,14 @@ type UpdateMaterial415ApplicationProblemPlusJSONResponse struct {
 
 func (response UpdateMaterial415ApplicationProblemPlusJSONResponse) VisitUpdateMaterialResponse(w http.ResponseWriter) error {
 
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	enc := getStrictResponseEncoder()
+	defer putStrictResponseEncoder(enc)
+	if err := enc.json.Encode(response); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(415)
-	_, err := buf.WriteTo(w)
+	_, err := w.Write(enc.buf.Bytes())
 	return err
 }
 
@@ -2870,13 +2934,14 @@ type UpdateMaterial500ApplicationProblemPlusJSONResponse struct {
 
 func (response UpdateMaterial500ApplicationProblemPlusJSONResponse) VisitUpdateMaterialResponse(w http.ResponseWriter) error {
 
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	enc := getStrictResponseEncoder()
+	defer putStrictResponseEncoder(enc)
+	if err := enc.json.Encode(response); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(500)
-	_, err := buf.WriteTo(w)
+	_, err := w.Write(enc.buf.Bytes())
 	return err
 }
 
@@ -2944,14 +3009,19 @@ func (sh *strictHandler) ListMaterials(w http.ResponseWriter, r *http.Request, p
 
 	request.Params = params
 
-	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
-		return sh.ssi.ListMaterials(ctx, request.(ListMaterialsRequestObject))
+	var response interface{}
+	var err error
+	if len(sh.middlewares) == 0 {
+		response, err = sh.ssi.ListMaterials(r.Context(), request)
+	} else {
+		handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+			return sh.ssi.ListMaterials(ctx, request.(ListMaterialsRequestObject))
+		}
+		for _, middleware := range sh.middlewares {
+			handler = middleware(handler, "ListMaterials")
+		}
+		response, err = handler(r.Context(), w, r, request)
 	}
-	for _, middleware := range sh.middlewares {
-		handler = middleware(handler, "ListMaterials")
-	}
-
-	response, err := handler(r.Context(), w, r, request)
 
 	if err != nil {
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
@@ -2975,14 +3045,19 @@ func (sh *strictHandler) CreateMaterial(w http.ResponseWriter, r *http.Request) 
 	}
 	request.Body = &body
 
-	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
-		return sh.ssi.CreateMaterial(ctx, request.(CreateMaterialRequestObject))
+	var response interface{}
+	var err error
+	if len(sh.middlewares) == 0 {
+		response, err = sh.ssi.CreateMaterial(r.Context(), request)
+	} else {
+		handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+			return sh.ssi.CreateMaterial(ctx, request.(CreateMaterialRequestObject))
+		}
+		for _, middleware := range sh.middlewares {
+			handler = middleware(handler, "CreateMaterial")
+		}
+		response, err = handler(r.Context(), w, r, request)
 	}
-	for _, middleware := range sh.middlewares {
-		handler = middleware(handler, "CreateMaterial")
-	}
-
-	response, err := handler(r.Context(), w, r, request)
 
 	if err != nil {
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
@@ -3001,14 +3076,19 @@ func (sh *strictHandler) DeleteMaterial(w http.ResponseWriter, r *http.Request, 
 
 	request.MaterialId = materialId
 
-	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
-		return sh.ssi.DeleteMaterial(ctx, request.(DeleteMaterialRequestObject))
+	var response interface{}
+	var err error
+	if len(sh.middlewares) == 0 {
+		response, err = sh.ssi.DeleteMaterial(r.Context(), request)
+	} else {
+		handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+			return sh.ssi.DeleteMaterial(ctx, request.(DeleteMaterialRequestObject))
+		}
+		for _, middleware := range sh.middlewares {
+			handler = middleware(handler, "DeleteMaterial")
+		}
+		response, err = handler(r.Context(), w, r, request)
 	}
-	for _, middleware := range sh.middlewares {
-		handler = middleware(handler, "DeleteMaterial")
-	}
-
-	response, err := handler(r.Context(), w, r, request)
 
 	if err != nil {
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
@@ -3027,14 +3107,19 @@ func (sh *strictHandler) GetMaterial(w http.ResponseWriter, r *http.Request, mat
 
 	request.MaterialId = materialId
 
-	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
-		return sh.ssi.GetMaterial(ctx, request.(GetMaterialRequestObject))
+	var response interface{}
+	var err error
+	if len(sh.middlewares) == 0 {
+		response, err = sh.ssi.GetMaterial(r.Context(), request)
+	} else {
+		handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+			return sh.ssi.GetMaterial(ctx, request.(GetMaterialRequestObject))
+		}
+		for _, middleware := range sh.middlewares {
+			handler = middleware(handler, "GetMaterial")
+		}
+		response, err = handler(r.Context(), w, r, request)
 	}
-	for _, middleware := range sh.middlewares {
-		handler = middleware(handler, "GetMaterial")
-	}
-
-	response, err := handler(r.Context(), w, r, request)
 
 	if err != nil {
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
@@ -3060,14 +3145,19 @@ func (sh *strictHandler) UpdateMaterial(w http.ResponseWriter, r *http.Request, 
 	}
 	request.Body = &body
 
-	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
-		return sh.ssi.UpdateMaterial(ctx, request.(UpdateMaterialRequestObject))
+	var response interface{}
+	var err error
+	if len(sh.middlewares) == 0 {
+		response, err = sh.ssi.UpdateMaterial(r.Context(), request)
+	} else {
+		handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+			return sh.ssi.UpdateMaterial(ctx, request.(UpdateMaterialRequestObject))
+		}
+		for _, middleware := range sh.middlewares {
+			handler = middleware(handler, "UpdateMaterial")
+		}
+		response, err = handler(r.Context(), w, r, request)
 	}
-	for _, middleware := range sh.middlewares {
-		handler = middleware(handler, "UpdateMaterial")
-	}
-
-	response, err := handler(r.Context(), w, r, request)
 
 	if err != nil {
 		sh.options.ResponseErrorHandlerFunc(w, r, err)

@@ -45,6 +45,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/charterhq/charter/services/problem"
+	"github.com/charterhq/charter/services/request"
 	"github.com/charterhq/charter/stories/access"
 )
 
@@ -127,7 +128,7 @@ func New(spec *openapi3.T, opts Options) (*Contract, error) {
 
 // Middleware enforces the contract of the operation chi routed the
 // request to, then calls next with the caller in the request's context
-// (see access.CallerFrom) and the body restored.
+// (see request.CallerFrom) and the body restored.
 //
 // It must run after chi routed the request: put it in the generated
 // ChiServerOptions.Middlewares, or Use it on a chi Group given to the
@@ -172,14 +173,21 @@ func (c *Contract) lookup(r *http.Request) *operation {
 // check enforces op's contract on r. It writes the problem and returns
 // false when r breaks it; otherwise it returns the request to pass on.
 func (c *Contract) check(w http.ResponseWriter, r *http.Request, op *operation) (*http.Request, bool) {
-	ctx := r.Context()
 	if op.secured {
 		caller, ok := c.authenticate(w, r, op)
 		if !ok {
 			return r, false
 		}
-		ctx = access.WithCaller(ctx, caller)
+		// The caller goes in the scope edge.RequestID put in the context;
+		// a stack without that middleware gets a scope here.
+		s := request.ScopeFrom(r.Context())
+		if s == nil {
+			s = new(request.Scope)
+			r = r.WithContext(request.NewContext(r.Context(), s))
+		}
+		s.SetCaller(caller)
 	}
+	ctx := r.Context()
 	var body requestBody
 	if op.body != nil {
 		var ok bool
@@ -197,9 +205,6 @@ func (c *Contract) check(w http.ResponseWriter, r *http.Request, op *operation) 
 	if len(fields) > 0 {
 		writeInvalid(w, r, fields)
 		return r, false
-	}
-	if ctx != r.Context() {
-		r = r.WithContext(ctx)
 	}
 	return r, true
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/charterhq/charter/services/edge"
 	"github.com/charterhq/charter/services/problem"
+	"github.com/charterhq/charter/services/request"
 )
 
 // ParamError is the generated ChiServerOptions.ErrorHandlerFunc: it
@@ -65,7 +66,7 @@ func (c *Contract) RequestError(w http.ResponseWriter, r *http.Request, err erro
 	}
 	c.logger.LogAttrs(r.Context(), slog.LevelDebug, "request body not decoded",
 		slog.String("error", err.Error()),
-		slog.String("request_id", edge.RequestIDFrom(r.Context())))
+		slog.String("request_id", request.IDFrom(r.Context())))
 	writeInvalid(w, r, []problem.FieldError{{Pointer: "#", Detail: "the body does not match the schema of the operation"}})
 }
 
@@ -78,6 +79,6 @@ func (c *Contract) ResponseError(w http.ResponseWriter, r *http.Request, err err
 		slog.String("error", err.Error()),
 		slog.String("method", r.Method),
 		slog.String("path", r.URL.Path),
-		slog.String("request_id", edge.RequestIDFrom(r.Context())))
+		slog.String("request_id", request.IDFrom(r.Context())))
 	problem.Write(w, r, problem.New(http.StatusInternalServerError, "Internal error."))
 }

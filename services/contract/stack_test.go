@@ -15,6 +15,7 @@ import (
 	"github.com/charterhq/charter/services/auth"
 	"github.com/charterhq/charter/services/contract"
 	"github.com/charterhq/charter/services/edge"
+	"github.com/charterhq/charter/services/request"
 	"github.com/charterhq/charter/stories/access"
 )
 
@@ -56,7 +57,7 @@ func material(id int64) materials.Material {
 }
 
 func (s *stubServer) ListMaterials(ctx context.Context, req materials.ListMaterialsRequestObject) (materials.ListMaterialsResponseObject, error) {
-	if _, ok := access.CallerFrom(ctx); !ok {
+	if _, ok := request.CallerFrom(ctx); !ok {
 		return nil, errors.New("no caller in context")
 	}
 	return materials.ListMaterials200JSONResponse{Items: s.page, Count: int64(len(s.page)), Limit: 20}, nil

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
+
+	"github.com/charterhq/charter/services/request"
 )
 
 // AccessLog logs one line per request with logger at Info level: method,
@@ -38,7 +40,7 @@ func AccessLog(logger *slog.Logger) func(http.Handler) http.Handler {
 				slog.Int("status", status),
 				slog.Int64("bytes", sw.bytes),
 				slog.Duration("duration", time.Since(start)),
-				slog.String("request_id", RequestIDFrom(ctx)),
+				slog.String("request_id", request.IDFrom(ctx)),
 			)
 		})
 	}

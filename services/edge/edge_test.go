@@ -15,6 +15,7 @@ import (
 
 	"github.com/charterhq/charter/services/edge"
 	"github.com/charterhq/charter/services/problem"
+	"github.com/charterhq/charter/services/request"
 )
 
 // newRouter mounts the edge middleware as the package comment says, with
@@ -26,7 +27,7 @@ func newRouter(logs io.Writer) http.Handler {
 	r.NotFound(edge.NotFound)
 	r.MethodNotAllowed(edge.MethodNotAllowed)
 	r.Get("/items/{id}", func(w http.ResponseWriter, r *http.Request) {
-		_, _ = io.WriteString(w, edge.RequestIDFrom(r.Context()))
+		_, _ = io.WriteString(w, request.IDFrom(r.Context()))
 	})
 	r.Put("/items/{id}", func(w http.ResponseWriter, r *http.Request) {})
 	r.Post("/echo", func(w http.ResponseWriter, r *http.Request) {

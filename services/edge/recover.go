@@ -6,6 +6,7 @@ import (
 	"runtime/debug"
 
 	"github.com/charterhq/charter/services/problem"
+	"github.com/charterhq/charter/services/request"
 )
 
 // Recover turns a panic in a handler into a 500 problem. The panic value
@@ -34,7 +35,7 @@ func Recover(logger *slog.Logger) func(http.Handler) http.Handler {
 					slog.String("stack", string(debug.Stack())),
 					slog.String("method", r.Method),
 					slog.String("path", r.URL.Path),
-					slog.String("request_id", RequestIDFrom(ctx)),
+					slog.String("request_id", request.IDFrom(ctx)),
 				)
 				if hw, ok := w.(headerWriter); ok && hw.headerWritten() {
 					// The status is already on the wire; a second one would

@@ -1,14 +1,13 @@
 package edge
 
 import (
-	"context"
 	"crypto/rand"
 	"net/http"
 	"strconv"
 	"sync/atomic"
 	"unsafe"
 
-	"github.com/charterhq/charter/services/problem"
+	"github.com/charterhq/charter/services/request"
 )
 
 // RequestIDHeader is the header that carries a request's ID, both ways.
@@ -28,34 +27,41 @@ var (
 
 // RequestID gives every request an ID: the caller's X-Request-Id when it
 // is sane (1 to 128 characters of letters, digits, '-', '_', '.', ':'),
-// otherwise a new one. The ID is put in the request's context (read it
-// with RequestIDFrom) and in the response's X-Request-Id header.
+// otherwise a new one. The ID goes in the response's X-Request-Id header
+// and in a request.Scope in the request's context (read it with
+// request.IDFrom), which later middleware fills in rather than wrapping
+// the context again.
 func RequestID(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		values := requestIDValues(r)
+		s := newRequestScope(r)
 		// RequestIDHeader is canonical: set the value without Set's
 		// canonicalization.
-		w.Header()[RequestIDHeader] = values
-		next.ServeHTTP(w, r.WithContext(problem.WithRequestID(r.Context(), values[0])))
+		w.Header()[RequestIDHeader] = s.header[:]
+		next.ServeHTTP(w, r.WithContext(request.NewContext(r.Context(), &s.Scope)))
 	})
 }
 
-// requestIDValues returns the request's ID as the one value of a header.
-func requestIDValues(r *http.Request) []string {
+// requestScope is a request's scope together with the storage of its ID
+// and of the header value that echoes it, so that the three take one
+// allocation.
+type requestScope struct {
+	request.Scope
+	header [1]string
+	buf    [requestIDCap]byte
+}
+
+// newRequestScope returns the scope of r, with r's own ID when it is sane
+// and a new one otherwise.
+func newRequestScope(r *http.Request) *requestScope {
+	s := new(requestScope)
 	if in := r.Header[RequestIDHeader]; len(in) > 0 && saneRequestID(in[0]) {
-		return in[:1:1]
+		s.ID = in[0]
+	} else {
+		s.ID = unsafe.String(&s.buf[0], len(appendRequestID(s.buf[:0])))
 	}
-	id := new(struct {
-		values [1]string
-		buf    [requestIDCap]byte
-	})
-	id.values[0] = unsafe.String(&id.buf[0], len(appendRequestID(id.buf[:0])))
-	return id.values[:]
+	s.header[0] = s.ID
+	return s
 }
-
-// RequestIDFrom returns the request ID that RequestID put in ctx, or ""
-// when there is none.
-func RequestIDFrom(ctx context.Context) string { return problem.RequestIDFrom(ctx) }
 
 // saneRequestID reports whether an incoming ID can be echoed into logs and
 // headers without escaping: anything else could forge log lines.

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	api "github.com/charterhq/charter/gen/materials"
+	"github.com/charterhq/charter/services/request"
 	"github.com/charterhq/charter/stories/access"
 	"github.com/charterhq/charter/stories/materials"
 )
@@ -26,7 +27,7 @@ func NewController(w *Wiring) *Controller { return &Controller{wiring: w} }
 // without one never gets here; the zero caller has no role and every
 // story refuses it.
 func caller(ctx context.Context) access.Caller {
-	c, _ := access.CallerFrom(ctx)
+	c, _ := request.CallerFrom(ctx)
 	return c
 }
 

@@ -7,6 +7,7 @@ import (
 
 	api "github.com/charterhq/charter/gen/materials"
 	"github.com/charterhq/charter/services/problem"
+	"github.com/charterhq/charter/services/request"
 	"github.com/charterhq/charter/stories/materials"
 	"github.com/charterhq/charter/stories/story"
 )
@@ -46,7 +47,7 @@ func (as answers[R]) respond(ctx context.Context, err error) (R, error) {
 func (a answer[R]) problem(ctx context.Context) api.Problem {
 	p := problem.New(a.status, a.detail)
 	out := api.Problem{Type: p.Type, Title: p.Title, Status: int32(p.Status), Detail: &p.Detail}
-	if id := problem.RequestIDFrom(ctx); id != "" {
+	if id := request.IDFrom(ctx); id != "" {
 		out.RequestId = &id
 	}
 	if a.pointer != "" {

@@ -16,7 +16,7 @@ import (
 
 	api "github.com/charterhq/charter/gen/materials"
 	"github.com/charterhq/charter/repositories/memory"
-	"github.com/charterhq/charter/services/problem"
+	"github.com/charterhq/charter/services/request"
 	"github.com/charterhq/charter/stories/materials"
 	"github.com/charterhq/charter/stories/story"
 )
@@ -40,7 +40,7 @@ func rowsOf[R any](as answers[R], visit func(R, http.ResponseWriter) error) []an
 		out = append(out, answerRow{
 			reason: a.reason, status: a.status, pointer: a.pointer,
 			visit: func(w http.ResponseWriter) error {
-				ctx := problem.WithRequestID(context.Background(), "req-1")
+				ctx := request.NewContext(context.Background(), &request.Scope{ID: "req-1"})
 				err := &story.Failed{Story: "test", Step: "step", Reason: a.reason, Err: fmt.Errorf("wrapped: %w", a.reason)}
 				r, rerr := as.respond(ctx, err)
 				if rerr != nil {

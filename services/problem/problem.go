@@ -10,6 +10,8 @@ package problem
 import (
 	"encoding/json"
 	"net/http"
+
+	"github.com/charterhq/charter/services/request"
 )
 
 // ContentType is the media type of a problem document.
@@ -72,7 +74,7 @@ func Write(w http.ResponseWriter, r *http.Request, p Problem) {
 			p.Instance = r.URL.Path
 		}
 		if p.RequestID == "" {
-			p.RequestID = RequestIDFrom(r.Context())
+			p.RequestID = request.IDFrom(r.Context())
 		}
 	}
 	body, err := json.Marshal(p)

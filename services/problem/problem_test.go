@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/charterhq/charter/services/problem"
+	"github.com/charterhq/charter/services/request"
 )
 
 func TestNew(t *testing.T) {
@@ -36,7 +37,7 @@ func TestNew(t *testing.T) {
 
 func TestWrite(t *testing.T) {
 	req := httptest.NewRequest(http.MethodGet, "/materials/42?x=1", nil)
-	req = req.WithContext(problem.WithRequestID(req.Context(), "req-9"))
+	req = req.WithContext(request.NewContext(req.Context(), &request.Scope{ID: "req-9"}))
 	w := httptest.NewRecorder()
 	p := problem.New(http.StatusBadRequest, "The request does not match the contract.")
 	p.Errors = []problem.FieldError{{Pointer: "#/thickness", Detail: "number must be at most 1000"}}

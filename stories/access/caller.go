@@ -1,12 +1,9 @@
 // Package access says who is calling and what they may reach: the caller
-// that authentication puts in a request's context, and the permission
-// filters that stories are injected with.
+// that authentication establishes and that every story is run with, and
+// the permission filters that stories are injected with.
 package access
 
-import (
-	"context"
-	"slices"
-)
+import "slices"
 
 // Role is a caller's role, as carried by its token's roles claim.
 type Role string
@@ -33,16 +30,3 @@ type Caller struct {
 
 // Has reports whether the caller has role r.
 func (c Caller) Has(r Role) bool { return slices.Contains(c.Roles, r) }
-
-type callerKey struct{}
-
-// WithCaller returns a context that carries c.
-func WithCaller(ctx context.Context, c Caller) context.Context {
-	return context.WithValue(ctx, callerKey{}, c)
-}
-
-// CallerFrom returns the caller in ctx and whether there is one.
-func CallerFrom(ctx context.Context) (Caller, bool) {
-	c, ok := ctx.Value(callerKey{}).(Caller)
-	return c, ok
-}

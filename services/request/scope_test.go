@@ -1,0 +1,46 @@
+package request_test
+
+import (
+	"context"
+	"reflect"
+	"testing"
+
+	"github.com/charterhq/charter/services/request"
+	"github.com/charterhq/charter/stories/access"
+)
+
+func TestScopeCarriesIDAndCaller(t *testing.T) {
+	s := &request.Scope{ID: "req-1"}
+	ctx := request.NewContext(context.Background(), s)
+	if got := request.IDFrom(ctx); got != "req-1" {
+		t.Errorf("IDFrom = %q, want req-1", got)
+	}
+	if _, ok := request.CallerFrom(ctx); ok {
+		t.Error("CallerFrom found a caller before authentication")
+	}
+
+	// Filling the scope in later is seen through the same context: that is
+	// what spares the contract a second context.
+	want := access.Caller{Subject: "ada", CompanyID: 7, Roles: []access.Role{access.External}, Scopes: []string{"materials:read"}}
+	s.SetCaller(want)
+	got, ok := request.CallerFrom(ctx)
+	if !ok || !reflect.DeepEqual(got, want) {
+		t.Errorf("CallerFrom = %+v, %v; want %+v, true", got, ok, want)
+	}
+	if request.ScopeFrom(ctx) != s {
+		t.Error("ScopeFrom did not return the scope put in the context")
+	}
+}
+
+func TestNoScope(t *testing.T) {
+	ctx := context.Background()
+	if request.ScopeFrom(ctx) != nil {
+		t.Error("ScopeFrom found a scope in an empty context")
+	}
+	if got := request.IDFrom(ctx); got != "" {
+		t.Errorf("IDFrom = %q, want empty", got)
+	}
+	if c, ok := request.CallerFrom(ctx); ok || !reflect.DeepEqual(c, access.Caller{}) {
+		t.Errorf("CallerFrom = %+v, %v; want the zero caller, false", c, ok)
+	}
+}
