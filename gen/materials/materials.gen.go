@@ -2011,6 +2011,11 @@ func (siw *ServerInterfaceWrapper) ListMaterials(w http.ResponseWriter, r *http.
 		return
 	}
 
+	if len(siw.HandlerMiddlewares) == 0 {
+		siw.Handler.ListMaterials(w, r, params)
+		return
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.ListMaterials(w, r, params)
 	}))
@@ -2024,6 +2029,11 @@ func (siw *ServerInterfaceWrapper) ListMaterials(w http.ResponseWriter, r *http.
 
 // CreateMaterial operation middleware
 func (siw *ServerInterfaceWrapper) CreateMaterial(w http.ResponseWriter, r *http.Request) {
+
+	if len(siw.HandlerMiddlewares) == 0 {
+		siw.Handler.CreateMaterial(w, r)
+		return
+	}
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.CreateMaterial(w, r)
@@ -2048,6 +2058,11 @@ func (siw *ServerInterfaceWrapper) DeleteMaterial(w http.ResponseWriter, r *http
 	err = runtime.BindStyledParameterWithOptions("simple", "material_id", chi.URLParam(r, "material_id"), &materialId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
 		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "material_id", Err: err})
+		return
+	}
+
+	if len(siw.HandlerMiddlewares) == 0 {
+		siw.Handler.DeleteMaterial(w, r, materialId)
 		return
 	}
 
@@ -2077,6 +2092,11 @@ func (siw *ServerInterfaceWrapper) GetMaterial(w http.ResponseWriter, r *http.Re
 		return
 	}
 
+	if len(siw.HandlerMiddlewares) == 0 {
+		siw.Handler.GetMaterial(w, r, materialId)
+		return
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.GetMaterial(w, r, materialId)
 	}))
@@ -2100,6 +2120,11 @@ func (siw *ServerInterfaceWrapper) UpdateMaterial(w http.ResponseWriter, r *http
 	err = runtime.BindStyledParameterWithOptions("simple", "material_id", chi.URLParam(r, "material_id"), &materialId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: r.URL.RawPath == ""})
 	if err != nil {
 		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "material_id", Err: err})
+		return
+	}
+
+	if len(siw.HandlerMiddlewares) == 0 {
+		siw.Handler.UpdateMaterial(w, r, materialId)
 		return
 	}
 

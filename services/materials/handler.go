@@ -107,10 +107,16 @@ func NewHandler(o Options) (http.Handler, error) {
 		RequestErrorHandlerFunc:  c.RequestError,
 		ResponseErrorHandlerFunc: c.ResponseError,
 	})
-	api.HandlerWithOptions(strict, api.ChiServerOptions{
-		BaseRouter:       r,
-		Middlewares:      []api.MiddlewareFunc{c.Middleware},
-		ErrorHandlerFunc: c.ParamError,
+	// The contract runs as chi middleware on the operations' group: chi
+	// chains it once at start, and it authenticates a request before the
+	// generated code binds its parameters, so a caller without a token
+	// learns nothing about what the parameters should be.
+	r.Group(func(ops chi.Router) {
+		ops.Use(c.Middleware)
+		api.HandlerWithOptions(strict, api.ChiServerOptions{
+			BaseRouter:       ops,
+			ErrorHandlerFunc: c.ParamError,
+		})
 	})
 	return r, nil
 }
