@@ -1,0 +1,218 @@
+// Package benchratio reads Go benchmark results and reports, for every
+// pair of benchmarks named .../full and .../bare, the share of the bare
+// handler's throughput that the full stack keeps: bare ns/op ÷ full ns/op.
+//
+// Each side is summarized by the median of its runs, with the 95%
+// confidence interval of that median (golang.org/x/perf/benchmath, the
+// statistics of benchstat), so that one run disturbed by the machine does
+// not decide the figure. Run the benchmarks with -count 5 or more.
+package benchratio
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"math"
+	"path"
+	"slices"
+	"strings"
+
+	"golang.org/x/perf/benchfmt"
+	"golang.org/x/perf/benchmath"
+)
+
+// Side is one side of a pair: its runs' ns/op and allocs/op.
+type Side struct {
+	NsPerOp     []float64
+	AllocsPerOp []float64
+}
+
+// Pair is a full benchmark and its bare counterpart.
+type Pair struct {
+	// Package is the last element of the benchmarks' package path.
+	Package string
+	// Name is the benchmark name without the /full or /bare suffix and
+	// without the Benchmark prefix and GOMAXPROCS.
+	Name       string
+	Full, Bare Side
+}
+
+// Summary is what a pair measured.
+type Summary struct {
+	Full, Bare benchmath.Summary
+	// Allocs are the median allocs/op of each side.
+	FullAllocs, BareAllocs float64
+	// Kept is Bare.Center ÷ Full.Center; KeptLow and KeptHigh bound it
+	// with the confidence intervals of both medians, and are NaN when
+	// there were too few runs for an interval.
+	Kept, KeptLow, KeptHigh float64
+}
+
+// Summarize computes a pair's medians and ratio.
+func (p Pair) Summarize() Summary {
+	var s Summary
+	s.Full = summary(p.Full.NsPerOp)
+	s.Bare = summary(p.Bare.NsPerOp)
+	s.FullAllocs = median(p.Full.AllocsPerOp)
+	s.BareAllocs = median(p.Bare.AllocsPerOp)
+	if s.Full.Center > 0 {
+		s.Kept = s.Bare.Center / s.Full.Center
+	}
+	// Too few runs give no interval (benchmath needs about six).
+	s.KeptLow, s.KeptHigh = math.NaN(), math.NaN()
+	if known(s.Full) && known(s.Bare) {
+		s.KeptLow = s.Bare.Lo / s.Full.Hi
+		s.KeptHigh = s.Bare.Hi / s.Full.Lo
+	}
+	return s
+}
+
+// known reports whether s has a confidence interval.
+func known(s benchmath.Summary) bool {
+	return s.Lo > 0 && s.Hi > 0 && !math.IsNaN(s.Lo) && !math.IsNaN(s.Hi) && !math.IsInf(s.Hi, 0)
+}
+
+var thresholds = benchmath.DefaultThresholds
+
+func summary(values []float64) benchmath.Summary {
+	if len(values) == 0 {
+		return benchmath.Summary{}
+	}
+	return benchmath.AssumeNothing.Summary(benchmath.NewSample(values, &thresholds), 0.95)
+}
+
+func median(values []float64) float64 {
+	if len(values) == 0 {
+		return 0
+	}
+	v := slices.Clone(values)
+	slices.Sort(v)
+	if n := len(v); n%2 == 1 {
+		return v[n/2]
+	} else {
+		return (v[n/2-1] + v[n/2]) / 2
+	}
+}
+
+// Read parses the output of go test -bench and returns the full/bare
+// pairs in the order their first result appeared. A pair whose other
+// side is missing is left out.
+func Read(r io.Reader) ([]Pair, error) {
+	br := benchfmt.NewReader(r, "")
+	index := map[string]int{}
+	var pairs []Pair
+	var sides []map[string]bool
+	for br.Scan() {
+		res, ok := br.Result().(*benchfmt.Result)
+		if !ok {
+			continue // a syntax error or a unit line: not a result
+		}
+		base, parts := res.Name.Parts()
+		if len(parts) < 2 {
+			continue
+		}
+		// The last part is GOMAXPROCS ("-2") when present.
+		if last := parts[len(parts)-1]; len(last) > 0 && last[0] == '-' {
+			parts = parts[:len(parts)-1]
+		}
+		kind := string(bytes.TrimPrefix(parts[len(parts)-1], []byte("/")))
+		if kind != "full" && kind != "bare" {
+			continue
+		}
+		name := strings.TrimPrefix(string(base), "Benchmark") + string(bytes.Join(parts[:len(parts)-1], nil))
+		pkg := path.Base(res.GetConfig("pkg"))
+		key := pkg + " " + name
+		i, seen := index[key]
+		if !seen {
+			i = len(pairs)
+			index[key] = i
+			pairs = append(pairs, Pair{Package: pkg, Name: name})
+			sides = append(sides, map[string]bool{})
+		}
+		side := &pairs[i].Full
+		if kind == "bare" {
+			side = &pairs[i].Bare
+		}
+		if ns, ok := res.Value("sec/op"); ok {
+			side.NsPerOp = append(side.NsPerOp, ns*1e9)
+		}
+		if allocs, ok := res.Value("allocs/op"); ok {
+			side.AllocsPerOp = append(side.AllocsPerOp, allocs)
+		}
+		sides[i][kind] = true
+	}
+	if err := br.Err(); err != nil {
+		return nil, err
+	}
+	out := pairs[:0]
+	for i, p := range pairs {
+		if sides[i]["full"] && sides[i]["bare"] {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+// Target is the least share of bare throughput a pair should keep. It
+// applies to the pairs that have Element as one element of their name.
+type Target struct {
+	Element string
+	Kept    float64
+}
+
+// ParseTarget parses "element=percent", for example "memory=70".
+func ParseTarget(s string) (Target, error) {
+	element, percent, ok := strings.Cut(s, "=")
+	var t Target
+	if !ok || element == "" {
+		return t, fmt.Errorf("target %q: want element=percent, for example memory=70", s)
+	}
+	if _, err := fmt.Sscanf(percent, "%g", &t.Kept); err != nil || t.Kept <= 0 || t.Kept > 100 {
+		return t, fmt.Errorf("target %q: the percent must be a number in (0, 100]", s)
+	}
+	t.Element, t.Kept = element, t.Kept/100
+	return t, nil
+}
+
+// targetOf returns the target that applies to name, if any: the last one
+// given whose element is in name.
+func targetOf(name string, targets []Target) (Target, bool) {
+	elements := strings.Split(name, "/")
+	for i := len(targets) - 1; i >= 0; i-- {
+		if slices.Contains(elements, targets[i].Element) {
+			return targets[i], true
+		}
+	}
+	return Target{}, false
+}
+
+// Report writes one line per pair: the medians, allocations, the share
+// kept with its interval when there were enough runs, and the target when
+// one applies. It returns
+// the number of pairs whose median misses its target.
+func Report(w io.Writer, pairs []Pair, targets []Target) (missed int) {
+	if len(pairs) == 0 {
+		return 0
+	}
+	fmt.Fprintf(w, "\nshare of bare throughput kept (bare ns/op ÷ full ns/op, medians, 95%% interval):\n")
+	fmt.Fprintf(w, "  %-32s %12s %12s %13s %7s %15s  %s\n", "pair", "full ns/op", "bare ns/op", "allocs f/b", "kept", "interval", "target")
+	for _, p := range pairs {
+		s := p.Summarize()
+		verdict := ""
+		if t, ok := targetOf(p.Name, targets); ok {
+			verdict = fmt.Sprintf("%.0f%% met", 100*t.Kept)
+			if s.Kept < t.Kept {
+				verdict = fmt.Sprintf("%.0f%% NOT MET", 100*t.Kept)
+				missed++
+			}
+		}
+		interval := "(need 6 runs)"
+		if !math.IsNaN(s.KeptLow) {
+			interval = fmt.Sprintf("%5.1f–%5.1f%%", 100*s.KeptLow, 100*s.KeptHigh)
+		}
+		fmt.Fprintf(w, "  %-32s %12.0f %12.0f %6.0f/%-6.0f %6.1f%% %15s  %s\n",
+			p.Package+" "+p.Name, s.Full.Center, s.Bare.Center, s.FullAllocs, s.BareAllocs,
+			100*s.Kept, interval, verdict)
+	}
+	return missed
+}

@@ -1,0 +1,106 @@
+package benchratio_test
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/charterhq/charter/tools/benchratio"
+)
+
+const output = `goos: linux
+goarch: amd64
+pkg: github.com/charterhq/charter/services/materials
+cpu: Test CPU
+BenchmarkStack/memory/get/full-2         	   51414	      8000 ns/op	    3553 B/op	      22 allocs/op
+BenchmarkStack/memory/get/bare-2         	   82141	      4000 ns/op	    2033 B/op	      16 allocs/op
+BenchmarkStack/memory/get/full-2         	   46378	      6000 ns/op	    3553 B/op	      22 allocs/op
+BenchmarkStack/memory/get/bare-2         	   83215	      4500 ns/op	    2033 B/op	      16 allocs/op
+BenchmarkStack/memory/get/full-2         	   48276	      5000 ns/op	    3553 B/op	      22 allocs/op
+BenchmarkStack/memory/get/bare-2         	   84655	      4200 ns/op	    2033 B/op	      16 allocs/op
+BenchmarkStack/sqlite/get/full-2         	   12321	     30000 ns/op	    5075 B/op	      72 allocs/op
+BenchmarkStack/sqlite/get/bare-2         	   16706	     24000 ns/op	    3545 B/op	      57 allocs/op
+BenchmarkOther-2                         	   10000	      1000 ns/op
+BenchmarkLonely/full-2                   	   10000	      1000 ns/op
+PASS
+ok  	github.com/charterhq/charter/services/materials	14.022s
+`
+
+func TestReadPairsAndMedians(t *testing.T) {
+	pairs, err := benchratio.Read(strings.NewReader(output))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pairs) != 2 {
+		t.Fatalf("got %d pairs, want 2 (a lone full and an unpaired benchmark are left out): %+v", len(pairs), pairs)
+	}
+	p := pairs[0]
+	if p.Package != "materials" || p.Name != "Stack/memory/get" {
+		t.Errorf("pair = %q %q, want materials Stack/memory/get", p.Package, p.Name)
+	}
+	s := p.Summarize()
+	// Medians: full 6000 (not the mean 6333), bare 4200.
+	if s.Full.Center != 6000 || s.Bare.Center != 4200 {
+		t.Errorf("medians full %v bare %v, want 6000 and 4200", s.Full.Center, s.Bare.Center)
+	}
+	if math.Abs(s.Kept-0.7) > 1e-9 {
+		t.Errorf("kept = %v, want 0.7", s.Kept)
+	}
+	if s.FullAllocs != 22 || s.BareAllocs != 16 {
+		t.Errorf("allocs %v/%v, want 22/16", s.FullAllocs, s.BareAllocs)
+	}
+	if !math.IsNaN(s.KeptLow) || !math.IsNaN(s.KeptHigh) {
+		t.Errorf("three runs gave the interval [%v, %v]; too few for one", s.KeptLow, s.KeptHigh)
+	}
+}
+
+func TestIntervalWithEnoughRuns(t *testing.T) {
+	var in strings.Builder
+	in.WriteString("pkg: example.com/svc\n")
+	for i := range 8 {
+		fmt.Fprintf(&in, "BenchmarkX/full-2 1000 %d ns/op\nBenchmarkX/bare-2 1000 %d ns/op\n", 1000+10*i, 700+10*i)
+	}
+	pairs, err := benchratio.Read(strings.NewReader(in.String()))
+	if err != nil || len(pairs) != 1 {
+		t.Fatalf("Read = %v, %v", pairs, err)
+	}
+	s := pairs[0].Summarize()
+	if math.IsNaN(s.KeptLow) || !(s.KeptLow < s.Kept && s.Kept < s.KeptHigh) {
+		t.Errorf("interval [%v, %v] does not hold %v", s.KeptLow, s.KeptHigh, s.Kept)
+	}
+}
+
+func TestReportTargets(t *testing.T) {
+	pairs, err := benchratio.Read(strings.NewReader(output))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var targets []benchratio.Target
+	for _, s := range []string{"memory=70", "sqlite=85"} {
+		tg, err := benchratio.ParseTarget(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		targets = append(targets, tg)
+	}
+	var out strings.Builder
+	missed := benchratio.Report(&out, pairs, targets)
+	// memory keeps exactly 70% (met); sqlite keeps 80% of 85% (missed).
+	if missed != 1 {
+		t.Errorf("missed = %d, want 1:\n%s", missed, out.String())
+	}
+	for _, want := range []string{"materials Stack/memory/get", "70.0%", "70% met", "80.0%", "85% NOT MET"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("report lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
+func TestParseTargetRefusesNonsense(t *testing.T) {
+	for _, s := range []string{"memory", "=70", "memory=", "memory=abc", "memory=0", "memory=101"} {
+		if _, err := benchratio.ParseTarget(s); err == nil {
+			t.Errorf("ParseTarget(%q) accepted it", s)
+		}
+	}
+}
