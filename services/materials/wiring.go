@@ -6,6 +6,8 @@ package materials
 
 import (
 	"fmt"
+	"reflect"
+	"strings"
 	"time"
 
 	"github.com/charterhq/charter/stories/access"
@@ -28,6 +30,9 @@ type Stories struct {
 type Wiring struct {
 	Staff    Stories
 	External Stories
+
+	// repository names the concrete repository, for Describe.
+	repository string
 }
 
 // Wire builds both injectors over repo, dating changes with now and
@@ -41,7 +46,7 @@ func Wire(repo materials.Repository, now func() time.Time, mw ...story.Middlewar
 	if err != nil {
 		return nil, fmt.Errorf("external stories: %w", err)
 	}
-	return &Wiring{Staff: staff, External: external}, nil
+	return &Wiring{Staff: staff, External: external, repository: typeName(repo)}, nil
 }
 
 // For returns the stories of the caller's kind. Staff come first: a caller
@@ -97,10 +102,48 @@ func inject(repo materials.Repository, now func() time.Time, filter func(access.
 }
 
 // Describe returns the description of every wired story, staff first.
+//
+// The stories get the repository's methods through the Repository
+// interface, and the runtime can only name such a method value after the
+// interface ("materials.Repository.Count"); Describe names the repository
+// that was wired instead.
 func (w *Wiring) Describe() []story.Description {
 	var out []story.Description
 	for _, s := range []Stories{w.Staff, w.External} {
 		out = append(out, s.List.Describe(), s.Get.Describe(), s.Create.Describe(), s.Update.Describe(), s.Delete.Describe())
 	}
+	for i := range out {
+		w.nameRepository(&out[i])
+	}
 	return out
+}
+
+// repositoryMethod is how the runtime names a method value taken through
+// the Repository interface.
+var repositoryMethod = reflect.TypeFor[materials.Repository]().PkgPath() + ".Repository."
+
+func (w *Wiring) nameRepository(d *story.Description) {
+	for i, dep := range d.Dependencies {
+		if method, ok := strings.CutPrefix(dep.Implementation, repositoryMethod); ok {
+			d.Dependencies[i].Implementation = w.repository + "." + method
+		}
+	}
+	for _, st := range d.Steps {
+		if st.Sub != nil {
+			w.nameRepository(st.Sub)
+		}
+	}
+}
+
+// typeName names v's type the way the runtime names its methods'
+// receivers: "example.com/pkg.(*T)" or "example.com/pkg.T".
+func typeName(v any) string {
+	t := reflect.TypeOf(v)
+	if t.Kind() == reflect.Pointer && t.Elem().Name() != "" {
+		return t.Elem().PkgPath() + ".(*" + t.Elem().Name() + ")"
+	}
+	if t.Name() != "" {
+		return t.PkgPath() + "." + t.Name()
+	}
+	return t.String()
 }
