@@ -1,17 +1,11 @@
 package diff
 
-import (
-	"github.com/pb33f/libopenapi/datamodel/high/base"
-	v3 "github.com/pb33f/libopenapi/datamodel/high/v3"
-	"github.com/pb33f/libopenapi/orderedmap"
-)
-
-func (c *comparer) requestBody(label, ptr string, o, n *v3.RequestBody) {
+func (c *comparer) requestBody(label, ptr string, o, n *requestBody) {
 	switch {
 	case o == nil && n == nil:
 		return
 	case o == nil:
-		if isTrue(n.Required) {
+		if n.required {
 			c.add(label, RuleRequestBodyBecameRequired, ptr, "", "required", "new required request body")
 		} else {
 			c.add(label, RuleRequestBodyAdded, ptr, "", "optional", "new optional request body")
@@ -21,88 +15,71 @@ func (c *comparer) requestBody(label, ptr string, o, n *v3.RequestBody) {
 		c.add(label, RuleRequestBodyRemoved, ptr, "", "", "request body removed: the server ignores it")
 		return
 	}
-	if !isTrue(o.Required) && isTrue(n.Required) {
+	if !o.required && n.required {
 		c.add(label, RuleRequestBodyBecameRequired, ptr+"/required", "false", "true", "request body became required")
 	}
-	c.content(label, ptr+"/content", request, "request body", o.Content, n.Content)
+	c.content(label, ptr+"/content", request, "request body", o.content, n.content)
 }
 
 // content compares the media types of a body; a removed request media type
 // is refused by the server, a removed response media type is one the client
 // can no longer get.
-func (c *comparer) content(label, ptr string, dir direction, what string, o, n *orderedmap.Map[string, *v3.MediaType]) {
+func (c *comparer) content(label, ptr string, dir direction, what string, o, n []namedSchema) {
 	removedRule, addedRule := RuleRequestMediaTypeRemoved, RuleRequestMediaTypeAdded
 	if dir == response {
 		removedRule, addedRule = RuleResponseMediaTypeRemoved, RuleResponseMediaTypeAdded
 	}
-	for mt, om := range o.FromOldest() {
-		nm, ok := get(n, mt)
+	for _, om := range o {
+		nm, ok := lookup(n, om.name)
 		if !ok {
-			c.add(label, removedRule, pointer(ptr, mt), mt, "", what+" media type "+mt+" removed")
+			c.add(label, removedRule, pointer(ptr, om.name), om.name, "", what+" media type "+om.name+" removed")
 			continue
 		}
-		c.stamp(label, c.schema(dir, pointer(ptr, mt)+"/schema", what, schemaOf(om), schemaOf(nm)))
+		c.stamp(label, c.schema(dir, pointer(ptr, om.name)+"/schema", what, om.schema, nm.schema))
 	}
-	for mt := range n.KeysFromOldest() {
-		if _, ok := get(o, mt); !ok {
-			c.add(label, addedRule, pointer(ptr, mt), "", mt, what+" media type "+mt+" added")
+	for _, nm := range n {
+		if _, ok := lookup(o, nm.name); !ok {
+			c.add(label, addedRule, pointer(ptr, nm.name), "", nm.name, what+" media type "+nm.name+" added")
 		}
 	}
 }
 
-func schemaOf(m *v3.MediaType) *base.SchemaProxy {
-	if m == nil {
-		return nil
-	}
-	return m.Schema
-}
-
-func (c *comparer) responses(label, ptr string, o, n *v3.Responses) {
+func (c *comparer) responses(label, ptr string, o, n *responses) {
 	if o == nil || n == nil {
 		return
 	}
-	type resp struct {
-		code string
-		r    *v3.Response
+	oldResps := map[string]*statusResponse{}
+	for _, r := range o.codes {
+		oldResps[r.code] = r
 	}
-	list := func(rs *v3.Responses) (order []string, m map[string]*v3.Response) {
-		m = map[string]*v3.Response{}
-		for code, r := range rs.Codes.FromOldest() {
-			order = append(order, code)
-			m[code] = r
-		}
-		if rs.Default != nil {
-			order = append(order, "default")
-			m["default"] = rs.Default
-		}
-		return order, m
+	newResps := map[string]*statusResponse{}
+	for _, r := range n.codes {
+		newResps[r.code] = r
 	}
-	oldOrder, oldResps := list(o)
-	newOrder, newResps := list(n)
-	for _, code := range oldOrder {
-		nr, ok := newResps[code]
+	for _, or := range o.codes {
+		nr, ok := newResps[or.code]
 		if !ok {
-			c.add(label, RuleResponseStatusRemoved, pointer(ptr, code), code, "", "response status "+code+" removed")
+			c.add(label, RuleResponseStatusRemoved, pointer(ptr, or.code), or.code, "", "response status "+or.code+" removed")
 			continue
 		}
-		c.response(label, pointer(ptr, code), code, oldResps[code], nr)
+		c.response(label, pointer(ptr, or.code), or.code, or, nr)
 	}
-	for _, code := range newOrder {
-		if _, ok := oldResps[code]; !ok {
-			c.add(label, RuleResponseStatusAdded, pointer(ptr, code), "", code, "new response status "+code)
+	for _, nr := range n.codes {
+		if _, ok := oldResps[nr.code]; !ok {
+			c.add(label, RuleResponseStatusAdded, pointer(ptr, nr.code), "", nr.code, "new response status "+nr.code)
 		}
 	}
 }
 
-func (c *comparer) response(label, ptr, code string, o, n *v3.Response) {
+func (c *comparer) response(label, ptr, code string, o, n *statusResponse) {
 	what := "response " + code
-	for name, oh := range o.Headers.FromOldest() {
-		nh, ok := get(n.Headers, name)
+	for _, oh := range o.headers {
+		nh, ok := lookup(n.headers, oh.name)
 		if !ok {
-			c.add(label, RuleResponseHeaderRemoved, pointer(ptr, "headers", name), name, "", what+" header "+name+" removed")
+			c.add(label, RuleResponseHeaderRemoved, pointer(ptr, "headers", oh.name), oh.name, "", what+" header "+oh.name+" removed")
 			continue
 		}
-		c.stamp(label, c.schema(response, pointer(ptr, "headers", name)+"/schema", what+" header "+name, oh.Schema, nh.Schema))
+		c.stamp(label, c.schema(response, pointer(ptr, "headers", oh.name)+"/schema", what+" header "+oh.name, oh.schema, nh.schema))
 	}
-	c.content(label, ptr+"/content", response, what, o.Content, n.Content)
+	c.content(label, ptr+"/content", response, what, o.content, n.content)
 }

@@ -4,11 +4,6 @@ import (
 	"regexp"
 	"strings"
 	"time"
-
-	"github.com/pb33f/go-yaml"
-	"github.com/pb33f/libopenapi/datamodel/high/base"
-	v3 "github.com/pb33f/libopenapi/datamodel/high/v3"
-	"github.com/pb33f/libopenapi/orderedmap"
 )
 
 // Options tune a comparison.
@@ -24,12 +19,8 @@ type comparer struct {
 	old, new *Spec
 	now      time.Time
 	memo     map[memoKey][]Finding
-	same     *sameTrees
-	// built caches each side's schemas by local $ref: a component reached
-	// in both directions or from many places is built once.
-	oldBuilt, newBuilt map[string]*base.Schema
-	busy               map[memoKey]bool
-	out                []Finding
+	busy     map[memoKey]bool
+	out      []Finding
 }
 
 // Compare classifies every difference between old and new from the point of
@@ -42,13 +33,6 @@ func Compare(old, new *Spec, opts Options) []Finding {
 		now:  opts.Now,
 		memo: map[memoKey][]Finding{},
 		busy: map[memoKey]bool{},
-		same: &sameTrees{},
-
-		oldBuilt: map[string]*base.Schema{},
-		newBuilt: map[string]*base.Schema{},
-	}
-	if !fullWalk {
-		c.same = newSameTrees(rootNode(old), rootNode(new))
 	}
 	if c.now.IsZero() {
 		c.now = time.Now()
@@ -73,35 +57,27 @@ var pathTemplateParam = regexp.MustCompile(`\{[^}]*\}`)
 // URL for a client.
 func normalizePath(p string) string { return pathTemplateParam.ReplaceAllString(p, "{}") }
 
-type pathEntry struct {
-	raw  string
-	item *v3.PathItem
-}
-
-func indexPaths(doc *v3.Document) (order []string, byKey map[string]pathEntry) {
-	byKey = map[string]pathEntry{}
-	if doc.Paths == nil {
-		return nil, byKey
-	}
-	for raw, item := range doc.Paths.PathItems.FromOldest() {
-		k := normalizePath(raw)
+func indexPaths(items []*pathItem) (order []string, byKey map[string]*pathItem) {
+	byKey = map[string]*pathItem{}
+	for _, item := range items {
+		k := normalizePath(item.path)
 		order = append(order, k)
-		byKey[k] = pathEntry{raw: raw, item: item}
+		byKey[k] = item
 	}
 	return order, byKey
 }
 
 func (c *comparer) paths() {
-	oldOrder, oldPaths := indexPaths(c.old.Model)
-	newOrder, newPaths := indexPaths(c.new.Model)
+	oldOrder, oldPaths := indexPaths(c.old.doc.paths)
+	newOrder, newPaths := indexPaths(c.new.doc.paths)
 	for _, k := range oldOrder {
 		o := oldPaths[k]
 		n, ok := newPaths[k]
 		if !ok {
-			for method, op := range o.item.GetOperations().FromOldest() {
-				label := opLabel(method, o.raw)
-				c.removal(label, RulePathRemoved, pointer("/paths", o.raw, method), isTrue(op.Deprecated), op.Extensions,
-					"path "+o.raw+" removed")
+			for _, op := range o.ops {
+				label := opLabel(op.method, o.path)
+				c.removal(label, RulePathRemoved, pointer("/paths", o.path, op.method), op.deprecated, op.sunset,
+					"path "+o.path+" removed")
 			}
 			continue
 		}
@@ -112,89 +88,61 @@ func (c *comparer) paths() {
 			continue
 		}
 		n := newPaths[k]
-		for method := range n.item.GetOperations().KeysFromOldest() {
-			c.add(opLabel(method, n.raw), RulePathAdded, pointer("/paths", n.raw, method), "", "", "new path "+n.raw)
+		for _, op := range n.ops {
+			c.add(opLabel(op.method, n.path), RulePathAdded, pointer("/paths", n.path, op.method), "", "", "new path "+n.path)
 		}
 	}
 }
 
 func opLabel(method, path string) string { return strings.ToUpper(method) + " " + path }
 
-func (c *comparer) pathItem(o, n pathEntry) {
-	oldOps := o.item.GetOperations()
-	newOps := n.item.GetOperations()
-	for method, oop := range oldOps.FromOldest() {
-		nop, ok := get(newOps, method)
-		if !ok {
-			c.removal(opLabel(method, o.raw), RuleOperationRemoved, pointer("/paths", o.raw, method), isTrue(oop.Deprecated),
-				oop.Extensions, "operation "+opLabel(method, o.raw)+" removed")
+// findOp returns the operation of a path item with the given method.
+func findOp(item *pathItem, method string) *operation {
+	for _, op := range item.ops {
+		if op.method == method {
+			return op
+		}
+	}
+	return nil
+}
+
+func (c *comparer) pathItem(o, n *pathItem) {
+	for _, oop := range o.ops {
+		nop := findOp(n, oop.method)
+		if nop == nil {
+			c.removal(opLabel(oop.method, o.path), RuleOperationRemoved, pointer("/paths", o.path, oop.method), oop.deprecated,
+				oop.sunset, "operation "+opLabel(oop.method, o.path)+" removed")
 			continue
 		}
-		c.operation(method, o, n, oop, nop)
+		c.operation(o, n, oop, nop)
 	}
-	for method := range newOps.KeysFromOldest() {
-		if _, ok := get(oldOps, method); !ok {
-			c.add(opLabel(method, n.raw), RuleOperationAdded, pointer("/paths", n.raw, method), "", "",
-				"new operation "+opLabel(method, n.raw))
+	for _, nop := range n.ops {
+		if findOp(o, nop.method) == nil {
+			c.add(opLabel(nop.method, n.path), RuleOperationAdded, pointer("/paths", n.path, nop.method), "", "",
+				"new operation "+opLabel(nop.method, n.path))
 		}
 	}
 }
 
-func (c *comparer) operation(method string, o, n pathEntry, oop, nop *v3.Operation) {
-	label := opLabel(method, n.raw)
-	ptr := pointer("/paths", n.raw, method)
-	if oop.OperationId != nop.OperationId && oop.OperationId != "" {
-		c.add(label, RuleOperationIDChanged, ptr+"/operationId", oop.OperationId, nop.OperationId,
-			"operationId changed from "+oop.OperationId+" to "+orNone(nop.OperationId))
+func (c *comparer) operation(o, n *pathItem, oop, nop *operation) {
+	label := opLabel(nop.method, n.path)
+	ptr := pointer("/paths", n.path, nop.method)
+	if oop.id != nop.id && oop.id != "" {
+		c.add(label, RuleOperationIDChanged, ptr+"/operationId", oop.id, nop.id,
+			"operationId changed from "+oop.id+" to "+orNone(nop.id))
 	}
-	if !isTrue(oop.Deprecated) && isTrue(nop.Deprecated) {
-		c.deprecation(label, ptr, nop.Extensions, "operation "+label)
+	if !oop.deprecated && nop.deprecated {
+		c.deprecation(label, ptr, nop.sunset, "operation "+label)
 	}
 	c.parameters(label, o, n, oop, nop)
-	c.requestBody(label, ptr+"/requestBody", oop.RequestBody, nop.RequestBody)
-	c.responses(label, ptr+"/responses", oop.Responses, nop.Responses)
+	c.requestBody(label, ptr+"/requestBody", oop.body, nop.body)
+	c.responses(label, ptr+"/responses", oop.responses, nop.responses)
 	c.security(label, ptr+"/security", oop, nop)
 }
-
-// get reads a key from a possibly nil ordered map.
-func get[K comparable, V any](m *orderedmap.Map[K, V], k K) (V, bool) {
-	if m == nil {
-		var zero V
-		return zero, false
-	}
-	return m.Get(k)
-}
-
-func isTrue(b *bool) bool { return b != nil && *b }
 
 func orNone(s string) string {
 	if s == "" {
 		return "(none)"
 	}
-	return s
-}
-
-// fullWalk turns off the skipping of equal subtrees (tests compare both).
-var fullWalk bool
-
-// rootNode is the parsed YAML of a spec's root document, nil if unknown.
-func rootNode(s *Spec) *yaml.Node {
-	if s == nil || s.Model == nil || s.Model.Index == nil {
-		return nil
-	}
-	return s.Model.Index.GetRootNode()
-}
-
-// built returns the schema of a proxy, built once per local $ref and side.
-func (c *comparer) built(cache map[string]*base.Schema, p *base.SchemaProxy) *base.Schema {
-	if !c.same.ok || !p.IsReference() || !strings.HasPrefix(p.GetReference(), "#") {
-		return p.Schema()
-	}
-	ref := p.GetReference()
-	if s, ok := cache[ref]; ok {
-		return s
-	}
-	s := p.Schema()
-	cache[ref] = s
 	return s
 }

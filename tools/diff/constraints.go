@@ -7,18 +7,9 @@ import (
 	"strings"
 
 	"github.com/pb33f/go-yaml"
-	"github.com/pb33f/libopenapi/datamodel/high/base"
-	"github.com/pb33f/libopenapi/orderedmap"
 )
 
 func itoa(i int) string { return strconv.Itoa(i) }
-
-func extensionsOf(s *base.Schema) *orderedmap.Map[string, *yaml.Node] {
-	if s == nil {
-		return nil
-	}
-	return s.Extensions
-}
 
 // accepts reports whether every value of type set from is also a value of
 // type set to; an empty set is any type, and integers are numbers.
@@ -93,19 +84,19 @@ func (w *schemaWalk) nullable(ptr, subject string, o, n *view) {
 // widerFormats lists format changes that only accept more values.
 var widerFormats = map[string]string{"int32": "int64", "float": "double"}
 
-func (w *schemaWalk) format(ptr, subject string, o, n *base.Schema) {
-	if o.Format == n.Format {
+func (w *schemaWalk) format(ptr, subject string, o, n *schema) {
+	if o.format == n.format {
 		return
 	}
-	msg := subject + " format changed from " + orNone(o.Format) + " to " + orNone(n.Format)
+	msg := subject + " format changed from " + orNone(o.format) + " to " + orNone(n.format)
 	switch {
-	case n.Format == "" || widerFormats[o.Format] == n.Format:
-		w.pick(RuleRequestWidened, RuleResponseConstraintWidened, ptr+"/format", o.Format, n.Format, msg)
-	case o.Format == "" || widerFormats[n.Format] == o.Format:
-		w.pick(RuleRequestConstraintNarrowed, RuleResponseNarrowed, ptr+"/format", o.Format, n.Format, msg)
+	case n.format == "" || widerFormats[o.format] == n.format:
+		w.pick(RuleRequestWidened, RuleResponseConstraintWidened, ptr+"/format", o.format, n.format, msg)
+	case o.format == "" || widerFormats[n.format] == o.format:
+		w.pick(RuleRequestConstraintNarrowed, RuleResponseNarrowed, ptr+"/format", o.format, n.format, msg)
 	default:
 		// An unrelated format is both narrower and wider.
-		w.pick(RuleRequestConstraintNarrowed, RuleResponseConstraintWidened, ptr+"/format", o.Format, n.Format, msg)
+		w.pick(RuleRequestConstraintNarrowed, RuleResponseConstraintWidened, ptr+"/format", o.format, n.format, msg)
 	}
 }
 
@@ -154,45 +145,13 @@ func fmtFloat(f *float64) string {
 	return strconv.FormatFloat(*f, 'g', -1, 64)
 }
 
-func intBound(v *int64) *float64 {
-	if v == nil {
-		return nil
+func (w *schemaWalk) bounds(ptr, subject string, o, n *schema) {
+	for i, b := range boundKeywords {
+		ov, nv := o.bounds[i], n.bounds[i]
+		if ch := bound(ov, nv, b.upper); ch != same {
+			w.report(ch, ptr, b.name, subject, fmtFloat(ov), fmtFloat(nv))
+		}
 	}
-	f := float64(*v)
-	return &f
-}
-
-// exclusive returns the 3.1 numeric form of exclusiveMaximum/Minimum, and
-// whether the 3.0 boolean form is set.
-func exclusive(d *base.DynamicValue[bool, float64]) (*float64, bool) {
-	if d == nil {
-		return nil, false
-	}
-	if d.IsB() {
-		v := d.B
-		return &v, false
-	}
-	return nil, d.A
-}
-
-func (w *schemaWalk) bounds(ptr, subject string, o, n *base.Schema) {
-	num := func(kw string, ov, nv *float64, upper bool) {
-		w.report(bound(ov, nv, upper), ptr, kw, subject, fmtFloat(ov), fmtFloat(nv))
-	}
-	num("maximum", o.Maximum, n.Maximum, true)
-	num("minimum", o.Minimum, n.Minimum, false)
-	num("maxLength", intBound(o.MaxLength), intBound(n.MaxLength), true)
-	num("minLength", intBound(o.MinLength), intBound(n.MinLength), false)
-	num("maxItems", intBound(o.MaxItems), intBound(n.MaxItems), true)
-	num("minItems", intBound(o.MinItems), intBound(n.MinItems), false)
-	num("maxProperties", intBound(o.MaxProperties), intBound(n.MaxProperties), true)
-	num("minProperties", intBound(o.MinProperties), intBound(n.MinProperties), false)
-	oxmax, oxmaxb := exclusive(o.ExclusiveMaximum)
-	nxmax, nxmaxb := exclusive(n.ExclusiveMaximum)
-	num("exclusiveMaximum", oxmax, nxmax, true)
-	oxmin, oxminb := exclusive(o.ExclusiveMinimum)
-	nxmin, nxminb := exclusive(n.ExclusiveMinimum)
-	num("exclusiveMinimum", oxmin, nxmin, false)
 	flag := func(kw string, ov, nv bool) {
 		switch {
 		case !ov && nv:
@@ -201,21 +160,21 @@ func (w *schemaWalk) bounds(ptr, subject string, o, n *base.Schema) {
 			w.report(wider, ptr, kw, subject, "true", "false")
 		}
 	}
-	flag("exclusiveMaximum", oxmaxb, nxmaxb)
-	flag("exclusiveMinimum", oxminb, nxminb)
-	flag("uniqueItems", isTrue(o.UniqueItems), isTrue(n.UniqueItems))
-	if o.Pattern != n.Pattern {
+	flag("exclusiveMaximum", o.exclusiveMaximumOn, n.exclusiveMaximumOn)
+	flag("exclusiveMinimum", o.exclusiveMinimumOn, n.exclusiveMinimumOn)
+	flag("uniqueItems", o.uniqueItems, n.uniqueItems)
+	if o.pattern != n.pattern {
 		ch := unrelated
 		switch {
-		case o.Pattern == "":
+		case o.pattern == "":
 			ch = narrower
-		case n.Pattern == "":
+		case n.pattern == "":
 			ch = wider
 		}
-		w.report(ch, ptr, "pattern", subject, o.Pattern, n.Pattern)
+		w.report(ch, ptr, "pattern", subject, o.pattern, n.pattern)
 	}
-	if ch := multiple(o.MultipleOf, n.MultipleOf); ch != same {
-		w.report(ch, ptr, "multipleOf", subject, fmtFloat(o.MultipleOf), fmtFloat(n.MultipleOf))
+	if ch := multiple(o.multipleOf, n.multipleOf); ch != same {
+		w.report(ch, ptr, "multipleOf", subject, fmtFloat(o.multipleOf), fmtFloat(n.multipleOf))
 	}
 }
 
@@ -262,19 +221,11 @@ func nodeString(n *yaml.Node) string {
 	return strings.TrimSpace(string(b))
 }
 
-func enumValues(s *base.Schema) []string {
-	vals := make([]string, 0, len(s.Enum))
-	for _, e := range s.Enum {
-		vals = append(vals, nodeString(e))
-	}
-	return vals
-}
-
-func (w *schemaWalk) enum(ptr, subject string, o, n *base.Schema) {
-	if len(o.Enum) == 0 && len(n.Enum) == 0 {
+func (w *schemaWalk) enum(ptr, subject string, o, n *schema) {
+	if len(o.enum) == 0 && len(n.enum) == 0 {
 		return
 	}
-	ov, nv := enumValues(o), enumValues(n)
+	ov, nv := o.enum, n.enum
 	ptr += "/enum"
 	switch {
 	case len(ov) == 0:
@@ -309,28 +260,24 @@ func (w *schemaWalk) enum(ptr, subject string, o, n *base.Schema) {
 
 // defaults compares what the server assumes when a client omits a value:
 // only meaningful for what clients send.
-func (w *schemaWalk) defaults(ptr, subject string, o, n *base.Schema) {
-	if w.dir == response || o.Default == nil {
+func (w *schemaWalk) defaults(ptr, subject string, o, n *schema) {
+	if w.dir == response || !o.hasDefault {
 		return
 	}
-	ov, nv := nodeString(o.Default), nodeString(n.Default)
-	if n.Default != nil && ov == nv {
+	ov, nv := o.def, n.def
+	if n.hasDefault && ov == nv {
 		return
 	}
 	w.add(RuleRequestDefaultChanged, ptr+"/default", ov, nv,
 		"request "+subject+" default changed from "+ov+" to "+orNone(nv)+": clients that omit it get another behaviour")
 }
 
-func closed(d *base.DynamicValue[*base.SchemaProxy, bool]) bool {
-	return d != nil && d.IsB() && !d.B
-}
-
-func (w *schemaWalk) additional(ptr, subject string, o, n *base.Schema) {
-	if w.dir != response && !closed(o.AdditionalProperties) && closed(n.AdditionalProperties) {
+func (w *schemaWalk) additional(ptr, subject string, o, n *schema) {
+	if w.dir != response && !o.additionalClosed && n.additionalClosed {
 		w.add(RuleRequestAdditionalPropsClosed, ptr+"/additionalProperties", "open", "false",
 			"request "+subject+" no longer accepts additional properties")
 	}
-	if o.AdditionalProperties != nil && n.AdditionalProperties != nil && o.AdditionalProperties.IsA() && n.AdditionalProperties.IsA() {
-		w.nested(ptr+"/additionalProperties", subject+"{}", o.AdditionalProperties.A, n.AdditionalProperties.A)
+	if o.additional != nil && n.additional != nil {
+		w.nested(ptr+"/additionalProperties", subject+"{}", *o.additional, *n.additional)
 	}
 }

@@ -1,6 +1,7 @@
 package diff
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -12,25 +13,24 @@ import (
 
 	"github.com/pb33f/libopenapi"
 	"github.com/pb33f/libopenapi/datamodel"
-	v3 "github.com/pb33f/libopenapi/datamodel/high/v3"
 	"github.com/pb33f/libopenapi/index"
 	"gopkg.in/yaml.v3"
 )
 
-// Spec is one parsed and resolved OpenAPI 3 document.
+// Spec is one OpenAPI 3 document, parsed and resolved by libopenapi and
+// read into the model the rules compare (model.go).
 type Spec struct {
 	// Path is the file the spec was read from.
 	Path string
-	// Model is libopenapi's resolved high-level model.
-	Model *v3.Document
+	doc  *document
 }
 
 // Version returns info.version, empty when the document has none.
 func (s *Spec) Version() string {
-	if s == nil || s.Model == nil || s.Model.Info == nil {
+	if s == nil || s.doc == nil {
 		return ""
 	}
-	return s.Model.Info.Version
+	return s.doc.version
 }
 
 // LoadError is returned when a spec cannot be read or parsed. Line is 0 when
@@ -62,40 +62,69 @@ func Load(path string) (*Spec, error) {
 
 // Parse parses and resolves data read from path; path names the file in
 // errors and anchors relative $refs.
+//
+// libopenapi parses the document and indexes it with its rolodex, which
+// finds and loads the files that $refs point into and reports references
+// that do not resolve. The document is then read into the model, and
+// nothing of libopenapi's is kept: its YAML tree and index are dozens of
+// times the size of the model, and a comparison must not hold two of them.
 func Parse(path string, data []byte) (*Spec, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, &LoadError{File: path, Err: err}
 	}
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	cfg := &datamodel.DocumentConfiguration{
-		BasePath:                            filepath.Dir(abs),
-		SpecFilePath:                        filepath.Base(abs),
-		AllowFileReferences:                 true,
-		IgnorePolymorphicCircularReferences: true,
-		IgnoreArrayCircularReferences:       true,
-		// The walk reads the model, never the index's lists of
-		// descriptions, enums or inline schema paths.
-		SkipMetadataCollection: true,
-		Logger:                 slog.New(slog.NewTextHandler(io.Discard, nil)),
+		BasePath:            filepath.Dir(abs),
+		SpecFilePath:        filepath.Base(abs),
+		AllowFileReferences: true,
+		Logger:              logger,
 	}
 	doc, err := libopenapi.NewDocumentWithConfiguration(data, cfg)
 	if err != nil {
 		return nil, syntaxError(path, data, err)
 	}
-	if v := doc.GetSpecInfo().SpecFormat; v != datamodel.OAS3 && v != datamodel.OAS31 && v != datamodel.OAS32 {
+	info := doc.GetSpecInfo()
+	if v := info.SpecFormat; v != datamodel.OAS3 && v != datamodel.OAS31 && v != datamodel.OAS32 {
 		return nil, &LoadError{File: path, Err: errors.New("not an OpenAPI 3 document (no openapi: 3.x field)")}
 	}
-	model, err := doc.BuildV3Model()
-	if model == nil {
-		// Without a model the error is fatal (an unresolvable $ref);
-		// with one, libopenapi only reports circular references, which
-		// the walk handles.
-		return nil, &LoadError{File: path, Err: err}
-	}
-	if err := fatal(err); err != nil {
+	rolodex := newRolodex(info, abs, logger)
+	if err := fatal(errors.Join(rolodex.GetCaughtErrors()...)); err != nil {
 		return nil, &LoadError{File: path, Line: errorLine(err), Err: err}
 	}
-	return &Spec{Path: path, Model: &model.Model}, nil
+	r := newReader(path, abs, info.SpecFormat != datamodel.OAS3)
+	model := r.document(info.RootNode, place{idx: rolodex.GetRootIndex(), ctx: context.Background()})
+	if r.err != nil {
+		return nil, r.err
+	}
+	return &Spec{Path: path, doc: model}, nil
+}
+
+// newRolodex indexes a parsed document and the files its $refs point into,
+// as libopenapi's BuildV3Model does before it builds the model (which is
+// not needed here).
+func newRolodex(info *datamodel.SpecInfo, abs string, logger *slog.Logger) *index.Rolodex {
+	cfg := index.CreateClosedAPIIndexConfig()
+	cfg.SpecInfo = info
+	cfg.BasePath = filepath.Dir(abs)
+	cfg.SpecFilePath = filepath.Base(abs)
+	cfg.Logger = logger
+	cfg.AllowFileLookup = true
+	// The reader never asks for the index's lists of descriptions,
+	// enums or inline schema paths.
+	cfg.SkipMetadataCollection = true
+	// Recursive schemas are legitimate and the reader keeps them as
+	// cycles; only references that do not resolve are errors.
+	cfg.IgnorePolymorphicCircularReferences = true
+	cfg.IgnoreArrayCircularReferences = true
+	cfg.AvoidCircularReferenceCheck = true
+	rolodex := index.NewRolodex(cfg)
+	rolodex.SetRootNode(info.RootNode)
+	files, _ := index.NewLocalFSWithConfig(&index.LocalFSConfig{BaseDirectory: cfg.BasePath, IndexConfig: cfg})
+	rolodex.AddLocalFS(cfg.BasePath, files)
+	_ = rolodex.IndexTheRolodex(context.Background())
+	rolodex.CheckForCircularReferences()
+	return rolodex
 }
 
 // fatal returns the first error of a model build that is not a circular

@@ -166,22 +166,17 @@ func git(dir string, args ...string) ([]byte, error) {
 	return out, nil
 }
 
-// loadBoth loads two specs at once: parsing and indexing dominate the run
-// time, and the two documents are independent.
+// loadBoth loads two specs one after the other. Loading one in parallel
+// with the other would be faster on two cores, but would hold both of
+// libopenapi's parsed documents at once (see Parse).
 func loadBoth(basePath, nextPath string) (base, next *Spec, err error) {
-	var nextErr error
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		next, nextErr = Load(nextPath)
-	}()
 	base, err = Load(basePath)
-	<-done
 	if err != nil {
 		return nil, nil, err
 	}
-	if nextErr != nil {
-		return nil, nil, nextErr
+	next, err = Load(nextPath)
+	if err != nil {
+		return nil, nil, err
 	}
 	return base, next, nil
 }

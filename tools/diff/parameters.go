@@ -3,80 +3,64 @@ package diff
 import (
 	"strconv"
 	"strings"
-
-	"github.com/pb33f/libopenapi/datamodel/high/base"
-	v3 "github.com/pb33f/libopenapi/datamodel/high/v3"
 )
 
 // param is a parameter as one operation sees it, with where it is declared.
 type param struct {
-	p   *v3.Parameter
+	p   *parameter
 	ptr string
 }
 
 // paramKey identifies a parameter for a client: header names are case
 // insensitive, and a path parameter is its position in the template, since
 // its name never reaches the wire.
-func paramKey(p *v3.Parameter, rawPath string) string {
-	switch p.In {
+func paramKey(p *parameter, rawPath string) string {
+	switch p.in {
 	case "header":
-		return "header:" + strings.ToLower(p.Name)
+		return "header:" + strings.ToLower(p.name)
 	case "path":
 		for i, m := range pathTemplateParam.FindAllString(rawPath, -1) {
-			if m == "{"+p.Name+"}" {
+			if m == "{"+p.name+"}" {
 				return "path:" + strconv.Itoa(i)
 			}
 		}
 	}
-	return p.In + ":" + p.Name
+	return p.in + ":" + p.name
 }
 
 // effectiveParams merges the path item's parameters with the operation's;
 // the operation's win on the same name and location, as OpenAPI says.
-func effectiveParams(e pathEntry, method string, op *v3.Operation) (order []string, byKey map[string]param) {
+func effectiveParams(item *pathItem, op *operation) (order []string, byKey map[string]param) {
 	byKey = map[string]param{}
-	put := func(p *v3.Parameter, ptr string) {
-		k := paramKey(p, e.raw)
+	put := func(p *parameter, ptr string) {
+		k := paramKey(p, item.path)
 		if _, ok := byKey[k]; !ok {
 			order = append(order, k)
 		}
 		byKey[k] = param{p: p, ptr: ptr}
 	}
-	for i, p := range e.item.Parameters {
-		put(p, pointer("/paths", e.raw, "parameters", strconv.Itoa(i)))
+	for i, p := range item.params {
+		put(p, pointer("/paths", item.path, "parameters", strconv.Itoa(i)))
 	}
-	for i, p := range op.Parameters {
-		put(p, pointer("/paths", e.raw, method, "parameters", strconv.Itoa(i)))
+	for i, p := range op.params {
+		put(p, pointer("/paths", item.path, op.method, "parameters", strconv.Itoa(i)))
 	}
 	return order, byKey
 }
 
-func paramRequired(p *v3.Parameter) bool { return p.In == "path" || isTrue(p.Required) }
-
-// paramSchema returns the schema of a parameter, from schema or content.
-func paramSchema(p *v3.Parameter) (*base.SchemaProxy, string) {
-	if p.Schema != nil {
-		return p.Schema, "/schema"
-	}
-	for mt, m := range p.Content.FromOldest() {
-		return m.Schema, pointer("/content", mt) + "/schema"
-	}
-	return nil, ""
-}
+func paramRequired(p *parameter) bool { return p.in == "path" || p.required }
 
 // shape is a parameter's type and format, enough to recognize a rename.
-func shape(p *v3.Parameter) string {
-	sp, _ := paramSchema(p)
-	if s := sp.Schema(); s != nil {
-		return strings.Join(s.Type, ",") + "/" + s.Format
+func shape(p *parameter) string {
+	if s := p.schema.s; s != nil {
+		return strings.Join(s.types, ",") + "/" + s.format
 	}
 	return ""
 }
 
-func (c *comparer) parameters(label string, o, n pathEntry, oop, nop *v3.Operation) {
-	method := strings.ToLower(strings.Fields(label)[0])
-	oldOrder, oldParams := effectiveParams(o, method, oop)
-	newOrder, newParams := effectiveParams(n, method, nop)
+func (c *comparer) parameters(label string, o, n *pathItem, oop, nop *operation) {
+	oldOrder, oldParams := effectiveParams(o, oop)
+	newOrder, newParams := effectiveParams(n, nop)
 	var removed []param
 	for _, k := range oldOrder {
 		op := oldParams[k]
@@ -98,18 +82,18 @@ func (c *comparer) parameters(label string, o, n pathEntry, oop, nop *v3.Operati
 	for _, r := range removed {
 		if k, a, ok := findMoved(r, added, addedOrder); ok {
 			delete(added, k)
-			c.add(label, RuleParameterMoved, a.ptr, r.p.In, a.p.In,
-				"parameter "+r.p.Name+" moved from "+r.p.In+" to "+a.p.In)
+			c.add(label, RuleParameterMoved, a.ptr, r.p.in, a.p.in,
+				"parameter "+r.p.name+" moved from "+r.p.in+" to "+a.p.in)
 			continue
 		}
 		if k, a, ok := findRenamed(r, added, addedOrder); ok {
 			delete(added, k)
-			c.add(label, RuleParameterRenamed, a.ptr, r.p.Name, a.p.Name,
-				r.p.In+" parameter "+r.p.Name+" renamed to "+a.p.Name)
+			c.add(label, RuleParameterRenamed, a.ptr, r.p.name, a.p.name,
+				r.p.in+" parameter "+r.p.name+" renamed to "+a.p.name)
 			continue
 		}
-		c.removal(label, RuleParameterRemoved, r.ptr, r.p.Deprecated, r.p.Extensions,
-			r.p.In+" parameter "+r.p.Name+" removed")
+		c.removal(label, RuleParameterRemoved, r.ptr, r.p.deprecated, r.p.sunset,
+			r.p.in+" parameter "+r.p.name+" removed")
 	}
 	for _, k := range addedOrder {
 		a, ok := added[k]
@@ -117,9 +101,9 @@ func (c *comparer) parameters(label string, o, n pathEntry, oop, nop *v3.Operati
 			continue
 		}
 		if paramRequired(a.p) {
-			c.add(label, RuleParameterRequiredAdded, a.ptr, "", a.p.Name, "new required "+a.p.In+" parameter "+a.p.Name)
+			c.add(label, RuleParameterRequiredAdded, a.ptr, "", a.p.name, "new required "+a.p.in+" parameter "+a.p.name)
 		} else {
-			c.add(label, RuleParameterAdded, a.ptr, "", a.p.Name, "new optional "+a.p.In+" parameter "+a.p.Name)
+			c.add(label, RuleParameterAdded, a.ptr, "", a.p.name, "new optional "+a.p.in+" parameter "+a.p.name)
 		}
 	}
 }
@@ -129,7 +113,7 @@ func (c *comparer) parameters(label string, o, n pathEntry, oop, nop *v3.Operati
 func findMoved(r param, added map[string]param, order []string) (string, param, bool) {
 	for _, k := range order {
 		a, ok := added[k]
-		if ok && a.p.In != r.p.In && strings.EqualFold(a.p.Name, r.p.Name) {
+		if ok && a.p.in != r.p.in && strings.EqualFold(a.p.name, r.p.name) {
 			return k, a, true
 		}
 	}
@@ -141,7 +125,7 @@ func findMoved(r param, added map[string]param, order []string) (string, param, 
 func findRenamed(r param, added map[string]param, order []string) (string, param, bool) {
 	for _, k := range order {
 		a, ok := added[k]
-		if ok && a.p.In == r.p.In && shape(a.p) == shape(r.p) {
+		if ok && a.p.in == r.p.in && shape(a.p) == shape(r.p) {
 			return k, a, true
 		}
 	}
@@ -149,20 +133,18 @@ func findRenamed(r param, added map[string]param, order []string) (string, param
 }
 
 func (c *comparer) parameter(label string, o, n param) {
-	what := n.p.In + " parameter " + n.p.Name
-	if o.p.In == "path" && o.p.Name != n.p.Name {
-		c.add(label, RulePathParameterRenamed, n.ptr, o.p.Name, n.p.Name,
-			"path parameter "+o.p.Name+" renamed to "+n.p.Name+" (same position in the URL)")
+	what := n.p.in + " parameter " + n.p.name
+	if o.p.in == "path" && o.p.name != n.p.name {
+		c.add(label, RulePathParameterRenamed, n.ptr, o.p.name, n.p.name,
+			"path parameter "+o.p.name+" renamed to "+n.p.name+" (same position in the URL)")
 	}
 	if !paramRequired(o.p) && paramRequired(n.p) {
 		c.add(label, RuleParameterBecameRequired, n.ptr+"/required", "false", "true", what+" became required")
 	}
-	if !o.p.Deprecated && n.p.Deprecated {
-		c.deprecation(label, n.ptr, n.p.Extensions, what)
+	if !o.p.deprecated && n.p.deprecated {
+		c.deprecation(label, n.ptr, n.p.sunset, what)
 	}
-	os, _ := paramSchema(o.p)
-	ns, suffix := paramSchema(n.p)
-	c.stamp(label, c.schema(requestText, n.ptr+suffix, what, os, ns))
+	c.stamp(label, c.schema(requestText, n.ptr+n.p.schemaAt, what, o.p.schema, n.p.schema))
 }
 
 // stamp records schema findings under an operation.

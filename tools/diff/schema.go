@@ -3,8 +3,6 @@ package diff
 import (
 	"path"
 	"strings"
-
-	"github.com/pb33f/libopenapi/datamodel/high/base"
 )
 
 // direction says who sends a schema's values: the client (request) or the
@@ -30,24 +28,26 @@ func (d direction) String() string {
 
 // memoKey identifies the comparison of two referenced schemas in one
 // direction. Components are shared by many operations; comparing each pair
-// once keeps large documents fast and stops on recursive schemas.
+// once keeps large documents fast and stops on recursive schemas. The key is
+// the resolved schemas, not the $refs: "#/X" in another file is another
+// schema.
 type memoKey struct {
-	old, new string
+	old, new *schema
 	dir      direction
 }
 
 // schema compares two schemas reached at ptr (a pointer into the new
 // document) in direction dir. subject names the value in messages. The
 // findings have no operation yet; the caller stamps it.
-func (c *comparer) schema(dir direction, ptr, subject string, o, n *base.SchemaProxy) []Finding {
-	if o == nil || n == nil {
+func (c *comparer) schema(dir direction, ptr, subject string, o, n schemaRef) []Finding {
+	if o.s == nil || n.s == nil {
 		return nil
 	}
-	if n.IsReference() {
-		ptr, subject = refPointer(n.GetReference()), refName(n.GetReference())
+	if n.isRef() {
+		ptr, subject = refPointer(n.ref), refName(n.ref)
 	}
-	keyed := o.IsReference() && n.IsReference()
-	key := memoKey{o.GetReference(), n.GetReference(), dir}
+	keyed := o.isRef() && n.isRef()
+	key := memoKey{o.s, n.s, dir}
 	if keyed {
 		if fs, ok := c.memo[key]; ok {
 			return fs
@@ -58,15 +58,8 @@ func (c *comparer) schema(dir direction, ptr, subject string, o, n *base.SchemaP
 		c.busy[key] = true
 		defer delete(c.busy, key)
 	}
-	if c.same.proxies(o, n) {
-		return nil
-	}
-	os, ns := c.built(c.oldBuilt, o), c.built(c.newBuilt, n)
-	if os == nil || ns == nil {
-		return nil
-	}
 	w := &schemaWalk{c: c, dir: dir}
-	w.compare(ptr, subject, flatten(os, ptr), flatten(ns, ptr))
+	w.compare(ptr, subject, flatten(o.s, ptr), flatten(n.s, ptr))
 	if keyed {
 		c.memo[key] = w.out
 	}
@@ -115,14 +108,14 @@ func (w *schemaWalk) pick(ifRequest, ifResponse, ptr, old, new, msg string) {
 
 // prop is a property with the pointer where it is declared.
 type prop struct {
-	proxy *base.SchemaProxy
-	ptr   string
+	schemaRef
+	ptr string
 }
 
 // view is a schema with its allOf members merged in, so that moving
 // properties into a shared $ref'd base changes nothing.
 type view struct {
-	s        *base.Schema
+	s        *schema
 	ptr      string
 	types    []string
 	nullable bool
@@ -131,42 +124,42 @@ type view struct {
 	required map[string]bool
 }
 
-func flatten(s *base.Schema, ptr string) *view {
+func flatten(s *schema, ptr string) *view {
 	v := &view{s: s, ptr: ptr, props: map[string]prop{}, required: map[string]bool{}}
 	v.merge(s, ptr, 0)
 	return v
 }
 
-func (v *view) merge(s *base.Schema, ptr string, depth int) {
+func (v *view) merge(s *schema, ptr string, depth int) {
 	if s == nil || depth > 32 {
 		return
 	}
-	for _, t := range s.Type {
+	for _, t := range s.types {
 		if t == "null" {
 			v.nullable = true
 		} else if depth == 0 || len(v.types) == 0 {
 			v.types = append(v.types, t)
 		}
 	}
-	if isTrue(s.Nullable) {
+	if s.nullable {
 		v.nullable = true
 	}
-	for name, p := range s.Properties.FromOldest() {
-		if _, ok := v.props[name]; ok {
+	for _, p := range s.properties {
+		if _, ok := v.props[p.name]; ok {
 			continue
 		}
-		v.order = append(v.order, name)
-		v.props[name] = prop{proxy: p, ptr: pointer(ptr, "properties", name)}
+		v.order = append(v.order, p.name)
+		v.props[p.name] = prop{schemaRef: p.schema, ptr: pointer(ptr, "properties", p.name)}
 	}
-	for _, r := range s.Required {
+	for _, r := range s.required {
 		v.required[r] = true
 	}
-	for i, m := range s.AllOf {
+	for i, m := range s.allOf {
 		mptr := pointer(ptr, "allOf", itoa(i))
-		if m.IsReference() {
-			mptr = refPointer(m.GetReference())
+		if m.isRef() {
+			mptr = refPointer(m.ref)
 		}
-		v.merge(m.Schema(), mptr, depth+1)
+		v.merge(m.s, mptr, depth+1)
 	}
 }
 
@@ -182,48 +175,47 @@ func (w *schemaWalk) compare(ptr, subject string, o, n *view) {
 	w.additional(ptr, subject, o.s, n.s)
 	w.properties(subject, o, n)
 	w.items(ptr, subject, o.s, n.s)
-	w.variants(ptr, subject, "oneOf", o.s.OneOf, n.s.OneOf)
-	w.variants(ptr, subject, "anyOf", o.s.AnyOf, n.s.AnyOf)
+	w.variants(ptr, subject, "oneOf", o.s.oneOf, n.s.oneOf)
+	w.variants(ptr, subject, "anyOf", o.s.anyOf, n.s.anyOf)
 }
 
-func (w *schemaWalk) nested(ptr, subject string, o, n *base.SchemaProxy) {
+func (w *schemaWalk) nested(ptr, subject string, o, n schemaRef) {
 	w.out = append(w.out, w.c.schema(w.dir, ptr, subject, o, n)...)
 }
 
-func (w *schemaWalk) items(ptr, subject string, o, n *base.Schema) {
-	if o.Items != nil && n.Items != nil && o.Items.IsA() && n.Items.IsA() {
-		w.nested(ptr+"/items", subject+"[]", o.Items.A, n.Items.A)
+func (w *schemaWalk) items(ptr, subject string, o, n *schema) {
+	if o.items != nil && n.items != nil {
+		w.nested(ptr+"/items", subject+"[]", *o.items, *n.items)
 	}
 }
 
 func (w *schemaWalk) properties(subject string, o, n *view) {
 	for _, name := range o.order {
 		op := o.props[name]
-		if np, ok := n.props[name]; ok && o.required[name] == n.required[name] && w.c.same.proxies(op.proxy, np.proxy) {
-			// Equal on both sides: nothing to report, and nothing to build.
-			continue
-		}
 		what := "property " + subject + "." + name
-		os := op.proxy.Schema()
+		os := op.s
 		if w.hidden(os) {
 			continue
 		}
 		np, ok := n.props[name]
 		if !ok {
-			deprecated := os != nil && isTrue(os.Deprecated)
+			deprecated, rawSunset := false, ""
+			if os != nil {
+				deprecated, rawSunset = os.deprecated, os.sunset
+			}
 			var f Finding
 			if w.dir != response {
-				f = removalFinding(w.c.now, "", RuleRequestPropertyRemoved, op.ptr, deprecated, extensionsOf(os),
+				f = removalFinding(w.c.now, "", RuleRequestPropertyRemoved, op.ptr, deprecated, rawSunset,
 					"request "+what+" removed: the server ignores it")
 			} else {
-				f = removalFinding(w.c.now, "", RuleResponsePropertyRemoved, op.ptr, deprecated, extensionsOf(os),
+				f = removalFinding(w.c.now, "", RuleResponsePropertyRemoved, op.ptr, deprecated, rawSunset,
 					"response "+what+" removed")
 			}
 			w.out = append(w.out, f)
 			continue
 		}
-		ns := np.proxy.Schema()
-		w.nested(np.ptr, subject+"."+name, op.proxy, np.proxy)
+		ns := np.s
+		w.nested(np.ptr, subject+"."+name, op.schemaRef, np.schemaRef)
 		if w.hidden(ns) {
 			continue
 		}
@@ -235,8 +227,8 @@ func (w *schemaWalk) properties(subject string, o, n *view) {
 		case w.dir == response && o.required[name] && !n.required[name]:
 			w.add(RuleResponsePropertyOptional, np.ptr, "required", "optional", "response "+what+" became optional")
 		}
-		if w.dir != response && ns != nil && os != nil && !isTrue(os.Deprecated) && isTrue(ns.Deprecated) {
-			w.out = append(w.out, deprecationFinding("", np.ptr, ns.Extensions, "request "+what))
+		if w.dir != response && ns != nil && os != nil && !os.deprecated && ns.deprecated {
+			w.out = append(w.out, deprecationFinding("", np.ptr, ns.sunset, "request "+what))
 		}
 	}
 	for _, name := range n.order {
@@ -244,7 +236,7 @@ func (w *schemaWalk) properties(subject string, o, n *view) {
 			continue
 		}
 		np := n.props[name]
-		if w.hidden(np.proxy.Schema()) {
+		if w.hidden(np.s) {
 			continue
 		}
 		what := "property " + subject + "." + name
@@ -262,32 +254,32 @@ func (w *schemaWalk) properties(subject string, o, n *view) {
 // hidden reports whether a property does not travel in the walk's direction:
 // readOnly properties are never sent by clients, writeOnly ones never
 // returned.
-func (w *schemaWalk) hidden(s *base.Schema) bool {
+func (w *schemaWalk) hidden(s *schema) bool {
 	if s == nil {
 		return false
 	}
 	if w.dir != response {
-		return isTrue(s.ReadOnly)
+		return s.readOnly
 	}
-	return isTrue(s.WriteOnly)
+	return s.writeOnly
 }
 
 // variants matches oneOf/anyOf alternatives by $ref, else by position.
-func (w *schemaWalk) variants(ptr, subject, kw string, o, n []*base.SchemaProxy) {
+func (w *schemaWalk) variants(ptr, subject, kw string, o, n []schemaRef) {
 	if len(o) == 0 && len(n) == 0 {
 		return
 	}
 	used := make([]bool, len(n))
-	match := func(i int, op *base.SchemaProxy) int {
-		if op.IsReference() {
+	match := func(i int, op schemaRef) int {
+		if op.isRef() {
 			for j, np := range n {
-				if !used[j] && np.IsReference() && np.GetReference() == op.GetReference() {
+				if !used[j] && np.isRef() && np.ref == op.ref {
 					return j
 				}
 			}
 			return -1
 		}
-		if i < len(n) && !used[i] && !n[i].IsReference() {
+		if i < len(n) && !used[i] && !n[i].isRef() {
 			return i
 		}
 		return -1
@@ -312,9 +304,9 @@ func (w *schemaWalk) variants(ptr, subject, kw string, o, n []*base.SchemaProxy)
 	}
 }
 
-func variantLabel(p *base.SchemaProxy, i int) string {
-	if p.IsReference() {
-		return refName(p.GetReference())
+func variantLabel(p schemaRef, i int) string {
+	if p.isRef() {
+		return refName(p.ref)
 	}
 	return "#" + itoa(i)
 }

@@ -4,9 +4,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-
-	"github.com/pb33f/libopenapi/datamodel/high/base"
-	v3 "github.com/pb33f/libopenapi/datamodel/high/v3"
 )
 
 // alternative is one security requirement object: every scheme in it is
@@ -16,24 +13,11 @@ type alternative map[string][]string
 // effectiveSecurity returns the alternatives that apply to an operation: its
 // own when declared (an empty list means no security), else the document's.
 // No alternatives at all means anyone may call.
-func effectiveSecurity(doc *v3.Document, op *v3.Operation) []alternative {
-	reqs := doc.Security
-	if low := op.GoLow(); low != nil && !low.Security.IsEmpty() || op.Security != nil {
-		reqs = op.Security
+func effectiveSecurity(doc *document, op *operation) []alternative {
+	if op.declaresSecurity {
+		return op.security
 	}
-	var alts []alternative
-	for _, r := range reqs {
-		alts = append(alts, toAlternative(r))
-	}
-	return alts
-}
-
-func toAlternative(r *base.SecurityRequirement) alternative {
-	a := alternative{}
-	for name, scopes := range r.Requirements.FromOldest() {
-		a[name] = scopes
-	}
-	return a
+	return doc.security
 }
 
 // satisfies reports whether a client holding the credentials of have can
@@ -101,9 +85,9 @@ func formatSecurity(alts []alternative) string {
 	return strings.Join(parts, " | ")
 }
 
-func (c *comparer) security(label, ptr string, oop, nop *v3.Operation) {
-	oldAlts := effectiveSecurity(c.old.Model, oop)
-	newAlts := effectiveSecurity(c.new.Model, nop)
+func (c *comparer) security(label, ptr string, oop, nop *operation) {
+	oldAlts := effectiveSecurity(c.old.doc, oop)
+	newAlts := effectiveSecurity(c.new.doc, nop)
 	have := oldAlts
 	if len(have) == 0 {
 		have = []alternative{{}}
