@@ -12,6 +12,7 @@ import (
 	"go/token"
 	"go/types"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -46,11 +47,43 @@ func Config(path string) (codegen.Configuration, error) {
 			if err := yaml.Unmarshal(data, &cfg); err != nil {
 				return cfg, fmt.Errorf("%s: %w", path, err)
 			}
+			if err := inlineUserTemplates(path, cfg.OutputOptions.UserTemplates); err != nil {
+				return cfg, err
+			}
 		}
 	}
 	cfg.PackageName = packageName
 	cfg.Generate = codegen.GenerateOptions{Models: true, Client: true}
 	return cfg.UpdateDefaults(), nil
+}
+
+// inlineUserTemplates replaces the relative file paths of a configuration's
+// user templates with the templates' text. The paths are relative to where
+// make generate runs, the repository root, which oapi-codegen takes to be
+// the working directory; the gate runs from anywhere, so each path is
+// looked up from the configuration's directory upwards.
+func inlineUserTemplates(configPath string, templates map[string]string) error {
+	for name, ref := range templates {
+		if strings.Contains(ref, "\n") || strings.Contains(ref, "://") || filepath.IsAbs(ref) {
+			continue // inline text, a URL, or a path that needs no base
+		}
+		dir, err := filepath.Abs(filepath.Dir(configPath))
+		if err != nil {
+			return err
+		}
+		for {
+			if text, err := os.ReadFile(filepath.Join(dir, ref)); err == nil {
+				templates[name] = string(text)
+				break
+			}
+			up := filepath.Dir(dir)
+			if up == dir {
+				return fmt.Errorf("%s: user template %s: %s not found from the configuration's directory up", configPath, name, ref)
+			}
+			dir = up
+		}
+	}
+	return nil
 }
 
 // Generate returns the Go client source of the spec at path.
