@@ -173,19 +173,13 @@ func (c *Contract) lookup(r *http.Request) *operation {
 // check enforces op's contract on r. It writes the problem and returns
 // false when r breaks it; otherwise it returns the request to pass on.
 func (c *Contract) check(w http.ResponseWriter, r *http.Request, op *operation) (*http.Request, bool) {
+	var caller *access.Caller
 	if op.secured {
-		caller, ok := c.authenticate(w, r, op)
+		who, ok := c.authenticate(w, r, op)
 		if !ok {
 			return r, false
 		}
-		// The caller goes in the scope edge.RequestID put in the context;
-		// a stack without that middleware gets a scope here.
-		s := request.ScopeFrom(r.Context())
-		if s == nil {
-			s = new(request.Scope)
-			r = r.WithContext(request.NewContext(r.Context(), s))
-		}
-		s.SetCaller(caller)
+		caller = &who
 	}
 	ctx := r.Context()
 	var body requestBody
@@ -206,7 +200,26 @@ func (c *Contract) check(w http.ResponseWriter, r *http.Request, op *operation) 
 		writeInvalid(w, r, fields)
 		return r, false
 	}
-	return r, true
+	return accept(r, op, caller), true
+}
+
+// accept records in r's scope that the contract accepted r as op, with
+// its caller. The scope is the one edge.RequestID put in the context; r
+// gets a scope of its own when it has none (no edge.RequestID in front)
+// or when its scope was accepted already (a request served within the
+// context of another one), so that no request's caller changes under it.
+func accept(r *http.Request, op *operation, caller *access.Caller) *http.Request {
+	s := request.ScopeFrom(r.Context())
+	if s == nil || s.Accepted() {
+		own := new(request.Scope)
+		if s != nil {
+			own.ID = s.ID
+		}
+		s = own
+		r = r.WithContext(request.NewContext(r.Context(), s))
+	}
+	s.Accept(op.id, caller)
+	return r
 }
 
 // bodyOptions are the options openapi3filter.ValidateRequestBody would

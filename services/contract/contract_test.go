@@ -127,10 +127,7 @@ func bigBody() string {
 }
 
 func TestHTTP(t *testing.T) {
-	for _, wiring := range []struct {
-		name    string
-		inGroup bool
-	}{{"contract in a chi group", true}, {"contract in ChiServerOptions.Middlewares", false}} {
+	for _, wiring := range wirings {
 		t.Run(wiring.name, func(t *testing.T) {
 			var logs bytes.Buffer
 			h := newStack(t, slog.New(slog.NewJSONHandler(&logs, nil)), wiring.inGroup)

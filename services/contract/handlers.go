@@ -12,14 +12,16 @@ import (
 )
 
 // ParamError is the generated ChiServerOptions.ErrorHandlerFunc: it
-// answers a parameter the generated code could not bind. The binding runs
-// before the middlewares of ChiServerOptions, so it first enforces the
-// whole contract (authentication included): the client gets the same
-// answer, 401 or a 400 naming every invalid field, whichever layer saw the
-// request first.
+// answers a parameter the generated code could not bind. When the
+// middleware runs in ChiServerOptions.Middlewares, the binding runs before
+// it, so ParamError first enforces the whole contract (authentication
+// included): the client gets the same answer, 401 or a 400 naming every
+// invalid field, whichever layer saw the request first. When the
+// middleware ran already (on a chi group in front of the generated code),
+// the request is not checked twice.
 func (c *Contract) ParamError(w http.ResponseWriter, r *http.Request, err error) {
 	op := c.lookup(r)
-	if op != nil {
+	if op != nil && request.ScopeFrom(r.Context()).Operation() != op.id {
 		if _, ok := c.check(w, r, op); !ok {
 			return
 		}

@@ -90,6 +90,10 @@ func (s *stubServer) UpdateMaterial(ctx context.Context, req materials.UpdateMat
 
 // newContract prepares the materials contract with the stub verifier.
 func newContract(tb testing.TB, logger *slog.Logger) *contract.Contract {
+	return newContractVerifying(tb, logger, verify)
+}
+
+func newContractVerifying(tb testing.TB, logger *slog.Logger, verify func(string) (access.Caller, error)) *contract.Contract {
 	tb.Helper()
 	spec, err := materials.GetSpec()
 	if err != nil {
@@ -102,12 +106,23 @@ func newContract(tb testing.TB, logger *slog.Logger) *contract.Contract {
 	return c
 }
 
+// wirings are the two ways a service can put the contract in front of
+// the generated code; the HTTP tests run on both.
+var wirings = []struct {
+	name    string
+	inGroup bool
+}{{"contract in a chi group", true}, {"contract in ChiServerOptions.Middlewares", false}}
+
 // newStack wires the edge, the contract and the generated handler the way
 // the service does. With inGroup the contract runs in a chi Group before
 // the generated binding; otherwise it runs in ChiServerOptions.Middlewares.
 func newStack(tb testing.TB, logger *slog.Logger, inGroup bool) http.Handler {
+	return newStackVerifying(tb, logger, inGroup, verify)
+}
+
+func newStackVerifying(tb testing.TB, logger *slog.Logger, inGroup bool, verify func(string) (access.Caller, error)) http.Handler {
 	tb.Helper()
-	c := newContract(tb, logger)
+	c := newContractVerifying(tb, logger, verify)
 	page := make([]materials.Material, 20)
 	for i := range page {
 		page[i] = material(int64(i + 1))

@@ -28,6 +28,7 @@ func AccessLog(logger *slog.Logger) func(http.Handler) http.Handler {
 			start := time.Now()
 			sw := &statusWriter{ResponseWriter: w}
 			next.ServeHTTP(sw, r)
+			scope := request.ScopeFrom(ctx)
 			status := sw.status
 			if status == 0 {
 				// The handler wrote nothing; net/http answers 200.
@@ -41,6 +42,9 @@ func AccessLog(logger *slog.Logger) func(http.Handler) http.Handler {
 				slog.Int64("bytes", sw.bytes),
 				slog.Duration("duration", time.Since(start)),
 				slog.String("request_id", request.IDFrom(ctx)),
+				// Filled in by the contract when it accepted the request.
+				slog.String("operation", scope.Operation()),
+				slog.String("subject", subject(scope)),
 			)
 		})
 	}
@@ -54,4 +58,11 @@ func routePattern(ctx context.Context) string {
 		return rctx.RoutePattern()
 	}
 	return ""
+}
+
+// subject is the caller's subject, or "" for a request no token was
+// accepted for.
+func subject(s *request.Scope) string {
+	c, _ := s.Caller()
+	return c.Subject
 }

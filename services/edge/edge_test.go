@@ -16,6 +16,7 @@ import (
 	"github.com/charterhq/charter/services/edge"
 	"github.com/charterhq/charter/services/problem"
 	"github.com/charterhq/charter/services/request"
+	"github.com/charterhq/charter/stories/access"
 )
 
 // newRouter mounts the edge middleware as the package comment says, with
@@ -27,6 +28,8 @@ func newRouter(logs io.Writer) http.Handler {
 	r.NotFound(edge.NotFound)
 	r.MethodNotAllowed(edge.MethodNotAllowed)
 	r.Get("/items/{id}", func(w http.ResponseWriter, r *http.Request) {
+		// What the contract middleware records of a request it accepts.
+		request.ScopeFrom(r.Context()).Accept("getItem", &access.Caller{Subject: "ada"})
 		_, _ = io.WriteString(w, request.IDFrom(r.Context()))
 	})
 	r.Put("/items/{id}", func(w http.ResponseWriter, r *http.Request) {})
@@ -157,6 +160,7 @@ func TestAccessLog(t *testing.T) {
 	want := map[string]any{
 		"msg": "request", "method": "GET", "path": "/items/7", "route": "/items/{id}",
 		"status": float64(200), "bytes": float64(len("req-1")), "request_id": "req-1",
+		"operation": "getItem", "subject": "ada",
 	}
 	for k, v := range want {
 		if line[k] != v {

@@ -107,10 +107,10 @@ func NewHandler(o Options) (http.Handler, error) {
 		RequestErrorHandlerFunc:  c.RequestError,
 		ResponseErrorHandlerFunc: c.ResponseError,
 	})
-	// The contract runs as chi middleware on the operations' group: chi
-	// chains it once at start, and it authenticates a request before the
-	// generated code binds its parameters, so a caller without a token
-	// learns nothing about what the parameters should be.
+	// The contract runs as chi middleware on the operations' group rather
+	// than in ChiServerOptions.Middlewares: chi chains it once at start,
+	// where the generated wrapper would build the chain, closure included,
+	// on every request.
 	r.Group(func(ops chi.Router) {
 		ops.Use(c.Middleware)
 		api.HandlerWithOptions(strict, api.ChiServerOptions{

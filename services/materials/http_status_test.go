@@ -541,8 +541,8 @@ func TestRefusedTokens(t *testing.T) {
 		{"getMaterial", http.MethodGet, idPath(f.own.Id), ""},
 		{"updateMaterial", http.MethodPut, idPath(f.own.Id), validUpdate},
 		{"deleteMaterial", http.MethodDelete, idPath(f.own.Id), ""},
-		// Authentication comes before the parameters are checked: a
-		// caller without a valid token learns nothing about them.
+		// Authentication comes before the parameters and the body are
+		// checked: a caller without a valid token learns nothing of them.
 		{"getMaterial with a malformed id", http.MethodGet, "/materials/not-a-number", ""},
 		{"updateMaterial with a malformed body", http.MethodPut, idPath(f.own.Id), `{"name":`},
 	}

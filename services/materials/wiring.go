@@ -123,6 +123,9 @@ func (w *Wiring) Describe() []story.Description {
 var repositoryMethod = reflect.TypeFor[materials.Repository]().PkgPath() + ".Repository."
 
 func (w *Wiring) nameRepository(d *story.Description) {
+	if w.repository == "" {
+		return // a Wiring not made by Wire: nothing better to say
+	}
 	for i, dep := range d.Dependencies {
 		if method, ok := strings.CutPrefix(dep.Implementation, repositoryMethod); ok {
 			d.Dependencies[i].Implementation = w.repository + "." + method

@@ -15,20 +15,41 @@ import (
 	"github.com/charterhq/charter/stories/access"
 )
 
-// Scope is one request's ID and caller. It belongs to the goroutine that
-// serves the request: middleware fills it in before calling the next
-// handler, and nothing writes to it after that.
+// Scope is one request's ID, the operation the contract accepted it as,
+// and its caller. A scope belongs to one request and to the goroutine that
+// serves it: middleware fills it in before calling the next handler, and
+// nothing changes it after that. A request served within the context of
+// another one gets a scope of its own (see Accepted).
 type Scope struct {
 	// ID identifies the request in logs and in problem answers.
 	ID string
 
+	operation     string
 	caller        access.Caller
 	authenticated bool
 }
 
-// SetCaller records the authenticated caller of the request.
-func (s *Scope) SetCaller(c access.Caller) {
-	s.caller, s.authenticated = c, true
+// Accept records that the contract accepted the request as the operation
+// operationID. caller is the authenticated caller, nil for an operation
+// open to anonymous callers.
+func (s *Scope) Accept(operationID string, caller *access.Caller) {
+	s.operation = operationID
+	if caller != nil {
+		s.caller, s.authenticated = *caller, true
+	}
+}
+
+// Accepted reports whether the contract accepted the request already; a
+// scope that was accepted must not be filled in again.
+func (s *Scope) Accepted() bool { return s != nil && s.operation != "" }
+
+// Operation returns the operation ID the request was accepted as, or ""
+// before the contract accepted it.
+func (s *Scope) Operation() string {
+	if s == nil {
+		return ""
+	}
+	return s.operation
 }
 
 // Caller returns the authenticated caller and whether there is one.

@@ -19,13 +19,20 @@ func TestScopeCarriesIDAndCaller(t *testing.T) {
 		t.Error("CallerFrom found a caller before authentication")
 	}
 
+	if s.Accepted() || s.Operation() != "" {
+		t.Error("a new scope says it was accepted")
+	}
+
 	// Filling the scope in later is seen through the same context: that is
 	// what spares the contract a second context.
 	want := access.Caller{Subject: "ada", CompanyID: 7, Roles: []access.Role{access.External}, Scopes: []string{"materials:read"}}
-	s.SetCaller(want)
+	s.Accept("getMaterial", &want)
 	got, ok := request.CallerFrom(ctx)
 	if !ok || !reflect.DeepEqual(got, want) {
 		t.Errorf("CallerFrom = %+v, %v; want %+v, true", got, ok, want)
+	}
+	if !s.Accepted() || s.Operation() != "getMaterial" {
+		t.Errorf("Accepted, Operation = %v, %q; want true, getMaterial", s.Accepted(), s.Operation())
 	}
 	if request.ScopeFrom(ctx) != s {
 		t.Error("ScopeFrom did not return the scope put in the context")
@@ -42,5 +49,19 @@ func TestNoScope(t *testing.T) {
 	}
 	if c, ok := request.CallerFrom(ctx); ok || !reflect.DeepEqual(c, access.Caller{}) {
 		t.Errorf("CallerFrom = %+v, %v; want the zero caller, false", c, ok)
+	}
+	if s := request.ScopeFrom(ctx); s.Accepted() || s.Operation() != "" {
+		t.Error("a missing scope says it was accepted")
+	}
+}
+
+func TestAnonymousOperation(t *testing.T) {
+	s := &request.Scope{ID: "req-2"}
+	s.Accept("healthz", nil)
+	if !s.Accepted() {
+		t.Error("Accept with no caller did not record the operation")
+	}
+	if _, ok := s.Caller(); ok {
+		t.Error("an anonymous request has a caller")
 	}
 }
