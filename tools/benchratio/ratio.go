@@ -5,7 +5,8 @@
 // Each side is summarized by the median of its runs, with the 95%
 // confidence interval of that median (golang.org/x/perf/benchmath, the
 // statistics of benchstat), so that one run disturbed by the machine does
-// not decide the figure. Run the benchmarks with -count 5 or more.
+// not decide the figure. Run the benchmarks with -count 6 or more: fewer
+// runs give no interval.
 package benchratio
 
 import (
@@ -29,12 +30,27 @@ type Side struct {
 
 // Pair is a full benchmark and its bare counterpart.
 type Pair struct {
-	// Package is the last element of the benchmarks' package path.
+	// Package is the benchmarks' package path.
 	Package string
-	// Name is the benchmark name without the /full or /bare suffix and
-	// without the Benchmark prefix and GOMAXPROCS.
-	Name       string
+	// Name is the benchmark name without the Benchmark prefix, the /full
+	// or /bare suffix and GOMAXPROCS.
+	Name string
+	// Procs is the GOMAXPROCS suffix of the names ("-2"), if any.
+	Procs      string
 	Full, Bare Side
+}
+
+// label is how a report names the pair: the last element of its package
+// and its name, with GOMAXPROCS only when the pair was also run with
+// another one.
+func label(p Pair, pairs []Pair) string {
+	l := path.Base(p.Package) + " " + p.Name
+	for _, o := range pairs {
+		if o.Package == p.Package && o.Name == p.Name && o.Procs != p.Procs {
+			return l + p.Procs
+		}
+	}
+	return l
 }
 
 // Summary is what a pair measured.
@@ -42,9 +58,10 @@ type Summary struct {
 	Full, Bare benchmath.Summary
 	// Allocs are the median allocs/op of each side.
 	FullAllocs, BareAllocs float64
-	// Kept is Bare.Center ÷ Full.Center; KeptLow and KeptHigh bound it
-	// with the confidence intervals of both medians, and are NaN when
-	// there were too few runs for an interval.
+	// Kept is Bare.Center ÷ Full.Center. KeptLow and KeptHigh divide the
+	// ends of the two medians' 95% intervals: a conservative interval for
+	// the ratio (both sides at their worst at once), NaN when there were
+	// too few runs for one.
 	Kept, KeptLow, KeptHigh float64
 }
 
@@ -87,11 +104,11 @@ func median(values []float64) float64 {
 	}
 	v := slices.Clone(values)
 	slices.Sort(v)
-	if n := len(v); n%2 == 1 {
+	n := len(v)
+	if n%2 == 1 {
 		return v[n/2]
-	} else {
-		return (v[n/2-1] + v[n/2]) / 2
 	}
+	return (v[n/2-1] + v[n/2]) / 2
 }
 
 // Read parses the output of go test -bench and returns the full/bare
@@ -108,25 +125,28 @@ func Read(r io.Reader) ([]Pair, error) {
 			continue // a syntax error or a unit line: not a result
 		}
 		base, parts := res.Name.Parts()
-		if len(parts) < 2 {
-			continue
+		// The last part is GOMAXPROCS ("-2") when present: runs with
+		// different GOMAXPROCS are different pairs.
+		procs := ""
+		if n := len(parts); n > 0 && len(parts[n-1]) > 0 && parts[n-1][0] == '-' {
+			procs = string(parts[n-1])
+			parts = parts[:n-1]
 		}
-		// The last part is GOMAXPROCS ("-2") when present.
-		if last := parts[len(parts)-1]; len(last) > 0 && last[0] == '-' {
-			parts = parts[:len(parts)-1]
+		if len(parts) == 0 {
+			continue
 		}
 		kind := string(bytes.TrimPrefix(parts[len(parts)-1], []byte("/")))
 		if kind != "full" && kind != "bare" {
 			continue
 		}
 		name := strings.TrimPrefix(string(base), "Benchmark") + string(bytes.Join(parts[:len(parts)-1], nil))
-		pkg := path.Base(res.GetConfig("pkg"))
-		key := pkg + " " + name
+		pkgPath := res.GetConfig("pkg")
+		key := pkgPath + " " + name + procs
 		i, seen := index[key]
 		if !seen {
 			i = len(pairs)
 			index[key] = i
-			pairs = append(pairs, Pair{Package: pkg, Name: name})
+			pairs = append(pairs, Pair{Package: pkgPath, Name: name, Procs: procs})
 			sides = append(sides, map[string]bool{})
 		}
 		side := &pairs[i].Full
@@ -194,16 +214,21 @@ func Report(w io.Writer, pairs []Pair, targets []Target) (missed int) {
 	if len(pairs) == 0 {
 		return 0
 	}
-	fmt.Fprintf(w, "\nshare of bare throughput kept (bare ns/op ÷ full ns/op, medians, 95%% interval):\n")
+	fmt.Fprintf(w, "\nshare of bare throughput kept (bare ns/op ÷ full ns/op of the medians; the interval is conservative, from both medians' 95%% intervals):\n")
 	fmt.Fprintf(w, "  %-32s %12s %12s %13s %7s %15s  %s\n", "pair", "full ns/op", "bare ns/op", "allocs f/b", "kept", "interval", "target")
 	for _, p := range pairs {
 		s := p.Summarize()
 		verdict := ""
 		if t, ok := targetOf(p.Name, targets); ok {
-			verdict = fmt.Sprintf("%.0f%% met", 100*t.Kept)
-			if s.Kept < t.Kept {
-				verdict = fmt.Sprintf("%.0f%% NOT MET", 100*t.Kept)
+			verdict = fmt.Sprintf("%.0f%% ", 100*t.Kept)
+			switch {
+			case s.Kept < t.Kept:
+				verdict += "NOT MET"
 				missed++
+			case math.IsNaN(s.KeptLow) || s.KeptLow >= t.Kept:
+				verdict += "met"
+			default:
+				verdict += "met by the median; the interval reaches below"
 			}
 		}
 		interval := "(need 6 runs)"
@@ -211,7 +236,7 @@ func Report(w io.Writer, pairs []Pair, targets []Target) (missed int) {
 			interval = fmt.Sprintf("%5.1f–%5.1f%%", 100*s.KeptLow, 100*s.KeptHigh)
 		}
 		fmt.Fprintf(w, "  %-32s %12.0f %12.0f %6.0f/%-6.0f %6.1f%% %15s  %s\n",
-			p.Package+" "+p.Name, s.Full.Center, s.Bare.Center, s.FullAllocs, s.BareAllocs,
+			label(p, pairs), s.Full.Center, s.Bare.Center, s.FullAllocs, s.BareAllocs,
 			100*s.Kept, interval, verdict)
 	}
 	return missed

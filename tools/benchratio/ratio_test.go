@@ -36,8 +36,8 @@ func TestReadPairsAndMedians(t *testing.T) {
 		t.Fatalf("got %d pairs, want 2 (a lone full and an unpaired benchmark are left out): %+v", len(pairs), pairs)
 	}
 	p := pairs[0]
-	if p.Package != "materials" || p.Name != "Stack/memory/get" {
-		t.Errorf("pair = %q %q, want materials Stack/memory/get", p.Package, p.Name)
+	if p.Package != "github.com/charterhq/charter/services/materials" || p.Name != "Stack/memory/get" || p.Procs != "-2" {
+		t.Errorf("pair = %q %q %q, want services/materials Stack/memory/get -2", p.Package, p.Name, p.Procs)
 	}
 	s := p.Summarize()
 	// Medians: full 6000 (not the mean 6333), bare 4200.
@@ -101,6 +101,35 @@ func TestParseTargetRefusesNonsense(t *testing.T) {
 	for _, s := range []string{"memory", "=70", "memory=", "memory=abc", "memory=0", "memory=101"} {
 		if _, err := benchratio.ParseTarget(s); err == nil {
 			t.Errorf("ParseTarget(%q) accepted it", s)
+		}
+	}
+}
+
+func TestPairsKeepApartWhatDiffers(t *testing.T) {
+	in := `pkg: example.com/services/materials
+BenchmarkX/full 1000 1000 ns/op
+BenchmarkX/bare 1000 800 ns/op
+BenchmarkX/full-4 1000 900 ns/op
+BenchmarkX/bare-4 1000 850 ns/op
+pkg: example.com/stories/materials
+BenchmarkX/full 1000 500 ns/op
+BenchmarkX/bare 1000 400 ns/op
+`
+	pairs, err := benchratio.Read(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// No GOMAXPROCS suffix (GOMAXPROCS=1) is still a pair; -4 is another
+	// pair; the same name in another package with the same last element
+	// is a third.
+	if len(pairs) != 3 {
+		t.Fatalf("got %d pairs, want 3: %+v", len(pairs), pairs)
+	}
+	var out strings.Builder
+	benchratio.Report(&out, pairs, nil)
+	for _, want := range []string{"materials X ", "materials X-4", "80.0%", "94.4%"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("report lacks %q:\n%s", want, out.String())
 		}
 	}
 }
