@@ -37,6 +37,11 @@ type httpCase struct {
 var httpCases = []httpCase{
 	// Valid requests pass through to the generated handler.
 	{name: "get", method: "GET", target: "/materials/42", token: readToken, wantStatus: 200},
+	// An escape the path did not need: chi matches the escaped path, and
+	// the id is still 42, as the generated binding reads it.
+	{name: "get with an escaped id", method: "GET", target: "/materials/%342", token: readToken, wantStatus: 200},
+	{name: "get with an escaped non-number", method: "GET", target: "/materials/4%2A", token: readToken, wantStatus: 400,
+		wantPointers: []string{"#/path/material_id"}},
 	{name: "list with every parameter", method: "GET", target: "/materials?limit=100&offset=0&ordering=-thickness&is_active=false", token: readToken, wantStatus: 200},
 	{name: "create", method: "POST", target: "/materials", token: writeToken, contentType: "application/json", body: validBody, wantStatus: 201},
 	{name: "create with charset", method: "POST", target: "/materials", token: writeToken, contentType: "application/json; charset=utf-8", body: validBody, wantStatus: 201},

@@ -2,6 +2,7 @@ package contract
 
 import (
 	"net/http"
+	"net/url"
 	"net/textproto"
 	"strconv"
 	"strings"
@@ -98,8 +99,7 @@ func (c *Contract) validatePrimitives(r *http.Request, op *operation, fields []p
 				rctx = chi.RouteContext(r.Context())
 			}
 			if rctx != nil {
-				raw = rctx.URLParam(p.name)
-				found = true
+				raw, found = pathValue(r, rctx.URLParam(p.name)), true
 			}
 		case openapi3.ParameterInQuery:
 			raw, found = queryValue(r.URL.RawQuery, p.name)
@@ -198,4 +198,18 @@ func queryValue(rawQuery, name string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// pathValue is the value of a path parameter as the generated binding
+// reads it. chi matches the escaped path when the request's path has
+// escapes it did not need (r.URL.RawPath is set), and then hands out
+// escaped values: "/materials/%31" is material 1.
+func pathValue(r *http.Request, matched string) string {
+	if r.URL.RawPath == "" {
+		return matched
+	}
+	if v, err := url.PathUnescape(matched); err == nil {
+		return v
+	}
+	return matched
 }

@@ -33,7 +33,7 @@ func (c *Contract) validateParams(ctx context.Context, r *http.Request, op *oper
 		for _, name := range op.pathParams {
 			// chi's router already matched these; kin-openapi must not
 			// match the path a second time.
-			input.PathParams[name] = chi.URLParam(r, name)
+			input.PathParams[name] = pathValue(r, chi.URLParam(r, name))
 		}
 	}
 	if op.query {
