@@ -2,8 +2,8 @@ package contract
 
 import (
 	"net/http"
-	"net/url"
 	"net/textproto"
+	"net/url"
 	"strconv"
 	"strings"
 
