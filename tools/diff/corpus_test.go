@@ -29,12 +29,20 @@ type corpusCase struct {
 // corpusDay is the date x-sunset dates are compared with.
 var corpusDay = time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
 
-func TestCorpus(t *testing.T) {
+// corpusDir is one pair of the corpus with its expectations.
+type corpusDir struct {
+	corpusCase
+	dir, base, next string
+}
+
+// corpus reads every testdata/corpus/<name>/expect.yaml.
+func corpus(t *testing.T) []corpusDir {
+	t.Helper()
 	dirs, err := filepath.Glob("testdata/corpus/*")
 	if err != nil {
 		t.Fatal(err)
 	}
-	covered := map[string]bool{}
+	var out []corpusDir
 	for _, dir := range dirs {
 		var tc corpusCase
 		data, err := os.ReadFile(filepath.Join(dir, "expect.yaml"))
@@ -44,8 +52,16 @@ func TestCorpus(t *testing.T) {
 		if err := yaml.Unmarshal(data, &tc); err != nil {
 			t.Fatalf("%s: %v", dir, err)
 		}
-		t.Run(filepath.Base(dir), func(t *testing.T) {
-			base, next := filepath.Join(dir, "base.yaml"), filepath.Join(dir, tc.Next)
+		out = append(out, corpusDir{tc, dir, filepath.Join(dir, "base.yaml"), filepath.Join(dir, tc.Next)})
+	}
+	return out
+}
+
+func TestCorpus(t *testing.T) {
+	covered := map[string]bool{}
+	for _, c := range corpus(t) {
+		tc, base, next := c.corpusCase, c.base, c.next
+		t.Run(filepath.Base(c.dir), func(t *testing.T) {
 			res, err := diff.ComparePair(diff.Pair{Name: "spec", Base: base, Next: next}, diff.Options{Now: corpusDay})
 			if err != nil {
 				t.Fatal(err)

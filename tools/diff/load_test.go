@@ -22,6 +22,31 @@ func TestLoadErrorsNameFileAndLine(t *testing.T) {
 	}
 }
 
+func TestRefChainThatLoopsIsALoadError(t *testing.T) {
+	// libopenapi's lookup follows a chain of $refs that leads back to
+	// itself until the stack overflows; the reader reports it instead.
+	p := write(t, t.TempDir(), "loop.yaml", []byte(`openapi: 3.0.3
+info: {title: T, version: 1.0.0}
+paths:
+  /a:
+    get:
+      responses:
+        '200':
+          $ref: '#/components/responses/R'
+components:
+  responses:
+    R:
+      $ref: '#/components/responses/S'
+    S:
+      $ref: '#/components/responses/R'
+`))
+	_, err := diff.Load(p)
+	var le *diff.LoadError
+	if !errors.As(err, &le) || le.Line != 8 || !strings.Contains(err.Error(), "loop.yaml:8:") {
+		t.Fatalf("want a LoadError at loop.yaml:8, got %v", err)
+	}
+}
+
 func TestIgnoreFileNeedsReason(t *testing.T) {
 	p := write(t, t.TempDir(), "ignore.yaml", []byte("ignore:\n  - rule: response-property-removed\n    location: GET /a\n"))
 	if _, err := diff.LoadIgnore(p); err == nil || !strings.Contains(err.Error(), "reason") {

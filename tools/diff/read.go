@@ -31,7 +31,21 @@ type reader struct {
 	// schemas holds each schema node read, so that a component reached
 	// from many places is read once and recursive schemas end.
 	schemas map[*yaml.Node]*schema
+	// targets holds where each $ref, as written in one file, leads.
+	targets map[refKey]target
 	err     error
+}
+
+// refKey is a $ref as written in one file.
+type refKey struct {
+	idx       *index.SpecIndex
+	file, ref string
+}
+
+// target is the node a $ref leads to, and where that node is.
+type target struct {
+	node *yaml.Node
+	at   place
 }
 
 func newReader(rootFile, rootAbs string, numericExclusive bool) *reader {
@@ -40,6 +54,7 @@ func newReader(rootFile, rootAbs string, numericExclusive bool) *reader {
 		rootFile:         rootFile,
 		rootAbs:          rootAbs,
 		schemas:          map[*yaml.Node]*schema{},
+		targets:          map[refKey]target{},
 	}
 }
 
@@ -125,6 +140,15 @@ func (r *reader) deref(n *yaml.Node, at place) (*yaml.Node, place, string) {
 	if !isRef {
 		return n, at, ""
 	}
+	file, _ := at.ctx.Value(index.CurrentPathKey).(string)
+	key := refKey{at.idx, file, ref}
+	if t, ok := r.targets[key]; ok {
+		return t.node, t.at, ref
+	}
+	if refChainCycle(at, ref) {
+		r.fail(at, refLine(n), fmt.Errorf("$ref %q leads, through other $refs, back to itself", ref))
+		return nil, at, ref
+	}
 	found, idx, err, ctx := low.LocateRefNodeWithContext(at.ctx, n, at.idx)
 	if found == nil {
 		if err == nil {
@@ -141,7 +165,40 @@ func (r *reader) deref(n *yaml.Node, at place) (*yaml.Node, place, string) {
 	if ctx == nil {
 		ctx = at.ctx
 	}
-	return utils.NodeAlias(found), place{idx: idx, ctx: ctx}, ref
+	t := target{utils.NodeAlias(found), place{idx: idx, ctx: ctx}}
+	// A JSON Schema $id in scope can make the same $ref mean another
+	// schema elsewhere in the file: only plain lookups are remembered.
+	if index.GetSchemaIdScope(at.ctx) == nil {
+		r.targets[key] = t
+	}
+	return t.node, t.at, ref
+}
+
+// refChainCycle reports whether a $ref leads to a $ref, and so on, back to
+// one already followed: libopenapi's lookup follows such a chain until the
+// stack overflows, so the reader walks it first, one $ref at a time.
+func refChainCycle(at place, ref string) bool {
+	var seen map[*yaml.Node]bool
+	ctx, idx := at.ctx, at.idx
+	for idx != nil {
+		found, nextIdx, nextCtx := idx.SearchIndexForReferenceWithContext(ctx, ref)
+		if found == nil || found.Node == nil {
+			return false
+		}
+		isRef, _, next := utils.IsNodeRefValue(found.Node)
+		if !isRef {
+			return false
+		}
+		if seen[found.Node] {
+			return true
+		}
+		if seen == nil {
+			seen = map[*yaml.Node]bool{}
+		}
+		seen[found.Node] = true
+		ctx, idx, ref = nextCtx, nextIdx, next
+	}
+	return false
 }
 
 // refLine is the line of the $ref value in a mapping.

@@ -40,7 +40,7 @@ type memoKey struct {
 // document) in direction dir. subject names the value in messages. The
 // findings have no operation yet; the caller stamps it.
 func (c *comparer) schema(dir direction, ptr, subject string, o, n schemaRef) []Finding {
-	if o.s == nil || n.s == nil {
+	if o.s == nil || n.s == nil || !fullWalk && c.same.schemas(o.s, n.s) {
 		return nil
 	}
 	if n.isRef() {
