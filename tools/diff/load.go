@@ -63,11 +63,12 @@ func Load(path string) (*Spec, error) {
 // Parse parses and resolves data read from path; path names the file in
 // errors and anchors relative $refs.
 //
-// libopenapi parses the document and indexes it with its rolodex, which
-// finds and loads the files that $refs point into and reports references
-// that do not resolve. The document is then read into the model, and
-// nothing of libopenapi's is kept: its YAML tree and index are dozens of
-// times the size of the model, and a comparison must not hold two of them.
+// libopenapi parses the document; when a $ref points into another file (or
+// is not a plain JSON pointer), it also indexes it with its rolodex, which
+// loads the files that $refs point into and reports references that do not
+// resolve (refs.go). The document is then read into the model, and nothing
+// of libopenapi's is kept: its YAML tree and index are dozens of times the
+// size of the model, and a comparison must not hold two of them.
 func Parse(path string, data []byte) (*Spec, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
@@ -88,12 +89,15 @@ func Parse(path string, data []byte) (*Spec, error) {
 	if v := info.SpecFormat; v != datamodel.OAS3 && v != datamodel.OAS31 && v != datamodel.OAS32 {
 		return nil, &LoadError{File: path, Err: errors.New("not an OpenAPI 3 document (no openapi: 3.x field)")}
 	}
-	rolodex := newRolodex(info, abs, logger)
-	if err := fatal(errors.Join(rolodex.GetCaughtErrors()...)); err != nil {
-		return nil, &LoadError{File: path, Line: errorLine(err), Err: err}
+	index := func() (*index.Rolodex, error) {
+		rolodex := newRolodex(info, abs, logger)
+		if err := fatal(errors.Join(rolodex.GetCaughtErrors()...)); err != nil {
+			return nil, &LoadError{File: path, Line: errorLine(err), Err: err}
+		}
+		return rolodex, nil
 	}
-	r := newReader(path, abs, info.SpecFormat != datamodel.OAS3)
-	model := r.document(info.RootNode, place{idx: rolodex.GetRootIndex(), ctx: context.Background()})
+	r := newReader(path, abs, info.SpecFormat != datamodel.OAS3, info.RootNode, index)
+	model := r.document()
 	if r.err != nil {
 		return nil, r.err
 	}

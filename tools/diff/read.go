@@ -2,14 +2,12 @@ package diff
 
 import (
 	"context"
-	"fmt"
 	"iter"
 	"path/filepath"
 	"slices"
 	"strconv"
 
 	"github.com/pb33f/go-yaml"
-	"github.com/pb33f/libopenapi/datamodel/low"
 	"github.com/pb33f/libopenapi/index"
 	"github.com/pb33f/libopenapi/utils"
 )
@@ -28,6 +26,12 @@ type reader struct {
 	// rootFile names the root document in errors, as the caller named it;
 	// rootAbs is its absolute path, as libopenapi's index knows it.
 	rootFile, rootAbs string
+	// root is the root document's top mapping, where local $refs point.
+	root *yaml.Node
+	// index indexes the document with libopenapi's rolodex, on the first
+	// $ref that is not a JSON pointer into the root document (refs.go).
+	index   func() (*index.Rolodex, error)
+	rolodex *index.Rolodex
 	// schemas holds each schema node read, so that a component reached
 	// from many places is read once and recursive schemas end.
 	schemas map[*yaml.Node]*schema
@@ -48,18 +52,24 @@ type target struct {
 	at   place
 }
 
-func newReader(rootFile, rootAbs string, numericExclusive bool) *reader {
+func newReader(rootFile, rootAbs string, numericExclusive bool, root *yaml.Node, index func() (*index.Rolodex, error)) *reader {
+	if root != nil && root.Kind == yaml.DocumentNode && len(root.Content) > 0 {
+		root = root.Content[0]
+	}
 	return &reader{
 		numericExclusive: numericExclusive,
 		rootFile:         rootFile,
 		rootAbs:          rootAbs,
+		root:             utils.NodeAlias(root),
+		index:            index,
 		schemas:          map[*yaml.Node]*schema{},
 		targets:          map[refKey]target{},
 	}
 }
 
 // place is where a node was found: the index of its file, and libopenapi's
-// lookup context, which carries the file that relative $refs start from.
+// lookup context, which carries the file that relative $refs start from. A
+// nil index is the root document before (or without) libopenapi's index.
 type place struct {
 	idx *index.SpecIndex
 	ctx context.Context
@@ -76,7 +86,7 @@ func (r *reader) fail(at place, line int, err error) {
 // another file relative to the root's directory.
 func (r *reader) fileOf(at place) string {
 	abs := ""
-	if v, ok := at.ctx.Value(index.CurrentPathKey).(string); ok && v != "" {
+	if v, ok := at.ctx.Value(index.CurrentPathKey).(string); at.ctx != nil && ok && v != "" {
 		abs = v
 	} else if at.idx != nil {
 		abs = at.idx.GetSpecAbsolutePath()
@@ -128,89 +138,6 @@ func isExtension(k string) bool {
 	return len(k) >= 2 && (k[0] == 'x' || k[0] == 'X') && k[1] == '-'
 }
 
-// deref follows the $ref at n, if there is one, and returns the node it
-// resolves to, where that node is, and the $ref as written. It returns a
-// nil node, and records the error, when the reference does not resolve.
-func (r *reader) deref(n *yaml.Node, at place) (*yaml.Node, place, string) {
-	n = utils.NodeAlias(n)
-	if n == nil || n.Kind != yaml.MappingNode {
-		return n, at, ""
-	}
-	isRef, _, ref := utils.IsNodeRefValue(n)
-	if !isRef {
-		return n, at, ""
-	}
-	file, _ := at.ctx.Value(index.CurrentPathKey).(string)
-	key := refKey{at.idx, file, ref}
-	if t, ok := r.targets[key]; ok {
-		return t.node, t.at, ref
-	}
-	if refChainCycle(at, ref) {
-		r.fail(at, refLine(n), fmt.Errorf("$ref %q leads, through other $refs, back to itself", ref))
-		return nil, at, ref
-	}
-	found, idx, err, ctx := low.LocateRefNodeWithContext(at.ctx, n, at.idx)
-	if found == nil {
-		if err == nil {
-			err = fmt.Errorf("$ref %q does not resolve", ref)
-		}
-		r.fail(at, refLine(n), err)
-		return nil, at, ref
-	}
-	// A non-nil error with a node is a circular reference: the model
-	// keeps the cycle and the comparison stops on it.
-	if idx == nil {
-		idx = at.idx
-	}
-	if ctx == nil {
-		ctx = at.ctx
-	}
-	t := target{utils.NodeAlias(found), place{idx: idx, ctx: ctx}}
-	// A JSON Schema $id in scope can make the same $ref mean another
-	// schema elsewhere in the file: only plain lookups are remembered.
-	if index.GetSchemaIdScope(at.ctx) == nil {
-		r.targets[key] = t
-	}
-	return t.node, t.at, ref
-}
-
-// refChainCycle reports whether a $ref leads to a $ref, and so on, back to
-// one already followed: libopenapi's lookup follows such a chain until the
-// stack overflows, so the reader walks it first, one $ref at a time.
-func refChainCycle(at place, ref string) bool {
-	var seen map[*yaml.Node]bool
-	ctx, idx := at.ctx, at.idx
-	for idx != nil {
-		found, nextIdx, nextCtx := idx.SearchIndexForReferenceWithContext(ctx, ref)
-		if found == nil || found.Node == nil {
-			return false
-		}
-		isRef, _, next := utils.IsNodeRefValue(found.Node)
-		if !isRef {
-			return false
-		}
-		if seen[found.Node] {
-			return true
-		}
-		if seen == nil {
-			seen = map[*yaml.Node]bool{}
-		}
-		seen[found.Node] = true
-		ctx, idx, ref = nextCtx, nextIdx, next
-	}
-	return false
-}
-
-// refLine is the line of the $ref value in a mapping.
-func refLine(n *yaml.Node) int {
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == "$ref" {
-			return n.Content[i+1].Line
-		}
-	}
-	return n.Line
-}
-
 func boolValue(n *yaml.Node) bool {
 	b, _ := strconv.ParseBool(n.Value)
 	return b
@@ -224,12 +151,10 @@ func numberValue(n *yaml.Node) *float64 {
 	return &f
 }
 
-func (r *reader) document(root *yaml.Node, at place) *document {
-	if root != nil && root.Kind == yaml.DocumentNode && len(root.Content) > 0 {
-		root = root.Content[0]
-	}
+func (r *reader) document() *document {
 	d := &document{}
-	for k, v := range entries(root) {
+	at := place{ctx: context.Background()}
+	for k, v := range entries(r.root) {
 		switch k.Value {
 		case "info":
 			for ik, iv := range entries(v) {
