@@ -145,24 +145,80 @@ func fmtFloat(f *float64) string {
 	return strconv.FormatFloat(*f, 'g', -1, 64)
 }
 
+// limit is a numeric limit: the bound, whether the bound itself is
+// excluded, and the keyword that sets it.
+type limit struct {
+	v         *float64
+	exclusive bool
+	keyword   string
+}
+
+func (l limit) String() string {
+	switch {
+	case l.v == nil:
+		return ""
+	case l.exclusive:
+		return "exclusive " + fmtFloat(l.v)
+	}
+	return fmtFloat(l.v)
+}
+
+// numericLimit is the tighter of an inclusive and an exclusive bound.
+func numericLimit(s *schema, inclusive, exclusive int, upper bool) limit {
+	in := limit{s.bounds[inclusive], false, boundKeywords[inclusive].name}
+	ex := limit{s.bounds[exclusive], true, boundKeywords[exclusive].name}
+	switch {
+	case ex.v == nil:
+		return in
+	case in.v == nil:
+		return ex
+	case *ex.v == *in.v || (*ex.v < *in.v) == upper:
+		return ex
+	}
+	return in
+}
+
+func compareLimits(o, n limit, upper bool) change {
+	ch := bound(o.v, n.v, upper)
+	if ch == same && o.v != nil && o.exclusive != n.exclusive {
+		if n.exclusive {
+			return narrower
+		}
+		return wider
+	}
+	return ch
+}
+
 func (w *schemaWalk) bounds(ptr, subject string, o, n *schema) {
+	for _, lim := range []struct {
+		inclusive, exclusive int
+		upper                bool
+	}{{maximumBound, exclusiveMaximumBound, true}, {minimumBound, exclusiveMinimumBound, false}} {
+		ol := numericLimit(o, lim.inclusive, lim.exclusive, lim.upper)
+		nl := numericLimit(n, lim.inclusive, lim.exclusive, lim.upper)
+		if ch := compareLimits(ol, nl, lim.upper); ch != same {
+			kw := nl.keyword
+			if nl.v == nil {
+				kw = ol.keyword
+			}
+			w.report(ch, ptr, kw, subject, ol.String(), nl.String())
+		}
+	}
 	for i, b := range boundKeywords {
+		if i == maximumBound || i == minimumBound || i == exclusiveMaximumBound || i == exclusiveMinimumBound {
+			continue
+		}
 		ov, nv := o.bounds[i], n.bounds[i]
 		if ch := bound(ov, nv, b.upper); ch != same {
 			w.report(ch, ptr, b.name, subject, fmtFloat(ov), fmtFloat(nv))
 		}
 	}
-	flag := func(kw string, ov, nv bool) {
-		switch {
-		case !ov && nv:
-			w.report(narrower, ptr, kw, subject, "false", "true")
-		case ov && !nv:
-			w.report(wider, ptr, kw, subject, "true", "false")
-		}
+	switch {
+	case !o.uniqueItems && n.uniqueItems:
+		w.report(narrower, ptr, "uniqueItems", subject, "false", "true")
+	case o.uniqueItems && !n.uniqueItems:
+		w.report(wider, ptr, "uniqueItems", subject, "true", "false")
 	}
-	flag("exclusiveMaximum", o.exclusiveMaximumOn, n.exclusiveMaximumOn)
-	flag("exclusiveMinimum", o.exclusiveMinimumOn, n.exclusiveMinimumOn)
-	flag("uniqueItems", o.uniqueItems, n.uniqueItems)
 	if o.pattern != n.pattern {
 		ch := unrelated
 		switch {

@@ -2,11 +2,11 @@ package diff
 
 // The model below is what the rules read of a document, and nothing else.
 // libopenapi keeps a parsed document's YAML tree, index and models alive
-// together (about 45 times the size of the file); this model is a few
-// percent of that, so a comparison holds two of these and at most one
-// libopenapi document at a time (see load.go). Every $ref is already
-// followed: a schemaRef keeps the $ref as written, for memoization and
-// for pointers, next to the schema it resolves to.
+// together (about 45 times the size of the file); this model is about a
+// seventh of that, so a comparison holds two of these and at most one
+// libopenapi document at a time (see doc.go, "Cost"). Every $ref is already
+// followed: a schemaRef keeps the $ref as written, for memoization and for
+// pointers, next to the schema it resolves to.
 
 // document is one OpenAPI document as the rules see it.
 type document struct {
@@ -113,13 +113,13 @@ type schema struct {
 	nullable bool     // 3.0 nullable: true
 	format   string
 
-	// bounds holds the numeric keywords of boundKeywords, nil when absent;
-	// the 3.0 exclusiveMaximum/Minimum flags are kept apart.
-	bounds                                 [len(boundKeywords)]*float64
-	exclusiveMaximumOn, exclusiveMinimumOn bool
-	multipleOf                             *float64
-	uniqueItems                            bool
-	pattern                                string
+	// bounds holds the numeric keywords of boundKeywords, nil when absent.
+	// exclusiveMaximum/Minimum are in their 3.1 form, the bound itself: a
+	// 3.0 document's flag turns its maximum/minimum into one (read_schema.go).
+	bounds      [len(boundKeywords)]*float64
+	multipleOf  *float64
+	uniqueItems bool
+	pattern     string
 
 	enum       []string // each value rendered as YAML
 	hasDefault bool
@@ -137,6 +137,8 @@ type schema struct {
 	oneOf      []schemaRef
 	anyOf      []schemaRef
 	items      *schemaRef
+	// itemsClosed is 3.1 items: false, no elements after prefixItems.
+	itemsClosed bool
 	// prefixItems, if, then and else are 3.1 (JSON Schema 2020-12).
 	prefixItems       []schemaRef
 	ifS, thenS, elseS *schemaRef
@@ -154,7 +156,7 @@ type boundKeyword struct {
 }
 
 // boundKeywords are the bounds of a schema, in the order findings report
-// them. From 3.1 on, exclusiveMaximum and exclusiveMinimum are bounds too.
+// them.
 var boundKeywords = [...]boundKeyword{
 	{"maximum", true}, {"minimum", false},
 	{"maxLength", true}, {"minLength", false},
@@ -162,6 +164,15 @@ var boundKeywords = [...]boundKeyword{
 	{"maxProperties", true}, {"minProperties", false},
 	{"exclusiveMaximum", true}, {"exclusiveMinimum", false},
 }
+
+// The numeric limits: a value's upper limit is the tighter of maximum and
+// exclusiveMaximum, its lower limit that of minimum and exclusiveMinimum.
+const (
+	maximumBound          = 0
+	minimumBound          = 1
+	exclusiveMaximumBound = 8
+	exclusiveMinimumBound = 9
+)
 
 // boundIndex finds a keyword in boundKeywords.
 func boundIndex(name string) (int, bool) {

@@ -37,6 +37,7 @@ func (r *reader) schema(n *yaml.Node, at place) *schema {
 	}
 	s := &schema{}
 	r.schemas[n] = s
+	var exclusiveMaximum, exclusiveMinimum bool // 3.0 flags
 	for k, v := range entries(n) {
 		switch k.Value {
 		case "type":
@@ -59,9 +60,9 @@ func (r *reader) schema(n *yaml.Node, at place) *schema {
 					s.bounds[i] = new(float64) // as libopenapi coerces a flag
 				}
 			} else if k.Value == "exclusiveMaximum" {
-				s.exclusiveMaximumOn = boolValue(v)
+				exclusiveMaximum = boolValue(v)
 			} else {
-				s.exclusiveMinimumOn = boolValue(v)
+				exclusiveMinimum = boolValue(v)
 			}
 		case "multipleOf":
 			s.multipleOf = numberValue(v)
@@ -100,6 +101,8 @@ func (r *reader) schema(n *yaml.Node, at place) *schema {
 		case "items":
 			if v.Kind == yaml.MappingNode {
 				s.items = r.optionalSchemaRef(v, at)
+			} else if utils.IsNodeBoolValue(v) {
+				s.itemsClosed = !boolValue(v)
 			}
 		case "prefixItems":
 			s.prefixItems = r.schemaRefs(v, at)
@@ -123,5 +126,15 @@ func (r *reader) schema(n *yaml.Node, at place) *schema {
 			s.sunset = v.Value
 		}
 	}
+	// A 3.0 flag makes maximum/minimum exclusive: the same limit as the
+	// 3.1 form, so that rewriting a spec from 3.0 to 3.1 changes nothing.
+	exclusiveBound(s, exclusiveMaximum, maximumBound, exclusiveMaximumBound)
+	exclusiveBound(s, exclusiveMinimum, minimumBound, exclusiveMinimumBound)
 	return s
+}
+
+func exclusiveBound(s *schema, flag bool, inclusive, exclusive int) {
+	if flag && s.bounds[inclusive] != nil {
+		s.bounds[exclusive], s.bounds[inclusive] = s.bounds[inclusive], nil
+	}
 }

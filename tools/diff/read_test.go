@@ -245,14 +245,20 @@ func agreeSchema(diffs *[]string, at string, r schemaRef, p *base.SchemaProxy, s
 		"maxItems": intFloat(m.MaxItems), "minItems": intFloat(m.MinItems),
 		"maxProperties": intFloat(m.MaxProperties), "minProperties": intFloat(m.MinProperties),
 	}
-	xmax, xmaxOn := exclusiveBound(m.ExclusiveMaximum)
-	xmin, xminOn := exclusiveBound(m.ExclusiveMinimum)
+	// libopenapi keeps the 3.0 flags; the reader turns a flagged bound
+	// into the 3.1 exclusive one.
+	xmax, xmaxOn := libExclusive(m.ExclusiveMaximum)
+	xmin, xminOn := libExclusive(m.ExclusiveMinimum)
 	bounds["exclusiveMaximum"], bounds["exclusiveMinimum"] = xmax, xmin
+	if xmaxOn && m.Maximum != nil {
+		bounds["exclusiveMaximum"], bounds["maximum"] = m.Maximum, nil
+	}
+	if xminOn && m.Minimum != nil {
+		bounds["exclusiveMinimum"], bounds["minimum"] = m.Minimum, nil
+	}
 	for i, b := range boundKeywords {
 		check(diffs, at, b.name, fmtFloat(s.bounds[i]), fmtFloat(bounds[b.name]))
 	}
-	check(diffs, at, "exclusiveMaximum flag", s.exclusiveMaximumOn, xmaxOn)
-	check(diffs, at, "exclusiveMinimum flag", s.exclusiveMinimumOn, xminOn)
 	check(diffs, at, "multipleOf", fmtFloat(s.multipleOf), fmtFloat(m.MultipleOf))
 	check(diffs, at, "uniqueItems", s.uniqueItems, m.UniqueItems != nil && *m.UniqueItems)
 	check(diffs, at, "pattern", s.pattern, m.Pattern)
@@ -289,6 +295,7 @@ func agreeSchema(diffs *[]string, at string, r schemaRef, p *base.SchemaProxy, s
 	agreeList(diffs, at+"/prefixItems", s.prefixItems, m.PrefixItems, seen)
 	items := m.Items
 	check(diffs, at, "items", s.items != nil, items != nil && items.IsA())
+	check(diffs, at, "items: false", s.itemsClosed, items != nil && items.IsB() && !items.B)
 	if s.items != nil && items != nil && items.IsA() {
 		agreeSchema(diffs, at+"/items", *s.items, items.A, seen)
 	}
@@ -319,9 +326,9 @@ func intFloat(v *int64) *float64 {
 	return &f
 }
 
-// exclusiveBound splits libopenapi's exclusiveMaximum/Minimum into the 3.1
+// libExclusive splits libopenapi's exclusiveMaximum/Minimum into the 3.1
 // bound and the 3.0 flag.
-func exclusiveBound(d *base.DynamicValue[bool, float64]) (*float64, bool) {
+func libExclusive(d *base.DynamicValue[bool, float64]) (*float64, bool) {
 	if d == nil {
 		return nil, false
 	}

@@ -29,6 +29,7 @@ const (
 	RuleRequestAdditionalPropsClosed = "request-additional-properties-closed"
 	RuleRequestVariantRemoved        = "request-variant-removed"
 	RuleRequestDefaultChanged        = "request-default-changed"
+	RuleSchemaConditionalChanged     = "schema-conditional-changed"
 	RuleResponseStatusRemoved        = "response-status-removed"
 	RuleResponseMediaTypeRemoved     = "response-media-type-removed"
 	RuleResponseHeaderRemoved        = "response-header-removed"
@@ -81,17 +82,18 @@ var Rules = []Rule{
 	{RuleRequestPropertyRequiredAdded, Error, "a new required request property"},
 	{RuleRequestPropertyBecameReq, Error, "an optional request property made required"},
 	{RuleRequestTypeChanged, Error, "a request type changed to one that does not accept all old values"},
-	{RuleRequestConstraintNarrowed, Error, "a request constraint narrowed (min/max, length, items, pattern, format, null)"},
+	{RuleRequestConstraintNarrowed, Error, "a request constraint narrowed (min/max, length, items, pattern, format, null, const, prefixItems, if/then/else)"},
 	{RuleRequestEnumValueRemoved, Error, "a request enum value removed"},
 	{RuleRequestAdditionalPropsClosed, Error, "additionalProperties closed on a request object"},
 	{RuleRequestVariantRemoved, Error, "a oneOf/anyOf alternative removed from a request"},
 	{RuleRequestDefaultChanged, Error, "the default the server applies to an omitted input changed"},
+	{RuleSchemaConditionalChanged, Error, "the if of an if/then/else changed: the gate cannot tell what it accepts, review it"},
 	{RuleResponseStatusRemoved, Error, "a response status code removed"},
 	{RuleResponseMediaTypeRemoved, Error, "a response media type removed"},
 	{RuleResponseHeaderRemoved, Error, "a response header removed"},
 	{RuleResponsePropertyRemoved, Error, "a response property removed"},
 	{RuleResponseTypeChanged, Error, "a response type changed to one old clients do not read"},
-	{RuleResponseConstraintWidened, Error, "a response constraint widened (max, length, pattern, format...)"},
+	{RuleResponseConstraintWidened, Error, "a response constraint widened (max, length, pattern, format, const, prefixItems, if/then/else...)"},
 	{RuleResponsePropertyOptional, Error, "a required response property made optional"},
 	{RuleResponsePropertyNullable, Error, "a response value may now be null"},
 	{RuleSecurityRequirementAdded, Error, "a security requirement added (a client's credentials no longer suffice)"},

@@ -62,7 +62,6 @@ func (st *sameSchemas) schemas(o, n *schema) bool {
 func (st *sameSchemas) keywords(o, n *schema) bool {
 	return slices.Equal(o.types, n.types) && o.nullable == n.nullable && o.format == n.format &&
 		slices.EqualFunc(o.bounds[:], n.bounds[:], sameNumber) &&
-		o.exclusiveMaximumOn == n.exclusiveMaximumOn && o.exclusiveMinimumOn == n.exclusiveMinimumOn &&
 		sameNumber(o.multipleOf, n.multipleOf) && o.uniqueItems == n.uniqueItems && o.pattern == n.pattern &&
 		slices.Equal(o.enum, n.enum) && o.hasDefault == n.hasDefault && o.def == n.def &&
 		o.hasConst == n.hasConst && o.constant == n.constant &&
@@ -75,7 +74,7 @@ func (st *sameSchemas) keywords(o, n *schema) bool {
 		slices.EqualFunc(o.oneOf, n.oneOf, st.refs) &&
 		slices.EqualFunc(o.anyOf, n.anyOf, st.refs) &&
 		slices.EqualFunc(o.prefixItems, n.prefixItems, st.refs) &&
-		st.optional(o.items, n.items) &&
+		st.optional(o.items, n.items) && o.itemsClosed == n.itemsClosed &&
 		st.optional(o.ifS, n.ifS) && st.optional(o.thenS, n.thenS) && st.optional(o.elseS, n.elseS) &&
 		o.readOnly == n.readOnly && o.writeOnly == n.writeOnly && o.deprecated == n.deprecated &&
 		o.sunset == n.sunset

@@ -171,22 +171,25 @@ func (w *schemaWalk) compare(ptr, subject string, o, n *view) {
 	w.format(ptr, subject, o.s, n.s)
 	w.bounds(ptr, subject, o.s, n.s)
 	w.enum(ptr, subject, o.s, n.s)
+	w.constant(ptr, subject, o.s, n.s)
 	w.defaults(ptr, subject, o.s, n.s)
 	w.additional(ptr, subject, o.s, n.s)
 	w.properties(subject, o, n)
 	w.items(ptr, subject, o.s, n.s)
+	w.tuple(ptr, subject, o.s, n.s)
 	w.variants(ptr, subject, "oneOf", o.s.oneOf, n.s.oneOf)
 	w.variants(ptr, subject, "anyOf", o.s.anyOf, n.s.anyOf)
+	w.conditional(ptr, subject, o.s, n.s)
 }
 
 func (w *schemaWalk) nested(ptr, subject string, o, n schemaRef) {
 	w.out = append(w.out, w.c.schema(w.dir, ptr, subject, o, n)...)
 }
 
+// items compares what the elements of an array (past prefixItems) must
+// match: a schema, any value, or none (3.1 items: false).
 func (w *schemaWalk) items(ptr, subject string, o, n *schema) {
-	if o.items != nil && n.items != nil {
-		w.nested(ptr+"/items", subject+"[]", *o.items, *n.items)
-	}
+	w.position(ptr+"/items", subject+"[]", governing{o.items, o.itemsClosed}, governing{n.items, n.itemsClosed})
 }
 
 func (w *schemaWalk) properties(subject string, o, n *view) {
