@@ -58,6 +58,7 @@ type parameter struct {
 	sunset     string
 	schema     schemaRef
 	schemaAt   string // "/schema" or "/content/<media type>/schema"
+	mediaType  string // the media type of content, empty with a schema
 	// style, explode and allowReserved decide how the value is written
 	// on the wire; explode is nil when the document leaves the default.
 	style         string

@@ -144,6 +144,7 @@ func (c *comparer) parameter(label string, o, n param) {
 	if !o.p.deprecated && n.p.deprecated {
 		c.deprecation(label, n.ptr, n.p.sunset, what)
 	}
+	c.serializationChanges(label, what, o, n)
 	c.stamp(label, c.schema(requestText, n.ptr+n.p.schemaAt, what, o.p.schema, n.p.schema))
 }
 

@@ -323,6 +323,7 @@ func (r *reader) parameter(n *yaml.Node, at place) *parameter {
 	if p.schemaAt == "" && len(content) > 0 {
 		p.schema = content[0].schema
 		p.schemaAt = pointer("/content", content[0].name) + "/schema"
+		p.mediaType = content[0].name
 	}
 	return p
 }
