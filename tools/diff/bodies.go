@@ -1,6 +1,10 @@
 package diff
 
-func (c *comparer) requestBody(label, ptr string, o, n *requestBody) {
+func (c *comparer) requestBody(dir direction, label, ptr string, o, n *requestBody) {
+	if dir.fromAPI() {
+		c.callbackBody(label, ptr, o, n)
+		return
+	}
 	switch {
 	case o == nil && n == nil:
 		return
@@ -21,12 +25,31 @@ func (c *comparer) requestBody(label, ptr string, o, n *requestBody) {
 	c.content(label, ptr+"/content", request, "request body", o.content, n.content)
 }
 
+// callbackBody compares the body of a request the API sends (a callback or
+// a webhook) as the client reads it: like a response, a property removed
+// or made optional breaks the client, and one added, even required, is only
+// more to read.
+func (c *comparer) callbackBody(label, ptr string, o, n *requestBody) {
+	var oldContent, newContent []namedSchema
+	if o != nil {
+		oldContent = o.content
+	}
+	if n != nil {
+		newContent = n.content
+	}
+	if o != nil && n != nil && o.required && !n.required {
+		c.add(label, RuleResponsePropertyOptional, ptr+"/required", "true", "false",
+			"callback request body became optional: the API may send none")
+	}
+	c.content(label, ptr+"/content", callbackRequest, "callback request body", oldContent, newContent)
+}
+
 // content compares the media types of a body; a removed request media type
 // is refused by the server, a removed response media type is one the client
 // can no longer get.
 func (c *comparer) content(label, ptr string, dir direction, what string, o, n []namedSchema) {
 	removedRule, addedRule := RuleRequestMediaTypeRemoved, RuleRequestMediaTypeAdded
-	if dir == response {
+	if dir.fromAPI() {
 		removedRule, addedRule = RuleResponseMediaTypeRemoved, RuleResponseMediaTypeAdded
 	}
 	for _, om := range o {
@@ -44,7 +67,7 @@ func (c *comparer) content(label, ptr string, dir direction, what string, o, n [
 	}
 }
 
-func (c *comparer) responses(label, ptr string, o, n *responses) {
+func (c *comparer) responses(dir direction, label, ptr string, o, n *responses) {
 	if o == nil || n == nil {
 		return
 	}
@@ -59,27 +82,34 @@ func (c *comparer) responses(label, ptr string, o, n *responses) {
 	for _, or := range o.codes {
 		nr, ok := newResps[or.code]
 		if !ok {
-			c.add(label, RuleResponseStatusRemoved, pointer(ptr, or.code), or.code, "", "response status "+or.code+" removed")
+			c.add(label, RuleResponseStatusRemoved, pointer(ptr, or.code), or.code, "", dir.String()+" status "+or.code+" removed")
 			continue
 		}
-		c.response(label, pointer(ptr, or.code), or.code, or, nr)
+		c.response(dir, label, pointer(ptr, or.code), or.code, or, nr)
 	}
 	for _, nr := range n.codes {
 		if _, ok := oldResps[nr.code]; !ok {
-			c.add(label, RuleResponseStatusAdded, pointer(ptr, nr.code), "", nr.code, "new response status "+nr.code)
+			c.add(label, RuleResponseStatusAdded, pointer(ptr, nr.code), "", nr.code, "new "+dir.String()+" status "+nr.code)
 		}
 	}
 }
 
-func (c *comparer) response(label, ptr, code string, o, n *statusResponse) {
-	what := "response " + code
+// response compares the answer declared for one status. The answer of a
+// callback is the client's: a header in it that the API no longer declares
+// is one it no longer reads.
+func (c *comparer) response(dir direction, label, ptr, code string, o, n *statusResponse) {
+	what := dir.String() + " " + code
 	for _, oh := range o.headers {
 		nh, ok := lookup(n.headers, oh.name)
-		if !ok {
-			c.add(label, RuleResponseHeaderRemoved, pointer(ptr, "headers", oh.name), oh.name, "", what+" header "+oh.name+" removed")
-			continue
+		hptr := pointer(ptr, "headers", oh.name)
+		switch {
+		case !ok && dir.fromAPI():
+			c.add(label, RuleResponseHeaderRemoved, hptr, oh.name, "", what+" header "+oh.name+" removed")
+		case !ok:
+			c.add(label, RuleRequestPropertyRemoved, hptr, oh.name, "", what+" header "+oh.name+" removed: the API ignores it")
+		default:
+			c.stamp(label, c.schema(dir, hptr+"/schema", what+" header "+oh.name, oh.schema, nh.schema))
 		}
-		c.stamp(label, c.schema(response, pointer(ptr, "headers", oh.name)+"/schema", what+" header "+oh.name, oh.schema, nh.schema))
 	}
-	c.content(label, ptr+"/content", response, what, o.content, n.content)
+	c.content(label, ptr+"/content", dir, what, o.content, n.content)
 }

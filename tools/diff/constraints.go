@@ -37,19 +37,20 @@ func (w *schemaWalk) types(ptr, subject string, o, n *view) bool {
 	}
 	ot, nt := strings.Join(o.types, ","), strings.Join(n.types, ",")
 	msg := subject + " type changed from " + orAny(ot) + " to " + orAny(nt)
-	if w.dir != response {
+	msg = w.dir.String() + " " + msg
+	if !w.dir.fromAPI() {
 		if accepts(n.types, o.types) || w.dir == requestText && sameSet(n.types, []string{"string"}) {
-			w.add(RuleRequestWidened, ptr+"/type", ot, nt, "request "+msg)
+			w.add(RuleRequestWidened, ptr+"/type", ot, nt, msg)
 			return true
 		}
-		w.add(RuleRequestTypeChanged, ptr+"/type", ot, nt, "request "+msg)
+		w.add(RuleRequestTypeChanged, ptr+"/type", ot, nt, msg)
 		return false
 	}
 	if accepts(o.types, n.types) {
-		w.add(RuleResponseNarrowed, ptr+"/type", ot, nt, "response "+msg)
+		w.add(RuleResponseNarrowed, ptr+"/type", ot, nt, msg)
 		return true
 	}
-	w.add(RuleResponseTypeChanged, ptr+"/type", ot, nt, "response "+msg)
+	w.add(RuleResponseTypeChanged, ptr+"/type", ot, nt, msg)
 	return false
 }
 
@@ -317,7 +318,7 @@ func (w *schemaWalk) enum(ptr, subject string, o, n *schema) {
 // defaults compares what the server assumes when a client omits a value:
 // only meaningful for what clients send.
 func (w *schemaWalk) defaults(ptr, subject string, o, n *schema) {
-	if w.dir == response || !o.hasDefault {
+	if w.dir.fromAPI() || !o.hasDefault {
 		return
 	}
 	ov, nv := o.def, n.def
@@ -325,13 +326,13 @@ func (w *schemaWalk) defaults(ptr, subject string, o, n *schema) {
 		return
 	}
 	w.add(RuleRequestDefaultChanged, ptr+"/default", ov, nv,
-		"request "+subject+" default changed from "+ov+" to "+orNone(nv)+": clients that omit it get another behaviour")
+		w.dir.String()+" "+subject+" default changed from "+ov+" to "+orNone(nv)+": clients that omit it get another behaviour")
 }
 
 func (w *schemaWalk) additional(ptr, subject string, o, n *schema) {
-	if w.dir != response && !o.additionalClosed && n.additionalClosed {
+	if !w.dir.fromAPI() && !o.additionalClosed && n.additionalClosed {
 		w.add(RuleRequestAdditionalPropsClosed, ptr+"/additionalProperties", "open", "false",
-			"request "+subject+" no longer accepts additional properties")
+			w.dir.String()+" "+subject+" no longer accepts additional properties")
 	}
 	if o.additional != nil && n.additional != nil {
 		w.nested(ptr+"/additionalProperties", subject+"{}", *o.additional, *n.additional)

@@ -29,6 +29,23 @@
 // Walking the resolved model gives one place where each rule lives, stable
 // rule ids, JSON pointers into the new document and per-operation grouping.
 //
+// # Callbacks and webhooks
+//
+// A callback (registered by an operation) or a webhook (3.1) is a request
+// the API sends to an endpoint the integrator runs, so the roles are
+// reversed: the API writes the request's parameters and body and the
+// integrator reads them, and the integrator writes the answer that the API
+// reads. Each value is judged from its reader's side, like a response when
+// the API writes it and like a request when the integrator does. So a
+// required property added to a webhook's payload is only more for the
+// integrator to read (response-property-added, info), while a property or
+// a header it read that is removed breaks it (response-property-removed,
+// callback-parameter-removed); a property made required in the answer the
+// API expects refuses the answers integrators send (error). Removing a
+// webhook or a callback silently stops calls the integrator relies on
+// (webhook-removed, callback-removed). The request-* and response-* rules
+// are about values the client writes and values the API writes.
+//
 // # Cost
 //
 // libopenapi holds a parsed document as its YAML node tree (about 35 MiB

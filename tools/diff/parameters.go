@@ -30,7 +30,7 @@ func paramKey(p *parameter, rawPath string) string {
 
 // effectiveParams merges the path item's parameters with the operation's;
 // the operation's win on the same name and location, as OpenAPI says.
-func effectiveParams(item *pathItem, op *operation) (order []string, byKey map[string]param) {
+func effectiveParams(base string, item *pathItem, op *operation) (order []string, byKey map[string]param) {
 	byKey = map[string]param{}
 	put := func(p *parameter, ptr string) {
 		k := paramKey(p, item.path)
@@ -40,10 +40,10 @@ func effectiveParams(item *pathItem, op *operation) (order []string, byKey map[s
 		byKey[k] = param{p: p, ptr: ptr}
 	}
 	for i, p := range item.params {
-		put(p, pointer("/paths", item.path, "parameters", strconv.Itoa(i)))
+		put(p, pointer(base, item.path, "parameters", strconv.Itoa(i)))
 	}
 	for i, p := range op.params {
-		put(p, pointer("/paths", item.path, op.method, "parameters", strconv.Itoa(i)))
+		put(p, pointer(base, item.path, op.method, "parameters", strconv.Itoa(i)))
 	}
 	return order, byKey
 }
@@ -58,9 +58,13 @@ func shape(p *parameter) string {
 	return ""
 }
 
-func (c *comparer) parameters(label string, o, n *pathItem, oop, nop *operation) {
-	oldOrder, oldParams := effectiveParams(o, oop)
-	newOrder, newParams := effectiveParams(n, nop)
+func (c *comparer) parameters(set itemSet, label string, o, n *pathItem, oop, nop *operation) {
+	oldOrder, oldParams := effectiveParams(set.base, o, oop)
+	newOrder, newParams := effectiveParams(set.base, n, nop)
+	if set.x.params.fromAPI() {
+		c.callbackParameters(label, oldOrder, oldParams, newOrder, newParams)
+		return
+	}
 	var removed []param
 	for _, k := range oldOrder {
 		op := oldParams[k]
@@ -144,8 +148,42 @@ func (c *comparer) parameter(label string, o, n param) {
 	if !o.p.deprecated && n.p.deprecated {
 		c.deprecation(label, n.ptr, n.p.sunset, what)
 	}
-	c.serializationChanges(label, what, o, n)
+	c.serializationChanges(label, what, false, o, n)
 	c.stamp(label, c.schema(requestText, n.ptr+n.p.schemaAt, what, o.p.schema, n.p.schema))
+}
+
+// callbackParameters compares the parameters of a request the API sends (a
+// callback or a webhook): the client reads them, so one removed, or no
+// longer always sent, breaks it, and one added is only more to read. There
+// is no rename or move to recognize: either way the value the client read
+// is gone.
+func (c *comparer) callbackParameters(label string, oldOrder []string, oldParams map[string]param, newOrder []string, newParams map[string]param) {
+	for _, k := range oldOrder {
+		o := oldParams[k]
+		what := "callback " + o.p.in + " parameter " + o.p.name
+		n, ok := newParams[k]
+		if !ok {
+			c.removal(label, RuleCallbackParameterRemoved, o.ptr, o.p.deprecated, o.p.sunset,
+				what+" removed: the API no longer sends it")
+			continue
+		}
+		if paramRequired(o.p) && !paramRequired(n.p) {
+			c.add(label, RuleCallbackParameterRemoved, n.ptr+"/required", "true", "false",
+				what+" became optional: the API may no longer send it")
+		}
+		if !o.p.deprecated && n.p.deprecated {
+			c.deprecation(label, n.ptr, n.p.sunset, what)
+		}
+		c.serializationChanges(label, what, true, o, n)
+		c.stamp(label, c.schema(callbackRequest, n.ptr+n.p.schemaAt, what, o.p.schema, n.p.schema))
+	}
+	for _, k := range newOrder {
+		if _, ok := oldParams[k]; !ok {
+			n := newParams[k]
+			c.add(label, RuleCallbackParameterAdded, n.ptr, "", n.p.name,
+				"new callback "+n.p.in+" parameter "+n.p.name)
+		}
+	}
 }
 
 // stamp records schema findings under an operation.

@@ -136,6 +136,15 @@ func agreeOperation(diffs *[]string, at string, op *operation, method string, m 
 		check(diffs, at, "security", formatSecurity(op.security), formatSecurity(alternatives(m.Security)))
 	}
 	agreeParams(diffs, at+"/parameters", op.params, m.Parameters)
+	check(diffs, at, "callbacks", len(op.callbacks), mapLen(m.Callbacks))
+	i := 0
+	for name, mc := range m.Callbacks.FromOldest() {
+		if i < len(op.callbacks) {
+			check(diffs, at, "callback", op.callbacks[i].name, name)
+			agreePaths(diffs, pointer(at, "callbacks", name), op.callbacks[i].paths, mc.Expression)
+		}
+		i++
+	}
 	check(diffs, at, "has a request body", op.body != nil, m.RequestBody != nil)
 	if op.body != nil && m.RequestBody != nil {
 		check(diffs, at, "request body required", op.body.required, m.RequestBody.Required != nil && *m.RequestBody.Required)

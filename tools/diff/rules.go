@@ -43,6 +43,9 @@ const (
 	RuleSecurityScopesAdded           = "security-scopes-added"
 	RuleSDKIncompatible               = "sdk-incompatible"
 	RuleSpecRemoved                   = "spec-removed"
+	RuleWebhookRemoved                = "webhook-removed"
+	RuleCallbackRemoved               = "callback-removed"
+	RuleCallbackParameterRemoved      = "callback-parameter-removed"
 
 	RuleResponseEnumValueAdded  = "response-enum-value-added"
 	RuleResponseVariantAdded    = "response-variant-added"
@@ -67,9 +70,16 @@ const (
 	RuleResponseNarrowed       = "response-narrowed"
 	RuleSecurityRelaxed        = "security-relaxed"
 	RuleSpecAdded              = "spec-added"
+	RuleWebhookAdded           = "webhook-added"
+	RuleCallbackAdded          = "callback-added"
+	RuleCallbackParameterAdded = "callback-parameter-added"
 )
 
 // Rules is the catalogue of every rule, in the order of the documentation.
+// The request-* rules judge values the client writes and the API reads,
+// the response-* rules values the API writes and the client reads: in a
+// callback or a webhook the API writes the request and the client the
+// answer, so the roles swap (see doc.go, "Callbacks and webhooks").
 var Rules = []Rule{
 	{RulePathRemoved, Error, "a path and all its operations removed"},
 	{RuleOperationRemoved, Error, "an operation removed from a path that remains"},
@@ -102,6 +112,9 @@ var Rules = []Rule{
 	{RuleSecurityScopesAdded, Error, "scopes added to a security requirement"},
 	{RuleSDKIncompatible, Error, "the generated Go client changed incompatibly (renamed type, field, method, constant)"},
 	{RuleSpecRemoved, Error, "a whole spec file removed"},
+	{RuleWebhookRemoved, Error, "a webhook, or one of its operations, removed: the API no longer sends it"},
+	{RuleCallbackRemoved, Error, "a callback of an operation, or one of its operations, removed: the API no longer calls the client back there"},
+	{RuleCallbackParameterRemoved, Error, "a parameter the API sends with a callback or webhook removed, or no longer always sent"},
 	{RuleResponseEnumValueAdded, Warning, "a response enum widened (strict clients break)"},
 	{RuleResponseVariantAdded, Warning, "a oneOf/anyOf alternative added to a response"},
 	{RuleDeprecatedWithoutSunset, Warning, "an operation, parameter or request property deprecated without x-sunset"},
@@ -124,6 +137,9 @@ var Rules = []Rule{
 	{RuleResponseNarrowed, Info, "a response returns less (narrower constraint, fewer enum values)"},
 	{RuleSecurityRelaxed, Info, "a security requirement relaxed"},
 	{RuleSpecAdded, Info, "a new spec file"},
+	{RuleWebhookAdded, Info, "a new webhook, or a new operation of one"},
+	{RuleCallbackAdded, Info, "a new callback of an operation, or a new operation of one"},
+	{RuleCallbackParameterAdded, Info, "a new parameter the API sends with a callback or webhook"},
 }
 
 // ruleSeverity maps rule ids to their severities.

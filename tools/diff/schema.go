@@ -5,9 +5,11 @@ import (
 	"strings"
 )
 
-// direction says who sends a schema's values: the client (request) or the
-// server (response). A change that accepts more is harmless in a request and
-// breaking in a response, and the reverse.
+// direction says who sends a schema's values: the client or the API. A
+// change that accepts more is harmless in what the client sends (the API
+// reads it) and breaking in what the API sends (the client reads it), and
+// the reverse. The request-* rules are about values the client sends, the
+// response-* rules about values the API sends, whatever the message.
 type direction int
 
 const (
@@ -17,11 +19,25 @@ const (
 	// header or cookie parameter): there a string accepts every number or
 	// boolean the client used to send.
 	requestText
+	// callbackRequest is a request the API sends to the client: a
+	// callback or a webhook, with its parameters and body.
+	callbackRequest
+	// callbackResponse is the client's answer to a callback or webhook.
+	callbackResponse
 )
 
+// fromAPI reports whether the API sends the values and the client reads
+// them.
+func (d direction) fromAPI() bool { return d == response || d == callbackRequest }
+
 func (d direction) String() string {
-	if d == response {
+	switch d {
+	case response:
 		return "response"
+	case callbackRequest:
+		return "callback request"
+	case callbackResponse:
+		return "callback response"
 	}
 	return "request"
 }
@@ -98,7 +114,7 @@ func (w *schemaWalk) add(rule, ptr, old, new, msg string) {
 // ifRequest, in a response by ifResponse. An empty rule means no finding.
 func (w *schemaWalk) pick(ifRequest, ifResponse, ptr, old, new, msg string) {
 	rule := ifRequest
-	if w.dir == response {
+	if w.dir.fromAPI() {
 		rule = ifResponse
 	}
 	if rule != "" {
@@ -207,12 +223,12 @@ func (w *schemaWalk) properties(subject string, o, n *view) {
 				deprecated, rawSunset = os.deprecated, os.sunset
 			}
 			var f Finding
-			if w.dir != response {
+			if !w.dir.fromAPI() {
 				f = removalFinding(w.c.now, "", RuleRequestPropertyRemoved, op.ptr, deprecated, rawSunset,
-					"request "+what+" removed: the server ignores it")
+					w.dir.String()+" "+what+" removed: the API ignores it")
 			} else {
 				f = removalFinding(w.c.now, "", RuleResponsePropertyRemoved, op.ptr, deprecated, rawSunset,
-					"response "+what+" removed")
+					w.dir.String()+" "+what+" removed")
 			}
 			w.out = append(w.out, f)
 			continue
@@ -223,15 +239,15 @@ func (w *schemaWalk) properties(subject string, o, n *view) {
 			continue
 		}
 		switch {
-		case w.dir != response && !o.required[name] && n.required[name]:
-			w.add(RuleRequestPropertyBecameReq, np.ptr, "optional", "required", "request "+what+" became required")
-		case w.dir != response && o.required[name] && !n.required[name]:
-			w.add(RuleRequestWidened, np.ptr, "required", "optional", "request "+what+" became optional")
-		case w.dir == response && o.required[name] && !n.required[name]:
-			w.add(RuleResponsePropertyOptional, np.ptr, "required", "optional", "response "+what+" became optional")
+		case !w.dir.fromAPI() && !o.required[name] && n.required[name]:
+			w.add(RuleRequestPropertyBecameReq, np.ptr, "optional", "required", w.dir.String()+" "+what+" became required")
+		case !w.dir.fromAPI() && o.required[name] && !n.required[name]:
+			w.add(RuleRequestWidened, np.ptr, "required", "optional", w.dir.String()+" "+what+" became optional")
+		case w.dir.fromAPI() && o.required[name] && !n.required[name]:
+			w.add(RuleResponsePropertyOptional, np.ptr, "required", "optional", w.dir.String()+" "+what+" became optional")
 		}
-		if w.dir != response && ns != nil && os != nil && !os.deprecated && ns.deprecated {
-			w.out = append(w.out, deprecationFinding("", np.ptr, ns.sunset, "request "+what))
+		if !w.dir.fromAPI() && ns != nil && os != nil && !os.deprecated && ns.deprecated {
+			w.out = append(w.out, deprecationFinding("", np.ptr, ns.sunset, w.dir.String()+" "+what))
 		}
 	}
 	for _, name := range n.order {
@@ -244,12 +260,12 @@ func (w *schemaWalk) properties(subject string, o, n *view) {
 		}
 		what := "property " + subject + "." + name
 		switch {
-		case w.dir != response && n.required[name]:
-			w.add(RuleRequestPropertyRequiredAdded, np.ptr, "", name, "new required request "+what)
-		case w.dir != response:
-			w.add(RuleRequestPropertyAdded, np.ptr, "", name, "new optional request "+what)
+		case !w.dir.fromAPI() && n.required[name]:
+			w.add(RuleRequestPropertyRequiredAdded, np.ptr, "", name, "new required "+w.dir.String()+" "+what)
+		case !w.dir.fromAPI():
+			w.add(RuleRequestPropertyAdded, np.ptr, "", name, "new optional "+w.dir.String()+" "+what)
 		default:
-			w.add(RuleResponsePropertyAdded, np.ptr, "", name, "new response "+what)
+			w.add(RuleResponsePropertyAdded, np.ptr, "", name, "new "+w.dir.String()+" "+what)
 		}
 	}
 }
@@ -261,7 +277,7 @@ func (w *schemaWalk) hidden(s *schema) bool {
 	if s == nil {
 		return false
 	}
-	if w.dir != response {
+	if !w.dir.fromAPI() {
 		return s.readOnly
 	}
 	return s.writeOnly

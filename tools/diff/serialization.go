@@ -1,6 +1,9 @@
 package diff
 
-import "slices"
+import (
+	"fmt"
+	"slices"
+)
 
 // How a parameter's value is written on the wire: its style and explode
 // (OpenAPI 3, "Style Values"), or the media type of its content. A client
@@ -65,11 +68,13 @@ func isPrimitive(s *schema) bool {
 }
 
 // serializationChanges compares how two versions of a parameter are
-// written. allowReserved lets a query value carry reserved characters
-// (/?#[]@!$&'()*+,;=) unencoded: allowing it is harmless, as an encoded
-// value still decodes, but forbidding it breaks clients that sent "a&b"
-// as is.
-func (c *comparer) serializationChanges(label, what string, o, n param) {
+// written; fromAPI says the API writes it (a callback or webhook request)
+// and the client reads it. allowReserved lets a query value carry reserved
+// characters (/?#[]@!$&'()*+,;=) unencoded: when the client writes the
+// value, allowing it is harmless, as an encoded value still decodes, but
+// forbidding it breaks clients that sent "a&b" as is; when the API writes
+// it, the reverse.
+func (c *comparer) serializationChanges(label, what string, fromAPI bool, o, n param) {
 	single := isPrimitive(o.p.schema.s) || isPrimitive(n.p.schema.s)
 	if os, ns := serialization(o.p, single), serialization(n.p, single); os != ns {
 		c.add(label, RuleParameterSerializationChanged, n.ptr, os, ns,
@@ -78,11 +83,19 @@ func (c *comparer) serializationChanges(label, what string, o, n param) {
 	if n.p.in != "query" || o.p.allowReserved == n.p.allowReserved {
 		return
 	}
-	if n.p.allowReserved {
-		c.add(label, RuleRequestWidened, n.ptr+"/allowReserved", "false", "true",
+	old, new := fmt.Sprint(o.p.allowReserved), fmt.Sprint(n.p.allowReserved)
+	switch {
+	case fromAPI && n.p.allowReserved:
+		c.add(label, RuleParameterSerializationChanged, n.ptr+"/allowReserved", old, new,
+			what+" may now carry reserved characters unencoded: clients that decode it may split it")
+	case fromAPI:
+		c.add(label, RuleResponseNarrowed, n.ptr+"/allowReserved", old, new,
+			what+" no longer carries reserved characters unencoded")
+	case n.p.allowReserved:
+		c.add(label, RuleRequestWidened, n.ptr+"/allowReserved", old, new,
 			what+" now accepts reserved characters unencoded")
-		return
+	default:
+		c.add(label, RuleParameterSerializationChanged, n.ptr+"/allowReserved", old, new,
+			what+" no longer accepts reserved characters unencoded: old clients send them as is")
 	}
-	c.add(label, RuleParameterSerializationChanged, n.ptr+"/allowReserved", "true", "false",
-		what+" no longer accepts reserved characters unencoded: old clients send them as is")
 }
