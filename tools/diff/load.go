@@ -89,15 +89,12 @@ func Parse(path string, data []byte) (*Spec, error) {
 	if v := info.SpecFormat; v != datamodel.OAS3 && v != datamodel.OAS31 && v != datamodel.OAS32 {
 		return nil, &LoadError{File: path, Err: errors.New("not an OpenAPI 3 document (no openapi: 3.x field)")}
 	}
-	index := func() (*index.Rolodex, error) {
-		rolodex := newRolodex(info, abs, logger)
-		if err := fatal(errors.Join(rolodex.GetCaughtErrors()...)); err != nil {
-			return nil, &LoadError{File: path, Line: errorLine(err), Err: err}
-		}
-		return rolodex, nil
-	}
+	index := func() *index.Rolodex { return newRolodex(info, abs, logger) }
 	r := newReader(path, abs, info.SpecFormat != datamodel.OAS3, info.RootNode, index)
 	model := r.document()
+	if r.err == nil {
+		r.checkRefs()
+	}
 	if r.err != nil {
 		return nil, r.err
 	}
@@ -129,35 +126,6 @@ func newRolodex(info *datamodel.SpecInfo, abs string, logger *slog.Logger) *inde
 	_ = rolodex.IndexTheRolodex(context.Background())
 	rolodex.CheckForCircularReferences()
 	return rolodex
-}
-
-// fatal returns the first error of a model build that is not a circular
-// reference: an unresolvable $ref would silently hide part of the contract.
-func fatal(err error) error {
-	if err == nil {
-		return nil
-	}
-	errs := []error{err}
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		errs = j.Unwrap()
-	}
-	for _, e := range errs {
-		var re *index.ResolvingError
-		if errors.As(e, &re) && re.CircularReference != nil {
-			continue
-		}
-		return e
-	}
-	return nil
-}
-
-// errorLine is the line of the node a resolving error is about, 0 if none.
-func errorLine(err error) int {
-	var re *index.ResolvingError
-	if errors.As(err, &re) && re.Node != nil {
-		return re.Node.Line
-	}
-	return 0
 }
 
 // syntaxError explains why a document did not parse. libopenapi's YAML

@@ -2,6 +2,7 @@ package diff_test
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -16,9 +17,54 @@ func TestLoadErrorsNameFileAndLine(t *testing.T) {
 	if !errors.As(err, &le) || le.Line == 0 || !strings.Contains(err.Error(), "bad.yaml:") {
 		t.Fatalf("want a LoadError with file and line, got %v", err)
 	}
-	missing := write(t, dir, "ref.yaml", []byte("openapi: 3.0.3\ninfo: {title: T, version: 1.0.0}\npaths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema:\n                $ref: '#/components/schemas/Nope'\n"))
-	if _, err := diff.Load(missing); err == nil || !strings.Contains(err.Error(), "ref.yaml") {
-		t.Fatalf("want an error naming ref.yaml, got %v", err)
+}
+
+// TestUnresolvableRefsNameFileAndLine: a $ref that resolves to nothing is
+// a load error at the file and line where it is written, wherever it is.
+func TestUnresolvableRefsNameFileAndLine(t *testing.T) {
+	const head = "openapi: 3.0.3\ninfo: {title: T, version: 1.0.0}\npaths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n"
+	const body = "          content:\n            application/json:\n              schema:\n                $ref: '%s'\n"
+	for _, tc := range []struct {
+		name, spec string
+		file       string
+		line       int
+		message    string
+	}{
+		{"missing local pointer", head + fmt.Sprintf(body, "#/components/schemas/Nope"),
+			"spec.yaml", 12, `$ref "#/components/schemas/Nope": nothing at #/components/schemas/Nope`},
+		{"missing file", head + fmt.Sprintf(body, "./missing.yaml#/Thing"),
+			"spec.yaml", 12, `$ref "./missing.yaml#/Thing": file `},
+		{"missing pointer in another file", head + fmt.Sprintf(body, "./parts.yaml#/Nope"),
+			"spec.yaml", 12, `$ref "./parts.yaml#/Nope": nothing at #/Nope in ./parts.yaml`},
+		{"missing pointer inside another file", head + fmt.Sprintf(body, "./parts.yaml#/Other"),
+			"parts.yaml", 4, "#/Missing"},
+		{"in a component no operation uses", head + "components:\n  schemas:\n    Unused:\n      properties:\n        x:\n          $ref: '#/components/schemas/Nope'\n",
+			"spec.yaml", 14, `$ref "#/components/schemas/Nope"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			write(t, dir, "parts.yaml", []byte("Thing:\n  type: string\nOther:\n  $ref: '#/Missing'\n"))
+			_, err := diff.Load(write(t, dir, "spec.yaml", []byte(tc.spec)))
+			var le *diff.LoadError
+			if !errors.As(err, &le) || !strings.HasSuffix(le.File, tc.file) || le.Line != tc.line || !strings.Contains(err.Error(), tc.message) {
+				t.Fatalf("want a LoadError at %s:%d saying %q, got %v", tc.file, tc.line, tc.message, err)
+			}
+		})
+	}
+}
+
+// TestRefsInExamplesAreData: as libopenapi's index does, the reader takes
+// a $ref in example data for data, and a property called examples for a
+// property.
+func TestRefsInExamplesAreData(t *testing.T) {
+	spec := "openapi: 3.0.3\ninfo: {title: T, version: 1.0.0}\npaths: {}\ncomponents:\n  schemas:\n    A:\n      type: object\n      example: {$ref: 'nowhere.yaml'}\n      properties:\n        examples:\n          $ref: '#/components/schemas/%s'\n"
+	dir := t.TempDir()
+	if _, err := diff.Load(write(t, dir, "data.yaml", []byte(fmt.Sprintf(spec, "A")))); err != nil {
+		t.Fatalf("a $ref in an example is data, got %v", err)
+	}
+	var le *diff.LoadError
+	if _, err := diff.Load(write(t, dir, "name.yaml", []byte(fmt.Sprintf(spec, "Nope")))); !errors.As(err, &le) || le.Line != 11 {
+		t.Fatalf("want the broken $ref of the property called examples at line 11, got %v", err)
 	}
 }
 

@@ -30,7 +30,7 @@ type reader struct {
 	root *yaml.Node
 	// index indexes the document with libopenapi's rolodex, on the first
 	// $ref that is not a JSON pointer into the root document (refs.go).
-	index   func() (*index.Rolodex, error)
+	index   func() *index.Rolodex
 	rolodex *index.Rolodex
 	// schemas holds each schema node read, so that a component reached
 	// from many places is read once and recursive schemas end.
@@ -52,7 +52,7 @@ type target struct {
 	at   place
 }
 
-func newReader(rootFile, rootAbs string, numericExclusive bool, root *yaml.Node, index func() (*index.Rolodex, error)) *reader {
+func newReader(rootFile, rootAbs string, numericExclusive bool, root *yaml.Node, index func() *index.Rolodex) *reader {
 	if root != nil && root.Kind == yaml.DocumentNode && len(root.Content) > 0 {
 		root = root.Content[0]
 	}
@@ -75,15 +75,20 @@ type place struct {
 	ctx context.Context
 }
 
-// fail records the first reason the document cannot be read.
+// fail records the first reason the document cannot be read; err may be
+// a LoadError that knows its own file and line.
 func (r *reader) fail(at place, line int, err error) {
-	if r.err == nil {
-		r.err = &LoadError{File: r.fileOf(at), Line: line, Err: err}
+	if r.err != nil {
+		return
 	}
+	if le, ok := err.(*LoadError); ok {
+		r.err = le
+		return
+	}
+	r.err = &LoadError{File: r.fileOf(at), Line: line, Err: err}
 }
 
-// fileOf names the file a place is in: the root as the caller named it,
-// another file relative to the root's directory.
+// fileOf names the file a place is in.
 func (r *reader) fileOf(at place) string {
 	abs := ""
 	if v, ok := at.ctx.Value(index.CurrentPathKey).(string); at.ctx != nil && ok && v != "" {
@@ -91,6 +96,12 @@ func (r *reader) fileOf(at place) string {
 	} else if at.idx != nil {
 		abs = at.idx.GetSpecAbsolutePath()
 	}
+	return r.display(abs)
+}
+
+// display names a file for a person: the root as the caller named it,
+// another file relative to the root's directory.
+func (r *reader) display(abs string) string {
 	if abs == "" || abs == r.rootAbs {
 		return r.rootFile
 	}

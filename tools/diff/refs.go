@@ -1,6 +1,7 @@
 package diff
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -66,11 +67,14 @@ func (r *reader) follow(n *yaml.Node, at place) (target, bool) {
 			seen = map[*yaml.Node]bool{}
 		}
 		seen[n] = true
-		if at.idx == nil {
-			if next := r.pointer(ref); next != nil {
-				n = next
-				continue
+		if at.idx == nil && isPointer(ref) {
+			next := r.pointer(ref)
+			if next == nil {
+				r.fail(at, refLine(n), r.unresolved(r.rootAbs, ref))
+				return target{}, false
 			}
+			n = next
+			continue
 		}
 		return r.lookup(n, ref, at)
 	}
@@ -80,9 +84,8 @@ func (r *reader) follow(n *yaml.Node, at place) (target, bool) {
 // chain itself.
 func (r *reader) lookup(n *yaml.Node, ref string, at place) (target, bool) {
 	if at.idx == nil {
-		rolodex, err := r.indexed()
-		if err != nil {
-			r.err = err
+		rolodex := r.indexed()
+		if rolodex == nil {
 			return target{}, false
 		}
 		at.idx = rolodex.GetRootIndex()
@@ -91,12 +94,16 @@ func (r *reader) lookup(n *yaml.Node, ref string, at place) (target, bool) {
 		r.fail(at, refLine(n), fmt.Errorf("$ref %q leads, through other $refs, back to itself", ref))
 		return target{}, false
 	}
-	found, idx, err, ctx := low.LocateRefNodeWithContext(at.ctx, n, at.idx)
+	found, idx, _, ctx := low.LocateRefNodeWithContext(at.ctx, n, at.idx)
 	if found == nil {
-		if err == nil {
-			err = fmt.Errorf("$ref %q does not resolve", ref)
+		abs := r.rootAbs
+		if at.idx != nil {
+			abs = at.idx.GetSpecAbsolutePath()
 		}
-		r.fail(at, refLine(n), err)
+		if file, ok := at.ctx.Value(index.CurrentPathKey).(string); ok && file != "" {
+			abs = file
+		}
+		r.fail(at, refLine(n), r.unresolved(abs, ref))
 		return target{}, false
 	}
 	// A non-nil error with a node is a circular reference: the model
@@ -111,17 +118,23 @@ func (r *reader) lookup(n *yaml.Node, ref string, at place) (target, bool) {
 }
 
 // indexed returns libopenapi's rolodex of the document, building it on
-// the first call.
-func (r *reader) indexed() (*index.Rolodex, error) {
+// the first call. It returns nil, and records the error, when the index
+// found a $ref that does not resolve.
+func (r *reader) indexed() *index.Rolodex {
 	if r.rolodex == nil {
-		rolodex, err := r.index()
-		if err != nil {
-			return nil, err
+		r.rolodex = r.index()
+		if err := r.indexError(r.rolodex); err != nil {
+			r.fail(place{ctx: context.Background()}, 0, err)
 		}
-		r.rolodex = rolodex
 	}
-	return r.rolodex, nil
+	if r.err != nil {
+		return nil
+	}
+	return r.rolodex
 }
+
+// isPointer reports whether a $ref is a JSON pointer into its own file.
+func isPointer(ref string) bool { return ref == "#" || strings.HasPrefix(ref, "#/") }
 
 // refOf returns the $ref of a mapping that has one.
 func refOf(n *yaml.Node) (string, bool) {
