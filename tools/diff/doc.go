@@ -50,18 +50,19 @@
 //
 // libopenapi holds a parsed document as its YAML node tree (about 35 MiB
 // live for a 1.9 MB spec), its index and rolodex of files (20 MiB more) and
-// its high-level model (25 MiB more, plus every schema it is asked to build;
-// building schemas costs more than parsing the file). So a document is not
-// built into that model: once libopenapi has parsed it, the reader
+// its high-level model (25 MiB more, plus every schema it is asked to
+// build; building schemas costs more than parsing the file). So a document
+// is not built into that model: once libopenapi has parsed it, the reader
 // (read.go) walks the YAML tree once and keeps only what the rules compare
-// (model.go, about 12 MiB for that spec); then nothing of libopenapi's is referenced any
-// more. $refs that are JSON pointers into the document are followed on the
-// tree; the index is built only for a document with other $refs (refs.go).
-// The two documents are loaded one after the other, so only one libopenapi
-// document is ever live: loading them at once is faster on two cores, but
-// holds both (about 400 MiB of peak heap when both were parsed, indexed and
-// built at once; about 180 MiB when the second was parsed while the first
-// was indexed).
+// (model.go, about 12 MiB for that spec); then nothing of libopenapi's is
+// referenced any more. $refs that are JSON pointers into the document are
+// followed on the tree, and every other $ref is checked (ref_errors.go);
+// libopenapi's index is built only for a document with $refs of another
+// kind (refs.go). The two documents are loaded one after the other, so
+// only one YAML tree is ever live: loading them at once is faster on two
+// cores, but holds both (the peak heap was about 400 MiB with both parsed,
+// indexed and built at once, and about 180 MiB with the second parsed
+// while the first was indexed). The collector runs with its defaults.
 //
 // The walk then compares the two models. A pair of schemas that hold the
 // same keywords with the same $refs (same.go) has no findings and is
@@ -77,8 +78,8 @@
 //
 //	go test -run '^$' -bench CompareLargeSpecs -benchmem -benchtime 5x ./tools/diff/
 //
-// On two cores it takes 0.55 to 0.6 s, with a peak heap of 100 to 130 MiB
-// and a peak live heap of 50 to 75 MiB (one YAML tree and the first
-// model); before the reader, 0.75 to 0.85 s and 405 to 475 MiB. Parsing
-// the YAML (go-yaml, in libopenapi) is two thirds of the time.
+// On two cores it takes 0.55 to 0.65 s, with a peak heap of 95 to 125 MiB
+// and a peak live heap of 50 to 70 MiB (one YAML tree and the first
+// model); before the reader, 0.65 to 1 s and 335 to 480 MiB. Parsing the
+// YAML (go-yaml, in libopenapi) is two thirds of the time.
 package diff
