@@ -4,11 +4,16 @@
 // routes that do not exist.
 //
 // Mount the middleware with chi's Router.Use on the router that serves the
-// API, in this order:
+// API, in this order, and serve the router through Root, which gives each
+// request its ID:
 //
-//	r.Use(edge.RequestID, edge.AccessLog(logger), edge.Recover(logger), edge.BodyLimit(1<<20))
+//	r.Use(edge.AccessLog(logger), edge.Recover(logger), edge.BodyLimit(1<<20))
 //	r.NotFound(edge.NotFound)
 //	r.MethodNotAllowed(edge.MethodNotAllowed)
+//	handler := edge.Root(r)
+//
+// RequestID, the first of r.Use's arguments in place of Root, does the
+// same at the cost of one more context and request copy per request.
 //
 // AccessLog reads the route pattern chi matched after the request is
 // served, which works only when it runs inside the chi router (Use), not

@@ -19,12 +19,28 @@ import (
 	"github.com/charterhq/charter/stories/access"
 )
 
-// newRouter mounts the edge middleware as the package comment says, with
-// a few routes that misbehave on purpose.
-func newRouter(logs io.Writer) http.Handler {
+// newHandler serves newRouter through Root, as the package comment says.
+func newHandler(logs io.Writer) http.Handler { return edge.Root(newRouter(logs, false)) }
+
+// fronts are the two ways of giving requests their IDs: Root in front of
+// the router, and RequestID as the router's first middleware.
+var fronts = []struct {
+	name  string
+	build func(logs io.Writer) http.Handler
+}{
+	{"root", newHandler},
+	{"middleware", func(logs io.Writer) http.Handler { return newRouter(logs, true) }},
+}
+
+// newRouter mounts the edge middleware, RequestID included when
+// requestID, with a few routes that misbehave on purpose.
+func newRouter(logs io.Writer, requestID bool) *chi.Mux {
 	logger := slog.New(slog.NewJSONHandler(logs, nil))
 	r := chi.NewRouter()
-	r.Use(edge.RequestID, edge.AccessLog(logger), edge.Recover(logger), edge.BodyLimit(16))
+	if requestID {
+		r.Use(edge.RequestID)
+	}
+	r.Use(edge.AccessLog(logger), edge.Recover(logger), edge.BodyLimit(16))
 	r.NotFound(edge.NotFound)
 	r.MethodNotAllowed(edge.MethodNotAllowed)
 	r.Get("/items/{id}", func(w http.ResponseWriter, r *http.Request) {
@@ -71,7 +87,12 @@ func decodeProblem(t *testing.T, w *httptest.ResponseRecorder) problem.Problem {
 }
 
 func TestRequestID(t *testing.T) {
-	h := newRouter(io.Discard)
+	for _, front := range fronts {
+		t.Run(front.name, func(t *testing.T) { testRequestID(t, front.build(io.Discard)) })
+	}
+}
+
+func testRequestID(t *testing.T, h http.Handler) {
 	tests := []struct {
 		name     string
 		incoming string
@@ -111,7 +132,7 @@ func TestRequestID(t *testing.T) {
 func TestRecover(t *testing.T) {
 	t.Run("a panic becomes a logged 500 problem", func(t *testing.T) {
 		var logs bytes.Buffer
-		w := serve(newRouter(&logs), httptest.NewRequest(http.MethodGet, "/panic", nil))
+		w := serve(newHandler(&logs), httptest.NewRequest(http.MethodGet, "/panic", nil))
 		if got, want := w.Code, http.StatusInternalServerError; got != want {
 			t.Fatalf("status = %d, want %d", got, want)
 		}
@@ -136,7 +157,7 @@ func TestRecover(t *testing.T) {
 				t.Errorf("recovered %v, want http.ErrAbortHandler", v)
 			}
 		}()
-		serve(newRouter(io.Discard), httptest.NewRequest(http.MethodGet, "/abort", nil))
+		serve(newHandler(io.Discard), httptest.NewRequest(http.MethodGet, "/abort", nil))
 	})
 	t.Run("a panic after the header aborts the response", func(t *testing.T) {
 		defer func() {
@@ -144,18 +165,27 @@ func TestRecover(t *testing.T) {
 				t.Errorf("recovered %v, want http.ErrAbortHandler", v)
 			}
 		}()
-		serve(newRouter(io.Discard), httptest.NewRequest(http.MethodGet, "/panic-late", nil))
+		serve(newHandler(io.Discard), httptest.NewRequest(http.MethodGet, "/panic-late", nil))
 	})
 }
 
 func TestAccessLog(t *testing.T) {
-	var logs bytes.Buffer
-	req := httptest.NewRequest(http.MethodGet, "/items/7", nil)
-	req.Header.Set(edge.RequestIDHeader, "req-1")
-	serve(newRouter(&logs), req)
+	for _, front := range fronts {
+		t.Run(front.name, func(t *testing.T) {
+			var logs bytes.Buffer
+			req := httptest.NewRequest(http.MethodGet, "/items/7", nil)
+			req.Header.Set(edge.RequestIDHeader, "req-1")
+			serve(front.build(&logs), req)
+			checkAccessLog(t, logs.Bytes())
+		})
+	}
+}
+
+func checkAccessLog(t *testing.T, logs []byte) {
+	t.Helper()
 	var line map[string]any
-	if err := json.Unmarshal(logs.Bytes(), &line); err != nil {
-		t.Fatalf("log line: %v: %s", err, logs.String())
+	if err := json.Unmarshal(logs, &line); err != nil {
+		t.Fatalf("log line: %v: %s", err, logs)
 	}
 	want := map[string]any{
 		"msg": "request", "method": "GET", "path": "/items/7", "route": "/items/{id}",
@@ -173,7 +203,7 @@ func TestAccessLog(t *testing.T) {
 }
 
 func TestBodyLimit(t *testing.T) {
-	h := newRouter(io.Discard)
+	h := newHandler(io.Discard)
 	tests := []struct {
 		name    string
 		body    string
@@ -205,7 +235,7 @@ func TestBodyLimit(t *testing.T) {
 }
 
 func TestRouting(t *testing.T) {
-	h := newRouter(io.Discard)
+	h := newHandler(io.Discard)
 	tests := []struct {
 		name, method, target string
 		want                 int
@@ -242,6 +272,9 @@ func BenchmarkEdge(b *testing.B) {
 	full := chi.NewRouter()
 	full.Use(edge.RequestID, edge.AccessLog(logger), edge.Recover(logger), edge.BodyLimit(1<<20))
 	full.Get("/items/{id}", ok)
+	root := chi.NewRouter()
+	root.Use(edge.AccessLog(logger), edge.Recover(logger), edge.BodyLimit(1<<20))
+	root.Get("/items/{id}", ok)
 	infoLogger := slog.New(slog.NewJSONHandler(io.Discard, nil))
 	logged := chi.NewRouter()
 	logged.Use(edge.RequestID, edge.AccessLog(infoLogger), edge.Recover(infoLogger), edge.BodyLimit(1<<20))
@@ -249,7 +282,7 @@ func BenchmarkEdge(b *testing.B) {
 	for _, c := range []struct {
 		name string
 		h    http.Handler
-	}{{"chi", bare}, {"edge", full}, {"edge+json-log", logged}} {
+	}{{"chi", bare}, {"edge", full}, {"edge-root", edge.Root(root)}, {"edge+json-log", logged}} {
 		b.Run(c.name, func(b *testing.B) {
 			req := httptest.NewRequest(http.MethodGet, "/items/42", nil)
 			w := &discardWriter{h: http.Header{}}

@@ -7,6 +7,8 @@ import (
 	"sync/atomic"
 	"unsafe"
 
+	"github.com/go-chi/chi/v5"
+
 	"github.com/charterhq/charter/services/request"
 )
 
@@ -30,37 +32,49 @@ var (
 // otherwise a new one. The ID goes in the response's X-Request-Id header
 // and in a request.Scope in the request's context (read it with
 // request.IDFrom), which later middleware fills in rather than wrapping
-// the context again.
+// the context again. In front of a whole chi router, Root does the same
+// with one allocation fewer.
 func RequestID(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s := newRequestScope(r)
-		// RequestIDHeader is canonical: set the value without Set's
-		// canonicalization.
-		w.Header()[RequestIDHeader] = s.header[:]
-		next.ServeHTTP(w, r.WithContext(request.NewContext(r.Context(), &s.Scope)))
+		c := newRequestContext(w, r)
+		next.ServeHTTP(w, r.WithContext(c))
 	})
 }
 
-// requestScope is a request's scope together with the storage of its ID
-// and of the header value that echoes it, so that the three take one
-// allocation.
-type requestScope struct {
-	request.Scope
+// requestContext is a request's context: its scope, the storage of its ID
+// and of the header value that echoes it, and under Root chi's routing
+// context, so that all of them take one allocation.
+type requestContext struct {
+	request.Context
+	// route answers chi.RouteCtxKey when Root made the routing context;
+	// under RequestID, chi's own is the parent's.
+	route  *chi.Context
 	header [1]string
 	buf    [requestIDCap]byte
 }
 
-// newRequestScope returns the scope of r, with r's own ID when it is sane
-// and a new one otherwise.
-func newRequestScope(r *http.Request) *requestScope {
-	s := new(requestScope)
-	if in := r.Header[RequestIDHeader]; len(in) > 0 && saneRequestID(in[0]) {
-		s.ID = in[0]
-	} else {
-		s.ID = unsafe.String(&s.buf[0], len(appendRequestID(s.buf[:0])))
+func (c *requestContext) Value(key any) any {
+	if c.route != nil && key == chi.RouteCtxKey {
+		return c.route
 	}
-	s.header[0] = s.ID
-	return s
+	return c.Context.Value(key)
+}
+
+// newRequestContext returns the context of r, with r's own ID when it is
+// sane and a new one otherwise, and sets the ID in w's header.
+func newRequestContext(w http.ResponseWriter, r *http.Request) *requestContext {
+	c := new(requestContext)
+	c.Context.Context = r.Context()
+	if in := r.Header[RequestIDHeader]; len(in) > 0 && saneRequestID(in[0]) {
+		c.Scope.ID = in[0]
+	} else {
+		c.Scope.ID = unsafe.String(&c.buf[0], len(appendRequestID(c.buf[:0])))
+	}
+	c.header[0] = c.Scope.ID
+	// RequestIDHeader is canonical: set the value without Set's
+	// canonicalization.
+	w.Header()[RequestIDHeader] = c.header[:]
+	return c
 }
 
 // saneRequestID reports whether an incoming ID can be echoed into logs and

@@ -39,7 +39,7 @@ type Options struct {
 }
 
 // NewHandler returns the whole materials service as one http.Handler:
-// the edge (request id, access log, recover, body limit), the docs and
+// the edge (request id through edge.Root, access log, recover, body limit), the docs and
 // health endpoints, and the operations of api/materials.yaml behind the
 // contract middleware (authentication and validation), the generated
 // strict handler and the controller.
@@ -87,7 +87,6 @@ func NewHandler(o Options) (http.Handler, error) {
 	}
 
 	r := chi.NewRouter()
-	r.Use(edge.RequestID)
 	if o.AccessLog {
 		r.Use(edge.AccessLog(o.Logger))
 	}
@@ -118,5 +117,5 @@ func NewHandler(o Options) (http.Handler, error) {
 			ErrorHandlerFunc: c.ParamError,
 		})
 	})
-	return r, nil
+	return edge.Root(r), nil
 }

@@ -67,6 +67,25 @@ func NewContext(ctx context.Context, s *Scope) context.Context {
 	return context.WithValue(ctx, scopeKey{}, s)
 }
 
+// Context is a context that carries its Scope itself, where NewContext
+// wraps the parent in a context.WithValue that points to a scope: an edge
+// that makes one per request allocates the request's context and scope
+// together. Set Context, the parent, before use; a type that embeds
+// Context to answer keys of its own must pass the others to its Value.
+type Context struct {
+	context.Context
+	Scope Scope
+}
+
+// Value returns the scope for ScopeFrom and asks the parent for any other
+// key.
+func (c *Context) Value(key any) any {
+	if key == (scopeKey{}) {
+		return &c.Scope
+	}
+	return c.Context.Value(key)
+}
+
 // ScopeFrom returns the scope in ctx, or nil when there is none.
 func ScopeFrom(ctx context.Context) *Scope {
 	s, _ := ctx.Value(scopeKey{}).(*Scope)
