@@ -65,3 +65,22 @@ func TestAnonymousOperation(t *testing.T) {
 		t.Error("an anonymous request has a caller")
 	}
 }
+
+func TestContextCarriesItsScope(t *testing.T) {
+	type key struct{}
+	c := &request.Context{Context: context.WithValue(context.Background(), key{}, "parent's"), Scope: request.Scope{ID: "req-3"}}
+	if got := request.ScopeFrom(c); got != &c.Scope {
+		t.Errorf("ScopeFrom = %p, want the context's own scope %p", got, &c.Scope)
+	}
+	if got := request.IDFrom(c); got != "req-3" {
+		t.Errorf("IDFrom = %q, want req-3", got)
+	}
+	if got := c.Value(key{}); got != "parent's" {
+		t.Errorf("Value(other key) = %v, want the parent's value", got)
+	}
+	// A scope put in the parent is hidden by the context's own.
+	inner := &request.Context{Context: request.NewContext(context.Background(), &request.Scope{ID: "outer"}), Scope: request.Scope{ID: "inner"}}
+	if got := request.IDFrom(inner); got != "inner" {
+		t.Errorf("IDFrom = %q, want inner", got)
+	}
+}
