@@ -186,8 +186,10 @@ func (w *schemaWalk) compare(ptr, subject string, o, n *view) {
 	w.nullable(ptr, subject, o, n)
 	w.format(ptr, subject, o.s, n.s)
 	w.bounds(ptr, subject, o.s, n.s)
-	w.enum(ptr, subject, o.s, n.s)
-	w.constant(ptr, subject, o.s, n.s)
+	if !oneValueEither(o.s, n.s) {
+		w.enum(ptr, subject, o.s, n.s)
+		w.constant(ptr, subject, o.s, n.s)
+	}
 	w.defaults(ptr, subject, o.s, n.s)
 	w.additional(ptr, subject, o.s, n.s)
 	w.properties(subject, o, n)

@@ -23,6 +23,16 @@ func (w *schemaWalk) constant(ptr, subject string, o, n *schema) {
 	w.report(ch, ptr, "const", subject, o.constant, n.constant)
 }
 
+// oneValueEither reports whether o and n allow the same one value, one
+// with const and the other with an enum of that value alone: a spec moved
+// to OpenAPI 3.1 often says the same thing the new way.
+func oneValueEither(o, n *schema) bool {
+	single := func(a, b *schema) bool {
+		return a.hasConst && len(a.enum) == 0 && !b.hasConst && len(b.enum) == 1 && b.enum[0] == a.constant
+	}
+	return single(o, n) || single(n, o)
+}
+
 // governing is what an array element at some position must match: a
 // schema, nothing (open), or no element may be there (closed).
 type governing struct {
