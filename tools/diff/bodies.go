@@ -1,5 +1,7 @@
 package diff
 
+import "slices"
+
 func (c *comparer) requestBody(dir direction, label, ptr string, o, n *requestBody) {
 	if dir.fromAPI() {
 		c.callbackBody(label, ptr, o, n)
@@ -96,7 +98,8 @@ func (c *comparer) responses(dir direction, label, ptr string, o, n *responses) 
 
 // response compares the answer declared for one status. The answer of a
 // callback is the client's: a header in it that the API no longer declares
-// is one it no longer reads.
+// is one it no longer reads, and one it now requires is one the client
+// must now send.
 func (c *comparer) response(dir direction, label, ptr, code string, o, n *statusResponse) {
 	what := dir.String() + " " + code
 	for _, oh := range o.headers {
@@ -109,7 +112,34 @@ func (c *comparer) response(dir direction, label, ptr, code string, o, n *status
 			c.add(label, RuleRequestPropertyRemoved, hptr, oh.name, "", what+" header "+oh.name+" removed: the API ignores it")
 		default:
 			c.stamp(label, c.schema(dir, hptr+"/schema", what+" header "+oh.name, oh.schema, nh.schema))
+			c.headerRequired(dir, label, hptr+"/required", what+" header "+oh.name, o, n, oh.name)
+		}
+	}
+	for _, nh := range n.headers {
+		if _, ok := lookup(o.headers, nh.name); ok {
+			continue
+		}
+		hptr := pointer(ptr, "headers", nh.name)
+		switch {
+		case dir.fromAPI():
+			c.add(label, RuleResponseHeaderAdded, hptr, "", nh.name, what+" header "+nh.name+" added")
+		case slices.Contains(n.requiredHeaders, nh.name):
+			c.add(label, RuleParameterRequiredAdded, hptr, "", nh.name, what+" header "+nh.name+" added as required: the API refuses answers without it")
+		default:
+			c.add(label, RuleParameterAdded, hptr, "", nh.name, what+" header "+nh.name+" added")
 		}
 	}
 	c.content(label, ptr+"/content", dir, what, o.content, n.content)
+}
+
+// headerRequired compares whether a header is always there: a client may
+// rely on a required header the API sends, and must send one the API reads.
+func (c *comparer) headerRequired(dir direction, label, ptr, what string, o, n *statusResponse, name string) {
+	was, is := slices.Contains(o.requiredHeaders, name), slices.Contains(n.requiredHeaders, name)
+	switch {
+	case was && !is && dir.fromAPI():
+		c.add(label, RuleResponseHeaderOptional, ptr, "true", "false", what+" no longer always sent")
+	case !was && is && !dir.fromAPI():
+		c.add(label, RuleParameterBecameRequired, ptr, "false", "true", what+" now required: the API refuses answers without it")
+	}
 }

@@ -96,7 +96,9 @@ type responses struct {
 type statusResponse struct {
 	code    string
 	headers []namedSchema
-	content []namedSchema
+	// requiredHeaders names the headers marked required: always sent.
+	requiredHeaders []string
+	content         []namedSchema
 }
 
 // schemaRef is a schema where it is used: the $ref written there (empty for

@@ -402,8 +402,13 @@ func (r *reader) response(code string, n *yaml.Node, at place) *statusResponse {
 				h := namedSchema{name: hk.Value}
 				hn, hat, _ := r.deref(hv, at)
 				for sk, sv := range entries(hn) {
-					if sk.Value == "schema" {
+					switch sk.Value {
+					case "schema":
 						h.schema = r.schemaRef(sv, hat)
+					case "required":
+						if boolValue(sv) {
+							resp.requiredHeaders = append(resp.requiredHeaders, hk.Value)
+						}
 					}
 				}
 				resp.headers = append(resp.headers, h)

@@ -34,6 +34,7 @@ const (
 	RuleResponseStatusRemoved         = "response-status-removed"
 	RuleResponseMediaTypeRemoved      = "response-media-type-removed"
 	RuleResponseHeaderRemoved         = "response-header-removed"
+	RuleResponseHeaderOptional        = "response-header-became-optional"
 	RuleResponsePropertyRemoved       = "response-property-removed"
 	RuleResponseTypeChanged           = "response-type-changed"
 	RuleResponseConstraintWidened     = "response-constraint-widened"
@@ -65,6 +66,7 @@ const (
 	RuleRequestPropertyAdded   = "request-property-added"
 	RuleRequestWidened         = "request-widened"
 	RuleResponseStatusAdded    = "response-status-added"
+	RuleResponseHeaderAdded    = "response-header-added"
 	RuleResponseMediaTypeAdded = "response-media-type-added"
 	RuleResponsePropertyAdded  = "response-property-added"
 	RuleResponseNarrowed       = "response-narrowed"
@@ -103,6 +105,7 @@ var Rules = []Rule{
 	{RuleResponseStatusRemoved, Error, "a response status code removed"},
 	{RuleResponseMediaTypeRemoved, Error, "a response media type removed"},
 	{RuleResponseHeaderRemoved, Error, "a response header removed"},
+	{RuleResponseHeaderOptional, Error, "a required response header made optional: no longer always sent"},
 	{RuleResponsePropertyRemoved, Error, "a response property removed"},
 	{RuleResponseTypeChanged, Error, "a response type changed to one old clients do not read"},
 	{RuleResponseConstraintWidened, Error, "a response constraint widened (max, length, pattern, format, const, prefixItems, if/then/else...)"},
@@ -119,7 +122,7 @@ var Rules = []Rule{
 	{RuleResponseVariantAdded, Warning, "a oneOf/anyOf alternative added to a response"},
 	{RuleDeprecatedWithoutSunset, Warning, "an operation, parameter or request property deprecated without x-sunset"},
 	{RuleOperationIDChanged, Warning, "operationId changed (generated method names change)"},
-	{RuleRequestPropertyRemoved, Warning, "a request property removed: the server ignores what the client sends"},
+	{RuleRequestPropertyRemoved, Warning, "a request property removed: the API ignores what the client sends"},
 	{RuleRequestBodyRemoved, Error, "the request body removed: what the client sends is silently ignored"},
 	{RuleSunsetRemoval, Info, "a deprecated element removed after its x-sunset date"},
 	{RuleDeprecated, Info, "an element deprecated with an x-sunset date"},
@@ -132,6 +135,7 @@ var Rules = []Rule{
 	{RuleRequestPropertyAdded, Info, "a new optional request property"},
 	{RuleRequestWidened, Info, "a request accepts more (wider type, constraint, enum, variant, optional)"},
 	{RuleResponseStatusAdded, Info, "a new response status code"},
+	{RuleResponseHeaderAdded, Info, "a new response header"},
 	{RuleResponseMediaTypeAdded, Info, "a new response media type"},
 	{RuleResponsePropertyAdded, Info, "a new response property"},
 	{RuleResponseNarrowed, Info, "a response returns less (narrower constraint, fewer enum values)"},
