@@ -2326,6 +2326,26 @@ func putStrictResponseEncoder(e *strictResponseEncoder) {
 	strictResponseEncoders.Put(e)
 }
 
+// strictJSONResponse is a response whose value is its whole JSON body,
+// with a fixed status and content type and no headers.
+type strictJSONResponse interface {
+	strictJSON() (status int, contentType string)
+}
+
+// writeStrictJSON encodes body whole before it writes the status, so that
+// an encoding error still becomes a 500 and never a truncated answer.
+func writeStrictJSON(w http.ResponseWriter, status int, contentType string, body any) error {
+	enc := getStrictResponseEncoder()
+	defer putStrictResponseEncoder(enc)
+	if err := enc.json.Encode(body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", contentType)
+	w.WriteHeader(status)
+	_, err := w.Write(enc.buf.Bytes())
+	return err
+}
+
 type ListMaterialsRequestObject struct {
 	Params ListMaterialsParams
 }
@@ -2336,34 +2356,24 @@ type ListMaterialsResponseObject interface {
 
 type ListMaterials200JSONResponse MaterialPage
 
-func (response ListMaterials200JSONResponse) VisitListMaterialsResponse(w http.ResponseWriter) error {
+func (response ListMaterials200JSONResponse) strictJSON() (int, string) {
+	return 200, "application/json"
+}
 
-	enc := getStrictResponseEncoder()
-	defer putStrictResponseEncoder(enc)
-	if err := enc.json.Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(200)
-	_, err := w.Write(enc.buf.Bytes())
-	return err
+func (response ListMaterials200JSONResponse) VisitListMaterialsResponse(w http.ResponseWriter) error {
+	return writeStrictJSON(w, 200, "application/json", response)
 }
 
 type ListMaterials400ApplicationProblemPlusJSONResponse struct {
 	BadRequestApplicationProblemPlusJSONResponse
 }
 
-func (response ListMaterials400ApplicationProblemPlusJSONResponse) VisitListMaterialsResponse(w http.ResponseWriter) error {
+func (response ListMaterials400ApplicationProblemPlusJSONResponse) strictJSON() (int, string) {
+	return 400, "application/problem+json"
+}
 
-	enc := getStrictResponseEncoder()
-	defer putStrictResponseEncoder(enc)
-	if err := enc.json.Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(400)
-	_, err := w.Write(enc.buf.Bytes())
-	return err
+func (response ListMaterials400ApplicationProblemPlusJSONResponse) VisitListMaterialsResponse(w http.ResponseWriter) error {
+	return writeStrictJSON(w, 400, "application/problem+json", response)
 }
 
 type ListMaterials401ApplicationProblemPlusJSONResponse struct {
@@ -2390,34 +2400,24 @@ type ListMaterials403ApplicationProblemPlusJSONResponse struct {
 	ForbiddenApplicationProblemPlusJSONResponse
 }
 
-func (response ListMaterials403ApplicationProblemPlusJSONResponse) VisitListMaterialsResponse(w http.ResponseWriter) error {
+func (response ListMaterials403ApplicationProblemPlusJSONResponse) strictJSON() (int, string) {
+	return 403, "application/problem+json"
+}
 
-	enc := getStrictResponseEncoder()
-	defer putStrictResponseEncoder(enc)
-	if err := enc.json.Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(403)
-	_, err := w.Write(enc.buf.Bytes())
-	return err
+func (response ListMaterials403ApplicationProblemPlusJSONResponse) VisitListMaterialsResponse(w http.ResponseWriter) error {
+	return writeStrictJSON(w, 403, "application/problem+json", response)
 }
 
 type ListMaterials500ApplicationProblemPlusJSONResponse struct {
 	InternalErrorApplicationProblemPlusJSONResponse
 }
 
-func (response ListMaterials500ApplicationProblemPlusJSONResponse) VisitListMaterialsResponse(w http.ResponseWriter) error {
+func (response ListMaterials500ApplicationProblemPlusJSONResponse) strictJSON() (int, string) {
+	return 500, "application/problem+json"
+}
 
-	enc := getStrictResponseEncoder()
-	defer putStrictResponseEncoder(enc)
-	if err := enc.json.Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(500)
-	_, err := w.Write(enc.buf.Bytes())
-	return err
+func (response ListMaterials500ApplicationProblemPlusJSONResponse) VisitListMaterialsResponse(w http.ResponseWriter) error {
+	return writeStrictJSON(w, 500, "application/problem+json", response)
 }
 
 type CreateMaterialRequestObject struct {
@@ -2457,17 +2457,12 @@ type CreateMaterial400ApplicationProblemPlusJSONResponse struct {
 	BadRequestApplicationProblemPlusJSONResponse
 }
 
-func (response CreateMaterial400ApplicationProblemPlusJSONResponse) VisitCreateMaterialResponse(w http.ResponseWriter) error {
+func (response CreateMaterial400ApplicationProblemPlusJSONResponse) strictJSON() (int, string) {
+	return 400, "application/problem+json"
+}
 
-	enc := getStrictResponseEncoder()
-	defer putStrictResponseEncoder(enc)
-	if err := enc.json.Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(400)
-	_, err := w.Write(enc.buf.Bytes())
-	return err
+func (response CreateMaterial400ApplicationProblemPlusJSONResponse) VisitCreateMaterialResponse(w http.ResponseWriter) error {
+	return writeStrictJSON(w, 400, "application/problem+json", response)
 }
 
 type CreateMaterial401ApplicationProblemPlusJSONResponse struct {
@@ -2494,102 +2489,72 @@ type CreateMaterial403ApplicationProblemPlusJSONResponse struct {
 	ForbiddenApplicationProblemPlusJSONResponse
 }
 
-func (response CreateMaterial403ApplicationProblemPlusJSONResponse) VisitCreateMaterialResponse(w http.ResponseWriter) error {
+func (response CreateMaterial403ApplicationProblemPlusJSONResponse) strictJSON() (int, string) {
+	return 403, "application/problem+json"
+}
 
-	enc := getStrictResponseEncoder()
-	defer putStrictResponseEncoder(enc)
-	if err := enc.json.Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(403)
-	_, err := w.Write(enc.buf.Bytes())
-	return err
+func (response CreateMaterial403ApplicationProblemPlusJSONResponse) VisitCreateMaterialResponse(w http.ResponseWriter) error {
+	return writeStrictJSON(w, 403, "application/problem+json", response)
 }
 
 type CreateMaterial409ApplicationProblemPlusJSONResponse struct {
 	ConflictApplicationProblemPlusJSONResponse
 }
 
-func (response CreateMaterial409ApplicationProblemPlusJSONResponse) VisitCreateMaterialResponse(w http.ResponseWriter) error {
+func (response CreateMaterial409ApplicationProblemPlusJSONResponse) strictJSON() (int, string) {
+	return 409, "application/problem+json"
+}
 
-	enc := getStrictResponseEncoder()
-	defer putStrictResponseEncoder(enc)
-	if err := enc.json.Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(409)
-	_, err := w.Write(enc.buf.Bytes())
-	return err
+func (response CreateMaterial409ApplicationProblemPlusJSONResponse) VisitCreateMaterialResponse(w http.ResponseWriter) error {
+	return writeStrictJSON(w, 409, "application/problem+json", response)
 }
 
 type CreateMaterial413ApplicationProblemPlusJSONResponse struct {
 	PayloadTooLargeApplicationProblemPlusJSONResponse
 }
 
-func (response CreateMaterial413ApplicationProblemPlusJSONResponse) VisitCreateMaterialResponse(w http.ResponseWriter) error {
+func (response CreateMaterial413ApplicationProblemPlusJSONResponse) strictJSON() (int, string) {
+	return 413, "application/problem+json"
+}
 
-	enc := getStrictResponseEncoder()
-	defer putStrictResponseEncoder(enc)
-	if err := enc.json.Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(413)
-	_, err := w.Write(enc.buf.Bytes())
-	return err
+func (response CreateMaterial413ApplicationProblemPlusJSONResponse) VisitCreateMaterialResponse(w http.ResponseWriter) error {
+	return writeStrictJSON(w, 413, "application/problem+json", response)
 }
 
 type CreateMaterial415ApplicationProblemPlusJSONResponse struct {
 	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
 }
 
-func (response CreateMaterial415ApplicationProblemPlusJSONResponse) VisitCreateMaterialResponse(w http.ResponseWriter) error {
+func (response CreateMaterial415ApplicationProblemPlusJSONResponse) strictJSON() (int, string) {
+	return 415, "application/problem+json"
+}
 
-	enc := getStrictResponseEncoder()
-	defer putStrictResponseEncoder(enc)
-	if err := enc.json.Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(415)
-	_, err := w.Write(enc.buf.Bytes())
-	return err
+func (response CreateMaterial415ApplicationProblemPlusJSONResponse) VisitCreateMaterialResponse(w http.ResponseWriter) error {
+	return writeStrictJSON(w, 415, "application/problem+json", response)
 }
 
 type CreateMaterial422ApplicationProblemPlusJSONResponse struct {
 	UnprocessableContentApplicationProblemPlusJSONResponse
 }
 
-func (response CreateMaterial422ApplicationProblemPlusJSONResponse) VisitCreateMaterialResponse(w http.ResponseWriter) error {
+func (response CreateMaterial422ApplicationProblemPlusJSONResponse) strictJSON() (int, string) {
+	return 422, "application/problem+json"
+}
 
-	enc := getStrictResponseEncoder()
-	defer putStrictResponseEncoder(enc)
-	if err := enc.json.Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(422)
-	_, err := w.Write(enc.buf.Bytes())
-	return err
+func (response CreateMaterial422ApplicationProblemPlusJSONResponse) VisitCreateMaterialResponse(w http.ResponseWriter) error {
+	return writeStrictJSON(w, 422, "application/problem+json", response)
 }
 
 type CreateMaterial500ApplicationProblemPlusJSONResponse struct {
 	InternalErrorApplicationProblemPlusJSONResponse
 }
 
-func (response CreateMaterial500ApplicationProblemPlusJSONResponse) VisitCreateMaterialResponse(w http.ResponseWriter) error {
+func (response CreateMaterial500ApplicationProblemPlusJSONResponse) strictJSON() (int, string) {
+	return 500, "application/problem+json"
+}
 
-	enc := getStrictResponseEncoder()
-	defer putStrictResponseEncoder(enc)
-	if err := enc.json.Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(500)
-	_, err := w.Write(enc.buf.Bytes())
-	return err
+func (response CreateMaterial500ApplicationProblemPlusJSONResponse) VisitCreateMaterialResponse(w http.ResponseWriter) error {
+	return writeStrictJSON(w, 500, "application/problem+json", response)
 }
 
 type DeleteMaterialRequestObject struct {
@@ -2612,17 +2577,12 @@ type DeleteMaterial400ApplicationProblemPlusJSONResponse struct {
 	BadRequestApplicationProblemPlusJSONResponse
 }
 
-func (response DeleteMaterial400ApplicationProblemPlusJSONResponse) VisitDeleteMaterialResponse(w http.ResponseWriter) error {
+func (response DeleteMaterial400ApplicationProblemPlusJSONResponse) strictJSON() (int, string) {
+	return 400, "application/problem+json"
+}
 
-	enc := getStrictResponseEncoder()
-	defer putStrictResponseEncoder(enc)
-	if err := enc.json.Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(400)
-	_, err := w.Write(enc.buf.Bytes())
-	return err
+func (response DeleteMaterial400ApplicationProblemPlusJSONResponse) VisitDeleteMaterialResponse(w http.ResponseWriter) error {
+	return writeStrictJSON(w, 400, "application/problem+json", response)
 }
 
 type DeleteMaterial401ApplicationProblemPlusJSONResponse struct {
@@ -2649,51 +2609,36 @@ type DeleteMaterial403ApplicationProblemPlusJSONResponse struct {
 	ForbiddenApplicationProblemPlusJSONResponse
 }
 
-func (response DeleteMaterial403ApplicationProblemPlusJSONResponse) VisitDeleteMaterialResponse(w http.ResponseWriter) error {
+func (response DeleteMaterial403ApplicationProblemPlusJSONResponse) strictJSON() (int, string) {
+	return 403, "application/problem+json"
+}
 
-	enc := getStrictResponseEncoder()
-	defer putStrictResponseEncoder(enc)
-	if err := enc.json.Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(403)
-	_, err := w.Write(enc.buf.Bytes())
-	return err
+func (response DeleteMaterial403ApplicationProblemPlusJSONResponse) VisitDeleteMaterialResponse(w http.ResponseWriter) error {
+	return writeStrictJSON(w, 403, "application/problem+json", response)
 }
 
 type DeleteMaterial404ApplicationProblemPlusJSONResponse struct {
 	NotFoundApplicationProblemPlusJSONResponse
 }
 
-func (response DeleteMaterial404ApplicationProblemPlusJSONResponse) VisitDeleteMaterialResponse(w http.ResponseWriter) error {
+func (response DeleteMaterial404ApplicationProblemPlusJSONResponse) strictJSON() (int, string) {
+	return 404, "application/problem+json"
+}
 
-	enc := getStrictResponseEncoder()
-	defer putStrictResponseEncoder(enc)
-	if err := enc.json.Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(404)
-	_, err := w.Write(enc.buf.Bytes())
-	return err
+func (response DeleteMaterial404ApplicationProblemPlusJSONResponse) VisitDeleteMaterialResponse(w http.ResponseWriter) error {
+	return writeStrictJSON(w, 404, "application/problem+json", response)
 }
 
 type DeleteMaterial500ApplicationProblemPlusJSONResponse struct {
 	InternalErrorApplicationProblemPlusJSONResponse
 }
 
-func (response DeleteMaterial500ApplicationProblemPlusJSONResponse) VisitDeleteMaterialResponse(w http.ResponseWriter) error {
+func (response DeleteMaterial500ApplicationProblemPlusJSONResponse) strictJSON() (int, string) {
+	return 500, "application/problem+json"
+}
 
-	enc := getStrictResponseEncoder()
-	defer putStrictResponseEncoder(enc)
-	if err := enc.json.Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(500)
-	_, err := w.Write(enc.buf.Bytes())
-	return err
+func (response DeleteMaterial500ApplicationProblemPlusJSONResponse) VisitDeleteMaterialResponse(w http.ResponseWriter) error {
+	return writeStrictJSON(w, 500, "application/problem+json", response)
 }
 
 type GetMaterialRequestObject struct {
@@ -2706,34 +2651,24 @@ type GetMaterialResponseObject interface {
 
 type GetMaterial200JSONResponse Material
 
-func (response GetMaterial200JSONResponse) VisitGetMaterialResponse(w http.ResponseWriter) error {
+func (response GetMaterial200JSONResponse) strictJSON() (int, string) {
+	return 200, "application/json"
+}
 
-	enc := getStrictResponseEncoder()
-	defer putStrictResponseEncoder(enc)
-	if err := enc.json.Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(200)
-	_, err := w.Write(enc.buf.Bytes())
-	return err
+func (response GetMaterial200JSONResponse) VisitGetMaterialResponse(w http.ResponseWriter) error {
+	return writeStrictJSON(w, 200, "application/json", response)
 }
 
 type GetMaterial400ApplicationProblemPlusJSONResponse struct {
 	BadRequestApplicationProblemPlusJSONResponse
 }
 
-func (response GetMaterial400ApplicationProblemPlusJSONResponse) VisitGetMaterialResponse(w http.ResponseWriter) error {
+func (response GetMaterial400ApplicationProblemPlusJSONResponse) strictJSON() (int, string) {
+	return 400, "application/problem+json"
+}
 
-	enc := getStrictResponseEncoder()
-	defer putStrictResponseEncoder(enc)
-	if err := enc.json.Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(400)
-	_, err := w.Write(enc.buf.Bytes())
-	return err
+func (response GetMaterial400ApplicationProblemPlusJSONResponse) VisitGetMaterialResponse(w http.ResponseWriter) error {
+	return writeStrictJSON(w, 400, "application/problem+json", response)
 }
 
 type GetMaterial401ApplicationProblemPlusJSONResponse struct {
@@ -2760,51 +2695,36 @@ type GetMaterial403ApplicationProblemPlusJSONResponse struct {
 	ForbiddenApplicationProblemPlusJSONResponse
 }
 
-func (response GetMaterial403ApplicationProblemPlusJSONResponse) VisitGetMaterialResponse(w http.ResponseWriter) error {
+func (response GetMaterial403ApplicationProblemPlusJSONResponse) strictJSON() (int, string) {
+	return 403, "application/problem+json"
+}
 
-	enc := getStrictResponseEncoder()
-	defer putStrictResponseEncoder(enc)
-	if err := enc.json.Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(403)
-	_, err := w.Write(enc.buf.Bytes())
-	return err
+func (response GetMaterial403ApplicationProblemPlusJSONResponse) VisitGetMaterialResponse(w http.ResponseWriter) error {
+	return writeStrictJSON(w, 403, "application/problem+json", response)
 }
 
 type GetMaterial404ApplicationProblemPlusJSONResponse struct {
 	NotFoundApplicationProblemPlusJSONResponse
 }
 
-func (response GetMaterial404ApplicationProblemPlusJSONResponse) VisitGetMaterialResponse(w http.ResponseWriter) error {
+func (response GetMaterial404ApplicationProblemPlusJSONResponse) strictJSON() (int, string) {
+	return 404, "application/problem+json"
+}
 
-	enc := getStrictResponseEncoder()
-	defer putStrictResponseEncoder(enc)
-	if err := enc.json.Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(404)
-	_, err := w.Write(enc.buf.Bytes())
-	return err
+func (response GetMaterial404ApplicationProblemPlusJSONResponse) VisitGetMaterialResponse(w http.ResponseWriter) error {
+	return writeStrictJSON(w, 404, "application/problem+json", response)
 }
 
 type GetMaterial500ApplicationProblemPlusJSONResponse struct {
 	InternalErrorApplicationProblemPlusJSONResponse
 }
 
-func (response GetMaterial500ApplicationProblemPlusJSONResponse) VisitGetMaterialResponse(w http.ResponseWriter) error {
+func (response GetMaterial500ApplicationProblemPlusJSONResponse) strictJSON() (int, string) {
+	return 500, "application/problem+json"
+}
 
-	enc := getStrictResponseEncoder()
-	defer putStrictResponseEncoder(enc)
-	if err := enc.json.Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(500)
-	_, err := w.Write(enc.buf.Bytes())
-	return err
+func (response GetMaterial500ApplicationProblemPlusJSONResponse) VisitGetMaterialResponse(w http.ResponseWriter) error {
+	return writeStrictJSON(w, 500, "application/problem+json", response)
 }
 
 type UpdateMaterialRequestObject struct {
@@ -2818,34 +2738,24 @@ type UpdateMaterialResponseObject interface {
 
 type UpdateMaterial200JSONResponse Material
 
-func (response UpdateMaterial200JSONResponse) VisitUpdateMaterialResponse(w http.ResponseWriter) error {
+func (response UpdateMaterial200JSONResponse) strictJSON() (int, string) {
+	return 200, "application/json"
+}
 
-	enc := getStrictResponseEncoder()
-	defer putStrictResponseEncoder(enc)
-	if err := enc.json.Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(200)
-	_, err := w.Write(enc.buf.Bytes())
-	return err
+func (response UpdateMaterial200JSONResponse) VisitUpdateMaterialResponse(w http.ResponseWriter) error {
+	return writeStrictJSON(w, 200, "application/json", response)
 }
 
 type UpdateMaterial400ApplicationProblemPlusJSONResponse struct {
 	BadRequestApplicationProblemPlusJSONResponse
 }
 
-func (response UpdateMaterial400ApplicationProblemPlusJSONResponse) VisitUpdateMaterialResponse(w http.ResponseWriter) error {
+func (response UpdateMaterial400ApplicationProblemPlusJSONResponse) strictJSON() (int, string) {
+	return 400, "application/problem+json"
+}
 
-	enc := getStrictResponseEncoder()
-	defer putStrictResponseEncoder(enc)
-	if err := enc.json.Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(400)
-	_, err := w.Write(enc.buf.Bytes())
-	return err
+func (response UpdateMaterial400ApplicationProblemPlusJSONResponse) VisitUpdateMaterialResponse(w http.ResponseWriter) error {
+	return writeStrictJSON(w, 400, "application/problem+json", response)
 }
 
 type UpdateMaterial401ApplicationProblemPlusJSONResponse struct {
@@ -2872,102 +2782,72 @@ type UpdateMaterial403ApplicationProblemPlusJSONResponse struct {
 	ForbiddenApplicationProblemPlusJSONResponse
 }
 
-func (response UpdateMaterial403ApplicationProblemPlusJSONResponse) VisitUpdateMaterialResponse(w http.ResponseWriter) error {
+func (response UpdateMaterial403ApplicationProblemPlusJSONResponse) strictJSON() (int, string) {
+	return 403, "application/problem+json"
+}
 
-	enc := getStrictResponseEncoder()
-	defer putStrictResponseEncoder(enc)
-	if err := enc.json.Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(403)
-	_, err := w.Write(enc.buf.Bytes())
-	return err
+func (response UpdateMaterial403ApplicationProblemPlusJSONResponse) VisitUpdateMaterialResponse(w http.ResponseWriter) error {
+	return writeStrictJSON(w, 403, "application/problem+json", response)
 }
 
 type UpdateMaterial404ApplicationProblemPlusJSONResponse struct {
 	NotFoundApplicationProblemPlusJSONResponse
 }
 
-func (response UpdateMaterial404ApplicationProblemPlusJSONResponse) VisitUpdateMaterialResponse(w http.ResponseWriter) error {
+func (response UpdateMaterial404ApplicationProblemPlusJSONResponse) strictJSON() (int, string) {
+	return 404, "application/problem+json"
+}
 
-	enc := getStrictResponseEncoder()
-	defer putStrictResponseEncoder(enc)
-	if err := enc.json.Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(404)
-	_, err := w.Write(enc.buf.Bytes())
-	return err
+func (response UpdateMaterial404ApplicationProblemPlusJSONResponse) VisitUpdateMaterialResponse(w http.ResponseWriter) error {
+	return writeStrictJSON(w, 404, "application/problem+json", response)
 }
 
 type UpdateMaterial409ApplicationProblemPlusJSONResponse struct {
 	ConflictApplicationProblemPlusJSONResponse
 }
 
-func (response UpdateMaterial409ApplicationProblemPlusJSONResponse) VisitUpdateMaterialResponse(w http.ResponseWriter) error {
+func (response UpdateMaterial409ApplicationProblemPlusJSONResponse) strictJSON() (int, string) {
+	return 409, "application/problem+json"
+}
 
-	enc := getStrictResponseEncoder()
-	defer putStrictResponseEncoder(enc)
-	if err := enc.json.Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(409)
-	_, err := w.Write(enc.buf.Bytes())
-	return err
+func (response UpdateMaterial409ApplicationProblemPlusJSONResponse) VisitUpdateMaterialResponse(w http.ResponseWriter) error {
+	return writeStrictJSON(w, 409, "application/problem+json", response)
 }
 
 type UpdateMaterial413ApplicationProblemPlusJSONResponse struct {
 	PayloadTooLargeApplicationProblemPlusJSONResponse
 }
 
-func (response UpdateMaterial413ApplicationProblemPlusJSONResponse) VisitUpdateMaterialResponse(w http.ResponseWriter) error {
+func (response UpdateMaterial413ApplicationProblemPlusJSONResponse) strictJSON() (int, string) {
+	return 413, "application/problem+json"
+}
 
-	enc := getStrictResponseEncoder()
-	defer putStrictResponseEncoder(enc)
-	if err := enc.json.Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(413)
-	_, err := w.Write(enc.buf.Bytes())
-	return err
+func (response UpdateMaterial413ApplicationProblemPlusJSONResponse) VisitUpdateMaterialResponse(w http.ResponseWriter) error {
+	return writeStrictJSON(w, 413, "application/problem+json", response)
 }
 
 type UpdateMaterial415ApplicationProblemPlusJSONResponse struct {
 	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
 }
 
-func (response UpdateMaterial415ApplicationProblemPlusJSONResponse) VisitUpdateMaterialResponse(w http.ResponseWriter) error {
+func (response UpdateMaterial415ApplicationProblemPlusJSONResponse) strictJSON() (int, string) {
+	return 415, "application/problem+json"
+}
 
-	enc := getStrictResponseEncoder()
-	defer putStrictResponseEncoder(enc)
-	if err := enc.json.Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(415)
-	_, err := w.Write(enc.buf.Bytes())
-	return err
+func (response UpdateMaterial415ApplicationProblemPlusJSONResponse) VisitUpdateMaterialResponse(w http.ResponseWriter) error {
+	return writeStrictJSON(w, 415, "application/problem+json", response)
 }
 
 type UpdateMaterial500ApplicationProblemPlusJSONResponse struct {
 	InternalErrorApplicationProblemPlusJSONResponse
 }
 
-func (response UpdateMaterial500ApplicationProblemPlusJSONResponse) VisitUpdateMaterialResponse(w http.ResponseWriter) error {
+func (response UpdateMaterial500ApplicationProblemPlusJSONResponse) strictJSON() (int, string) {
+	return 500, "application/problem+json"
+}
 
-	enc := getStrictResponseEncoder()
-	defer putStrictResponseEncoder(enc)
-	if err := enc.json.Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(500)
-	_, err := w.Write(enc.buf.Bytes())
-	return err
+func (response UpdateMaterial500ApplicationProblemPlusJSONResponse) VisitUpdateMaterialResponse(w http.ResponseWriter) error {
+	return writeStrictJSON(w, 500, "application/problem+json", response)
 }
 
 // StrictServerInterface represents all server handlers.
@@ -3051,7 +2931,12 @@ func (sh *strictHandler) ListMaterials(w http.ResponseWriter, r *http.Request, p
 	if err != nil {
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(ListMaterialsResponseObject); ok {
-		if err := validResponse.VisitListMaterialsResponse(w); err != nil {
+		if body, ok := validResponse.(strictJSONResponse); ok {
+			status, contentType := body.strictJSON()
+			if err := writeStrictJSON(w, status, contentType, response); err != nil {
+				sh.options.ResponseErrorHandlerFunc(w, r, err)
+			}
+		} else if err := validResponse.VisitListMaterialsResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {
@@ -3087,7 +2972,12 @@ func (sh *strictHandler) CreateMaterial(w http.ResponseWriter, r *http.Request) 
 	if err != nil {
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(CreateMaterialResponseObject); ok {
-		if err := validResponse.VisitCreateMaterialResponse(w); err != nil {
+		if body, ok := validResponse.(strictJSONResponse); ok {
+			status, contentType := body.strictJSON()
+			if err := writeStrictJSON(w, status, contentType, response); err != nil {
+				sh.options.ResponseErrorHandlerFunc(w, r, err)
+			}
+		} else if err := validResponse.VisitCreateMaterialResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {
@@ -3118,7 +3008,12 @@ func (sh *strictHandler) DeleteMaterial(w http.ResponseWriter, r *http.Request, 
 	if err != nil {
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(DeleteMaterialResponseObject); ok {
-		if err := validResponse.VisitDeleteMaterialResponse(w); err != nil {
+		if body, ok := validResponse.(strictJSONResponse); ok {
+			status, contentType := body.strictJSON()
+			if err := writeStrictJSON(w, status, contentType, response); err != nil {
+				sh.options.ResponseErrorHandlerFunc(w, r, err)
+			}
+		} else if err := validResponse.VisitDeleteMaterialResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {
@@ -3149,7 +3044,12 @@ func (sh *strictHandler) GetMaterial(w http.ResponseWriter, r *http.Request, mat
 	if err != nil {
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(GetMaterialResponseObject); ok {
-		if err := validResponse.VisitGetMaterialResponse(w); err != nil {
+		if body, ok := validResponse.(strictJSONResponse); ok {
+			status, contentType := body.strictJSON()
+			if err := writeStrictJSON(w, status, contentType, response); err != nil {
+				sh.options.ResponseErrorHandlerFunc(w, r, err)
+			}
+		} else if err := validResponse.VisitGetMaterialResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {
@@ -3187,7 +3087,12 @@ func (sh *strictHandler) UpdateMaterial(w http.ResponseWriter, r *http.Request, 
 	if err != nil {
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(UpdateMaterialResponseObject); ok {
-		if err := validResponse.VisitUpdateMaterialResponse(w); err != nil {
+		if body, ok := validResponse.(strictJSONResponse); ok {
+			status, contentType := body.strictJSON()
+			if err := writeStrictJSON(w, status, contentType, response); err != nil {
+				sh.options.ResponseErrorHandlerFunc(w, r, err)
+			}
+		} else if err := validResponse.VisitUpdateMaterialResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {
