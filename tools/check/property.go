@@ -31,6 +31,9 @@ type property struct {
 	found time.Duration
 	// seen records which checks applied, per operation.
 	seen map[[2]string]bool
+	// examples is how many cases the property draws; the run's
+	// maximum when zero.
+	examples int
 }
 
 // verify records verdicts of a response of op; a failing verdict of the
@@ -93,6 +96,9 @@ func (p *property) run(body func(c *caseRun)) {
 					panic(v)
 				}
 			}()
+			if p.examples > 0 {
+				defer setRapidChecks(p.examples)()
+			}
 			rapid.Check(&quietTB{name: "check/" + p.name}, func(t *rapid.T) {
 				body(&caseRun{p: p, t: t})
 			})

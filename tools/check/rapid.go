@@ -47,6 +47,16 @@ func setRapidFlags(checks int, seed uint64) (restore func()) {
 	}
 }
 
+// setRapidChecks sets how many cases the next properties draw, within a
+// run (which holds rapidMu), and returns a function that restores the
+// run's number.
+func setRapidChecks(n int) (restore func()) {
+	f := flag.Lookup("rapid.checks")
+	old := f.Value.String()
+	_ = f.Value.Set(strconv.Itoa(n))
+	return func() { _ = f.Value.Set(old) }
+}
+
 // errStop unwinds a property run when rapid calls FailNow on the quiet TB.
 var errStop = errors.New("check: property failed")
 
