@@ -2326,12 +2326,6 @@ func putStrictResponseEncoder(e *strictResponseEncoder) {
 	strictResponseEncoders.Put(e)
 }
 
-// strictJSONResponse is a response whose value is its whole JSON body,
-// with a fixed status and content type and no headers.
-type strictJSONResponse interface {
-	strictJSON() (status int, contentType string)
-}
-
 // writeStrictJSON encodes body whole before it writes the status, so that
 // an encoding error still becomes a 500 and never a truncated answer.
 func writeStrictJSON(w http.ResponseWriter, status int, contentType string, body any) error {
@@ -2356,20 +2350,12 @@ type ListMaterialsResponseObject interface {
 
 type ListMaterials200JSONResponse MaterialPage
 
-func (response ListMaterials200JSONResponse) strictJSON() (int, string) {
-	return 200, "application/json"
-}
-
 func (response ListMaterials200JSONResponse) VisitListMaterialsResponse(w http.ResponseWriter) error {
 	return writeStrictJSON(w, 200, "application/json", response)
 }
 
 type ListMaterials400ApplicationProblemPlusJSONResponse struct {
 	BadRequestApplicationProblemPlusJSONResponse
-}
-
-func (response ListMaterials400ApplicationProblemPlusJSONResponse) strictJSON() (int, string) {
-	return 400, "application/problem+json"
 }
 
 func (response ListMaterials400ApplicationProblemPlusJSONResponse) VisitListMaterialsResponse(w http.ResponseWriter) error {
@@ -2400,20 +2386,12 @@ type ListMaterials403ApplicationProblemPlusJSONResponse struct {
 	ForbiddenApplicationProblemPlusJSONResponse
 }
 
-func (response ListMaterials403ApplicationProblemPlusJSONResponse) strictJSON() (int, string) {
-	return 403, "application/problem+json"
-}
-
 func (response ListMaterials403ApplicationProblemPlusJSONResponse) VisitListMaterialsResponse(w http.ResponseWriter) error {
 	return writeStrictJSON(w, 403, "application/problem+json", response)
 }
 
 type ListMaterials500ApplicationProblemPlusJSONResponse struct {
 	InternalErrorApplicationProblemPlusJSONResponse
-}
-
-func (response ListMaterials500ApplicationProblemPlusJSONResponse) strictJSON() (int, string) {
-	return 500, "application/problem+json"
 }
 
 func (response ListMaterials500ApplicationProblemPlusJSONResponse) VisitListMaterialsResponse(w http.ResponseWriter) error {
@@ -2457,10 +2435,6 @@ type CreateMaterial400ApplicationProblemPlusJSONResponse struct {
 	BadRequestApplicationProblemPlusJSONResponse
 }
 
-func (response CreateMaterial400ApplicationProblemPlusJSONResponse) strictJSON() (int, string) {
-	return 400, "application/problem+json"
-}
-
 func (response CreateMaterial400ApplicationProblemPlusJSONResponse) VisitCreateMaterialResponse(w http.ResponseWriter) error {
 	return writeStrictJSON(w, 400, "application/problem+json", response)
 }
@@ -2489,20 +2463,12 @@ type CreateMaterial403ApplicationProblemPlusJSONResponse struct {
 	ForbiddenApplicationProblemPlusJSONResponse
 }
 
-func (response CreateMaterial403ApplicationProblemPlusJSONResponse) strictJSON() (int, string) {
-	return 403, "application/problem+json"
-}
-
 func (response CreateMaterial403ApplicationProblemPlusJSONResponse) VisitCreateMaterialResponse(w http.ResponseWriter) error {
 	return writeStrictJSON(w, 403, "application/problem+json", response)
 }
 
 type CreateMaterial409ApplicationProblemPlusJSONResponse struct {
 	ConflictApplicationProblemPlusJSONResponse
-}
-
-func (response CreateMaterial409ApplicationProblemPlusJSONResponse) strictJSON() (int, string) {
-	return 409, "application/problem+json"
 }
 
 func (response CreateMaterial409ApplicationProblemPlusJSONResponse) VisitCreateMaterialResponse(w http.ResponseWriter) error {
@@ -2513,20 +2479,12 @@ type CreateMaterial413ApplicationProblemPlusJSONResponse struct {
 	PayloadTooLargeApplicationProblemPlusJSONResponse
 }
 
-func (response CreateMaterial413ApplicationProblemPlusJSONResponse) strictJSON() (int, string) {
-	return 413, "application/problem+json"
-}
-
 func (response CreateMaterial413ApplicationProblemPlusJSONResponse) VisitCreateMaterialResponse(w http.ResponseWriter) error {
 	return writeStrictJSON(w, 413, "application/problem+json", response)
 }
 
 type CreateMaterial415ApplicationProblemPlusJSONResponse struct {
 	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
-}
-
-func (response CreateMaterial415ApplicationProblemPlusJSONResponse) strictJSON() (int, string) {
-	return 415, "application/problem+json"
 }
 
 func (response CreateMaterial415ApplicationProblemPlusJSONResponse) VisitCreateMaterialResponse(w http.ResponseWriter) error {
@@ -2537,20 +2495,12 @@ type CreateMaterial422ApplicationProblemPlusJSONResponse struct {
 	UnprocessableContentApplicationProblemPlusJSONResponse
 }
 
-func (response CreateMaterial422ApplicationProblemPlusJSONResponse) strictJSON() (int, string) {
-	return 422, "application/problem+json"
-}
-
 func (response CreateMaterial422ApplicationProblemPlusJSONResponse) VisitCreateMaterialResponse(w http.ResponseWriter) error {
 	return writeStrictJSON(w, 422, "application/problem+json", response)
 }
 
 type CreateMaterial500ApplicationProblemPlusJSONResponse struct {
 	InternalErrorApplicationProblemPlusJSONResponse
-}
-
-func (response CreateMaterial500ApplicationProblemPlusJSONResponse) strictJSON() (int, string) {
-	return 500, "application/problem+json"
 }
 
 func (response CreateMaterial500ApplicationProblemPlusJSONResponse) VisitCreateMaterialResponse(w http.ResponseWriter) error {
@@ -2575,10 +2525,6 @@ func (response DeleteMaterial204Response) VisitDeleteMaterialResponse(w http.Res
 
 type DeleteMaterial400ApplicationProblemPlusJSONResponse struct {
 	BadRequestApplicationProblemPlusJSONResponse
-}
-
-func (response DeleteMaterial400ApplicationProblemPlusJSONResponse) strictJSON() (int, string) {
-	return 400, "application/problem+json"
 }
 
 func (response DeleteMaterial400ApplicationProblemPlusJSONResponse) VisitDeleteMaterialResponse(w http.ResponseWriter) error {
@@ -2609,10 +2555,6 @@ type DeleteMaterial403ApplicationProblemPlusJSONResponse struct {
 	ForbiddenApplicationProblemPlusJSONResponse
 }
 
-func (response DeleteMaterial403ApplicationProblemPlusJSONResponse) strictJSON() (int, string) {
-	return 403, "application/problem+json"
-}
-
 func (response DeleteMaterial403ApplicationProblemPlusJSONResponse) VisitDeleteMaterialResponse(w http.ResponseWriter) error {
 	return writeStrictJSON(w, 403, "application/problem+json", response)
 }
@@ -2621,20 +2563,12 @@ type DeleteMaterial404ApplicationProblemPlusJSONResponse struct {
 	NotFoundApplicationProblemPlusJSONResponse
 }
 
-func (response DeleteMaterial404ApplicationProblemPlusJSONResponse) strictJSON() (int, string) {
-	return 404, "application/problem+json"
-}
-
 func (response DeleteMaterial404ApplicationProblemPlusJSONResponse) VisitDeleteMaterialResponse(w http.ResponseWriter) error {
 	return writeStrictJSON(w, 404, "application/problem+json", response)
 }
 
 type DeleteMaterial500ApplicationProblemPlusJSONResponse struct {
 	InternalErrorApplicationProblemPlusJSONResponse
-}
-
-func (response DeleteMaterial500ApplicationProblemPlusJSONResponse) strictJSON() (int, string) {
-	return 500, "application/problem+json"
 }
 
 func (response DeleteMaterial500ApplicationProblemPlusJSONResponse) VisitDeleteMaterialResponse(w http.ResponseWriter) error {
@@ -2651,20 +2585,12 @@ type GetMaterialResponseObject interface {
 
 type GetMaterial200JSONResponse Material
 
-func (response GetMaterial200JSONResponse) strictJSON() (int, string) {
-	return 200, "application/json"
-}
-
 func (response GetMaterial200JSONResponse) VisitGetMaterialResponse(w http.ResponseWriter) error {
 	return writeStrictJSON(w, 200, "application/json", response)
 }
 
 type GetMaterial400ApplicationProblemPlusJSONResponse struct {
 	BadRequestApplicationProblemPlusJSONResponse
-}
-
-func (response GetMaterial400ApplicationProblemPlusJSONResponse) strictJSON() (int, string) {
-	return 400, "application/problem+json"
 }
 
 func (response GetMaterial400ApplicationProblemPlusJSONResponse) VisitGetMaterialResponse(w http.ResponseWriter) error {
@@ -2695,10 +2621,6 @@ type GetMaterial403ApplicationProblemPlusJSONResponse struct {
 	ForbiddenApplicationProblemPlusJSONResponse
 }
 
-func (response GetMaterial403ApplicationProblemPlusJSONResponse) strictJSON() (int, string) {
-	return 403, "application/problem+json"
-}
-
 func (response GetMaterial403ApplicationProblemPlusJSONResponse) VisitGetMaterialResponse(w http.ResponseWriter) error {
 	return writeStrictJSON(w, 403, "application/problem+json", response)
 }
@@ -2707,20 +2629,12 @@ type GetMaterial404ApplicationProblemPlusJSONResponse struct {
 	NotFoundApplicationProblemPlusJSONResponse
 }
 
-func (response GetMaterial404ApplicationProblemPlusJSONResponse) strictJSON() (int, string) {
-	return 404, "application/problem+json"
-}
-
 func (response GetMaterial404ApplicationProblemPlusJSONResponse) VisitGetMaterialResponse(w http.ResponseWriter) error {
 	return writeStrictJSON(w, 404, "application/problem+json", response)
 }
 
 type GetMaterial500ApplicationProblemPlusJSONResponse struct {
 	InternalErrorApplicationProblemPlusJSONResponse
-}
-
-func (response GetMaterial500ApplicationProblemPlusJSONResponse) strictJSON() (int, string) {
-	return 500, "application/problem+json"
 }
 
 func (response GetMaterial500ApplicationProblemPlusJSONResponse) VisitGetMaterialResponse(w http.ResponseWriter) error {
@@ -2738,20 +2652,12 @@ type UpdateMaterialResponseObject interface {
 
 type UpdateMaterial200JSONResponse Material
 
-func (response UpdateMaterial200JSONResponse) strictJSON() (int, string) {
-	return 200, "application/json"
-}
-
 func (response UpdateMaterial200JSONResponse) VisitUpdateMaterialResponse(w http.ResponseWriter) error {
 	return writeStrictJSON(w, 200, "application/json", response)
 }
 
 type UpdateMaterial400ApplicationProblemPlusJSONResponse struct {
 	BadRequestApplicationProblemPlusJSONResponse
-}
-
-func (response UpdateMaterial400ApplicationProblemPlusJSONResponse) strictJSON() (int, string) {
-	return 400, "application/problem+json"
 }
 
 func (response UpdateMaterial400ApplicationProblemPlusJSONResponse) VisitUpdateMaterialResponse(w http.ResponseWriter) error {
@@ -2782,20 +2688,12 @@ type UpdateMaterial403ApplicationProblemPlusJSONResponse struct {
 	ForbiddenApplicationProblemPlusJSONResponse
 }
 
-func (response UpdateMaterial403ApplicationProblemPlusJSONResponse) strictJSON() (int, string) {
-	return 403, "application/problem+json"
-}
-
 func (response UpdateMaterial403ApplicationProblemPlusJSONResponse) VisitUpdateMaterialResponse(w http.ResponseWriter) error {
 	return writeStrictJSON(w, 403, "application/problem+json", response)
 }
 
 type UpdateMaterial404ApplicationProblemPlusJSONResponse struct {
 	NotFoundApplicationProblemPlusJSONResponse
-}
-
-func (response UpdateMaterial404ApplicationProblemPlusJSONResponse) strictJSON() (int, string) {
-	return 404, "application/problem+json"
 }
 
 func (response UpdateMaterial404ApplicationProblemPlusJSONResponse) VisitUpdateMaterialResponse(w http.ResponseWriter) error {
@@ -2806,20 +2704,12 @@ type UpdateMaterial409ApplicationProblemPlusJSONResponse struct {
 	ConflictApplicationProblemPlusJSONResponse
 }
 
-func (response UpdateMaterial409ApplicationProblemPlusJSONResponse) strictJSON() (int, string) {
-	return 409, "application/problem+json"
-}
-
 func (response UpdateMaterial409ApplicationProblemPlusJSONResponse) VisitUpdateMaterialResponse(w http.ResponseWriter) error {
 	return writeStrictJSON(w, 409, "application/problem+json", response)
 }
 
 type UpdateMaterial413ApplicationProblemPlusJSONResponse struct {
 	PayloadTooLargeApplicationProblemPlusJSONResponse
-}
-
-func (response UpdateMaterial413ApplicationProblemPlusJSONResponse) strictJSON() (int, string) {
-	return 413, "application/problem+json"
 }
 
 func (response UpdateMaterial413ApplicationProblemPlusJSONResponse) VisitUpdateMaterialResponse(w http.ResponseWriter) error {
@@ -2830,20 +2720,12 @@ type UpdateMaterial415ApplicationProblemPlusJSONResponse struct {
 	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
 }
 
-func (response UpdateMaterial415ApplicationProblemPlusJSONResponse) strictJSON() (int, string) {
-	return 415, "application/problem+json"
-}
-
 func (response UpdateMaterial415ApplicationProblemPlusJSONResponse) VisitUpdateMaterialResponse(w http.ResponseWriter) error {
 	return writeStrictJSON(w, 415, "application/problem+json", response)
 }
 
 type UpdateMaterial500ApplicationProblemPlusJSONResponse struct {
 	InternalErrorApplicationProblemPlusJSONResponse
-}
-
-func (response UpdateMaterial500ApplicationProblemPlusJSONResponse) strictJSON() (int, string) {
-	return 500, "application/problem+json"
 }
 
 func (response UpdateMaterial500ApplicationProblemPlusJSONResponse) VisitUpdateMaterialResponse(w http.ResponseWriter) error {
@@ -2931,12 +2813,19 @@ func (sh *strictHandler) ListMaterials(w http.ResponseWriter, r *http.Request, p
 	if err != nil {
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(ListMaterialsResponseObject); ok {
-		if body, ok := validResponse.(strictJSONResponse); ok {
-			status, contentType := body.strictJSON()
-			if err := writeStrictJSON(w, status, contentType, response); err != nil {
-				sh.options.ResponseErrorHandlerFunc(w, r, err)
-			}
-		} else if err := validResponse.VisitListMaterialsResponse(w); err != nil {
+		switch response.(type) {
+		case ListMaterials200JSONResponse:
+			err = writeStrictJSON(w, 200, "application/json", response)
+		case ListMaterials400ApplicationProblemPlusJSONResponse:
+			err = writeStrictJSON(w, 400, "application/problem+json", response)
+		case ListMaterials403ApplicationProblemPlusJSONResponse:
+			err = writeStrictJSON(w, 403, "application/problem+json", response)
+		case ListMaterials500ApplicationProblemPlusJSONResponse:
+			err = writeStrictJSON(w, 500, "application/problem+json", response)
+		default:
+			err = validResponse.VisitListMaterialsResponse(w)
+		}
+		if err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {
@@ -2972,12 +2861,25 @@ func (sh *strictHandler) CreateMaterial(w http.ResponseWriter, r *http.Request) 
 	if err != nil {
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(CreateMaterialResponseObject); ok {
-		if body, ok := validResponse.(strictJSONResponse); ok {
-			status, contentType := body.strictJSON()
-			if err := writeStrictJSON(w, status, contentType, response); err != nil {
-				sh.options.ResponseErrorHandlerFunc(w, r, err)
-			}
-		} else if err := validResponse.VisitCreateMaterialResponse(w); err != nil {
+		switch response.(type) {
+		case CreateMaterial400ApplicationProblemPlusJSONResponse:
+			err = writeStrictJSON(w, 400, "application/problem+json", response)
+		case CreateMaterial403ApplicationProblemPlusJSONResponse:
+			err = writeStrictJSON(w, 403, "application/problem+json", response)
+		case CreateMaterial409ApplicationProblemPlusJSONResponse:
+			err = writeStrictJSON(w, 409, "application/problem+json", response)
+		case CreateMaterial413ApplicationProblemPlusJSONResponse:
+			err = writeStrictJSON(w, 413, "application/problem+json", response)
+		case CreateMaterial415ApplicationProblemPlusJSONResponse:
+			err = writeStrictJSON(w, 415, "application/problem+json", response)
+		case CreateMaterial422ApplicationProblemPlusJSONResponse:
+			err = writeStrictJSON(w, 422, "application/problem+json", response)
+		case CreateMaterial500ApplicationProblemPlusJSONResponse:
+			err = writeStrictJSON(w, 500, "application/problem+json", response)
+		default:
+			err = validResponse.VisitCreateMaterialResponse(w)
+		}
+		if err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {
@@ -3008,12 +2910,19 @@ func (sh *strictHandler) DeleteMaterial(w http.ResponseWriter, r *http.Request, 
 	if err != nil {
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(DeleteMaterialResponseObject); ok {
-		if body, ok := validResponse.(strictJSONResponse); ok {
-			status, contentType := body.strictJSON()
-			if err := writeStrictJSON(w, status, contentType, response); err != nil {
-				sh.options.ResponseErrorHandlerFunc(w, r, err)
-			}
-		} else if err := validResponse.VisitDeleteMaterialResponse(w); err != nil {
+		switch response.(type) {
+		case DeleteMaterial400ApplicationProblemPlusJSONResponse:
+			err = writeStrictJSON(w, 400, "application/problem+json", response)
+		case DeleteMaterial403ApplicationProblemPlusJSONResponse:
+			err = writeStrictJSON(w, 403, "application/problem+json", response)
+		case DeleteMaterial404ApplicationProblemPlusJSONResponse:
+			err = writeStrictJSON(w, 404, "application/problem+json", response)
+		case DeleteMaterial500ApplicationProblemPlusJSONResponse:
+			err = writeStrictJSON(w, 500, "application/problem+json", response)
+		default:
+			err = validResponse.VisitDeleteMaterialResponse(w)
+		}
+		if err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {
@@ -3044,12 +2953,21 @@ func (sh *strictHandler) GetMaterial(w http.ResponseWriter, r *http.Request, mat
 	if err != nil {
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(GetMaterialResponseObject); ok {
-		if body, ok := validResponse.(strictJSONResponse); ok {
-			status, contentType := body.strictJSON()
-			if err := writeStrictJSON(w, status, contentType, response); err != nil {
-				sh.options.ResponseErrorHandlerFunc(w, r, err)
-			}
-		} else if err := validResponse.VisitGetMaterialResponse(w); err != nil {
+		switch response.(type) {
+		case GetMaterial200JSONResponse:
+			err = writeStrictJSON(w, 200, "application/json", response)
+		case GetMaterial400ApplicationProblemPlusJSONResponse:
+			err = writeStrictJSON(w, 400, "application/problem+json", response)
+		case GetMaterial403ApplicationProblemPlusJSONResponse:
+			err = writeStrictJSON(w, 403, "application/problem+json", response)
+		case GetMaterial404ApplicationProblemPlusJSONResponse:
+			err = writeStrictJSON(w, 404, "application/problem+json", response)
+		case GetMaterial500ApplicationProblemPlusJSONResponse:
+			err = writeStrictJSON(w, 500, "application/problem+json", response)
+		default:
+			err = validResponse.VisitGetMaterialResponse(w)
+		}
+		if err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {
@@ -3087,12 +3005,27 @@ func (sh *strictHandler) UpdateMaterial(w http.ResponseWriter, r *http.Request, 
 	if err != nil {
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(UpdateMaterialResponseObject); ok {
-		if body, ok := validResponse.(strictJSONResponse); ok {
-			status, contentType := body.strictJSON()
-			if err := writeStrictJSON(w, status, contentType, response); err != nil {
-				sh.options.ResponseErrorHandlerFunc(w, r, err)
-			}
-		} else if err := validResponse.VisitUpdateMaterialResponse(w); err != nil {
+		switch response.(type) {
+		case UpdateMaterial200JSONResponse:
+			err = writeStrictJSON(w, 200, "application/json", response)
+		case UpdateMaterial400ApplicationProblemPlusJSONResponse:
+			err = writeStrictJSON(w, 400, "application/problem+json", response)
+		case UpdateMaterial403ApplicationProblemPlusJSONResponse:
+			err = writeStrictJSON(w, 403, "application/problem+json", response)
+		case UpdateMaterial404ApplicationProblemPlusJSONResponse:
+			err = writeStrictJSON(w, 404, "application/problem+json", response)
+		case UpdateMaterial409ApplicationProblemPlusJSONResponse:
+			err = writeStrictJSON(w, 409, "application/problem+json", response)
+		case UpdateMaterial413ApplicationProblemPlusJSONResponse:
+			err = writeStrictJSON(w, 413, "application/problem+json", response)
+		case UpdateMaterial415ApplicationProblemPlusJSONResponse:
+			err = writeStrictJSON(w, 415, "application/problem+json", response)
+		case UpdateMaterial500ApplicationProblemPlusJSONResponse:
+			err = writeStrictJSON(w, 500, "application/problem+json", response)
+		default:
+			err = validResponse.VisitUpdateMaterialResponse(w)
+		}
+		if err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {
