@@ -63,8 +63,8 @@ func (st *sameSchemas) keywords(o, n *schema) bool {
 	return slices.Equal(o.types, n.types) && o.nullable == n.nullable && o.format == n.format &&
 		slices.EqualFunc(o.bounds[:], n.bounds[:], sameNumber) &&
 		sameNumber(o.multipleOf, n.multipleOf) && o.uniqueItems == n.uniqueItems && o.pattern == n.pattern &&
-		slices.Equal(o.enum, n.enum) && o.hasDefault == n.hasDefault && o.def == n.def &&
-		o.hasConst == n.hasConst && o.constant == n.constant &&
+		(slices.Equal(o.enum, n.enum) && o.hasConst == n.hasConst && o.constant == n.constant || oneValueEither(o, n)) &&
+		o.hasDefault == n.hasDefault && o.def == n.def &&
 		o.additionalClosed == n.additionalClosed && st.optional(o.additional, n.additional) &&
 		slices.Equal(o.required, n.required) &&
 		slices.EqualFunc(o.properties, n.properties, func(a, b namedSchema) bool {
