@@ -53,6 +53,9 @@ type requestContext struct {
 	buf    [requestIDCap]byte
 }
 
+// Value answers for the scope (through request.Context) and, under Root,
+// for chi's routing context, so that neither takes a context of its own;
+// any other key goes to the parent.
 func (c *requestContext) Value(key any) any {
 	if c.route != nil && key == chi.RouteCtxKey {
 		return c.route
