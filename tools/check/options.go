@@ -51,7 +51,8 @@ func WithoutChecks(names ...string) Option {
 }
 
 // WithMaxExamples sets how many cases each property draws before it
-// passes (100 by default).
+// passes (100 by default). The requests broken on purpose share them out,
+// one property per way of breaking a request, each with at least five.
 func WithMaxExamples(n int) Option {
 	return func(c *config) { c.maxExamples = n }
 }

@@ -31,9 +31,10 @@ type property struct {
 	found time.Duration
 	// seen records which checks applied, per operation.
 	seen map[[2]string]bool
-	// examples is how many cases the property draws; the run's
-	// maximum when zero.
+	// examples is how many cases the property draws, and seed the
+	// seed it starts from; the run's when zero.
 	examples int
+	seed     uint64
 }
 
 // verify records verdicts of a response of op; a failing verdict of the
@@ -96,8 +97,8 @@ func (p *property) run(body func(c *caseRun)) {
 					panic(v)
 				}
 			}()
-			if p.examples > 0 {
-				defer setRapidChecks(p.examples)()
+			if p.examples > 0 || p.seed != 0 {
+				defer setRapidRun(p.examples, p.seed)()
 			}
 			rapid.Check(&quietTB{name: "check/" + p.name}, func(t *rapid.T) {
 				body(&caseRun{p: p, t: t})

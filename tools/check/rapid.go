@@ -31,6 +31,26 @@ func setRapidFlags(checks int, seed uint64) (restore func()) {
 		// default).
 		"rapid.steps": "10",
 	}
+	return setFlags(set)
+}
+
+// setRapidRun sets how many cases the next properties draw and the seed
+// they start from (each left as it is when zero), within a run (which
+// holds rapidMu), and returns a function that restores the run's.
+func setRapidRun(checks int, seed uint64) (restore func()) {
+	set := map[string]string{}
+	if checks > 0 {
+		set["rapid.checks"] = strconv.Itoa(checks)
+	}
+	if seed != 0 {
+		set["rapid.seed"] = strconv.FormatUint(seed, 10)
+	}
+	return setFlags(set)
+}
+
+// setFlags sets the flags that exist among set and returns a function
+// that restores their previous values.
+func setFlags(set map[string]string) (restore func()) {
 	old := map[string]string{}
 	for k, v := range set {
 		f := flag.Lookup(k)
@@ -45,16 +65,6 @@ func setRapidFlags(checks int, seed uint64) (restore func()) {
 			_ = flag.Lookup(k).Value.Set(v)
 		}
 	}
-}
-
-// setRapidChecks sets how many cases the next properties draw, within a
-// run (which holds rapidMu), and returns a function that restores the
-// run's number.
-func setRapidChecks(n int) (restore func()) {
-	f := flag.Lookup("rapid.checks")
-	old := f.Value.String()
-	_ = f.Value.Set(strconv.Itoa(n))
-	return func() { _ = f.Value.Set(old) }
 }
 
 // errStop unwinds a property run when rapid calls FailNow on the quiet TB.

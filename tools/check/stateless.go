@@ -57,9 +57,10 @@ func (r *runner) positive(o *operation) {
 
 // negative sends requests that break exactly one constraint and expects
 // a 4xx for each. Each way of breaking the request is a property of its
-// own, with its share of the examples: drawn from one property, a kind
-// among twenty went untried in about one run in a hundred, and the bug
-// only it shows went unseen.
+// own, with its share of the examples and a seed of its own: drawn from
+// one property, a kind among twenty went untried in about one run in a
+// hundred, and the bug only it shows went unseen; with one seed, every
+// kind would break the same few requests.
 func (r *runner) negative(o *operation) {
 	bad := o.gens().bad
 	if len(bad) == 0 {
@@ -69,16 +70,27 @@ func (r *runner) negative(o *operation) {
 	// tends to break the response too, and the acceptance is the bug.
 	checks := r.checksOf(append([]string{InvalidRejected}, responseChecks...)...)
 	auth := r.cfg.auth(o.scopes)
-	share := (r.cfg.maxExamples + len(bad) - 1) / len(bad)
-	for _, b := range bad {
+	// At least minShare cases each, so that go test -short, where rapid
+	// draws a fifth of them, still tries every kind.
+	share := max((r.cfg.maxExamples+len(bad)-1)/len(bad), minShare)
+	for i, b := range bad {
 		if len(checks) == 0 || r.stopped() {
 			return
 		}
-		p := &property{r: r, name: o.id + "/negative/" + b.what, checks: checks, examples: share}
+		p := &property{r: r, name: o.id + "/negative/" + b.what, checks: checks,
+			examples: share, seed: r.seed + uint64(i+1)*kindSeedStride}
 		r.breakOne(p, o, b, auth)
 		checks = p.checks
 	}
 }
+
+// minShare is the fewest cases a kind of broken request gets.
+const minShare = 5
+
+// kindSeedStride sets the seeds of the kinds of broken requests apart.
+// rapid gives the k-th case of a property its seed plus 0+1+...+k, so
+// kinds whose seeds are a prime far above that sum draw different cases.
+const kindSeedStride = 1_000_003
 
 // breakOne runs p over requests of o broken by b.
 func (r *runner) breakOne(p *property, o *operation, b badInput, auth string) {
