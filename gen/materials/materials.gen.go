@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -1950,6 +1951,30 @@ type ServerInterfaceWrapper struct {
 
 type MiddlewareFunc func(http.Handler) http.Handler
 
+// setPathInt stores n in the integer p points to when p is an *int64,
+// *int32 or *int (through an alias of one too) and n fits, and reports
+// whether it did. Those types have no methods, so the runtime's binding
+// would do the same; any other type is left to it.
+func setPathInt(p any, n int64) bool {
+	switch d := p.(type) {
+	case *int64:
+		*d = n
+	case *int32:
+		if n != int64(int32(n)) {
+			return false
+		}
+		*d = int32(n)
+	case *int:
+		if n != int64(int(n)) {
+			return false
+		}
+		*d = int(n)
+	default:
+		return false
+	}
+	return true
+}
+
 // ListMaterials operation middleware
 func (siw *ServerInterfaceWrapper) ListMaterials(w http.ResponseWriter, r *http.Request) {
 
@@ -2016,9 +2041,14 @@ func (siw *ServerInterfaceWrapper) ListMaterials(w http.ResponseWriter, r *http.
 		return
 	}
 
-	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.ListMaterials(w, r, params)
-	}))
+	var handler http.Handler
+	{
+		// The handler closes over copies, so that the parameters themselves
+		// stay on the stack when there is no middleware.
+		handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			siw.Handler.ListMaterials(w, r, params)
+		})
+	}
 
 	for _, middleware := range siw.HandlerMiddlewares {
 		handler = middleware(handler)
@@ -2035,9 +2065,14 @@ func (siw *ServerInterfaceWrapper) CreateMaterial(w http.ResponseWriter, r *http
 		return
 	}
 
-	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.CreateMaterial(w, r)
-	}))
+	var handler http.Handler
+	{
+		// The handler closes over copies, so that the parameters themselves
+		// stay on the stack when there is no middleware.
+		handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			siw.Handler.CreateMaterial(w, r)
+		})
+	}
 
 	for _, middleware := range siw.HandlerMiddlewares {
 		handler = middleware(handler)
@@ -2055,10 +2090,14 @@ func (siw *ServerInterfaceWrapper) DeleteMaterial(w http.ResponseWriter, r *http
 	// ------------- Path parameter "material_id" -------------
 	var materialId MaterialID
 
-	err = runtime.BindStyledParameterWithOptions("simple", "material_id", chi.URLParam(r, "material_id"), &materialId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: r.URL.RawPath == ""})
-	if err != nil {
-		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "material_id", Err: err})
-		return
+	if n, perr := strconv.ParseInt(chi.URLParam(r, "material_id"), 10, 64); perr != nil || r.URL.RawPath != "" || !setPathInt(&materialId, n) {
+		var bound MaterialID
+		err = runtime.BindStyledParameterWithOptions("simple", "material_id", chi.URLParam(r, "material_id"), &bound, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: r.URL.RawPath == ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "material_id", Err: err})
+			return
+		}
+		materialId = bound
 	}
 
 	if len(siw.HandlerMiddlewares) == 0 {
@@ -2066,9 +2105,15 @@ func (siw *ServerInterfaceWrapper) DeleteMaterial(w http.ResponseWriter, r *http
 		return
 	}
 
-	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.DeleteMaterial(w, r, materialId)
-	}))
+	var handler http.Handler
+	{
+		// The handler closes over copies, so that the parameters themselves
+		// stay on the stack when there is no middleware.
+		materialId := materialId
+		handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			siw.Handler.DeleteMaterial(w, r, materialId)
+		})
+	}
 
 	for _, middleware := range siw.HandlerMiddlewares {
 		handler = middleware(handler)
@@ -2086,10 +2131,14 @@ func (siw *ServerInterfaceWrapper) GetMaterial(w http.ResponseWriter, r *http.Re
 	// ------------- Path parameter "material_id" -------------
 	var materialId MaterialID
 
-	err = runtime.BindStyledParameterWithOptions("simple", "material_id", chi.URLParam(r, "material_id"), &materialId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: r.URL.RawPath == ""})
-	if err != nil {
-		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "material_id", Err: err})
-		return
+	if n, perr := strconv.ParseInt(chi.URLParam(r, "material_id"), 10, 64); perr != nil || r.URL.RawPath != "" || !setPathInt(&materialId, n) {
+		var bound MaterialID
+		err = runtime.BindStyledParameterWithOptions("simple", "material_id", chi.URLParam(r, "material_id"), &bound, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: r.URL.RawPath == ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "material_id", Err: err})
+			return
+		}
+		materialId = bound
 	}
 
 	if len(siw.HandlerMiddlewares) == 0 {
@@ -2097,9 +2146,15 @@ func (siw *ServerInterfaceWrapper) GetMaterial(w http.ResponseWriter, r *http.Re
 		return
 	}
 
-	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.GetMaterial(w, r, materialId)
-	}))
+	var handler http.Handler
+	{
+		// The handler closes over copies, so that the parameters themselves
+		// stay on the stack when there is no middleware.
+		materialId := materialId
+		handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			siw.Handler.GetMaterial(w, r, materialId)
+		})
+	}
 
 	for _, middleware := range siw.HandlerMiddlewares {
 		handler = middleware(handler)
@@ -2117,10 +2172,14 @@ func (siw *ServerInterfaceWrapper) UpdateMaterial(w http.ResponseWriter, r *http
 	// ------------- Path parameter "material_id" -------------
 	var materialId MaterialID
 
-	err = runtime.BindStyledParameterWithOptions("simple", "material_id", chi.URLParam(r, "material_id"), &materialId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: r.URL.RawPath == ""})
-	if err != nil {
-		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "material_id", Err: err})
-		return
+	if n, perr := strconv.ParseInt(chi.URLParam(r, "material_id"), 10, 64); perr != nil || r.URL.RawPath != "" || !setPathInt(&materialId, n) {
+		var bound MaterialID
+		err = runtime.BindStyledParameterWithOptions("simple", "material_id", chi.URLParam(r, "material_id"), &bound, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: r.URL.RawPath == ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "material_id", Err: err})
+			return
+		}
+		materialId = bound
 	}
 
 	if len(siw.HandlerMiddlewares) == 0 {
@@ -2128,9 +2187,15 @@ func (siw *ServerInterfaceWrapper) UpdateMaterial(w http.ResponseWriter, r *http
 		return
 	}
 
-	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.UpdateMaterial(w, r, materialId)
-	}))
+	var handler http.Handler
+	{
+		// The handler closes over copies, so that the parameters themselves
+		// stay on the stack when there is no middleware.
+		materialId := materialId
+		handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			siw.Handler.UpdateMaterial(w, r, materialId)
+		})
+	}
 
 	for _, middleware := range siw.HandlerMiddlewares {
 		handler = middleware(handler)
