@@ -46,7 +46,7 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) er
 	case "token":
 		return token(args, getenv, stdout)
 	case "describe":
-		return describe(stdout)
+		return describe(getenv, stdout)
 	default:
 		return fmt.Errorf("unknown command %q (serve, token or describe)", cmd)
 	}

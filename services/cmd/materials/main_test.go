@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -99,5 +100,40 @@ func TestDescribeNamesEveryStory(t *testing.T) {
 		if !strings.Contains(out.String(), name) {
 			t.Errorf("describe does not mention %s", name)
 		}
+	}
+}
+
+// TestDescribeNamesTheStoresRepository checks that describe names the
+// repository DATABASE_URL selects, without connecting to it or creating
+// its file.
+func TestDescribeNamesTheStoresRepository(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		url, kind, repo, not string
+	}{
+		{"memory", "store: memory", "repositories/memory.(*Materials).Get", "repositories/sqldb"},
+		{dir + "/never.db", "store: sqlite", "repositories/sqldb.(*Materials).Get", "repositories/memory"},
+		{"postgres://nobody@127.0.0.1:1/none", "store: postgres", "repositories/sqldb.(*Materials).Get", "repositories/memory"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.kind, func(t *testing.T) {
+			env := func(k string) string {
+				if k == "DATABASE_URL" {
+					return tt.url
+				}
+				return ""
+			}
+			var out bytes.Buffer
+			if err := run([]string{"describe"}, env, &out, &out); err != nil {
+				t.Fatal(err)
+			}
+			s := out.String()
+			if !strings.Contains(s, tt.kind) || !strings.Contains(s, tt.repo) || strings.Contains(s, tt.not) {
+				t.Errorf("describe with DATABASE_URL=%s says:\n%s\nwant %q and %q, not %q", tt.url, s, tt.kind, tt.repo, tt.not)
+			}
+		})
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("describe created %v", entries)
 	}
 }

@@ -34,9 +34,18 @@ func openStore(ctx context.Context, databaseURL string) (*store, error) {
 	if err != nil {
 		return nil, err
 	}
-	kind := "sqlite"
-	if strings.HasPrefix(databaseURL, "postgres") {
-		kind = "postgres"
+	return &store{repo: sqldb.NewMaterials(db), kind: storeKind(databaseURL), ping: db.PingContext, Close: db.Close}, nil
+}
+
+// storeKind names the store databaseURL selects: memory, postgres or
+// sqlite.
+func storeKind(databaseURL string) string {
+	switch {
+	case databaseURL == "memory":
+		return "memory"
+	case strings.HasPrefix(databaseURL, "postgres"):
+		return "postgres"
+	default:
+		return "sqlite"
 	}
-	return &store{repo: sqldb.NewMaterials(db), kind: kind, ping: db.PingContext, Close: db.Close}, nil
 }
