@@ -1951,11 +1951,16 @@ type ServerInterfaceWrapper struct {
 
 type MiddlewareFunc func(http.Handler) http.Handler
 
-// setPathInt stores n in the integer p points to when p is an *int64,
-// *int32 or *int (through an alias of one too) and n fits, and reports
-// whether it did. Those types have no methods, so the runtime's binding
-// would do the same; any other type is left to it.
-func setPathInt(p any, n int64) bool {
+// bindPathInt parses raw as a base-10 integer into the integer p points
+// to when p is an *int64, *int32 or *int (through an alias of one too)
+// and the value fits, and reports whether it did. Those types have no
+// methods, and the runtime's binding parses them with the same call;
+// anything else is left to it.
+func bindPathInt(raw string, p any) bool {
+	n, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil {
+		return false
+	}
 	switch d := p.(type) {
 	case *int64:
 		*d = n
@@ -1973,6 +1978,15 @@ func setPathInt(p any, n int64) bool {
 		return false
 	}
 	return true
+}
+
+// bindPathParam is the runtime's binding of a path parameter into a new
+// value, so that the wrapper declares no variable of its own that could
+// hide a parameter of the same name.
+func bindPathParam[T any](style, name, value string, opts runtime.BindStyledParameterOptions) (T, error) {
+	var v T
+	err := runtime.BindStyledParameterWithOptions(style, name, value, &v, opts)
+	return v, err
 }
 
 // ListMaterials operation middleware
@@ -2043,8 +2057,6 @@ func (siw *ServerInterfaceWrapper) ListMaterials(w http.ResponseWriter, r *http.
 
 	var handler http.Handler
 	{
-		// The handler closes over copies, so that the parameters themselves
-		// stay on the stack when there is no middleware.
 		handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			siw.Handler.ListMaterials(w, r, params)
 		})
@@ -2067,8 +2079,6 @@ func (siw *ServerInterfaceWrapper) CreateMaterial(w http.ResponseWriter, r *http
 
 	var handler http.Handler
 	{
-		// The handler closes over copies, so that the parameters themselves
-		// stay on the stack when there is no middleware.
 		handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			siw.Handler.CreateMaterial(w, r)
 		})
@@ -2090,14 +2100,12 @@ func (siw *ServerInterfaceWrapper) DeleteMaterial(w http.ResponseWriter, r *http
 	// ------------- Path parameter "material_id" -------------
 	var materialId MaterialID
 
-	if n, perr := strconv.ParseInt(chi.URLParam(r, "material_id"), 10, 64); perr != nil || r.URL.RawPath != "" || !setPathInt(&materialId, n) {
-		var bound MaterialID
-		err = runtime.BindStyledParameterWithOptions("simple", "material_id", chi.URLParam(r, "material_id"), &bound, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: r.URL.RawPath == ""})
+	if r.URL.RawPath != "" || !bindPathInt(chi.URLParam(r, "material_id"), &materialId) {
+		materialId, err = bindPathParam[MaterialID]("simple", "material_id", chi.URLParam(r, "material_id"), runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: r.URL.RawPath == ""})
 		if err != nil {
 			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "material_id", Err: err})
 			return
 		}
-		materialId = bound
 	}
 
 	if len(siw.HandlerMiddlewares) == 0 {
@@ -2107,8 +2115,8 @@ func (siw *ServerInterfaceWrapper) DeleteMaterial(w http.ResponseWriter, r *http
 
 	var handler http.Handler
 	{
-		// The handler closes over copies, so that the parameters themselves
-		// stay on the stack when there is no middleware.
+		// The handler closes over copies, so that the path parameters
+		// themselves stay on the stack when there is no middleware.
 		materialId := materialId
 		handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			siw.Handler.DeleteMaterial(w, r, materialId)
@@ -2131,14 +2139,12 @@ func (siw *ServerInterfaceWrapper) GetMaterial(w http.ResponseWriter, r *http.Re
 	// ------------- Path parameter "material_id" -------------
 	var materialId MaterialID
 
-	if n, perr := strconv.ParseInt(chi.URLParam(r, "material_id"), 10, 64); perr != nil || r.URL.RawPath != "" || !setPathInt(&materialId, n) {
-		var bound MaterialID
-		err = runtime.BindStyledParameterWithOptions("simple", "material_id", chi.URLParam(r, "material_id"), &bound, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: r.URL.RawPath == ""})
+	if r.URL.RawPath != "" || !bindPathInt(chi.URLParam(r, "material_id"), &materialId) {
+		materialId, err = bindPathParam[MaterialID]("simple", "material_id", chi.URLParam(r, "material_id"), runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: r.URL.RawPath == ""})
 		if err != nil {
 			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "material_id", Err: err})
 			return
 		}
-		materialId = bound
 	}
 
 	if len(siw.HandlerMiddlewares) == 0 {
@@ -2148,8 +2154,8 @@ func (siw *ServerInterfaceWrapper) GetMaterial(w http.ResponseWriter, r *http.Re
 
 	var handler http.Handler
 	{
-		// The handler closes over copies, so that the parameters themselves
-		// stay on the stack when there is no middleware.
+		// The handler closes over copies, so that the path parameters
+		// themselves stay on the stack when there is no middleware.
 		materialId := materialId
 		handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			siw.Handler.GetMaterial(w, r, materialId)
@@ -2172,14 +2178,12 @@ func (siw *ServerInterfaceWrapper) UpdateMaterial(w http.ResponseWriter, r *http
 	// ------------- Path parameter "material_id" -------------
 	var materialId MaterialID
 
-	if n, perr := strconv.ParseInt(chi.URLParam(r, "material_id"), 10, 64); perr != nil || r.URL.RawPath != "" || !setPathInt(&materialId, n) {
-		var bound MaterialID
-		err = runtime.BindStyledParameterWithOptions("simple", "material_id", chi.URLParam(r, "material_id"), &bound, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: r.URL.RawPath == ""})
+	if r.URL.RawPath != "" || !bindPathInt(chi.URLParam(r, "material_id"), &materialId) {
+		materialId, err = bindPathParam[MaterialID]("simple", "material_id", chi.URLParam(r, "material_id"), runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: r.URL.RawPath == ""})
 		if err != nil {
 			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "material_id", Err: err})
 			return
 		}
-		materialId = bound
 	}
 
 	if len(siw.HandlerMiddlewares) == 0 {
@@ -2189,8 +2193,8 @@ func (siw *ServerInterfaceWrapper) UpdateMaterial(w http.ResponseWriter, r *http
 
 	var handler http.Handler
 	{
-		// The handler closes over copies, so that the parameters themselves
-		// stay on the stack when there is no middleware.
+		// The handler closes over copies, so that the path parameters
+		// themselves stay on the stack when there is no middleware.
 		materialId := materialId
 		handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			siw.Handler.UpdateMaterial(w, r, materialId)
