@@ -51,8 +51,14 @@ func Open(ctx context.Context, url string) (*sqlx.DB, error) {
 	return db, nil
 }
 
+// IsPostgres reports whether url names a PostgreSQL database; Open takes
+// any other url for a SQLite file (or ":memory:").
+func IsPostgres(url string) bool {
+	return strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://")
+}
+
 func connect(url string) (*sqlx.DB, error) {
-	if strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://") {
+	if IsPostgres(url) {
 		db, err := sqlx.Open(driverPostgres, url)
 		if err != nil {
 			return nil, fmt.Errorf("sqldb: open postgres: %w", err)

@@ -114,12 +114,17 @@ func TestDescribeNamesTheStoresRepository(t *testing.T) {
 		{"memory", "store: memory", "repositories/memory.(*Materials).Get", "repositories/sqldb"},
 		{dir + "/never.db", "store: sqlite", "repositories/sqldb.(*Materials).Get", "repositories/memory"},
 		{"postgres://nobody@127.0.0.1:1/none", "store: postgres", "repositories/sqldb.(*Materials).Get", "repositories/memory"},
+		// A directory named postgres-data holds a SQLite file.
+		{dir + "/postgres-data/app.db", "store: sqlite", "repositories/sqldb.(*Materials).Get", "repositories/memory"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.kind, func(t *testing.T) {
 			env := func(k string) string {
-				if k == "DATABASE_URL" {
+				switch k {
+				case "DATABASE_URL":
 					return tt.url
+				case "CHARTER_LOG_FORMAT":
+					return "not a format: describe does not log"
 				}
 				return ""
 			}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"strings"
 
 	"github.com/charterhq/charter/repositories/memory"
 	"github.com/charterhq/charter/repositories/sqldb"
@@ -43,7 +42,7 @@ func storeKind(databaseURL string) string {
 	switch {
 	case databaseURL == "memory":
 		return "memory"
-	case strings.HasPrefix(databaseURL, "postgres"):
+	case sqldb.IsPostgres(databaseURL):
 		return "postgres"
 	default:
 		return "sqlite"
