@@ -1,6 +1,7 @@
 package check_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -158,6 +159,35 @@ func TestSeedReplaysTheSameFailure(t *testing.T) {
 	}
 	if first, second := run(), run(); first != second {
 		t.Errorf("seed 42 did not replay:\n%s\n%s", first, second)
+	}
+}
+
+// TestSeedReplaysABrokenRequest replays a failure found by one of the
+// properties that break requests on purpose, each of which starts from a
+// seed of its own derived from the run's.
+func TestSeedReplaysABrokenRequest(t *testing.T) {
+	doc, err := check.LoadSpec(plantedserver.Spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := func(seed uint64) (uint64, []string) {
+		rep, err := check.Execute(doc, check.Handler(plantedserver.New(plantedserver.InvalidAccepted)),
+			check.WithTokenFactory(plantedserver.Token), check.WithSeed(seed))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rep.Failures) != 1 || rep.Failures[0].Check != check.InvalidRejected {
+			t.Fatalf("seed %d: want one %s failure, got %v", rep.Seed, check.InvalidRejected, rep.Failures)
+		}
+		var reqs []string
+		for _, r := range rep.Failures[0].Requests {
+			reqs = append(reqs, r.String())
+		}
+		return rep.Seed, reqs
+	}
+	seed, first := run(0)
+	if _, again := run(seed); !slices.Equal(first, again) {
+		t.Errorf("seed %d did not replay:\n%v\n%v", seed, first, again)
 	}
 }
 
