@@ -7,7 +7,8 @@ BASE     ?= main
 # make bench: ten runs of each benchmark give the ratios a 95% interval. The
 # runs are rounds of the whole set, one after the other, so that the two
 # sides of a ratio are measured at the same moments of a machine whose
-# speed drifts by 10% or more in a minute, not the one after the other.
+# speed drifts by 10% or more in a minute, not the one after the other;
+# benchratio pairs each round's two runs.
 BENCH    ?= .
 BENCHTIME ?= 300ms
 COUNT    ?= 10

@@ -5,8 +5,17 @@
 // Each side is summarized by the median of its runs, with the 95%
 // confidence interval of that median (golang.org/x/perf/benchmath, the
 // statistics of benchstat), so that one run disturbed by the machine does
-// not decide the figure. Run the benchmarks with -count 6 or more: fewer
-// runs give no interval.
+// not decide the figure. Run the benchmarks six times or more: fewer runs
+// give no interval.
+//
+// The share kept pairs the runs: the i-th run of full with the i-th run
+// of bare, and reports the median of their ratios with its 95% interval.
+// make bench measures the set in rounds, one run of each benchmark per
+// round, so a pair's two runs are a few hundred milliseconds apart and
+// see the same machine. A ratio of the two sides' medians, which the
+// report falls back to when the sides have different numbers of runs,
+// would divide a median taken while the machine was fast by one taken
+// while it was slow whenever its speed drifts between rounds.
 package benchratio
 
 import (
@@ -58,10 +67,14 @@ type Summary struct {
 	Full, Bare benchmath.Summary
 	// Allocs are the median allocs/op of each side.
 	FullAllocs, BareAllocs float64
-	// Kept is Bare.Center ÷ Full.Center. KeptLow and KeptHigh divide the
-	// ends of the two medians' 95% intervals: a conservative interval for
-	// the ratio (both sides at their worst at once), NaN when there were
-	// too few runs for one.
+	// Paired says whether Kept is the median of the runs' ratios (the
+	// sides have as many runs) rather than the ratio of the medians.
+	Paired bool
+	// Kept is bare ns/op ÷ full ns/op, with its 95% interval KeptLow to
+	// KeptHigh: paired, the interval of the median ratio; otherwise the
+	// ends of the two medians' intervals divided, a conservative one
+	// (both sides at their worst at once). NaN when there were too few
+	// runs for an interval.
 	Kept, KeptLow, KeptHigh float64
 }
 
@@ -72,16 +85,40 @@ func (p Pair) Summarize() Summary {
 	s.Bare = summary(p.Bare.NsPerOp)
 	s.FullAllocs = median(p.Full.AllocsPerOp)
 	s.BareAllocs = median(p.Bare.AllocsPerOp)
+	// Too few runs give no interval (benchmath needs about six).
+	s.KeptLow, s.KeptHigh = math.NaN(), math.NaN()
+	if ratios, ok := pairedRatios(p.Full.NsPerOp, p.Bare.NsPerOp); ok {
+		r := summary(ratios)
+		s.Paired, s.Kept = true, r.Center
+		if known(r) {
+			s.KeptLow, s.KeptHigh = r.Lo, r.Hi
+		}
+		return s
+	}
 	if s.Full.Center > 0 {
 		s.Kept = s.Bare.Center / s.Full.Center
 	}
-	// Too few runs give no interval (benchmath needs about six).
-	s.KeptLow, s.KeptHigh = math.NaN(), math.NaN()
 	if known(s.Full) && known(s.Bare) {
 		s.KeptLow = s.Bare.Lo / s.Full.Hi
 		s.KeptHigh = s.Bare.Hi / s.Full.Lo
 	}
 	return s
+}
+
+// pairedRatios divides the i-th bare run by the i-th full run, when the
+// sides have as many runs and none is zero.
+func pairedRatios(full, bare []float64) ([]float64, bool) {
+	if len(full) == 0 || len(full) != len(bare) {
+		return nil, false
+	}
+	ratios := make([]float64, len(full))
+	for i := range full {
+		if full[i] <= 0 {
+			return nil, false
+		}
+		ratios[i] = bare[i] / full[i]
+	}
+	return ratios, true
 }
 
 // known reports whether s has a confidence interval.
@@ -95,7 +132,9 @@ func summary(values []float64) benchmath.Summary {
 	if len(values) == 0 {
 		return benchmath.Summary{}
 	}
-	return benchmath.AssumeNothing.Summary(benchmath.NewSample(values, &thresholds), 0.95)
+	// NewSample sorts what it is given: a copy keeps the runs in their
+	// order, which pairs them.
+	return benchmath.AssumeNothing.Summary(benchmath.NewSample(slices.Clone(values), &thresholds), 0.95)
 }
 
 func median(values []float64) float64 {
@@ -214,8 +253,9 @@ func Report(w io.Writer, pairs []Pair, targets []Target) (missed int) {
 	if len(pairs) == 0 {
 		return 0
 	}
-	fmt.Fprintf(w, "\nshare of bare throughput kept (bare ns/op ÷ full ns/op of the medians; the interval is conservative, from both medians' 95%% intervals):\n")
-	fmt.Fprintf(w, "  %-32s %12s %12s %13s %7s %15s  %s\n", "pair", "full ns/op", "bare ns/op", "allocs f/b", "kept", "interval", "target")
+	fmt.Fprintf(w, "\nshare of bare throughput kept: bare ns/op ÷ full ns/op, the median of the runs' ratios (the i-th run of each side paired)\n"+
+		"with its 95%% interval; * marks a pair whose sides have different numbers of runs: the ratio of their medians, with a conservative interval\n")
+	fmt.Fprintf(w, "  %-32s %12s %12s %13s %8s %15s  %s\n", "pair", "full ns/op", "bare ns/op", "allocs f/b", "kept", "interval", "target")
 	for _, p := range pairs {
 		s := p.Summarize()
 		verdict := ""
@@ -235,9 +275,13 @@ func Report(w io.Writer, pairs []Pair, targets []Target) (missed int) {
 		if !math.IsNaN(s.KeptLow) {
 			interval = fmt.Sprintf("%5.1f–%5.1f%%", 100*s.KeptLow, 100*s.KeptHigh)
 		}
-		fmt.Fprintf(w, "  %-32s %12.0f %12.0f %6.0f/%-6.0f %6.1f%% %15s  %s\n",
+		mark := " "
+		if !s.Paired {
+			mark = "*"
+		}
+		fmt.Fprintf(w, "  %-32s %12.0f %12.0f %6.0f/%-6.0f %6.1f%%%s %15s  %s\n",
 			label(p, pairs), s.Full.Center, s.Bare.Center, s.FullAllocs, s.BareAllocs,
-			100*s.Kept, interval, verdict)
+			100*s.Kept, mark, interval, verdict)
 	}
 	return missed
 }

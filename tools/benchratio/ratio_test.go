@@ -44,8 +44,10 @@ func TestReadPairsAndMedians(t *testing.T) {
 	if s.Full.Center != 6000 || s.Bare.Center != 4200 {
 		t.Errorf("medians full %v bare %v, want 6000 and 4200", s.Full.Center, s.Bare.Center)
 	}
-	if math.Abs(s.Kept-0.7) > 1e-9 {
-		t.Errorf("kept = %v, want 0.7", s.Kept)
+	// Kept pairs the runs: 4000/8000, 4500/6000, 4200/5000 have the
+	// median 0.75, where the ratio of the medians would be 0.7.
+	if !s.Paired || math.Abs(s.Kept-0.75) > 1e-9 {
+		t.Errorf("kept = %v (paired %v), want the median ratio 0.75", s.Kept, s.Paired)
 	}
 	if s.FullAllocs != 22 || s.BareAllocs != 16 {
 		t.Errorf("allocs %v/%v, want 22/16", s.FullAllocs, s.BareAllocs)
@@ -86,11 +88,11 @@ func TestReportTargets(t *testing.T) {
 	}
 	var out strings.Builder
 	missed := benchratio.Report(&out, pairs, targets)
-	// memory keeps exactly 70% (met); sqlite keeps 80% of 85% (missed).
+	// memory keeps 75% (met); sqlite keeps 80% of 85% (missed).
 	if missed != 1 {
 		t.Errorf("missed = %d, want 1:\n%s", missed, out.String())
 	}
-	for _, want := range []string{"materials Stack/memory/get", "70.0%", "70% met", "80.0%", "85% NOT MET"} {
+	for _, want := range []string{"materials Stack/memory/get", "75.0%", "70% met", "80.0%", "85% NOT MET"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("report lacks %q:\n%s", want, out.String())
 		}
@@ -131,5 +133,28 @@ BenchmarkX/bare 1000 400 ns/op
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("report lacks %q:\n%s", want, out.String())
 		}
+	}
+}
+
+func TestUnevenSidesFallBackToTheMedians(t *testing.T) {
+	in := `pkg: example.com/svc
+BenchmarkX/full 1000 1000 ns/op
+BenchmarkX/full 1000 2000 ns/op
+BenchmarkX/full 1000 3000 ns/op
+BenchmarkX/bare 1000 1500 ns/op
+BenchmarkX/bare 1000 1500 ns/op
+`
+	pairs, err := benchratio.Read(strings.NewReader(in))
+	if err != nil || len(pairs) != 1 {
+		t.Fatalf("Read = %v, %v", pairs, err)
+	}
+	// Three runs against two cannot be paired: 1500 / 2000.
+	if s := pairs[0].Summarize(); s.Paired || math.Abs(s.Kept-0.75) > 1e-9 {
+		t.Errorf("kept = %v (paired %v), want the ratio of the medians 0.75, unpaired", s.Kept, s.Paired)
+	}
+	var out strings.Builder
+	benchratio.Report(&out, pairs, nil)
+	if !strings.Contains(out.String(), "75.0%*") {
+		t.Errorf("report does not mark the unpaired ratio:\n%s", out.String())
 	}
 }
