@@ -22,18 +22,17 @@ func Root(router *chi.Mux) http.Handler {
 	routes := sync.Pool{New: func() any { return chi.NewRouteContext() }}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c := newRequestContext(w, r)
-		if chi.RouteContext(c.Context.Context) != nil {
-			// Mounted under another chi router, which routes on the
-			// parent's routing context: a fresh one would route the
-			// whole path again.
-			router.ServeHTTP(w, r.WithContext(c))
-			return
+		// Mounted under another chi router, the request routes on the
+		// parent's routing context: a fresh one would route the whole
+		// path again.
+		if chi.RouteContext(c.Context.Context) == nil {
+			c.route = routes.Get().(*chi.Context)
+			c.route.Reset()
+			c.route.Routes = router
 		}
-		rctx := routes.Get().(*chi.Context)
-		rctx.Reset()
-		rctx.Routes = router
-		c.route = rctx
 		router.ServeHTTP(w, r.WithContext(c))
-		routes.Put(rctx)
+		if c.route != nil {
+			routes.Put(c.route)
+		}
 	})
 }

@@ -39,10 +39,10 @@ type Options struct {
 }
 
 // NewHandler returns the whole materials service as one http.Handler:
-// the edge (request id through edge.Root, access log, recover, body limit), the docs and
-// health endpoints, and the operations of api/materials.yaml behind the
-// contract middleware (authentication and validation), the generated
-// strict handler and the controller.
+// the edge (request id through edge.Root, access log, recover, body
+// limit), the docs and health endpoints, and the operations of
+// api/materials.yaml behind the contract middleware (authentication and
+// validation), the generated strict handler and the controller.
 func NewHandler(o Options) (http.Handler, error) {
 	if o.Repository == nil {
 		return nil, errors.New("materials: a repository is required")
