@@ -5,7 +5,7 @@ import (
 	"strconv"
 
 	api "github.com/charterhq/charter/gen/materials"
-	"github.com/charterhq/charter/services/request"
+	"github.com/charterhq/charter/services/platform/request"
 	"github.com/charterhq/charter/stories/access"
 	"github.com/charterhq/charter/stories/materials"
 )

@@ -6,8 +6,8 @@ import (
 	"net/http"
 
 	api "github.com/charterhq/charter/gen/materials"
-	"github.com/charterhq/charter/services/problem"
-	"github.com/charterhq/charter/services/request"
+	"github.com/charterhq/charter/services/platform/problem"
+	"github.com/charterhq/charter/services/platform/request"
 	"github.com/charterhq/charter/stories/materials"
 	"github.com/charterhq/charter/stories/story"
 )

@@ -16,7 +16,7 @@ import (
 
 	api "github.com/charterhq/charter/gen/materials"
 	"github.com/charterhq/charter/repositories/memory"
-	"github.com/charterhq/charter/services/request"
+	"github.com/charterhq/charter/services/platform/request"
 	"github.com/charterhq/charter/stories/materials"
 	"github.com/charterhq/charter/stories/story"
 )

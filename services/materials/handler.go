@@ -11,9 +11,9 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	api "github.com/charterhq/charter/gen/materials"
-	"github.com/charterhq/charter/services/contract"
-	"github.com/charterhq/charter/services/docs"
-	"github.com/charterhq/charter/services/edge"
+	"github.com/charterhq/charter/services/platform/contract"
+	"github.com/charterhq/charter/services/platform/docs"
+	"github.com/charterhq/charter/services/platform/edge"
 	"github.com/charterhq/charter/stories/access"
 	"github.com/charterhq/charter/stories/materials"
 )
@@ -22,7 +22,7 @@ import (
 type Options struct {
 	// Repository stores the materials. Required.
 	Repository materials.Repository
-	// Verify checks a bearer token (services/auth). Required.
+	// Verify checks a bearer token (services/platform/auth). Required.
 	Verify func(token string) (access.Caller, error)
 	// Logger receives access logs and internal errors. Defaults to
 	// slog.Default().

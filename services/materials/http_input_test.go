@@ -11,7 +11,7 @@ import (
 	"time"
 
 	api "github.com/charterhq/charter/gen/materials"
-	"github.com/charterhq/charter/services/auth"
+	"github.com/charterhq/charter/services/platform/auth"
 )
 
 // TestMalformedInput sends what a careless or hostile client sends and

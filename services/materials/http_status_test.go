@@ -14,7 +14,7 @@ import (
 	"time"
 
 	api "github.com/charterhq/charter/gen/materials"
-	"github.com/charterhq/charter/services/auth"
+	"github.com/charterhq/charter/services/platform/auth"
 	"github.com/charterhq/charter/stories/access"
 	domain "github.com/charterhq/charter/stories/materials"
 )

@@ -8,7 +8,7 @@ import (
 
 	"github.com/charterhq/charter/repositories/memory"
 	"github.com/charterhq/charter/repositories/sqldb"
-	"github.com/charterhq/charter/services/host"
+	"github.com/charterhq/charter/services/platform/host"
 	"github.com/charterhq/charter/services/materials"
 	stories "github.com/charterhq/charter/stories/materials"
 )

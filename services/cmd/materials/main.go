@@ -4,8 +4,8 @@
 //	materials token [--role R]    print a signed development token
 //	materials describe            print the wired stories, step by step
 //
-// Configuration comes from the environment; see services/host and
-// services/auth for the variables. --dev (or CHARTER_DEV=1) signs and
+// Configuration comes from the environment; see services/platform/host and
+// services/platform/auth for the variables. --dev (or CHARTER_DEV=1) signs and
 // verifies with the public development key, seeds demo data into an
 // empty store and prints one token per demo role.
 package main
@@ -23,8 +23,8 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/charterhq/charter/services/auth"
-	"github.com/charterhq/charter/services/host"
+	"github.com/charterhq/charter/services/platform/auth"
+	"github.com/charterhq/charter/services/platform/host"
 	"github.com/charterhq/charter/services/materials"
 )
 

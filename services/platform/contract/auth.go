@@ -6,8 +6,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/charterhq/charter/services/auth"
-	"github.com/charterhq/charter/services/problem"
+	"github.com/charterhq/charter/services/platform/auth"
+	"github.com/charterhq/charter/services/platform/problem"
 	"github.com/charterhq/charter/stories/access"
 )
 

@@ -10,7 +10,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/go-chi/chi/v5"
 
-	"github.com/charterhq/charter/services/problem"
+	"github.com/charterhq/charter/services/platform/problem"
 )
 
 // param is a parameter whose value is one primitive (integer, number,

@@ -11,7 +11,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/go-chi/chi/v5"
 
-	"github.com/charterhq/charter/services/problem"
+	"github.com/charterhq/charter/services/platform/problem"
 )
 
 // validateParams validates r's path, query, header and cookie parameters

@@ -8,7 +8,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 
-	"github.com/charterhq/charter/services/problem"
+	"github.com/charterhq/charter/services/platform/problem"
 )
 
 // appendFieldErrors turns a kin-openapi validation error into one field

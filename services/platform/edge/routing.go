@@ -6,7 +6,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
-	"github.com/charterhq/charter/services/problem"
+	"github.com/charterhq/charter/services/platform/problem"
 )
 
 // NotFound answers a path no route matches with a 404 problem. Give it to

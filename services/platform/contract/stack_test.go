@@ -12,10 +12,10 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/charterhq/charter/gen/materials"
-	"github.com/charterhq/charter/services/auth"
-	"github.com/charterhq/charter/services/contract"
-	"github.com/charterhq/charter/services/edge"
-	"github.com/charterhq/charter/services/request"
+	"github.com/charterhq/charter/services/platform/auth"
+	"github.com/charterhq/charter/services/platform/contract"
+	"github.com/charterhq/charter/services/platform/edge"
+	"github.com/charterhq/charter/services/platform/request"
 	"github.com/charterhq/charter/stories/access"
 )
 

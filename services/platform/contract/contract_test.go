@@ -13,8 +13,8 @@ import (
 	"testing"
 
 	"github.com/charterhq/charter/gen/materials"
-	"github.com/charterhq/charter/services/contract"
-	"github.com/charterhq/charter/services/problem"
+	"github.com/charterhq/charter/services/platform/contract"
+	"github.com/charterhq/charter/services/platform/problem"
 )
 
 const validBody = `{"name":"10 mm Steel","quality":"steel","thickness":10}`

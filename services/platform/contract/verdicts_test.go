@@ -5,7 +5,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/charterhq/charter/services/problem"
+	"github.com/charterhq/charter/services/platform/problem"
 )
 
 func TestVerdicts(t *testing.T) {

@@ -8,7 +8,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
-	"github.com/charterhq/charter/services/request"
+	"github.com/charterhq/charter/services/platform/request"
 )
 
 // AccessLog logs one line per request with logger at Info level: method,

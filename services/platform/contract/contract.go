@@ -44,8 +44,8 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/go-chi/chi/v5"
 
-	"github.com/charterhq/charter/services/problem"
-	"github.com/charterhq/charter/services/request"
+	"github.com/charterhq/charter/services/platform/problem"
+	"github.com/charterhq/charter/services/platform/request"
 	"github.com/charterhq/charter/stories/access"
 )
 

@@ -11,7 +11,7 @@ import (
 	"encoding/json"
 	"net/http"
 
-	"github.com/charterhq/charter/services/request"
+	"github.com/charterhq/charter/services/platform/request"
 )
 
 // ContentType is the media type of a problem document.

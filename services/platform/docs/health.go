@@ -5,7 +5,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/charterhq/charter/services/problem"
+	"github.com/charterhq/charter/services/platform/problem"
 )
 
 // healthy is the body of a passing health check.

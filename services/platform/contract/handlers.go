@@ -6,9 +6,9 @@ import (
 	"net/http"
 	"reflect"
 
-	"github.com/charterhq/charter/services/edge"
-	"github.com/charterhq/charter/services/problem"
-	"github.com/charterhq/charter/services/request"
+	"github.com/charterhq/charter/services/platform/edge"
+	"github.com/charterhq/charter/services/platform/problem"
+	"github.com/charterhq/charter/services/platform/request"
 )
 
 // ParamError is the generated ChiServerOptions.ErrorHandlerFunc: it

@@ -8,8 +8,8 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/charterhq/charter/services/edge"
-	"github.com/charterhq/charter/services/problem"
+	"github.com/charterhq/charter/services/platform/edge"
+	"github.com/charterhq/charter/services/platform/problem"
 )
 
 // requestBody is what readBody leaves for validateBody.

@@ -3,7 +3,7 @@ package docs
 import (
 	"net/http"
 
-	"github.com/charterhq/charter/services/problem"
+	"github.com/charterhq/charter/services/platform/problem"
 )
 
 // notFoundWriter turns the plain-text 404 the Swagger UI file server

@@ -9,7 +9,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
-	"github.com/charterhq/charter/services/request"
+	"github.com/charterhq/charter/services/platform/request"
 )
 
 // RequestIDHeader is the header that carries a request's ID, both ways.

@@ -13,9 +13,9 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
-	"github.com/charterhq/charter/services/edge"
-	"github.com/charterhq/charter/services/problem"
-	"github.com/charterhq/charter/services/request"
+	"github.com/charterhq/charter/services/platform/edge"
+	"github.com/charterhq/charter/services/platform/problem"
+	"github.com/charterhq/charter/services/platform/request"
 	"github.com/charterhq/charter/stories/access"
 )
 

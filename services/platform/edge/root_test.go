@@ -10,8 +10,8 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
-	"github.com/charterhq/charter/services/edge"
-	"github.com/charterhq/charter/services/request"
+	"github.com/charterhq/charter/services/platform/edge"
+	"github.com/charterhq/charter/services/platform/request"
 )
 
 // TestRootMounted serves Root under another chi router: the inner router

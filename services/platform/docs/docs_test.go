@@ -14,7 +14,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/charterhq/charter/gen/materials"
-	"github.com/charterhq/charter/services/docs"
+	"github.com/charterhq/charter/services/platform/docs"
 )
 
 func newRouter(t *testing.T, ready func(context.Context) error) http.Handler {

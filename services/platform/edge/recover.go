@@ -5,8 +5,8 @@ import (
 	"net/http"
 	"runtime/debug"
 
-	"github.com/charterhq/charter/services/problem"
-	"github.com/charterhq/charter/services/request"
+	"github.com/charterhq/charter/services/platform/problem"
+	"github.com/charterhq/charter/services/platform/request"
 )
 
 // Recover turns a panic in a handler into a 500 problem. The panic value

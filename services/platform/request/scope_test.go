@@ -5,7 +5,7 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/charterhq/charter/services/request"
+	"github.com/charterhq/charter/services/platform/request"
 	"github.com/charterhq/charter/stories/access"
 )
 
