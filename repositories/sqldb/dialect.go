@@ -14,6 +14,7 @@ import (
 type dialect struct {
 	postgres   bool
 	migrations string // directory in migrationFiles
+	schema     string // PostgreSQL schema to create before migrating, if any
 }
 
 func dialectOf(db *sqlx.DB) (dialect, error) {
@@ -31,6 +32,16 @@ const (
 	sqliteConstraintUnique  = 2067    // SQLITE_CONSTRAINT_UNIQUE
 	postgresUniqueViolation = "23505" // unique_violation
 )
+
+// sqliteBusy is SQLITE_BUSY, the primary code of a locked database.
+const sqliteBusy = 5
+
+// isBusy reports whether err is SQLite refusing a lock another
+// connection holds.
+func isBusy(err error) bool {
+	liteErr, ok := errors.AsType[*sqlite.Error](err)
+	return ok && liteErr.Code()&0xff == sqliteBusy
+}
 
 // isUniqueViolation reports whether err is a unique-index violation in
 // either database.

@@ -82,7 +82,7 @@ func (r *Materials) Create(ctx context.Context, m materials.Material) (materials
 	if err != nil {
 		return materials.Material{}, err
 	}
-	err = r.db.QueryRowxContext(ctx, r.insert,
+	err = on(ctx, r.db).QueryRowxContext(ctx, r.insert,
 		m.CompanyID, m.Name, m.Quality, m.Thickness, m.IsActive, created, updated).Scan(&m.ID)
 	if err != nil {
 		return materials.Material{}, writeError("create material", err)
@@ -94,7 +94,7 @@ func (r *Materials) Create(ctx context.Context, m materials.Material) (materials
 // Get returns the material with id, or materials.ErrNotFound.
 func (r *Materials) Get(ctx context.Context, id int64) (materials.Material, error) {
 	var row materialRow
-	if err := r.db.GetContext(ctx, &row, r.get, id); err != nil {
+	if err := on(ctx, r.db).GetContext(ctx, &row, r.get, id); err != nil {
 		return materials.Material{}, readError("get material", err)
 	}
 	return row.material(), nil
@@ -109,7 +109,7 @@ func (r *Materials) Update(ctx context.Context, id int64, f materials.Fields, at
 		return materials.Material{}, err
 	}
 	var row materialRow
-	err = r.db.GetContext(ctx, &row, r.update, f.Name, f.Quality, f.Thickness, f.IsActive, updated, id)
+	err = on(ctx, r.db).GetContext(ctx, &row, r.update, f.Name, f.Quality, f.Thickness, f.IsActive, updated, id)
 	if err != nil {
 		return materials.Material{}, writeError("update material", err)
 	}
@@ -118,7 +118,7 @@ func (r *Materials) Update(ctx context.Context, id int64, f materials.Fields, at
 
 // Delete removes material id. Returns materials.ErrNotFound.
 func (r *Materials) Delete(ctx context.Context, id int64) error {
-	res, err := r.db.ExecContext(ctx, r.remove, id)
+	res, err := on(ctx, r.db).ExecContext(ctx, r.remove, id)
 	if err != nil {
 		return fmt.Errorf("sqldb: delete material: %w", err)
 	}
@@ -136,7 +136,7 @@ func (r *Materials) Delete(ctx context.Context, id int64) error {
 func (r *Materials) Count(ctx context.Context, f materials.Filter) (int64, error) {
 	where, args := whereClause(f)
 	var n int64
-	if err := r.db.GetContext(ctx, &n, r.db.Rebind("SELECT COUNT(*) FROM materials"+where), args...); err != nil {
+	if err := on(ctx, r.db).GetContext(ctx, &n, r.db.Rebind("SELECT COUNT(*) FROM materials"+where), args...); err != nil {
 		return 0, fmt.Errorf("sqldb: count materials: %w", err)
 	}
 	return n, nil
@@ -181,7 +181,7 @@ func (r *Materials) Find(ctx context.Context, q materials.Query) ([]materials.Ma
 	args = append(args, limit, max(q.Offset, 0))
 
 	var rows []materialRow
-	if err := r.db.SelectContext(ctx, &rows, r.db.Rebind(query.String()), args...); err != nil {
+	if err := on(ctx, r.db).SelectContext(ctx, &rows, r.db.Rebind(query.String()), args...); err != nil {
 		return nil, fmt.Errorf("sqldb: find materials: %w", err)
 	}
 	out := make([]materials.Material, len(rows))

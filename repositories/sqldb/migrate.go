@@ -15,8 +15,9 @@ import (
 	"github.com/jmoiron/sqlx"
 )
 
-// migrationFiles holds one directory of numbered SQL files per dialect,
-// "migrations/sqlite/0001_materials.sql" and its PostgreSQL twin.
+// migrationFiles holds one directory of numbered SQL files per dialect and
+// service, "migrations/sqlite/materials/0001_materials.sql" and its
+// PostgreSQL twin: each service migrates its own database.
 //
 //go:embed migrations
 var migrationFiles embed.FS
@@ -32,20 +33,34 @@ type migration struct {
 	sql     string
 }
 
-// Migrate applies, in version order, every embedded migration the database
-// has not recorded in schema_migrations. Each runs in its own transaction
-// with its record, so a failed migration leaves nothing behind and a rerun
-// starts where the last one stopped. Open calls it; it is exported for
-// callers that build their own pool.
-func Migrate(ctx context.Context, db *sqlx.DB) error {
+// Migrate applies, in version order, every embedded migration of service
+// that the database has not recorded in schema_migrations. Each runs in
+// its own transaction with its record, so a failed migration leaves
+// nothing behind and a rerun starts where the last one stopped. Open calls
+// it; it is exported for callers that build their own pool, whose
+// PostgreSQL connections must already use the schema they want.
+func Migrate(ctx context.Context, db *sqlx.DB, service string) error {
+	if !validService(service) {
+		return fmt.Errorf("sqldb: %q is not a service name", service)
+	}
+	return migrate(ctx, db, service, "")
+}
+
+// migrate applies service's migrations, first creating schema on
+// PostgreSQL when it is not empty.
+func migrate(ctx context.Context, db *sqlx.DB, service, schema string) error {
 	d, err := dialectOf(db)
 	if err != nil {
 		return err
 	}
-	pending, err := loadMigrations(d.migrations)
+	pending, err := loadMigrations(path.Join(d.migrations, service))
 	if err != nil {
 		return err
 	}
+	if len(pending) == 0 {
+		return fmt.Errorf("sqldb: no migrations for service %q", service)
+	}
+	d.schema = schema
 	for _, m := range pending {
 		if err := applyMigration(ctx, db, d, m); err != nil {
 			return fmt.Errorf("sqldb: migration %s: %w", m.name, err)
@@ -66,6 +81,12 @@ func applyMigration(ctx context.Context, db *sqlx.DB, d dialect, m migration) er
 		// failure can never leave a session holding it.
 		if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", migrationLock); err != nil {
 			return err
+		}
+		if d.schema != "" {
+			// The name passed validService: it needs no quoting.
+			if _, err := tx.ExecContext(ctx, "CREATE SCHEMA IF NOT EXISTS "+d.schema); err != nil {
+				return err
+			}
 		}
 	}
 	// Created under the lock: concurrent CREATE TABLE IF NOT EXISTS can

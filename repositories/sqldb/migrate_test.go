@@ -33,7 +33,7 @@ func TestMigrate(t *testing.T) {
 			errs := make([]error, 4)
 			for i := range errs {
 				wg.Go(func() {
-					db, err := sqldb.Open(context.Background(), url)
+					db, err := sqldb.Open(context.Background(), url, "materials")
 					if err == nil {
 						db.Close()
 					}
@@ -55,7 +55,7 @@ func TestMigrate(t *testing.T) {
 
 func open(t *testing.T, url string) *sqlx.DB {
 	t.Helper()
-	db, err := sqldb.Open(context.Background(), url)
+	db, err := sqldb.Open(context.Background(), url, "materials")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +75,7 @@ func assertMigrated(t *testing.T, db *sqlx.DB) {
 
 func TestOpenRejects(t *testing.T) {
 	for _, url := range []string{"", "sqlite:", "file:charter.db"} {
-		if db, err := sqldb.Open(context.Background(), url); err == nil {
+		if db, err := sqldb.Open(context.Background(), url, "materials"); err == nil {
 			db.Close()
 			t.Errorf("Open(%q) succeeded", url)
 		}

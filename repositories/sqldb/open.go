@@ -8,7 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
+	neturl "net/url"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -27,24 +27,40 @@ const (
 	driverSQLite   = "sqlite"
 )
 
-// Open connects to the database at url, brings its schema up to date and
-// returns the pool. A url starting with "postgres://" or "postgresql://"
-// opens PostgreSQL; anything else is SQLite: "sqlite:PATH", "sqlite://PATH",
+// Open connects to the database at url as the store of one service, brings
+// that service's schema up to date with its migrations and returns the
+// pool. A url starting with "postgres://" or "postgresql://" opens
+// PostgreSQL; anything else is SQLite: "sqlite:PATH", "sqlite://PATH",
 // ":memory:" or a plain file path, whose directory is created when missing.
+//
+// Each service owns its data: on SQLite it has a file of its own; on
+// PostgreSQL, unless the url sets search_path, its tables live in a schema
+// named after the service, so that several services can share one
+// database server, or one database, without sharing a table.
 //
 // SQLite is opened in WAL mode with foreign keys on, a busy timeout and
 // immediate write transactions, so that concurrent requests queue for the
 // single writer instead of failing with SQLITE_BUSY.
-func Open(ctx context.Context, url string) (*sqlx.DB, error) {
+func Open(ctx context.Context, url, service string) (*sqlx.DB, error) {
+	if !validService(service) {
+		return nil, fmt.Errorf("sqldb: %q is not a service name (lower-case letters, digits and _)", service)
+	}
+	schema := ""
+	if IsPostgres(url) {
+		var err error
+		if url, schema, err = withSchema(url, service); err != nil {
+			return nil, err
+		}
+	}
 	db, err := connect(url)
 	if err != nil {
 		return nil, err
 	}
-	if err := db.PingContext(ctx); err != nil {
+	if err := ping(ctx, db); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("sqldb: connect: %w", err)
 	}
-	if err := Migrate(ctx, db); err != nil {
+	if err := migrate(ctx, db, service, schema); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -55,6 +71,64 @@ func Open(ctx context.Context, url string) (*sqlx.DB, error) {
 // any other url for a SQLite file (or ":memory:").
 func IsPostgres(url string) bool {
 	return strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://")
+}
+
+// ping checks the first connection. Switching a new SQLite file to WAL
+// needs a moment of exclusive access, which SQLite refuses at once,
+// without its busy timeout, while another process opens the same file:
+// that refusal is retried for as long as the busy timeout would wait.
+func ping(ctx context.Context, db *sqlx.DB) error {
+	deadline := time.Now().Add(10 * time.Second)
+	for wait := time.Millisecond; ; wait = min(2*wait, 100*time.Millisecond) {
+		err := db.PingContext(ctx)
+		if !isBusy(err) || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(wait):
+		}
+	}
+}
+
+// validService reports whether name can name a migration set and a
+// PostgreSQL schema as it is, without quoting.
+func validService(name string) bool {
+	if name == "" || len(name) > 63 || name[0] < 'a' || name[0] > 'z' {
+		return false
+	}
+	for _, r := range name {
+		if (r < 'a' || r > 'z') && (r < '0' || r > '9') && r != '_' {
+			return false
+		}
+	}
+	return true
+}
+
+// withSchema returns a PostgreSQL url whose connections use the service's
+// schema, and the schema to create, unless the url chose its own
+// search_path: then it is returned as it is with no schema to create.
+func withSchema(raw, service string) (string, string, error) {
+	u, err := neturl.Parse(raw)
+	if err != nil {
+		return "", "", fmt.Errorf("sqldb: the PostgreSQL url does not parse: %w", redact(err))
+	}
+	q := u.Query()
+	if q.Has("search_path") {
+		return raw, "", nil
+	}
+	q.Set("search_path", service)
+	u.RawQuery = q.Encode()
+	return u.String(), service, nil
+}
+
+// redact drops the url from a url.Error, which may hold a password.
+func redact(err error) error {
+	if ue, ok := errors.AsType[*neturl.Error](err); ok {
+		return ue.Err
+	}
+	return err
 }
 
 func connect(url string) (*sqlx.DB, error) {
@@ -131,9 +205,9 @@ var sqlitePragmas = []string{
 // sqliteParams adds the default pragmas and transaction mode to the
 // parameters the url gave, without overriding any of them.
 func sqliteParams(query string) string {
-	q, err := url.ParseQuery(query)
+	q, err := neturl.ParseQuery(query)
 	if err != nil {
-		q = url.Values{}
+		q = neturl.Values{}
 	}
 	given := strings.ToLower(strings.Join(q["_pragma"], " "))
 	for _, p := range sqlitePragmas {

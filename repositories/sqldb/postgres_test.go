@@ -13,7 +13,7 @@ import (
 // newPostgres opens a migrated database of its own on the shared throwaway
 // server, closed when tb ends.
 func newPostgres(tb testing.TB) materials.Repository {
-	db, err := sqldb.Open(context.Background(), pgtest.NewDatabase(tb))
+	db, err := sqldb.Open(context.Background(), pgtest.NewDatabase(tb), "materials")
 	if err != nil {
 		tb.Fatal(err)
 	}

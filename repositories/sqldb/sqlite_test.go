@@ -13,7 +13,7 @@ import (
 // newSQLite opens a migrated SQLite database in a file of its own, closed
 // when tb ends.
 func newSQLite(tb testing.TB) materials.Repository {
-	db, err := sqldb.Open(context.Background(), filepath.Join(tb.TempDir(), "charter.db"))
+	db, err := sqldb.Open(context.Background(), filepath.Join(tb.TempDir(), "charter.db"), "materials")
 	if err != nil {
 		tb.Fatal(err)
 	}

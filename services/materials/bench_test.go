@@ -43,7 +43,7 @@ func BenchmarkStack(b *testing.B) {
 	}{
 		{"memory", func(testing.TB) domain.Repository { return memory.NewMaterials() }},
 		{"sqlite", func(tb testing.TB) domain.Repository {
-			db, err := sqldb.Open(context.Background(), filepath.Join(tb.TempDir(), "bench.db"))
+			db, err := sqldb.Open(context.Background(), filepath.Join(tb.TempDir(), "bench.db"), "materials")
 			if err != nil {
 				tb.Fatal(err)
 			}

@@ -31,7 +31,7 @@ var stores = []struct {
 
 func openSQL(t *testing.T, url string) domain.Repository {
 	t.Helper()
-	db, err := sqldb.Open(context.Background(), url)
+	db, err := sqldb.Open(context.Background(), url, "materials")
 	if err != nil {
 		t.Fatal(err)
 	}

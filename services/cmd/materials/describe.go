@@ -33,7 +33,7 @@ func describe(getenv func(string) string, w io.Writer) error {
 	kind := storeKind(cfg.DatabaseURL)
 	var repo stories.Repository = memory.NewMaterials()
 	if kind != "memory" {
-		db, err := sqldb.Open(context.Background(), ":memory:")
+		db, err := sqldb.Open(context.Background(), ":memory:", "materials")
 		if err != nil {
 			return err
 		}

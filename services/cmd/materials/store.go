@@ -29,7 +29,7 @@ func openStore(ctx context.Context, databaseURL string) (*store, error) {
 			Close: func() error { return nil },
 		}, nil
 	}
-	db, err := sqldb.Open(ctx, databaseURL)
+	db, err := sqldb.Open(ctx, databaseURL, "materials")
 	if err != nil {
 		return nil, err
 	}
