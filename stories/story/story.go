@@ -6,7 +6,8 @@
 // permission filters, the clock) is injected as dependencies when the story
 // is built, and checked then, so that a missing part is a start-up error and
 // never a request-time panic. Cross-cutting work (logging, tracing,
-// transactions) wraps a story from the outside with Middleware.
+// transactions) wraps a story from the outside with Middleware, and a
+// StepObserver installed in the context (WithStepObserver) sees each step.
 //
 // The semantics follow the Python stories library (4.x):
 //   - steps run in order; a step that returns nil lets the next one run;
@@ -22,6 +23,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Done ends the whole story successfully: the steps after the one that
@@ -181,29 +183,61 @@ func (s *Story[S]) run(ctx context.Context, state *S) error {
 }
 
 func (s *Story[S]) runSteps(ctx context.Context, state *S) error {
-	for _, st := range s.steps {
+	obs := observersFrom(ctx)
+	for i := range s.steps {
+		st := &s.steps[i]
 		if err := ctx.Err(); err != nil {
 			return &Failed{Story: s.name, Step: st.name, Err: err}
 		}
-		err := st.run(ctx, state)
-		switch {
-		case err == nil:
-			continue
-		case errors.Is(err, Done), errors.Is(err, Skip):
-			// Passed up as they are: Done ends every story up to the
-			// outermost, Skip only the substory that returned it.
+		var err error
+		if obs == nil {
+			err = s.runStep(ctx, st, state)
+		} else {
+			err = s.observeStep(ctx, obs, st, state)
+		}
+		if err != nil {
 			return err
 		}
-		reason := s.reason(err)
-		if f, ok := err.(*Failed); ok && st.sub != nil && f.Internal() {
-			// An internal error of a substory stays internal, even when
-			// it happens to match a reason the parent declares: the
-			// substory did not fail for that reason.
-			reason = nil
-		}
-		return &Failed{Story: s.name, Step: st.name, Reason: reason, Err: err}
 	}
 	return nil
+}
+
+// runStep runs one step. It returns nil to let the next step run, Done or
+// Skip as the step returned them, and a *Failed otherwise.
+func (s *Story[S]) runStep(ctx context.Context, st *Step[S], state *S) error {
+	err := st.run(ctx, state)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, Done), errors.Is(err, Skip):
+		// Passed up as they are: Done ends every story up to the
+		// outermost, Skip only the substory that returned it.
+		return err
+	}
+	reason := s.reason(err)
+	if f, ok := err.(*Failed); ok && st.sub != nil && f.Internal() {
+		// An internal error of a substory stays internal, even when it
+		// happens to match a reason the parent declares: the substory
+		// did not fail for that reason.
+		reason = nil
+	}
+	return &Failed{Story: s.name, Step: st.name, Reason: reason, Err: err}
+}
+
+// observeStep runs one step between the hooks of the observers in ctx.
+// It is apart from runSteps so that a story run with no observer does not
+// read the clock.
+func (s *Story[S]) observeStep(ctx context.Context, obs *observerContext, st *Step[S], state *S) error {
+	ctx = obs.start(ctx, s.name, st.name)
+	start := time.Now()
+	err := s.runStep(ctx, st, state)
+	elapsed := time.Since(start)
+	seen := err
+	if _, failed := err.(*Failed); !failed {
+		seen = nil // Done and Skip are successes to an observer
+	}
+	obs.end(ctx, s.name, st.name, seen, elapsed)
+	return err
 }
 
 // reason returns the declared failure err stands for, or nil.
