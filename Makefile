@@ -20,8 +20,8 @@ BENCH_TARGETS ?= memory=70 sqlite=85
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
 
-run: ## Start the materials service on :8080 with embedded SQLite and demo data.
-	$(GO) run ./services/cmd/materials serve --dev
+run: ## Start every service (materials on :8080, quotes on :8081) with embedded SQLite and demo data.
+	$(GO) run ./services/cmd/charterd serve --dev
 
 test: ## Run every test with the race detector (PostgreSQL tests need its binaries).
 	$(GO) test -race -count=1 ./...

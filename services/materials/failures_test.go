@@ -92,7 +92,7 @@ func operationsOf(s Stories) []operationUnderTest {
 // document that status for the operation. Adding a failure reason to a
 // story without a documented answer fails here.
 func TestEveryFailureHasOneDocumentedAnswer(t *testing.T) {
-	wiring, err := Wire(memory.NewMaterials(), time.Now)
+	wiring, err := Wire(memory.NewMaterials(), time.Now, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ package materials
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 
@@ -35,14 +36,20 @@ type Wiring struct {
 	repository string
 }
 
-// Wire builds both injectors over repo, dating changes with now and
-// wrapping every story in mw (logging, tracing...).
-func Wire(repo materials.Repository, now func() time.Time, mw ...story.Middleware) (*Wiring, error) {
-	staff, err := inject(repo, now, materials.StaffAccess, mw)
+// Wire builds both injectors over repo, dating changes with now, running
+// every story that writes inside tx (a transaction of repo's database; nil
+// for a store that needs none) and wrapping every story in mw (metrics,
+// tracing...), outside the transaction.
+func Wire(repo materials.Repository, now func() time.Time, tx story.Middleware, mw ...story.Middleware) (*Wiring, error) {
+	writes := mw
+	if tx != nil {
+		writes = append(slices.Clone(mw), tx)
+	}
+	staff, err := inject(repo, now, materials.StaffAccess, mw, writes)
 	if err != nil {
 		return nil, fmt.Errorf("staff stories: %w", err)
 	}
-	external, err := inject(repo, now, materials.CompanyAccess, mw)
+	external, err := inject(repo, now, materials.CompanyAccess, mw, writes)
 	if err != nil {
 		return nil, fmt.Errorf("external stories: %w", err)
 	}
@@ -61,7 +68,7 @@ func (w *Wiring) For(c access.Caller) Stories {
 
 // inject is one injector: every story built with the same permission
 // filter over the same repository.
-func inject(repo materials.Repository, now func() time.Time, filter func(access.Caller, materials.Filter) (materials.Filter, error), mw []story.Middleware) (Stories, error) {
+func inject(repo materials.Repository, now func() time.Time, filter func(access.Caller, materials.Filter) (materials.Filter, error), reads, writes []story.Middleware) (Stories, error) {
 	if repo == nil || now == nil {
 		return Stories{}, fmt.Errorf("a repository and a clock are required")
 	}
@@ -96,8 +103,8 @@ func inject(repo materials.Repository, now func() time.Time, filter func(access.
 		return Stories{}, err
 	}
 	return Stories{
-		List: list.With(mw...), Get: get.With(mw...), Create: create.With(mw...),
-		Update: update.With(mw...), Delete: del.With(mw...),
+		List: list.With(reads...), Get: get.With(reads...), Create: create.With(writes...),
+		Update: update.With(writes...), Delete: del.With(writes...),
 	}, nil
 }
 
@@ -110,10 +117,23 @@ func inject(repo materials.Repository, now func() time.Time, filter func(access.
 func (w *Wiring) Describe() []story.Description {
 	var out []story.Description
 	for _, s := range []Stories{w.Staff, w.External} {
-		out = append(out, s.List.Describe(), s.Get.Describe(), s.Create.Describe(), s.Update.Describe(), s.Delete.Describe())
+		out = append(out, describeAll(s)...)
 	}
 	for i := range out {
 		w.nameRepository(&out[i])
+	}
+	return out
+}
+
+// describeAll describes every story of s, field by field, so that a story
+// added to Stories is described without a list to keep.
+func describeAll(s Stories) []story.Description {
+	v := reflect.ValueOf(s)
+	var out []story.Description
+	for i := range v.NumField() {
+		if d, ok := v.Field(i).Interface().(interface{ Describe() story.Description }); ok {
+			out = append(out, d.Describe())
+		}
 	}
 	return out
 }

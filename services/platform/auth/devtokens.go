@@ -2,16 +2,11 @@ package auth
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/charterhq/charter/stories/access"
-)
-
-// The scopes of the materials contract, granted to the demo callers.
-const (
-	scopeMaterialsRead  = "materials:read"
-	scopeMaterialsWrite = "materials:write"
 )
 
 // DevToken is a named demo token that development mode prints.
@@ -27,45 +22,53 @@ type DevToken struct {
 }
 
 // DevCallers are the demo callers of development mode, one per role the
-// materials contract distinguishes.
-func DevCallers() []DevToken {
+// contracts distinguish, granted the scopes the running services' specs
+// name: staff and the external user get every scope, the viewer only those
+// ending in ":read".
+func DevCallers(scopes []string) []DevToken {
+	var read []string
+	for _, s := range scopes {
+		if strings.HasSuffix(s, ":read") {
+			read = append(read, s)
+		}
+	}
 	return []DevToken{
 		{
 			Name:        "staff",
-			Description: "Staff: reads and changes every company's materials.",
+			Description: "Staff: reads and changes every company's data.",
 			Caller: access.Caller{
 				Subject: "dev-staff",
 				Roles:   []access.Role{access.Staff},
-				Scopes:  []string{scopeMaterialsRead, scopeMaterialsWrite},
+				Scopes:  slices.Clone(scopes),
 			},
 		},
 		{
 			Name:        "external",
-			Description: "External user of company 1: reads and changes that company's materials.",
+			Description: "External user of company 1: reads and changes that company's data.",
 			Caller: access.Caller{
 				Subject:   "dev-external-1",
 				CompanyID: 1,
 				Roles:     []access.Role{access.External},
-				Scopes:    []string{scopeMaterialsRead, scopeMaterialsWrite},
+				Scopes:    slices.Clone(scopes),
 			},
 		},
 		{
 			Name:        "viewer",
-			Description: "External viewer of company 1: reads that company's materials only.",
+			Description: "External viewer of company 1: reads that company's data only.",
 			Caller: access.Caller{
 				Subject:   "dev-viewer-1",
 				CompanyID: 1,
 				Roles:     []access.Role{access.External},
-				Scopes:    []string{scopeMaterialsRead},
+				Scopes:    read,
 			},
 		},
 	}
 }
 
-// DevTokens signs a token valid for ttl for each of [DevCallers], in the
-// same order.
-func DevTokens(s *Signer, ttl time.Duration) ([]DevToken, error) {
-	tokens := DevCallers()
+// DevTokens signs a token valid for ttl for each of [DevCallers] of
+// scopes, in the same order.
+func DevTokens(s *Signer, ttl time.Duration, scopes []string) ([]DevToken, error) {
+	tokens := DevCallers(scopes)
 	for i := range tokens {
 		t, err := s.Sign(tokens[i].Caller, ttl)
 		if err != nil {

@@ -11,7 +11,7 @@ import (
 func TestDevTokens(t *testing.T) {
 	c := DevelopmentConfig()
 	v := newVerifier(t, c)
-	tokens, err := DevTokens(newSigner(t, c), time.Hour)
+	tokens, err := DevTokens(newSigner(t, c), time.Hour, []string{"materials:read", "materials:write"})
 	if err != nil {
 		t.Fatalf("DevTokens: %v", err)
 	}

@@ -1,23 +1,39 @@
-// Package host runs a service's HTTP handler as a server: configuration
-// from the environment, timeouts on every phase of a request, structured
-// logs and a graceful shutdown that lets requests in flight finish.
+// Package host runs services: one process hosts every service (the
+// default) or a chosen subset, each on its own listener over its own
+// database, calling the services it depends on in process when they run
+// beside it and over the network when they do not. It reads the
+// configuration from the environment, puts timeouts on every phase of a
+// request, logs in structured form and shuts down gracefully, letting
+// requests in flight finish.
 package host
 
 import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 )
 
 // Config is the server's configuration. FromEnv documents each variable.
 type Config struct {
-	// Addr is the address to listen on (CHARTER_ADDR, default ":8080").
+	// Addr is the address to listen on (CHARTER_ADDR, default ":8080")
+	// when one handler is served alone; a host's services listen on their
+	// own addresses (CHARTER_<NAME>_ADDR).
 	Addr string
+	// Services are the services this process runs (CHARTER_SERVICES,
+	// comma-separated; every service when empty).
+	Services []string
 	// DatabaseURL selects the store (DATABASE_URL): a postgres:// URL for
-	// PostgreSQL, "memory" for the in-memory store, anything else a SQLite
-	// file (default "var/charter.db").
+	// PostgreSQL, where each service has a schema of its own; "memory"
+	// for the in-memory store; a SQLite file, for a process that runs one
+	// service. Empty (the default) gives each service a SQLite file of its
+	// own under DataDir. CHARTER_<NAME>_DATABASE_URL overrides it for one
+	// service.
 	DatabaseURL string
+	// DataDir holds the services' SQLite files (CHARTER_DATA_DIR, default
+	// "var").
+	DataDir string
 	// Dev turns on development mode (CHARTER_DEV=1): a development signing
 	// key, demo data and tokens printed at start.
 	Dev bool
@@ -37,7 +53,7 @@ type Config struct {
 func Defaults() Config {
 	return Config{
 		Addr:              ":8080",
-		DatabaseURL:       "var/charter.db",
+		DataDir:           "var",
 		BodyLimit:         1 << 20,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       15 * time.Second,
@@ -46,6 +62,17 @@ func Defaults() Config {
 		ShutdownTimeout:   20 * time.Second,
 		LogFormat:         "text",
 	}
+}
+
+// SplitList splits a comma-separated list, dropping blanks.
+func SplitList(v string) []string {
+	var out []string
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // FromEnv reads the configuration from getenv (os.Getenv in production),
@@ -73,6 +100,10 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	}
 	str("CHARTER_ADDR", &c.Addr)
 	str("DATABASE_URL", &c.DatabaseURL)
+	str("CHARTER_DATA_DIR", &c.DataDir)
+	if v := getenv("CHARTER_SERVICES"); v != "" {
+		c.Services = SplitList(v)
+	}
 	str("CHARTER_LOG_FORMAT", &c.LogFormat)
 	if v := getenv("CHARTER_DEV"); v != "" {
 		b, err := strconv.ParseBool(v)

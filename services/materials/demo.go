@@ -1,4 +1,4 @@
-package main
+package materials
 
 import (
 	"context"
@@ -8,9 +8,9 @@ import (
 	"github.com/charterhq/charter/stories/materials"
 )
 
-// demoMaterials are what a new user finds in development mode: two
+// DemoMaterials are what a new user finds in development mode: two
 // companies, so that the staff and external tokens see different lists.
-var demoMaterials = []materials.Material{
+var DemoMaterials = []materials.Material{
 	{CompanyID: 1, Name: "10 mm Steel", Quality: "steel", Thickness: 10, IsActive: true},
 	{CompanyID: 1, Name: "2 mm Stainless", Quality: "stainless steel 304", Thickness: 2, IsActive: true},
 	{CompanyID: 1, Name: "5 mm Aluminium", Quality: "aluminium 5754", Thickness: 5, IsActive: true},
@@ -19,15 +19,15 @@ var demoMaterials = []materials.Material{
 	{CompanyID: 2, Name: "8 mm Steel", Quality: "steel S355", Thickness: 8, IsActive: true},
 }
 
-// seedDemo adds the demo materials to an empty store and returns how many
+// SeedDemo adds the demo materials to an empty store and returns how many
 // it added; a store that has any material is left alone.
-func seedDemo(ctx context.Context, repo materials.Repository, now time.Time) (int, error) {
+func SeedDemo(ctx context.Context, repo materials.Repository, now time.Time) (int, error) {
 	n, err := repo.Count(ctx, materials.Filter{})
 	if err != nil || n > 0 {
 		return 0, err
 	}
 	added := 0
-	for _, m := range demoMaterials {
+	for _, m := range DemoMaterials {
 		m.CreatedAt, m.UpdatedAt = now, now
 		if _, err := repo.Create(ctx, m); err != nil && !errors.Is(err, materials.ErrConflict) {
 			return added, err

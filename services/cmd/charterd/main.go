@@ -1,13 +1,15 @@
-// Command materials runs the materials service.
+// Command charterd runs Charter's services: every one by default, each on
+// its own address over its own database, or the subset --services (or
+// CHARTER_SERVICES) names, so that each can also run as its own process.
 //
-//	materials serve [--dev]       serve the API (the default command)
-//	materials token [--role R]    print a signed development token
-//	materials describe            print the wired stories, step by step
+//	charterd serve [--dev] [--services a,b]   serve the APIs (the default command)
+//	charterd token [--role R]                 print a signed development token
+//	charterd describe                         print the wired stories, step by step
 //
-// Configuration comes from the environment; see services/platform/host and
-// services/platform/auth for the variables. --dev (or CHARTER_DEV=1) signs and
-// verifies with the public development key, seeds demo data into an
-// empty store and prints one token per demo role.
+// Configuration comes from the environment; see services/platform/host
+// and services/platform/auth for the variables. --dev (or CHARTER_DEV=1)
+// signs and verifies with the public development key, seeds demo data
+// into empty stores and prints one token per demo role.
 package main
 
 import (
@@ -19,18 +21,18 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/charterhq/charter/services/platform/auth"
 	"github.com/charterhq/charter/services/platform/host"
-	"github.com/charterhq/charter/services/materials"
 )
 
 func main() {
 	if err := run(os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "materials:", err)
+		fmt.Fprintln(os.Stderr, "charterd:", err)
 		os.Exit(1)
 	}
 }
@@ -55,6 +57,7 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) er
 func serve(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	dev := fs.Bool("dev", false, "development mode: development signing key, demo data, tokens printed")
+	only := fs.String("services", "", "the services to run, comma-separated (default: every service)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -63,6 +66,9 @@ func serve(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 		return err
 	}
 	cfg.Dev = cfg.Dev || *dev
+	if *only != "" {
+		cfg.Services = host.SplitList(*only)
+	}
 	logger := host.NewLogger(cfg, stderr)
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -72,46 +78,22 @@ func serve(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 	if err != nil {
 		return err
 	}
-	verifier, err := auth.NewVerifier(authCfg)
-	if err != nil {
-		return err
-	}
-	store, err := openStore(ctx, cfg.DatabaseURL)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	if cfg.Dev {
-		n, err := seedDemo(ctx, store.repo, time.Now())
-		if err != nil {
-			return fmt.Errorf("demo data: %w", err)
-		}
-		if n > 0 {
-			logger.Info("demo data added", "materials", n)
-		}
-	}
-	h, err := materials.NewHandler(materials.Options{
-		Repository: store.repo,
-		Verify:     verifier.Verify,
-		Logger:     logger,
-		BodyLimit:  cfg.BodyLimit,
-		Ready:      store.ping,
-		AccessLog:  true,
+	h, err := host.Build(ctx, cfg, host.Options{
+		Services: services(), Auth: authCfg, Logger: logger, Getenv: getenv, AccessLog: true,
 	})
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return err
-	}
-	logger.Info("listening", "addr", ln.Addr().String(), "store", store.kind, "dev", cfg.Dev)
-	if cfg.Dev {
-		if err := printWelcome(stdout, ln.Addr(), authCfg); err != nil {
-			return err
+	defer h.Close()
+	var docs []string
+	return h.Serve(ctx, func(r *host.Running, addr net.Addr) {
+		docs = append(docs, fmt.Sprintf("  %-10s http://%s/docs", r.Service.Title, host.DisplayAddr(addr)))
+		if cfg.Dev && len(docs) == len(h.Running) {
+			if err := printWelcome(stdout, docs, h, authCfg); err != nil {
+				logger.Error("welcome", "err", err)
+			}
 		}
-	}
-	return host.Serve(ctx, host.NewServer(cfg, h, logger), ln, cfg, logger)
+	})
 }
 
 // authConfig reads the token configuration. In development mode a
@@ -134,6 +116,35 @@ func authConfig(getenv func(string) string, dev bool) (auth.Config, error) {
 	return c, nil
 }
 
+// scopes are every scope the services' contracts name.
+func scopes() ([]string, error) {
+	var out []string
+	for _, s := range services() {
+		spec, err := s.Spec()
+		if err != nil {
+			return nil, err
+		}
+		for _, sc := range host.Scopes(spec) {
+			if !slices.Contains(out, sc) {
+				out = append(out, sc)
+			}
+		}
+	}
+	return out, nil
+}
+
+func devTokens(c auth.Config, ttl time.Duration) ([]auth.DevToken, error) {
+	signer, err := auth.NewSigner(c)
+	if err != nil {
+		return nil, err
+	}
+	sc, err := scopes()
+	if err != nil {
+		return nil, err
+	}
+	return auth.DevTokens(signer, ttl, sc)
+}
+
 func token(args []string, getenv func(string) string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("token", flag.ContinueOnError)
 	role := fs.String("role", "", "print only this demo role's token: staff, external or viewer")
@@ -145,11 +156,7 @@ func token(args []string, getenv func(string) string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	signer, err := auth.NewSigner(c)
-	if err != nil {
-		return err
-	}
-	tokens, err := auth.DevTokens(signer, *ttl)
+	tokens, err := devTokens(c, *ttl)
 	if err != nil {
 		return err
 	}
@@ -167,34 +174,16 @@ func token(args []string, getenv func(string) string, stdout io.Writer) error {
 	return nil
 }
 
-func printWelcome(w io.Writer, addr net.Addr, c auth.Config) error {
-	signer, err := auth.NewSigner(c)
+func printWelcome(w io.Writer, docs []string, h *host.Host, c auth.Config) error {
+	tokens, err := devTokens(c, 12*time.Hour)
 	if err != nil {
 		return err
 	}
-	tokens, err := auth.DevTokens(signer, 12*time.Hour)
-	if err != nil {
-		return err
-	}
-	base := "http://" + displayAddr(addr)
-	fmt.Fprintf(w, "\nMaterials is running in development mode.\n\n")
-	fmt.Fprintf(w, "  Docs (Swagger UI): %s/docs\n  Spec:              %s/openapi.json\n\n", base, base)
+	fmt.Fprintf(w, "\nCharter is running in development mode.\n\nDocs (Swagger UI), each with its spec at /openapi.json:\n\n%s\n\n", strings.Join(docs, "\n"))
 	fmt.Fprintf(w, "Press Authorize in the docs and paste one of these tokens (valid 12 hours):\n\n")
 	for _, t := range tokens {
 		fmt.Fprintf(w, "  %s — %s\n  %s\n\n", t.Name, t.Description, t.Token)
 	}
-	fmt.Fprintf(w, "Or: curl -H \"Authorization: Bearer $(go run ./services/cmd/materials token --role staff)\" %s/materials\n\n", base)
+	fmt.Fprintf(w, "Or: curl -H \"Authorization: Bearer $(go run ./services/cmd/charterd token --role staff)\" http://localhost:8080/materials\n\n")
 	return nil
-}
-
-// displayAddr turns a wildcard listen address into one a browser opens.
-func displayAddr(a net.Addr) string {
-	host, port, err := net.SplitHostPort(a.String())
-	if err != nil {
-		return a.String()
-	}
-	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
-		host = "localhost"
-	}
-	return net.JoinHostPort(host, port)
 }

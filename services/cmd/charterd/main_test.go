@@ -2,16 +2,12 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"os"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/charterhq/charter/repositories/memory"
 	"github.com/charterhq/charter/services/platform/auth"
 	"github.com/charterhq/charter/stories/access"
-	"github.com/charterhq/charter/stories/materials"
 )
 
 func noEnv(string) string { return "" }
@@ -67,28 +63,6 @@ func TestAuthConfig(t *testing.T) {
 			t.Fatal("development mode does not use the development secret")
 		}
 	})
-}
-
-func TestSeedDemoFillsOnlyAnEmptyStore(t *testing.T) {
-	ctx := context.Background()
-	repo := memory.NewMaterials()
-	n, err := seedDemo(ctx, repo, time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got, want := n, len(demoMaterials); got != want {
-		t.Fatalf("added %d, want %d", got, want)
-	}
-	if n, err = seedDemo(ctx, repo, time.Now()); err != nil || n != 0 {
-		t.Fatalf("second seed added %d (err %v), want 0", n, err)
-	}
-	total, err := repo.Count(ctx, materials.Filter{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got, want := total, int64(len(demoMaterials)); got != want {
-		t.Fatalf("store holds %d, want %d", got, want)
-	}
 }
 
 func TestDescribeNamesEveryStory(t *testing.T) {

@@ -1,0 +1,32 @@
+package materials
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/charterhq/charter/repositories/memory"
+	"github.com/charterhq/charter/stories/materials"
+)
+
+func TestSeedDemoFillsOnlyAnEmptyStore(t *testing.T) {
+	ctx := context.Background()
+	repo := memory.NewMaterials()
+	n, err := SeedDemo(ctx, repo, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := n, len(DemoMaterials); got != want {
+		t.Fatalf("added %d, want %d", got, want)
+	}
+	if n, err = SeedDemo(ctx, repo, time.Now()); err != nil || n != 0 {
+		t.Fatalf("second seed added %d (err %v), want 0", n, err)
+	}
+	total, err := repo.Count(ctx, materials.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := total, int64(len(DemoMaterials)); got != want {
+		t.Fatalf("store holds %d, want %d", got, want)
+	}
+}

@@ -1,0 +1,118 @@
+package materials
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	api "github.com/charterhq/charter/gen/materials"
+	"github.com/charterhq/charter/repositories/memory"
+	"github.com/charterhq/charter/repositories/sqldb"
+	"github.com/charterhq/charter/services/platform/contract"
+	"github.com/charterhq/charter/services/platform/host"
+	"github.com/charterhq/charter/services/platform/stack"
+	"github.com/charterhq/charter/stories/access"
+	"github.com/charterhq/charter/stories/materials"
+	"github.com/charterhq/charter/stories/story"
+)
+
+// Service is the materials service as a host runs it.
+func Service() host.Service {
+	return host.Service{
+		Name:     "materials",
+		Title:    "Materials",
+		Addr:     ":8080",
+		Spec:     api.GetSwagger,
+		SpecJSON: api.GetSpecJSON,
+		Build:    build,
+	}
+}
+
+// build wires the stories over the service's own database, or over the
+// in-memory store when there is none.
+func build(_ context.Context, env host.Env) (host.Built, error) {
+	var repo materials.Repository = memory.NewMaterials()
+	var tx story.Middleware
+	if env.DB != nil {
+		repo, tx = sqldb.NewMaterials(env.DB), sqldb.Transaction(env.DB)
+	}
+	wiring, err := Wire(repo, env.Now, tx, env.StoryMiddleware...)
+	if err != nil {
+		return host.Built{}, err
+	}
+	return host.Built{
+		Mount:    Mount(NewController(wiring)),
+		Seed:     func(ctx context.Context) (int, error) { return SeedDemo(ctx, repo, env.Now()) },
+		Describe: wiring.Describe,
+	}, nil
+}
+
+// Mount registers the operations of api/materials.yaml over the
+// controller.
+func Mount(c *Controller) stack.Mount {
+	return func(r chi.Router, ct *contract.Contract) {
+		strict := api.NewStrictHandlerWithOptions(c, nil, api.StrictHTTPServerOptions{
+			RequestErrorHandlerFunc:  ct.RequestError,
+			ResponseErrorHandlerFunc: ct.ResponseError,
+		})
+		api.HandlerWithOptions(strict, api.ChiServerOptions{BaseRouter: r, ErrorHandlerFunc: ct.ParamError})
+	}
+}
+
+// Options are what NewHandler builds the service from, for tests and
+// benchmarks that serve it alone over a repository of their choice.
+type Options struct {
+	// Repository stores the materials. Required.
+	Repository materials.Repository
+	// Transaction wraps the stories that write; nil for none.
+	Transaction story.Middleware
+	// Verify checks a bearer token (services/platform/auth). Required.
+	Verify func(token string) (access.Caller, error)
+	// Logger receives access logs and internal errors. Defaults to
+	// slog.Default().
+	Logger *slog.Logger
+	// BodyLimit is the largest request body accepted; 1 MiB when zero.
+	BodyLimit int64
+	// Now is the clock; time.Now when nil.
+	Now func() time.Time
+	// Ready reports whether the service can serve (for /readyz). Always
+	// ready when nil.
+	Ready func(context.Context) error
+	// AccessLog turns the access log on. Benchmarks leave it off.
+	AccessLog bool
+	// Operations wrap every operation inside the contract (see
+	// stack.Options).
+	Operations []func(http.Handler) http.Handler
+}
+
+// NewHandler returns the whole materials service as one http.Handler, on
+// the platform's stack.
+func NewHandler(o Options) (http.Handler, error) {
+	if o.Repository == nil {
+		return nil, errors.New("materials: a repository is required")
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	wiring, err := Wire(o.Repository, o.Now, o.Transaction)
+	if err != nil {
+		return nil, err
+	}
+	spec, err := api.GetSwagger()
+	if err != nil {
+		return nil, err
+	}
+	specJSON, err := api.GetSpecJSON()
+	if err != nil {
+		return nil, err
+	}
+	return stack.New(stack.Options{
+		Title: "Materials", Spec: spec, SpecJSON: specJSON, Mount: Mount(NewController(wiring)),
+		Verify: o.Verify, Logger: o.Logger, BodyLimit: o.BodyLimit, Ready: o.Ready,
+		AccessLog: o.AccessLog, Operations: o.Operations,
+	})
+}

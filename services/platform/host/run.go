@@ -1,0 +1,401 @@
+package host
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/charterhq/charter/services/platform/auth"
+	"github.com/charterhq/charter/services/platform/call"
+	"github.com/charterhq/charter/services/platform/stack"
+	"github.com/charterhq/charter/stories/access"
+)
+
+// Host is a set of services built to run in one process.
+type Host struct {
+	// Running are the services of this process, in the order they were
+	// built: a service after those it calls.
+	Running []*Running
+	logger  *slog.Logger
+	cfg     Config
+}
+
+// Running is one built service with its handler and its store.
+type Running struct {
+	Service Service
+	Built   Built
+	Handler http.Handler
+	// Addr is where it listens.
+	Addr  string
+	store *store
+}
+
+// Options are what a host is built from besides the configuration.
+type Options struct {
+	// Services are every service the binary knows; Config.Services
+	// chooses among them.
+	Services []Service
+	// Auth verifies callers' tokens and, when it can sign, issues the
+	// tokens services call each other with.
+	Auth auth.Config
+	// Logger is the process's logger.
+	Logger *slog.Logger
+	// Now is the clock; time.Now when nil.
+	Now func() time.Time
+	// Getenv reads the per-service variables (CHARTER_<NAME>_ADDR,
+	// CHARTER_<NAME>_DATABASE_URL, CHARTER_<NAME>_URL).
+	Getenv func(string) string
+	// AccessLog turns the access log on.
+	AccessLog bool
+}
+
+// Build opens the store of every chosen service and builds it, each after
+// the services it calls, so that a service whose peer runs in this
+// process calls it in process.
+func Build(ctx context.Context, cfg Config, o Options) (h *Host, err error) {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Getenv == nil {
+		o.Getenv = func(string) string { return "" }
+	}
+	chosen, err := choose(o.Services, cfg.Services)
+	if err != nil {
+		return nil, err
+	}
+	verifier, err := auth.NewVerifier(o.Auth)
+	if err != nil {
+		return nil, err
+	}
+	h = &Host{logger: o.Logger, cfg: cfg}
+	defer func() {
+		if err != nil {
+			h.Close()
+		}
+	}()
+	inProcess := map[string]*Running{}
+	for _, s := range chosen {
+		r, err := h.build(ctx, s, cfg, o, verifier, inProcess)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", s.Name, err)
+		}
+		inProcess[s.Name] = r
+		h.Running = append(h.Running, r)
+	}
+	return h, nil
+}
+
+func (h *Host) build(ctx context.Context, s Service, cfg Config, o Options, verifier *auth.Verifier, inProcess map[string]*Running) (*Running, error) {
+	logger := o.Logger.With("service", s.Name)
+	url, err := databaseURL(cfg, s.Name, o.Getenv, len(inProcess) > 0 || len(cfg.Services) != 1)
+	if err != nil {
+		return nil, err
+	}
+	st, err := openStore(ctx, url, s.Name)
+	if err != nil {
+		return nil, err
+	}
+	r := &Running{Service: s, store: st, Addr: s.Addr}
+	if v := o.Getenv(envName(s.Name, "ADDR")); v != "" {
+		r.Addr = v
+	}
+	peers, peerReady, err := h.peers(s, o, inProcess)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	built, err := s.Build(ctx, Env{Logger: logger, DB: st.db, Now: o.Now, Dev: cfg.Dev, Peers: peers})
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	r.Built = built
+	if cfg.Dev && built.Seed != nil {
+		n, err := built.Seed(ctx)
+		if err != nil {
+			st.Close()
+			return nil, fmt.Errorf("demo data: %w", err)
+		}
+		if n > 0 {
+			logger.Info("demo data added", "records", n)
+		}
+	}
+	spec, err := s.Spec()
+	if err != nil {
+		st.Close()
+		return nil, fmt.Errorf("embedded spec: %w", err)
+	}
+	specJSON, err := s.SpecJSON()
+	if err != nil {
+		st.Close()
+		return nil, fmt.Errorf("embedded spec: %w", err)
+	}
+	ready := []func(context.Context) error{st.ping}
+	if built.Ready != nil {
+		ready = append(ready, built.Ready)
+	}
+	ready = append(ready, peerReady...)
+	r.Handler, err = stack.New(stack.Options{
+		Title: s.Title, Spec: spec, SpecJSON: specJSON, Mount: built.Mount,
+		Verify: verifier.Verify, Logger: logger, BodyLimit: cfg.BodyLimit,
+		Ready: all(ready), AccessLog: o.AccessLog,
+	})
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	return r, nil
+}
+
+// peers returns how s reaches each service it calls, and the readiness
+// check of each: the in-process handler's own /readyz, or the remote one.
+func (h *Host) peers(s Service, o Options, inProcess map[string]*Running) (map[string]Peer, []func(context.Context) error, error) {
+	if len(s.Calls) == 0 {
+		return nil, nil, nil
+	}
+	var signer *auth.Signer
+	if o.Auth.SigningKey != nil || len(o.Auth.HMACSecret) > 0 {
+		var err error
+		if signer, err = auth.NewSigner(o.Auth); err != nil {
+			return nil, nil, err
+		}
+	}
+	peers := map[string]Peer{}
+	var ready []func(context.Context) error
+	for _, c := range s.Calls {
+		if signer == nil {
+			return nil, nil, fmt.Errorf("calls %s as a service, which needs a key to sign its token with (CHARTER_JWT_HS256_SECRET or a signing key)", c.Service)
+		}
+		var transport http.RoundTripper
+		baseURL := o.Getenv(envName(c.Service, "URL"))
+		if peer, ok := inProcess[c.Service]; ok && baseURL == "" {
+			transport, baseURL = call.InProcess(peer.Handler), "http://"+c.Service+".in-process"
+		} else if baseURL == "" {
+			addr := ""
+			for _, known := range o.Services {
+				if known.Name == c.Service {
+					addr = known.Addr
+				}
+			}
+			if addr == "" {
+				return nil, nil, fmt.Errorf("calls %s, which is not a known service", c.Service)
+			}
+			baseURL = "http://" + displayAddr(addr)
+		}
+		client := call.NewClient(call.Options{
+			Name:      c.Service,
+			Transport: transport,
+			Token:     serviceToken(signer, access.Caller{Subject: "service:" + s.Name, Roles: []access.Role{access.Staff}, Scopes: c.Scopes}),
+		})
+		peers[c.Service] = Peer{BaseURL: baseURL, Client: client}
+		ready = append(ready, readyz(c.Service, baseURL, transport))
+	}
+	return peers, ready, nil
+}
+
+// serviceToken returns a token source that signs a token for caller and
+// signs a new one shortly before it expires.
+func serviceToken(signer *auth.Signer, caller access.Caller) func(context.Context) (string, error) {
+	const ttl = time.Hour
+	var (
+		mu      sync.Mutex
+		token   string
+		expires time.Time
+	)
+	return func(context.Context) (string, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if time.Until(expires) > 5*time.Minute {
+			return token, nil
+		}
+		t, err := signer.Sign(caller, ttl)
+		if err != nil {
+			return "", err
+		}
+		token, expires = t, time.Now().Add(ttl)
+		return token, nil
+	}
+}
+
+// readyz checks a peer's readiness probe. It goes around the breaker: a
+// probe must see the peer come back even while the breaker is open.
+func readyz(name, baseURL string, transport http.RoundTripper) func(context.Context) error {
+	client := &http.Client{Transport: transport, Timeout: time.Second}
+	return func(ctx context.Context) error {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimSuffix(baseURL, "/")+"/readyz", nil)
+		if err != nil {
+			return err
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("%s: readyz answered %s", name, resp.Status)
+		}
+		return nil
+	}
+}
+
+// all returns a check that passes when every check does.
+func all(checks []func(context.Context) error) func(context.Context) error {
+	return func(ctx context.Context) error {
+		for _, c := range checks {
+			if err := c(ctx); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+// choose returns the services names selects, in the order that builds a
+// service after the services it calls; every service when names is empty.
+func choose(known []Service, names []string) ([]Service, error) {
+	byName := map[string]Service{}
+	for _, s := range known {
+		byName[s.Name] = s
+	}
+	want := map[string]bool{}
+	for _, n := range names {
+		if _, ok := byName[n]; !ok {
+			return nil, fmt.Errorf("no service %q (known: %s)", n, strings.Join(serviceNames(known), ", "))
+		}
+		want[n] = true
+	}
+	var out []Service
+	done := map[string]bool{}
+	var visit func(s Service, path []string) error
+	visit = func(s Service, path []string) error {
+		if done[s.Name] {
+			return nil
+		}
+		for _, p := range path {
+			if p == s.Name {
+				return fmt.Errorf("services call each other in a cycle: %s", strings.Join(append(path, s.Name), " -> "))
+			}
+		}
+		for _, c := range s.Calls {
+			if peer, ok := byName[c.Service]; ok && (len(want) == 0 || want[c.Service]) {
+				if err := visit(peer, append(path, s.Name)); err != nil {
+					return err
+				}
+			}
+		}
+		done[s.Name] = true
+		out = append(out, s)
+		return nil
+	}
+	for _, s := range known {
+		if len(want) == 0 || want[s.Name] {
+			if err := visit(s, nil); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return out, nil
+}
+
+func serviceNames(ss []Service) []string {
+	var out []string
+	for _, s := range ss {
+		out = append(out, s.Name)
+	}
+	return out
+}
+
+// envName is the per-service variable CHARTER_<NAME>_<WHAT>.
+func envName(service, what string) string {
+	return "CHARTER_" + strings.ToUpper(service) + "_" + what
+}
+
+// Close closes every service's store.
+func (h *Host) Close() {
+	for _, r := range h.Running {
+		r.store.Close()
+	}
+}
+
+// Serve listens on every service's address and serves until ctx is done,
+// then drains and shuts every server down together. Scheduled jobs run
+// while it serves. listening, when not nil, is told each service's
+// address once it listens.
+func (h *Host) Serve(ctx context.Context, listening func(r *Running, addr net.Addr)) error {
+	lns := make([]net.Listener, len(h.Running))
+	for i, r := range h.Running {
+		ln, err := net.Listen("tcp", r.Addr)
+		if err != nil {
+			for _, l := range lns[:i] {
+				l.Close()
+			}
+			return fmt.Errorf("%s: %w", r.Service.Name, err)
+		}
+		lns[i] = ln
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	errs := make([]error, len(h.Running))
+	for i, r := range h.Running {
+		logger := h.logger.With("service", r.Service.Name)
+		logger.Info("listening", "addr", lns[i].Addr().String(), "store", r.store.kind, "dev", h.cfg.Dev)
+		if listening != nil {
+			listening(r, lns[i].Addr())
+		}
+		wg.Go(func() {
+			errs[i] = Serve(ctx, NewServer(h.cfg, r.Handler, logger), lns[i], h.cfg, logger)
+			// One server failing stops the others: the process is whole
+			// or gone.
+			cancel()
+		})
+		for _, j := range r.Built.Jobs {
+			wg.Go(func() { runJob(ctx, j, logger) })
+		}
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// runJob runs j every j.Every until ctx is done. A failed run is logged
+// and the next one tries again.
+func runJob(ctx context.Context, j Job, logger *slog.Logger) {
+	every := j.Every
+	if every <= 0 {
+		every = time.Minute
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if err := j.Run(ctx); err != nil && ctx.Err() == nil {
+			logger.Error("job failed", "job", j.Name, "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// displayAddr turns a listen address such as ":8080" into one a browser
+// or a client opens.
+func displayAddr(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "localhost"
+	}
+	return net.JoinHostPort(host, port)
+}
+
+// DisplayAddr is displayAddr for a listener's address.
+func DisplayAddr(a net.Addr) string { return displayAddr(a.String()) }

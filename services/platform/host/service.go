@@ -1,0 +1,98 @@
+package host
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/jmoiron/sqlx"
+
+	"github.com/charterhq/charter/services/platform/stack"
+	"github.com/charterhq/charter/stories/story"
+)
+
+// Service is one service as a host runs it: what it is called, its
+// contract, the services it calls, and how to build it over a store. A
+// service package exports one; the binary lists them.
+type Service struct {
+	// Name names the service in configuration (CHARTER_<NAME>_ADDR...),
+	// in its database (its SQLite file, its PostgreSQL schema and its
+	// migrations) and in logs: lower-case letters.
+	Name string
+	// Title names the service in its docs.
+	Title string
+	// Addr is where the service listens unless CHARTER_<NAME>_ADDR says
+	// otherwise, such as ":8080".
+	Addr string
+	// Spec returns the contract requests are validated against (the
+	// generated GetSwagger) and SpecJSON the one served to integrators.
+	Spec     func() (*openapi3.T, error)
+	SpecJSON func() ([]byte, error)
+	// Calls are the services this one calls through their generated
+	// clients, and the scopes its service identity needs at each.
+	Calls []Call
+	// Build builds the service over env. It runs once at start.
+	Build func(ctx context.Context, env Env) (Built, error)
+}
+
+// Call is one service another calls, and the scopes it needs there.
+type Call struct {
+	Service string
+	Scopes  []string
+}
+
+// Env is what the host gives a service to build itself with.
+type Env struct {
+	// Logger is the service's logger, its records tagged with its name.
+	Logger *slog.Logger
+	// DB is the service's own database, migrated; nil when the service
+	// runs on the in-memory store.
+	DB *sqlx.DB
+	// Now is the clock.
+	Now func() time.Time
+	// Dev is development mode.
+	Dev bool
+	// Peers are the services of Calls, by name.
+	Peers map[string]Peer
+	// StoryMiddleware wraps every story the service wires: metrics and
+	// tracing per story and step. The service adds its own (a
+	// transaction) inside them.
+	StoryMiddleware []story.Middleware
+}
+
+// Peer is how a service reaches one it calls: the base URL of its API and
+// an HTTP client that authenticates as the calling service, with the
+// scopes of its Call and nothing else. In a process that hosts both, the
+// client calls the peer's handler in process, through its whole stack;
+// otherwise it goes over the network.
+type Peer struct {
+	BaseURL string
+	Client  *http.Client
+}
+
+// Built is a service ready to serve.
+type Built struct {
+	// Mount registers the generated operations over the controller.
+	Mount stack.Mount
+	// Ready reports what the service needs beyond its database and its
+	// peers, which the host checks itself; nil when nothing.
+	Ready func(context.Context) error
+	// Jobs run on a schedule while the service runs.
+	Jobs []Job
+	// Seed adds demo data to an empty store in development mode, and
+	// says how many records it added.
+	Seed func(context.Context) (int, error)
+	// Describe describes every wired story.
+	Describe func() []story.Description
+}
+
+// Job is work a service does on a schedule, such as expiring what is past
+// its date. Run must be safe to run in several replicas at once: the host
+// does not elect one.
+type Job struct {
+	Name  string
+	Every time.Duration
+	Run   func(ctx context.Context) error
+}

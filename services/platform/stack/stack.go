@@ -1,0 +1,129 @@
+// Package stack assembles the HTTP stack every service is served through,
+// written once: the edge (request id, access log, recover, body limit),
+// the docs and health endpoints, and the service's generated routes behind
+// the contract middleware (authentication and validation) with one
+// problem+json writer for every refusal. A service gives its spec and a
+// function that mounts its generated handler over its controller; the rest
+// is the same for every service.
+package stack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/go-chi/chi/v5"
+
+	"github.com/charterhq/charter/services/platform/contract"
+	"github.com/charterhq/charter/services/platform/docs"
+	"github.com/charterhq/charter/services/platform/edge"
+	"github.com/charterhq/charter/stories/access"
+)
+
+// Mount registers a service's generated operations on r, wired to the
+// contract's error handlers. For a package gen/x generated with the strict
+// server it is:
+//
+//	func(r chi.Router, c *contract.Contract) {
+//		strict := x.NewStrictHandlerWithOptions(controller, nil, x.StrictHTTPServerOptions{
+//			RequestErrorHandlerFunc:  c.RequestError,
+//			ResponseErrorHandlerFunc: c.ResponseError,
+//		})
+//		x.HandlerWithOptions(strict, x.ChiServerOptions{BaseRouter: r, ErrorHandlerFunc: c.ParamError})
+//	}
+type Mount func(r chi.Router, c *contract.Contract)
+
+// Options are what a service's handler is built from.
+type Options struct {
+	// Title names the service in the docs. Required.
+	Title string
+	// Spec is the service's contract, as its generated GetSwagger returns
+	// it: requests are authenticated and validated against it. Required.
+	Spec *openapi3.T
+	// SpecJSON is the contract served at /openapi.json and /openapi.yaml.
+	// Required.
+	SpecJSON []byte
+	// Mount registers the generated operations. Required.
+	Mount Mount
+	// Verify checks a bearer token (services/platform/auth). Required.
+	Verify func(token string) (access.Caller, error)
+	// Logger receives access logs and internal errors. Defaults to
+	// slog.Default().
+	Logger *slog.Logger
+	// BodyLimit is the largest request body accepted; 1 MiB when zero.
+	BodyLimit int64
+	// Ready reports whether the service can serve (for /readyz): its
+	// database and the services it depends on. Always ready when nil.
+	Ready func(context.Context) error
+	// AccessLog turns the access log on. Benchmarks leave it off.
+	AccessLog bool
+	// Operations wrap the operations only, inside the contract, where the
+	// request's operation and caller are known: metrics and tracing per
+	// operation, response validation. The first is outermost.
+	Operations []func(http.Handler) http.Handler
+	// Routes adds endpoints beside the operations, outside the contract,
+	// such as /metrics. They get the edge middleware and no
+	// authentication.
+	Routes func(r chi.Router)
+}
+
+// New returns the whole service as one http.Handler.
+func New(o Options) (http.Handler, error) {
+	switch {
+	case o.Title == "":
+		return nil, errors.New("stack: a title is required")
+	case o.Spec == nil || len(o.SpecJSON) == 0:
+		return nil, fmt.Errorf("stack %s: the spec is required", o.Title)
+	case o.Mount == nil:
+		return nil, fmt.Errorf("stack %s: a Mount is required", o.Title)
+	case o.Verify == nil:
+		return nil, fmt.Errorf("stack %s: a token verifier is required", o.Title)
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.BodyLimit <= 0 {
+		o.BodyLimit = 1 << 20
+	}
+	specDocs, err := docs.NewSpec(o.SpecJSON)
+	if err != nil {
+		return nil, err
+	}
+	c, err := contract.New(o.Spec, contract.Options{Verify: o.Verify, Logger: o.Logger})
+	if err != nil {
+		return nil, err
+	}
+
+	r := chi.NewRouter()
+	if o.AccessLog {
+		r.Use(edge.AccessLog(o.Logger))
+	}
+	r.Use(edge.Recover(o.Logger), edge.BodyLimit(o.BodyLimit))
+	r.NotFound(edge.NotFound)
+	r.MethodNotAllowed(edge.MethodNotAllowed)
+
+	r.Get(docs.HealthzPath, docs.Healthz)
+	r.Get(docs.ReadyzPath, docs.Readyz(o.Ready))
+	r.Get(docs.SpecJSONPath, specDocs.JSON)
+	r.Get(docs.SpecYAMLPath, specDocs.YAML)
+	ui := docs.UI(o.Title, docs.UIPath)
+	r.Handle(docs.UIPath, ui)
+	r.Handle(docs.UIPath+"/*", ui)
+	if o.Routes != nil {
+		o.Routes(r)
+	}
+
+	// The contract runs as chi middleware on the operations' group rather
+	// than in the generated ChiServerOptions.Middlewares: chi chains it
+	// once at start, where the generated wrapper would build the chain,
+	// closure included, on every request.
+	r.Group(func(ops chi.Router) {
+		ops.Use(c.Middleware)
+		ops.Use(o.Operations...)
+		o.Mount(ops, c)
+	})
+	return edge.Root(r), nil
+}
