@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/charterhq/charter/repositories/memory"
-	"github.com/charterhq/charter/services/platform/auth"
 	"github.com/charterhq/charter/services/materials"
+	"github.com/charterhq/charter/services/platform/auth"
 	"github.com/charterhq/charter/stories/access"
 	"github.com/charterhq/charter/tools/check"
 )

@@ -20,8 +20,8 @@ import (
 	api "github.com/charterhq/charter/gen/materials"
 	"github.com/charterhq/charter/repositories/memory"
 	"github.com/charterhq/charter/repositories/sqldb/pgtest"
-	"github.com/charterhq/charter/services/platform/auth"
 	"github.com/charterhq/charter/services/materials"
+	"github.com/charterhq/charter/services/platform/auth"
 	"github.com/charterhq/charter/stories/access"
 	domain "github.com/charterhq/charter/stories/materials"
 )
