@@ -39,6 +39,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"sync/atomic"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -79,6 +80,9 @@ type Contract struct {
 	// paramOpt are the options openapi3filter.ValidateParameter would
 	// pass for c.filter, prepared once.
 	paramOpt []openapi3.SchemaValidationOption
+	// violations counts the responses ValidateResponses found breaking
+	// the contract (see ResponseViolations).
+	violations atomic.Uint64
 }
 
 // New prepares spec for validation. It fails when the spec is invalid,
