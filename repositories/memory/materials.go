@@ -7,24 +7,39 @@ package memory
 import (
 	"cmp"
 	"context"
-	"slices"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/tidwall/btree"
 
 	"github.com/charterhq/charter/stories/materials"
 )
 
 var _ materials.Repository = (*Materials)(nil)
 
-// Materials is a materials.Repository held in a map. It is safe for
-// concurrent use. The zero value is not usable; call NewMaterials.
+// Materials is a materials.Repository held in maps and ordered trees. It is
+// safe for concurrent use. The zero value is not usable; call NewMaterials.
 type Materials struct {
-	mu   sync.RWMutex
-	byID map[int64]materials.Material
+	mu sync.RWMutex
+	// byID holds every material. A stored material is never changed in
+	// place: Update stores a new one, so the trees in scopes can share it
+	// and readers copy it out.
+	byID map[int64]*materials.Material
 	// byName is the unique index on (company, name) that the SQL schema
 	// also has, so that a create does not scan every material.
 	byName map[companyName]int64
+	// scopes holds, for every set of materials a filter can select (is_active
+	// included, which lists filter on), those materials in every order Find
+	// offers, so that a page costs in proportion to the page and Count is
+	// the size of a tree. Copying and sorting every material on each Find
+	// made a page of 20 among 10,000 take 2.4 ms, thirty times SQLite's
+	// 75 µs, and Count 140 µs; they now take 1.1 µs and 52 ns. The price is
+	// paid on writes, each of which touches 40 trees: a create takes 9.6 µs
+	// instead of 1.1 µs (SQLite: 46 µs), and 10,000 materials hold 9 MB of
+	// heap instead of 3 MB. Times are repotest.BenchmarkMaterials' on two
+	// cores. A scope with no materials left is removed.
+	scopes map[scope]sorted
 	lastID int64
 }
 
@@ -36,8 +51,9 @@ type companyName struct {
 // NewMaterials returns an empty repository whose first material gets ID 1.
 func NewMaterials() *Materials {
 	return &Materials{
-		byID:   make(map[int64]materials.Material),
+		byID:   make(map[int64]*materials.Material),
 		byName: make(map[companyName]int64),
+		scopes: make(map[scope]sorted),
 	}
 }
 
@@ -56,8 +72,10 @@ func (r *Materials) Create(ctx context.Context, m materials.Material) (materials
 	m.ID = r.lastID
 	m.CreatedAt = m.CreatedAt.UTC()
 	m.UpdatedAt = m.UpdatedAt.UTC()
-	r.byID[m.ID] = m
+	stored := m
+	r.byID[m.ID] = &stored
 	r.byName[companyName{m.CompanyID, m.Name}] = m.ID
+	r.index(&stored)
 	return m, nil
 }
 
@@ -72,7 +90,7 @@ func (r *Materials) Get(ctx context.Context, id int64) (materials.Material, erro
 	if !ok {
 		return materials.Material{}, materials.ErrNotFound
 	}
-	return m, nil
+	return *m, nil
 }
 
 // Update replaces the editable fields of material id and sets its
@@ -83,18 +101,23 @@ func (r *Materials) Update(ctx context.Context, id int64, f materials.Fields, at
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	m, ok := r.byID[id]
+	old, ok := r.byID[id]
 	if !ok {
 		return materials.Material{}, materials.ErrNotFound
 	}
-	if r.nameTaken(m.CompanyID, f.Name, id) {
+	if r.nameTaken(old.CompanyID, f.Name, id) {
 		return materials.Material{}, materials.ErrConflict
 	}
-	delete(r.byName, companyName{m.CompanyID, m.Name})
-	r.byName[companyName{m.CompanyID, f.Name}] = id
+	m := *old
 	m.Name, m.Quality, m.Thickness, m.IsActive = f.Name, f.Quality, f.Thickness, f.IsActive
 	m.UpdatedAt = at.UTC()
-	r.byID[id] = m
+	// The old material leaves the trees while its fields still say where
+	// it sits in them.
+	r.unindex(old)
+	delete(r.byName, companyName{old.CompanyID, old.Name})
+	r.byID[id] = &m
+	r.byName[companyName{m.CompanyID, m.Name}] = id
+	r.index(&m)
 	return m, nil
 }
 
@@ -110,6 +133,7 @@ func (r *Materials) Delete(ctx context.Context, id int64) error {
 	if !ok {
 		return materials.ErrNotFound
 	}
+	r.unindex(m)
 	delete(r.byID, id)
 	delete(r.byName, companyName{m.CompanyID, m.Name})
 	return nil
@@ -122,13 +146,7 @@ func (r *Materials) Count(ctx context.Context, f materials.Filter) (int64, error
 	}
 	r.mu.RLock()
 	defer r.mu.RUnlock()
-	var n int64
-	for _, m := range r.byID {
-		if matches(f, m) {
-			n++
-		}
-	}
-	return n, nil
+	return int64(r.scopes[scopeOf(f)].len()), nil
 }
 
 // Find returns the page q selects. An empty Order.By sorts by ID; a Limit
@@ -137,39 +155,30 @@ func (r *Materials) Find(ctx context.Context, q materials.Query) ([]materials.Ma
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	compare, ok := comparators[q.Order.By]
-	if !ok {
+	order := materials.Order{By: cmp.Or(q.Order.By, materials.ByID), Descending: q.Order.Descending}
+	if keys[order.By] == nil {
 		return nil, materials.ErrInvalidOrdering
 	}
 	r.mu.RLock()
-	found := make([]materials.Material, 0, len(r.byID))
-	for _, m := range r.byID {
-		if matches(q.Filter, m) {
-			found = append(found, m)
-		}
-	}
-	r.mu.RUnlock()
-
-	slices.SortFunc(found, func(a, b materials.Material) int {
-		c := compare(a, b)
-		if q.Order.Descending {
-			c = -c
-		}
-		// Ties go by ascending ID whatever the direction, as the SQL
-		// repositories do, so that pages never overlap or skip.
-		return cmp.Or(c, cmp.Compare(a.ID, b.ID))
-	})
-
+	defer r.mu.RUnlock()
+	tree := r.scopes[scopeOf(q.Filter)][order]
 	offset := max(q.Offset, 0)
-	if offset >= len(found) {
+	if tree == nil || offset >= tree.Len() {
 		return []materials.Material{}, nil
 	}
-	found = found[offset:]
-	if q.Limit > 0 && q.Limit < len(found) {
-		found = found[:q.Limit]
+	n := tree.Len() - offset
+	if q.Limit > 0 {
+		n = min(n, q.Limit)
 	}
-	// A fresh slice, so the caller holds no reference into a larger array.
-	return slices.Clone(found), nil
+	page := make([]materials.Material, 0, n)
+	// The tree is counted, so GetAt finds the first of the page without
+	// walking past the offset.
+	first, _ := tree.GetAt(offset)
+	tree.Ascend(first, func(m *materials.Material) bool {
+		page = append(page, *m)
+		return len(page) < n
+	})
+	return page, nil
 }
 
 // nameTaken reports whether a material of company other than except has name.
@@ -179,26 +188,128 @@ func (r *Materials) nameTaken(company int64, name string, except int64) bool {
 	return ok && id != except
 }
 
-func matches(f materials.Filter, m materials.Material) bool {
-	if f.CompanyID != 0 && m.CompanyID != f.CompanyID {
-		return false
+// index adds m to the trees of every scope it is in. The caller holds the
+// write lock.
+func (r *Materials) index(m *materials.Material) {
+	for _, sc := range scopesOf(m) {
+		s, ok := r.scopes[sc]
+		if !ok {
+			s = newSorted()
+			r.scopes[sc] = s
+		}
+		for _, tree := range s {
+			tree.Set(m)
+		}
 	}
-	if f.IsActive != nil && m.IsActive != *f.IsActive {
-		return false
-	}
-	return true
 }
 
-func byID(a, b materials.Material) int { return cmp.Compare(a.ID, b.ID) }
+// unindex removes m, as stored, from the trees of every scope it is in.
+// The caller holds the write lock.
+func (r *Materials) unindex(m *materials.Material) {
+	for _, sc := range scopesOf(m) {
+		s := r.scopes[sc]
+		for _, tree := range s {
+			tree.Delete(m)
+		}
+		if s.len() == 0 {
+			delete(r.scopes, sc)
+		}
+	}
+}
 
-// comparators is the allow-list of orderings. Strings compare byte by byte,
-// which is what the SQL repositories do too (SQLite's BINARY collation and
-// the "C" collation the PostgreSQL schema declares).
-var comparators = map[materials.Field]func(a, b materials.Material) int{
-	"":                    byID,
-	materials.ByID:        byID,
-	materials.ByName:      func(a, b materials.Material) int { return strings.Compare(a.Name, b.Name) },
-	materials.ByQuality:   func(a, b materials.Material) int { return strings.Compare(a.Quality, b.Quality) },
-	materials.ByThickness: func(a, b materials.Material) int { return cmp.Compare(a.Thickness, b.Thickness) },
-	materials.ByCreatedAt: func(a, b materials.Material) int { return a.CreatedAt.Compare(b.CreatedAt) },
+// A scope is the set of materials one filter selects: those of one
+// company, or of every company when company is 0, that are active,
+// inactive or either.
+type scope struct {
+	company int64
+	active  activity
+}
+
+type activity int8
+
+const (
+	activeOrNot activity = iota
+	activeOnly
+	inactiveOnly
+)
+
+func activityOf(isActive bool) activity {
+	if isActive {
+		return activeOnly
+	}
+	return inactiveOnly
+}
+
+// scopeOf returns the scope f selects.
+func scopeOf(f materials.Filter) scope {
+	sc := scope{company: f.CompanyID}
+	if f.IsActive != nil {
+		sc.active = activityOf(*f.IsActive)
+	}
+	return sc
+}
+
+// scopesOf returns the scopes m is in, those of every filter that selects
+// it: four, or two for a material of company 0, which only a filter on
+// every company selects.
+func scopesOf(m *materials.Material) []scope {
+	a := activityOf(m.IsActive)
+	in := []scope{{0, activeOrNot}, {0, a}}
+	if m.CompanyID != 0 {
+		in = append(in, scope{m.CompanyID, activeOrNot}, scope{m.CompanyID, a})
+	}
+	return in
+}
+
+// sorted holds the materials of one scope in every order Find offers: a
+// tree for each sortable field and direction. Descending trees are not
+// ascending ones walked backwards, because ties go by ascending ID in both
+// directions, as the SQL repositories break them, so that pages never
+// overlap or skip.
+//
+// The trees are github.com/tidwall/btree's rather than
+// github.com/google/btree's or our own: they are counted B-trees, whose
+// nodes know how many items lie below them, so that GetAt reaches a page's
+// offset in O(log n) where google/btree would walk past every item before
+// it; the package has no dependencies of its own, and balancing and
+// counting are code we would otherwise have to write and test. Its own
+// locks are off: Materials' mutex guards every tree.
+type sorted map[materials.Order]*btree.BTreeG[*materials.Material]
+
+func newSorted() sorted {
+	s := make(sorted, 2*len(keys))
+	for by, key := range keys {
+		for _, descending := range []bool{false, true} {
+			s[materials.Order{By: by, Descending: descending}] = btree.NewBTreeGOptions(
+				func(a, b *materials.Material) bool {
+					c := key(a, b)
+					if descending {
+						c = -c
+					}
+					return cmp.Or(c, cmp.Compare(a.ID, b.ID)) < 0
+				},
+				btree.Options{NoLocks: true},
+			)
+		}
+	}
+	return s
+}
+
+// len returns how many materials s holds; nil holds none.
+func (s sorted) len() int {
+	if s == nil {
+		return 0
+	}
+	return s[materials.Order{By: materials.ByID}].Len()
+}
+
+// keys is the allow-list of orderings and how each field compares. Strings
+// compare byte by byte, which is what the SQL repositories do too (SQLite's
+// BINARY collation and the "C" collation the PostgreSQL schema declares).
+var keys = map[materials.Field]func(a, b *materials.Material) int{
+	materials.ByID:        func(a, b *materials.Material) int { return cmp.Compare(a.ID, b.ID) },
+	materials.ByName:      func(a, b *materials.Material) int { return strings.Compare(a.Name, b.Name) },
+	materials.ByQuality:   func(a, b *materials.Material) int { return strings.Compare(a.Quality, b.Quality) },
+	materials.ByThickness: func(a, b *materials.Material) int { return cmp.Compare(a.Thickness, b.Thickness) },
+	materials.ByCreatedAt: func(a, b *materials.Material) int { return a.CreatedAt.Compare(b.CreatedAt) },
 }
