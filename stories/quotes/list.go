@@ -1,0 +1,187 @@
+package quotes
+
+import (
+	"context"
+
+	"github.com/charterhq/charter/stories/access"
+	"github.com/charterhq/charter/stories/story"
+)
+
+// The page sizes of a list, as the contract documents them.
+const (
+	// DefaultLimit is the size of a page when the caller asks for none.
+	DefaultLimit = 20
+	// MaxLimit is the largest page a caller gets, whatever it asks for.
+	MaxLimit = 100
+)
+
+// ListInput asks for one page of the quotes a caller may see.
+type ListInput struct {
+	// Limit is the most quotes the page holds: DefaultLimit when zero or
+	// less, and never more than MaxLimit.
+	Limit int
+	// Offset is how many matching quotes come before the page; less than
+	// zero counts as zero.
+	Offset int
+	// Ordering is a sortable field such as "created_at", with a leading
+	// "-" for descending order such as "-updated_at"; "" orders by ID.
+	Ordering string
+	// State, when not empty, keeps only quotes in this state. A state
+	// that does not exist matches nothing.
+	State State
+}
+
+// Page is one page of quotes and how many match in all.
+type Page struct {
+	// Items are the page's quotes with their lines, never nil.
+	Items []Quote
+	// Count is how many quotes match, on every page.
+	Count int64
+	// Limit and Offset are those the page was taken with.
+	Limit, Offset int
+}
+
+// ListQuotesDeps are the parts ListQuotes is built from.
+type ListQuotesDeps struct {
+	// FilterOnPermissions narrows a filter to what the caller may see:
+	// StaffAccess or CompanyAccess. Returns ErrForbidden.
+	FilterOnPermissions func(access.Caller, Filter) (Filter, error)
+	// Count returns how many quotes match a filter.
+	Count func(context.Context, Filter) (int64, error)
+	// Find returns the quotes a query selects, in its order.
+	Find func(context.Context, Query) ([]Quote, error)
+}
+
+// ListQuotes is the story of listing quotes: one page of those the caller
+// may see, filtered, ordered, with the total count.
+type ListQuotes struct {
+	deps  ListQuotesDeps
+	story *story.Story[listState]
+}
+
+type listState struct {
+	caller access.Caller
+	in     ListInput
+
+	query Query
+	count int64
+	page  Page
+}
+
+// NewListQuotes builds the story. Returns an error naming every missing
+// dependency.
+func NewListQuotes(deps ListQuotesDeps) (*ListQuotes, error) {
+	l := &ListQuotes{deps: deps}
+	s, err := story.New(story.Definition[listState]{
+		Name:         "ListQuotes",
+		Dependencies: deps,
+		Failures:     []error{ErrForbidden, ErrInvalidOrdering},
+		Steps: []story.Step[listState]{
+			story.Do("retrieve quotes", l.retrieveQuotes),
+			story.Do("check permissions", l.checkPermissions),
+			story.Do("filter on state", l.filterOnState),
+			story.Do("get count", l.getCount),
+			story.Do("apply order by", l.applyOrderBy),
+			story.Do("apply limit offset", l.applyLimitOffset),
+			story.Do("return results", l.returnResults),
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	l.story = s
+	return l, nil
+}
+
+// retrieveQuotes starts from every quote; the steps after it narrow the
+// query down before anything is fetched.
+func (l *ListQuotes) retrieveQuotes(_ context.Context, s *listState) error {
+	s.query = Query{Order: Order{By: ByID}}
+	return nil
+}
+
+func (l *ListQuotes) checkPermissions(_ context.Context, s *listState) error {
+	f, err := l.deps.FilterOnPermissions(s.caller, s.query.Filter)
+	if err != nil {
+		return err
+	}
+	s.query.Filter = f
+	return nil
+}
+
+func (l *ListQuotes) filterOnState(_ context.Context, s *listState) error {
+	s.query.State = s.in.State
+	return nil
+}
+
+// getCount counts before ordering and paging, which do not change it.
+func (l *ListQuotes) getCount(ctx context.Context, s *listState) error {
+	n, err := l.deps.Count(ctx, s.query.Filter)
+	if err != nil {
+		return err
+	}
+	s.count = n
+	return nil
+}
+
+func (l *ListQuotes) applyOrderBy(_ context.Context, s *listState) error {
+	o, err := ParseOrdering(s.in.Ordering)
+	if err != nil {
+		return err
+	}
+	s.query.Order = o
+	return nil
+}
+
+// applyLimitOffset ends the story early with an empty page when the page
+// starts past the last match: the count already says there is nothing to
+// fetch. It comes after the ordering so that a bad ordering is refused
+// whatever the data.
+func (l *ListQuotes) applyLimitOffset(_ context.Context, s *listState) error {
+	s.query.Limit = s.in.Limit
+	if s.query.Limit <= 0 {
+		s.query.Limit = DefaultLimit
+	}
+	s.query.Limit = min(s.query.Limit, MaxLimit)
+	s.query.Offset = max(s.in.Offset, 0)
+	s.page = Page{Items: []Quote{}, Count: s.count, Limit: s.query.Limit, Offset: s.query.Offset}
+	if int64(s.query.Offset) >= s.count {
+		return story.Done
+	}
+	return nil
+}
+
+func (l *ListQuotes) returnResults(ctx context.Context, s *listState) error {
+	items, err := l.deps.Find(ctx, s.query)
+	if err != nil {
+		return err
+	}
+	if items != nil {
+		s.page.Items = items
+	}
+	return nil
+}
+
+// Run lists one page of the quotes caller may see. Errors are
+// *story.Failed; errors.Is tells ErrForbidden and ErrInvalidOrdering.
+func (l *ListQuotes) Run(ctx context.Context, caller access.Caller, in ListInput) (Page, error) {
+	s := listState{caller: caller, in: in}
+	if err := l.story.Run(ctx, &s); err != nil {
+		return Page{}, err
+	}
+	return s.page, nil
+}
+
+// With returns a copy of the story that runs inside mw, the first
+// outermost: logging, tracing, a transaction.
+func (l *ListQuotes) With(mw ...story.Middleware) *ListQuotes {
+	c := *l
+	c.story = l.story.With(mw...)
+	return &c
+}
+
+// Describe says what the story does and, once wired, with what.
+func (l *ListQuotes) Describe() story.Description { return l.story.Describe() }
+
+// Failures returns the reasons Run can fail with.
+func (l *ListQuotes) Failures() []error { return l.story.Failures() }
