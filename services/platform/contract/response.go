@@ -32,6 +32,19 @@ const (
 	Sampled
 )
 
+// String returns the mode's name, as a log or a flag shows it.
+func (m ResponseMode) String() string {
+	switch m {
+	case Off:
+		return "off"
+	case Strict:
+		return "strict"
+	case Sampled:
+		return "sampled"
+	}
+	return fmt.Sprintf("ResponseMode(%d)", int(m))
+}
+
 // DefaultMaxResponseBody is the largest response body checked when
 // ResponseCheck.MaxBody is zero.
 const DefaultMaxResponseBody = 1 << 20
@@ -223,7 +236,8 @@ func (rc *responseChecker) validate(r *http.Request, op *operation, cw *checkedW
 		Header:                 cw.Header(),
 		Options:                rc.filter,
 	}
-	input.SetBodyBytes(cw.body)
+	cw.reader.Reset(cw.body)
+	input.Body = &cw.reader
 	err := openapi3filter.ValidateResponse(r.Context(), input)
 	if err == nil {
 		return nil

@@ -35,6 +35,8 @@ type checkedWriter struct {
 	// before are the header keys set before the handler ran, kept so that
 	// a replaced response does not carry the handler's headers.
 	before []string
+	// reader hands body to kin-openapi without allocating a reader.
+	reader replayBody
 }
 
 // writers recycles checkedWriters, their body buffers included: a check
@@ -88,10 +90,13 @@ func (cw *checkedWriter) WriteHeader(code int) {
 		return
 	}
 	// A body announced bigger than the limit would only be held to be
-	// passed on unchecked: pass it on from the start.
-	if n, err := strconv.ParseInt(cw.w.Header().Get("Content-Length"), 10, 64); err == nil && n > int64(cw.limit) {
-		cw.overflow = true
-		cw.commit()
+	// passed on unchecked: pass it on from the start. (Parsing an absent
+	// length would allocate a syntax error on every response.)
+	if cl := cw.w.Header().Get("Content-Length"); cl != "" {
+		if n, err := strconv.ParseInt(cl, 10, 64); err == nil && n > int64(cw.limit) {
+			cw.overflow = true
+			cw.commit()
+		}
 	}
 }
 

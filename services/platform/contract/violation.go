@@ -61,12 +61,21 @@ func (v *Violation) Error() string {
 // Unwrap returns kin-openapi's error.
 func (v *Violation) Unwrap() error { return v.Err }
 
+// maxDescribed bounds the fields describe names: a page of twenty items
+// with the same fault is one fault, and a log line or a problem detail
+// naming all of them reads worse, not better.
+const maxDescribed = 5
+
 // describe is the reason and the invalid fields in one line, without any
 // value of the response.
 func (v *Violation) describe() string {
 	var b strings.Builder
 	b.WriteString(v.Reason)
 	for i, f := range v.Fields {
+		if i == maxDescribed {
+			fmt.Fprintf(&b, "; and %d more", len(v.Fields)-i)
+			break
+		}
 		if i == 0 {
 			b.WriteString(" (")
 		} else {
