@@ -20,6 +20,7 @@ import (
 // middleware ran already (on a chi group in front of the generated code),
 // the request is not checked twice.
 func (c *Contract) ParamError(w http.ResponseWriter, r *http.Request, err error) {
+	refused(w)
 	op := c.lookup(r)
 	if op != nil && request.ScopeFrom(r.Context()).Operation() != op.id {
 		if _, ok := c.check(w, r, op); !ok {
@@ -61,6 +62,7 @@ func paramName(err error) string {
 // validated the body already, so this is rare; a body over the limit still
 // gets its 413.
 func (c *Contract) RequestError(w http.ResponseWriter, r *http.Request, err error) {
+	refused(w)
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &tooLarge) {
 		edge.TooLarge(w, r, tooLarge.Limit)

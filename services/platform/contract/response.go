@@ -86,14 +86,14 @@ type ResponseCheck struct {
 // entry runs first); either way only the responses of accepted requests
 // are checked. What the server answers deliberately without the
 // operation's say is left alone: the contract's own refusals (401, 403,
-// 413, 415, 400 before acceptance), which are written whatever the
-// operation documents; HEAD responses, 304 and redirects, which
+// 413, 415, 400, and the 400 or 413 of ParamError and RequestError),
+// which are written whatever the operation documents; HEAD responses, 304 and redirects, which
 // kin-openapi does not check; and in Strict mode a 5xx answer is
 // reported but not replaced, since the client is getting an internal
 // error either way and the original's detail and request ID are the ones
-// to keep. A problem+json answer after acceptance (a 404 of a story, the
-// 400 of ParamError) is checked like any other response and must match
-// the spec's Problem schema.
+// to keep. Any other problem+json answer (a story's 404 or 409, the
+// 500 of ResponseError) is checked like any other response and must match
+// the schema the operation documents for it.
 //
 // In Strict mode the response is held until the check, so http.Flusher
 // still works but a flush ends the holding: what was written goes out,
@@ -192,7 +192,7 @@ func scopeFor(r *http.Request, op *operation) (*http.Request, *request.Scope) {
 // finish checks the response cw captured and sends it, or in Strict mode
 // the 500 problem that replaces it.
 func (rc *responseChecker) finish(cw *checkedWriter, r *http.Request, op *operation, s *request.Scope) {
-	if !s.Accepted() || s.Operation() != op.id {
+	if !s.Accepted() || s.Operation() != op.id || cw.refused {
 		// The contract refused the request: its problem answers for the
 		// contract, not for the operation.
 		cw.release()

@@ -37,6 +37,9 @@ type checkedWriter struct {
 	before []string
 	// reader hands body to kin-openapi without allocating a reader.
 	reader replayBody
+	// refused is set by refused(w): the contract refused the request
+	// after accepting it.
+	refused bool
 }
 
 // writers recycles checkedWriters, their body buffers included: a check
@@ -173,4 +176,23 @@ func (cw *checkedWriter) replace(r *http.Request, p problem.Problem) {
 	}
 	cw.committed = true
 	problem.Write(cw.w, r, p)
+}
+
+// refused tells the response check around w, if any, that what is written
+// to w is the contract's refusal (a parameter or a body the generated code
+// could not bind), not the operation's response: the contract answers it
+// whatever the operation documents, as it does a refusal before
+// acceptance. Writers in between are seen through with Unwrap.
+func refused(w http.ResponseWriter) {
+	for {
+		switch x := w.(type) {
+		case *checkedWriter:
+			x.refused = true
+			return
+		case interface{ Unwrap() http.ResponseWriter }:
+			w = x.Unwrap()
+		default:
+			return
+		}
+	}
 }
