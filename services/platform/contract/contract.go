@@ -31,6 +31,12 @@
 //
 // Putting c.Middleware in ChiServerOptions.Middlewares instead works too
 // and gives the same answers (ParamError enforces the contract first).
+//
+// The responses can be held to the contract as well: ValidateResponses,
+// used after c.Middleware on the same group, checks every response in
+// Strict mode (development and tests: a violation becomes a 500 problem)
+// or a share of them in Sampled mode (production: a violation is logged
+// and reported, the response left as it is); see ResponseCheck.
 package contract
 
 import (

@@ -2,15 +2,10 @@ package contract
 
 import (
 	"fmt"
-	"log/slog"
 	"math"
-	"math/rand/v2"
 	"net/http"
 
 	"github.com/getkin/kin-openapi/openapi3filter"
-
-	"github.com/charterhq/charter/services/platform/problem"
-	"github.com/charterhq/charter/services/platform/request"
 )
 
 // ResponseMode says which responses ValidateResponses checks and what a
@@ -83,25 +78,28 @@ type ResponseCheck struct {
 //	g.Use(c.Middleware, c.ValidateResponses(contract.ResponseCheck{Mode: contract.Strict}))
 //
 // Before it works too (as in ChiServerOptions.Middlewares, whose last
-// entry runs first); either way only the responses of accepted requests
-// are checked. What the server answers deliberately without the
-// operation's say is left alone: the contract's own refusals (401, 403,
-// 413, 415, 400, and the 400 or 413 of ParamError and RequestError),
-// which are written whatever the operation documents; HEAD responses, 304 and redirects, which
-// kin-openapi does not check; and in Strict mode a 5xx answer is
-// reported but not replaced, since the client is getting an internal
+// entry runs first); either way only the responses of requests the
+// contract accepted are checked, which it records by operation ID, so an
+// operation without an operationId is not checked.
+//
+// What the server answers deliberately, whatever the operation documents,
+// is left alone: the contract's own refusals (400, 401, 403, 413, 415,
+// ParamError's and RequestError's included); HEAD responses, 304s and
+// redirects, which kin-openapi does not check; and in Strict mode a 5xx
+// answer is reported but not replaced, since the client gets an internal
 // error either way and the original's detail and request ID are the ones
-// to keep. Any other problem+json answer (a story's 404 or 409, the
-// 500 of ResponseError) is checked like any other response and must match
-// the schema the operation documents for it.
+// to keep. Any other problem+json answer (a story's 404 or 409, the 500 of
+// ResponseError) is checked like any response and must match the Problem
+// schema the operation documents for it.
 //
 // In Strict mode the response is held until the check, so http.Flusher
 // still works but a flush ends the holding: what was written goes out,
 // and the rest of the response is checked after it left and only
 // reported, like Sampled. Sampled mode never holds anything back, and a
 // request it does not sample goes to next with the writer untouched.
-// Hijacking is reachable through http.ResponseController; a hijacked
-// response is not a document and should not be checked.
+// Hijacking is reachable through http.ResponseController, but a handler
+// that hijacks the connection writes no document to check: keep it out
+// of the checked group.
 //
 // ValidateResponses panics when check is invalid (an unknown Mode, or a
 // Rate outside [0, 1] in Sampled mode), so that a misconfiguration is
@@ -141,128 +139,3 @@ func (c *Contract) ValidateResponses(check ResponseCheck) func(http.Handler) htt
 // ResponseViolations returns how many responses broke the contract, as
 // found by every ValidateResponses middleware of c since it was made.
 func (c *Contract) ResponseViolations() uint64 { return c.violations.Load() }
-
-// responseChecker is one mounted ValidateResponses.
-type responseChecker struct {
-	c      *Contract
-	check  ResponseCheck
-	filter *openapi3filter.Options
-}
-
-func (rc *responseChecker) middleware(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		op := rc.c.lookup(r)
-		// kin-openapi checks nothing of a HEAD response: holding it
-		// would only cost.
-		if op == nil || r.Method == http.MethodHead || !rc.sampled() {
-			next.ServeHTTP(w, r)
-			return
-		}
-		r, scope := scopeFor(r, op)
-		cw := newCheckedWriter(w, rc.check.Mode == Strict, rc.check.MaxBody)
-		next.ServeHTTP(cw, r)
-		rc.finish(cw, r, op, scope)
-		cw.free()
-	})
-}
-
-// sampled reports whether this request's response is to be checked.
-func (rc *responseChecker) sampled() bool {
-	return rc.check.Mode == Strict || rc.check.Rate >= 1 || rand.Float64() < rc.check.Rate
-}
-
-// scopeFor returns r with the scope in which the contract records that it
-// accepted r as op, so that finish can read it after next returned. Mounted
-// after Middleware, that is r's own scope; mounted before it, a scope the
-// contract will fill in, made here when r has none or when its scope was
-// accepted as another operation (a request served within another one's
-// context), which the contract would otherwise replace out of our sight.
-func scopeFor(r *http.Request, op *operation) (*http.Request, *request.Scope) {
-	s := request.ScopeFrom(r.Context())
-	if s != nil && (!s.Accepted() || s.Operation() == op.id) {
-		return r, s
-	}
-	own := new(request.Scope)
-	if s != nil {
-		own.ID = s.ID
-	}
-	return r.WithContext(request.NewContext(r.Context(), own)), own
-}
-
-// finish checks the response cw captured and sends it, or in Strict mode
-// the 500 problem that replaces it.
-func (rc *responseChecker) finish(cw *checkedWriter, r *http.Request, op *operation, s *request.Scope) {
-	if !s.Accepted() || s.Operation() != op.id || cw.refused {
-		// The contract refused the request: its problem answers for the
-		// contract, not for the operation.
-		cw.release()
-		return
-	}
-	if cw.overflow {
-		rc.c.logger.LogAttrs(r.Context(), slog.LevelDebug, "response not checked against the contract: body over the limit",
-			slog.String("operation", op.id),
-			slog.Int("limit", rc.check.MaxBody),
-			slog.String("request_id", request.IDFrom(r.Context())))
-		cw.release()
-		return
-	}
-	v := rc.validate(r, op, cw)
-	if v == nil {
-		cw.release()
-		return
-	}
-	replace := rc.check.Mode == Strict && !cw.committed && v.Status < 500
-	rc.report(r, v, replace)
-	if !replace {
-		cw.release()
-		return
-	}
-	p := problem.New(http.StatusInternalServerError,
-		fmt.Sprintf("The response of %s broke the contract: %s.", op.id, v.describe()))
-	cw.replace(r, p)
-}
-
-// validate checks the captured response with kin-openapi; nil when it
-// keeps the contract.
-func (rc *responseChecker) validate(r *http.Request, op *operation, cw *checkedWriter) *Violation {
-	status := cw.status
-	if status == 0 {
-		// A handler that wrote nothing sends 200 with no body.
-		status = http.StatusOK
-	}
-	input := &openapi3filter.ResponseValidationInput{
-		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: r, Route: op.route, Options: rc.filter},
-		Status:                 status,
-		Header:                 cw.Header(),
-		Options:                rc.filter,
-	}
-	cw.reader.Reset(cw.body)
-	input.Body = &cw.reader
-	err := openapi3filter.ValidateResponse(r.Context(), input)
-	if err == nil {
-		return nil
-	}
-	return newViolation(op, status, err)
-}
-
-// report logs v at error level, counts it and hands it to OnViolation.
-func (rc *responseChecker) report(r *http.Request, v *Violation, replaced bool) {
-	ctx := r.Context()
-	attrs := []slog.Attr{
-		slog.String("operation", v.Operation),
-		slog.Int("status", v.Status),
-		slog.String("violation", v.describe()),
-		slog.Bool("replaced", replaced),
-		slog.String("method", r.Method),
-		slog.String("path", r.URL.Path),
-		slog.String("request_id", request.IDFrom(ctx)),
-	}
-	if cause := v.cause(); cause != nil {
-		attrs = append(attrs, slog.String("cause", cause.Error()))
-	}
-	rc.c.logger.LogAttrs(ctx, slog.LevelError, "response breaks the contract", attrs...)
-	rc.c.violations.Add(1)
-	if rc.check.OnViolation != nil {
-		rc.check.OnViolation(v.Operation, v)
-	}
-}
