@@ -44,27 +44,32 @@ func eur(amount int64) quotes.Money { return quotes.Money{Amount: amount, Curren
 
 // catalogue is what the materials service knows, by ID:
 //
-//	1 Acme   "2 mm Steel"      active    45.00 EUR/m²
-//	2 Acme   "3 mm Aluminium"  active   120.00 EUR/m²
-//	3 Acme   "5 mm Copper"     inactive 300.00 EUR/m²
-//	4 Globex "8 mm Steel"      active    90.00 EUR/m²
-//	5 Acme   "1 mm Brass"      active    80.00 USD/m²
-//	6 Acme   "Unobtainium"     active   a price no part can be quoted at
-//	7 Acme   "Free sample"     active     0.00 EUR/m²
-//	8 Acme   "Mispriced"       active   -1.00 EUR/m²
-//	9 Acme   "Nameless money"  active    10.00 in no currency
+//	 1 Acme   "2 mm Steel"      active         45.00 EUR/m²
+//	 2 Acme   "3 mm Aluminium"  active        120.00 EUR/m²
+//	 3 Acme   "5 mm Copper"     inactive      300.00 EUR/m²
+//	 4 Globex "8 mm Steel"      active         90.00 EUR/m²
+//	 5 Acme   "1 mm Brass"      active         80.00 USD/m²
+//	 6 Acme   "Unobtainium"     active   a price no part can be quoted at
+//	 7 Acme   "Free sample"     active          0.00 EUR/m²
+//	 8 Acme   "Mispriced"       active         -1.00 EUR/m²
+//	 9 Acme   "Nameless money"  active         10.00 in no currency
+//	10 Acme   "Platinum"        active   50,000,000.00 EUR/m²
+//
+// One Platinum line of 10,000 parts of 10 × 10 m is within MaxAmount; two
+// are not.
 //
 // Any other ID is unknown.
 var catalogue = map[int64]quotes.PricedMaterial{
-	1: {ID: 1, CompanyID: 1, Name: "2 mm Steel", Active: true, PricePerSquareMetre: eur(4500)},
-	2: {ID: 2, CompanyID: 1, Name: "3 mm Aluminium", Active: true, PricePerSquareMetre: eur(12000)},
-	3: {ID: 3, CompanyID: 1, Name: "5 mm Copper", PricePerSquareMetre: eur(30000)},
-	4: {ID: 4, CompanyID: 2, Name: "8 mm Steel", Active: true, PricePerSquareMetre: eur(9000)},
-	5: {ID: 5, CompanyID: 1, Name: "1 mm Brass", Active: true, PricePerSquareMetre: quotes.Money{Amount: 8000, Currency: "USD"}},
-	6: {ID: 6, CompanyID: 1, Name: "Unobtainium", Active: true, PricePerSquareMetre: eur(1 << 62)},
-	7: {ID: 7, CompanyID: 1, Name: "Free sample", Active: true, PricePerSquareMetre: eur(0)},
-	8: {ID: 8, CompanyID: 1, Name: "Mispriced", Active: true, PricePerSquareMetre: eur(-100)},
-	9: {ID: 9, CompanyID: 1, Name: "Nameless money", Active: true, PricePerSquareMetre: quotes.Money{Amount: 1000}},
+	1:  {ID: 1, CompanyID: 1, Name: "2 mm Steel", Active: true, PricePerSquareMetre: eur(4500)},
+	2:  {ID: 2, CompanyID: 1, Name: "3 mm Aluminium", Active: true, PricePerSquareMetre: eur(12000)},
+	3:  {ID: 3, CompanyID: 1, Name: "5 mm Copper", PricePerSquareMetre: eur(30000)},
+	4:  {ID: 4, CompanyID: 2, Name: "8 mm Steel", Active: true, PricePerSquareMetre: eur(9000)},
+	5:  {ID: 5, CompanyID: 1, Name: "1 mm Brass", Active: true, PricePerSquareMetre: quotes.Money{Amount: 8000, Currency: "USD"}},
+	6:  {ID: 6, CompanyID: 1, Name: "Unobtainium", Active: true, PricePerSquareMetre: eur(1 << 62)},
+	7:  {ID: 7, CompanyID: 1, Name: "Free sample", Active: true, PricePerSquareMetre: eur(0)},
+	8:  {ID: 8, CompanyID: 1, Name: "Mispriced", Active: true, PricePerSquareMetre: eur(-100)},
+	9:  {ID: 9, CompanyID: 1, Name: "Nameless money", Active: true, PricePerSquareMetre: quotes.Money{Amount: 1000}},
+	10: {ID: 10, CompanyID: 1, Name: "Platinum", Active: true, PricePerSquareMetre: eur(5_000_000_000)},
 }
 
 // materialsService is a fake of the materials service: it answers from
