@@ -22,6 +22,7 @@ import (
 	"github.com/charterhq/charter/repositories/sqldb/pgtest"
 	"github.com/charterhq/charter/services/materials"
 	"github.com/charterhq/charter/services/platform/auth"
+	"github.com/charterhq/charter/services/platform/contract"
 	"github.com/charterhq/charter/stories/access"
 	domain "github.com/charterhq/charter/stories/materials"
 )
@@ -106,6 +107,7 @@ func startService(t *testing.T, repo domain.Repository, opts ...serviceOption) *
 		Verify:     verifier.Verify,
 		Logger:     slog.New(slog.NewTextHandler(logs, nil)),
 		BodyLimit:  cfg.bodyLimit,
+		Responses:  contract.ResponseCheck{Mode: contract.Strict},
 	})
 	if err != nil {
 		t.Fatal(err)

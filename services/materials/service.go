@@ -84,6 +84,9 @@ type Options struct {
 	Ready func(context.Context) error
 	// AccessLog turns the access log on. Benchmarks leave it off.
 	AccessLog bool
+	// Responses says how responses are checked against the spec; tests
+	// check them all (contract.Strict).
+	Responses contract.ResponseCheck
 	// Operations wrap every operation inside the contract (see
 	// stack.Options).
 	Operations []func(http.Handler) http.Handler
@@ -113,6 +116,6 @@ func NewHandler(o Options) (http.Handler, error) {
 	return stack.New(stack.Options{
 		Title: "Materials", Spec: spec, SpecJSON: specJSON, Mount: Mount(NewController(wiring)),
 		Verify: o.Verify, Logger: o.Logger, BodyLimit: o.BodyLimit, Ready: o.Ready,
-		AccessLog: o.AccessLog, Operations: o.Operations,
+		AccessLog: o.AccessLog, Operations: o.Operations, Responses: o.Responses,
 	})
 }

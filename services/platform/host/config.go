@@ -12,6 +12,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/charterhq/charter/services/platform/contract"
 	"time"
 )
 
@@ -45,6 +47,12 @@ type Config struct {
 	// how long a shutdown waits for requests in flight
 	// (CHARTER_SHUTDOWN_TIMEOUT); Go durations such as "5s".
 	ReadHeaderTimeout, ReadTimeout, WriteTimeout, IdleTimeout, ShutdownTimeout time.Duration
+	// Responses is how responses are checked against the contract
+	// (CHARTER_RESPONSE_CHECK): "strict" fails a violating response with a
+	// 500, "off" checks nothing, "sampled:R" checks a share R of them and
+	// logs and counts what violates. Empty means strict in development
+	// mode and sampled:0.01 otherwise.
+	Responses string
 	// LogFormat is "text" or "json" (CHARTER_LOG_FORMAT, default "text").
 	LogFormat string
 }
@@ -62,6 +70,30 @@ func Defaults() Config {
 		ShutdownTimeout:   20 * time.Second,
 		LogFormat:         "text",
 	}
+}
+
+// ResponseCheck is the check Responses names.
+func (c Config) ResponseCheck() (contract.ResponseCheck, error) {
+	v := c.Responses
+	if v == "" {
+		v = "sampled:0.01"
+		if c.Dev {
+			v = "strict"
+		}
+	}
+	switch {
+	case v == "strict":
+		return contract.ResponseCheck{Mode: contract.Strict}, nil
+	case v == "off":
+		return contract.ResponseCheck{Mode: contract.Off}, nil
+	case strings.HasPrefix(v, "sampled:"):
+		rate, err := strconv.ParseFloat(strings.TrimPrefix(v, "sampled:"), 64)
+		if err != nil || !(rate >= 0 && rate <= 1) {
+			return contract.ResponseCheck{}, fmt.Errorf("%q: the rate of sampled:R is a number from 0 to 1", v)
+		}
+		return contract.ResponseCheck{Mode: contract.Sampled, Rate: rate}, nil
+	}
+	return contract.ResponseCheck{}, fmt.Errorf("%q is not strict, off or sampled:R", v)
 }
 
 // SplitList splits a comma-separated list, dropping blanks.
@@ -105,6 +137,10 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		c.Services = SplitList(v)
 	}
 	str("CHARTER_LOG_FORMAT", &c.LogFormat)
+	str("CHARTER_RESPONSE_CHECK", &c.Responses)
+	if _, err := c.ResponseCheck(); err != nil {
+		errs = append(errs, fmt.Errorf("CHARTER_RESPONSE_CHECK: %w", err))
+	}
 	if v := getenv("CHARTER_DEV"); v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {

@@ -141,8 +141,14 @@ func (h *Host) build(ctx context.Context, s Service, cfg Config, o Options, veri
 		ready = append(ready, built.Ready)
 	}
 	ready = append(ready, peerReady...)
+	responses, err := cfg.ResponseCheck()
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
 	r.Handler, err = stack.New(stack.Options{
-		Title: s.Title, Spec: spec, SpecJSON: specJSON, Mount: built.Mount,
+		Responses: responses,
+		Title:     s.Title, Spec: spec, SpecJSON: specJSON, Mount: built.Mount,
 		Verify: verifier.Verify, Logger: logger, BodyLimit: cfg.BodyLimit,
 		Ready: all(ready), AccessLog: o.AccessLog,
 	})

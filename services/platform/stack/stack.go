@@ -64,6 +64,10 @@ type Options struct {
 	// request's operation and caller are known: metrics and tracing per
 	// operation, response validation. The first is outermost.
 	Operations []func(http.Handler) http.Handler
+	// Responses says how responses are checked against the spec: Strict
+	// in development and tests, so that a violation fails loudly; Sampled
+	// (logged and counted) or Off in production.
+	Responses contract.ResponseCheck
 	// Routes adds endpoints beside the operations, outside the contract,
 	// such as /metrics. They get the edge middleware and no
 	// authentication.
@@ -122,6 +126,9 @@ func New(o Options) (http.Handler, error) {
 	// closure included, on every request.
 	r.Group(func(ops chi.Router) {
 		ops.Use(c.Middleware)
+		if o.Responses.Mode != contract.Off {
+			ops.Use(c.ValidateResponses(o.Responses))
+		}
 		ops.Use(o.Operations...)
 		o.Mount(ops, c)
 	})
