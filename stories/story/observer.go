@@ -47,6 +47,12 @@ func WithStepObserver(ctx context.Context, obs *StepObserver) context.Context {
 	return &observerContext{Context: ctx, obs: obs, outer: outer}
 }
 
+// epoch is the instant step durations are measured from: time.Since of a
+// fixed instant reads the monotonic clock alone, where time.Now reads the
+// wall clock too. On a virtual machine where a clock read takes about
+// 45 ns, that is 90 ns a step instead of 135.
+var epoch = time.Now()
+
 type observerKey struct{}
 
 // observerContext is both the context WithStepObserver returns and the

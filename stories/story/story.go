@@ -229,9 +229,9 @@ func (s *Story[S]) runStep(ctx context.Context, st *Step[S], state *S) error {
 // read the clock.
 func (s *Story[S]) observeStep(ctx context.Context, obs *observerContext, st *Step[S], state *S) error {
 	ctx = obs.start(ctx, s.name, st.name)
-	start := time.Now()
+	start := time.Since(epoch)
 	err := s.runStep(ctx, st, state)
-	elapsed := time.Since(start)
+	elapsed := time.Since(epoch) - start
 	seen := err
 	if _, failed := err.(*Failed); !failed {
 		seen = nil // Done and Skip are successes to an observer

@@ -46,9 +46,12 @@ func (dropSpans) Shutdown(context.Context) error                  { return nil }
 func (dropSpans) ForceFlush(context.Context) error                { return nil }
 
 // BenchmarkMiddleware measures what the HTTP middleware add to a request
-// of an operation through a chi router: "bare" is the router alone, the
-// others add Metrics.Middleware, Tracing.Middleware with no exporter
-// (the default) or recording, and both, as a service mounts them.
+// of an operation through a chi router: for each way of mounting them,
+// "bare" is the router alone and "full" the router behind Metrics's
+// middleware, Tracing's with no exporter (the default) or recording
+// every span, or both, as a service mounts them. make bench prints the
+// share of bare throughput each keeps; the pairs run one after the other
+// so that both sides see the same moments of a drifting machine.
 func BenchmarkMiddleware(b *testing.B) {
 	m, err := telemetry.NewMetrics("materials", telemetry.MetricsOptions{})
 	if err != nil {
@@ -59,7 +62,6 @@ func BenchmarkMiddleware(b *testing.B) {
 		name string
 		mw   []func(http.Handler) http.Handler
 	}{
-		{"bare", nil},
 		{"metrics", []func(http.Handler) http.Handler{m.Middleware}},
 		{"tracing", []func(http.Handler) http.Handler{unrecorded.Middleware}},
 		{"tracing-recorded", []func(http.Handler) http.Handler{recorded.Middleware}},
@@ -67,50 +69,65 @@ func BenchmarkMiddleware(b *testing.B) {
 	}
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {
-			h := newAPI(c.mw...)
-			req := httptest.NewRequest(http.MethodGet, "/materials/1", nil)
-			w := &discard{h: http.Header{}}
-			b.ReportAllocs()
-			for b.Loop() {
-				clear(w.h)
-				h.ServeHTTP(w, req)
+			for _, kind := range []string{"full", "bare"} {
+				b.Run(kind, func(b *testing.B) {
+					h := newAPI()
+					if kind == "full" {
+						h = newAPI(c.mw...)
+					}
+					req := httptest.NewRequest(http.MethodGet, "/materials/1", nil)
+					w := &discard{h: http.Header{}}
+					b.ReportAllocs()
+					for b.Loop() {
+						clear(w.h)
+						h.ServeHTTP(w, req)
+					}
+				})
 			}
 		})
 	}
 }
 
 // BenchmarkStory measures what the story middleware add to a run of a
-// story of three steps, one of them a substory of one step.
+// story of three steps, one of them a substory of one step: "bare" is
+// the story alone, "full" the story wrapped in Metrics's middleware or
+// Tracing's, recording or not, run in a request's span as a service runs
+// its stories.
 func BenchmarkStory(b *testing.B) {
 	m, err := telemetry.NewMetrics("materials", telemetry.MetricsOptions{})
 	if err != nil {
 		b.Fatal(err)
 	}
 	unrecorded, recorded := benchTracing(b, false), benchTracing(b, true)
-	// Story spans follow the request's: the tracing cases run inside one.
-	reqCtx := func(tr *telemetry.Tracing) context.Context {
+	inRequest := func(tr *telemetry.Tracing) context.Context {
 		ctx, _ := tr.Provider().Tracer("bench").Start(context.Background(), "request")
 		return ctx
 	}
 	cases := []struct {
 		name string
 		ctx  context.Context
-		mw   []story.Middleware
+		mw   story.Middleware
 	}{
-		{"bare", context.Background(), nil},
-		{"metrics", context.Background(), []story.Middleware{m.Story()}},
-		{"tracing", reqCtx(unrecorded), []story.Middleware{unrecorded.Story()}},
-		{"tracing-recorded", reqCtx(recorded), []story.Middleware{recorded.Story()}},
+		{"metrics", context.Background(), m.Story()},
+		{"tracing", inRequest(unrecorded), unrecorded.Story()},
+		{"tracing-recorded", inRequest(recorded), recorded.Story()},
 	}
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {
-			s := getStory(b).With(c.mw...)
-			var state getState
-			b.ReportAllocs()
-			for b.Loop() {
-				if err := s.Run(c.ctx, &state); err != nil {
-					b.Fatal(err)
-				}
+			for _, kind := range []string{"full", "bare"} {
+				b.Run(kind, func(b *testing.B) {
+					s := getStory(b)
+					if kind == "full" {
+						s = s.With(c.mw)
+					}
+					var state getState
+					b.ReportAllocs()
+					for b.Loop() {
+						if err := s.Run(c.ctx, &state); err != nil {
+							b.Fatal(err)
+						}
+					}
+				})
 			}
 		})
 	}

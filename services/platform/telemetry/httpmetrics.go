@@ -23,19 +23,19 @@ import (
 func (m *Metrics) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rec := recorderFor(w)
-		start := time.Now()
+		start := now()
 		served := false
 		defer func() {
 			if !served {
 				// A panic passing through: the client gets no answer,
 				// or net/http's broken connection, and the operator an
 				// error. The panic goes on up; it is not recovered here.
-				m.observe(operation(r.Context()), http.StatusInternalServerError, time.Since(start))
+				m.observe(operation(r.Context()), http.StatusInternalServerError, now()-start)
 			}
 		}()
 		next.ServeHTTP(rec, r)
 		served = true
-		m.observe(operation(r.Context()), rec.final(), time.Since(start))
+		m.observe(operation(r.Context()), rec.final(), now()-start)
 	})
 }
 

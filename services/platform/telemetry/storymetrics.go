@@ -30,9 +30,9 @@ const (
 func (m *Metrics) Story() story.Middleware {
 	return func(ctx context.Context, name string, next func(context.Context) error) error {
 		sm := m.stories.get(name)
-		start := time.Now()
+		start := now()
 		err := next(story.WithStepObserver(ctx, &m.stepObserver))
-		took := time.Since(start)
+		took := now() - start
 		outcome, reason := classify(err)
 		sm.outcomes[outcome].Inc()
 		if reason != nil {
