@@ -18,8 +18,8 @@ import (
 // Mount it with chi's Router.Use on the router served through edge.Root
 // (or after edge.RequestID): the contract fills in the request's scope
 // below it, and Middleware reads the operation from that scope once the
-// request was served. Mounted in front of Root it finds no scope and
-// labels everything with route patterns.
+// request was served. Mounted in front of Root it would find neither the
+// scope nor chi's route and label every request Unmatched.
 func (m *Metrics) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rec := recorderFor(w)
