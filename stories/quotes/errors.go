@@ -8,7 +8,7 @@ import (
 // Errors returned by repositories and steps, and declared as failure
 // reasons by the stories that can meet them. Each maps to one documented
 // response of the operations; the status a controller is expected to
-// answer is given in brackets.
+// answer is given in parentheses.
 var (
 	// ErrNotFound: no quote with this ID exists that the caller may see
 	// (404). Another company's quote is reported so, never as forbidden,

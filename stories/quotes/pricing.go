@@ -8,9 +8,12 @@ import (
 // PricedMaterial is a material as the materials service prices it for a
 // quote.
 type PricedMaterial struct {
-	ID        int64
+	// ID is the material's ID in the materials service.
+	ID int64
+	// CompanyID is the company the material belongs to.
 	CompanyID int64
-	Name      string
+	// Name is the material's name, copied onto the lines it prices.
+	Name string
 	// Active is false for a material its company no longer quotes with.
 	Active bool
 	// PricePerSquareMetre is the price of one square metre of the sheet.

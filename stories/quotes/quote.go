@@ -79,9 +79,12 @@ type Line struct {
 
 // Quote is a company's request for a price on a list of parts.
 type Quote struct {
-	ID        int64
+	// ID identifies the quote; IDs start from 1 and are never reused.
+	ID int64
+	// CompanyID is the company that asks for the quote.
 	CompanyID int64
-	State     State
+	// State is where the quote is in its life.
+	State State
 	// Lines are the parts, in the order the company gave them; never nil
 	// in what a repository returns.
 	Lines []Line
@@ -95,8 +98,10 @@ type Quote struct {
 	// more with every change. A submission is conditional on it, so that
 	// a quote is submitted with exactly the lines that were priced; it
 	// also suits an entity tag.
-	Version   int64
+	Version int64
+	// CreatedAt is when the quote was created.
 	CreatedAt time.Time
+	// UpdatedAt is when the quote last changed.
 	UpdatedAt time.Time
 	// SubmittedAt is when the quote was submitted.
 	SubmittedAt *time.Time

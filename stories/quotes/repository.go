@@ -44,15 +44,21 @@ var SortableFields = []Field{ByID, ByCreatedAt, ByUpdatedAt, ByState}
 // Order sorts by one field; ties are always broken by ascending ID so that
 // pages are stable.
 type Order struct {
-	By         Field
+	// By is the field to sort on; the zero Field sorts by ID.
+	By Field
+	// Descending sorts from the greatest value down.
 	Descending bool
 }
 
 // Query is a filter, an order and a page.
 type Query struct {
 	Filter
-	Order  Order
-	Limit  int
+	// Order is the order of the results.
+	Order Order
+	// Limit is the most quotes returned; zero or less means no limit.
+	Limit int
+	// Offset is how many matching quotes to skip; less than zero counts
+	// as zero.
 	Offset int
 }
 

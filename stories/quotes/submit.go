@@ -99,7 +99,7 @@ func NewSubmitQuote(deps SubmitQuoteDeps) (*SubmitQuote, error) {
 			story.Do("check materials are available", sq.checkMaterialsAvailable),
 			story.Do("price lines", sq.priceLines),
 			story.Do("add up total", sq.addUpTotal),
-			story.Do("set validity", sq.setValidity),
+			story.Do("set submission time and validity", sq.setSubmissionTime),
 			story.Do("submit quote", sq.submitQuote),
 		},
 	})
@@ -204,9 +204,9 @@ func (sq *SubmitQuote) addUpTotal(_ context.Context, s *submitState) error {
 	return nil
 }
 
-// setValidity reads the clock once, so that the quote is valid for
+// setSubmissionTime reads the clock once, so that the quote is valid for
 // exactly Validity after the instant it is submitted at.
-func (sq *SubmitQuote) setValidity(_ context.Context, s *submitState) error {
+func (sq *SubmitQuote) setSubmissionTime(_ context.Context, s *submitState) error {
 	now := sq.deps.Now()
 	s.submission = Submission{Lines: s.lines, Total: s.total, ValidUntil: now.Add(sq.deps.Validity), At: now}
 	return nil

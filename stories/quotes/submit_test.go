@@ -277,7 +277,7 @@ func TestSubmitQuoteWiring(t *testing.T) {
 		d := submitQuote(t, memory.NewQuotes(), "staff", &materialsService{}).Describe()
 		got := strings.Join(steps(d), ", ")
 		want := "FindQuote, check quote is a draft, check quote has lines, look up materials, " +
-			"check materials are available, price lines, add up total, set validity, submit quote"
+			"check materials are available, price lines, add up total, set submission time and validity, submit quote"
 		if got != want {
 			t.Errorf("steps %s, want %s", got, want)
 		}
