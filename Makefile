@@ -1,7 +1,10 @@
 # Charter: API-first services in Go. `make help` lists the targets.
 
 GO       ?= go
+# One spec per service; the components they share live in api/shared/,
+# which the wildcard leaves out, and are generated once into gen/shared.
 SPECS    := $(wildcard api/*.yaml)
+SHARED   := api/shared/components.yaml
 SERVICES := $(basename $(notdir $(SPECS)))
 BASE     ?= main
 # make bench: ten runs of each benchmark give the ratios a 95% interval. The
@@ -35,6 +38,8 @@ bench: ## Run the benchmarks; print, per bare/full pair, the share of bare throu
 	done | $(GO) run ./tools/cmd/benchratio $(foreach t,$(BENCH_TARGETS),-target $(t))
 
 generate: ## Regenerate gen/ from the specs in api/.
+	@mkdir -p gen/shared && \
+		$(GO) tool oapi-codegen -config gen/shared/oapi-codegen.yaml -o gen/shared/shared.gen.go $(SHARED)
 	@for s in $(SERVICES); do \
 		mkdir -p gen/$$s && \
 		$(GO) tool oapi-codegen -config gen/oapi-codegen.yaml -package $$s -o gen/$$s/$$s.gen.go api/$$s.yaml || exit 1; \
@@ -56,4 +61,7 @@ breaking: ## Compare every spec in api/ at git ref BASE (default main) with the 
 
 release-spec: ## Record the specs in api/ as released: the baseline .ci/breaking compares with.
 	@mkdir -p api/released
+	@# The released specs' $$refs into shared/ must resolve to the shared
+	@# components as they were released, not as they are now.
+	@rm -rf api/released/shared && cp -R api/shared api/released/shared && echo "released api/shared"
 	@for s in $(SPECS); do cp $$s api/released/ && echo "released $$s ($$(grep -m1 '^  version:' $$s | awk '{print $$2}'))"; done

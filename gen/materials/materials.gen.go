@@ -20,6 +20,7 @@ import (
 	"sync"
 	"time"
 
+	externalRef0 "github.com/charterhq/charter/gen/shared"
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/go-chi/chi/v5"
 	"github.com/oapi-codegen/runtime"
@@ -65,22 +66,6 @@ func (e MaterialOrdering) Valid() bool {
 	default:
 		return false
 	}
-}
-
-// FieldError One invalid field of a request.
-type FieldError struct {
-	// Detail Why the value is invalid.
-	//
-	// Example: number must be at most 1000
-	Detail string `json:"detail"`
-
-	// Pointer A JSON pointer to the field: `#/name` in the body, or
-	// `#/query/limit`, `#/path/material_id`, `#/header/X-Name` for
-	// parameters.
-	//
-	//
-	// Example: #/thickness
-	Pointer string `json:"pointer"`
 }
 
 // Material A sheet-metal material of one company.
@@ -209,42 +194,6 @@ type NewMaterial struct {
 	Thickness Thickness `json:"thickness"`
 }
 
-// Problem An RFC 9457 problem document.
-type Problem struct {
-	// Detail What went wrong in this occurrence.
-	//
-	// Example: Material 42 does not exist.
-	Detail *string `json:"detail,omitempty"`
-
-	// Errors One entry per invalid field of the request.
-	Errors *[]FieldError `json:"errors,omitempty"`
-
-	// Instance The request path that failed.
-	//
-	// Example: /materials/42
-	Instance *string `json:"instance,omitempty"`
-
-	// RequestId The ID of the request, to quote when asking for help.
-	//
-	// Example: 01JD2Y6S7M3Z9
-	RequestId *string `json:"request_id,omitempty"`
-
-	// Status The HTTP status code.
-	//
-	// Example: 404
-	Status int32 `json:"status"`
-
-	// Title A short summary of the kind of problem.
-	//
-	// Example: Not found
-	Title string `json:"title"`
-
-	// Type A URI that identifies the kind of problem.
-	//
-	// Example: https://charter.dev/problems/not-found
-	Type string `json:"type"`
-}
-
 // Thickness The thickness in millimetres.
 //
 // Example: 10
@@ -253,54 +202,27 @@ type Thickness = float64
 // IsActive defines model for IsActive.
 type IsActive = bool
 
-// Limit defines model for Limit.
-type Limit = int32
-
 // MaterialID Example: 42
 type MaterialID = int64
-
-// Offset defines model for Offset.
-type Offset = int32
 
 // Ordering A sortable field, with `-` for descending order.
 //
 // Example: -thickness
 type Ordering = MaterialOrdering
 
-// BadRequest An RFC 9457 problem document.
-type BadRequest = Problem
-
 // Conflict An RFC 9457 problem document.
-type Conflict = Problem
-
-// Forbidden An RFC 9457 problem document.
-type Forbidden = Problem
-
-// InternalError An RFC 9457 problem document.
-type InternalError = Problem
+type Conflict = externalRef0.Problem
 
 // NotFound An RFC 9457 problem document.
-type NotFound = Problem
-
-// PayloadTooLarge An RFC 9457 problem document.
-type PayloadTooLarge = Problem
-
-// Unauthorized An RFC 9457 problem document.
-type Unauthorized = Problem
-
-// UnprocessableContent An RFC 9457 problem document.
-type UnprocessableContent = Problem
-
-// UnsupportedMediaType An RFC 9457 problem document.
-type UnsupportedMediaType = Problem
+type NotFound = externalRef0.Problem
 
 // ListMaterialsParams defines parameters for ListMaterials.
 type ListMaterialsParams struct {
-	// Limit How many materials one page holds at most.
-	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+	// Limit How many items one page holds at most.
+	Limit *externalRef0.Limit `form:"limit,omitempty" json:"limit,omitempty"`
 
-	// Offset How many materials to skip before the page starts.
-	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+	// Offset How many items to skip before the page starts.
+	Offset *externalRef0.Offset `form:"offset,omitempty" json:"offset,omitempty"`
 
 	// Ordering The field to sort by; a leading `-` sorts descending. Ties are broken by `id`.
 	Ordering *Ordering `form:"ordering,omitempty" json:"ordering,omitempty"`
@@ -935,13 +857,13 @@ type ListMaterialsResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *MaterialPage
 	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
-	ApplicationproblemJSON400 *BadRequest
+	ApplicationproblemJSON400 *externalRef0.BadRequest
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
-	ApplicationproblemJSON401 *Unauthorized
+	ApplicationproblemJSON401 *externalRef0.Unauthorized
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
-	ApplicationproblemJSON403 *Forbidden
+	ApplicationproblemJSON403 *externalRef0.Forbidden
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
-	ApplicationproblemJSON500 *InternalError
+	ApplicationproblemJSON500 *externalRef0.InternalError
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *ListMaterialsResponse401Headers
 }
@@ -952,22 +874,22 @@ func (r ListMaterialsResponse) GetJSON200() *MaterialPage {
 }
 
 // GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
-func (r ListMaterialsResponse) GetApplicationproblemJSON400() *BadRequest {
+func (r ListMaterialsResponse) GetApplicationproblemJSON400() *externalRef0.BadRequest {
 	return r.ApplicationproblemJSON400
 }
 
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
-func (r ListMaterialsResponse) GetApplicationproblemJSON401() *Unauthorized {
+func (r ListMaterialsResponse) GetApplicationproblemJSON401() *externalRef0.Unauthorized {
 	return r.ApplicationproblemJSON401
 }
 
 // GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
-func (r ListMaterialsResponse) GetApplicationproblemJSON403() *Forbidden {
+func (r ListMaterialsResponse) GetApplicationproblemJSON403() *externalRef0.Forbidden {
 	return r.ApplicationproblemJSON403
 }
 
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
-func (r ListMaterialsResponse) GetApplicationproblemJSON500() *InternalError {
+func (r ListMaterialsResponse) GetApplicationproblemJSON500() *externalRef0.InternalError {
 	return r.ApplicationproblemJSON500
 }
 
@@ -1016,21 +938,21 @@ type CreateMaterialResponse struct {
 	// JSON201 the response for an HTTP 201 `application/json` response
 	JSON201 *Material
 	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
-	ApplicationproblemJSON400 *BadRequest
+	ApplicationproblemJSON400 *externalRef0.BadRequest
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
-	ApplicationproblemJSON401 *Unauthorized
+	ApplicationproblemJSON401 *externalRef0.Unauthorized
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
-	ApplicationproblemJSON403 *Forbidden
+	ApplicationproblemJSON403 *externalRef0.Forbidden
 	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
 	ApplicationproblemJSON409 *Conflict
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
-	ApplicationproblemJSON413 *PayloadTooLarge
+	ApplicationproblemJSON413 *externalRef0.PayloadTooLarge
 	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
-	ApplicationproblemJSON415 *UnsupportedMediaType
+	ApplicationproblemJSON415 *externalRef0.UnsupportedMediaType
 	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
-	ApplicationproblemJSON422 *UnprocessableContent
+	ApplicationproblemJSON422 *externalRef0.UnprocessableContent
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
-	ApplicationproblemJSON500 *InternalError
+	ApplicationproblemJSON500 *externalRef0.InternalError
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *CreateMaterialResponse201Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
@@ -1043,17 +965,17 @@ func (r CreateMaterialResponse) GetJSON201() *Material {
 }
 
 // GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
-func (r CreateMaterialResponse) GetApplicationproblemJSON400() *BadRequest {
+func (r CreateMaterialResponse) GetApplicationproblemJSON400() *externalRef0.BadRequest {
 	return r.ApplicationproblemJSON400
 }
 
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
-func (r CreateMaterialResponse) GetApplicationproblemJSON401() *Unauthorized {
+func (r CreateMaterialResponse) GetApplicationproblemJSON401() *externalRef0.Unauthorized {
 	return r.ApplicationproblemJSON401
 }
 
 // GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
-func (r CreateMaterialResponse) GetApplicationproblemJSON403() *Forbidden {
+func (r CreateMaterialResponse) GetApplicationproblemJSON403() *externalRef0.Forbidden {
 	return r.ApplicationproblemJSON403
 }
 
@@ -1063,22 +985,22 @@ func (r CreateMaterialResponse) GetApplicationproblemJSON409() *Conflict {
 }
 
 // GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
-func (r CreateMaterialResponse) GetApplicationproblemJSON413() *PayloadTooLarge {
+func (r CreateMaterialResponse) GetApplicationproblemJSON413() *externalRef0.PayloadTooLarge {
 	return r.ApplicationproblemJSON413
 }
 
 // GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
-func (r CreateMaterialResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
+func (r CreateMaterialResponse) GetApplicationproblemJSON415() *externalRef0.UnsupportedMediaType {
 	return r.ApplicationproblemJSON415
 }
 
 // GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
-func (r CreateMaterialResponse) GetApplicationproblemJSON422() *UnprocessableContent {
+func (r CreateMaterialResponse) GetApplicationproblemJSON422() *externalRef0.UnprocessableContent {
 	return r.ApplicationproblemJSON422
 }
 
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
-func (r CreateMaterialResponse) GetApplicationproblemJSON500() *InternalError {
+func (r CreateMaterialResponse) GetApplicationproblemJSON500() *externalRef0.InternalError {
 	return r.ApplicationproblemJSON500
 }
 
@@ -1120,31 +1042,31 @@ type DeleteMaterialResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
-	ApplicationproblemJSON400 *BadRequest
+	ApplicationproblemJSON400 *externalRef0.BadRequest
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
-	ApplicationproblemJSON401 *Unauthorized
+	ApplicationproblemJSON401 *externalRef0.Unauthorized
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
-	ApplicationproblemJSON403 *Forbidden
+	ApplicationproblemJSON403 *externalRef0.Forbidden
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *NotFound
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
-	ApplicationproblemJSON500 *InternalError
+	ApplicationproblemJSON500 *externalRef0.InternalError
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *DeleteMaterialResponse401Headers
 }
 
 // GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
-func (r DeleteMaterialResponse) GetApplicationproblemJSON400() *BadRequest {
+func (r DeleteMaterialResponse) GetApplicationproblemJSON400() *externalRef0.BadRequest {
 	return r.ApplicationproblemJSON400
 }
 
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
-func (r DeleteMaterialResponse) GetApplicationproblemJSON401() *Unauthorized {
+func (r DeleteMaterialResponse) GetApplicationproblemJSON401() *externalRef0.Unauthorized {
 	return r.ApplicationproblemJSON401
 }
 
 // GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
-func (r DeleteMaterialResponse) GetApplicationproblemJSON403() *Forbidden {
+func (r DeleteMaterialResponse) GetApplicationproblemJSON403() *externalRef0.Forbidden {
 	return r.ApplicationproblemJSON403
 }
 
@@ -1154,7 +1076,7 @@ func (r DeleteMaterialResponse) GetApplicationproblemJSON404() *NotFound {
 }
 
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
-func (r DeleteMaterialResponse) GetApplicationproblemJSON500() *InternalError {
+func (r DeleteMaterialResponse) GetApplicationproblemJSON500() *externalRef0.InternalError {
 	return r.ApplicationproblemJSON500
 }
 
@@ -1198,15 +1120,15 @@ type GetMaterialResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *Material
 	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
-	ApplicationproblemJSON400 *BadRequest
+	ApplicationproblemJSON400 *externalRef0.BadRequest
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
-	ApplicationproblemJSON401 *Unauthorized
+	ApplicationproblemJSON401 *externalRef0.Unauthorized
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
-	ApplicationproblemJSON403 *Forbidden
+	ApplicationproblemJSON403 *externalRef0.Forbidden
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *NotFound
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
-	ApplicationproblemJSON500 *InternalError
+	ApplicationproblemJSON500 *externalRef0.InternalError
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetMaterialResponse401Headers
 }
@@ -1217,17 +1139,17 @@ func (r GetMaterialResponse) GetJSON200() *Material {
 }
 
 // GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
-func (r GetMaterialResponse) GetApplicationproblemJSON400() *BadRequest {
+func (r GetMaterialResponse) GetApplicationproblemJSON400() *externalRef0.BadRequest {
 	return r.ApplicationproblemJSON400
 }
 
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
-func (r GetMaterialResponse) GetApplicationproblemJSON401() *Unauthorized {
+func (r GetMaterialResponse) GetApplicationproblemJSON401() *externalRef0.Unauthorized {
 	return r.ApplicationproblemJSON401
 }
 
 // GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
-func (r GetMaterialResponse) GetApplicationproblemJSON403() *Forbidden {
+func (r GetMaterialResponse) GetApplicationproblemJSON403() *externalRef0.Forbidden {
 	return r.ApplicationproblemJSON403
 }
 
@@ -1237,7 +1159,7 @@ func (r GetMaterialResponse) GetApplicationproblemJSON404() *NotFound {
 }
 
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
-func (r GetMaterialResponse) GetApplicationproblemJSON500() *InternalError {
+func (r GetMaterialResponse) GetApplicationproblemJSON500() *externalRef0.InternalError {
 	return r.ApplicationproblemJSON500
 }
 
@@ -1281,21 +1203,21 @@ type UpdateMaterialResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *Material
 	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
-	ApplicationproblemJSON400 *BadRequest
+	ApplicationproblemJSON400 *externalRef0.BadRequest
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
-	ApplicationproblemJSON401 *Unauthorized
+	ApplicationproblemJSON401 *externalRef0.Unauthorized
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
-	ApplicationproblemJSON403 *Forbidden
+	ApplicationproblemJSON403 *externalRef0.Forbidden
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *NotFound
 	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
 	ApplicationproblemJSON409 *Conflict
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
-	ApplicationproblemJSON413 *PayloadTooLarge
+	ApplicationproblemJSON413 *externalRef0.PayloadTooLarge
 	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
-	ApplicationproblemJSON415 *UnsupportedMediaType
+	ApplicationproblemJSON415 *externalRef0.UnsupportedMediaType
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
-	ApplicationproblemJSON500 *InternalError
+	ApplicationproblemJSON500 *externalRef0.InternalError
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *UpdateMaterialResponse401Headers
 }
@@ -1306,17 +1228,17 @@ func (r UpdateMaterialResponse) GetJSON200() *Material {
 }
 
 // GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
-func (r UpdateMaterialResponse) GetApplicationproblemJSON400() *BadRequest {
+func (r UpdateMaterialResponse) GetApplicationproblemJSON400() *externalRef0.BadRequest {
 	return r.ApplicationproblemJSON400
 }
 
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
-func (r UpdateMaterialResponse) GetApplicationproblemJSON401() *Unauthorized {
+func (r UpdateMaterialResponse) GetApplicationproblemJSON401() *externalRef0.Unauthorized {
 	return r.ApplicationproblemJSON401
 }
 
 // GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
-func (r UpdateMaterialResponse) GetApplicationproblemJSON403() *Forbidden {
+func (r UpdateMaterialResponse) GetApplicationproblemJSON403() *externalRef0.Forbidden {
 	return r.ApplicationproblemJSON403
 }
 
@@ -1331,17 +1253,17 @@ func (r UpdateMaterialResponse) GetApplicationproblemJSON409() *Conflict {
 }
 
 // GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
-func (r UpdateMaterialResponse) GetApplicationproblemJSON413() *PayloadTooLarge {
+func (r UpdateMaterialResponse) GetApplicationproblemJSON413() *externalRef0.PayloadTooLarge {
 	return r.ApplicationproblemJSON413
 }
 
 // GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
-func (r UpdateMaterialResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
+func (r UpdateMaterialResponse) GetApplicationproblemJSON415() *externalRef0.UnsupportedMediaType {
 	return r.ApplicationproblemJSON415
 }
 
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
-func (r UpdateMaterialResponse) GetApplicationproblemJSON500() *InternalError {
+func (r UpdateMaterialResponse) GetApplicationproblemJSON500() *externalRef0.InternalError {
 	return r.ApplicationproblemJSON500
 }
 
@@ -1500,28 +1422,28 @@ func ParseListMaterialsResponse(rsp *http.Response) (*ListMaterialsResponse, err
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest BadRequest
+		var dest externalRef0.BadRequest
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.ApplicationproblemJSON400 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest Unauthorized
+		var dest externalRef0.Unauthorized
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.ApplicationproblemJSON401 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest Forbidden
+		var dest externalRef0.Forbidden
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.ApplicationproblemJSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest InternalError
+		var dest externalRef0.InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -1567,21 +1489,21 @@ func ParseCreateMaterialResponse(rsp *http.Response) (*CreateMaterialResponse, e
 		response.JSON201 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest BadRequest
+		var dest externalRef0.BadRequest
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.ApplicationproblemJSON400 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest Unauthorized
+		var dest externalRef0.Unauthorized
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.ApplicationproblemJSON401 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest Forbidden
+		var dest externalRef0.Forbidden
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -1595,28 +1517,28 @@ func ParseCreateMaterialResponse(rsp *http.Response) (*CreateMaterialResponse, e
 		response.ApplicationproblemJSON409 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
-		var dest PayloadTooLarge
+		var dest externalRef0.PayloadTooLarge
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.ApplicationproblemJSON413 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
-		var dest UnsupportedMediaType
+		var dest externalRef0.UnsupportedMediaType
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.ApplicationproblemJSON415 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
-		var dest UnprocessableContent
+		var dest externalRef0.UnprocessableContent
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.ApplicationproblemJSON422 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest InternalError
+		var dest externalRef0.InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -1668,21 +1590,21 @@ func ParseDeleteMaterialResponse(rsp *http.Response) (*DeleteMaterialResponse, e
 		break // No content-type
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest BadRequest
+		var dest externalRef0.BadRequest
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.ApplicationproblemJSON400 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest Unauthorized
+		var dest externalRef0.Unauthorized
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.ApplicationproblemJSON401 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest Forbidden
+		var dest externalRef0.Forbidden
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -1696,7 +1618,7 @@ func ParseDeleteMaterialResponse(rsp *http.Response) (*DeleteMaterialResponse, e
 		response.ApplicationproblemJSON404 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest InternalError
+		var dest externalRef0.InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -1742,21 +1664,21 @@ func ParseGetMaterialResponse(rsp *http.Response) (*GetMaterialResponse, error) 
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest BadRequest
+		var dest externalRef0.BadRequest
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.ApplicationproblemJSON400 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest Unauthorized
+		var dest externalRef0.Unauthorized
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.ApplicationproblemJSON401 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest Forbidden
+		var dest externalRef0.Forbidden
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -1770,7 +1692,7 @@ func ParseGetMaterialResponse(rsp *http.Response) (*GetMaterialResponse, error) 
 		response.ApplicationproblemJSON404 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest InternalError
+		var dest externalRef0.InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -1816,21 +1738,21 @@ func ParseUpdateMaterialResponse(rsp *http.Response) (*UpdateMaterialResponse, e
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest BadRequest
+		var dest externalRef0.BadRequest
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.ApplicationproblemJSON400 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest Unauthorized
+		var dest externalRef0.Unauthorized
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.ApplicationproblemJSON401 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest Forbidden
+		var dest externalRef0.Forbidden
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -1851,21 +1773,21 @@ func ParseUpdateMaterialResponse(rsp *http.Response) (*UpdateMaterialResponse, e
 		response.ApplicationproblemJSON409 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
-		var dest PayloadTooLarge
+		var dest externalRef0.PayloadTooLarge
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.ApplicationproblemJSON413 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
-		var dest UnsupportedMediaType
+		var dest externalRef0.UnsupportedMediaType
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.ApplicationproblemJSON415 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest InternalError
+		var dest externalRef0.InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -2340,30 +2262,9 @@ func HandlerWithOptions(si ServerInterface, options ChiServerOptions) http.Handl
 	return r
 }
 
-type BadRequestApplicationProblemPlusJSONResponse Problem
+type ConflictApplicationProblemPlusJSONResponse externalRef0.Problem
 
-type ConflictApplicationProblemPlusJSONResponse Problem
-
-type ForbiddenApplicationProblemPlusJSONResponse Problem
-
-type InternalErrorApplicationProblemPlusJSONResponse Problem
-
-type NotFoundApplicationProblemPlusJSONResponse Problem
-
-type PayloadTooLargeApplicationProblemPlusJSONResponse Problem
-
-type UnauthorizedResponseHeaders struct {
-	WWWAuthenticate *string
-}
-type UnauthorizedApplicationProblemPlusJSONResponse struct {
-	Body Problem
-
-	Headers UnauthorizedResponseHeaders
-}
-
-type UnprocessableContentApplicationProblemPlusJSONResponse Problem
-
-type UnsupportedMediaTypeApplicationProblemPlusJSONResponse Problem
+type NotFoundApplicationProblemPlusJSONResponse externalRef0.Problem
 
 // strictResponseEncoder is a JSON encoder over its own buffer. Responses
 // take one from strictResponseEncoders, so encoding a response allocates
@@ -2424,7 +2325,7 @@ func (response ListMaterials200JSONResponse) VisitListMaterialsResponse(w http.R
 }
 
 type ListMaterials400ApplicationProblemPlusJSONResponse struct {
-	BadRequestApplicationProblemPlusJSONResponse
+	externalRef0.BadRequestApplicationProblemPlusJSONResponse
 }
 
 func (response ListMaterials400ApplicationProblemPlusJSONResponse) VisitListMaterialsResponse(w http.ResponseWriter) error {
@@ -2432,7 +2333,7 @@ func (response ListMaterials400ApplicationProblemPlusJSONResponse) VisitListMate
 }
 
 type ListMaterials401ApplicationProblemPlusJSONResponse struct {
-	UnauthorizedApplicationProblemPlusJSONResponse
+	externalRef0.UnauthorizedApplicationProblemPlusJSONResponse
 }
 
 func (response ListMaterials401ApplicationProblemPlusJSONResponse) VisitListMaterialsResponse(w http.ResponseWriter) error {
@@ -2452,7 +2353,7 @@ func (response ListMaterials401ApplicationProblemPlusJSONResponse) VisitListMate
 }
 
 type ListMaterials403ApplicationProblemPlusJSONResponse struct {
-	ForbiddenApplicationProblemPlusJSONResponse
+	externalRef0.ForbiddenApplicationProblemPlusJSONResponse
 }
 
 func (response ListMaterials403ApplicationProblemPlusJSONResponse) VisitListMaterialsResponse(w http.ResponseWriter) error {
@@ -2460,7 +2361,7 @@ func (response ListMaterials403ApplicationProblemPlusJSONResponse) VisitListMate
 }
 
 type ListMaterials500ApplicationProblemPlusJSONResponse struct {
-	InternalErrorApplicationProblemPlusJSONResponse
+	externalRef0.InternalErrorApplicationProblemPlusJSONResponse
 }
 
 func (response ListMaterials500ApplicationProblemPlusJSONResponse) VisitListMaterialsResponse(w http.ResponseWriter) error {
@@ -2501,7 +2402,7 @@ func (response CreateMaterial201JSONResponse) VisitCreateMaterialResponse(w http
 }
 
 type CreateMaterial400ApplicationProblemPlusJSONResponse struct {
-	BadRequestApplicationProblemPlusJSONResponse
+	externalRef0.BadRequestApplicationProblemPlusJSONResponse
 }
 
 func (response CreateMaterial400ApplicationProblemPlusJSONResponse) VisitCreateMaterialResponse(w http.ResponseWriter) error {
@@ -2509,7 +2410,7 @@ func (response CreateMaterial400ApplicationProblemPlusJSONResponse) VisitCreateM
 }
 
 type CreateMaterial401ApplicationProblemPlusJSONResponse struct {
-	UnauthorizedApplicationProblemPlusJSONResponse
+	externalRef0.UnauthorizedApplicationProblemPlusJSONResponse
 }
 
 func (response CreateMaterial401ApplicationProblemPlusJSONResponse) VisitCreateMaterialResponse(w http.ResponseWriter) error {
@@ -2529,7 +2430,7 @@ func (response CreateMaterial401ApplicationProblemPlusJSONResponse) VisitCreateM
 }
 
 type CreateMaterial403ApplicationProblemPlusJSONResponse struct {
-	ForbiddenApplicationProblemPlusJSONResponse
+	externalRef0.ForbiddenApplicationProblemPlusJSONResponse
 }
 
 func (response CreateMaterial403ApplicationProblemPlusJSONResponse) VisitCreateMaterialResponse(w http.ResponseWriter) error {
@@ -2545,7 +2446,7 @@ func (response CreateMaterial409ApplicationProblemPlusJSONResponse) VisitCreateM
 }
 
 type CreateMaterial413ApplicationProblemPlusJSONResponse struct {
-	PayloadTooLargeApplicationProblemPlusJSONResponse
+	externalRef0.PayloadTooLargeApplicationProblemPlusJSONResponse
 }
 
 func (response CreateMaterial413ApplicationProblemPlusJSONResponse) VisitCreateMaterialResponse(w http.ResponseWriter) error {
@@ -2553,7 +2454,7 @@ func (response CreateMaterial413ApplicationProblemPlusJSONResponse) VisitCreateM
 }
 
 type CreateMaterial415ApplicationProblemPlusJSONResponse struct {
-	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+	externalRef0.UnsupportedMediaTypeApplicationProblemPlusJSONResponse
 }
 
 func (response CreateMaterial415ApplicationProblemPlusJSONResponse) VisitCreateMaterialResponse(w http.ResponseWriter) error {
@@ -2561,7 +2462,7 @@ func (response CreateMaterial415ApplicationProblemPlusJSONResponse) VisitCreateM
 }
 
 type CreateMaterial422ApplicationProblemPlusJSONResponse struct {
-	UnprocessableContentApplicationProblemPlusJSONResponse
+	externalRef0.UnprocessableContentApplicationProblemPlusJSONResponse
 }
 
 func (response CreateMaterial422ApplicationProblemPlusJSONResponse) VisitCreateMaterialResponse(w http.ResponseWriter) error {
@@ -2569,7 +2470,7 @@ func (response CreateMaterial422ApplicationProblemPlusJSONResponse) VisitCreateM
 }
 
 type CreateMaterial500ApplicationProblemPlusJSONResponse struct {
-	InternalErrorApplicationProblemPlusJSONResponse
+	externalRef0.InternalErrorApplicationProblemPlusJSONResponse
 }
 
 func (response CreateMaterial500ApplicationProblemPlusJSONResponse) VisitCreateMaterialResponse(w http.ResponseWriter) error {
@@ -2593,7 +2494,7 @@ func (response DeleteMaterial204Response) VisitDeleteMaterialResponse(w http.Res
 }
 
 type DeleteMaterial400ApplicationProblemPlusJSONResponse struct {
-	BadRequestApplicationProblemPlusJSONResponse
+	externalRef0.BadRequestApplicationProblemPlusJSONResponse
 }
 
 func (response DeleteMaterial400ApplicationProblemPlusJSONResponse) VisitDeleteMaterialResponse(w http.ResponseWriter) error {
@@ -2601,7 +2502,7 @@ func (response DeleteMaterial400ApplicationProblemPlusJSONResponse) VisitDeleteM
 }
 
 type DeleteMaterial401ApplicationProblemPlusJSONResponse struct {
-	UnauthorizedApplicationProblemPlusJSONResponse
+	externalRef0.UnauthorizedApplicationProblemPlusJSONResponse
 }
 
 func (response DeleteMaterial401ApplicationProblemPlusJSONResponse) VisitDeleteMaterialResponse(w http.ResponseWriter) error {
@@ -2621,7 +2522,7 @@ func (response DeleteMaterial401ApplicationProblemPlusJSONResponse) VisitDeleteM
 }
 
 type DeleteMaterial403ApplicationProblemPlusJSONResponse struct {
-	ForbiddenApplicationProblemPlusJSONResponse
+	externalRef0.ForbiddenApplicationProblemPlusJSONResponse
 }
 
 func (response DeleteMaterial403ApplicationProblemPlusJSONResponse) VisitDeleteMaterialResponse(w http.ResponseWriter) error {
@@ -2637,7 +2538,7 @@ func (response DeleteMaterial404ApplicationProblemPlusJSONResponse) VisitDeleteM
 }
 
 type DeleteMaterial500ApplicationProblemPlusJSONResponse struct {
-	InternalErrorApplicationProblemPlusJSONResponse
+	externalRef0.InternalErrorApplicationProblemPlusJSONResponse
 }
 
 func (response DeleteMaterial500ApplicationProblemPlusJSONResponse) VisitDeleteMaterialResponse(w http.ResponseWriter) error {
@@ -2659,7 +2560,7 @@ func (response GetMaterial200JSONResponse) VisitGetMaterialResponse(w http.Respo
 }
 
 type GetMaterial400ApplicationProblemPlusJSONResponse struct {
-	BadRequestApplicationProblemPlusJSONResponse
+	externalRef0.BadRequestApplicationProblemPlusJSONResponse
 }
 
 func (response GetMaterial400ApplicationProblemPlusJSONResponse) VisitGetMaterialResponse(w http.ResponseWriter) error {
@@ -2667,7 +2568,7 @@ func (response GetMaterial400ApplicationProblemPlusJSONResponse) VisitGetMateria
 }
 
 type GetMaterial401ApplicationProblemPlusJSONResponse struct {
-	UnauthorizedApplicationProblemPlusJSONResponse
+	externalRef0.UnauthorizedApplicationProblemPlusJSONResponse
 }
 
 func (response GetMaterial401ApplicationProblemPlusJSONResponse) VisitGetMaterialResponse(w http.ResponseWriter) error {
@@ -2687,7 +2588,7 @@ func (response GetMaterial401ApplicationProblemPlusJSONResponse) VisitGetMateria
 }
 
 type GetMaterial403ApplicationProblemPlusJSONResponse struct {
-	ForbiddenApplicationProblemPlusJSONResponse
+	externalRef0.ForbiddenApplicationProblemPlusJSONResponse
 }
 
 func (response GetMaterial403ApplicationProblemPlusJSONResponse) VisitGetMaterialResponse(w http.ResponseWriter) error {
@@ -2703,7 +2604,7 @@ func (response GetMaterial404ApplicationProblemPlusJSONResponse) VisitGetMateria
 }
 
 type GetMaterial500ApplicationProblemPlusJSONResponse struct {
-	InternalErrorApplicationProblemPlusJSONResponse
+	externalRef0.InternalErrorApplicationProblemPlusJSONResponse
 }
 
 func (response GetMaterial500ApplicationProblemPlusJSONResponse) VisitGetMaterialResponse(w http.ResponseWriter) error {
@@ -2726,7 +2627,7 @@ func (response UpdateMaterial200JSONResponse) VisitUpdateMaterialResponse(w http
 }
 
 type UpdateMaterial400ApplicationProblemPlusJSONResponse struct {
-	BadRequestApplicationProblemPlusJSONResponse
+	externalRef0.BadRequestApplicationProblemPlusJSONResponse
 }
 
 func (response UpdateMaterial400ApplicationProblemPlusJSONResponse) VisitUpdateMaterialResponse(w http.ResponseWriter) error {
@@ -2734,7 +2635,7 @@ func (response UpdateMaterial400ApplicationProblemPlusJSONResponse) VisitUpdateM
 }
 
 type UpdateMaterial401ApplicationProblemPlusJSONResponse struct {
-	UnauthorizedApplicationProblemPlusJSONResponse
+	externalRef0.UnauthorizedApplicationProblemPlusJSONResponse
 }
 
 func (response UpdateMaterial401ApplicationProblemPlusJSONResponse) VisitUpdateMaterialResponse(w http.ResponseWriter) error {
@@ -2754,7 +2655,7 @@ func (response UpdateMaterial401ApplicationProblemPlusJSONResponse) VisitUpdateM
 }
 
 type UpdateMaterial403ApplicationProblemPlusJSONResponse struct {
-	ForbiddenApplicationProblemPlusJSONResponse
+	externalRef0.ForbiddenApplicationProblemPlusJSONResponse
 }
 
 func (response UpdateMaterial403ApplicationProblemPlusJSONResponse) VisitUpdateMaterialResponse(w http.ResponseWriter) error {
@@ -2778,7 +2679,7 @@ func (response UpdateMaterial409ApplicationProblemPlusJSONResponse) VisitUpdateM
 }
 
 type UpdateMaterial413ApplicationProblemPlusJSONResponse struct {
-	PayloadTooLargeApplicationProblemPlusJSONResponse
+	externalRef0.PayloadTooLargeApplicationProblemPlusJSONResponse
 }
 
 func (response UpdateMaterial413ApplicationProblemPlusJSONResponse) VisitUpdateMaterialResponse(w http.ResponseWriter) error {
@@ -2786,7 +2687,7 @@ func (response UpdateMaterial413ApplicationProblemPlusJSONResponse) VisitUpdateM
 }
 
 type UpdateMaterial415ApplicationProblemPlusJSONResponse struct {
-	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+	externalRef0.UnsupportedMediaTypeApplicationProblemPlusJSONResponse
 }
 
 func (response UpdateMaterial415ApplicationProblemPlusJSONResponse) VisitUpdateMaterialResponse(w http.ResponseWriter) error {
@@ -2794,7 +2695,7 @@ func (response UpdateMaterial415ApplicationProblemPlusJSONResponse) VisitUpdateM
 }
 
 type UpdateMaterial500ApplicationProblemPlusJSONResponse struct {
-	InternalErrorApplicationProblemPlusJSONResponse
+	externalRef0.InternalErrorApplicationProblemPlusJSONResponse
 }
 
 func (response UpdateMaterial500ApplicationProblemPlusJSONResponse) VisitUpdateMaterialResponse(w http.ResponseWriter) error {
@@ -3107,60 +3008,62 @@ func (sh *strictHandler) UpdateMaterial(w http.ResponseWriter, r *http.Request, 
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7Ftrc9u20v4rO+g70zYvdbHsNBP5U5rLqTO5NVEm5zTyVBC5ElGTAAOAdtSO/vsZXEiCFGUrjZu2Z5pP",
-	"oUgAe99nd+HfSCzyQnDkWpHpb6SgkuaoUdqnM/Ug1uwSzf8TVLFkhWaCkyl5ybMN5FSjZDRTcJUKhUDt",
-	"x7DK6BpSqkCnTMElzUockogws+5DiXJDIsJpjmRKmPrZLSIRUXGKOTVH6U1hXi6FyJByst1G5BnLmd4l",
-	"4wdxBTnlISmCIxR0jZCKLFFANeRC6X0EZHbf8PAEV7TMNJlOxhFZCZlTbQjl+nhCIpLTjywvczI9Go8j",
-	"kjPun6KKaMY1rlFaop97os4e7VI+SxHOHoFYgU6xJr8ms6A6baisXv/MEhIRiR9KJjEhUy1LDGnHjzQv",
-	"MiTTk0mb9u9OyI3UvlytFB4mYy1AXbAClrgSEi0HVuRKU6nVPlkLd0CvsG+StfkXcDDu50AmKBlf90t7",
-	"xTBLLOlCalhuToFChjRhfA2LwcL+rMCsQ25+HMKMoQIqEZZSXCCH5QYWLFns5a86PuTw/ySuyJR8NWr8",
-	"bOTeqlFlHzXdW8OFRFUIrtB64Pc0eY0fSlRWMbHgGrn9Ly2KjMXU8DcqpFhmmP//L8owG5iBEYOmLPMS",
-	"kG4nSAQq4EIbjcapVZ/ZWdLY+glKKYz/vw+W8zJfooS8VBqWWHkVGM2QiBTCqEFaPnXK4guOSpHteUSU",
-	"prpUZHpi1KeZNlSRM35JM5ZU9JBamanWhZqORnFKpUY5TPCyYk6NmFs1qFZtDxXzK7eDk+6uXRwglVNY",
-	"OKEsIGNKK0Aap+AJcoY1NPQ8FHyVsfhzdfWgdjUwppXAnByNIc/hjUbM5gRoJpEmG8CPlhrGXag1vFO+",
-	"MTps5H6/kXtN3mECj6vPb0PSD7jQqbGgijMf+RTNsSK85qtOHoZ9K9knQi5ZkiD/bDdgCkSB0i4Bjpgo",
-	"R0csiiYOq+mVZBrbkjxuJNmQc5goV/X3t2W12kYkl19ZAstSQ0bjCwXUsyIkUChQ5kwpw6phssO4leyZ",
-	"8VxOs8fGwD9BurfChUJ5iRJWlGWYnLpE4lZATKW08bd20LNHJnp/KIV2NvFC6Cei5MlnmkQVheFk0sQA",
-	"61lt9Z806n8hNKzs0Yepnws9cN/fhvpfiMaLrphOnaucParCgU6pduGLZpl1uQ0odDJ7RTeZoMlMiGdU",
-	"rvFL67tS5VIkG2O8mSFCGoqdgXp7oHGMhXb2+ZbTUqdCsl8xuYUcuEQqzYnWfUycwY+FAVNtXR81um6d",
-	"f5i6y3DJbTl8i3CmwPo1X0eQ08xAJ0yiihfj+9yaqHS2YcTKYhvOUqSJR/fv3r0bPCh1ilwbKWI/bKLN",
-	"FyZwWGoRKE/gKt1YpTmSrqgCiatSeVl20bzSFcSxSi2kiFEpuszwYaPRz1DuG01XKwdQTNbw+dvlFbEC",
-	"ChyvWji7D+ZU0NqKTpkdO+jG72iAeAveTCahxQTMQcXSoaYTrL11iMMUXGGWDZy92KQRU25MZYk+4CYg",
-	"Sg1UAVUXmHgPVGVRCKkxeY4JozPLx58bOAzNi/BUc9piaMsAv6U58YmBZnVm65aw2IZwzkz8ScZCCmkS",
-	"pmYOildG0t3nnXcDW+ga2vym1sYqQ70BQHd8JLC57mkP4Ombly/AvzcJUVe1zRQWX42M7S8cIkQrrQiE",
-	"nPPFVyNbrYxswbuIzKemxhwFpaX71QWI0b8HL+xOK7O66QoM57zFVoj3d9jYhrXq+5qnqBLleb1CLH9B",
-	"BzSrbNzHuUoR9SBHTbMWjjQlf4B9g+gQuOv0XkRiiVRj8rMtMyfjyXeDo6PB5Hg2vj89Hk/H459MZZe4",
-	"8rlpTfgy21d5ARInEflQ0ozpjWXa/dLIY3o0jkhZJDccue0aWkh0X0SuolrYOIAlZoKvTWneEsG9nj5A",
-	"t3JuyyWIrvtEVO9oWBtolqPtStDkJc82lbh2TNqxc32LYs8mAamBWnYdEW2J0ZJLTLnxN5OWjFeYJGAR",
-	"pGqJqXVa3XeqdH5YFW/8xaypTeKwZT/6z7ct07l+7aypsdsW9gcpr+PItgsVWKmXU8N6yErUavIFltai",
-	"/LpQ8MIroRsOzKERlJx9KNECYR/1+kJBx21z+vEZ8rVOm0Ze/RyRgmpTE5Epmc/f9EXnncZN2Mpy4tmJ",
-	"XUJqiwdsqI4ccF8MbIANmk5gm0iWdF7mtbAHoZQHO9Ie9At+ED60JD8Ins5DMQ2uCecN36/oGvsTqm0D",
-	"ilXQKzRI0aFEE7ZjUXLtKhTbZkHl81emHdvdUFjyw1qSTdPG7RWB4ICXKDeWppYxHF3XHB33Rh2NuSWo",
-	"/s8hrm192u1FpaTWx7P+RvasbqGyX120alHc24veJVPsaeGa3d273a0P2bnr/1YIkddOVDfR/fHX+fKP",
-	"TXDcJXEtaeIaF1kmNn298cZQ1a4n3/39jvzWRiKLZJOEGZJo9iqwxBXNFPbhUpNPTBGADjxWtH6tABMW",
-	"OLzqAJMgjfm9K3gxORxeTHagw61mx79jOuxY6oF5qc9iX+BViEU/wS6C9q0W4CLt9bj0VrDm78aRXT+D",
-	"oJRes0sEpk8BP7o24Zy7rpKybaUMqX1vi0Yh3ec6RSZBXPE6E7eLhnufOJvaAX0+0TpR/WPl11l5n2VX",
-	"pfYupOLw+slDuH9y917dhk1EXObIP6kephqukGu4koKv6+mEiONSSuRx2xlu6L/uhOyqbdOHPpBrk+9R",
-	"7hb2umki2PndIXk86B70ZHLGlaY83tM2qxoWpsh2eMc1udu81+W3Gp1M+rj12+z14WaE7L+M6h45XKXI",
-	"gaoLAysNykwxK9rHj4+ePpr857s3954f/3S/7/iqv9V39A+z2StwH0AskrZWbbt8/0T37v37oc+Pe0GX",
-	"76f19QGE1KDKPKeyDl8XjFtFe8NtM9rTsG+Y1L6f1T3m7eszpzmWINdsxTxYvfakA+cAgXBKyQYSV2hd",
-	"48Ymin1byaZWUJ+bz8LA0jNAql4bB81ZlrEctezUxUdj8xBnpWKX+LzSlwu8TSEpyqUlpjWw74XUrgvm",
-	"unQYl5LpzRvbULZEuhb3g9Kgt+rpSXXK03ezvrKKrTkm8PTdbAhnWsHCDr8WEGeU5fCNKmiMA4UFlabc",
-	"+dZATK7VnC+aSZ+pfRe2TFl0xn+LU2BmTykyVNWe9lrJnC9sd3hhkt6iyo2LU6C8zpS+L17NsRZNOl4M",
-	"5/wxjdNgHpf5yY0fRCqTU92MzuZO13U3acoKpd1Mdj1Txlei6spSN4L2KOKhM0XSP4Hr6akpoDU4cInS",
-	"lqvTAODa0Ql1JficU/C5JwK617CsiCkPbwlF9remdTXnYStvzuf8zp0HrfnD8M4deGyrukZ2ml7YOeHT",
-	"d7PWlMQDmTm3Twq+MXoEr7hvQSH6AtEf+LVqJHDaUaOac7+8Vrav4WlLs85I3OaCZ5sGDM15fcwQXvt7",
-	"J935c9csI4hTytf1py3DdTbqxWTTlGrEY9MkMCP1/Ul9zr9Z7GvdL74dQnVRg/Gi1N5GRV+enXOXaL1E",
-	"ui1qpp0ZZyxGrjCwzednsyDU11jAwPNLlMrZ6dFwPBzb+rZATgtGpuR4OB4eE1vhpTZ2NJnUPK37quDX",
-	"qEvJgxtiHeCreoamUTVh9Q0Mo8WS63aLo2lnhM0My3FtpWeJvW2mdMhieNvufT8WaT4ZuTtw2+jGD/1N",
-	"rkO+rG8e3fxtfRlwe965pDQZj6+ZB33aHKjVYuoZBvU2meyY6sRR0bd5Te0ouE9llxzdvORtZ5p7Mj6+",
-	"edGT8MLH3UMoa9/DCDOktY0wN74n7TBBzu0s0uEhMiXPmNKNcEyyoGvVWkbO7YxJ9XjJQ1uvqiDWD+Fx",
-	"FQur2s8VteGty1VPpDt1I9TdeaxrfrYT4o6zuDPqGrzGwt+LZHNr5hZW+ds21jIoZ7tj6Ue3bun7Rp7N",
-	"HQ9aCTzpTPCfCXdyP8J7+/pZFeK6s+/rp/N/XU86Gd+/ecXD4N7aydEBR3Qvxdh1dw/hp2cwbhZPJocs",
-	"7rkC8QcHC4sYutHCOXzg73sCxjYKy9XfgsHx1tlfhq6F2nZj93vLjVsOddJvvC3rd3skf/Ewf+J4uX5F",
-	"fWntz1D1IyvHm1UdVQCqrco16v16HH/xwPiPOXweTPgX6kNM4dNAavA3D+a0ouwF4kVGY99NcVPcun5s",
-	"qkdbLgZ/UdIasAx34IIbJv/BcKEzLzoIMXw5x/Dz9P9ZB/l7ZP8vHtWdMR6QwK89xW1q799WlyLb9uXv",
-	"kdruUykzMiUj6+L+qO6CN72NJevEwQWNzh84KbI93/43AAD//w==",
+	"7Ft7k9O2Fv8qZ9Q7Q8t1HptdyhD+ojxul4GFQhjuLdkhin0Sq2tLRpI3m3by3e9I8kN2nGzYslxup/yF",
+	"Y0s678fvaP8goUgzwZFrRcZ/kIxKmqJGaZ9O1aNQs0s0/49QhZJlmglOxuQVT9aQUo2S0UTBKhYKgdqP",
+	"YZHQJcRUgY6Zgkua5NgnAWFm3acc5ZoEhNMUyZgw9dEtIgFRYYwpNUfpdWZezoVIkHKy2QTkZXHU6ZNt",
+	"WiYxwukTEAvQMVZEVUdmVMf1ieXrjywiAZH4KWcSIzLWMkefBryiaZYgGZ+MArIQMqXa0Mv1jyckICnj",
+	"LM1TMj4KSmoZ17hEaal9JSOUjC+7aV0wTCLQApSQGubrh0AhQRoxvoRZb2Z/VmDWITc/9mHCUAGVCHMp",
+	"LpDDfA0zFs12SVWUx/sM/UPigozJd4Na4QP3Vg1K6VZ0GyZUTCVGH+vPP75gKdPbPP0sVpBSvgamMVUg",
+	"OEJGlwixSCIFVEMqlN5Fa2L39AmNcEHzRJPxaNiU/PHISJ5eFZIfDq/VwzYLrxYLhdfzYJRzwTKY40JI",
+	"tHZlWVKaSq12yt1t3snMdbyYfx4/ww5+NsZeVSa4QuudjwVfJCy03ISCa+T2vzTLEhZSw9ggk2KeYPrP",
+	"35Th0rNqQ5mmLCFj8qhyGTB8RDAlR0NIU3irEZMpAZpIpNEa8IoprYBx59hGqpSvjTCUpjpXZHwyfBAQ",
+	"zbQ5oSavYiXWOlPjwSCMqdQo+xFelhSqQVh+vjnUare1+9pt5mTVVPAjLnSMsua1CBeKpliyUnFaBS8j",
+	"kL6h6EzoZyLn0Z+UdelocDKCSKACLrSTa1OMJ7UYz4SGhT36MDlyoXvu+9sR5JmoZbhiOnaCOn1SmoeO",
+	"qbaSDWmSWIGvQaGT4vZBP9HoDX7KUf1ZKzaBVbqdasmmVIexI0ZwLWloxYxSCpPfPnjLeZ7ODbG50jDH",
+	"MmjB0XBIApIJ44TSis+6/MBFrc25r7NhrbNTfkkTFpUEHag55lb1ylW3o78DBfUQZk5OM0isXpGGMRQk",
+	"uhS2Q6XPhJyzKEL+BTSqbbpLaHihgIIKRYbO3kSG0m4FHDFSTe85rjVRE3OYDhbV97cnfceUK41YBPNc",
+	"tzgUEihkKFOmlGHR6GWL4U7Znxo75TR5alT3GfK/JU4VykuUsKAsweihS6NuBYRUSlvVVMZ4+sSk3U+5",
+	"0LuCxWu6TgSNJkK8oHKJ/3v+StLnIlobhSaGLGlCoFNawT8NQ8z0Lp294zTXsZDsd4y+gMvMkUpDgzUy",
+	"k8jwKjMlbtNFjmoXaZx/mJfk/pLbc5QGK0yB9Qe+DCCliSmmMApK7ozPcJsppQsQRvQstI1HjDQqGpr3",
+	"79/3HuU6Rq6NXLG7QKf1F8bhLP0IlEewitdWsY6kFVUgcZGrQrrtBkbpopje7FB8JkWIStF5go9rrf+p",
+	"Wq5oLrxIbnqLSzQh02xDEyPJsu+p5eWy9a702PheabpYtNJiUUGZrqqRFUcj39A8fqHk8lCL89Z+hczI",
+	"FKwwSXrOzGyMDik3FjbHInZFIHINVAFVFxjtdG6VZ5mQGqOXGDE6sbx+a3HL8DXz6TDnz/quh3KHGBrK",
+	"6nXbax6BihF1L0VNk0aNbbpBr1PwjNYzmfH9gIQSqcboo+2QRsPRj72jo97oeDJ8MD4ejofDX03TFbl+",
+	"vIYNir69aMC8voUE5FNOE6bX1hHdLzpm4QVHpUzLFZA8i645chOQTJrUq5nruXyiu0JH2Un4SATMMRF8",
+	"abrKhgjudwAL7aavKRfP6XeJqNrRsNbTLEULc9DoFU/Wpbha8ckJ9jrMY8cmHqmeWtqyeR+jbb8acgkp",
+	"N+5k4qfpKjmuXPpXDTE1TqswoVLnhwEbZ+bbjWcShy37pfh80zCd/Wsn1YebpoXdkvI2Por1gVhYy7PS",
+	"Qk416z4rQQOA8yytQfl5daaY/4auQ28ItiMcmEMDyDn7lKNtExkvktJ2KGi5bUqvXiBf6rjGeKrngGRU",
+	"mxKXjMl0+pZ0mPIWluWjME48W7FLSG1zkk2egWtrZ72ZzXY1DgcWV7Ok8zythN3zpdzbknavW/A9/6Eh",
+	"+Z73dO6LqbFkJ9+v6bITry0QLLHwYFtT0rhyxoTtUORcu/7d9oOo7MsFS7Rjux0Kc74PSauPqbtLt1cA",
+	"ggNeolxbmhrGcLQPbR12Rh2NqSWo+s8hrm192u1FpaTWx5NufHNSoX/sdxetGhR3wpTbZIodyKPZ3b3b",
+	"3vqQndv+b4UQFNoJKny1OH6fL/9SB8dtEpeSRq4zTRKx7gLba0NV25587+aO/M5GIlspRRFzNexrzxIX",
+	"NFHYVeWYfGIKUWv0tKL1jgKMmOfwqlWYeGms2LssL0aHlxejrdLhi2bH/8d02LLUA/NSl8We4cqvRT/D",
+	"LjywWwtwkXZ/XfpFas0b15FtP4O3pvlyOOWSXSIw/RDwyqE+U+66OGVBV9v2AdO2TRHSfa5jZBLEileZ",
+	"eMqvq0n3DVm2ir4i0TpR/W3l+6y8y7In/okd0GH52sgqZUnCUtSyVTCb1gavwiRX7BJflspzGqkrTJGb",
+	"Tro1hOrMtQ4b3wH2mgBaoY3bNUcDMHZxuGg+twuKEm3Yjo6un7KTZNOuFpu2k45JHM4zij4d08yJvJ1a",
+	"KuRiu3B9/vbVGRTvTYjQ5cB2DLPvBkabMyhqWdM9ByDklM8ac4FZYD7NqI4HLHIPDoIa/Lt3ZjdYmEX1",
+	"qL3lg8SdQ64r9UsuglJyXQa1GxvYZp7Dm2eP4cHJvfsVTBuJME+Rf5a2qIYVcg0rKfiyGheKMMylRB42",
+	"4y05EyBRiVyG2DVP6nfpr4SouiwOuTZ1Jcpt29M19GFHuIfUi3tNvqOGZFxpysMdyGIJvBjjcJW2w8ab",
+	"IhmUAlGDk1EX/8U2O7NHfRui+DKooHVYxciBqgvjLKa/iTHJmscPj54/Gf3nx7f3Xx7/+qDr+BLd6zr6",
+	"58nkNbgPIBRRU9l2sLl7DH7vwQM/2ww7y/0CTexCoITUoPI0pbJKnBeMW9UX9tw2va3Ras2kLpC69jHv",
+	"3pw6zbEIuWYLVrRJe086cGLrCSeXrCdxgdZjrg0F9m0pm0pB2/HAKA/DXDK9fmtRbatFh7M/yk1lvsMb",
+	"mos6vMLbozPqNM9wT89KZp+/n3S15WzJMYLn7yd9ONUKZnY6NoMwoSyF71VGQ+wpNHFUY/SDaVG4dsqw",
+	"X6opp+UcACJcMI4qAJWHMVAFs2k+HB6HxXv7gGOJNJrZtrjz9UoyjbOHU84MOVIkqEpy3GWXeu59R4F9",
+	"7x1ocfOZSxhlyTYLqia8OOqOu/pTCAIUXStYGXuzA1izp6nuplwh9uGp+a0eDSbFBL4UgKn+3LjQZhg3",
+	"yDAFlRV/E3p3WDHjC1Hi09RdLSnq3cfOdEn3oK8D/VVAqzLWlXQ2vo+9VszOp6gDi4yyiiopALqz0rHi",
+	"oty/a+ZEWIOsU+6DzlM+5XfvPmqMdPp378JTiz/UstP0wo4jn7+fNAZPRck95fZJwfdWBYUyfwCFWEAZ",
+	"xYF3VC2BujR3e6kpL5Z7+rdJj8KsbgkKm3KbC56s67J9yqtj+vCmuDRmVVyrHWYVAc6gAwhjypfVp1Pu",
+	"feFsuhCTTWuqFo9NtKbkontqgyn/frZriDH7oQ/lbQjGs1wXNiq6MvWUu1RdSKRdijHtzDhhIXKFnm2+",
+	"PJ14qaFCDkwjeYlSOTs96g/7Q4vEZMhpxsiYHPeH/WNisYjYRsJBJRfztOzCa96gziX3rrm1WjTVcfkl",
+	"KCubAmozWsy5boJxNfDmw26W48pKTyN7ZU5pn0X/zuaH7vhdfzLYda1vE9xgaXGd7oC19dXC67+trp1u",
+	"zltX3kbD4Z7p2edNzRqAacegrBMytWO+E0dF1+YVtYO9d53sJkc32eRda/R+Mjy+yTbP/Hsu927GT/Oy",
+	"iV9bWDv0M/4H0gxJ5NxOiV2tRsbkBVO6FrJJTHSpGsvIue3bVIdHPrYojvLySh+elnG3REQc1OO5m3Pb",
+	"VlR96IbbNiP584piJOCF6C7HdGdUyFRVp/8kovUXM1sf+9o060DT4m+2POboi3vMrrFyfS+QlgKPWhcw",
+	"Xgh3cnfz8O7NizKcclw10OX9lyv+ah55Mnxw/R6PvRuzJ0c3OrR9o8rudO9mUui46GC2G41utl3H3Ziv",
+	"HqpsbdSOVS7ceNFmR7jaBF45MfjD+8ODjbP+BN1YoxlE3O+NINJw55Nu12n4ntsj+ksmqxMngf17VNe1",
+	"vw2TeWL1cb3JBGXJ2TSJJerd9jD86uH9b7P6Noqmf6E+xKQ+rz3w/tDKnJblnS1QltCwwL3cTY+qc6/7",
+	"dtuoe38R1hjC9reKJ3fh5JaLp9ZM+aD66es5WHHn5m9HazjaX6cW+gYykTP8A4qXvae4Te3l9vKicNOW",
+	"iwvYFmPMZULGZGDDSXFUe8HbTvjQBgzvwljrLzgV2Zxv/hsAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
@@ -3200,6 +3103,12 @@ func PathToRawSpec(pathToFile string) map[string]func() ([]byte, error) {
 		res[pathToFile] = rawSpec
 	}
 
+	for rawPath, rawFunc := range externalRef0.PathToRawSpec(path.Join(path.Dir(pathToFile), "shared/components.yaml")) {
+		if _, ok := res[rawPath]; ok {
+			// it is not possible to compare functions in golang, so always overwrite the old value
+		}
+		res[rawPath] = rawFunc
+	}
 	return res
 }
 

@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	api "github.com/charterhq/charter/gen/materials"
+	"github.com/charterhq/charter/gen/shared"
 	"github.com/charterhq/charter/services/platform/problem"
 	"github.com/charterhq/charter/services/platform/request"
 	"github.com/charterhq/charter/stories/materials"
@@ -20,7 +21,7 @@ type answer[R any] struct {
 	status  int
 	detail  string
 	pointer string // the invalid field, for failures about one field
-	respond func(api.Problem) R
+	respond func(shared.Problem) R
 }
 
 // answers is an operation's table of failure answers. The failure-mapping
@@ -44,14 +45,14 @@ func (as answers[R]) respond(ctx context.Context, err error) (R, error) {
 	return zero, err
 }
 
-func (a answer[R]) problem(ctx context.Context) api.Problem {
+func (a answer[R]) problem(ctx context.Context) shared.Problem {
 	p := problem.New(a.status, a.detail)
-	out := api.Problem{Type: p.Type, Title: p.Title, Status: int32(p.Status), Detail: &p.Detail}
+	out := shared.Problem{Type: p.Type, Title: p.Title, Status: int32(p.Status), Detail: &p.Detail}
 	if id := request.IDFrom(ctx); id != "" {
 		out.RequestId = &id
 	}
 	if a.pointer != "" {
-		out.Errors = &[]api.FieldError{{Pointer: a.pointer, Detail: a.detail}}
+		out.Errors = &[]shared.FieldError{{Pointer: a.pointer, Detail: a.detail}}
 	}
 	return out
 }
@@ -66,63 +67,63 @@ const (
 
 var listAnswers = answers[api.ListMaterialsResponseObject]{
 	{reason: materials.ErrForbidden, status: http.StatusForbidden, detail: forbiddenDetail,
-		respond: func(p api.Problem) api.ListMaterialsResponseObject {
-			return api.ListMaterials403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: api.ForbiddenApplicationProblemPlusJSONResponse(p)}
+		respond: func(p shared.Problem) api.ListMaterialsResponseObject {
+			return api.ListMaterials403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: shared.ForbiddenApplicationProblemPlusJSONResponse(p)}
 		}},
 	{reason: materials.ErrInvalidOrdering, status: http.StatusBadRequest, detail: "ordering is not a sortable field", pointer: "#/query/ordering",
-		respond: func(p api.Problem) api.ListMaterialsResponseObject {
-			return api.ListMaterials400ApplicationProblemPlusJSONResponse{BadRequestApplicationProblemPlusJSONResponse: api.BadRequestApplicationProblemPlusJSONResponse(p)}
+		respond: func(p shared.Problem) api.ListMaterialsResponseObject {
+			return api.ListMaterials400ApplicationProblemPlusJSONResponse{BadRequestApplicationProblemPlusJSONResponse: shared.BadRequestApplicationProblemPlusJSONResponse(p)}
 		}},
 }
 
 var getAnswers = answers[api.GetMaterialResponseObject]{
 	{reason: materials.ErrForbidden, status: http.StatusForbidden, detail: forbiddenDetail,
-		respond: func(p api.Problem) api.GetMaterialResponseObject {
-			return api.GetMaterial403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: api.ForbiddenApplicationProblemPlusJSONResponse(p)}
+		respond: func(p shared.Problem) api.GetMaterialResponseObject {
+			return api.GetMaterial403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: shared.ForbiddenApplicationProblemPlusJSONResponse(p)}
 		}},
 	{reason: materials.ErrNotFound, status: http.StatusNotFound, detail: notFoundDetail,
-		respond: func(p api.Problem) api.GetMaterialResponseObject {
+		respond: func(p shared.Problem) api.GetMaterialResponseObject {
 			return api.GetMaterial404ApplicationProblemPlusJSONResponse{NotFoundApplicationProblemPlusJSONResponse: api.NotFoundApplicationProblemPlusJSONResponse(p)}
 		}},
 }
 
 var createAnswers = answers[api.CreateMaterialResponseObject]{
 	{reason: materials.ErrForbidden, status: http.StatusForbidden, detail: "Your token does not allow creating materials in this company.",
-		respond: func(p api.Problem) api.CreateMaterialResponseObject {
-			return api.CreateMaterial403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: api.ForbiddenApplicationProblemPlusJSONResponse(p)}
+		respond: func(p shared.Problem) api.CreateMaterialResponseObject {
+			return api.CreateMaterial403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: shared.ForbiddenApplicationProblemPlusJSONResponse(p)}
 		}},
 	{reason: materials.ErrCompanyRequired, status: http.StatusUnprocessableEntity, detail: "required for staff", pointer: "#/company_id",
-		respond: func(p api.Problem) api.CreateMaterialResponseObject {
-			return api.CreateMaterial422ApplicationProblemPlusJSONResponse{UnprocessableContentApplicationProblemPlusJSONResponse: api.UnprocessableContentApplicationProblemPlusJSONResponse(p)}
+		respond: func(p shared.Problem) api.CreateMaterialResponseObject {
+			return api.CreateMaterial422ApplicationProblemPlusJSONResponse{UnprocessableContentApplicationProblemPlusJSONResponse: shared.UnprocessableContentApplicationProblemPlusJSONResponse(p)}
 		}},
 	{reason: materials.ErrConflict, status: http.StatusConflict, detail: conflictDetail,
-		respond: func(p api.Problem) api.CreateMaterialResponseObject {
+		respond: func(p shared.Problem) api.CreateMaterialResponseObject {
 			return api.CreateMaterial409ApplicationProblemPlusJSONResponse{ConflictApplicationProblemPlusJSONResponse: api.ConflictApplicationProblemPlusJSONResponse(p)}
 		}},
 }
 
 var updateAnswers = answers[api.UpdateMaterialResponseObject]{
 	{reason: materials.ErrForbidden, status: http.StatusForbidden, detail: forbiddenDetail,
-		respond: func(p api.Problem) api.UpdateMaterialResponseObject {
-			return api.UpdateMaterial403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: api.ForbiddenApplicationProblemPlusJSONResponse(p)}
+		respond: func(p shared.Problem) api.UpdateMaterialResponseObject {
+			return api.UpdateMaterial403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: shared.ForbiddenApplicationProblemPlusJSONResponse(p)}
 		}},
 	{reason: materials.ErrNotFound, status: http.StatusNotFound, detail: notFoundDetail,
-		respond: func(p api.Problem) api.UpdateMaterialResponseObject {
+		respond: func(p shared.Problem) api.UpdateMaterialResponseObject {
 			return api.UpdateMaterial404ApplicationProblemPlusJSONResponse{NotFoundApplicationProblemPlusJSONResponse: api.NotFoundApplicationProblemPlusJSONResponse(p)}
 		}},
 	{reason: materials.ErrConflict, status: http.StatusConflict, detail: conflictDetail,
-		respond: func(p api.Problem) api.UpdateMaterialResponseObject {
+		respond: func(p shared.Problem) api.UpdateMaterialResponseObject {
 			return api.UpdateMaterial409ApplicationProblemPlusJSONResponse{ConflictApplicationProblemPlusJSONResponse: api.ConflictApplicationProblemPlusJSONResponse(p)}
 		}},
 }
 
 var deleteAnswers = answers[api.DeleteMaterialResponseObject]{
 	{reason: materials.ErrForbidden, status: http.StatusForbidden, detail: forbiddenDetail,
-		respond: func(p api.Problem) api.DeleteMaterialResponseObject {
-			return api.DeleteMaterial403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: api.ForbiddenApplicationProblemPlusJSONResponse(p)}
+		respond: func(p shared.Problem) api.DeleteMaterialResponseObject {
+			return api.DeleteMaterial403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: shared.ForbiddenApplicationProblemPlusJSONResponse(p)}
 		}},
 	{reason: materials.ErrNotFound, status: http.StatusNotFound, detail: notFoundDetail,
-		respond: func(p api.Problem) api.DeleteMaterialResponseObject {
+		respond: func(p shared.Problem) api.DeleteMaterialResponseObject {
 			return api.DeleteMaterial404ApplicationProblemPlusJSONResponse{NotFoundApplicationProblemPlusJSONResponse: api.NotFoundApplicationProblemPlusJSONResponse(p)}
 		}},
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	api "github.com/charterhq/charter/gen/materials"
+	"github.com/charterhq/charter/gen/shared"
 	"github.com/charterhq/charter/repositories/memory"
 	"github.com/charterhq/charter/services/platform/request"
 	"github.com/charterhq/charter/stories/materials"
@@ -137,7 +138,7 @@ func TestEveryFailureHasOneDocumentedAnswer(t *testing.T) {
 					if got, want := w.Header().Get("Content-Type"), "application/problem+json"; got != want {
 						t.Errorf("Content-Type = %q, want %q", got, want)
 					}
-					var p api.Problem
+					var p shared.Problem
 					if err := json.Unmarshal(w.Body.Bytes(), &p); err != nil {
 						t.Fatalf("not a problem document: %v: %s", err, w.Body)
 					}

@@ -1,7 +1,6 @@
 package check
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"sort"
@@ -10,20 +9,6 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/routers"
 )
-
-// LoadSpec parses and validates an OpenAPI document, resolving its
-// references so that every schema is reachable through Value.
-func LoadSpec(data []byte) (*openapi3.T, error) {
-	loader := openapi3.NewLoader()
-	doc, err := loader.LoadFromData(data)
-	if err != nil {
-		return nil, fmt.Errorf("check: parse spec: %w", err)
-	}
-	if err := doc.Validate(context.Background()); err != nil {
-		return nil, fmt.Errorf("check: invalid spec: %w", err)
-	}
-	return doc, nil
-}
 
 // methods are the HTTP methods an operation can have, in the order
 // operations are run and reported.

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/charterhq/charter/gen/materials"
+	"github.com/charterhq/charter/gen/shared"
 	"github.com/charterhq/charter/services/platform/contract"
 	"github.com/charterhq/charter/services/platform/problem"
 )
@@ -189,7 +190,7 @@ func checkCase(t *testing.T, h http.Handler, tc httpCase) {
 	if got, want := w.Header().Get("Content-Type"), problem.ContentType; got != want {
 		t.Fatalf("content type = %q, want %q", got, want)
 	}
-	var p materials.Problem
+	var p shared.Problem
 	if err := json.Unmarshal(w.Body.Bytes(), &p); err != nil {
 		t.Fatalf("body is not a problem: %v: %s", err, w.Body)
 	}

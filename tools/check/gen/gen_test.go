@@ -1,7 +1,6 @@
 package gen_test
 
 import (
-	"os"
 	"sort"
 	"testing"
 
@@ -15,12 +14,11 @@ import (
 func schemas(t *testing.T) map[string]*openapi3.Schema {
 	t.Helper()
 	out := map[string]*openapi3.Schema{}
-	for _, path := range []string{"../../../api/materials.yaml", "../testdata/plantedserver/widgets.yaml"} {
-		data, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		doc, err := openapi3.NewLoader().LoadFromData(data)
+	for _, path := range []string{"../../../api/materials.yaml", "../../../api/shared/components.yaml", "../testdata/plantedserver/widgets.yaml"} {
+		// From the file: api/materials.yaml refers to shared/components.yaml.
+		loader := openapi3.NewLoader()
+		loader.IsExternalRefsAllowed = true
+		doc, err := loader.LoadFromFile(path)
 		if err != nil {
 			t.Fatal(err)
 		}

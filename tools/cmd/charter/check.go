@@ -48,12 +48,9 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return 2
 	}
-	data, err := os.ReadFile(*spec)
-	if err != nil {
-		fmt.Fprintf(stderr, "charter check: %v\n", err)
-		return 2
-	}
-	doc, err := check.LoadSpec(data)
+	// From the file, not its bytes: its $refs into other files
+	// (shared/components.yaml) resolve relative to where it is.
+	doc, err := check.LoadSpecFile(*spec)
 	if err != nil {
 		fmt.Fprintf(stderr, "charter check: %v\n", err)
 		return 2

@@ -29,37 +29,48 @@ func edit(t *testing.T, spec string, pairs ...string) string {
 }
 
 // apiDir lays out an api/ directory: next as api/materials.yaml and the
-// repository's spec as its released baseline.
+// repository's spec as its released baseline, each beside the shared
+// components its $refs point into.
 func apiDir(t *testing.T, next string) string {
 	t.Helper()
-	released, err := os.ReadFile("../../../api/materials.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
 	dir := filepath.Join(t.TempDir(), "api")
-	if err := os.MkdirAll(filepath.Join(dir, "released"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "released", "materials.yaml"), released, 0o644); err != nil {
-		t.Fatal(err)
-	}
 	if next == "" {
-		next = string(released)
+		next = released(t)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "materials.yaml"), []byte(next), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeFile(t, filepath.Join(dir, "released", "materials.yaml"), released(t))
+	writeFile(t, filepath.Join(dir, "released", "shared", "components.yaml"), sharedComponents(t))
+	writeFile(t, filepath.Join(dir, "materials.yaml"), next)
+	writeFile(t, filepath.Join(dir, "shared", "components.yaml"), sharedComponents(t))
 	return dir
 }
 
-func released(t *testing.T) string {
+func writeFile(t *testing.T, path, content string) {
 	t.Helper()
-	b, err := os.ReadFile("../../../api/materials.yaml")
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func released(t *testing.T) string { return readFile(t, "../../../api/materials.yaml") }
+
+// sharedComponents is api/shared/components.yaml, which the materials
+// spec refers to.
+func sharedComponents(t *testing.T) string { return readFile(t, "../../../api/shared/components.yaml") }
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return string(b)
 }
+
+// problemRequestID is the request_id property of the shared Problem.
+const problemRequestID = "        request_id:\n          type: string\n          description: The ID of the request, to quote when asking for help.\n          example: 01JD2Y6S7M3Z9\n"
 
 func runGate(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
@@ -198,26 +209,55 @@ func TestGitMode(t *testing.T) {
 			t.Fatalf("git %v: %v\n%s", args, err, out)
 		}
 	}
+	// The specs are read before the test moves into the repository.
+	base, shared := released(t), sharedComponents(t)
+	withoutCompanyID := removeCompanyID(t, "1.0.0")
+	withoutRequestID := edit(t, shared, problemRequestID, "")
 	api := filepath.Join(repo, "api")
-	if err := os.MkdirAll(api, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(api, "materials.yaml"), []byte(released(t)), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeFile(t, filepath.Join(api, "materials.yaml"), base)
+	writeFile(t, filepath.Join(api, "shared", "components.yaml"), shared)
 	gitRun("init", "-q")
 	gitRun("add", ".")
 	gitRun("commit", "-qm", "base")
-	if err := os.WriteFile(filepath.Join(api, "materials.yaml"), []byte(removeCompanyID(t, "1.0.0")), 0o644); err != nil {
-		t.Fatal(err)
-	}
 	wd, _ := os.Getwd()
 	if err := os.Chdir(repo); err != nil {
 		t.Fatal(err)
 	}
 	defer os.Chdir(wd)
-	code, out, stderr := runGate(t, "--base", "HEAD", "--no-sdk")
-	if code != 1 || !strings.Contains(out, "response-property-removed") {
-		t.Fatalf("exit %d, want 1 with the removed field\n%s%s", code, out, stderr)
+
+	t.Run("a change to the service's spec", func(t *testing.T) {
+		writeFile(t, filepath.Join(api, "materials.yaml"), withoutCompanyID)
+		defer writeFile(t, filepath.Join(api, "materials.yaml"), base)
+		code, out, stderr := runGate(t, "--base", "HEAD", "--no-sdk")
+		if code != 1 || !strings.Contains(out, "response-property-removed") {
+			t.Fatalf("exit %d, want 1 with the removed field\n%s%s", code, out, stderr)
+		}
+	})
+	// The base side's $refs must resolve to the shared components as
+	// they were at the ref, not as they are in the working tree.
+	t.Run("a change to the shared components only", func(t *testing.T) {
+		writeFile(t, filepath.Join(api, "shared", "components.yaml"), withoutRequestID)
+		defer writeFile(t, filepath.Join(api, "shared", "components.yaml"), shared)
+		code, out, stderr := runGate(t, "--base", "HEAD", "--no-sdk")
+		if code != 1 || !strings.Contains(out, "materials.yaml") || !strings.Contains(out, "Problem.request_id") {
+			t.Fatalf("exit %d, want 1 with Problem.request_id removed from materials.yaml\n%s%s", code, out, stderr)
+		}
+	})
+}
+
+// TestSharedChangeIsReportedForTheService removes a property of the shared
+// Problem: every operation of the service that answers with a problem
+// loses it, and the gate says so for the service.
+func TestSharedChangeIsReportedForTheService(t *testing.T) {
+	dir := apiDir(t, "")
+	writeFile(t, filepath.Join(dir, "shared", "components.yaml"), edit(t, sharedComponents(t), problemRequestID, ""))
+	code, out, stderr := runGate(t, "--released", "--api", dir, "--no-sdk")
+	if code != 1 {
+		t.Fatalf("exit %d, want 1\n%s%s", code, out, stderr)
+	}
+	for _, want := range []string{"materials.yaml", "GET /materials/{material_id}", "response-property-removed", "Problem.request_id"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report lacks %q:\n%s", want, out)
+		}
 	}
 }
