@@ -11,10 +11,15 @@ import (
 	"sync"
 	"time"
 
+	"github.com/go-chi/chi/v5"
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/charterhq/charter/services/platform/auth"
 	"github.com/charterhq/charter/services/platform/call"
 	"github.com/charterhq/charter/services/platform/stack"
+	"github.com/charterhq/charter/services/platform/telemetry"
 	"github.com/charterhq/charter/stories/access"
+	"github.com/charterhq/charter/stories/story"
 )
 
 // Host is a set of services built to run in one process.
@@ -24,6 +29,10 @@ type Host struct {
 	Running []*Running
 	logger  *slog.Logger
 	cfg     Config
+	// registry holds the metrics of every service of the process, served
+	// by each one's /metrics.
+	registry *prometheus.Registry
+	tracing  []*telemetry.Tracing
 }
 
 // Running is one built service with its handler and its store.
@@ -105,12 +114,34 @@ func (h *Host) build(ctx context.Context, s Service, cfg Config, o Options, veri
 	if v := o.Getenv(envName(s.Name, "ADDR")); v != "" {
 		r.Addr = v
 	}
-	peers, peerReady, err := h.peers(s, o, inProcess)
+	// The first service makes the process's registry, with the runtime
+	// collectors; the others add to it.
+	metrics, err := telemetry.NewMetrics(s.Name, telemetry.MetricsOptions{Registry: h.registry})
 	if err != nil {
 		st.Close()
 		return nil, err
 	}
-	built, err := s.Build(ctx, Env{Logger: logger, DB: st.db, Now: o.Now, Dev: cfg.Dev, Peers: peers})
+	h.registry = metrics.Registry()
+	tracing, err := telemetry.NewTracing(ctx, s.Name, telemetry.TracingOptions{Getenv: o.Getenv})
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	if len(h.tracing) == 0 {
+		// The first service's provider serves the libraries that use
+		// the global one; each service's spans carry its own name.
+		tracing.Install()
+	}
+	h.tracing = append(h.tracing, tracing)
+	peers, peerReady, err := h.peers(s, o, inProcess, tracing)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	built, err := s.Build(ctx, Env{
+		Logger: logger, DB: st.db, Now: o.Now, Dev: cfg.Dev, Peers: peers,
+		StoryMiddleware: []story.Middleware{metrics.Story(), tracing.Story()},
+	})
 	if err != nil {
 		st.Close()
 		return nil, err
@@ -151,6 +182,8 @@ func (h *Host) build(ctx context.Context, s Service, cfg Config, o Options, veri
 		Title:     s.Title, Spec: spec, SpecJSON: specJSON, Mount: built.Mount,
 		Verify: verifier.Verify, Logger: logger, BodyLimit: cfg.BodyLimit,
 		Ready: all(ready), AccessLog: o.AccessLog,
+		Edge:   []func(http.Handler) http.Handler{tracing.Middleware, metrics.Middleware},
+		Routes: func(r chi.Router) { r.Handle(MetricsPath, metrics.Handler()) },
 	})
 	if err != nil {
 		st.Close()
@@ -161,7 +194,7 @@ func (h *Host) build(ctx context.Context, s Service, cfg Config, o Options, veri
 
 // peers returns how s reaches each service it calls, and the readiness
 // check of each: the in-process handler's own /readyz, or the remote one.
-func (h *Host) peers(s Service, o Options, inProcess map[string]*Running) (map[string]Peer, []func(context.Context) error, error) {
+func (h *Host) peers(s Service, o Options, inProcess map[string]*Running, tracing *telemetry.Tracing) (map[string]Peer, []func(context.Context) error, error) {
 	if len(s.Calls) == 0 {
 		return nil, nil, nil
 	}
@@ -197,6 +230,7 @@ func (h *Host) peers(s Service, o Options, inProcess map[string]*Running) (map[s
 		client := call.NewClient(call.Options{
 			Name:      c.Service,
 			Transport: transport,
+			Wrap:      tracing.Transport,
 			Token:     serviceToken(signer, access.Caller{Subject: "service:" + s.Name, Roles: []access.Role{access.Staff}, Scopes: c.Scopes}),
 		})
 		peers[c.Service] = Peer{BaseURL: baseURL, Client: client}
@@ -322,10 +356,21 @@ func envName(service, what string) string {
 	return "CHARTER_" + strings.ToUpper(service) + "_" + what
 }
 
-// Close closes every service's store.
+// MetricsPath is where every service serves the process's metrics in
+// Prometheus's text format.
+const MetricsPath = "/metrics"
+
+// Close closes every service's store and flushes the traces.
 func (h *Host) Close() {
 	for _, r := range h.Running {
 		r.store.Close()
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	for _, t := range h.tracing {
+		if err := t.Shutdown(ctx); err != nil {
+			h.logger.Warn("flushing traces", "err", err)
+		}
 	}
 }
 

@@ -60,6 +60,10 @@ type Options struct {
 	Ready func(context.Context) error
 	// AccessLog turns the access log on. Benchmarks leave it off.
 	AccessLog bool
+	// Edge wraps every request first, outside the access log and the
+	// recovery from panics: tracing and metrics, which must see the 500
+	// a panic becomes. The first is outermost.
+	Edge []func(http.Handler) http.Handler
 	// Operations wrap the operations only, inside the contract, where the
 	// request's operation and caller are known: metrics and tracing per
 	// operation, response validation. The first is outermost.
@@ -102,6 +106,7 @@ func New(o Options) (http.Handler, error) {
 	}
 
 	r := chi.NewRouter()
+	r.Use(o.Edge...)
 	if o.AccessLog {
 		r.Use(edge.AccessLog(o.Logger))
 	}
