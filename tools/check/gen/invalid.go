@@ -252,7 +252,14 @@ func objectViolations(s *openapi3.Schema, path []string, depth int, out *[]Viola
 			continue
 		}
 		p := append(append([]string(nil), path...), n)
-		*out = append(*out, Violation{Path: p, Rule: "required", Apply: func(_ *rapid.T, v any) any {
+		parent := p[:len(p)-1]
+		*out = append(*out, Violation{Path: p, Rule: "required", Apply: func(t *rapid.T, v any) any {
+			// An optional object the value left out has no property to
+			// remove: removing one would leave the value valid. Draw the
+			// object, then remove the property from it.
+			if !has(v, parent) {
+				v = setAt(v, parent, Value(s).Draw(t, "object missing "+n))
+			}
 			return deleteAt(v, p)
 		}})
 	}
@@ -284,6 +291,20 @@ func setAt(v any, path []string, x any) any {
 	}
 	out[path[0]] = setAt(out[path[0]], path[1:], x)
 	return out
+}
+
+// has reports whether v holds a value at path; an empty path is v itself.
+func has(v any, path []string) bool {
+	for _, k := range path {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return false
+		}
+		if v, ok = m[k]; !ok {
+			return false
+		}
+	}
+	return true
 }
 
 // deleteAt returns a copy of v without the key at path.
