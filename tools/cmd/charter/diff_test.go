@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -79,13 +80,26 @@ func runGate(t *testing.T, args ...string) (int, string, string) {
 	return code, stdout.String(), stderr.String()
 }
 
-// removeCompanyID removes a property from the Material response.
+// removeCompanyID removes a property from the Material response and sets
+// info.version to version.
 func removeCompanyID(t *testing.T, version string) string {
-	return edit(t, released(t),
+	spec := released(t)
+	return edit(t, spec,
 		companyIDProperty, "",
 		"required: [id, company_id, name, quality, thickness, is_active, created_at, updated_at]",
 		"required: [id, name, quality, thickness, is_active, created_at, updated_at]",
-		"  version: 1.0.0\n", "  version: "+version+"\n")
+		versionLine(t, spec), "  version: "+version+"\n")
+}
+
+// versionLine returns the info.version line of spec as it is, so that the
+// edits hold whatever version the materials spec was last released at.
+func versionLine(t *testing.T, spec string) string {
+	t.Helper()
+	line := regexp.MustCompile(`(?m)^  version: .*\n`).FindString(spec)
+	if line == "" {
+		t.Fatal("the spec has no info.version line")
+	}
+	return line
 }
 
 func TestGateFailsOnBreakingEditWithoutMajorBump(t *testing.T) {
