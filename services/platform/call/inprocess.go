@@ -2,9 +2,11 @@ package call
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"net/http"
 	"strconv"
+	"time"
 )
 
 // InProcess returns a transport that serves requests with h in this
@@ -16,7 +18,11 @@ func InProcess(h http.Handler) http.RoundTripper { return inProcess{h} }
 type inProcess struct{ h http.Handler }
 
 func (t inProcess) RoundTrip(req *http.Request) (*http.Response, error) {
-	r := req.Clone(req.Context())
+	// The peer sees the call as it would over the network: the caller's
+	// deadline and cancellation, none of its context's values (its
+	// router's state, its request's scope and caller), which would
+	// otherwise be taken for the peer's own.
+	r := req.Clone(valueless{req.Context()})
 	r.RequestURI = req.URL.RequestURI()
 	r.RemoteAddr = "in-process"
 	if r.Body == nil {
@@ -62,3 +68,12 @@ func (w *recorder) Write(p []byte) (int, error) {
 	w.WriteHeader(http.StatusOK)
 	return w.body.Write(p)
 }
+
+// valueless is a context with its parent's deadline and cancellation and
+// none of its values.
+type valueless struct{ parent context.Context }
+
+func (c valueless) Deadline() (time.Time, bool) { return c.parent.Deadline() }
+func (c valueless) Done() <-chan struct{}       { return c.parent.Done() }
+func (c valueless) Err() error                  { return c.parent.Err() }
+func (c valueless) Value(any) any               { return nil }
