@@ -19,10 +19,6 @@ import (
 
 // Config is the server's configuration. FromEnv documents each variable.
 type Config struct {
-	// Addr is the address to listen on (CHARTER_ADDR, default ":8080")
-	// when one handler is served alone; a host's services listen on their
-	// own addresses (CHARTER_<NAME>_ADDR).
-	Addr string
 	// Services are the services this process runs (CHARTER_SERVICES,
 	// comma-separated; every service when empty).
 	Services []string
@@ -60,7 +56,6 @@ type Config struct {
 // Defaults returns the configuration used when no variable is set.
 func Defaults() Config {
 	return Config{
-		Addr:              ":8080",
 		DataDir:           "var",
 		BodyLimit:         1 << 20,
 		ReadHeaderTimeout: 5 * time.Second,
@@ -130,7 +125,6 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		}
 		*dst = d
 	}
-	str("CHARTER_ADDR", &c.Addr)
 	str("DATABASE_URL", &c.DatabaseURL)
 	str("CHARTER_DATA_DIR", &c.DataDir)
 	if v := getenv("CHARTER_SERVICES"); v != "" {

@@ -21,13 +21,13 @@ func TestFromEnv(t *testing.T) {
 	})
 	t.Run("variables override the defaults", func(t *testing.T) {
 		c, err := FromEnv(env(map[string]string{
-			"CHARTER_ADDR": "127.0.0.1:9000", "DATABASE_URL": "postgres://x/y", "CHARTER_DEV": "true",
+			"CHARTER_SERVICES": "quotes, materials", "DATABASE_URL": "postgres://x/y", "CHARTER_DEV": "true",
 			"CHARTER_BODY_LIMIT": "2048", "CHARTER_READ_TIMEOUT": "3s", "CHARTER_LOG_FORMAT": "json",
 		}))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if c.Addr != "127.0.0.1:9000" || c.DatabaseURL != "postgres://x/y" || !c.Dev || c.BodyLimit != 2048 ||
+		if !reflect.DeepEqual(c.Services, []string{"quotes", "materials"}) || c.DatabaseURL != "postgres://x/y" || !c.Dev || c.BodyLimit != 2048 ||
 			c.ReadTimeout != 3*time.Second || c.LogFormat != "json" {
 			t.Fatalf("got %+v", c)
 		}

@@ -21,7 +21,6 @@ func NewLogger(c Config, w io.Writer) *slog.Logger {
 // NewServer returns an http.Server for h with the configured timeouts.
 func NewServer(c Config, h http.Handler, logger *slog.Logger) *http.Server {
 	return &http.Server{
-		Addr:              c.Addr,
 		Handler:           h,
 		ReadHeaderTimeout: c.ReadHeaderTimeout,
 		ReadTimeout:       c.ReadTimeout,
