@@ -70,7 +70,12 @@ func (e MaterialOrdering) Valid() bool {
 
 // Material A sheet-metal material of one company.
 //
-// Example: {"company_id":7,"created_at":"2026-11-23T09:30:00Z","id":42,"is_active":true,"name":"10 mm Steel","quality":"steel","thickness":10,"updated_at":"2026-11-23T09:30:00Z"}
+// `price_per_square_metre` is what one square metre of the sheet
+// costs at its thickness, the figure quotes price their lines from.
+// It is absent while the material has no price, as for materials
+// created before prices existed.
+//
+// Example: {"company_id":7,"created_at":"2026-11-23T09:30:00Z","id":42,"is_active":true,"name":"10 mm Steel","price_per_square_metre":{"amount":12000,"currency":"EUR"},"quality":"steel","thickness":10,"updated_at":"2026-11-23T09:30:00Z"}
 type Material struct {
 	// CompanyId The company the material belongs to.
 	//
@@ -92,6 +97,15 @@ type Material struct {
 	//
 	// Example: 10 mm Steel
 	Name MaterialName `json:"name"`
+
+	// PricePerSquareMetre An amount of money: a whole number of its currency's minor unit
+	// (cents for EUR and USD, yen for JPY, which has none smaller), never a
+	// floating-point number, so that every sum and rounding is exact; and
+	// the ISO 4217 code of the currency.
+	//
+	//
+	// Example: {"amount":12000,"currency":"EUR"}
+	PricePerSquareMetre *externalRef0.Money `json:"price_per_square_metre,omitempty"`
 
 	// Quality The grade or alloy of the material.
 	//
@@ -141,9 +155,14 @@ type MaterialPage struct {
 // Example: steel
 type MaterialQuality = string
 
-// MaterialUpdate The new state of a material's editable fields.
+// MaterialUpdate The new state of a material's editable fields. Every field but the
+// price is replaced. `price_per_square_metre`, the new price of one
+// square metre of the sheet, is optional: left out, the material
+// keeps its current price (or its absence), so that a client written
+// before prices existed does not erase them. An update never removes
+// a price.
 //
-// Example: {"is_active":false,"name":"12 mm Steel","quality":"steel","thickness":12}
+// Example: {"is_active":false,"name":"12 mm Steel","price_per_square_metre":{"amount":14400,"currency":"EUR"},"quality":"steel","thickness":12}
 type MaterialUpdate struct {
 	// IsActive Whether the material can be used in new quotes.
 	IsActive bool `json:"is_active"`
@@ -152,6 +171,15 @@ type MaterialUpdate struct {
 	//
 	// Example: 10 mm Steel
 	Name MaterialName `json:"name"`
+
+	// PricePerSquareMetre An amount of money: a whole number of its currency's minor unit
+	// (cents for EUR and USD, yen for JPY, which has none smaller), never a
+	// floating-point number, so that every sum and rounding is exact; and
+	// the ISO 4217 code of the currency.
+	//
+	//
+	// Example: {"amount":12000,"currency":"EUR"}
+	PricePerSquareMetre *externalRef0.Money `json:"price_per_square_metre,omitempty"`
 
 	// Quality The grade or alloy of the material.
 	//
@@ -164,9 +192,11 @@ type MaterialUpdate struct {
 	Thickness Thickness `json:"thickness"`
 }
 
-// NewMaterial A material to create.
+// NewMaterial A material to create. `price_per_square_metre`, what one square
+// metre of the sheet costs at its thickness, may be left out to
+// create a material with no price yet.
 //
-// Example: {"company_id":7,"is_active":true,"name":"10 mm Steel","quality":"steel","thickness":10}
+// Example: {"company_id":7,"is_active":true,"name":"10 mm Steel","price_per_square_metre":{"amount":12000,"currency":"EUR"},"quality":"steel","thickness":10}
 type NewMaterial struct {
 	// CompanyId The company of the material. Staff must give it; external
 	// callers may leave it out or give their own company.
@@ -182,6 +212,15 @@ type NewMaterial struct {
 	//
 	// Example: 10 mm Steel
 	Name MaterialName `json:"name"`
+
+	// PricePerSquareMetre An amount of money: a whole number of its currency's minor unit
+	// (cents for EUR and USD, yen for JPY, which has none smaller), never a
+	// floating-point number, so that every sum and rounding is exact; and
+	// the ISO 4217 code of the currency.
+	//
+	//
+	// Example: {"amount":12000,"currency":"EUR"}
+	PricePerSquareMetre *externalRef0.Money `json:"price_per_square_metre,omitempty"`
 
 	// Quality The grade or alloy of the material.
 	//
@@ -351,7 +390,10 @@ type ClientInterface interface {
 
 	// UpdateMaterialWithBody Update a material
 	//
-	// Replaces the name, quality, thickness and active flag of a material.
+	// Replaces the name, quality, thickness and active flag of a material,
+	// and its price per square metre when the request gives one: a request
+	// without `price_per_square_metre` keeps the current price, so that a
+	// client written before prices existed does not erase them.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -360,7 +402,10 @@ type ClientInterface interface {
 
 	// UpdateMaterial Update a material
 	//
-	// Replaces the name, quality, thickness and active flag of a material.
+	// Replaces the name, quality, thickness and active flag of a material,
+	// and its price per square metre when the request gives one: a request
+	// without `price_per_square_metre` keeps the current price, so that a
+	// client written before prices existed does not erase them.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -458,7 +503,10 @@ func (c *Client) GetMaterial(ctx context.Context, materialId MaterialID, reqEdit
 
 // UpdateMaterialWithBody Update a material
 //
-// Replaces the name, quality, thickness and active flag of a material.
+// Replaces the name, quality, thickness and active flag of a material,
+// and its price per square metre when the request gives one: a request
+// without `price_per_square_metre` keeps the current price, so that a
+// client written before prices existed does not erase them.
 //
 // Takes any type of body and a specified content type.
 //
@@ -477,7 +525,10 @@ func (c *Client) UpdateMaterialWithBody(ctx context.Context, materialId Material
 
 // UpdateMaterial Update a material
 //
-// Replaces the name, quality, thickness and active flag of a material.
+// Replaces the name, quality, thickness and active flag of a material,
+// and its price per square metre when the request gives one: a request
+// without `price_per_square_metre` keeps the current price, so that a
+// client written before prices existed does not erase them.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -829,7 +880,10 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateMaterialWithBodyWithResponse Update a material
 	//
-	// Replaces the name, quality, thickness and active flag of a material.
+	// Replaces the name, quality, thickness and active flag of a material,
+	// and its price per square metre when the request gives one: a request
+	// without `price_per_square_metre` keeps the current price, so that a
+	// client written before prices existed does not erase them.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -838,7 +892,10 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateMaterialWithResponse Update a material
 	//
-	// Replaces the name, quality, thickness and active flag of a material.
+	// Replaces the name, quality, thickness and active flag of a material,
+	// and its price per square metre when the request gives one: a request
+	// without `price_per_square_metre` keeps the current price, so that a
+	// client written before prices existed does not erase them.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -1372,7 +1429,10 @@ func (c *ClientWithResponses) GetMaterialWithResponse(ctx context.Context, mater
 
 // UpdateMaterialWithBodyWithResponse Update a material
 //
-// Replaces the name, quality, thickness and active flag of a material.
+// Replaces the name, quality, thickness and active flag of a material,
+// and its price per square metre when the request gives one: a request
+// without `price_per_square_metre` keeps the current price, so that a
+// client written before prices existed does not erase them.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -1387,7 +1447,10 @@ func (c *ClientWithResponses) UpdateMaterialWithBodyWithResponse(ctx context.Con
 
 // UpdateMaterialWithResponse Update a material
 //
-// Replaces the name, quality, thickness and active flag of a material.
+// Replaces the name, quality, thickness and active flag of a material,
+// and its price per square metre when the request gives one: a request
+// without `price_per_square_metre` keeps the current price, so that a
+// client written before prices existed does not erase them.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -3008,62 +3071,73 @@ func (sh *strictHandler) UpdateMaterial(w http.ResponseWriter, r *http.Request, 
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7Ft7k9O2Fv8qZ9Q7Q8t1HptdyhD+ojxul4GFQhjuLdkhin0Sq2tLRpI3m3by3e9I8kN2nGzYslxup/yF",
-	"Y0s678fvaP8goUgzwZFrRcZ/kIxKmqJGaZ9O1aNQs0s0/49QhZJlmglOxuQVT9aQUo2S0UTBKhYKgdqP",
-	"YZHQJcRUgY6Zgkua5NgnAWFm3acc5ZoEhNMUyZgw9dEtIgFRYYwpNUfpdWZezoVIkHKy2QTkZXHU6ZNt",
-	"WiYxwukTEAvQMVZEVUdmVMf1ieXrjywiAZH4KWcSIzLWMkefBryiaZYgGZ+MArIQMqXa0Mv1jyckICnj",
-	"LM1TMj4KSmoZ17hEaal9JSOUjC+7aV0wTCLQApSQGubrh0AhQRoxvoRZb2Z/VmDWITc/9mHCUAGVCHMp",
-	"LpDDfA0zFs12SVWUx/sM/UPigozJd4Na4QP3Vg1K6VZ0GyZUTCVGH+vPP75gKdPbPP0sVpBSvgamMVUg",
-	"OEJGlwixSCIFVEMqlN5Fa2L39AmNcEHzRJPxaNiU/PHISJ5eFZIfDq/VwzYLrxYLhdfzYJRzwTKY40JI",
-	"tHZlWVKaSq12yt1t3snMdbyYfx4/ww5+NsZeVSa4QuudjwVfJCy03ISCa+T2vzTLEhZSw9ggk2KeYPrP",
-	"35Th0rNqQ5mmLCFj8qhyGTB8RDAlR0NIU3irEZMpAZpIpNEa8IoprYBx59hGqpSvjTCUpjpXZHwyfBAQ",
-	"zbQ5oSavYiXWOlPjwSCMqdQo+xFelhSqQVh+vjnUare1+9pt5mTVVPAjLnSMsua1CBeKpliyUnFaBS8j",
-	"kL6h6EzoZyLn0Z+UdelocDKCSKACLrSTa1OMJ7UYz4SGhT36MDlyoXvu+9sR5JmoZbhiOnaCOn1SmoeO",
-	"qbaSDWmSWIGvQaGT4vZBP9HoDX7KUf1ZKzaBVbqdasmmVIexI0ZwLWloxYxSCpPfPnjLeZ7ODbG50jDH",
-	"MmjB0XBIApIJ44TSis+6/MBFrc25r7NhrbNTfkkTFpUEHag55lb1ylW3o78DBfUQZk5OM0isXpGGMRQk",
-	"uhS2Q6XPhJyzKEL+BTSqbbpLaHihgIIKRYbO3kSG0m4FHDFSTe85rjVRE3OYDhbV97cnfceUK41YBPNc",
-	"tzgUEihkKFOmlGHR6GWL4U7Znxo75TR5alT3GfK/JU4VykuUsKAsweihS6NuBYRUSlvVVMZ4+sSk3U+5",
-	"0LuCxWu6TgSNJkK8oHKJ/3v+StLnIlobhSaGLGlCoFNawT8NQ8z0Lp294zTXsZDsd4y+gMvMkUpDgzUy",
-	"k8jwKjMlbtNFjmoXaZx/mJfk/pLbc5QGK0yB9Qe+DCCliSmmMApK7ozPcJsppQsQRvQstI1HjDQqGpr3",
-	"79/3HuU6Rq6NXLG7QKf1F8bhLP0IlEewitdWsY6kFVUgcZGrQrrtBkbpopje7FB8JkWIStF5go9rrf+p",
-	"Wq5oLrxIbnqLSzQh02xDEyPJsu+p5eWy9a702PheabpYtNJiUUGZrqqRFUcj39A8fqHk8lCL89Z+hczI",
-	"FKwwSXrOzGyMDik3FjbHInZFIHINVAFVFxjtdG6VZ5mQGqOXGDE6sbx+a3HL8DXz6TDnz/quh3KHGBrK",
-	"6nXbax6BihF1L0VNk0aNbbpBr1PwjNYzmfH9gIQSqcboo+2QRsPRj72jo97oeDJ8MD4ejofDX03TFbl+",
-	"vIYNir69aMC8voUE5FNOE6bX1hHdLzpm4QVHpUzLFZA8i645chOQTJrUq5nruXyiu0JH2Un4SATMMRF8",
-	"abrKhgjudwAL7aavKRfP6XeJqNrRsNbTLEULc9DoFU/Wpbha8ckJ9jrMY8cmHqmeWtqyeR+jbb8acgkp",
-	"N+5k4qfpKjmuXPpXDTE1TqswoVLnhwEbZ+bbjWcShy37pfh80zCd/Wsn1YebpoXdkvI2Por1gVhYy7PS",
-	"Qk416z4rQQOA8yytQfl5daaY/4auQ28ItiMcmEMDyDn7lKNtExkvktJ2KGi5bUqvXiBf6rjGeKrngGRU",
-	"mxKXjMl0+pZ0mPIWluWjME48W7FLSG1zkk2egWtrZ72ZzXY1DgcWV7Ok8zythN3zpdzbknavW/A9/6Eh",
-	"+Z73dO6LqbFkJ9+v6bITry0QLLHwYFtT0rhyxoTtUORcu/7d9oOo7MsFS7Rjux0Kc74PSauPqbtLt1cA",
-	"ggNeolxbmhrGcLQPbR12Rh2NqSWo+s8hrm192u1FpaTWx5NufHNSoX/sdxetGhR3wpTbZIodyKPZ3b3b",
-	"3vqQndv+b4UQFNoJKny1OH6fL/9SB8dtEpeSRq4zTRKx7gLba0NV25587+aO/M5GIlspRRFzNexrzxIX",
-	"NFHYVeWYfGIKUWv0tKL1jgKMmOfwqlWYeGms2LssL0aHlxejrdLhi2bH/8d02LLUA/NSl8We4cqvRT/D",
-	"LjywWwtwkXZ/XfpFas0b15FtP4O3pvlyOOWSXSIw/RDwyqE+U+66OGVBV9v2AdO2TRHSfa5jZBLEileZ",
-	"eMqvq0n3DVm2ir4i0TpR/W3l+6y8y7In/okd0GH52sgqZUnCUtSyVTCb1gavwiRX7BJflspzGqkrTJGb",
-	"Tro1hOrMtQ4b3wH2mgBaoY3bNUcDMHZxuGg+twuKEm3Yjo6un7KTZNOuFpu2k45JHM4zij4d08yJvJ1a",
-	"KuRiu3B9/vbVGRTvTYjQ5cB2DLPvBkabMyhqWdM9ByDklM8ac4FZYD7NqI4HLHIPDoIa/Lt3ZjdYmEX1",
-	"qL3lg8SdQ64r9UsuglJyXQa1GxvYZp7Dm2eP4cHJvfsVTBuJME+Rf5a2qIYVcg0rKfiyGheKMMylRB42",
-	"4y05EyBRiVyG2DVP6nfpr4SouiwOuTZ1Jcpt29M19GFHuIfUi3tNvqOGZFxpysMdyGIJvBjjcJW2w8ab",
-	"IhmUAlGDk1EX/8U2O7NHfRui+DKooHVYxciBqgvjLKa/iTHJmscPj54/Gf3nx7f3Xx7/+qDr+BLd6zr6",
-	"58nkNbgPIBRRU9l2sLl7DH7vwQM/2ww7y/0CTexCoITUoPI0pbJKnBeMW9UX9tw2va3Ras2kLpC69jHv",
-	"3pw6zbEIuWYLVrRJe086cGLrCSeXrCdxgdZjrg0F9m0pm0pB2/HAKA/DXDK9fmtRbatFh7M/yk1lvsMb",
-	"mos6vMLbozPqNM9wT89KZp+/n3S15WzJMYLn7yd9ONUKZnY6NoMwoSyF71VGQ+wpNHFUY/SDaVG4dsqw",
-	"X6opp+UcACJcMI4qAJWHMVAFs2k+HB6HxXv7gGOJNJrZtrjz9UoyjbOHU84MOVIkqEpy3GWXeu59R4F9",
-	"7x1ocfOZSxhlyTYLqia8OOqOu/pTCAIUXStYGXuzA1izp6nuplwh9uGp+a0eDSbFBL4UgKn+3LjQZhg3",
-	"yDAFlRV/E3p3WDHjC1Hi09RdLSnq3cfOdEn3oK8D/VVAqzLWlXQ2vo+9VszOp6gDi4yyiiopALqz0rHi",
-	"oty/a+ZEWIOsU+6DzlM+5XfvPmqMdPp378JTiz/UstP0wo4jn7+fNAZPRck95fZJwfdWBYUyfwCFWEAZ",
-	"xYF3VC2BujR3e6kpL5Z7+rdJj8KsbgkKm3KbC56s67J9yqtj+vCmuDRmVVyrHWYVAc6gAwhjypfVp1Pu",
-	"feFsuhCTTWuqFo9NtKbkontqgyn/frZriDH7oQ/lbQjGs1wXNiq6MvWUu1RdSKRdijHtzDhhIXKFnm2+",
-	"PJ14qaFCDkwjeYlSOTs96g/7Q4vEZMhpxsiYHPeH/WNisYjYRsJBJRfztOzCa96gziX3rrm1WjTVcfkl",
-	"KCubAmozWsy5boJxNfDmw26W48pKTyN7ZU5pn0X/zuaH7vhdfzLYda1vE9xgaXGd7oC19dXC67+trp1u",
-	"zltX3kbD4Z7p2edNzRqAacegrBMytWO+E0dF1+YVtYO9d53sJkc32eRda/R+Mjy+yTbP/Hsu927GT/Oy",
-	"iV9bWDv0M/4H0gxJ5NxOiV2tRsbkBVO6FrJJTHSpGsvIue3bVIdHPrYojvLySh+elnG3REQc1OO5m3Pb",
-	"VlR96IbbNiP584piJOCF6C7HdGdUyFRVp/8kovUXM1sf+9o060DT4m+2POboi3vMrrFyfS+QlgKPWhcw",
-	"Xgh3cnfz8O7NizKcclw10OX9lyv+ah55Mnxw/R6PvRuzJ0c3OrR9o8rudO9mUui46GC2G41utl3H3Ziv",
-	"HqpsbdSOVS7ceNFmR7jaBF45MfjD+8ODjbP+BN1YoxlE3O+NINJw55Nu12n4ntsj+ksmqxMngf17VNe1",
-	"vw2TeWL1cb3JBGXJ2TSJJerd9jD86uH9b7P6Noqmf6E+xKQ+rz3w/tDKnJblnS1QltCwwL3cTY+qc6/7",
-	"dtuoe38R1hjC9reKJ3fh5JaLp9ZM+aD66es5WHHn5m9HazjaX6cW+gYykTP8A4qXvae4Te3l9vKicNOW",
-	"iwvYFmPMZULGZGDDSXFUe8HbTvjQBgzvwljrLzgV2Zxv/hsAAP//",
+	"7Fx7b9s4tv8qB9oF2s6VHdtxp4j7V7aPuyn62iZF707drWnp2OZWIlWSSuod+LtfHJKSKFtO3EzbHQxm",
+	"/hjElvj6nQd/5+H+GiUyL6RAYXQ0+TUqmGI5GlT205k+TQy/RPo7RZ0oXhguRTSJXolsDTkzqDjLNFyt",
+	"pEZg9mVYZGwJK6bBrLiGS5aV2I/iiNO4zyWqdRRHguUYTSKuP7pBURzpZIU5o6XMuqCHcykzZCLabOLo",
+	"hV/q7PHuXi5WCGePQS7ArLDeVL1kwcyqWbF6/JGnURwp/FxyhWk0MarEcA/4heVFhtFkPIqjhVQ5M7Rf",
+	"YX4eR3GUc8HzMo8mw7jaLRcGl6jsbl+pFBUXy+69LjhmKRgJWioD8/VDYJAhS7lYwqw3s19roHEo6Ms+",
+	"XHDUwBTCXMlPKGC+hhlPZ/tQldXy4YH+qnARTaK/HDUCP3JP9VGFbr1vOoReMYXpx+b1j895zs3umf4u",
+	"ryBnYg3cYK5BCoSCLRFWMks1MAO51GbfXjM7Z7jRFBeszEw0GQ3ayB+PCHn2xSM/GNwoh90jvFosNN58",
+	"BhLOJ17AHBdSodUreyRtmDJ6L+5u8s7D3HQW+i84z6DjPBvSV11IodFa5yMpFhlP7GkSKQwK+ycriown",
+	"jA52VCg5zzD/n39rOmWg1bQzw3gWTaLT2mSAzpHCNBoOIM/h3CBm0whYppCla8AvXBsNXDjDJlSZWBMY",
+	"2jBT6mgyHpzEkeGGVmi2Vx9lZUyhJ0dHyYopg6qf4mW1Q32UVK9vDtXaXem+dpM5rNoCPhXSrFA1Z/Xu",
+	"QrMcq6PUJ62dFwHSpx29lOapLEX6G7GuDA3GI0glahDSOFzbMI4bGF9KAwu79GE4Cml67v3vA+RL2WB4",
+	"xc3KAXX2uFIPs2LGIpuwLLOAr0GjQ3F3ob+x9A1+LlH/Vi0mx6rcTA2yOTPJym1GCqNYYmFGpSTdb++D",
+	"4aLM57TZUhuYY+W0YDgYRHFUSDJCZeGzJn/kvNbmQyizQSOzM3HJMp5WGzpQctyN6lWjvo/8DgTqIcwc",
+	"TjPIrFyRJSvwW3RX2B6RPpVqztMUxTeQqLHXXcaSTxoY6EQW6PRNFqjsVCAQU922nuNGEs1mDpPBon7/",
+	"+6HvDuWoEU9hXpqtE0oFDApUOdeajkhy2TlwJ/ZnpKeCZU9IdF+B/3c6qUZ1iQoWjGeYPnTXqBsBCVPK",
+	"sppaGc8e07X7uZRmn7N4zdaZZOmFlM+ZWuJ//3zV1ucyXZNAM9qWIhfohObPz5IEC7NPZm8FK81KKv4f",
+	"TL+BycyRKdqDVTK6yPBLQRS3bSLDxkRa6x9mJWU45PsZSusoXIO1B7GMIWcZkSlM4+p0ZDPC3pTKOQiC",
+	"nic28FghS31A8+7du95paVYoDOGK3QSdNW+Qwdn9IzCRwtVqbQXrtnTFNChclNqjux3AaOPJ9GaP4Asl",
+	"E9SazTN81Ej9N3E5H1wEnpxii0skl0nTsIyQrOKeBi93W++7Hlvva8MWi61r0TMoiqpat+JoFCpacF6o",
+	"TnmoxgVjf8DNyDVcYZb1nJpZH50wQRo2R++7UpClAaaB6U+Y7jVuXRaFVAbTF5hydmHP+nvzW3SuWbgP",
+	"Wn/WdzGUW4T2ULHXXas5Bb1CNL0cDctaHJuiwSpSmIqpmBWKJ/ixQPVRfy6Zwo85GoUzizhRRxrgnoB9",
+	"UhN1WmAqEklkhBnglmvy5JNArWP7yoIvS4XuCtFgF6LvuYKMC9SwUDLvT8WZFS+baxQGrlY8w1biwDpN",
+	"Id34mARMSl/nOqYiUcgMKYULDu172tFfTPtTohqBbQaWMXkQR37wRxsIjgajn3vDYW90fDE4mRwPJoPB",
+	"LxRbpi7t0GRHfHrCx5lBeEZm2Amo1axclqRjw5ENLpNSKRTJOppET96+IX39XLKMm7V1VW6yGlEKSuOo",
+	"LNIbdruhDRA5MdxFpeF5u5xrFWu1IJ9jJsWS4u5+iN6DjtTLdljchjRwi/vQrWeko/UMz9Emglj6SmTr",
+	"CuktD+5kclNWaM8kwVYDiW5j826FNkBt4ZIwQQ6HbhiKuwVeee1uwdRarc6aVepyWOrnJb27uU6bvs4D",
+	"vZAC1y0dO2wf//Cvb1q6eP3Yi/rFTVtlv5M2bMLE4fvIZhIDtffAN0cPjxK3cp6B6rZ2/qFeU87/jS4p",
+	"0pJUhwemRWMoBf9coo3MufA8oM7TNGi0XUjOvjxHsTSrJq1Wf46jghmKKqJJNJ2eRx22sZM+DBNfDp6d",
+	"60IqY2mA5SuxyyTMejPra5vUJ9hUpt26KPMa7F6Icm8H7V438L3wQwv5XvDpQwhTa8jec79my84UuU8a",
+	"ykWQKScW6Rgk3ZQJOWiXMrEhOGp/kWXGHXvbt5biuuRls0wT0Lu5YpAC8BLV2u6ppQzD6xLcg043ZjC3",
+	"G6r/OMS0rU27uZhSzNp41p1SvqgTrvw/zv21dtyZGd7dptyT7KXZ3bPdqQ+Zedv+LQixl05cp7T98tfZ",
+	"8j8a57i7xaViqUsGZJlcd9U3GkXVu5Z8//aG/NZ6Iksh0pS7sOF1oIkLlmnsIpZ0QRH3t0rP6r3e0YAp",
+	"Dwxe9+GJVUYXrhC9NiucCsfZbIBSZCzBtA/7CKOjfLSgG+S45lTs5Y4x8CYImkCGC0MMPm6hOhWfEAtt",
+	"2aXjS8bPf1cq+63ljQnei0FLZ7kMkoxbLqm4MSimopMZBglfxbTlnHkfTgU4vw+CzBMU5vIS9VQwN3yH",
+	"TwYUwouhYoWjr2SF4/FtWOFoh/F9U1LzJ4vROw7mQDrR5Whe4lUYtX2FOQdlISPBXZDXWeNW8DYVuxYI",
+	"+4K3nK1JIyqTBCOrKCtwIo4jVIEZrNHcFGv9t+OnW8dG264ezg1bLFx1YskvEbh5CPjF5XqnwuVutIXR",
+	"JnuAOxylcq+7IFheiSAUvynOuq60uhPIeK7nUP7TBfxQF9Bl9hfhih0ViOoxgZ/zLOMWnHZUSfE/fkmy",
+	"UvNLfFFpgxNxEzXJcp7hdi27kz+6EtuemhHRgLposcujW3Unxy18DmuXJFdJy927yCUdbEMKcQE/6TaR",
+	"IjLkTM2n+zAvHOTbdKlOgO4GY8/OX70E/5z8p6n6PiYw+8sRSXMGPj6by3Qdg1RTMWuVF2cxvVowszri",
+	"qfvgMtlH/9d7aSdY0KCmY2fLqCO3TnRT+FqdIq6Q61KofXaxe3QBzm3asIfemQCDq5XMEHyRVS4CepWs",
+	"72jIuZCKQlczFXcTmt7GgU/evrHx0tvzxzGsUdgvn73+J102PFn5RB1dObn1gPdiT6LYVCwyyQwXy549",
+	"nl+64WwuFNJlbhdQsnThJie2ZqufTKRTQeI5O38F49HwASQyra+zau87N9CNV0ZbV6vXO6sQDsYqiu9C",
+	"awJ2Hdr2cDToDwYEWX8qTn35evSv+8e9oWO4tjalaT7rxIHBM3bJzu2ilWRsx85UWAiy9TZanuUqZCkR",
+	"ZGD2/1dMV8R3Cw2Pwe7NUrmKk8HgwfDkZHR//GA8ODkZ3hR2Nmh2toBdJ6iYcCyLAhUkTLfjXyuaMDr6",
+	"1/vT3i8ffj3e/PVG4/ECDPZ2mPVUCfou+3nz9BGcjO8/qGulqUzKHMVX+Tpm4MrFJJL02vfsyMTvcwuB",
+	"lxIUalmqBLuaOvpd3q+qE3X5axRGrYHQ3vHcpqk/2D6qQzII114YHVkFLrRhItlT3quqH+RanX67AnUb",
+	"kqMKEH00HnWd30+zl8w1LYn+zbiub8PVCgUw/Yl8Djm1FWZFe/nB8Nnj0T9/Pn/w4viXk67lqxJb19J/",
+	"v7h4De4Faw2tqW130f5etPsnJyH5G3Raoi/pdZWBpDLkV3Omah77iQsreq/P26q309/UHNL4ctn2Mm/f",
+	"nDnJ8RSF4QvuE2fXrnRg21QATql4T+ECrcXc6Avs0wqbWkC7/oCEh0mpuFmf29KylaIrdp+WZrXXGtqD",
+	"OqwimKPT67TXcJ+eVod99u6iK1HLlwJTePbuog9nRsPMtqjMIMkYz+GuLliCPY3EQgym92CpmDBOGPZN",
+	"m8nwxXhIccEF6hh0mazo/phNy8HgOPHP7Qec0AUzs/dy52O6bHD2cCqIRMyUzFBX23Edp03z2R0N9nmw",
+	"oC1ezxzdqiKoWVynZf1Sd1z/rQcCNFv76qTtgqI5KdiaCo3Yhyf0XdOfk/k2uAoAuiRdz469Hl03AcU3",
+	"Fv52/dsVbLlYyKpIzFx/p49cHznVjbq7bTpKsBpYHVX6uij590kYVxONYq58QMLyMUYMbG+cQHi1ur2Z",
+	"SGOQIrGRJ9cEjKEJXKhO90CYlnNwNzW/nSLxTz+dtlow+j/95POFDcyGfbLtQ8/eXbQaRXywPBX2k4a7",
+	"Vlpe7vdAI1Z0xi14RzdgNUG1m0tPhR8eqIq9HxnMmmDeq5+bXIps3QTcU1Ev04c3vsnbakOjITCrN+B0",
+	"P4ZkxcSyfnUqgjec+nuY7A2oG3jsnWyr29fQiKm4O9vXdDC714eqe5GLojRenWXXpT4V7lb3iGzHPNwn",
+	"aDKeoNAYqPGLs4vgFqnTzjqKo0tU2qn0sD/sD2wav0DBCh5NouP+oH/sqNrKOs2jGhf6tOxK9r9BUyoR",
+	"tKVvJVd0R7NqXJEgX6chKVYhTTCMmZ06iztxraVnqW1x1yY8Yvgbi/fdrr555WhfG/4mvsVQ3/5+wNjm",
+	"pwA3v1v/TGTzYatFfTQYXNPt8nVdLq1qW0djS2e9zbbljN0uuiavd3t0bW+ynWR4m0nebrXKjQfHt5nm",
+	"adiXev9252k3h4Y0xOphSA7eR22XFH2wXV2O1kWT6DnXpgGZ7jC21K1h0QebINEdFvnIZnZ1cAX14Unl",
+	"d6tcpk//NubmzHbLqz50zWj28gqL3b6eHLjoLsN0a9T58ZrS/02m62+mtmEGftOmjEaVuNmxmOE3t5h9",
+	"bWBNZp1VgKdbDZPPpVu5O854++Z55U4FXrVKk9c3Q/7RLHI8OLl5jkfBL1zGw1stut0BbWe6fzsUOhoT",
+	"abrR6HbTdfSy/nBXZbnRtq96tF1I2uOuNnFAJ45+DX4ouHHan6GribediPu+5URa5jzuNp2W7bk50j/k",
+	"ZTV2CFw/R/3zqt+Hyjy28rhZZeKKcrZVYolmvz4Mfrh7/1Otfh+k6X/RHKJSXxceBD+MptWKsjMEss00",
+	"LtJxbYJ1kN+E+BSThzF9q4Mnngp6zo3eE9O7lGaQ7bSVZxt2TZpq3VQQMZOl2dtIAK7/psndm6oRu263",
+	"mYp2vw0c3m7TQQJd9813JoFbjVUH8cAf5yh84+mfDqPlMP44nO53cKM6xT+AhF27ipvU/qiu+oFSW5f9",
+	"D79sWrVUWTSJjqxb9EttDzjvzJhaxxd0TW/9yxE62nzY/H8AAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -31,6 +31,27 @@ type FieldError struct {
 	Pointer string `json:"pointer"`
 }
 
+// Money An amount of money: a whole number of its currency's minor unit
+// (cents for EUR and USD, yen for JPY, which has none smaller), never a
+// floating-point number, so that every sum and rounding is exact; and
+// the ISO 4217 code of the currency.
+//
+// Example: {"amount":12000,"currency":"EUR"}
+type Money struct {
+	// Amount The amount in the currency's minor unit: 12000 is 120.00 EUR.
+	// At most 2^53-1, the largest integer a JavaScript number holds
+	// exactly, so that every client reads it as it was written.
+	//
+	//
+	// Example: 12000
+	Amount int64 `json:"amount"`
+
+	// Currency The ISO 4217 code of the currency, in upper case.
+	//
+	// Example: EUR
+	Currency string `json:"currency"`
+}
+
 // Problem An RFC 9457 problem document.
 type Problem struct {
 	// Detail What went wrong in this occurrence.
@@ -142,40 +163,45 @@ type UnsupportedMediaTypeApplicationProblemPlusJSONResponse Problem
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"xFh/b9vIEf0qg70C16K0pNhJD1H+cpMLzsHFCRIHbns6lCNyKO6Z3GV2l5bZQN+9mF3+tJSzDxHa/BPR",
-	"XO7MvHkz+2a/iESXlVaknBXLL6JCgyU5Mv7pZ1lKxz9SsomRlZNaiaX4SW+hRNWAdFRa0Iqgwg1BrovU",
-	"AjootXUzEQnJqz/XZBoRCYUliaUo/J6RsElOJYbNM6wLJ5ani0hk2pToxFJI5c5ORSRKvJNlXYrlk8Ui",
-	"EqVU7VMkXFNRWEgbMmK3i8S7LLP0sMdOg72RFawp04bA5W0A1qFx9mue67D5Qdcf8pz/jbxfHPB+FwlD",
-	"ttLKkgf/75h+oM81WR9PopUj5X9iVRUyQQ5tXhm9Lqj862+W4/wi6A7LqqDgm0NZiKW4yglM2AlSTRaU",
-	"dlCiS3IfOe9sMPEJI2M0p/6X0eeqLtdkoKytgzV16YUni4WIRKU5ACOW4ru5h2se8rv7NRLWoautWD7l",
-	"0J107Ja4ULdYyLRzSPRA5M5VdjmfJzkaR2aW0m0XnZ3L8NVJ99VunIQ/Gcq8AwOV5+Gtnb8POwR4p5x4",
-	"JCwvIA6oxFBI6ywQJjm0DkEmqUhn7M9LrbJCJt+arHOlXU4GDFldm4QAC0OYNpCjBZdLC8xGztUA7/MB",
-	"3t6Lx+GadMuPDWi3sYWtdC2gtTGkHBeZI9AZYB9kBLZOckAL6MPrg3Z4Q8rD+1qbtUxTUkcoBqdvSEGB",
-	"yQ0btImuKECrKzJ+K1BEqZ2ifDagPDjzOJizfv2xcA4hSAuBhuva3YtHG0CoyJTSWg6IM7AX3i4SF1y+",
-	"CosfmeN/ANujRGHJ3JKBDGVB6YvQh8MXkKAxkqwnSaDUxSvu259r7ch7fqnda12r9BsJcamHWmu5Ki0b",
-	"ozsu9ykHng4cuNQOMm//cRxQ2p2E9cfgwANeg8vRharDouDujQ1YCsC9x6bQmF5p/TOaDf2vk97lc63T",
-	"hhlcsBOGPQ4sbUmBSUKVCyT9SOZWJvRJ4S3KAtcFHaEL2LApu+DPfak2L8CZBnCDUoHNtXFFM87/s3EP",
-	"aH2CeuTU45gw/uJY/aALJkHFxxgquyUDSm8jyLSBFgPY5rIgkK5VOhGkBqWyK5X5fmHz2qV6q7h7bFE6",
-	"6z/m/1N0uEZLY4Qwc2RWKv5AzjQn5/wUz1bcE3PCtJWQo5e/I8ssJVqlXpix3V6YmUaqTTA3mwiv31dS",
-	"u0h8Uli7XBv5H0qPQJY1oWGS+rbLRzHdVdJQOm0PTwZ6TOw/mhfDJ8cixsRxacGfB2oTQYkFK1ZKoy4W",
-	"zrryXc2EdtKSajbN6PX19cl57XJSjlGk/bSyXRxW8IHjvSVAlcI2b3ydB5e2aMFQVtsWyz7mFjHrjFSb",
-	"PqmV0QlZy7Xzcsjot+itIOEmkg8KwltiOcDbYMG4cdfyIPXohM76NdU8WW8dZtk9tcypRNX8W6ZTsXx6",
-	"OibRKF7oonwsm0bfHl3fSQtbKoqTQCGvP9rWs6b27E5B185rOntDQSN/UrauKm0cpW8plXjl4/j/Hj/s",
-	"czy2ytbimR8n2y3Z4mtmSS+Sptu+UzQdCDp16y0xQyrD2svJMNl1JLm/z3VbGbdY1P5cajf1HOu421ZE",
-	"mMdawKmsXDPwoquZEeHumzqHNx/fXUL7nvsuG/bOLyH+bs4qPAYZTmSGKgLNvX4y5cURL63Q5XOZhofQ",
-	"J+b/OLn0G2T80XCnEE6HIZRgZ99xPwqH+hHLX/ooog65X/sv9Po3CuNLl/b9UBV8eP0Snj999kOvLlOd",
-	"1CWpP5QbdLDl+WVrtNoEaHhkSMJcE9rkENojZOVetro+cohfpPjgrcjsM80NrPZXF45K+1CRjOi86z1B",
-	"Y7DhZ6msQ5V8pbV3FcSJD0IzCPgpAPMufDt/enoo2nYbboAHzVy8uhdc1Ot/2OakuK9wIXCDzamopuYX",
-	"T968Ov3n3z7+8PbsX88Pme8a7iHTP11dvYewABKdTlPrp4CvX/Y8e/58fE21OCBQ+ga/X5VedYKtyxJN",
-	"08V/I5VPdMve+0Tbm0OGIF3bYO+b+fThImROpnxIZzxpPWjpkePNCJzayBNDGfn6eLDM/dsOmz5B+7XO",
-	"yaOkNtI1H72s8FkMQoeFyfD0unPkzfWViPbBlhtFKby5vprBhbMQ+9E5hqRAWcKfbYUJnVji/uUo/Qts",
-	"DCoXgPIr7Uphr7xTyqQiO1xlxKt6sThL2vf+gZaGMI29DDr4emuko/jFSrHmjo0uyHbuhMvVYaT73oJ/",
-	"PzLoZUYcGjXdhbk+jrw1N8wI31sYAQEWGwtb5oK/2OI9eVpcKR4X4Uf+23BvULTDZQcAjxLhLsF39qDy",
-	"xLKFf6pUwoEsVaa7Ix/DbVl7vfoy0EocPLWHFgZ0S6aBdnUPv83RkF163+63+5Xq+n2PhW+10N+3hmJg",
-	"3dKA5EZzTzkzGoFxYyXb3htzExqdcXA+QtpWlIAvAR5uVsrlVIbzIOb2vISV8J6noyY9a7AsJl17Nput",
-	"RPyCj/ucreVkaKUYN3/h08r0lVqpc0hyVBvyS9rfdipuddZC2EHnY+99BOmWKxW3RQ6pZEoZYtXm0+3H",
-	"Sc8K35zKkPlCJqQsjdL59uJq1OlEny8f7SifIhK3ZGxI9ZPZYrbgz3RFCispluJstpid8TGNLudC3+3+",
-	"GwAA//8=",
+	"xFn7b9w2Ev5XBmyBtDh5d/1IAys/+fJAbTQP+AFfm01vZ6WRxVoiFZLyRhf4fz8MKa2k9SZ2EeOuPzSW",
+	"RXFmvvk48w39RSS6rLQi5ayIv4gKDZbkyPin32QpHf+Qkk2MrJzUSsTiV72CElUD0lFpQSuCCq8Icl2k",
+	"FtBBqa2biEhIXv2pJtOISCgsScSi8HtGwiY5lRg2z7AunIj3ZpHItCnRiVhI5fb3RCRK/CzLuhTx7mwW",
+	"iVKq9ikSrqkoLKQrMuL2NhLvsszS/R47DfZaVrCkTBsCl7cBWIfG2a95rsPmW12/z3P+b+D9bIv3t5Ew",
+	"ZCutLHnw/4npKX2qyfp4Eq0cKf8jVlUhE+TQppXRy4LKf/xlOc4vgj5jWRUUfHMoCxGL85zAhJ0g1WRB",
+	"aQcluiT3kfPOBhOfMDJGc+o/DD5XdbkkA2VtHSypSy/szmYiEpXmAIyIxQ9TD9c05Pf2YySsQ1dbER9w",
+	"6E46dkscqxssZNo5JNZA5M5VNp5OkxyNIzNJ6aaLzk5l+Gqn++p2mIQfDWXegZ7K0/DWTt+HHQK8Y048",
+	"EJbnsAioLKCQ1lkgTHJoHYJMUpFO2J8XWmWFTL43WUdKu5wMGLK6NgkBFoYwbSBHCy6XFpiNnKse3sMe",
+	"3rUXD8M16ZY/NqDdxhZW0rWA1saQcnzIHIHOANdBRmDrJAe0gD68ddAOr0l5eF9rs5RpSuoRDoPT16Sg",
+	"wOSaDdpEVxSg1RUZvxUootSOUd7vUe6deRjM2Xr9Y+EcQpAWAg2XtduIRxtAqMiU0loOiDNwJ7zbSBzz",
+	"8VVYvGKO/w1sHyUKS+aGDGQoC0qfhzocvoAEjZFkPUkCpY5fct3+VGtH3vO32r3WtUq/kxBvdX/WWq5K",
+	"y8boMx/3MQcOeg681Q4yb/9hHFDa7YT1j8GBe7wGl6MLpw6Lgqs3NmApAPcem0Jjeq71b2iu6H+d9C6f",
+	"S502zOCCnTDscWBpSwpMEqpcIOkZmRuZ0IXCG5QFLgt6hCpgw6bsgu/7Ul09B2cawCuUCmyujSuaYf6f",
+	"DmtA6xPUA6cexoThF49VD7pgElTcxlDZFRlQehVBpg20GMAqlwWBdK3SiSA1KJWdq8zXC5vXLtUrxdVj",
+	"hdJZ/zH/m6LDJVoaIoSZIzNXi1Nyptk54qfFZM41MSdMWwk5ePkNWWYp0Sr1woztroWZaaS6CuYmI+H1",
+	"bSV1G4kLhbXLtZH/ofQRyLIkNExSX3a5FdPnShpKx+Vht6fHyP6DedF/8ljEGDkuLfh+oK4iKLFgxUpp",
+	"1MXCWVe+qplQTlpSTcYZvby83DmqXU7KMYp0N61sF/sV3HC8twSoUljljT/nwaUVWjCU1bbFch1zi5h1",
+	"RqqrdVIroxOyls/Oiz6j36O3goQbST4oCG+I5QBvgwXjxlXLg7RGJ1TWr6nm0XrrMMs21DKnElXzb5mO",
+	"xfLe3pBEg3ihi/KhbBp8++j6TlpYUVHsBAp5/dGWniW1vTsFXTuv6ew1BY18oWxdVdo4St9QKvHcx/H/",
+	"bT/s82Jola0tJn6cbLdki6+ZJWuRNN72naLxQNCpW2+JGVIZ1l5OhsmuI8nmPpftybjBovZ9qd3Uc6zj",
+	"bnsiwjzWAk5l5ZqeF92ZGRBu09QRnJy9ewvte667bNg7H8Pihymr8AXI0JEZqgg01/rRlLeIeGmFLp/K",
+	"NDyEOjH9185bv0HGH/V3CqE79KEEO3cd96NwOD8i/rCOIuqQ+7j+Qi//ojC+vNGKmi2BKsBS18pxTkpe",
+	"EwPCKtcFQTvZ6sy3uDCfJM0TLpJKG6iVdHP1U8Ls8sf41cWpr2AXZy8jaEj5X568/z3ivprkvi8orQhs",
+	"6WvDzxEo8lpmrrJCI0uMHR9MazoCq4NU42UN2Lr0BgzrRE6y5Ebjh1BU6VxxMo7P3sHB3u4zSHTqx6h+",
+	"tkqaDYC/iBC7iHf3/AVEt07E4tXFqWfIiJnd8q0VPcDYcmIrWjF4O+z27t5sMpsxZJO5OmrvDPb+fLq/",
+	"sxv5Dbzs40oS2jYgnOANnnmjXWb8hdJceQiKZhOtpJA8T/KkaFnToP8/N5SVkc6R2kCjxWB4T/PLwfCe",
+	"5nA2e7Z7eLj39ODZwezwcPfbFzZDNLfh9c1ERYxjXVVkIEFL4xPOqYlEhY5HMxGLPz8c7fzx8cv+7Y/3",
+	"HpU2gQPftp2VrkRuOy2nr1/A4cHTZ+tJLNVJXZL6W3UMHaw4NyujmcWqHa+T1quNeB8wgt2pbF3P3VaL",
+	"SbFIZWzvVGXXdwB/zeeotPc1lEHpv117gsZgw89SWYcq+YoM6roNF8nA3TDsjgGYduHb6cHetmjbbVgs",
+	"bOfay43govWsDKucFPdgridcsHIqqrH52e7Jy73ffzl79mb/j8Nt5jtxss30r+fn7yEs8Ewfbe0n5q9f",
+	"jD49PBxe6c62nrJWDN3tYH5C45pZomm6+K+l8olu2btJtDszex+ka8XIppmL0+OQOZmyoM0k2fstPfAq",
+	"YABObeSOoYz8+bj3nPu3HTbrBN0965w8SmojXXPmJbjPYhgKWMT3T687R04uz0V0F2x5pSiFk8vzCRw7",
+	"Cwt/zbSApEBZwk+2woR2LHGvd5T+DFcGlQtA+ZV2rnA9paaUSUW2v/ZbzOvZbD9p3/sHirmwL3w/3Pqa",
+	"izwtns8VN++F0QXZzp3wh4j++uOJBf9+YNBL8kUQNfQ53IEtIm/N9fP0EwsDIMBiY2HlOxAmud8TSmzm",
+	"yhJN4BX/rr9jK9qLmA4Abk7h3s23pTARibiFf6zqg3iVKtOdPMZws9z+KeJFoJXYqnD7EtY2ynb1Gn6b",
+	"oyEbe982y/1cdfV+jYUvtbD+20Q4DKzxG5AuNPPhlMloBMYNp772byxchAZ6EI4GSNuKEvBHwILTXu2U",
+	"oR8suDzHMBfe83RQpCcNlsWoak8mk7lYPGdpnLO1nAzNFePmL0fbkXau5uoIkhzVFfkl7c92PAjqrFNm",
+	"LXQ+9rWPIF08V4v2kEMqmVKGeMLx6fZXL54VvjiVIfOFTEhZGqTzzfH5oNKJdb58tIN8ikjckLEh1buT",
+	"2WTGn+mKFFZSxGJ/MpvsB+mQ80G/vf1vAAAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -24,7 +24,9 @@ type Materials struct {
 	mu sync.RWMutex
 	// byID holds every material. A stored material is never changed in
 	// place: Update stores a new one, so the trees in scopes can share it
-	// and readers copy it out.
+	// and readers copy it out. Its price, behind a pointer, is the
+	// repository's own copy, which is never changed either and is copied
+	// again on the way out (see out).
 	byID map[int64]*materials.Material
 	// byName is the unique index on (company, name) that the SQL schema
 	// also has, so that a create does not scan every material.
@@ -73,10 +75,11 @@ func (r *Materials) Create(ctx context.Context, m materials.Material) (materials
 	m.CreatedAt = m.CreatedAt.UTC()
 	m.UpdatedAt = m.UpdatedAt.UTC()
 	stored := m
+	stored.Price = copyPrice(m.Price)
 	r.byID[m.ID] = &stored
 	r.byName[companyName{m.CompanyID, m.Name}] = m.ID
 	r.index(&stored)
-	return m, nil
+	return out(&stored), nil
 }
 
 // Get returns the material with id, or materials.ErrNotFound.
@@ -90,11 +93,12 @@ func (r *Materials) Get(ctx context.Context, id int64) (materials.Material, erro
 	if !ok {
 		return materials.Material{}, materials.ErrNotFound
 	}
-	return *m, nil
+	return out(m), nil
 }
 
 // Update replaces the editable fields of material id and sets its
-// UpdatedAt to at. Returns materials.ErrNotFound or materials.ErrConflict.
+// UpdatedAt to at; a nil f.Price keeps the price. Returns
+// materials.ErrNotFound or materials.ErrConflict.
 func (r *Materials) Update(ctx context.Context, id int64, f materials.Fields, at time.Time) (materials.Material, error) {
 	if err := ctx.Err(); err != nil {
 		return materials.Material{}, err
@@ -110,6 +114,9 @@ func (r *Materials) Update(ctx context.Context, id int64, f materials.Fields, at
 	}
 	m := *old
 	m.Name, m.Quality, m.Thickness, m.IsActive = f.Name, f.Quality, f.Thickness, f.IsActive
+	if f.Price != nil {
+		m.Price = copyPrice(f.Price)
+	}
 	m.UpdatedAt = at.UTC()
 	// The old material leaves the trees while its fields still say where
 	// it sits in them.
@@ -118,7 +125,7 @@ func (r *Materials) Update(ctx context.Context, id int64, f materials.Fields, at
 	r.byID[id] = &m
 	r.byName[companyName{m.CompanyID, m.Name}] = id
 	r.index(&m)
-	return m, nil
+	return out(&m), nil
 }
 
 // Delete removes material id. Returns materials.ErrNotFound. IDs are never
@@ -175,10 +182,28 @@ func (r *Materials) Find(ctx context.Context, q materials.Query) ([]materials.Ma
 	// walking past the offset.
 	first, _ := tree.GetAt(offset)
 	tree.Ascend(first, func(m *materials.Material) bool {
-		page = append(page, *m)
+		page = append(page, out(m))
 		return len(page) < n
 	})
 	return page, nil
+}
+
+// out returns a copy of a stored material that shares nothing with the
+// store, so that a caller who changes the price it was given changes no
+// stored material. The price is the only field behind a pointer.
+func out(m *materials.Material) materials.Material {
+	c := *m
+	c.Price = copyPrice(m.Price)
+	return c
+}
+
+// copyPrice returns a copy of p, or nil.
+func copyPrice(p *materials.Money) *materials.Money {
+	if p == nil {
+		return nil
+	}
+	c := *p
+	return &c
 }
 
 // nameTaken reports whether a material of company other than except has name.

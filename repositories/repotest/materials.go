@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -48,6 +49,10 @@ func Materials(t *testing.T, newRepo NewMaterials) {
 		{"find rejects fields that are not sortable", findInvalidOrdering},
 		{"times round-trip to the nanosecond in UTC and sort by instant", timesRoundTrip},
 		{"thickness round-trips exactly", thicknessRoundTrips},
+		{"a price round-trips exactly", priceRoundTrips},
+		{"an absent price stays absent", absentPriceStaysAbsent},
+		{"update without a price keeps the price", updateWithoutPriceKeepsIt},
+		{"update with a price replaces the price", updateWithPriceReplacesIt},
 		{"hostile strings are stored verbatim", hostileStrings},
 		{"results are copies the caller may change", resultsAreCopies},
 		{"parallel creates get unique ids", parallelCreates},
@@ -97,17 +102,44 @@ func mustGet(t *testing.T, r materials.Repository, id int64) materials.Material 
 }
 
 // same compares materials field by field, times by instant and location,
-// and reports every difference.
+// prices by value, and reports every difference.
 func same(t *testing.T, what string, got, want materials.Material) {
 	t.Helper()
 	if got.ID != want.ID || got.CompanyID != want.CompanyID || got.Name != want.Name ||
 		got.Quality != want.Quality || got.Thickness != want.Thickness || got.IsActive != want.IsActive ||
+		!samePrice(got.Price, want.Price) ||
 		!got.CreatedAt.Equal(want.CreatedAt) || !got.UpdatedAt.Equal(want.UpdatedAt) {
-		t.Errorf("%s:\n got %+v\nwant %+v", what, got, want)
+		t.Errorf("%s:\n got %+v price %s\nwant %+v price %s", what, got, price(got.Price), want, price(want.Price))
 	}
 	if got.CreatedAt.Location() != time.UTC || got.UpdatedAt.Location() != time.UTC {
 		t.Errorf("%s: times are in %v and %v, want UTC", what, got.CreatedAt.Location(), got.UpdatedAt.Location())
 	}
+}
+
+// samePrice reports whether a and b are both absent or the same money.
+func samePrice(a, b *materials.Money) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return *a == *b
+}
+
+// price prints p, which %+v of a material shows only as an address.
+func price(p *materials.Money) string {
+	if p == nil {
+		return "none"
+	}
+	return fmt.Sprintf("%d %s", p.Amount, p.Currency)
+}
+
+// pricedOrFatal returns m's price, and ends the test when what returned
+// a material without the price it was stored with.
+func pricedOrFatal(t *testing.T, what string, m materials.Material) *materials.Money {
+	t.Helper()
+	if m.Price == nil {
+		t.Fatalf("%s returned material %d without its price", what, m.ID)
+	}
+	return m.Price
 }
 
 func ids(ms []materials.Material) []int64 {
@@ -487,6 +519,119 @@ func thicknessRoundTrips(t *testing.T, r materials.Repository) {
 	}
 }
 
+// priceRoundTrips stores prices from nothing to the largest amount an
+// int64 holds, beyond the contract's 2^53-1, so that a repository that
+// went through a float would show, and reads them back through Get and
+// Find.
+func priceRoundTrips(t *testing.T, r materials.Repository) {
+	prices := []materials.Money{
+		{Amount: 0, Currency: "EUR"},
+		{Amount: 1, Currency: "JPY"},
+		{Amount: 12000, Currency: "EUR"},
+		{Amount: 1<<53 - 1, Currency: "USD"},
+		{Amount: 1<<53 + 1, Currency: "GBP"},
+		{Amount: math.MaxInt64, Currency: "CHF"},
+	}
+	want := map[int64]materials.Money{}
+	for i, p := range prices {
+		m := material(1, fmt.Sprint("p", i))
+		m.Price = &p
+		got := mustCreate(t, r, m)
+		m.ID = got.ID
+		same(t, fmt.Sprint("Create with price ", price(&p)), got, m)
+		same(t, fmt.Sprint("Get of price ", price(&p)), mustGet(t, r, got.ID), m)
+		want[got.ID] = p
+	}
+	page, err := r.Find(context.Background(), materials.Query{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range page {
+		if w := want[m.ID]; !samePrice(m.Price, &w) {
+			t.Errorf("Find: material %d has price %s, want %s", m.ID, price(m.Price), price(&w))
+		}
+	}
+}
+
+// absentPriceStaysAbsent: a material created without a price has none,
+// not a zero one, through every read and an update that gives none.
+func absentPriceStaysAbsent(t *testing.T, r materials.Repository) {
+	m := mustCreate(t, r, material(1, "Steel"))
+	if m.Price != nil {
+		t.Errorf("Create without a price returned price %s", price(m.Price))
+	}
+	if got := mustGet(t, r, m.ID); got.Price != nil {
+		t.Errorf("Get of a material without a price: price %s", price(got.Price))
+	}
+	page, err := r.Find(context.Background(), materials.Query{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page) != 1 || page[0].Price != nil {
+		t.Errorf("Find of a material without a price = %+v", page)
+	}
+	got, err := r.Update(context.Background(), m.ID, materials.Fields{Name: "Steel", Quality: "S355"}, epoch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Price != nil {
+		t.Errorf("Update without a price gave price %s", price(got.Price))
+	}
+	if got := mustGet(t, r, m.ID); got.Price != nil {
+		t.Errorf("Get after an update without a price: price %s", price(got.Price))
+	}
+}
+
+func updateWithoutPriceKeepsIt(t *testing.T, r materials.Repository) {
+	m := material(1, "Steel")
+	m.Price = &materials.Money{Amount: 12000, Currency: "EUR"}
+	created := mustCreate(t, r, m)
+	at := epoch.Add(time.Hour)
+	f := materials.Fields{Name: "Stainless", Quality: "1.4301", Thickness: 3, IsActive: false}
+	got, err := r.Update(context.Background(), created.ID, f, at)
+	if err != nil {
+		t.Fatalf("Update: %v", err)
+	}
+	want := materials.Material{
+		ID: created.ID, CompanyID: 1, Name: "Stainless", Quality: "1.4301", Thickness: 3, IsActive: false,
+		Price: &materials.Money{Amount: 12000, Currency: "EUR"}, CreatedAt: created.CreatedAt, UpdatedAt: at,
+	}
+	same(t, "Update without a price", got, want)
+	same(t, "Get after Update without a price", mustGet(t, r, created.ID), want)
+}
+
+func updateWithPriceReplacesIt(t *testing.T, r materials.Repository) {
+	m := material(1, "Steel")
+	m.Price = &materials.Money{Amount: 12000, Currency: "EUR"}
+	created := mustCreate(t, r, m)
+	unpriced := mustCreate(t, r, material(1, "Copper"))
+	for _, tc := range []struct {
+		what  string
+		id    int64
+		price materials.Money
+	}{
+		{"another amount and currency", created.ID, materials.Money{Amount: 13550, Currency: "USD"}},
+		{"a price of nothing", created.ID, materials.Money{Amount: 0, Currency: "USD"}},
+		{"a first price", unpriced.ID, materials.Money{Amount: 41000, Currency: "EUR"}},
+	} {
+		before := mustGet(t, r, tc.id)
+		f := materials.Fields{Name: before.Name, Quality: before.Quality, Thickness: before.Thickness, IsActive: before.IsActive, Price: &tc.price}
+		got, err := r.Update(context.Background(), tc.id, f, epoch)
+		if err != nil {
+			t.Fatalf("Update to %s: %v", tc.what, err)
+		}
+		want := before
+		want.Price, want.UpdatedAt = &tc.price, epoch
+		same(t, "Update to "+tc.what, got, want)
+		same(t, "Get after Update to "+tc.what, mustGet(t, r, tc.id), want)
+	}
+	// An update of one material's price leaves the others' alone.
+	same(t, "the first material after updates of its price", mustGet(t, r, created.ID), materials.Material{
+		ID: created.ID, CompanyID: 1, Name: "Steel", Quality: created.Quality, Thickness: created.Thickness, IsActive: true,
+		Price: &materials.Money{Amount: 0, Currency: "USD"}, CreatedAt: epoch, UpdatedAt: epoch,
+	})
+}
+
 func hostileStrings(t *testing.T, r materials.Repository) {
 	names := []string{
 		`O'Brien "Spezial"`,
@@ -525,17 +670,40 @@ func hostileStrings(t *testing.T, r materials.Repository) {
 }
 
 func resultsAreCopies(t *testing.T, r materials.Repository) {
-	created := mustCreate(t, r, material(1, "Steel"))
+	given := material(1, "Steel")
+	given.Price = &materials.Money{Amount: 12000, Currency: "EUR"}
+	created := mustCreate(t, r, given)
 	want := created
+	want.Price = &materials.Money{Amount: 12000, Currency: "EUR"}
+	// The price is the one field behind a pointer: neither the one given
+	// nor those returned may be the one stored.
+	given.Price.Amount = 1
 	created.Name = "changed"
+	pricedOrFatal(t, "Create", created).Amount = 2
 	got := mustGet(t, r, want.ID)
 	got.Quality = "changed"
+	pricedOrFatal(t, "Get", got).Currency = "USD"
 	page, err := r.Find(context.Background(), materials.Query{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	page[0].Thickness = 99
+	pricedOrFatal(t, "Find", page[0]).Amount = 3
+	updated, err := r.Update(context.Background(), want.ID, materials.Fields{Name: "Steel", Quality: want.Quality, Thickness: want.Thickness, IsActive: true}, epoch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pricedOrFatal(t, "Update without a price", updated).Amount = 4
 	same(t, "Get after changing returned values", mustGet(t, r, want.ID), want)
+
+	newPrice := &materials.Money{Amount: 13000, Currency: "EUR"}
+	if _, err := r.Update(context.Background(), want.ID, materials.Fields{Name: "Steel", Quality: want.Quality, Thickness: want.Thickness, IsActive: true, Price: newPrice}, epoch); err != nil {
+		t.Fatal(err)
+	}
+	newPrice.Amount = 5
+	if got := mustGet(t, r, want.ID); !samePrice(got.Price, &materials.Money{Amount: 13000, Currency: "EUR"}) {
+		t.Errorf("changing the price given to Update changed the stored one to %s", price(got.Price))
+	}
 }
 
 func parallelCreates(t *testing.T, r materials.Repository) {

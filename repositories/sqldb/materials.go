@@ -34,32 +34,41 @@ func NewMaterials(db *sqlx.DB) *Materials {
 	return &Materials{
 		db: db,
 		insert: db.Rebind(`INSERT INTO materials
-			(company_id, name, quality, thickness, is_active, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+			(company_id, name, quality, thickness, is_active, price_amount, price_currency, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
 		get: db.Rebind(`SELECT ` + materialColumns + ` FROM materials WHERE id = ?`),
+		// A NULL price keeps the stored one in the same statement, so that
+		// no price written by a concurrent update is lost between a read
+		// and a write. Amount and currency are both NULL or both set, so
+		// the pair stays whole.
 		update: db.Rebind(`UPDATE materials
-			SET name = ?, quality = ?, thickness = ?, is_active = ?, updated_at = ?
+			SET name = ?, quality = ?, thickness = ?, is_active = ?,
+				price_amount = COALESCE(?, price_amount), price_currency = COALESCE(?, price_currency),
+				updated_at = ?
 			WHERE id = ? RETURNING ` + materialColumns),
 		remove: db.Rebind(`DELETE FROM materials WHERE id = ?`),
 	}
 }
 
-const materialColumns = `id, company_id, name, quality, thickness, is_active, created_at, updated_at`
+const materialColumns = `id, company_id, name, quality, thickness, is_active, price_amount, price_currency, created_at, updated_at`
 
-// materialRow is a row of materials as stored: times are Unix nanoseconds.
+// materialRow is a row of materials as stored: times are Unix nanoseconds;
+// the price's amount and currency are both NULL when it has none.
 type materialRow struct {
-	ID        int64   `db:"id"`
-	CompanyID int64   `db:"company_id"`
-	Name      string  `db:"name"`
-	Quality   string  `db:"quality"`
-	Thickness float64 `db:"thickness"`
-	IsActive  bool    `db:"is_active"`
-	CreatedAt int64   `db:"created_at"`
-	UpdatedAt int64   `db:"updated_at"`
+	ID            int64          `db:"id"`
+	CompanyID     int64          `db:"company_id"`
+	Name          string         `db:"name"`
+	Quality       string         `db:"quality"`
+	Thickness     float64        `db:"thickness"`
+	IsActive      bool           `db:"is_active"`
+	PriceAmount   sql.NullInt64  `db:"price_amount"`
+	PriceCurrency sql.NullString `db:"price_currency"`
+	CreatedAt     int64          `db:"created_at"`
+	UpdatedAt     int64          `db:"updated_at"`
 }
 
 func (r materialRow) material() materials.Material {
-	return materials.Material{
+	m := materials.Material{
 		ID:        r.ID,
 		CompanyID: r.CompanyID,
 		Name:      r.Name,
@@ -69,6 +78,20 @@ func (r materialRow) material() materials.Material {
 		CreatedAt: time.Unix(0, r.CreatedAt).UTC(),
 		UpdatedAt: time.Unix(0, r.UpdatedAt).UTC(),
 	}
+	// The schema's CHECK stores both or neither.
+	if r.PriceAmount.Valid && r.PriceCurrency.Valid {
+		m.Price = &materials.Money{Amount: r.PriceAmount.Int64, Currency: r.PriceCurrency.String}
+	}
+	return m
+}
+
+// priceColumns is p as the price_amount and price_currency columns take
+// it: both NULL for no price.
+func priceColumns(p *materials.Money) (sql.NullInt64, sql.NullString) {
+	if p == nil {
+		return sql.NullInt64{}, sql.NullString{}
+	}
+	return sql.NullInt64{Int64: p.Amount, Valid: true}, sql.NullString{String: p.Currency, Valid: true}
 }
 
 // Create stores m under a new ID. Returns materials.ErrConflict when the
@@ -82,12 +105,19 @@ func (r *Materials) Create(ctx context.Context, m materials.Material) (materials
 	if err != nil {
 		return materials.Material{}, err
 	}
+	amount, currency := priceColumns(m.Price)
 	err = on(ctx, r.db).QueryRowxContext(ctx, r.insert,
-		m.CompanyID, m.Name, m.Quality, m.Thickness, m.IsActive, created, updated).Scan(&m.ID)
+		m.CompanyID, m.Name, m.Quality, m.Thickness, m.IsActive, amount, currency, created, updated).Scan(&m.ID)
 	if err != nil {
 		return materials.Material{}, writeError("create material", err)
 	}
 	m.CreatedAt, m.UpdatedAt = m.CreatedAt.UTC(), m.UpdatedAt.UTC()
+	// The caller's price is not the one returned: changing one must not
+	// change the other, as with every other repository.
+	if m.Price != nil {
+		p := *m.Price
+		m.Price = &p
+	}
 	return m, nil
 }
 
@@ -101,15 +131,16 @@ func (r *Materials) Get(ctx context.Context, id int64) (materials.Material, erro
 }
 
 // Update replaces the editable fields of material id and sets UpdatedAt to
-// at, in one statement. Returns materials.ErrNotFound or
-// materials.ErrConflict.
+// at, in one statement; a nil f.Price keeps the stored price. Returns
+// materials.ErrNotFound or materials.ErrConflict.
 func (r *Materials) Update(ctx context.Context, id int64, f materials.Fields, at time.Time) (materials.Material, error) {
 	updated, err := nanos(at)
 	if err != nil {
 		return materials.Material{}, err
 	}
+	amount, currency := priceColumns(f.Price)
 	var row materialRow
-	err = on(ctx, r.db).GetContext(ctx, &row, r.update, f.Name, f.Quality, f.Thickness, f.IsActive, updated, id)
+	err = on(ctx, r.db).GetContext(ctx, &row, r.update, f.Name, f.Quality, f.Thickness, f.IsActive, amount, currency, updated, id)
 	if err != nil {
 		return materials.Material{}, writeError("update material", err)
 	}

@@ -3,6 +3,7 @@ package sqldb_test
 import (
 	"context"
 	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 
@@ -68,8 +69,8 @@ func assertMigrated(t *testing.T, db *sqlx.DB) {
 	if err := db.Select(&versions, "SELECT version FROM schema_migrations ORDER BY version"); err != nil {
 		t.Fatal(err)
 	}
-	if len(versions) != 1 || versions[0] != 1 {
-		t.Errorf("schema_migrations versions = %v, want [1]", versions)
+	if want := []int64{1, 2}; !slices.Equal(versions, want) {
+		t.Errorf("schema_migrations versions = %v, want %v", versions, want)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	api "github.com/charterhq/charter/gen/materials"
+	"github.com/charterhq/charter/gen/shared"
 	"github.com/charterhq/charter/services/platform/request"
 	"github.com/charterhq/charter/stories/access"
 	"github.com/charterhq/charter/stories/materials"
@@ -62,7 +63,10 @@ func (c *Controller) ListMaterials(ctx context.Context, req api.ListMaterialsReq
 func (c *Controller) CreateMaterial(ctx context.Context, req api.CreateMaterialRequestObject) (api.CreateMaterialResponseObject, error) {
 	who := caller(ctx)
 	b := req.Body
-	in := materials.CreateInput{Name: b.Name, Quality: b.Quality, Thickness: b.Thickness, IsActive: b.IsActive}
+	in := materials.CreateInput{
+		Name: b.Name, Quality: b.Quality, Thickness: b.Thickness, IsActive: b.IsActive,
+		Price: fromAPIMoney(b.PricePerSquareMetre),
+	}
 	if b.CompanyId != nil {
 		in.CompanyID = *b.CompanyId
 	}
@@ -84,13 +88,18 @@ func (c *Controller) GetMaterial(ctx context.Context, req api.GetMaterialRequest
 	return api.GetMaterial200JSONResponse(toAPI(m)), nil
 }
 
-// UpdateMaterial replaces the editable fields of a material.
+// UpdateMaterial replaces the editable fields of a material; its price
+// only when the request gives one.
 func (c *Controller) UpdateMaterial(ctx context.Context, req api.UpdateMaterialRequestObject) (api.UpdateMaterialResponseObject, error) {
 	who := caller(ctx)
 	b := req.Body
 	m, err := c.wiring.For(who).Update.Run(ctx, who, materials.UpdateInput{
-		ID:     req.MaterialId,
-		Fields: materials.Fields{Name: b.Name, Quality: b.Quality, Thickness: b.Thickness, IsActive: b.IsActive},
+		ID: req.MaterialId,
+		Fields: materials.Fields{
+			Name: b.Name, Quality: b.Quality, Thickness: b.Thickness, IsActive: b.IsActive,
+			// Absent, it is nil, which the story reads as "keep the price".
+			Price: fromAPIMoney(b.PricePerSquareMetre),
+		},
 	})
 	if err != nil {
 		return updateAnswers.respond(ctx, err)
@@ -108,10 +117,28 @@ func (c *Controller) DeleteMaterial(ctx context.Context, req api.DeleteMaterialR
 }
 
 // toAPI maps a domain material to the generated type. Times go out in UTC
-// so that every client sees one zone.
+// so that every client sees one zone; a material with no price goes out
+// without price_per_square_metre.
 func toAPI(m materials.Material) api.Material {
 	return api.Material{
 		Id: m.ID, CompanyId: m.CompanyID, Name: m.Name, Quality: m.Quality, Thickness: m.Thickness,
-		IsActive: m.IsActive, CreatedAt: m.CreatedAt.UTC(), UpdatedAt: m.UpdatedAt.UTC(),
+		IsActive: m.IsActive, PricePerSquareMetre: toAPIMoney(m.Price),
+		CreatedAt: m.CreatedAt.UTC(), UpdatedAt: m.UpdatedAt.UTC(),
 	}
+}
+
+// fromAPIMoney maps a price that may be absent to the domain's.
+func fromAPIMoney(p *shared.Money) *materials.Money {
+	if p == nil {
+		return nil
+	}
+	return &materials.Money{Amount: p.Amount, Currency: p.Currency}
+}
+
+// toAPIMoney maps a price that may be absent to the generated type.
+func toAPIMoney(p *materials.Money) *shared.Money {
+	if p == nil {
+		return nil
+	}
+	return &shared.Money{Amount: p.Amount, Currency: p.Currency}
 }

@@ -9,15 +9,22 @@ import (
 )
 
 // DemoMaterials are what a new user finds in development mode: two
-// companies, so that the staff and external tokens see different lists.
+// companies, so that the staff and external tokens see different lists,
+// and a price per square metre on each, so that quotes can be priced
+// from them at once. The prices are plausible rather than any supplier's:
+// roughly the sheet's weight per square metre times a price per kilogram
+// of its metal.
 var DemoMaterials = []materials.Material{
-	{CompanyID: 1, Name: "10 mm Steel", Quality: "steel", Thickness: 10, IsActive: true},
-	{CompanyID: 1, Name: "2 mm Stainless", Quality: "stainless steel 304", Thickness: 2, IsActive: true},
-	{CompanyID: 1, Name: "5 mm Aluminium", Quality: "aluminium 5754", Thickness: 5, IsActive: true},
-	{CompanyID: 1, Name: "1.5 mm Galvanised", Quality: "galvanised steel", Thickness: 1.5, IsActive: false},
-	{CompanyID: 2, Name: "3 mm Copper", Quality: "copper", Thickness: 3, IsActive: true},
-	{CompanyID: 2, Name: "8 mm Steel", Quality: "steel S355", Thickness: 8, IsActive: true},
+	{CompanyID: 1, Name: "10 mm Steel", Quality: "steel", Thickness: 10, IsActive: true, Price: eur(12000)},
+	{CompanyID: 1, Name: "2 mm Stainless", Quality: "stainless steel 304", Thickness: 2, IsActive: true, Price: eur(6500)},
+	{CompanyID: 1, Name: "5 mm Aluminium", Quality: "aluminium 5754", Thickness: 5, IsActive: true, Price: eur(8100)},
+	{CompanyID: 1, Name: "1.5 mm Galvanised", Quality: "galvanised steel", Thickness: 1.5, IsActive: false, Price: eur(1550)},
+	{CompanyID: 2, Name: "3 mm Copper", Quality: "copper", Thickness: 3, IsActive: true, Price: eur(29500)},
+	{CompanyID: 2, Name: "8 mm Steel", Quality: "steel S355", Thickness: 8, IsActive: true, Price: eur(10000)},
 }
+
+// eur returns a price of the given number of euro cents.
+func eur(cents int64) *materials.Money { return &materials.Money{Amount: cents, Currency: "EUR"} }
 
 // SeedDemo adds the demo materials to an empty store and returns how many
 // it added; a store that has any material is left alone.

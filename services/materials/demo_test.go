@@ -30,3 +30,26 @@ func TestSeedDemoFillsOnlyAnEmptyStore(t *testing.T) {
 		t.Fatalf("store holds %d, want %d", got, want)
 	}
 }
+
+// TestDemoMaterialsArePricedInEuros holds every demo material to a price
+// in EUR, as stored and read back, so that a demo quote can be priced
+// from any of them.
+func TestDemoMaterialsArePricedInEuros(t *testing.T) {
+	ctx := context.Background()
+	repo := memory.NewMaterials()
+	if _, err := SeedDemo(ctx, repo, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	seeded, err := repo.Find(ctx, materials.Query{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := len(seeded), len(DemoMaterials); got != want {
+		t.Fatalf("%d materials seeded, want %d", got, want)
+	}
+	for _, m := range seeded {
+		if m.Price == nil || m.Price.Currency != "EUR" || m.Price.Amount <= 0 {
+			t.Errorf("demo material %q has price %+v, want a positive amount in EUR", m.Name, m.Price)
+		}
+	}
+}

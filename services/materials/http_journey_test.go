@@ -3,12 +3,14 @@ package materials_test
 import (
 	"context"
 	"crypto"
+	"encoding/json"
 	"net/http"
 	"path/filepath"
 	"reflect"
 	"testing"
 
 	api "github.com/charterhq/charter/gen/materials"
+	"github.com/charterhq/charter/gen/shared"
 	"github.com/charterhq/charter/repositories/sqldb"
 	"github.com/charterhq/charter/repositories/sqldb/pgtest"
 	"github.com/charterhq/charter/stories/access"
@@ -54,6 +56,10 @@ func TestJourneyOnEveryStore(t *testing.T) {
 			t.Run(store.name+"/"+c.name+" lists, creates, reads, updates, pages and deletes", func(t *testing.T) {
 				f := newFixtureOver(t, store.open(t))
 				journey(t, f.service, c.who)
+			})
+			t.Run(store.name+"/"+c.name+" prices a material, and an update without a price keeps it", func(t *testing.T) {
+				f := newFixtureOver(t, store.open(t))
+				priceJourney(t, f.service, c.who)
 			})
 			t.Run(store.name+"/"+c.name+" meets conflicts and misses", func(t *testing.T) {
 				f := newFixtureOver(t, store.open(t))
@@ -225,6 +231,113 @@ func journey(t *testing.T, s *service, who access.Caller) {
 			}
 		}
 	}
+}
+
+// priceJourney is the life of a material's price, as the quotes service
+// reads it: created with a price, read back, kept by an update that says
+// nothing of prices (as every client written before prices sends),
+// replaced by one that gives a price; and a material created without a
+// price has none on the wire, not a zero one.
+func priceJourney(t *testing.T, s *service, who access.Caller) {
+	t.Helper()
+	ctx := context.Background()
+	as := s.as(t, who)
+	var company *int64
+	if who.Has(access.Staff) {
+		company = ptr[int64](ownCompany)
+	}
+	perM2 := shared.Money{Amount: 12000, Currency: "EUR"}
+
+	// Create with a price: the answer and a later get carry it.
+	res, err := s.client.CreateMaterialWithResponse(ctx, api.NewMaterial{
+		CompanyId: company, Name: "12 mm Steel S355", Quality: "steel S355", Thickness: 12, PricePerSquareMetre: &perM2,
+	}, as)
+	must(t, err)
+	if got, want := res.StatusCode(), http.StatusCreated; got != want {
+		t.Fatalf("create with a price: status = %d, want %d: %s", got, want, res.Body)
+	}
+	created := *res.JSON201
+	if p := created.PricePerSquareMetre; p == nil || *p != perM2 {
+		t.Errorf("created with price %v, want %v", p, perM2)
+	}
+	if got := getMaterial(t, s, as, created.Id); !reflect.DeepEqual(got, created) {
+		t.Errorf("get = %+v, want %+v", got, created)
+	}
+
+	// Update without a price, as a client that knows nothing of prices:
+	// the generated client leaves the field out, and so does a raw body.
+	upd, err := s.client.UpdateMaterialWithResponse(ctx, created.Id, api.MaterialUpdate{
+		Name: "12 mm Steel", Quality: "steel S355", Thickness: 12, IsActive: false,
+	}, as)
+	must(t, err)
+	if got, want := upd.StatusCode(), http.StatusOK; got != want {
+		t.Fatalf("update without a price: status = %d, want %d: %s", got, want, upd.Body)
+	}
+	if p := upd.JSON200.PricePerSquareMetre; p == nil || *p != perM2 {
+		t.Errorf("update without a price answered price %v, want %v kept", p, perM2)
+	}
+	if upd.JSON200.Name != "12 mm Steel" || upd.JSON200.IsActive {
+		t.Errorf("update without a price did not change the other fields: %+v", *upd.JSON200)
+	}
+	raw, body := s.do(t, "PUT", idPath(created.Id), s.token(t, who), "application/json",
+		`{"name":"12 mm Steel","quality":"steel","thickness":12,"is_active":true}`)
+	if got, want := raw.StatusCode, http.StatusOK; got != want {
+		t.Fatalf("update from a body without a price: status = %d, want %d: %s", got, want, body)
+	}
+	if got := getMaterial(t, s, as, created.Id); got.PricePerSquareMetre == nil || *got.PricePerSquareMetre != perM2 || got.Quality != "steel" {
+		t.Errorf("get after updates without a price = %+v, want price %v kept", got, perM2)
+	}
+
+	// Update with a price: it replaces the price, currency included.
+	dearer := shared.Money{Amount: 13550, Currency: "USD"}
+	upd, err = s.client.UpdateMaterialWithResponse(ctx, created.Id, api.MaterialUpdate{
+		Name: "12 mm Steel", Quality: "steel", Thickness: 12, IsActive: true, PricePerSquareMetre: &dearer,
+	}, as)
+	must(t, err)
+	if got, want := upd.StatusCode(), http.StatusOK; got != want {
+		t.Fatalf("update with a price: status = %d, want %d: %s", got, want, upd.Body)
+	}
+	if got := getMaterial(t, s, as, created.Id); got.PricePerSquareMetre == nil || *got.PricePerSquareMetre != dearer {
+		t.Errorf("get after an update with price %v = %+v", dearer, got)
+	}
+
+	// A material without a price has no price_per_square_metre at all,
+	// in a get and in a list.
+	plain := s.create(t, who, api.NewMaterial{CompanyId: company, Name: "2 mm Copper", Quality: "copper", Thickness: 2})
+	if plain.PricePerSquareMetre != nil {
+		t.Errorf("created without a price, answered price %v", *plain.PricePerSquareMetre)
+	}
+	raw, body = s.do(t, "GET", idPath(plain.Id), s.token(t, who), "", "")
+	if got, want := raw.StatusCode, http.StatusOK; got != want {
+		t.Fatalf("get: status = %d, want %d: %s", got, want, body)
+	}
+	var members map[string]json.RawMessage
+	decode(t, body, &members)
+	if p, ok := members["price_per_square_metre"]; ok {
+		t.Errorf("a material without a price has price_per_square_metre %s", p)
+	}
+	prices := map[int64]*shared.Money{}
+	for _, m := range s.all(t, who) {
+		prices[m.Id] = m.PricePerSquareMetre
+	}
+	if p := prices[created.Id]; p == nil || *p != dearer {
+		t.Errorf("the list shows price %v for the priced material, want %v", p, dearer)
+	}
+	if p, ok := prices[plain.Id]; !ok || p != nil {
+		t.Errorf("the list shows price %v (listed: %v) for the material without one", p, ok)
+	}
+}
+
+// getMaterial reads a material through the generated client and fails
+// the test unless it is there.
+func getMaterial(t *testing.T, s *service, as api.RequestEditorFn, id int64) api.Material {
+	t.Helper()
+	res, err := s.client.GetMaterialWithResponse(context.Background(), id, as)
+	must(t, err)
+	if res.StatusCode() != http.StatusOK || res.JSON200 == nil {
+		t.Fatalf("get %d: status %d: %s", id, res.StatusCode(), res.Body)
+	}
+	return *res.JSON200
 }
 
 // conflictsAndMisses checks 409 and 404 through the stack, and that

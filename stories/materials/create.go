@@ -22,6 +22,9 @@ type CreateInput struct {
 	// IsActive is the active flag; nil means active, since a new material
 	// is meant to be quoted with.
 	IsActive *bool
+	// Price is the price per square metre; nil creates a material with no
+	// price yet.
+	Price *Money
 }
 
 // CreateMaterialDeps are the parts CreateMaterial is built from.
@@ -61,6 +64,7 @@ func NewCreateMaterial(deps CreateMaterialDeps) (*CreateMaterial, error) {
 		Steps: []story.Step[createState]{
 			story.Do("check permissions", c.checkPermissions),
 			story.Do("choose company", c.chooseCompany),
+			story.Do("check price", c.checkPrice),
 			story.Do("prepare material", c.prepareMaterial),
 			story.Do("create material", c.createMaterial),
 		},
@@ -99,12 +103,19 @@ func (c *CreateMaterial) chooseCompany(_ context.Context, s *createState) error 
 	return nil
 }
 
+// checkPrice refuses a price no client of the contract can send, for
+// callers that run the story directly.
+func (c *CreateMaterial) checkPrice(_ context.Context, s *createState) error {
+	return checkPrice(s.in.Price)
+}
+
 func (c *CreateMaterial) prepareMaterial(_ context.Context, s *createState) error {
 	now := c.deps.Now()
 	s.material.Name = s.in.Name
 	s.material.Quality = s.in.Quality
 	s.material.Thickness = s.in.Thickness
 	s.material.IsActive = s.in.IsActive == nil || *s.in.IsActive
+	s.material.Price = s.in.Price
 	s.material.CreatedAt, s.material.UpdatedAt = now, now
 	return nil
 }
@@ -121,7 +132,9 @@ func (c *CreateMaterial) createMaterial(ctx context.Context, s *createState) err
 // Run creates the material and returns it with its ID. Errors are
 // *story.Failed; errors.Is tells ErrForbidden (no role, or another company
 // than the caller's), ErrCompanyRequired (staff gave no company) and
-// ErrConflict (the company has a material of this name).
+// ErrConflict (the company has a material of this name). A negative price
+// or a malformed currency fails internally: the contract never lets one
+// through.
 func (c *CreateMaterial) Run(ctx context.Context, caller access.Caller, in CreateInput) (Material, error) {
 	s := createState{caller: caller, in: in}
 	if err := c.story.Run(ctx, &s); err != nil {

@@ -2,6 +2,7 @@ package materials_test
 
 import (
 	"context"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -47,6 +48,10 @@ func TestCreateMaterial(t *testing.T) {
 			in: materials.CreateInput{Name: "4 mm Zinc", Quality: "zinc", Thickness: 4, IsActive: ptr(false)}, company: 1},
 		{name: "a new material can be said active", injector: "staff", caller: staff,
 			in: materials.CreateInput{CompanyID: 1, Name: "6 mm Zinc", Quality: "zinc", Thickness: 6, IsActive: ptr(true)}, company: 1, active: true},
+		{name: "a new material keeps the price it is given", injector: "external", caller: acme,
+			in: materials.CreateInput{Name: "12 mm Steel", Quality: "steel", Thickness: 12, Price: eur(14400)}, company: 1, active: true},
+		{name: "a price of nothing is a price", injector: "staff", caller: staff,
+			in: materials.CreateInput{CompanyID: 2, Name: "Offcuts", Quality: "steel", Thickness: 3, Price: eur(0)}, company: 2, active: true},
 		{name: "the same name in another company is no conflict", injector: "external", caller: globex,
 			in: sheet(0, "10 mm Steel"), company: 2, active: true},
 		{name: "an external caller may not create in another company", injector: "external", caller: acme,
@@ -81,19 +86,37 @@ func TestCreateMaterial(t *testing.T) {
 			if total != 6 {
 				t.Errorf("%d materials after a create, want 6", total)
 			}
+			// A material created without a price has none, not a zero one.
 			want := materials.Material{
 				ID: 6, CompanyID: tc.company, Name: tc.in.Name, Quality: tc.in.Quality, Thickness: tc.in.Thickness,
-				IsActive: tc.active, CreatedAt: now, UpdatedAt: now,
+				IsActive: tc.active, Price: tc.in.Price, CreatedAt: now, UpdatedAt: now,
 			}
-			if m != want {
-				t.Errorf("created %+v, want %+v", m, want)
+			if !reflect.DeepEqual(m, want) {
+				t.Errorf("created %+v (price %v), want %+v (price %v)", m, m.Price, want, want.Price)
 			}
-			if got := get(t, repo, m.ID); got != want {
-				t.Errorf("stored %+v, want %+v", got, want)
+			if got := get(t, repo, m.ID); !reflect.DeepEqual(got, want) {
+				t.Errorf("stored %+v (price %v), want %+v (price %v)", got, got.Price, want, want.Price)
 			}
 		})
 	}
 	seen.all(t, createMaterial(t, memory.NewMaterials(), "staff").Failures())
+}
+
+// TestCreateMaterialRefusesMalformedPrices runs the story as a caller
+// other than the HTTP stack would, with prices the contract refuses: the
+// story fails internally at "check price" and stores nothing.
+func TestCreateMaterialRefusesMalformedPrices(t *testing.T) {
+	for _, tc := range malformedPrices {
+		t.Run(tc.name, func(t *testing.T) {
+			repo := seeded(t)
+			_, err := createMaterial(t, repo, "external").Run(context.Background(), acme,
+				materials.CreateInput{Name: "12 mm Steel", Quality: "steel", Thickness: 12, Price: &tc.price})
+			internal(t, err, "check price")
+			if n, err := repo.Count(context.Background(), materials.Filter{}); err != nil || n != 5 {
+				t.Errorf("%d materials (err %v) after a refused create, want the 5 seeded", n, err)
+			}
+		})
+	}
 }
 
 func TestCreateMaterialWiring(t *testing.T) {
@@ -109,7 +132,7 @@ func TestCreateMaterialWiring(t *testing.T) {
 
 	t.Run("it describes its steps in order", func(t *testing.T) {
 		got := createMaterial(t, memory.NewMaterials(), "staff").Describe().String()
-		want := "CreateMaterial\n  check permissions\n  choose company\n  prepare material\n  create material\n"
+		want := "CreateMaterial\n  check permissions\n  choose company\n  check price\n  prepare material\n  create material\n"
 		if !strings.HasPrefix(got, want) {
 			t.Errorf("description\n%s\nwant it to start\n%s", got, want)
 		}

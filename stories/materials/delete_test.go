@@ -3,6 +3,7 @@ package materials_test
 import (
 	"context"
 	"errors"
+	"reflect"
 	"testing"
 
 	"github.com/charterhq/charter/repositories/memory"
@@ -58,7 +59,7 @@ func TestDeleteMaterial(t *testing.T) {
 				}
 				return
 			}
-			if m != before {
+			if !reflect.DeepEqual(m, before) {
 				t.Errorf("returned %+v, want the material as it was, %+v", m, before)
 			}
 			if _, err := repo.Get(context.Background(), tc.id); !errors.Is(err, materials.ErrNotFound) {

@@ -40,18 +40,18 @@ var filters = map[string]func(access.Caller, materials.Filter) (materials.Filter
 
 // seeded returns a repository holding, by ID:
 //
-//	1 Acme   "10 mm Steel"    steel      10   active
-//	2 Acme   "2 mm Aluminium" aluminium   2   active
-//	3 Acme   "5 mm Copper"    copper      5   inactive
-//	4 Globex "8 mm Steel"     steel       8   active
-//	5 Globex "1 mm Brass"     brass       1   inactive
+//	1 Acme   "10 mm Steel"    steel      10   active    120.00 EUR/m²
+//	2 Acme   "2 mm Aluminium" aluminium   2   active    no price
+//	3 Acme   "5 mm Copper"    copper      5   inactive  no price
+//	4 Globex "8 mm Steel"     steel       8   active    no price
+//	5 Globex "1 mm Brass"     brass       1   inactive  no price
 //
 // created a day apart in ID order.
 func seeded(t *testing.T) *memory.Materials {
 	t.Helper()
 	repo := memory.NewMaterials()
 	for i, m := range []materials.Material{
-		{CompanyID: 1, Name: "10 mm Steel", Quality: "steel", Thickness: 10, IsActive: true},
+		{CompanyID: 1, Name: "10 mm Steel", Quality: "steel", Thickness: 10, IsActive: true, Price: eur(12000)},
 		{CompanyID: 1, Name: "2 mm Aluminium", Quality: "aluminium", Thickness: 2, IsActive: true},
 		{CompanyID: 1, Name: "5 mm Copper", Quality: "copper", Thickness: 5},
 		{CompanyID: 2, Name: "8 mm Steel", Quality: "steel", Thickness: 8, IsActive: true},
@@ -147,6 +147,25 @@ func internal(t *testing.T, err error, step string) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// eur returns a price of amount cents.
+func eur(amount int64) *materials.Money { return &materials.Money{Amount: amount, Currency: "EUR"} }
+
+// malformedPrices are prices the contract refuses, which a story run
+// directly must refuse too.
+var malformedPrices = []struct {
+	name  string
+	price materials.Money
+}{
+	{"a negative amount", materials.Money{Amount: -1, Currency: "EUR"}},
+	{"the most negative amount", materials.Money{Amount: -1 << 63, Currency: "EUR"}},
+	{"no currency", materials.Money{Amount: 12000}},
+	{"a lower-case currency", materials.Money{Amount: 12000, Currency: "eur"}},
+	{"a currency of four letters", materials.Money{Amount: 12000, Currency: "EURO"}},
+	{"a currency of two letters", materials.Money{Amount: 12000, Currency: "EU"}},
+	{"a currency with a digit", materials.Money{Amount: 12000, Currency: "E1R"}},
+	{"a currency of non-ASCII letters", materials.Money{Amount: 12000, Currency: "ÉUR"}},
+}
 
 func ids(ms []materials.Material) []int64 {
 	out := []int64{}

@@ -3,6 +3,7 @@ package materials_test
 import (
 	"context"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -50,7 +51,7 @@ func TestGetMaterial(t *testing.T) {
 			if tc.want != nil {
 				return
 			}
-			if got, want := m, get(t, repo, tc.id); got != want {
+			if got, want := m, get(t, repo, tc.id); !reflect.DeepEqual(got, want) {
 				t.Errorf("got %+v, want %+v", got, want)
 			}
 		})

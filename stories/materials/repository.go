@@ -58,13 +58,15 @@ type Query struct {
 // pass one contract test suite.
 type Repository interface {
 	// Create stores m under a new ID, which it returns with m; m's
-	// timestamps are stored as given. Returns ErrConflict when the company
-	// already has a material with m's name.
+	// timestamps and price (or its absence) are stored as given. Returns
+	// ErrConflict when the company already has a material with m's name.
 	Create(ctx context.Context, m Material) (Material, error)
 	// Get returns the material with id. Returns ErrNotFound.
 	Get(ctx context.Context, id int64) (Material, error)
 	// Update replaces the editable fields of material id, sets UpdatedAt to
-	// at and returns the result. Returns ErrNotFound or ErrConflict.
+	// at and returns the result. A nil f.Price keeps the stored price, in
+	// the same write, so that no concurrent update of the price is lost
+	// between a read and a write. Returns ErrNotFound or ErrConflict.
 	Update(ctx context.Context, id int64, f Fields, at time.Time) (Material, error)
 	// Delete removes material id. Returns ErrNotFound.
 	Delete(ctx context.Context, id int64) error

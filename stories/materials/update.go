@@ -9,11 +9,12 @@ import (
 )
 
 // UpdateInput names a material and its new editable fields; the update
-// replaces them all.
+// replaces them all, except a nil price, which keeps the current one.
 type UpdateInput struct {
 	// ID is the material's ID.
 	ID int64
-	// Fields are the new name, quality, thickness and active flag.
+	// Fields are the new name, quality, thickness and active flag, and
+	// the new price or nil.
 	Fields Fields
 }
 
@@ -24,8 +25,8 @@ type UpdateMaterialDeps struct {
 	FilterOnPermissions func(access.Caller, Filter) (Filter, error)
 	// Get returns a material by ID. Returns ErrNotFound.
 	Get func(context.Context, int64) (Material, error)
-	// Update replaces a material's fields. Returns ErrNotFound or
-	// ErrConflict.
+	// Update replaces a material's fields, keeping its price when
+	// Fields.Price is nil. Returns ErrNotFound or ErrConflict.
 	Update func(ctx context.Context, id int64, f Fields, at time.Time) (Material, error)
 	// Now is the clock that dates the change.
 	Now func() time.Time
@@ -63,6 +64,7 @@ func NewUpdateMaterial(deps UpdateMaterialDeps) (*UpdateMaterial, error) {
 		Failures: []error{ErrForbidden, ErrNotFound, ErrConflict},
 		Steps: []story.Step[updateState]{
 			story.Sub(find, func(s *updateState) *findState { return &s.find }),
+			story.Do("check price", u.checkPrice),
 			story.Do("save changes", u.saveChanges),
 		},
 	})
@@ -70,6 +72,13 @@ func NewUpdateMaterial(deps UpdateMaterialDeps) (*UpdateMaterial, error) {
 		return nil, err
 	}
 	return u, nil
+}
+
+// checkPrice refuses a price no client of the contract can send, for
+// callers that run the story directly. It comes after FindMaterial so
+// that a caller learns nothing about a material out of reach.
+func (u *UpdateMaterial) checkPrice(_ context.Context, s *updateState) error {
+	return checkPrice(s.fields.Price)
 }
 
 func (u *UpdateMaterial) saveChanges(ctx context.Context, s *updateState) error {
@@ -81,10 +90,12 @@ func (u *UpdateMaterial) saveChanges(ctx context.Context, s *updateState) error 
 	return nil
 }
 
-// Run replaces the fields of material in.ID and returns it. Errors are
-// *story.Failed; errors.Is tells ErrForbidden, ErrNotFound (also for
-// another company's material) and ErrConflict (the company has another
-// material of this name).
+// Run replaces the fields of material in.ID, its price only when one is
+// given, and returns it. Errors are *story.Failed; errors.Is tells
+// ErrForbidden, ErrNotFound (also for another company's material) and
+// ErrConflict (the company has another material of this name). A negative
+// price or a malformed currency fails internally: the contract never lets
+// one through.
 func (u *UpdateMaterial) Run(ctx context.Context, caller access.Caller, in UpdateInput) (Material, error) {
 	s := updateState{find: findState{caller: caller, id: in.ID}, fields: in.Fields}
 	if err := u.story.Run(ctx, &s); err != nil {

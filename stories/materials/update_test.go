@@ -2,6 +2,8 @@ package materials_test
 
 import (
 	"context"
+	"errors"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -46,6 +48,12 @@ func TestUpdateMaterial(t *testing.T) {
 		{"a missing material is not found", "staff", staff, 99, thicker, materials.ErrNotFound},
 		{"a name used by another material of the company conflicts", "external", acme, 1,
 			materials.Fields{Name: "2 mm Aluminium", Quality: "steel", Thickness: 10}, materials.ErrConflict},
+		{"no price keeps the current one", "external", acme, 1,
+			materials.Fields{Name: "10 mm Steel", Quality: "steel S235", Thickness: 10, IsActive: true}, nil},
+		{"a price replaces the current one", "external", acme, 1,
+			materials.Fields{Name: "10 mm Steel", Quality: "steel", Thickness: 10, IsActive: true, Price: eur(12500)}, nil},
+		{"a material gets its first price", "staff", staff, 4,
+			materials.Fields{Name: "8 mm Steel", Quality: "steel", Thickness: 8, IsActive: true, Price: &materials.Money{Amount: 9900, Currency: "USD"}}, nil},
 		{"a caller with no role is forbidden", "staff", nobody, 1, thicker, materials.ErrForbidden},
 		{"a caller with no role is forbidden by the external story too", "external", nobody, 1, thicker, materials.ErrForbidden},
 		{"an external caller without a company is forbidden", "external", homeless, 1, thicker, materials.ErrForbidden},
@@ -63,7 +71,7 @@ func TestUpdateMaterial(t *testing.T) {
 				if id == tc.id && tc.want == nil {
 					continue
 				}
-				if got := get(t, repo, id); got != was {
+				if got := get(t, repo, id); !reflect.DeepEqual(got, was) {
 					t.Errorf("material %d changed to %+v", id, got)
 				}
 			}
@@ -72,12 +80,15 @@ func TestUpdateMaterial(t *testing.T) {
 			}
 			want := before[tc.id]
 			want.Name, want.Quality, want.Thickness, want.IsActive = tc.fields.Name, tc.fields.Quality, tc.fields.Thickness, tc.fields.IsActive
-			want.UpdatedAt = now
-			if m != want {
-				t.Errorf("updated %+v, want %+v", m, want)
+			if tc.fields.Price != nil {
+				want.Price = tc.fields.Price
 			}
-			if got := get(t, repo, tc.id); got != want {
-				t.Errorf("stored %+v, want %+v", got, want)
+			want.UpdatedAt = now
+			if !reflect.DeepEqual(m, want) {
+				t.Errorf("updated %+v (price %v), want %+v (price %v)", m, m.Price, want, want.Price)
+			}
+			if got := get(t, repo, tc.id); !reflect.DeepEqual(got, want) {
+				t.Errorf("stored %+v (price %v), want %+v (price %v)", got, got.Price, want, want.Price)
 			}
 		})
 	}
@@ -109,6 +120,30 @@ func TestUpdateMaterial(t *testing.T) {
 	seen.all(t, updateMaterial(t, memory.NewMaterials(), "staff").Failures())
 }
 
+// TestUpdateMaterialRefusesMalformedPrices runs the story as a caller
+// other than the HTTP stack would, with prices the contract refuses: the
+// story fails internally at "check price" and changes nothing, and a
+// material out of reach is still not found rather than refused for its
+// price.
+func TestUpdateMaterialRefusesMalformedPrices(t *testing.T) {
+	for _, tc := range malformedPrices {
+		t.Run(tc.name, func(t *testing.T) {
+			repo := seeded(t)
+			before := get(t, repo, 1)
+			fields := materials.Fields{Name: "11 mm Steel", Quality: "steel", Thickness: 11, IsActive: true, Price: &tc.price}
+			_, err := updateMaterial(t, repo, "external").Run(context.Background(), acme, materials.UpdateInput{ID: 1, Fields: fields})
+			internal(t, err, "check price")
+			if got := get(t, repo, 1); !reflect.DeepEqual(got, before) {
+				t.Errorf("a refused update changed the material to %+v", got)
+			}
+			_, err = updateMaterial(t, repo, "external").Run(context.Background(), acme, materials.UpdateInput{ID: 4, Fields: fields})
+			if !errors.Is(err, materials.ErrNotFound) {
+				t.Errorf("update of another company's material with a malformed price: %v, want ErrNotFound", err)
+			}
+		})
+	}
+}
+
 func TestUpdateMaterialWiring(t *testing.T) {
 	t.Run("a missing dependency is named at construction", func(t *testing.T) {
 		_, err := materials.NewUpdateMaterial(materials.UpdateMaterialDeps{Now: time.Now})
@@ -120,10 +155,10 @@ func TestUpdateMaterialWiring(t *testing.T) {
 		}
 	})
 
-	t.Run("it finds the material, then saves the changes", func(t *testing.T) {
+	t.Run("it finds the material, checks the price, then saves the changes", func(t *testing.T) {
 		got := updateMaterial(t, memory.NewMaterials(), "staff").Describe().String()
 		want := "UpdateMaterial\n  FindMaterial\n    check permissions\n    find material\n    hide materials out of reach\n" +
-			"    fails with: forbidden, material not found\n  save changes\n"
+			"    fails with: forbidden, material not found\n  check price\n  save changes\n"
 		if !strings.HasPrefix(got, want) {
 			t.Errorf("description\n%s\nwant it to start\n%s", got, want)
 		}
