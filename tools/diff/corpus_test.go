@@ -20,8 +20,12 @@ type corpusCase struct {
 	// disagrees, why this gate decides otherwise.
 	Oasdiff string `yaml:"oasdiff"`
 	// SDK turns on the generated-client comparison for the pair.
-	SDK  bool   `yaml:"sdk"`
-	Next string `yaml:"next"`
+	SDK bool `yaml:"sdk"`
+	// ImportMapping is the generator's import-mapping for a pair whose
+	// specs refer to other files, as gen/oapi-codegen.yaml maps
+	// shared/components.yaml to gen/shared.
+	ImportMapping map[string]string `yaml:"import-mapping"`
+	Next          string            `yaml:"next"`
 	// Findings are "severity rule operation pointer", in report order.
 	Findings []string `yaml:"findings"`
 }
@@ -71,6 +75,7 @@ func TestCorpus(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
+				cfg.ImportMapping = tc.ImportMapping
 				fs, err := sdk.Compare(base, next, ".", cfg)
 				if err != nil {
 					t.Fatal(err)

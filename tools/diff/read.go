@@ -37,7 +37,10 @@ type reader struct {
 	schemas map[*yaml.Node]*schema
 	// targets holds where each $ref, as written in one file, leads.
 	targets map[refKey]target
-	err     error
+	// relFiles holds the path of each other file relative to the root
+	// document's directory, as qualified $refs name it.
+	relFiles map[string]string
+	err      error
 }
 
 // refKey is a $ref as written in one file.
@@ -64,6 +67,7 @@ func newReader(rootFile, rootAbs string, numericExclusive bool, root *yaml.Node,
 		index:            index,
 		schemas:          map[*yaml.Node]*schema{},
 		targets:          map[refKey]target{},
+		relFiles:         map[string]string{},
 	}
 }
 

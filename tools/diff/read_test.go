@@ -235,7 +235,13 @@ func agreeSchema(diffs *[]string, at string, r schemaRef, p *base.SchemaProxy, s
 	if r.s == nil || p == nil {
 		return
 	}
-	check(diffs, at, "$ref", r.ref, p.GetReference())
+	// The reader qualifies a $ref written in another file with that
+	// file's path (reader.qualified); libopenapi keeps it as written.
+	ref, written := r.ref, p.GetReference()
+	if written != "" && strings.HasSuffix(ref, written) {
+		ref = written
+	}
+	check(diffs, at, "$ref", ref, written)
 	if seen[r.s] {
 		return
 	}

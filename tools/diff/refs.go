@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"path"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -24,8 +26,9 @@ import (
 // pointer walk resolves.
 
 // deref follows the $ref at n, if there is one, and returns the node it
-// resolves to, where that node is, and the $ref as written. It returns a
-// nil node, and records the error, when the reference does not resolve.
+// resolves to, where that node is, and the $ref as the root document would
+// write it (qualified). It returns a nil node, and records the error, when
+// the reference does not resolve.
 func (r *reader) deref(n *yaml.Node, at place) (*yaml.Node, place, string) {
 	n = utils.NodeAlias(n)
 	first, ok := refOf(n)
@@ -35,7 +38,7 @@ func (r *reader) deref(n *yaml.Node, at place) (*yaml.Node, place, string) {
 	file, _ := at.ctx.Value(index.CurrentPathKey).(string)
 	key := refKey{at.idx, file, first}
 	if t, ok := r.targets[key]; ok {
-		return t.node, t.at, first
+		return t.node, t.at, r.qualified(file, first)
 	}
 	t, ok := r.follow(n, at)
 	if !ok {
@@ -46,7 +49,38 @@ func (r *reader) deref(n *yaml.Node, at place) (*yaml.Node, place, string) {
 	if index.GetSchemaIdScope(at.ctx) == nil {
 		r.targets[key] = t
 	}
-	return t.node, t.at, first
+	return t.node, t.at, r.qualified(file, first)
+}
+
+// qualified rewrites a $ref written in file relative to the root
+// document: "#/components/schemas/Problem" written in shared/components.yaml
+// is "shared/components.yaml#/components/schemas/Problem". The $ref names
+// where a finding is (refPointer), and a reviewer of the root document
+// looks for "#/components/schemas/Problem" in it, not in the other file.
+func (r *reader) qualified(file, ref string) string {
+	if file == "" || file == r.rootAbs || strings.Contains(ref, "://") {
+		return ref
+	}
+	rel, ok := r.relFiles[file]
+	if !ok {
+		p, err := filepath.Rel(filepath.Dir(r.rootAbs), file)
+		if err != nil {
+			p = file
+		}
+		rel = filepath.ToSlash(p)
+		r.relFiles[file] = rel
+	}
+	target, fragment, hasFragment := strings.Cut(ref, "#")
+	switch {
+	case target == "":
+		target = rel
+	case !path.IsAbs(target):
+		target = path.Join(path.Dir(rel), target)
+	}
+	if !hasFragment {
+		return target
+	}
+	return target + "#" + fragment
 }
 
 // follow resolves the chain of $refs that starts at n.

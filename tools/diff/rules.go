@@ -43,6 +43,7 @@ const (
 	RuleSecurityRequirementAdded      = "security-requirement-added"
 	RuleSecurityScopesAdded           = "security-scopes-added"
 	RuleSDKIncompatible               = "sdk-incompatible"
+	RuleSDKTypeMoved                  = "sdk-type-moved"
 	RuleSpecRemoved                   = "spec-removed"
 	RuleWebhookRemoved                = "webhook-removed"
 	RuleCallbackRemoved               = "callback-removed"
@@ -114,6 +115,7 @@ var Rules = []Rule{
 	{RuleSecurityRequirementAdded, Error, "a security requirement added (a client's credentials no longer suffice)"},
 	{RuleSecurityScopesAdded, Error, "scopes added to a security requirement"},
 	{RuleSDKIncompatible, Error, "the generated Go client changed incompatibly (renamed type, field, method, constant)"},
+	{RuleSDKTypeMoved, Warning, "a type of the generated Go client moved, unchanged, to a package it imports (import-mapping, e.g. gen/shared): code that names it must import that package"},
 	{RuleSpecRemoved, Error, "a whole spec file removed"},
 	{RuleWebhookRemoved, Error, "a webhook, or one of its operations, removed: the API no longer sends it"},
 	{RuleCallbackRemoved, Error, "a callback of an operation, or one of its operations, removed: the API no longer calls the client back there"},

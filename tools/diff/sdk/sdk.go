@@ -11,8 +11,10 @@ import (
 	"go/parser"
 	"go/token"
 	"go/types"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -20,7 +22,6 @@ import (
 	"github.com/charterhq/charter/tools/diff"
 	"github.com/oapi-codegen/oapi-codegen/v2/pkg/codegen"
 	"github.com/oapi-codegen/oapi-codegen/v2/pkg/util"
-	"golang.org/x/exp/apidiff"
 	"golang.org/x/tools/go/packages"
 	"gopkg.in/yaml.v3"
 )
@@ -105,53 +106,79 @@ func Generate(path string, cfg codegen.Configuration) (string, error) {
 // returns one sdk-incompatible finding per incompatible change. dir is a
 // directory inside a module that requires the generated code's imports
 // (oapi-codegen's runtime); the repository root does.
+//
+// A spec whose $refs point into a file that cfg's import-mapping maps to a
+// Go package (shared/components.yaml to gen/shared) gets its client's
+// types from that package. Each version's package is generated here from
+// the file beside that version of the spec, not loaded from the module:
+// the base version's shared types are the base version's. A type that
+// moved from the client into such a package without changing is one
+// sdk-type-moved warning, not a removal and a changed type for every
+// field and method that uses it; the packages themselves are compared too,
+// so that a change to a shared type is reported for each client using it.
 func Compare(oldPath, newPath, dir string, cfg codegen.Configuration) ([]diff.Finding, error) {
-	oldSrc, err := Generate(oldPath, cfg)
+	old, err := generateSide(oldPath, cfg)
 	if err != nil {
 		return nil, err
 	}
-	newSrc, err := Generate(newPath, cfg)
+	new, err := generateSide(newPath, cfg)
 	if err != nil {
 		return nil, err
 	}
-	return CompareSources(oldSrc, newSrc, dir)
+	return compareSides(old, new, dir)
 }
 
 // CompareSources compares two generated client sources.
 func CompareSources(oldSrc, newSrc, dir string) ([]diff.Finding, error) {
+	return compareSides(side{client: oldSrc}, side{client: newSrc}, dir)
+}
+
+// compareSides type-checks two versions of a client, each with the
+// packages its import-mapping gives it, and compares them.
+func compareSides(old, new side, dir string) ([]diff.Finding, error) {
 	fset := token.NewFileSet()
-	oldFile, err := parser.ParseFile(fset, "old/client.gen.go", oldSrc, parser.SkipObjectResolution)
+	oldFile, err := parser.ParseFile(fset, "old/client.gen.go", old.client, parser.SkipObjectResolution)
 	if err != nil {
 		return nil, err
 	}
-	newFile, err := parser.ParseFile(fset, "new/client.gen.go", newSrc, parser.SkipObjectResolution)
+	newFile, err := parser.ParseFile(fset, "new/client.gen.go", new.client, parser.SkipObjectResolution)
 	if err != nil {
 		return nil, err
 	}
-	imp, err := newImporter(dir, oldFile, newFile)
+	oldMapped, err := parseMapped(fset, "old", old.mapped)
 	if err != nil {
 		return nil, err
 	}
-	oldPkg, err := check(fset, imp, oldFile)
+	newMapped, err := parseMapped(fset, "new", new.mapped)
+	if err != nil {
+		return nil, err
+	}
+	files := []*ast.File{oldFile, newFile}
+	mapped := map[string]bool{}
+	for _, m := range []map[string]*ast.File{oldMapped, newMapped} {
+		for p, f := range m {
+			mapped[p] = true
+			files = append(files, f)
+		}
+	}
+	imp, err := newImporter(dir, mapped, files...)
+	if err != nil {
+		return nil, err
+	}
+	oldImp, newImp := newSideImporter(imp, fset, oldMapped), newSideImporter(imp, fset, newMapped)
+	oldPkg, err := check(fset, oldImp, oldFile)
 	if err != nil {
 		return nil, fmt.Errorf("type-checking the base client: %w", err)
 	}
-	newPkg, err := check(fset, imp, newFile)
+	newPkg, err := check(fset, newImp, newFile)
 	if err != nil {
 		return nil, fmt.Errorf("type-checking the new client: %w", err)
 	}
-	var out []diff.Finding
-	for _, c := range apidiff.Changes(oldPkg, newPkg).Changes {
-		if c.Compatible || consequence(c.Message) {
-			continue
+	out := clientChanges(oldPkg, newPkg, mapped)
+	for _, p := range slices.Sorted(maps.Keys(oldImp.done)) {
+		if n, ok := newImp.done[p]; ok {
+			out = append(out, packageChanges(oldImp.done[p], n)...)
 		}
-		ident, _, _ := strings.Cut(c.Message, ":")
-		out = append(out, diff.Finding{
-			Rule:     diff.RuleSDKIncompatible,
-			Severity: diff.Error,
-			Pointer:  "go:" + ident,
-			Message:  "generated Go client: " + c.Message,
-		})
 	}
 	return out, nil
 }
@@ -172,26 +199,29 @@ func (m importer) Import(path string) (*types.Package, error) {
 }
 
 // newImporter loads, from export data built by the go command, the packages
-// the generated files import. The generated code is only type-checked, never
-// written to disk.
-func newImporter(dir string, files ...*ast.File) (importer, error) {
+// the generated files import, except the ones generated here (skip). The
+// generated code is only type-checked, never written to disk.
+func newImporter(dir string, skip map[string]bool, files ...*ast.File) (importer, error) {
 	seen := map[string]bool{}
 	var paths []string
 	for _, f := range files {
 		for _, spec := range f.Imports {
 			p, err := strconv.Unquote(spec.Path.Value)
-			if err == nil && !seen[p] {
+			if err == nil && !seen[p] && !skip[p] {
 				seen[p] = true
 				paths = append(paths, p)
 			}
 		}
+	}
+	imp := importer{}
+	if len(paths) == 0 {
+		return imp, nil
 	}
 	cfg := &packages.Config{Mode: packages.NeedName | packages.NeedTypes, Dir: dir}
 	pkgs, err := packages.Load(cfg, paths...)
 	if err != nil {
 		return nil, err
 	}
-	imp := importer{}
 	for _, p := range pkgs {
 		if len(p.Errors) > 0 {
 			return nil, fmt.Errorf("loading %s: %v", p.PkgPath, p.Errors[0])
