@@ -13,6 +13,7 @@ import (
 	"github.com/charterhq/charter/repositories/memory"
 	"github.com/charterhq/charter/repositories/sqldb"
 	"github.com/charterhq/charter/services/platform/contract"
+	"github.com/charterhq/charter/services/platform/docs"
 	"github.com/charterhq/charter/services/platform/host"
 	"github.com/charterhq/charter/services/platform/stack"
 	"github.com/charterhq/charter/stories/access"
@@ -27,10 +28,14 @@ func Service() host.Service {
 		Title:    "Materials",
 		Addr:     ":8080",
 		Spec:     api.GetSwagger,
-		SpecJSON: api.GetSpecJSON,
+		SpecJSON: specJSON,
 		Build:    build,
 	}
 }
+
+// specJSON is the spec integrators read: the embedded one with the
+// components of api/shared it refers to bundled in under their own names.
+var specJSON = docs.Bundled(api.GetSwagger, api.PathToRawSpec)
 
 // build wires the stories over the service's own database, or over the
 // in-memory store when there is none.
@@ -109,12 +114,12 @@ func NewHandler(o Options) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	specJSON, err := api.GetSpecJSON()
+	served, err := specJSON()
 	if err != nil {
 		return nil, err
 	}
 	return stack.New(stack.Options{
-		Title: "Materials", Spec: spec, SpecJSON: specJSON, Mount: Mount(NewController(wiring)),
+		Title: "Materials", Spec: spec, SpecJSON: served, Mount: Mount(NewController(wiring)),
 		Verify: o.Verify, Logger: o.Logger, BodyLimit: o.BodyLimit, Ready: o.Ready,
 		AccessLog: o.AccessLog, Operations: o.Operations, Responses: o.Responses,
 	})
