@@ -56,7 +56,7 @@ func NewQuotes(db *sqlx.DB) *Quotes {
 			WHERE state = ? AND valid_until < ?`),
 		remove:      db.Rebind(`DELETE FROM quotes WHERE id = ? AND state = ?`),
 		removeLines: db.Rebind(`DELETE FROM quote_lines WHERE quote_id = ?`),
-		status:      db.Rebind(`SELECT state, version FROM quotes WHERE id = ?`),
+		status:      db.Rebind(`SELECT state FROM quotes WHERE id = ?`),
 	}
 }
 
@@ -114,7 +114,7 @@ func (r *Quotes) ReplaceLines(ctx context.Context, id int64, lines []quotes.Line
 	err = atomically(ctx, r.db, func(ctx context.Context) error {
 		err := on(ctx, r.db).GetContext(ctx, &row, r.touchDraft, updated, id, string(quotes.Draft))
 		if errors.Is(err, sql.ErrNoRows) {
-			return r.refusal(ctx, id, quotes.Draft, 0)
+			return r.refusal(ctx, id, quotes.Draft, false)
 		}
 		if err != nil {
 			return fmt.Errorf("sqldb: replace quote lines: %w", err)
@@ -140,7 +140,7 @@ func (r *Quotes) Delete(ctx context.Context, id int64) error {
 		if n, err := res.RowsAffected(); err != nil {
 			return fmt.Errorf("sqldb: delete quote: %w", err)
 		} else if n == 0 {
-			return r.refusal(ctx, id, quotes.Draft, 0)
+			return r.refusal(ctx, id, quotes.Draft, false)
 		}
 		if _, err := on(ctx, r.db).ExecContext(ctx, r.removeLines, id); err != nil {
 			return fmt.Errorf("sqldb: delete quote lines: %w", err)
@@ -167,7 +167,7 @@ func (r *Quotes) Submit(ctx context.Context, id, version int64, s quotes.Submiss
 			string(quotes.Submitted), s.Total.Amount, s.Total.Currency, validUntil, at, at,
 			id, string(quotes.Draft), version)
 		if errors.Is(err, sql.ErrNoRows) {
-			return r.refusal(ctx, id, quotes.Draft, version)
+			return r.refusal(ctx, id, quotes.Draft, true)
 		}
 		if err != nil {
 			return fmt.Errorf("sqldb: submit quote: %w", err)
@@ -200,7 +200,7 @@ func (r *Quotes) Decide(ctx context.Context, id int64, to quotes.State, at time.
 		if n, err := res.RowsAffected(); err != nil {
 			return fmt.Errorf("sqldb: decide quote: %w", err)
 		} else if n == 0 {
-			return r.refusal(ctx, id, quotes.Submitted, 0)
+			return r.refusal(ctx, id, quotes.Submitted, false)
 		}
 		// Read back in the same transaction: the lines of a submitted
 		// quote do not change, but the quote just written is what the
@@ -309,29 +309,36 @@ func quoteWhere(f quotes.Filter) (string, []any) {
 	return " WHERE " + strings.Join(conds, " AND "), args
 }
 
-// refusal says why a conditional write of quote id found no row to change,
-// looking at the quote once more: quotes.ErrNotFound when there is no such
-// quote; when it is not in state want, the error a story declares for
-// that; otherwise, for a submission, quotes.ErrChanged (another version).
-// States only move forward and versions only grow, so what this second
-// look sees cannot contradict what the write found.
-func (r *Quotes) refusal(ctx context.Context, id int64, want quotes.State, version int64) error {
-	var now struct {
-		State   string `db:"state"`
-		Version int64  `db:"version"`
-	}
+// refusal says why a conditional write of quote id found no row to
+// change, looking at the quote once more: quotes.ErrNotFound when there is
+// no such quote, and when it is not in state want the failure a story
+// declares for that (quotes.ErrNotDraft or quotes.ErrNotSubmitted).
+//
+// States only move forward, so a quote in state want now was in it, or did
+// not exist yet, when the write looked. For a submission, whose write was
+// also conditional on a version, that means the draft was at another
+// version: quotes.ErrChanged (a story only submits a draft it has read, so
+// "did not exist yet" does not arise). Otherwise the quote was created
+// since the write looked (quotes.ErrNotFound then), or, for want
+// submitted, submitted since (quotes.ErrNotSubmitted then).
+func (r *Quotes) refusal(ctx context.Context, id int64, want quotes.State, versioned bool) error {
+	var now string
 	err := on(ctx, r.db).GetContext(ctx, &now, r.status, id)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return quotes.ErrNotFound
 	case err != nil:
 		return fmt.Errorf("sqldb: read quote state: %w", err)
-	case quotes.State(now.State) != want && want == quotes.Draft:
+	case quotes.State(now) != want && want == quotes.Draft:
 		return quotes.ErrNotDraft
-	case quotes.State(now.State) != want:
+	case quotes.State(now) != want:
 		return quotes.ErrNotSubmitted
+	case versioned:
+		return quotes.ErrChanged
+	case want == quotes.Draft:
+		return quotes.ErrNotFound
 	}
-	return quotes.ErrChanged
+	return quotes.ErrNotSubmitted
 }
 
 // writeLines replaces the lines of quote id with lines.
