@@ -3,6 +3,7 @@ package main
 import (
 	"github.com/charterhq/charter/services/materials"
 	"github.com/charterhq/charter/services/platform/host"
+	"github.com/charterhq/charter/services/quotes"
 )
 
 // services are every service this binary can run, in no particular order:
@@ -10,5 +11,6 @@ import (
 func services() []host.Service {
 	return []host.Service{
 		materials.Service(),
+		quotes.Service(),
 	}
 }

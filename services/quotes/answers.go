@@ -1,0 +1,208 @@
+package quotes
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+
+	api "github.com/charterhq/charter/gen/quotes"
+	"github.com/charterhq/charter/gen/shared"
+	"github.com/charterhq/charter/services/platform/answer"
+	"github.com/charterhq/charter/stories/quotes"
+)
+
+// The details clients read. A quote out of the caller's reach is reported
+// exactly like a missing one, so that IDs do not leak.
+const (
+	forbiddenDetail   = "Your token does not allow this on quotes."
+	notFoundDetail    = "No quote with this ID exists."
+	notDraftDetail    = "Only a draft can be changed, deleted or submitted; this quote was submitted."
+	notSubmitDetail   = "Only a submitted quote can be accepted or rejected."
+	expiredDetail     = "This quote is past its validity and can no longer be accepted or rejected."
+	changedDetail     = "The quote changed while it was being priced; submit it again."
+	unreachableDetail = "Prices come from the materials service, which cannot be reached now; try again shortly."
+)
+
+// lineProblem points a problem at the line a *quotes.LineError names, at
+// one of its fields when field is not empty.
+func lineProblem(field string) func(error, *shared.Problem) {
+	return func(err error, p *shared.Problem) {
+		var le *quotes.LineError
+		if !errors.As(err, &le) {
+			return
+		}
+		detail := fmt.Sprintf("line %d: %s", le.Index, le.Why)
+		p.Detail = &detail
+		pointer := fmt.Sprintf("#/lines/%d", le.Index)
+		if field != "" {
+			pointer += "/" + field
+		}
+		p.Errors = &[]shared.FieldError{{Pointer: pointer, Detail: le.Why}}
+	}
+}
+
+// Each operation's answers, a row per declared failure of its story; the
+// failure-mapping test checks them against the stories and the spec.
+var (
+	listAnswers = answer.Table[api.ListQuotesResponseObject]{
+		{Reason: quotes.ErrForbidden, Status: http.StatusForbidden, Detail: forbiddenDetail,
+			Respond: func(p shared.Problem) api.ListQuotesResponseObject {
+				return api.ListQuotes403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: shared.ForbiddenApplicationProblemPlusJSONResponse(p)}
+			}},
+		{Reason: quotes.ErrInvalidOrdering, Status: http.StatusBadRequest, Detail: "ordering is not a sortable field", Pointer: "#/query/ordering",
+			Respond: func(p shared.Problem) api.ListQuotesResponseObject {
+				return api.ListQuotes400ApplicationProblemPlusJSONResponse{BadRequestApplicationProblemPlusJSONResponse: shared.BadRequestApplicationProblemPlusJSONResponse(p)}
+			}},
+	}
+
+	getAnswers = answer.Table[api.GetQuoteResponseObject]{
+		{Reason: quotes.ErrForbidden, Status: http.StatusForbidden, Detail: forbiddenDetail,
+			Respond: func(p shared.Problem) api.GetQuoteResponseObject {
+				return api.GetQuote403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: shared.ForbiddenApplicationProblemPlusJSONResponse(p)}
+			}},
+		{Reason: quotes.ErrNotFound, Status: http.StatusNotFound, Detail: notFoundDetail,
+			Respond: func(p shared.Problem) api.GetQuoteResponseObject {
+				return api.GetQuote404ApplicationProblemPlusJSONResponse{NotFoundApplicationProblemPlusJSONResponse: api.NotFoundApplicationProblemPlusJSONResponse(p)}
+			}},
+	}
+
+	createAnswers = answer.Table[api.CreateQuoteResponseObject]{
+		{Reason: quotes.ErrForbidden, Status: http.StatusForbidden, Detail: "Your token does not allow creating quotes in this company.",
+			Respond: func(p shared.Problem) api.CreateQuoteResponseObject {
+				return api.CreateQuote403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: shared.ForbiddenApplicationProblemPlusJSONResponse(p)}
+			}},
+		{Reason: quotes.ErrCompanyRequired, Status: http.StatusUnprocessableEntity, Detail: "required for staff", Pointer: "#/company_id",
+			Respond: func(p shared.Problem) api.CreateQuoteResponseObject {
+				return api.CreateQuote422ApplicationProblemPlusJSONResponse{UnprocessableContentApplicationProblemPlusJSONResponse: shared.UnprocessableContentApplicationProblemPlusJSONResponse(p)}
+			}},
+		{Reason: quotes.ErrInvalidLine, Status: http.StatusUnprocessableEntity, Detail: "A line is invalid.", Refine: lineProblem(""),
+			Respond: func(p shared.Problem) api.CreateQuoteResponseObject {
+				return api.CreateQuote422ApplicationProblemPlusJSONResponse{UnprocessableContentApplicationProblemPlusJSONResponse: shared.UnprocessableContentApplicationProblemPlusJSONResponse(p)}
+			}},
+		{Reason: quotes.ErrTooManyLines, Status: http.StatusUnprocessableEntity, Detail: "A quote holds at most 100 lines.", Pointer: "#/lines",
+			Respond: func(p shared.Problem) api.CreateQuoteResponseObject {
+				return api.CreateQuote422ApplicationProblemPlusJSONResponse{UnprocessableContentApplicationProblemPlusJSONResponse: shared.UnprocessableContentApplicationProblemPlusJSONResponse(p)}
+			}},
+	}
+
+	replaceLinesAnswers = answer.Table[api.ReplaceQuoteLinesResponseObject]{
+		{Reason: quotes.ErrForbidden, Status: http.StatusForbidden, Detail: forbiddenDetail,
+			Respond: func(p shared.Problem) api.ReplaceQuoteLinesResponseObject {
+				return api.ReplaceQuoteLines403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: shared.ForbiddenApplicationProblemPlusJSONResponse(p)}
+			}},
+		{Reason: quotes.ErrNotFound, Status: http.StatusNotFound, Detail: notFoundDetail,
+			Respond: func(p shared.Problem) api.ReplaceQuoteLinesResponseObject {
+				return api.ReplaceQuoteLines404ApplicationProblemPlusJSONResponse{NotFoundApplicationProblemPlusJSONResponse: api.NotFoundApplicationProblemPlusJSONResponse(p)}
+			}},
+		{Reason: quotes.ErrNotDraft, Status: http.StatusConflict, Detail: notDraftDetail,
+			Respond: func(p shared.Problem) api.ReplaceQuoteLinesResponseObject {
+				return api.ReplaceQuoteLines409ApplicationProblemPlusJSONResponse{WrongStateApplicationProblemPlusJSONResponse: api.WrongStateApplicationProblemPlusJSONResponse(p)}
+			}},
+		{Reason: quotes.ErrInvalidLine, Status: http.StatusUnprocessableEntity, Detail: "A line is invalid.", Refine: lineProblem(""),
+			Respond: func(p shared.Problem) api.ReplaceQuoteLinesResponseObject {
+				return api.ReplaceQuoteLines422ApplicationProblemPlusJSONResponse{UnprocessableContentApplicationProblemPlusJSONResponse: shared.UnprocessableContentApplicationProblemPlusJSONResponse(p)}
+			}},
+		{Reason: quotes.ErrTooManyLines, Status: http.StatusUnprocessableEntity, Detail: "A quote holds at most 100 lines.", Pointer: "#/lines",
+			Respond: func(p shared.Problem) api.ReplaceQuoteLinesResponseObject {
+				return api.ReplaceQuoteLines422ApplicationProblemPlusJSONResponse{UnprocessableContentApplicationProblemPlusJSONResponse: shared.UnprocessableContentApplicationProblemPlusJSONResponse(p)}
+			}},
+	}
+
+	deleteAnswers = answer.Table[api.DeleteQuoteResponseObject]{
+		{Reason: quotes.ErrForbidden, Status: http.StatusForbidden, Detail: forbiddenDetail,
+			Respond: func(p shared.Problem) api.DeleteQuoteResponseObject {
+				return api.DeleteQuote403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: shared.ForbiddenApplicationProblemPlusJSONResponse(p)}
+			}},
+		{Reason: quotes.ErrNotFound, Status: http.StatusNotFound, Detail: notFoundDetail,
+			Respond: func(p shared.Problem) api.DeleteQuoteResponseObject {
+				return api.DeleteQuote404ApplicationProblemPlusJSONResponse{NotFoundApplicationProblemPlusJSONResponse: api.NotFoundApplicationProblemPlusJSONResponse(p)}
+			}},
+		{Reason: quotes.ErrNotDraft, Status: http.StatusConflict, Detail: notDraftDetail,
+			Respond: func(p shared.Problem) api.DeleteQuoteResponseObject {
+				return api.DeleteQuote409ApplicationProblemPlusJSONResponse{WrongStateApplicationProblemPlusJSONResponse: api.WrongStateApplicationProblemPlusJSONResponse(p)}
+			}},
+	}
+
+	submitAnswers = answer.Table[api.SubmitQuoteResponseObject]{
+		{Reason: quotes.ErrForbidden, Status: http.StatusForbidden, Detail: forbiddenDetail,
+			Respond: func(p shared.Problem) api.SubmitQuoteResponseObject {
+				return api.SubmitQuote403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: shared.ForbiddenApplicationProblemPlusJSONResponse(p)}
+			}},
+		{Reason: quotes.ErrNotFound, Status: http.StatusNotFound, Detail: notFoundDetail,
+			Respond: func(p shared.Problem) api.SubmitQuoteResponseObject {
+				return api.SubmitQuote404ApplicationProblemPlusJSONResponse{NotFoundApplicationProblemPlusJSONResponse: api.NotFoundApplicationProblemPlusJSONResponse(p)}
+			}},
+		{Reason: quotes.ErrNotDraft, Status: http.StatusConflict, Detail: notDraftDetail,
+			Respond: func(p shared.Problem) api.SubmitQuoteResponseObject {
+				return api.SubmitQuote409ApplicationProblemPlusJSONResponse{WrongStateApplicationProblemPlusJSONResponse: api.WrongStateApplicationProblemPlusJSONResponse(p)}
+			}},
+		{Reason: quotes.ErrChanged, Status: http.StatusConflict, Detail: changedDetail,
+			Respond: func(p shared.Problem) api.SubmitQuoteResponseObject {
+				return api.SubmitQuote409ApplicationProblemPlusJSONResponse{WrongStateApplicationProblemPlusJSONResponse: api.WrongStateApplicationProblemPlusJSONResponse(p)}
+			}},
+		{Reason: quotes.ErrNoLines, Status: http.StatusUnprocessableEntity, Detail: "A quote without lines cannot be submitted.", Pointer: "#/lines",
+			Respond: func(p shared.Problem) api.SubmitQuoteResponseObject {
+				return api.SubmitQuote422ApplicationProblemPlusJSONResponse{UnprocessableContentApplicationProblemPlusJSONResponse: shared.UnprocessableContentApplicationProblemPlusJSONResponse(p)}
+			}},
+		{Reason: quotes.ErrMaterialUnavailable, Status: http.StatusUnprocessableEntity, Detail: "A line's material cannot be quoted.", Refine: lineProblem("material_id"),
+			Respond: func(p shared.Problem) api.SubmitQuoteResponseObject {
+				return api.SubmitQuote422ApplicationProblemPlusJSONResponse{UnprocessableContentApplicationProblemPlusJSONResponse: shared.UnprocessableContentApplicationProblemPlusJSONResponse(p)}
+			}},
+		{Reason: quotes.ErrAmountOutOfRange, Status: http.StatusUnprocessableEntity, Detail: "A price or total is out of range.", Refine: lineProblem(""),
+			Respond: func(p shared.Problem) api.SubmitQuoteResponseObject {
+				return api.SubmitQuote422ApplicationProblemPlusJSONResponse{UnprocessableContentApplicationProblemPlusJSONResponse: shared.UnprocessableContentApplicationProblemPlusJSONResponse(p)}
+			}},
+		{Reason: quotes.ErrMaterialsUnreachable, Status: http.StatusServiceUnavailable, Detail: unreachableDetail,
+			Respond: func(p shared.Problem) api.SubmitQuoteResponseObject {
+				after := answer.RetryAfter
+				return api.SubmitQuote503ApplicationProblemPlusJSONResponse{ServiceUnavailableApplicationProblemPlusJSONResponse: shared.ServiceUnavailableApplicationProblemPlusJSONResponse{
+					Body: p, Headers: shared.ServiceUnavailableResponseHeaders{RetryAfter: &after},
+				}}
+			}},
+	}
+
+	acceptAnswers = answer.Table[api.AcceptQuoteResponseObject]{
+		{Reason: quotes.ErrForbidden, Status: http.StatusForbidden, Detail: "Only staff accept quotes.",
+			Respond: func(p shared.Problem) api.AcceptQuoteResponseObject {
+				return api.AcceptQuote403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: shared.ForbiddenApplicationProblemPlusJSONResponse(p)}
+			}},
+		{Reason: quotes.ErrNotFound, Status: http.StatusNotFound, Detail: notFoundDetail,
+			Respond: func(p shared.Problem) api.AcceptQuoteResponseObject {
+				return api.AcceptQuote404ApplicationProblemPlusJSONResponse{NotFoundApplicationProblemPlusJSONResponse: api.NotFoundApplicationProblemPlusJSONResponse(p)}
+			}},
+		{Reason: quotes.ErrNotSubmitted, Status: http.StatusConflict, Detail: notSubmitDetail,
+			Respond: func(p shared.Problem) api.AcceptQuoteResponseObject {
+				return api.AcceptQuote409ApplicationProblemPlusJSONResponse{WrongStateApplicationProblemPlusJSONResponse: api.WrongStateApplicationProblemPlusJSONResponse(p)}
+			}},
+		{Reason: quotes.ErrExpired, Status: http.StatusConflict, Detail: expiredDetail,
+			Respond: func(p shared.Problem) api.AcceptQuoteResponseObject {
+				return api.AcceptQuote409ApplicationProblemPlusJSONResponse{WrongStateApplicationProblemPlusJSONResponse: api.WrongStateApplicationProblemPlusJSONResponse(p)}
+			}},
+	}
+
+	rejectAnswers = answer.Table[api.RejectQuoteResponseObject]{
+		{Reason: quotes.ErrForbidden, Status: http.StatusForbidden, Detail: "Only staff reject quotes.",
+			Respond: func(p shared.Problem) api.RejectQuoteResponseObject {
+				return api.RejectQuote403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: shared.ForbiddenApplicationProblemPlusJSONResponse(p)}
+			}},
+		{Reason: quotes.ErrNotFound, Status: http.StatusNotFound, Detail: notFoundDetail,
+			Respond: func(p shared.Problem) api.RejectQuoteResponseObject {
+				return api.RejectQuote404ApplicationProblemPlusJSONResponse{NotFoundApplicationProblemPlusJSONResponse: api.NotFoundApplicationProblemPlusJSONResponse(p)}
+			}},
+		{Reason: quotes.ErrNotSubmitted, Status: http.StatusConflict, Detail: notSubmitDetail,
+			Respond: func(p shared.Problem) api.RejectQuoteResponseObject {
+				return api.RejectQuote409ApplicationProblemPlusJSONResponse{WrongStateApplicationProblemPlusJSONResponse: api.WrongStateApplicationProblemPlusJSONResponse(p)}
+			}},
+		{Reason: quotes.ErrExpired, Status: http.StatusConflict, Detail: expiredDetail,
+			Respond: func(p shared.Problem) api.RejectQuoteResponseObject {
+				return api.RejectQuote409ApplicationProblemPlusJSONResponse{WrongStateApplicationProblemPlusJSONResponse: api.WrongStateApplicationProblemPlusJSONResponse(p)}
+			}},
+	}
+)
+
+// answerTables are the tables by operation, for the failure-mapping test.
+var answerTables = map[string]answer.Checkable{
+	"listQuotes": listAnswers, "getQuote": getAnswers, "createQuote": createAnswers,
+	"replaceQuoteLines": replaceLinesAnswers, "deleteQuote": deleteAnswers, "submitQuote": submitAnswers,
+	"acceptQuote": acceptAnswers, "rejectQuote": rejectAnswers,
+}

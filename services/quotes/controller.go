@@ -1,0 +1,182 @@
+package quotes
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	api "github.com/charterhq/charter/gen/quotes"
+	"github.com/charterhq/charter/gen/shared"
+	"github.com/charterhq/charter/services/platform/request"
+	"github.com/charterhq/charter/stories/access"
+	"github.com/charterhq/charter/stories/quotes"
+)
+
+// Controller implements the generated strict server interface. It only
+// translates: the typed request into a story's input, the story's result
+// or declared failure into a typed response.
+type Controller struct {
+	wiring *Wiring
+}
+
+var _ api.StrictServerInterface = (*Controller)(nil)
+
+// NewController returns a controller over the wired stories.
+func NewController(w *Wiring) *Controller { return &Controller{wiring: w} }
+
+// caller returns the authenticated caller the contract middleware put in
+// the context; the zero caller has no role and every story refuses it.
+func caller(ctx context.Context) access.Caller {
+	c, _ := request.CallerFrom(ctx)
+	return c
+}
+
+// ListQuotes lists one page of quotes.
+func (c *Controller) ListQuotes(ctx context.Context, req api.ListQuotesRequestObject) (api.ListQuotesResponseObject, error) {
+	who := caller(ctx)
+	var in quotes.ListInput
+	if p := req.Params; p.Limit != nil {
+		in.Limit = int(*p.Limit)
+	}
+	if req.Params.Offset != nil {
+		in.Offset = int(*req.Params.Offset)
+	}
+	if req.Params.Ordering != nil {
+		in.Ordering = string(*req.Params.Ordering)
+	}
+	if req.Params.State != nil {
+		in.State = quotes.State(*req.Params.State)
+	}
+	page, err := c.wiring.For(who).List.Run(ctx, who, in)
+	if err != nil {
+		return listAnswers.Respond(ctx, err)
+	}
+	out := api.ListQuotes200JSONResponse{
+		Items: make([]api.Quote, len(page.Items)), Count: page.Count,
+		Limit: int32(page.Limit), Offset: int32(page.Offset),
+	}
+	for i, q := range page.Items {
+		out.Items[i] = toAPI(q)
+	}
+	return out, nil
+}
+
+// CreateQuote creates a draft and says where it lives.
+func (c *Controller) CreateQuote(ctx context.Context, req api.CreateQuoteRequestObject) (api.CreateQuoteResponseObject, error) {
+	who := caller(ctx)
+	var in quotes.CreateInput
+	if req.Body.CompanyId != nil {
+		in.CompanyID = *req.Body.CompanyId
+	}
+	if req.Body.Lines != nil {
+		in.Lines = fromAPILines(*req.Body.Lines)
+	}
+	q, err := c.wiring.For(who).Create.Run(ctx, who, in)
+	if err != nil {
+		return createAnswers.Respond(ctx, err)
+	}
+	loc := "/quotes/" + strconv.FormatInt(q.ID, 10)
+	return api.CreateQuote201JSONResponse{Body: toAPI(q), Headers: api.CreateQuote201ResponseHeaders{Location: &loc}}, nil
+}
+
+// GetQuote returns one quote.
+func (c *Controller) GetQuote(ctx context.Context, req api.GetQuoteRequestObject) (api.GetQuoteResponseObject, error) {
+	who := caller(ctx)
+	q, err := c.wiring.For(who).Get.Run(ctx, who, quotes.GetInput{ID: req.QuoteId})
+	if err != nil {
+		return getAnswers.Respond(ctx, err)
+	}
+	return api.GetQuote200JSONResponse(toAPI(q)), nil
+}
+
+// ReplaceQuoteLines replaces the lines of a draft.
+func (c *Controller) ReplaceQuoteLines(ctx context.Context, req api.ReplaceQuoteLinesRequestObject) (api.ReplaceQuoteLinesResponseObject, error) {
+	who := caller(ctx)
+	q, err := c.wiring.For(who).ReplaceLines.Run(ctx, who, quotes.ReplaceLinesInput{ID: req.QuoteId, Lines: fromAPILines(req.Body.Lines)})
+	if err != nil {
+		return replaceLinesAnswers.Respond(ctx, err)
+	}
+	return api.ReplaceQuoteLines200JSONResponse(toAPI(q)), nil
+}
+
+// DeleteQuote deletes a draft.
+func (c *Controller) DeleteQuote(ctx context.Context, req api.DeleteQuoteRequestObject) (api.DeleteQuoteResponseObject, error) {
+	who := caller(ctx)
+	if _, err := c.wiring.For(who).Delete.Run(ctx, who, quotes.DeleteInput{ID: req.QuoteId}); err != nil {
+		return deleteAnswers.Respond(ctx, err)
+	}
+	return api.DeleteQuote204Response{}, nil
+}
+
+// SubmitQuote prices a draft and submits it.
+func (c *Controller) SubmitQuote(ctx context.Context, req api.SubmitQuoteRequestObject) (api.SubmitQuoteResponseObject, error) {
+	who := caller(ctx)
+	q, err := c.wiring.For(who).Submit.Run(ctx, who, quotes.SubmitInput{ID: req.QuoteId})
+	if err != nil {
+		return submitAnswers.Respond(ctx, err)
+	}
+	return api.SubmitQuote200JSONResponse(toAPI(q)), nil
+}
+
+// AcceptQuote accepts a submitted quote.
+func (c *Controller) AcceptQuote(ctx context.Context, req api.AcceptQuoteRequestObject) (api.AcceptQuoteResponseObject, error) {
+	who := caller(ctx)
+	q, err := c.wiring.For(who).Accept.Run(ctx, who, quotes.AcceptInput{ID: req.QuoteId})
+	if err != nil {
+		return acceptAnswers.Respond(ctx, err)
+	}
+	return api.AcceptQuote200JSONResponse(toAPI(q)), nil
+}
+
+// RejectQuote rejects a submitted quote.
+func (c *Controller) RejectQuote(ctx context.Context, req api.RejectQuoteRequestObject) (api.RejectQuoteResponseObject, error) {
+	who := caller(ctx)
+	q, err := c.wiring.For(who).Reject.Run(ctx, who, quotes.RejectInput{ID: req.QuoteId})
+	if err != nil {
+		return rejectAnswers.Respond(ctx, err)
+	}
+	return api.RejectQuote200JSONResponse(toAPI(q)), nil
+}
+
+func fromAPILines(lines []api.NewQuoteLine) []quotes.Line {
+	out := make([]quotes.Line, len(lines))
+	for i, l := range lines {
+		out[i] = quotes.Line{MaterialID: l.MaterialId, Quantity: l.Quantity, WidthMM: l.WidthMm, HeightMM: l.HeightMm}
+	}
+	return out
+}
+
+// toAPI maps a domain quote to the generated type. Times go out in UTC;
+// prices only once the quote has them.
+func toAPI(q quotes.Quote) api.Quote {
+	out := api.Quote{
+		Id: q.ID, CompanyId: q.CompanyID, State: api.QuoteState(q.State),
+		Lines:     make([]api.QuoteLine, len(q.Lines)),
+		CreatedAt: q.CreatedAt.UTC(), UpdatedAt: q.UpdatedAt.UTC(),
+		ValidUntil: utc(q.ValidUntil), SubmittedAt: utc(q.SubmittedAt), DecidedAt: utc(q.DecidedAt),
+	}
+	priced := q.State != quotes.Draft
+	for i, l := range q.Lines {
+		line := api.QuoteLine{MaterialId: l.MaterialID, Quantity: l.Quantity, WidthMm: l.WidthMM, HeightMm: l.HeightMM}
+		if priced {
+			name, unit, total := l.MaterialName, money(l.UnitPrice), money(l.Total)
+			line.MaterialName, line.UnitPrice, line.Total = &name, &unit, &total
+		}
+		out.Lines[i] = line
+	}
+	if q.Total != nil {
+		t := money(*q.Total)
+		out.Total = &t
+	}
+	return out
+}
+
+func money(m quotes.Money) shared.Money { return shared.Money{Amount: m.Amount, Currency: m.Currency} }
+
+func utc(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}

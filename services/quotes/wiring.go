@@ -1,0 +1,147 @@
+// Package quotes is the quotes service: the controller that implements the
+// generated strict server interface of api/quotes.yaml, and the injectors
+// that wire the quote stories to a repository and to the materials
+// service, which prices a quote when it is submitted.
+package quotes
+
+import (
+	"fmt"
+	"reflect"
+	"slices"
+	"time"
+
+	"github.com/charterhq/charter/stories/access"
+	"github.com/charterhq/charter/stories/quotes"
+	"github.com/charterhq/charter/stories/story"
+)
+
+// Stories are the quote stories wired for one kind of caller, each tagged
+// with the operation of api/quotes.yaml it serves.
+type Stories struct {
+	List         *quotes.ListQuotes   `operation:"listQuotes"`
+	Get          *quotes.GetQuote     `operation:"getQuote"`
+	Create       *quotes.CreateQuote  `operation:"createQuote"`
+	ReplaceLines *quotes.ReplaceLines `operation:"replaceQuoteLines"`
+	Delete       *quotes.DeleteQuote  `operation:"deleteQuote"`
+	Submit       *quotes.SubmitQuote  `operation:"submitQuote"`
+	Accept       *quotes.AcceptQuote  `operation:"acceptQuote"`
+	Reject       *quotes.RejectQuote  `operation:"rejectQuote"`
+}
+
+// Wiring holds the two injectors of the quotes service, which differ only
+// in the permission filter, and the scheduled expiry.
+type Wiring struct {
+	Staff    Stories
+	External Stories
+	// Expire is the story of the scheduled job that expires lapsed quotes.
+	Expire *quotes.ExpireQuotes
+}
+
+// Parts are what the stories are built from.
+type Parts struct {
+	// Repository stores the quotes.
+	Repository quotes.Repository
+	// Materials prices materials, from the materials service.
+	Materials quotes.MaterialsFunc
+	// Now is the clock.
+	Now func() time.Time
+	// Validity is how long a submitted quote can be accepted; the
+	// stories' default when zero.
+	Validity time.Duration
+	// Transaction wraps the stories that write; nil for a store that
+	// needs none.
+	Transaction story.Middleware
+	// Middleware wraps every story, outside the transaction.
+	Middleware []story.Middleware
+}
+
+// Wire builds both injectors and the expiry over p.
+func Wire(p Parts) (*Wiring, error) {
+	if p.Repository == nil || p.Materials == nil || p.Now == nil {
+		return nil, fmt.Errorf("quotes: a repository, materials and a clock are required")
+	}
+	reads, writes := p.Middleware, p.Middleware
+	if p.Transaction != nil {
+		writes = append(slices.Clone(p.Middleware), p.Transaction)
+	}
+	staff, err := inject(p, quotes.StaffAccess, reads, writes)
+	if err != nil {
+		return nil, fmt.Errorf("staff stories: %w", err)
+	}
+	external, err := inject(p, quotes.CompanyAccess, reads, writes)
+	if err != nil {
+		return nil, fmt.Errorf("external stories: %w", err)
+	}
+	expire, err := quotes.NewExpireQuotes(quotes.ExpireQuotesDeps{Expire: p.Repository.Expire, Now: p.Now})
+	if err != nil {
+		return nil, err
+	}
+	return &Wiring{Staff: staff, External: external, Expire: expire.With(writes...)}, nil
+}
+
+// For returns the stories of the caller's kind. Staff come first: a caller
+// with both roles reaches every company.
+func (w *Wiring) For(c access.Caller) Stories {
+	if c.Has(access.Staff) {
+		return w.Staff
+	}
+	return w.External
+}
+
+// inject is one injector: every story built with the same permission
+// filter over the same repository.
+func inject(p Parts, filter func(access.Caller, quotes.Filter) (quotes.Filter, error), reads, writes []story.Middleware) (Stories, error) {
+	repo := p.Repository
+	var s Stories
+	var errs []error
+	keep := func(err error) {
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	list, err := quotes.NewListQuotes(quotes.ListQuotesDeps{FilterOnPermissions: filter, Count: repo.Count, Find: repo.Find})
+	keep(err)
+	get, err := quotes.NewGetQuote(quotes.GetQuoteDeps{FilterOnPermissions: filter, Get: repo.Get})
+	keep(err)
+	create, err := quotes.NewCreateQuote(quotes.CreateQuoteDeps{FilterOnPermissions: filter, Create: repo.Create, Now: p.Now})
+	keep(err)
+	replace, err := quotes.NewReplaceLines(quotes.ReplaceLinesDeps{FilterOnPermissions: filter, Get: repo.Get, ReplaceLines: repo.ReplaceLines, Now: p.Now})
+	keep(err)
+	del, err := quotes.NewDeleteQuote(quotes.DeleteQuoteDeps{FilterOnPermissions: filter, Get: repo.Get, Delete: repo.Delete})
+	keep(err)
+	submit, err := quotes.NewSubmitQuote(quotes.SubmitQuoteDeps{
+		FilterOnPermissions: filter, Get: repo.Get, Materials: p.Materials, Submit: repo.Submit, Now: p.Now, Validity: p.Validity,
+	})
+	keep(err)
+	accept, err := quotes.NewAcceptQuote(quotes.AcceptQuoteDeps{FilterOnPermissions: filter, Get: repo.Get, Decide: repo.Decide, Now: p.Now})
+	keep(err)
+	reject, err := quotes.NewRejectQuote(quotes.RejectQuoteDeps{FilterOnPermissions: filter, Get: repo.Get, Decide: repo.Decide, Now: p.Now})
+	keep(err)
+	if len(errs) > 0 {
+		return s, fmt.Errorf("%v", errs)
+	}
+	// The submission is not wrapped in the transaction: it calls the
+	// materials service, and a transaction held open across a network
+	// call would hold the database's write lock for as long as the call
+	// takes. Its one write is conditional on the version it priced.
+	return Stories{
+		List: list.With(reads...), Get: get.With(reads...),
+		Create: create.With(writes...), ReplaceLines: replace.With(writes...), Delete: del.With(writes...),
+		Submit: submit.With(reads...), Accept: accept.With(writes...), Reject: reject.With(writes...),
+	}, nil
+}
+
+// Describe returns the description of every wired story, staff first,
+// then the expiry.
+func (w *Wiring) Describe() []story.Description {
+	var out []story.Description
+	for _, s := range []Stories{w.Staff, w.External} {
+		v := reflect.ValueOf(s)
+		for i := range v.NumField() {
+			if d, ok := v.Field(i).Interface().(interface{ Describe() story.Description }); ok {
+				out = append(out, d.Describe())
+			}
+		}
+	}
+	return append(out, w.Expire.Describe())
+}
