@@ -18,8 +18,9 @@
 // strings: "staff", "external") and "company_id" (a positive number).
 //
 // Failures are [*Error] values with an RFC 6750 error code and a short
-// description that is safe to show to a client; [Challenge] builds the
-// WWW-Authenticate header from them.
+// description that is safe to show to a client; the HTTP edge (package
+// contract) answers a refused token with them, in the WWW-Authenticate
+// challenge and the problem, and keeps the cause for its log.
 //
 // # Environment
 //

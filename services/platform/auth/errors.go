@@ -1,19 +1,14 @@
 package auth
 
-import (
-	"errors"
-	"strings"
-)
-
 // Error is an authentication failure as a client may see it. Its fields
 // never carry internal details (key ids, library messages, claim values),
-// so an edge can put them in a WWW-Authenticate header or a problem
-// document as they are. The cause that explains the failure to an operator
-// stays in the error chain for logging.
+// so the HTTP edge (package contract) can put them in a WWW-Authenticate
+// challenge or a problem document as they are. The cause that explains the
+// failure to an operator stays in the error chain for logging.
 type Error struct {
-	// Code is the RFC 6750 error code: "invalid_request" or
-	// "invalid_token"; empty when no token was given, because RFC 6750
-	// asks that such a challenge carry no error code.
+	// Code is the RFC 6750 error code, "invalid_token"; empty when no
+	// token was given, because RFC 6750 asks that such a challenge carry
+	// no error code.
 	Code string
 	// Description is a short, client-safe sentence.
 	Description string
@@ -22,15 +17,11 @@ type Error struct {
 // Error returns the description, prefixed with the package name for logs.
 func (e *Error) Error() string { return "auth: " + e.Description }
 
-// The failures that [Verifier.Verify] and [BearerToken] return, matched with
-// errors.Is. All but ErrMissing are answered with error="invalid_token" or
-// "invalid_request".
+// The failures that [Verifier.Verify] returns, matched with errors.Is. All
+// but ErrMissing carry the RFC 6750 code "invalid_token".
 var (
 	// ErrMissing means the request carried no bearer token.
 	ErrMissing = &Error{Code: "", Description: "A bearer token is required."}
-	// ErrBadScheme means the Authorization header does not use the
-	// Bearer scheme or is not of the form "Bearer <token>".
-	ErrBadScheme = &Error{Code: "invalid_request", Description: "The Authorization header must use the Bearer scheme."}
 	// ErrMalformed means the token is not a well-formed JWT or a claim
 	// has the wrong type.
 	ErrMalformed = &Error{Code: "invalid_token", Description: "The bearer token is malformed."}
@@ -73,45 +64,3 @@ func (f *failure) Unwrap() []error {
 }
 
 func fail(kind *Error, cause error) error { return &failure{kind: kind, cause: cause} }
-
-// Realm is the realm named in every challenge.
-const Realm = "charter"
-
-// Challenge returns the WWW-Authenticate header value (RFC 6750 §3) that
-// answers a 401 caused by err. An err that is not from this package is
-// answered as an invalid token with a generic description, so that nothing
-// internal reaches the client.
-func Challenge(err error) string {
-	var e *Error
-	if !errors.As(err, &e) {
-		e = ErrInvalid
-	}
-	var b strings.Builder
-	b.WriteString(`Bearer realm="` + Realm + `"`)
-	if e.Code != "" {
-		b.WriteString(`, error="` + e.Code + `", error_description="`)
-		b.WriteString(quoted(e.Description))
-		b.WriteString(`"`)
-	}
-	return b.String()
-}
-
-// InsufficientScope returns the WWW-Authenticate header value that answers
-// a 403 for a token lacking the scopes in missing (RFC 6750 §3.1).
-func InsufficientScope(missing []string) string {
-	return `Bearer realm="` + Realm + `", error="insufficient_scope", error_description="` +
-		quoted("The bearer token lacks a scope this operation needs.") +
-		`", scope="` + quoted(strings.Join(missing, " ")) + `"`
-}
-
-// quoted escapes s for an HTTP quoted-string. RFC 6750 restricts
-// error_description to printable ASCII without '"' and '\', so those are
-// replaced rather than escaped.
-func quoted(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r > 0x7e || r == '"' || r == '\\' {
-			return '\''
-		}
-		return r
-	}, s)
-}

@@ -4,8 +4,8 @@ import "slices"
 
 // MissingScopes returns the scopes of required that granted lacks, in the
 // order required lists them, or nil when none is missing. The edge answers
-// 403 naming them (see [InsufficientScope]); an operation that requires
-// no scope is open to any authenticated caller.
+// 403 naming them; an operation that requires no scope is open to any
+// authenticated caller.
 func MissingScopes(granted, required []string) []string {
 	var missing []string
 	for _, r := range required {

@@ -3,7 +3,6 @@ package auth
 import (
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/charterhq/charter/stories/access"
@@ -149,23 +148,4 @@ func classify(err error) error {
 		kind = ErrInvalid
 	}
 	return fail(kind, err)
-}
-
-// BearerToken extracts the token from an Authorization header value. It
-// returns ErrMissing for an empty header and ErrBadScheme for another
-// scheme or a value that is not "Bearer <token>"; the scheme name is
-// case-insensitive (RFC 7235 §2.1).
-func BearerToken(authorization string) (string, error) {
-	if authorization == "" {
-		return "", ErrMissing
-	}
-	scheme, token, ok := strings.Cut(authorization, " ")
-	if !ok || !strings.EqualFold(scheme, "Bearer") {
-		return "", ErrBadScheme
-	}
-	token = strings.TrimLeft(token, " ")
-	if token == "" || strings.ContainsAny(token, " \t") {
-		return "", ErrBadScheme
-	}
-	return token, nil
 }

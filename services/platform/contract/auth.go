@@ -44,9 +44,10 @@ func (c *Contract) authenticate(w http.ResponseWriter, r *http.Request, op *oper
 }
 
 // describe says why a token was refused in words fit for the client: the
-// RFC 6750 code and description of services/auth's error, never the
+// RFC 6750 code and description of package auth's error, never the
 // error's text, which carries the cause for the logs. An error from
-// elsewhere gets a generic description.
+// elsewhere gets a generic description, so that nothing internal reaches
+// the client.
 func describe(err error) (code, description string) {
 	var e *auth.Error
 	if errors.As(err, &e) {
