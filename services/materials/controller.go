@@ -47,7 +47,7 @@ func (c *Controller) ListMaterials(ctx context.Context, req api.ListMaterialsReq
 	}
 	page, err := c.wiring.For(who).List.Run(ctx, who, in)
 	if err != nil {
-		return listAnswers.respond(ctx, err)
+		return listAnswers.Respond(ctx, err)
 	}
 	out := api.ListMaterials200JSONResponse{
 		Items: make([]api.Material, len(page.Items)), Count: page.Count,
@@ -72,7 +72,7 @@ func (c *Controller) CreateMaterial(ctx context.Context, req api.CreateMaterialR
 	}
 	m, err := c.wiring.For(who).Create.Run(ctx, who, in)
 	if err != nil {
-		return createAnswers.respond(ctx, err)
+		return createAnswers.Respond(ctx, err)
 	}
 	loc := "/materials/" + strconv.FormatInt(m.ID, 10)
 	return api.CreateMaterial201JSONResponse{Body: toAPI(m), Headers: api.CreateMaterial201ResponseHeaders{Location: &loc}}, nil
@@ -83,7 +83,7 @@ func (c *Controller) GetMaterial(ctx context.Context, req api.GetMaterialRequest
 	who := caller(ctx)
 	m, err := c.wiring.For(who).Get.Run(ctx, who, materials.GetInput{ID: req.MaterialId})
 	if err != nil {
-		return getAnswers.respond(ctx, err)
+		return getAnswers.Respond(ctx, err)
 	}
 	return api.GetMaterial200JSONResponse(toAPI(m)), nil
 }
@@ -102,7 +102,7 @@ func (c *Controller) UpdateMaterial(ctx context.Context, req api.UpdateMaterialR
 		},
 	})
 	if err != nil {
-		return updateAnswers.respond(ctx, err)
+		return updateAnswers.Respond(ctx, err)
 	}
 	return api.UpdateMaterial200JSONResponse(toAPI(m)), nil
 }
@@ -111,7 +111,7 @@ func (c *Controller) UpdateMaterial(ctx context.Context, req api.UpdateMaterialR
 func (c *Controller) DeleteMaterial(ctx context.Context, req api.DeleteMaterialRequestObject) (api.DeleteMaterialResponseObject, error) {
 	who := caller(ctx)
 	if _, err := c.wiring.For(who).Delete.Run(ctx, who, materials.DeleteInput{ID: req.MaterialId}); err != nil {
-		return deleteAnswers.respond(ctx, err)
+		return deleteAnswers.Respond(ctx, err)
 	}
 	return api.DeleteMaterial204Response{}, nil
 }

@@ -17,12 +17,13 @@ import (
 )
 
 // Stories are the material stories wired for one kind of caller.
+// Each is tagged with the operation of api/materials.yaml it serves.
 type Stories struct {
-	List   *materials.ListMaterials
-	Get    *materials.GetMaterial
-	Create *materials.CreateMaterial
-	Update *materials.UpdateMaterial
-	Delete *materials.DeleteMaterial
+	List   *materials.ListMaterials  `operation:"listMaterials"`
+	Get    *materials.GetMaterial    `operation:"getMaterial"`
+	Create *materials.CreateMaterial `operation:"createMaterial"`
+	Update *materials.UpdateMaterial `operation:"updateMaterial"`
+	Delete *materials.DeleteMaterial `operation:"deleteMaterial"`
 }
 
 // Wiring holds the two injectors of the materials service. They build the
