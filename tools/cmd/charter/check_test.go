@@ -72,3 +72,37 @@ func TestCheckCommandCannotRun(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckCommandFollowsRefsIntoOtherFiles checks a service whose spec
+// takes its problem response and security scheme from a shared file, as
+// the services' specs take theirs from api/shared/components.yaml.
+func TestCheckCommandFollowsRefsIntoOtherFiles(t *testing.T) {
+	spec, err := os.ReadFile(plantedSpec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	split := strings.ReplaceAll(string(spec), `{$ref: "#/components/responses/Problem"}`, `{$ref: "shared/components.yaml#/components/responses/Problem"}`)
+	own := "  securitySchemes:\n    bearerAuth: {type: http, scheme: bearer}\n  responses:\n    Problem:\n      description: An RFC 9457 problem.\n      content:\n        application/problem+json:\n          schema: {$ref: \"#/components/schemas/Problem\"}\n"
+	if !strings.Contains(split, own) {
+		t.Fatal("the planted spec's components are not as this test expects")
+	}
+	split = strings.Replace(split, own, "  securitySchemes:\n    bearerAuth: {$ref: \"shared/components.yaml#/components/securitySchemes/bearerAuth\"}\n", 1)
+	shared := "openapi: 3.0.3\ninfo: {title: Shared, version: 1.0.0}\npaths: {}\ncomponents:\n" + own +
+		"  schemas:\n    Problem:\n      type: object\n      required: [title, status]\n      properties:\n        title: {type: string}\n        status: {type: integer}\n        detail: {type: string}\n"
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "shared"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, content := range map[string]string{"widgets.yaml": split, "shared/components.yaml": shared} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv := httptest.NewServer(plantedserver.New(plantedserver.NoBug))
+	defer srv.Close()
+	var stdout, stderr bytes.Buffer
+	args := []string{"check", "--spec", filepath.Join(dir, "widgets.yaml"), "--url", srv.URL, "--token", allScopes, "--max-examples", "20"}
+	if got := run(args, &stdout, &stderr); got != 0 {
+		t.Fatalf("exit %d, want 0\nstdout:\n%s\nstderr:\n%s", got, stdout.String(), stderr.String())
+	}
+}
