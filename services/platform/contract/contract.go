@@ -214,8 +214,8 @@ func (c *Contract) check(w http.ResponseWriter, r *http.Request, op *operation) 
 }
 
 // accept records in r's scope that the contract accepted r as op, with
-// its caller. The scope is the one edge.Root or edge.RequestID put in the
-// context; r gets a scope of its own when it has none (neither in front)
+// its caller. The scope is the one edge.Root put in the context; r gets a
+// scope of its own when it has none (no Root in front)
 // or when its scope was accepted already (a request served within the
 // context of another one), so that no request's caller changes under it.
 func accept(r *http.Request, op *operation, caller *access.Caller) *http.Request {

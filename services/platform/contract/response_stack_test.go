@@ -27,7 +27,7 @@ func newCheckedStack(tb testing.TB, logger *slog.Logger, inGroup bool, check con
 		ResponseErrorHandlerFunc: c.ResponseError,
 	})
 	r := chi.NewRouter()
-	r.Use(edge.RequestID, edge.AccessLog(logger), edge.Recover(logger), edge.BodyLimit(bodyLimit))
+	r.Use(edge.AccessLog(logger), edge.Recover(logger), edge.BodyLimit(bodyLimit))
 	r.NotFound(edge.NotFound)
 	r.MethodNotAllowed(edge.MethodNotAllowed)
 	opts := materials.ChiServerOptions{ErrorHandlerFunc: c.ParamError}
@@ -44,7 +44,7 @@ func newCheckedStack(tb testing.TB, logger *slog.Logger, inGroup bool, check con
 		opts.Middlewares = []materials.MiddlewareFunc{c.Middleware, c.ValidateResponses(check)}
 		materials.HandlerWithOptions(strict, opts)
 	}
-	return r
+	return edge.Root(r)
 }
 
 // Every answer of the real stack keeps the materials contract: in Strict

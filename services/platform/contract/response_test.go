@@ -80,9 +80,8 @@ func testResponseCase(t *testing.T, tc responseCase, checkFirst bool) {
 			t.Fatal(err)
 		}
 		r := chi.NewRouter()
-		r.Use(edge.RequestID)
 		r.With(bare.Middleware).HandleFunc(routeOf(tc.target), tc.handler)
-		assertSameResponse(t, serveCase(r, tc), want)
+		assertSameResponse(t, serveCase(edge.Root(r), tc), want)
 	})
 
 	t.Run("Sampled passes the response and reports", func(t *testing.T) {

@@ -113,7 +113,6 @@ func things(tb testing.TB, logger *slog.Logger, check contract.ResponseCheck, ch
 		tb.Fatal(err)
 	}
 	r := chi.NewRouter()
-	r.Use(edge.RequestID)
 	r.Group(func(g chi.Router) {
 		if checkFirst {
 			g.Use(c.ValidateResponses(check), c.Middleware)
@@ -125,7 +124,7 @@ func things(tb testing.TB, logger *slog.Logger, check contract.ResponseCheck, ch
 		g.Delete("/things/{id}", h)
 		g.Get("/anything", h)
 	})
-	return r, c
+	return edge.Root(r), c
 }
 
 // writeJSON answers with a JSON body and the given headers.

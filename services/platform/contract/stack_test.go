@@ -132,7 +132,7 @@ func newStackVerifying(tb testing.TB, logger *slog.Logger, inGroup bool, verify 
 		ResponseErrorHandlerFunc: c.ResponseError,
 	})
 	r := chi.NewRouter()
-	r.Use(edge.RequestID, edge.AccessLog(logger), edge.Recover(logger), edge.BodyLimit(bodyLimit))
+	r.Use(edge.AccessLog(logger), edge.Recover(logger), edge.BodyLimit(bodyLimit))
 	r.NotFound(edge.NotFound)
 	r.MethodNotAllowed(edge.MethodNotAllowed)
 	opts := materials.ChiServerOptions{ErrorHandlerFunc: c.ParamError}
@@ -147,7 +147,7 @@ func newStackVerifying(tb testing.TB, logger *slog.Logger, inGroup bool, verify 
 		opts.Middlewares = []materials.MiddlewareFunc{c.Middleware}
 		materials.HandlerWithOptions(strict, opts)
 	}
-	return r
+	return edge.Root(r)
 }
 
 func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }

@@ -12,9 +12,6 @@
 //	r.MethodNotAllowed(edge.MethodNotAllowed)
 //	handler := edge.Root(r)
 //
-// RequestID, the first of r.Use's arguments in place of Root, does the
-// same at the cost of one more context and request copy per request.
-//
 // AccessLog reads the route pattern chi matched after the request is
 // served, which works only when it runs inside the chi router (Use), not
 // around it. Recover sits inside AccessLog so that the log records the 500

@@ -27,34 +27,21 @@ var (
 	requestCounter  atomic.Uint64
 )
 
-// RequestID gives every request an ID: the caller's X-Request-Id when it
-// is sane (1 to 128 characters of letters, digits, '-', '_', '.', ':'),
-// otherwise a new one. The ID goes in the response's X-Request-Id header
-// and in a request.Scope in the request's context (read it with
-// request.IDFrom), which later middleware fills in rather than wrapping
-// the context again. In front of a whole chi router, Root does the same
-// with one allocation fewer.
-func RequestID(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c := newRequestContext(w, r)
-		next.ServeHTTP(w, r.WithContext(c))
-	})
-}
-
 // requestContext is a request's context: its scope, the storage of its ID
-// and of the header value that echoes it, and under Root chi's routing
-// context, so that all of them take one allocation.
+// and of the header value that echoes it, and chi's routing context, so
+// that all of them take one allocation.
 type requestContext struct {
 	request.Context
 	// route answers chi.RouteCtxKey when Root made the routing context;
-	// under RequestID, chi's own is the parent's.
+	// nil when Root is mounted under another chi router, whose routing
+	// context the parent's context answers for.
 	route  *chi.Context
 	header [1]string
 	buf    [requestIDCap]byte
 }
 
-// Value answers for the scope (through request.Context) and, under Root,
-// for chi's routing context, so that neither takes a context of its own;
+// Value answers for the scope (through request.Context) and for chi's
+// routing context when Root made it, so that neither takes a context of its own;
 // any other key goes to the parent.
 func (c *requestContext) Value(key any) any {
 	if c.route != nil && key == chi.RouteCtxKey {
@@ -64,7 +51,8 @@ func (c *requestContext) Value(key any) any {
 }
 
 // newRequestContext returns the context of r, with r's own ID when it is
-// sane and a new one otherwise, and sets the ID in w's header.
+// sane (1 to 128 characters of letters, digits, '-', '_', '.', ':') and a
+// new one otherwise, and sets the ID in w's header.
 func newRequestContext(w http.ResponseWriter, r *http.Request) *requestContext {
 	c := new(requestContext)
 	c.Context.Context = r.Context()

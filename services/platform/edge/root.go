@@ -7,13 +7,19 @@ import (
 	"github.com/go-chi/chi/v5"
 )
 
-// Root returns the handler a service's router is served through: RequestID
-// in front of router, with chi's routing context made here and carried by
-// the request's own context. A chi router that finds no routing context
-// wraps the request's context in one of its own, a context value and a
-// copy of the *http.Request on every request; Root's one context answers
-// for both, which on a small operation is a measurable share of the whole
-// request. Register every other edge middleware on router with Use.
+// Root returns the handler a service's router is served through. It gives
+// every request an ID: the caller's X-Request-Id when it is sane (1 to 128
+// characters of letters, digits, '-', '_', '.', ':'), so that a caller can
+// find its request in our logs, otherwise a new one. The ID goes in the
+// response's X-Request-Id header and in a request.Scope in the request's
+// context (read it with request.IDFrom), which later middleware fills in
+// rather than wrapping the context again.
+//
+// Root also makes chi's routing context and carries it in that same
+// context: a chi router that finds no routing context wraps the request's
+// context in one of its own, a context value and a copy of the
+// *http.Request on every request, and Root's one context answers for
+// both. Register every other edge middleware on router with Use.
 //
 // Routing contexts are recycled as chi recycles its own: one is valid
 // until the request's handler returns, and a goroutine that outlives the

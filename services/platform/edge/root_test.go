@@ -72,20 +72,21 @@ func TestRootAnswersForParent(t *testing.T) {
 	}
 }
 
-// TestRootAllocatesLess holds Root to its reason to be: a request served
-// through it allocates less than through RequestID as chi middleware (a
-// context value and a request copy, two allocations). Under the race
+// TestRootAllocatesNoMoreThanChi holds Root to its reason to be: a request
+// served through it gets its ID and its scope for no more allocations than
+// chi alone makes to route it, because Root's one context stands in for
+// the context value and request copy that chi would make (4 allocations a
+// request either way, where an ID middleware in front of chi made 6). Under the race
 // detector sync.Pool drops objects at random, which adds allocations to
 // either side now and then: the test then keeps the fewest of several
-// measurements and asks only for fewer.
-func TestRootAllocatesLess(t *testing.T) {
+// measurements.
+func TestRootAllocatesNoMoreThanChi(t *testing.T) {
 	ok := func(w http.ResponseWriter, r *http.Request) {}
 	inner := chi.NewRouter()
 	inner.Get("/items/{id}", ok)
 	root := edge.Root(inner)
-	middleware := chi.NewRouter()
-	middleware.Use(edge.RequestID)
-	middleware.Get("/items/{id}", ok)
+	bare := chi.NewRouter()
+	bare.Get("/items/{id}", ok)
 
 	req := httptest.NewRequest(http.MethodGet, "/items/7", nil)
 	allocs := func(h http.Handler) float64 {
@@ -99,11 +100,7 @@ func TestRootAllocatesLess(t *testing.T) {
 		}
 		return fewest
 	}
-	margin := 2.0
-	if raceDetector {
-		margin = 1
-	}
-	if r, m := allocs(root), allocs(middleware); r+margin > m {
-		t.Errorf("Root allocates %.0f times a request, RequestID as middleware %.0f; want at least %.0f fewer", r, m, margin)
+	if r, c := allocs(root), allocs(bare); r > c {
+		t.Errorf("Root allocates %.0f times a request, chi alone %.0f; want no more", r, c)
 	}
 }

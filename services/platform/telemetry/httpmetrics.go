@@ -15,8 +15,8 @@ import (
 // and its duration, each labelled with its operation (see Unmatched for
 // the label of a request outside the contract).
 //
-// Mount it with chi's Router.Use on the router served through edge.Root
-// (or after edge.RequestID): the contract fills in the request's scope
+// Mount it with chi's Router.Use on the router served through edge.Root:
+// the contract fills in the request's scope
 // below it, and Middleware reads the operation from that scope once the
 // request was served. Mounted in front of Root it would find neither the
 // scope nor chi's route and label every request Unmatched.
