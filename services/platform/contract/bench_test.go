@@ -116,7 +116,7 @@ func BenchmarkStack(b *testing.B) {
 		}
 		writeJSON(w, 201, m)
 	})
-	full := newStack(b, discardLogger(), true)
+	full := newStack(b, discardLogger())
 	for _, bc := range benchCases {
 		b.Run(bc.name+"/bare", func(b *testing.B) { run(b, bare, bc) })
 		b.Run(bc.name+"/full", func(b *testing.B) { run(b, full, bc) })

@@ -14,7 +14,9 @@
 // the body schema at start (see bodyCheck); only a body that check is not
 // sure of is decoded and validated by kin-openapi, which words the errors.
 //
-// Wiring, with the edge middleware of package edge in front:
+// The contract is mounted as package stack mounts it, with chi's Use on
+// the group of routes the generated code registers, behind the edge
+// middleware of package edge:
 //
 //	c, err := contract.New(spec, contract.Options{Verify: verifier.Verify, Logger: logger})
 //	strict := materials.NewStrictHandlerWithOptions(controller, nil, materials.StrictHTTPServerOptions{
@@ -29,8 +31,10 @@
 //		})
 //	})
 //
-// Putting c.Middleware in ChiServerOptions.Middlewares instead works too
-// and gives the same answers (ParamError enforces the contract first).
+// On the group, the contract runs before the generated parameter binding,
+// so that a caller without a token gets 401 rather than a 400 about a
+// parameter, and chi chains it once at start, where the generated
+// ChiServerOptions.Middlewares would chain it again on every request.
 //
 // The responses can be held to the contract as well: ValidateResponses,
 // used after c.Middleware on the same group, checks every response in
@@ -140,12 +144,9 @@ func New(spec *openapi3.T, opts Options) (*Contract, error) {
 // request to, then calls next with the caller in the request's context
 // (see request.CallerFrom) and the body restored.
 //
-// It must run after chi routed the request: put it in the generated
-// ChiServerOptions.Middlewares, or Use it on a chi Group given to the
-// generated HandlerWithOptions as BaseRouter (which also runs it before
-// the generated parameter binding, so a caller without a token gets 401
-// rather than a 400 for a malformed parameter). A route the spec does not
-// know passes through untouched.
+// It must run after chi routed the request: Use it on the chi Group given
+// to the generated HandlerWithOptions as BaseRouter (see the package
+// comment). A route the spec does not know passes through untouched.
 func (c *Contract) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		op := c.lookup(r)

@@ -133,24 +133,20 @@ func bigBody() string {
 }
 
 func TestHTTP(t *testing.T) {
-	for _, wiring := range wirings {
-		t.Run(wiring.name, func(t *testing.T) {
-			var logs bytes.Buffer
-			h := newStack(t, slog.New(slog.NewJSONHandler(&logs, nil)), wiring.inGroup)
-			// Twice: the second round gets the remembered verdicts of
-			// parameter values and must answer the same.
-			for round := range 2 {
-				for _, tc := range httpCases {
-					t.Run(fmt.Sprintf("%s/%d", tc.name, round), func(t *testing.T) { checkCase(t, h, tc) })
-				}
-			}
-			if !strings.Contains(logs.String(), "material 666 is cursed") {
-				t.Error("the panic was not logged")
-			}
-			if !strings.Contains(logs.String(), "database is locked") {
-				t.Error("the controller error was not logged")
-			}
-		})
+	var logs bytes.Buffer
+	h := newStack(t, slog.New(slog.NewJSONHandler(&logs, nil)))
+	// Twice: the second round gets the remembered verdicts of parameter
+	// values and must answer the same.
+	for round := range 2 {
+		for _, tc := range httpCases {
+			t.Run(fmt.Sprintf("%s/%d", tc.name, round), func(t *testing.T) { checkCase(t, h, tc) })
+		}
+	}
+	if !strings.Contains(logs.String(), "material 666 is cursed") {
+		t.Error("the panic was not logged")
+	}
+	if !strings.Contains(logs.String(), "database is locked") {
+		t.Error("the controller error was not logged")
 	}
 }
 

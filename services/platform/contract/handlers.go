@@ -12,13 +12,11 @@ import (
 )
 
 // ParamError is the generated ChiServerOptions.ErrorHandlerFunc: it
-// answers a parameter the generated code could not bind. When the
-// middleware runs in ChiServerOptions.Middlewares, the binding runs before
-// it, so ParamError first enforces the whole contract (authentication
-// included): the client gets the same answer, 401 or a 400 naming every
-// invalid field, whichever layer saw the request first. When the
-// middleware ran already (on a chi group in front of the generated code),
-// the request is not checked twice.
+// answers a parameter the generated code could not bind. The middleware
+// has checked the request already and it is not checked twice; a request
+// the middleware did not see (the generated routes mounted without it) is
+// checked here first, authentication included, so that a binding error
+// never answers a caller the contract would refuse.
 func (c *Contract) ParamError(w http.ResponseWriter, r *http.Request, err error) {
 	refused(w)
 	op := c.lookup(r)

@@ -35,6 +35,22 @@ func TestParamError(t *testing.T) {
 	assertNoLeak(t, w.Body.String())
 }
 
+// A binding failure of a request the middleware did not see is answered
+// as the contract would answer it: a caller without a token learns
+// nothing of the parameter.
+func TestParamErrorChecksTheContractFirst(t *testing.T) {
+	c := newContract(t, discardLogger())
+	r := chi.NewRouter()
+	r.Get("/materials", func(w http.ResponseWriter, r *http.Request) {
+		c.ParamError(w, r, &materials.InvalidParamFormatError{ParamName: "limit", Err: errors.New("bind")})
+	})
+	w := httptest.NewRecorder()
+	r.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/materials?limit=abc", nil))
+	if got, want := w.Code, http.StatusUnauthorized; got != want {
+		t.Fatalf("status = %d, want %d: %s", got, want, w.Body)
+	}
+}
+
 func TestRequestError(t *testing.T) {
 	c := newContract(t, discardLogger())
 	tests := []struct {

@@ -77,10 +77,9 @@ type ResponseCheck struct {
 //
 //	g.Use(c.Middleware, c.ValidateResponses(contract.ResponseCheck{Mode: contract.Strict}))
 //
-// Before it works too (as in ChiServerOptions.Middlewares, whose last
-// entry runs first); either way only the responses of requests the
-// contract accepted are checked, which it records by operation ID, so an
-// operation without an operationId is not checked.
+// Only the responses of requests the contract accepted are checked, which
+// it records by operation ID, so an operation without an operationId is
+// not checked.
 //
 // What the server answers deliberately, whatever the operation documents,
 // is left alone: the contract's own refusals (400, 401, 403, 413, 415,

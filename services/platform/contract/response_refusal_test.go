@@ -68,7 +68,7 @@ func TestPlatformProblemsMatchTheProblemSchema(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := newStack(t, discardLogger(), true)
+	h := newStack(t, discardLogger())
 	checked := 0
 	for _, tc := range httpCases {
 		if tc.wantStatus < 400 {

@@ -15,7 +15,7 @@ import (
 // newCheckedStack is newStack with the responses checked as check says:
 // the edge, the contract with its response check, and the generated
 // strict handler over the stub.
-func newCheckedStack(tb testing.TB, logger *slog.Logger, inGroup bool, check contract.ResponseCheck) http.Handler {
+func newCheckedStack(tb testing.TB, logger *slog.Logger, check contract.ResponseCheck) http.Handler {
 	tb.Helper()
 	c := newContract(tb, logger)
 	page := make([]materials.Material, 20)
@@ -30,20 +30,10 @@ func newCheckedStack(tb testing.TB, logger *slog.Logger, inGroup bool, check con
 	r.Use(edge.AccessLog(logger), edge.Recover(logger), edge.BodyLimit(bodyLimit))
 	r.NotFound(edge.NotFound)
 	r.MethodNotAllowed(edge.MethodNotAllowed)
-	opts := materials.ChiServerOptions{ErrorHandlerFunc: c.ParamError}
-	if inGroup {
-		r.Group(func(g chi.Router) {
-			g.Use(c.Middleware, c.ValidateResponses(check))
-			opts.BaseRouter = g
-			materials.HandlerWithOptions(strict, opts)
-		})
-	} else {
-		opts.BaseRouter = r
-		// The generated wrapper runs the last middleware first: here the
-		// check runs in front of the contract.
-		opts.Middlewares = []materials.MiddlewareFunc{c.Middleware, c.ValidateResponses(check)}
-		materials.HandlerWithOptions(strict, opts)
-	}
+	r.Group(func(g chi.Router) {
+		g.Use(c.Middleware, c.ValidateResponses(check))
+		materials.HandlerWithOptions(strict, materials.ChiServerOptions{BaseRouter: g, ErrorHandlerFunc: c.ParamError})
+	})
 	return edge.Root(r)
 }
 
@@ -52,17 +42,13 @@ func newCheckedStack(tb testing.TB, logger *slog.Logger, inGroup bool, check con
 // violation is reported. The problems (400, 401, 403, 415, 500, ...) match
 // the documented Problem schema.
 func TestStackKeepsTheContractInStrictMode(t *testing.T) {
-	for _, wiring := range wirings {
-		t.Run(wiring.name, func(t *testing.T) {
-			var got violations
-			h := newCheckedStack(t, discardLogger(), wiring.inGroup, contract.ResponseCheck{Mode: contract.Strict, OnViolation: got.record})
-			for _, tc := range httpCases {
-				t.Run(tc.name, func(t *testing.T) { checkCase(t, h, tc) })
-			}
-			if len(got.err) > 0 {
-				t.Errorf("the stack broke its contract: %q", got.err)
-			}
-		})
+	var got violations
+	h := newCheckedStack(t, discardLogger(), contract.ResponseCheck{Mode: contract.Strict, OnViolation: got.record})
+	for _, tc := range httpCases {
+		t.Run(tc.name, func(t *testing.T) { checkCase(t, h, tc) })
+	}
+	if len(got.err) > 0 {
+		t.Errorf("the stack broke its contract: %q", got.err)
 	}
 }
 
@@ -80,7 +66,7 @@ func BenchmarkResponses(b *testing.B) {
 	}
 	for _, bc := range benchCases {
 		for _, ch := range checks {
-			h := newCheckedStack(b, discardLogger(), true, ch.check)
+			h := newCheckedStack(b, discardLogger(), ch.check)
 			b.Run(bc.name+"/"+ch.name, func(b *testing.B) { run(b, h, bc) })
 		}
 	}

@@ -176,7 +176,9 @@ func (v *violations) record(op string, err error) {
 	v.err = append(v.err, err)
 }
 
-// checkOrders are the two places the check can take around the contract.
+// checkOrders are the two places the check can take around the contract
+// on one chi group: it must judge the same responses whether it is
+// mounted after the contract, as documented, or by mistake before it.
 var checkOrders = []struct {
 	name       string
 	checkFirst bool

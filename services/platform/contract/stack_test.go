@@ -106,21 +106,14 @@ func newContractVerifying(tb testing.TB, logger *slog.Logger, verify func(string
 	return c
 }
 
-// wirings are the two ways a service can put the contract in front of
-// the generated code; the HTTP tests run on both.
-var wirings = []struct {
-	name    string
-	inGroup bool
-}{{"contract in a chi group", true}, {"contract in ChiServerOptions.Middlewares", false}}
-
 // newStack wires the edge, the contract and the generated handler the way
-// the service does. With inGroup the contract runs in a chi Group before
-// the generated binding; otherwise it runs in ChiServerOptions.Middlewares.
-func newStack(tb testing.TB, logger *slog.Logger, inGroup bool) http.Handler {
-	return newStackVerifying(tb, logger, inGroup, verify)
+// package stack does: the contract on the chi group the generated routes
+// are registered on.
+func newStack(tb testing.TB, logger *slog.Logger) http.Handler {
+	return newStackVerifying(tb, logger, verify)
 }
 
-func newStackVerifying(tb testing.TB, logger *slog.Logger, inGroup bool, verify func(string) (access.Caller, error)) http.Handler {
+func newStackVerifying(tb testing.TB, logger *slog.Logger, verify func(string) (access.Caller, error)) http.Handler {
 	tb.Helper()
 	c := newContractVerifying(tb, logger, verify)
 	page := make([]materials.Material, 20)
@@ -135,18 +128,10 @@ func newStackVerifying(tb testing.TB, logger *slog.Logger, inGroup bool, verify 
 	r.Use(edge.AccessLog(logger), edge.Recover(logger), edge.BodyLimit(bodyLimit))
 	r.NotFound(edge.NotFound)
 	r.MethodNotAllowed(edge.MethodNotAllowed)
-	opts := materials.ChiServerOptions{ErrorHandlerFunc: c.ParamError}
-	if inGroup {
-		r.Group(func(g chi.Router) {
-			g.Use(c.Middleware)
-			opts.BaseRouter = g
-			materials.HandlerWithOptions(strict, opts)
-		})
-	} else {
-		opts.BaseRouter = r
-		opts.Middlewares = []materials.MiddlewareFunc{c.Middleware}
-		materials.HandlerWithOptions(strict, opts)
-	}
+	r.Group(func(g chi.Router) {
+		g.Use(c.Middleware)
+		materials.HandlerWithOptions(strict, materials.ChiServerOptions{BaseRouter: g, ErrorHandlerFunc: c.ParamError})
+	})
 	return edge.Root(r)
 }
 
