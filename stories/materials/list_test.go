@@ -219,7 +219,7 @@ func TestListMaterialsInternalErrors(t *testing.T) {
 			FilterOnPermissions: materials.StaffAccess,
 			Count:               repo.Count,
 			Find:                func(context.Context, materials.Query) ([]materials.Material, error) { return nil, broken },
-		}, "return results"},
+		}, "fetch the page"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			l, err := materials.NewListMaterials(tc.deps)
@@ -241,7 +241,7 @@ func TestListMaterialsInternalErrors(t *testing.T) {
 		if !errors.Is(err, context.Canceled) {
 			t.Errorf("err = %v, want context.Canceled", err)
 		}
-		internal(t, err, "retrieve materials")
+		internal(t, err, "start from every material")
 	})
 }
 
@@ -262,7 +262,7 @@ func TestListMaterialsWiring(t *testing.T) {
 		for _, s := range d.Steps {
 			steps = append(steps, s.Name)
 		}
-		want := "retrieve materials, check permissions, filter on active, get count, apply order by, apply limit offset, return results"
+		want := "start from every material, filter on permissions, filter on active, get count, apply order by, apply limit offset, fetch the page"
 		if got := strings.Join(steps, ", "); got != want {
 			t.Errorf("steps %s, want %s", got, want)
 		}

@@ -77,13 +77,13 @@ func NewListQuotes(deps ListQuotesDeps) (*ListQuotes, error) {
 		Dependencies: deps,
 		Failures:     []error{ErrForbidden, ErrInvalidOrdering},
 		Steps: []story.Step[listState]{
-			story.Do("retrieve quotes", l.retrieveQuotes),
-			story.Do("check permissions", l.checkPermissions),
+			story.Do("start from every quote", l.startFromEveryQuote),
+			story.Do("filter on permissions", l.filterOnPermissions),
 			story.Do("filter on state", l.filterOnState),
 			story.Do("get count", l.getCount),
 			story.Do("apply order by", l.applyOrderBy),
 			story.Do("apply limit offset", l.applyLimitOffset),
-			story.Do("return results", l.returnResults),
+			story.Do("fetch the page", l.fetchPage),
 		},
 	})
 	if err != nil {
@@ -93,14 +93,17 @@ func NewListQuotes(deps ListQuotesDeps) (*ListQuotes, error) {
 	return l, nil
 }
 
-// retrieveQuotes starts from every quote; the steps after it narrow the
-// query down before anything is fetched.
-func (l *ListQuotes) retrieveQuotes(_ context.Context, s *listState) error {
+// startFromEveryQuote fetches nothing: it starts a query of every quote,
+// in ID order, that the steps after it narrow down before the page is
+// fetched.
+func (l *ListQuotes) startFromEveryQuote(_ context.Context, s *listState) error {
 	s.query = Query{Order: Order{By: ByID}}
 	return nil
 }
 
-func (l *ListQuotes) checkPermissions(_ context.Context, s *listState) error {
+// filterOnPermissions refuses a caller with no access and narrows the
+// query to what the caller may see.
+func (l *ListQuotes) filterOnPermissions(_ context.Context, s *listState) error {
 	f, err := l.deps.FilterOnPermissions(s.caller, s.query.Filter)
 	if err != nil {
 		return err
@@ -151,7 +154,7 @@ func (l *ListQuotes) applyLimitOffset(_ context.Context, s *listState) error {
 	return nil
 }
 
-func (l *ListQuotes) returnResults(ctx context.Context, s *listState) error {
+func (l *ListQuotes) fetchPage(ctx context.Context, s *listState) error {
 	items, err := l.deps.Find(ctx, s.query)
 	if err != nil {
 		return err

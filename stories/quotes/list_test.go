@@ -219,7 +219,7 @@ func TestListQuotesInternalErrors(t *testing.T) {
 			FilterOnPermissions: quotes.StaffAccess,
 			Count:               repo.Count,
 			Find:                func(context.Context, quotes.Query) ([]quotes.Quote, error) { return nil, broken },
-		}, "return results"},
+		}, "fetch the page"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			l, err := quotes.NewListQuotes(tc.deps)
@@ -241,7 +241,7 @@ func TestListQuotesInternalErrors(t *testing.T) {
 		if !errors.Is(err, context.Canceled) {
 			t.Errorf("err = %v, want context.Canceled", err)
 		}
-		internal(t, err, "retrieve quotes")
+		internal(t, err, "start from every quote")
 	})
 }
 
@@ -258,7 +258,7 @@ func TestListQuotesWiring(t *testing.T) {
 
 	t.Run("the steps are the list process, in order", func(t *testing.T) {
 		got := strings.Join(steps(listQuotes(t, memory.NewQuotes(), "staff").Describe()), ", ")
-		want := "retrieve quotes, check permissions, filter on state, get count, apply order by, apply limit offset, return results"
+		want := "start from every quote, filter on permissions, filter on state, get count, apply order by, apply limit offset, fetch the page"
 		if got != want {
 			t.Errorf("steps %s, want %s", got, want)
 		}

@@ -47,8 +47,8 @@ func (s *Story[S]) Describe() Description {
 // String renders the description as an indented outline:
 //
 //	ListMaterials
-//	  retrieve materials
-//	  check permissions
+//	  start from every material
+//	  filter on permissions
 //	  ...
 //	  fails with: forbidden
 //	  uses: Count = .../repositories/memory.(*Materials).Count
