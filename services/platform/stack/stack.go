@@ -114,10 +114,19 @@ func New(o Options) (http.Handler, error) {
 	r.NotFound(edge.NotFound)
 	r.MethodNotAllowed(edge.MethodNotAllowed)
 
-	r.Get(docs.HealthzPath, docs.Healthz)
-	r.Get(docs.ReadyzPath, docs.Readyz(o.Ready))
-	r.Get(docs.SpecJSONPath, specDocs.JSON)
-	r.Get(docs.SpecYAMLPath, specDocs.YAML)
+	// Probes and the spec answer HEAD as they answer GET, without a body:
+	// load balancers and caches probe with it.
+	for path, h := range map[string]http.HandlerFunc{
+		docs.HealthzPath:  docs.Healthz,
+		docs.ReadyzPath:   docs.Readyz(o.Ready),
+		docs.SpecJSONPath: specDocs.JSON,
+		docs.SpecYAMLPath: specDocs.YAML,
+	} {
+		r.Get(path, h)
+		r.Head(path, h)
+	}
+	// The root says where the docs are, for whoever opens the bare URL.
+	r.Get("/", http.RedirectHandler(docs.UIPath, http.StatusFound).ServeHTTP)
 	ui := docs.UI(o.Title, docs.UIPath)
 	r.Handle(docs.UIPath, ui)
 	r.Handle(docs.UIPath+"/*", ui)
