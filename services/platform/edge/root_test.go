@@ -76,10 +76,10 @@ func TestRootAnswersForParent(t *testing.T) {
 // served through it gets its ID and its scope for no more allocations than
 // chi alone makes to route it, because Root's one context stands in for
 // the context value and request copy that chi would make (4 allocations a
-// request either way, where an ID middleware in front of chi made 6). Under the race
-// detector sync.Pool drops objects at random, which adds allocations to
-// either side now and then: the test then keeps the fewest of several
-// measurements.
+// request either way, where an ID middleware in front of chi made 6).
+// Under the race detector sync.Pool drops objects at random, which adds an
+// allocation to either side now and then: the test keeps the fewest of
+// several measurements, and there allows Root one allocation of noise.
 func TestRootAllocatesNoMoreThanChi(t *testing.T) {
 	ok := func(w http.ResponseWriter, r *http.Request) {}
 	inner := chi.NewRouter()
@@ -100,7 +100,11 @@ func TestRootAllocatesNoMoreThanChi(t *testing.T) {
 		}
 		return fewest
 	}
-	if r, c := allocs(root), allocs(bare); r > c {
+	noise := 0.0
+	if raceDetector {
+		noise = 1
+	}
+	if r, c := allocs(root), allocs(bare); r > c+noise {
 		t.Errorf("Root allocates %.0f times a request, chi alone %.0f; want no more", r, c)
 	}
 }
