@@ -4,15 +4,13 @@
 // validates path, query, headers and body against the embedded spec with
 // kin-openapi. Every refusal is an RFC 9457 problem.
 //
-// Everything that depends only on the spec is prepared once in New: the
-// middleware finds the operation from the route chi already matched with
-// one map lookup, and never searches or re-parses the spec per request.
-// Primitive parameters are decoded here and checked with their prepared
-// kin-openapi schemas, remembering the verdict for each distinct value;
-// other parameters go through openapi3filter.ValidateRequest. JSON bodies
-// are read once and checked on their raw bytes by a check compiled from
-// the body schema at start (see bodyCheck); only a body that check is not
-// sure of is decoded and validated by kin-openapi, which words the errors.
+// The contract stands in front of every operation of every service, so a
+// request pays only for what is its own: whatever depends on the spec
+// alone is prepared in New, which is also where a spec that cannot be
+// enforced is refused; and the common parameters and JSON bodies are
+// checked by shortcuts that answer exactly as kin-openapi would, leaving
+// anything they are not sure of to kin-openapi (params.go, verdicts.go and
+// fastbody.go say how, and what each saves).
 //
 // The contract is mounted as package stack mounts it, with chi's Use on
 // the group of routes the generated code registers, behind the edge

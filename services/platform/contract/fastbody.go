@@ -21,7 +21,10 @@ import (
 // sure", and the body goes the slow way: decoded and validated by
 // kin-openapi, which finds the errors and words them for the client. So
 // the error pointers and messages are kin-openapi's by construction, and
-// the fast check only has to be right about what it accepts.
+// the fast check only has to be right about what it accepts. It earns its
+// complexity on the body of every write: a materials create body takes
+// 0.2 µs and no allocation here, 8.5 µs and 23 allocations decoded and
+// walked by kin-openapi (BenchmarkBodyCheck, BenchmarkBodySteps).
 //
 // It knows the OpenAPI 3.0 keywords the services' request bodies use:
 // type (one of object, string, number, integer, boolean, array), nullable,

@@ -19,7 +19,9 @@ import (
 // context: a chi router that finds no routing context wraps the request's
 // context in one of its own, a context value and a copy of the
 // *http.Request on every request, and Root's one context answers for
-// both. Register every other edge middleware on router with Use.
+// both: a request costs as many allocations as under chi alone (4), where
+// an ID middleware in front of chi made 6. Register every other edge
+// middleware on router with Use.
 //
 // Routing contexts are recycled as chi recycles its own: one is valid
 // until the request's handler returns, and a goroutine that outlives the

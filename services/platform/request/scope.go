@@ -2,11 +2,10 @@
 // through the stack: its ID, and once the contract has authenticated it,
 // its caller.
 //
-// Both live in one Scope, put in the request's context once by the first
-// middleware. Later layers fill the scope in rather than wrap the context
-// again: every wrap is a context value and a copy of the *http.Request,
-// and on a small operation those copies are a measurable share of the
-// whole request.
+// Both live in one Scope, put in the request's context once, by the edge
+// (edge.Root). Later layers fill the scope in rather than wrap the context
+// again, because every wrap costs every request a context value and a copy
+// of the *http.Request (see Context).
 package request
 
 import (
