@@ -8,14 +8,19 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+
+	"github.com/charterhq/charter/services/platform/telemetry"
 )
 
 // NewLogger returns the structured logger the configuration asks for.
+// Records logged with a request's context carry its trace and span IDs,
+// so that an operator goes from a log line to the trace across services.
 func NewLogger(c Config, w io.Writer) *slog.Logger {
+	var h slog.Handler = slog.NewTextHandler(w, nil)
 	if c.LogFormat == "json" {
-		return slog.New(slog.NewJSONHandler(w, nil))
+		h = slog.NewJSONHandler(w, nil)
 	}
-	return slog.New(slog.NewTextHandler(w, nil))
+	return slog.New(telemetry.LogHandler(h))
 }
 
 // NewServer returns an http.Server for h with the configured timeouts.
