@@ -2,6 +2,8 @@ package materials_test
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -401,6 +403,16 @@ func TestRefusedTokens(t *testing.T) {
 		{"a token for another audience", "Bearer " + sign(otherAudience, time.Hour), "invalid_token"},
 		{"a token from another issuer", "Bearer " + sign(otherIssuer, time.Hour), "invalid_token"},
 		{"a token with a tampered payload", "Bearer " + tamper(t, sign(hsConfig(), time.Hour)), "invalid_token"},
+		// Signed tokens that a lenient reader would take for something
+		// their issuer never wrote: the second "roles" would make bob staff.
+		{"a token with roles given twice", "Bearer " + handSigned(hsHeader, handClaims(good, `"roles":["staff"],`)), "invalid_token"},
+		{"a token whose exp is a string", "Bearer " + handSigned(hsHeader, expAsString(handClaims(good, ""))), "invalid_token"},
+		{"a token with an unknown critical header", "Bearer " + handSigned(`{"alg":"HS256","typ":"JWT","crit":["x-charter"],"x-charter":1}`, handClaims(good, "")), "invalid_token"},
+	}
+	// The hand-signed tokens are refused for what they say, not for how
+	// they were signed: one without a flaw is accepted.
+	if res, body := f.do(t, http.MethodGet, idPath(f.own.Id), handSigned(hsHeader, handClaims(good, "")), "", ""); res.StatusCode != http.StatusOK {
+		t.Fatalf("a hand-signed token without a flaw: status %d: %s", res.StatusCode, body)
 	}
 	requests := []struct{ op, method, target, body string }{
 		{"listMaterials", http.MethodGet, "/materials", ""},
@@ -439,6 +451,9 @@ func TestRefusedTokens(t *testing.T) {
 				if p.Detail == "" {
 					t.Error("the problem does not say why")
 				}
+				if tok.code != "" && !strings.Contains(challenge, `error_description="`+p.Detail+`"`) {
+					t.Errorf("WWW-Authenticate = %q, want the problem's detail %q as its error_description", challenge, p.Detail)
+				}
 				assertUnchanged(t, f.repo, before)
 			})
 		}
@@ -453,6 +468,38 @@ func unsignedToken(c access.Caller) string {
 		`{"iss":"charter-test","aud":["materials"],"sub":%q,"exp":%d,"iat":%d,"scope":"materials:read materials:write","roles":["external"],"company_id":%d}`,
 		c.Subject, time.Now().Add(time.Hour).Unix(), time.Now().Unix(), c.CompanyID))
 	return header + "." + claims + "."
+}
+
+// hsHeader is the JOSE header of an HS256 token.
+const hsHeader = `{"alg":"HS256","typ":"JWT"}`
+
+// handClaims is the payload the service's signer would write for c,
+// written out by hand with extra members after "roles", so that a test can
+// give a claim twice, which no signer does.
+func handClaims(c access.Caller, extra string) string {
+	roles := make([]string, len(c.Roles))
+	for i, r := range c.Roles {
+		roles[i] = strconv.Quote(string(r))
+	}
+	return fmt.Sprintf(`{"iss":"charter-test","aud":["materials"],"sub":%q,"scope":%q,"company_id":%d,"roles":[%s],%s"iat":%d,"exp":%d}`,
+		c.Subject, strings.Join(c.Scopes, " "), c.CompanyID, strings.Join(roles, ","), extra, time.Now().Unix(), time.Now().Add(time.Hour).Unix())
+}
+
+// expAsString writes the exp of a payload of handClaims, its last
+// member, as a string of digits.
+func expAsString(payload string) string {
+	i := strings.LastIndex(payload, `"exp":`) + len(`"exp":`)
+	return payload[:i] + `"` + strings.TrimSuffix(payload[i:], "}") + `"}`
+}
+
+// handSigned signs a header and a payload written by hand with the
+// service's HS256 secret.
+func handSigned(header, payload string) string {
+	enc := base64.RawURLEncoding.EncodeToString
+	input := enc([]byte(header)) + "." + enc([]byte(payload))
+	mac := hmac.New(sha256.New, []byte(testSecret))
+	mac.Write([]byte(input))
+	return input + "." + enc(mac.Sum(nil))
 }
 
 // tamper gives a token more rights, keeping its signature.

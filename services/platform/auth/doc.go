@@ -7,10 +7,14 @@
 // under an allow-listed algorithm ("none" never is), when it carries an
 // expiry ("exp") that has not passed, when its audience ("aud") and issuer
 // ("iss") name this service, and when its "nbf" and "iat" are not in the
-// future. A leeway absorbs clock skew between issuer and service. Tokens
-// that verified are remembered by a bounded cache, so that a client sending
-// the same token on every request pays for the signature once; a cached
-// token's expiry is checked again on every use.
+// future. A leeway absorbs clock skew between issuer and service. A token
+// must also mean one thing only: one that gives a name twice, spells a
+// claim in another case, gives a date ("exp", "nbf", "iat") as anything
+// but a JSON number, or has a "crit" header (this package implements no
+// extension) is refused. Tokens that verified are remembered by a bounded
+// cache, so that a client sending the same token on every request pays for
+// the signature once; a cached token's expiry is checked again on every
+// use.
 //
 // The claims read are "sub" (the subject, required), "scope" (a
 // space-separated string, RFC 8693 and RFC 9068) or "scp" (an array, or a

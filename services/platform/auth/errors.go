@@ -22,11 +22,13 @@ func (e *Error) Error() string { return "auth: " + e.Description }
 var (
 	// ErrMissing means the request carried no bearer token.
 	ErrMissing = &Error{Code: "", Description: "A bearer token is required."}
-	// ErrMalformed means the token is not a well-formed JWT or a claim
-	// has the wrong type.
+	// ErrMalformed means the token is not a well-formed JWT, gives a name
+	// twice (or a claim's name in another case), or a claim has the wrong
+	// type, a date that is not a JSON number included.
 	ErrMalformed = &Error{Code: "invalid_token", Description: "The bearer token is malformed."}
 	// ErrInvalid means the token's signature, algorithm or key id is not
-	// one this service trusts.
+	// one this service trusts, or its "crit" header names an extension
+	// this service does not implement (it implements none).
 	ErrInvalid = &Error{Code: "invalid_token", Description: "The bearer token's signature is not valid."}
 	// ErrWrongAudience means the token's audience or issuer is not this
 	// service's.

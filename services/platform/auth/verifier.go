@@ -99,6 +99,11 @@ func (v *Verifier) Verify(token string) (access.Caller, error) {
 	if !parsed.Valid {
 		return access.Caller{}, fail(ErrInvalid, errors.New("token not marked valid"))
 	}
+	// The JSON is read again only once the signature has verified, so that
+	// a stranger's token costs no more than its signature check.
+	if err := checkJSON(token); err != nil {
+		return access.Caller{}, err
+	}
 	caller := cl.caller()
 	if v.cache != nil {
 		// The parser required exp, so it is present here.
