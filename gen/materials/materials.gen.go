@@ -2367,10 +2367,22 @@ func writeStrictJSON(w http.ResponseWriter, status int, contentType string, body
 	if err := enc.json.Encode(body); err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", contentType)
+	setStrictContentType(w.Header(), contentType)
 	w.WriteHeader(status)
 	_, err := w.Write(enc.buf.Bytes())
 	return err
+}
+
+// setStrictContentType sets the Content-Type of a JSON response. A problem
+// document also gets the headers package problem gives every other one: it
+// describes this response only, so no cache may keep it for a later
+// request, and no browser may sniff it for another type.
+func setStrictContentType(h http.Header, contentType string) {
+	h.Set("Content-Type", contentType)
+	if contentType == "application/problem+json" {
+		h.Set("Cache-Control", "no-store")
+		h.Set("X-Content-Type-Options", "nosniff")
+	}
 }
 
 type ListMaterialsRequestObject struct {
@@ -2406,7 +2418,7 @@ func (response ListMaterials401ApplicationProblemPlusJSONResponse) VisitListMate
 	if err := enc.json.Encode(response.Body); err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "application/problem+json")
+	setStrictContentType(w.Header(), "application/problem+json")
 	if response.Headers.WWWAuthenticate != nil {
 		w.Header().Set("WWW-Authenticate", *response.Headers.WWWAuthenticate)
 	}
@@ -2455,7 +2467,7 @@ func (response CreateMaterial201JSONResponse) VisitCreateMaterialResponse(w http
 	if err := enc.json.Encode(response.Body); err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "application/json")
+	setStrictContentType(w.Header(), "application/json")
 	if response.Headers.Location != nil {
 		w.Header().Set("Location", *response.Headers.Location)
 	}
@@ -2483,7 +2495,7 @@ func (response CreateMaterial401ApplicationProblemPlusJSONResponse) VisitCreateM
 	if err := enc.json.Encode(response.Body); err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "application/problem+json")
+	setStrictContentType(w.Header(), "application/problem+json")
 	if response.Headers.WWWAuthenticate != nil {
 		w.Header().Set("WWW-Authenticate", *response.Headers.WWWAuthenticate)
 	}
@@ -2575,7 +2587,7 @@ func (response DeleteMaterial401ApplicationProblemPlusJSONResponse) VisitDeleteM
 	if err := enc.json.Encode(response.Body); err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "application/problem+json")
+	setStrictContentType(w.Header(), "application/problem+json")
 	if response.Headers.WWWAuthenticate != nil {
 		w.Header().Set("WWW-Authenticate", *response.Headers.WWWAuthenticate)
 	}
@@ -2641,7 +2653,7 @@ func (response GetMaterial401ApplicationProblemPlusJSONResponse) VisitGetMateria
 	if err := enc.json.Encode(response.Body); err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "application/problem+json")
+	setStrictContentType(w.Header(), "application/problem+json")
 	if response.Headers.WWWAuthenticate != nil {
 		w.Header().Set("WWW-Authenticate", *response.Headers.WWWAuthenticate)
 	}
@@ -2708,7 +2720,7 @@ func (response UpdateMaterial401ApplicationProblemPlusJSONResponse) VisitUpdateM
 	if err := enc.json.Encode(response.Body); err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "application/problem+json")
+	setStrictContentType(w.Header(), "application/problem+json")
 	if response.Headers.WWWAuthenticate != nil {
 		w.Header().Set("WWW-Authenticate", *response.Headers.WWWAuthenticate)
 	}
@@ -3071,73 +3083,75 @@ func (sh *strictHandler) UpdateMaterial(w http.ResponseWriter, r *http.Request, 
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7Fx7b9s4tv8qB9oF2s6VHdtxp4j7V7aPuyn62iZF707drWnp2OZWIlWSSuod+LtfHJKSKFtO3EzbHQxm",
-	"/hjElvj6nQd/5+H+GiUyL6RAYXQ0+TUqmGI5GlT205k+TQy/RPo7RZ0oXhguRTSJXolsDTkzqDjLNFyt",
-	"pEZg9mVYZGwJK6bBrLiGS5aV2I/iiNO4zyWqdRRHguUYTSKuP7pBURzpZIU5o6XMuqCHcykzZCLabOLo",
-	"hV/q7PHuXi5WCGePQS7ArLDeVL1kwcyqWbF6/JGnURwp/FxyhWk0MarEcA/4heVFhtFkPIqjhVQ5M7Rf",
-	"YX4eR3GUc8HzMo8mw7jaLRcGl6jsbl+pFBUXy+69LjhmKRgJWioD8/VDYJAhS7lYwqw3s19roHEo6Ms+",
-	"XHDUwBTCXMlPKGC+hhlPZ/tQldXy4YH+qnARTaK/HDUCP3JP9VGFbr1vOoReMYXpx+b1j895zs3umf4u",
-	"ryBnYg3cYK5BCoSCLRFWMks1MAO51GbfXjM7Z7jRFBeszEw0GQ3ayB+PCHn2xSM/GNwoh90jvFosNN58",
-	"BhLOJ17AHBdSodUreyRtmDJ6L+5u8s7D3HQW+i84z6DjPBvSV11IodFa5yMpFhlP7GkSKQwK+ycriown",
-	"jA52VCg5zzD/n39rOmWg1bQzw3gWTaLT2mSAzpHCNBoOIM/h3CBm0whYppCla8AvXBsNXDjDJlSZWBMY",
-	"2jBT6mgyHpzEkeGGVmi2Vx9lZUyhJ0dHyYopg6qf4mW1Q32UVK9vDtXaXem+dpM5rNoCPhXSrFA1Z/Xu",
-	"QrMcq6PUJ62dFwHSpx29lOapLEX6G7GuDA3GI0glahDSOFzbMI4bGF9KAwu79GE4Cml67v3vA+RL2WB4",
-	"xc3KAXX2uFIPs2LGIpuwLLOAr0GjQ3F3ob+x9A1+LlH/Vi0mx6rcTA2yOTPJym1GCqNYYmFGpSTdb++D",
-	"4aLM57TZUhuYY+W0YDgYRHFUSDJCZeGzJn/kvNbmQyizQSOzM3HJMp5WGzpQctyN6lWjvo/8DgTqIcwc",
-	"TjPIrFyRJSvwW3RX2B6RPpVqztMUxTeQqLHXXcaSTxoY6EQW6PRNFqjsVCAQU922nuNGEs1mDpPBon7/",
-	"+6HvDuWoEU9hXpqtE0oFDApUOdeajkhy2TlwJ/ZnpKeCZU9IdF+B/3c6qUZ1iQoWjGeYPnTXqBsBCVPK",
-	"sppaGc8e07X7uZRmn7N4zdaZZOmFlM+ZWuJ//3zV1ucyXZNAM9qWIhfohObPz5IEC7NPZm8FK81KKv4f",
-	"TL+BycyRKdqDVTK6yPBLQRS3bSLDxkRa6x9mJWU45PsZSusoXIO1B7GMIWcZkSlM4+p0ZDPC3pTKOQiC",
-	"nic28FghS31A8+7du95paVYoDOGK3QSdNW+Qwdn9IzCRwtVqbQXrtnTFNChclNqjux3AaOPJ9GaP4Asl",
-	"E9SazTN81Ej9N3E5H1wEnpxii0skl0nTsIyQrOKeBi93W++7Hlvva8MWi61r0TMoiqpat+JoFCpacF6o",
-	"TnmoxgVjf8DNyDVcYZb1nJpZH50wQRo2R++7UpClAaaB6U+Y7jVuXRaFVAbTF5hydmHP+nvzW3SuWbgP",
-	"Wn/WdzGUW4T2ULHXXas5Bb1CNL0cDctaHJuiwSpSmIqpmBWKJ/ixQPVRfy6Zwo85GoUzizhRRxrgnoB9",
-	"UhN1WmAqEklkhBnglmvy5JNArWP7yoIvS4XuCtFgF6LvuYKMC9SwUDLvT8WZFS+baxQGrlY8w1biwDpN",
-	"Id34mARMSl/nOqYiUcgMKYULDu172tFfTPtTohqBbQaWMXkQR37wRxsIjgajn3vDYW90fDE4mRwPJoPB",
-	"LxRbpi7t0GRHfHrCx5lBeEZm2Amo1axclqRjw5ENLpNSKRTJOppET96+IX39XLKMm7V1VW6yGlEKSuOo",
-	"LNIbdruhDRA5MdxFpeF5u5xrFWu1IJ9jJsWS4u5+iN6DjtTLdljchjRwi/vQrWeko/UMz9Emglj6SmTr",
-	"CuktD+5kclNWaM8kwVYDiW5j826FNkBt4ZIwQQ6HbhiKuwVeee1uwdRarc6aVepyWOrnJb27uU6bvs4D",
-	"vZAC1y0dO2wf//Cvb1q6eP3Yi/rFTVtlv5M2bMLE4fvIZhIDtffAN0cPjxK3cp6B6rZ2/qFeU87/jS4p",
-	"0pJUhwemRWMoBf9coo3MufA8oM7TNGi0XUjOvjxHsTSrJq1Wf46jghmKKqJJNJ2eRx22sZM+DBNfDp6d",
-	"60IqY2mA5SuxyyTMejPra5vUJ9hUpt26KPMa7F6Icm8H7V438L3wQwv5XvDpQwhTa8jec79my84UuU8a",
-	"ykWQKScW6Rgk3ZQJOWiXMrEhOGp/kWXGHXvbt5biuuRls0wT0Lu5YpAC8BLV2u6ppQzD6xLcg043ZjC3",
-	"G6r/OMS0rU27uZhSzNp41p1SvqgTrvw/zv21dtyZGd7dptyT7KXZ3bPdqQ+Zedv+LQixl05cp7T98tfZ",
-	"8j8a57i7xaViqUsGZJlcd9U3GkXVu5Z8//aG/NZ6Iksh0pS7sOF1oIkLlmnsIpZ0QRH3t0rP6r3e0YAp",
-	"Dwxe9+GJVUYXrhC9NiucCsfZbIBSZCzBtA/7CKOjfLSgG+S45lTs5Y4x8CYImkCGC0MMPm6hOhWfEAtt",
-	"2aXjS8bPf1cq+63ljQnei0FLZ7kMkoxbLqm4MSimopMZBglfxbTlnHkfTgU4vw+CzBMU5vIS9VQwN3yH",
-	"TwYUwouhYoWjr2SF4/FtWOFoh/F9U1LzJ4vROw7mQDrR5Whe4lUYtX2FOQdlISPBXZDXWeNW8DYVuxYI",
-	"+4K3nK1JIyqTBCOrKCtwIo4jVIEZrNHcFGv9t+OnW8dG264ezg1bLFx1YskvEbh5CPjF5XqnwuVutIXR",
-	"JnuAOxylcq+7IFheiSAUvynOuq60uhPIeK7nUP7TBfxQF9Bl9hfhih0ViOoxgZ/zLOMWnHZUSfE/fkmy",
-	"UvNLfFFpgxNxEzXJcp7hdi27kz+6EtuemhHRgLposcujW3Unxy18DmuXJFdJy927yCUdbEMKcQE/6TaR",
-	"IjLkTM2n+zAvHOTbdKlOgO4GY8/OX70E/5z8p6n6PiYw+8sRSXMGPj6by3Qdg1RTMWuVF2cxvVowszri",
-	"qfvgMtlH/9d7aSdY0KCmY2fLqCO3TnRT+FqdIq6Q61KofXaxe3QBzm3asIfemQCDq5XMEHyRVS4CepWs",
-	"72jIuZCKQlczFXcTmt7GgU/evrHx0tvzxzGsUdgvn73+J102PFn5RB1dObn1gPdiT6LYVCwyyQwXy549",
-	"nl+64WwuFNJlbhdQsnThJie2ZqufTKRTQeI5O38F49HwASQyra+zau87N9CNV0ZbV6vXO6sQDsYqiu9C",
-	"awJ2Hdr2cDToDwYEWX8qTn35evSv+8e9oWO4tjalaT7rxIHBM3bJzu2ilWRsx85UWAiy9TZanuUqZCkR",
-	"ZGD2/1dMV8R3Cw2Pwe7NUrmKk8HgwfDkZHR//GA8ODkZ3hR2Nmh2toBdJ6iYcCyLAhUkTLfjXyuaMDr6",
-	"1/vT3i8ffj3e/PVG4/ECDPZ2mPVUCfou+3nz9BGcjO8/qGulqUzKHMVX+Tpm4MrFJJL02vfsyMTvcwuB",
-	"lxIUalmqBLuaOvpd3q+qE3X5axRGrYHQ3vHcpqk/2D6qQzII114YHVkFLrRhItlT3quqH+RanX67AnUb",
-	"kqMKEH00HnWd30+zl8w1LYn+zbiub8PVCgUw/Yl8Djm1FWZFe/nB8Nnj0T9/Pn/w4viXk67lqxJb19J/",
-	"v7h4De4Faw2tqW130f5etPsnJyH5G3Raoi/pdZWBpDLkV3Omah77iQsreq/P26q309/UHNL4ctn2Mm/f",
-	"nDnJ8RSF4QvuE2fXrnRg21QATql4T+ECrcXc6Avs0wqbWkC7/oCEh0mpuFmf29KylaIrdp+WZrXXGtqD",
-	"OqwimKPT67TXcJ+eVod99u6iK1HLlwJTePbuog9nRsPMtqjMIMkYz+GuLliCPY3EQgym92CpmDBOGPZN",
-	"m8nwxXhIccEF6hh0mazo/phNy8HgOPHP7Qec0AUzs/dy52O6bHD2cCqIRMyUzFBX23Edp03z2R0N9nmw",
-	"oC1ezxzdqiKoWVynZf1Sd1z/rQcCNFv76qTtgqI5KdiaCo3Yhyf0XdOfk/k2uAoAuiRdz469Hl03AcU3",
-	"Fv52/dsVbLlYyKpIzFx/p49cHznVjbq7bTpKsBpYHVX6uij590kYVxONYq58QMLyMUYMbG+cQHi1ur2Z",
-	"SGOQIrGRJ9cEjKEJXKhO90CYlnNwNzW/nSLxTz+dtlow+j/95POFDcyGfbLtQ8/eXbQaRXywPBX2k4a7",
-	"Vlpe7vdAI1Z0xi14RzdgNUG1m0tPhR8eqIq9HxnMmmDeq5+bXIps3QTcU1Ev04c3vsnbakOjITCrN+B0",
-	"P4ZkxcSyfnUqgjec+nuY7A2oG3jsnWyr29fQiKm4O9vXdDC714eqe5GLojRenWXXpT4V7lb3iGzHPNwn",
-	"aDKeoNAYqPGLs4vgFqnTzjqKo0tU2qn0sD/sD2wav0DBCh5NouP+oH/sqNrKOs2jGhf6tOxK9r9BUyoR",
-	"tKVvJVd0R7NqXJEgX6chKVYhTTCMmZ06iztxraVnqW1x1yY8Yvgbi/fdrr555WhfG/4mvsVQ3/5+wNjm",
-	"pwA3v1v/TGTzYatFfTQYXNPt8nVdLq1qW0djS2e9zbbljN0uuiavd3t0bW+ynWR4m0nebrXKjQfHt5nm",
-	"adiXev9252k3h4Y0xOphSA7eR22XFH2wXV2O1kWT6DnXpgGZ7jC21K1h0QebINEdFvnIZnZ1cAX14Unl",
-	"d6tcpk//NubmzHbLqz50zWj28gqL3b6eHLjoLsN0a9T58ZrS/02m62+mtmEGftOmjEaVuNmxmOE3t5h9",
-	"bWBNZp1VgKdbDZPPpVu5O854++Z55U4FXrVKk9c3Q/7RLHI8OLl5jkfBL1zGw1stut0BbWe6fzsUOhoT",
-	"abrR6HbTdfSy/nBXZbnRtq96tF1I2uOuNnFAJ45+DX4ouHHan6GribediPu+5URa5jzuNp2W7bk50j/k",
-	"ZTV2CFw/R/3zqt+Hyjy28rhZZeKKcrZVYolmvz4Mfrh7/1Otfh+k6X/RHKJSXxceBD+MptWKsjMEss00",
-	"LtJxbYJ1kN+E+BSThzF9q4Mnngp6zo3eE9O7lGaQ7bSVZxt2TZpq3VQQMZOl2dtIAK7/psndm6oRu263",
-	"mYp2vw0c3m7TQQJd9813JoFbjVUH8cAf5yh84+mfDqPlMP44nO53cKM6xT+AhF27ipvU/qiu+oFSW5f9",
-	"D79sWrVUWTSJjqxb9EttDzjvzJhaxxd0TW/9yxE62nzY/H8AAAD//w==",
+	"7Fx9c9s20v8qO7x7pkkfSpZkpRkrf/ny8tSZvF3sTJ5rlIsgciXhQgIMANrRdfTdbxYASVCibMVNcp1O",
+	"+0driQSw+GF38dsX9dcokXkhBQqjo8mvUcEUy9Ggsp/O9Gli+CXS3ynqRPHCcCmiSfRSZGvImUHFWabh",
+	"aiU1ArMvwyJjS1gxDWbFNVyyrMR+FEecxn0qUa2jOBIsx2gScf3BDYriSCcrzBktZdYFPZxLmSET0WYT",
+	"R8/9UmePdmW5WCGcPQK5ALPCWqh6yYKZVbNi9fgDT6M4Uvip5ArTaGJUiaEM+JnlRYbRZDyKo4VUOTMk",
+	"rzA/jaM4yrngeZlHk2FcScuFwSUqK+1LlaLiYtkt64JjloKRoKUyMF8/AAYZspSLJcx6M/u1BhqHgr7s",
+	"wwVHDUwhzJX8iALma5jxdLYPVVktH27orwoX0ST6y1Fz4EfuqT6q0K3lpk3oFVOYfmhe//CM59zs7uln",
+	"eQU5E2vgBnMNUiAUbImwklmqgRnIpTb7ZM3snKGgKS5YmZloMhq0kT8eEfLss0d+MLjxHHa38HKx0Hjz",
+	"HuhwPvIC5riQCq1e2S1pw5TRe3F3k3du5qa90D/BfgYd+9mQvupCCo3WOh9Ksch4YneTSGFQ2D9ZUWQ8",
+	"YbSxo0LJeYb5//5L0y4DrSbJDONZNIlOa5MB2kcK02g4gDyHc4OYTSNgmUKWrgE/c200cOEMm1BlYk1g",
+	"aMNMqaPJeHASR4YbWqERr97KyphCT46OkhVTBlU/xctKQn2UVK9vDtXa3dN95SZzWLUP+FRIs0LV7NW7",
+	"C81yrLZS77R2XgRInyR6Ic0TWYr0N2JdGRqMR5BK1CCkcbi2YRw3ML6QBhZ26cNwFNL03PvfBsgXssHw",
+	"ipuVA+rsUaUeZsWMRTZhWWYBX4NGh+LuQn9j6Wv8VKL+rVpMjlW5mRpkc2aSlRNGCqNYYmFGpSTdb++C",
+	"4aLM5yRsqQ3MsXJaMBwMojgqJBmhsvBZkz9yXmvzPjyzQXNmZ+KSZTytBDrw5Lgb1atGfZvzOxCoBzBz",
+	"OM0gs+eKLFmBF3Eq7B3Wh9N6Knvs9XwFU8QHNPx8cfEK7jCY/c/MOQ5ypGY1FaQ6sjRgriSs8DOkfMmN",
+	"BrYwqICbGJgTRWZAYLHEfi+AwQpZiioGIadi9rPUZnYXuAaFi1JjSncjrWIX1qguUYVenL7hCf0XtV2G",
+	"5JgKBkXGuOgZ/GxgPBgAF9ogS8lLMPAnBKlMyhyF6U9FtzY/kWrO0xTFV1BmY2/6jCUfNTDQiSzQmZos",
+	"UNmpQCCmuu04jhslbIQ5TP0W9fvfTvHcphwr5CnMS7O1Q6kIb1Q515q2SGe2s+FO7M/IRAXLHpPWfgH+",
+	"32inXvUWjGeYPnCK79UoYUpZQlcbz9kjYhyfSmn2+clXbJ1Jll5I+YypJf7391eJPpfpmg40I7EUuQFR",
+	"GxoqYEmChdl3Zm8EK81KKv5vTL+CycyRKZLBKhnd4fi5IHbfNpFhYyKt9Q+zkjIc8u0MpbUVrsHag1jG",
+	"kLOMeCSmcbU7shlhSYJyDsL7ONq185WWLb59+7Z3WpoVCkO4Yndswpo3yOCs/AhMpHC1co7ViXTFao/b",
+	"74rdtPFxxGbPwRdKJqg1m2f4sDn130RjfVwVXGIUVl0iuUyahmXunnAhX4OXIyr7mEHrfW3YYrHFCDx5",
+	"pICyRQhGo1DRgv1CtctDNS4Y+x1IAddwhVnWc2pmfXTCBGnYHL3vSoGubqaB6Y+kAHvOWJdFIZXB9Dmm",
+	"nF3Yvf7e/BbtaxbKQevP+i58dIuQDBVx37WaU9ArRNPL0bCsFV5QIFwFSVMxFbNC8QQ/FKg+6E8lU/gh",
+	"R6NwZhEn+kQD3BOwT+oYhRaYikQSD2MGuKXZPPkoUOvYvrLgy1Khu0I02IXoe64g4wI1LJTM+1NxZo+X",
+	"zTUKA1crnmErZ2KdppBufEwHTEpfp3mmIlHIDCmFY1T2Pe2YP6ZEi+LQNgPLmNyPIz/4g42BR4PRT73h",
+	"sDc6vhicTI4Hk8HgFwqrU5dxaRJDPjPjQ+wgMiUz7ATUalYuS9Kx4cjG1UmpFIpkHU2ix29ek75+KlnG",
+	"zdq6KjdZjSjF43FUFukN0m5IACInhruAPNxvl3OtwswW5HPMpFhqMLIfone/I+u0nRFoQxq4xX3o1jPS",
+	"1nqG52hzYCx9KbJ1hfSWB3dnclNCbM8kgajBiW5j83aFNjZv4ZIwQQ7HcnpO1O/Ka3cLptZqdcKwUpfD",
+	"sl4v6N3Nddr0ZR7ouRS4bunYYXL83b++aeni9WMv6hc3bZX9RtqwCXOm7yKbRA3U3gPfbD3cStxK9waq",
+	"25L8fb2mnP8LXT6odVIdHpgWjaEU/FOJNqLzoWaQomrQaLuQnH1+hmJpVk1Gsf4cRwUzFFVEk2g6PY86",
+	"bGMncxrm/Bw8O9eFVMbSAMtXXARq877ka5usL9gsrhVdlHkNdi9EubeDdq8b+F74oYV8L/j0PoSpNWTv",
+	"vl+xZWd1wOdL5SIoEhCLdAySbsqEHLRLG9jsA2p/kWXGbXvbt5biurxts0yTy3BzxSAF4CWqtZWppQzD",
+	"63L7g043ZjC3AtV/HGLa1qbdXEwpZm08686mX9S5Zv5v5/5aEncmxXfFlHvy3DS7e7Y79SEzb9u/BSH2",
+	"pxPX2Xy//HW2/PfGOe6KuFQsdcmALJPrrtJOo6h615Lv3d6Q31hPZClEmnIXNrwKNHHBMo1dxJIuKOL+",
+	"6HJGlaw/aMCUBwav+/DYKqMLV4hemxVOheNsNkApMpZg2od9hNFRPlrQDXJccyr2cscYeBMETSDDhSEG",
+	"H7dQnYqPiIW27NLxJePnvyOV/dbyxgTvxqCls1wGScYtl1TcGBRT0ckMg1y3YtpyzrwPpwKc3wdB5gkK",
+	"c3mJ2mbjaPgOnwwohD+GihWOvpAVjse3YYWjHcb3VUnNnyxG7ziYA+lEl6N5gVdh1PYF5hxUxIwEd0Fe",
+	"Z41bwdtU7Fog7AvecrYmjahMEoysoqzAiTiOUAVmsEZzU6z1346fbh0bbbt6ODdssXCFmSW/RODmAeBn",
+	"l+udCpe70RZGm+wB7nCUyr3ugmB5JYJQ/KY467qq8k4g47meQ/lPF/BdXUCX2V+EK3ZUIKrHBH7Os4xb",
+	"cNpRJcX/+DnJSs0v8XmlDe6Im6hJlvMMt8v4nfzRVRf31IyIBtRFi10e7Utuni5YbuFzWLskuUpa7t5F",
+	"Lulge3GIC/hJt4kUkSFnaj7dh3nhIN+mS3UCdDcYe3r+8gX45+Q/TdXyMoHZX47oNOtS4Fym6xikmopZ",
+	"q7I6i+nVgpnVEU/dB5fJPvr/3gs7wYIGNc1KW0YduXWim8LXahdxhVyXQu2zi92tC3Bu04Y99M4EGFyt",
+	"ZIbg68tyEdCrZP2DhpwLqSh0NVNxJ6HpbRz4+M1rGy+9OX8UwxqF/fLpq3/QZcOTlU/U0ZWTWw94N/Yk",
+	"ik3FIpPMcLHs2e35pRvO5kIhXeZ2ASVLF25yYmu28MtEOhV0PGfnL2E8Gt6HRKb1dVbJvnMD3XhltHW1",
+	"er2zCuFgrKL4LrQmYNchsYejQX8wIMj6U3HqK/ejf9477g0dw7W1KU3zWScODJ6yS3ZuF61OxjYrTYWF",
+	"IFtvo+VZrkKWEkEGZv99xXRFfLfQ8Bjs3iyVqzgZDO4PT05G98b3x4OTk+FNYWeDZmf323UHFROOZVGg",
+	"goTpdvxrjyaMjv757rT3y/tfjzd/vdF4/AEGsh1mPVWCvst+Xj95CCfje/d3S+5f4OuYgSsXk0jSa9+u",
+	"JBMv5xYCLyQo1LJUCXb1s/S7vF9VJ+ry1yiMWkNhuxW2PLdp6g+2heyQDMK1F0ZHVoELbZhI9pT3quoH",
+	"uVan365A3YbkqAJEH41HXfv30+wlc003pn8zruvbcLVCAUx/JJ9DTm2FWdFefjB8+mj0j5/O7z8//uWk",
+	"a/mqxNa1tOv7sC9Ya2hNbRur9rfh3Ts5CcnfoNMSfUmvqwwklSG/mjNV89iPXNij9/q8rXo7rV3NJo0v",
+	"l20v8+b1mTs5nqIwfMF94uzalQ7sGAvAKRXvKVygtZgbfYF9WmFTH9CuP6DDw6RU3KzPbWnZnqIrdp+W",
+	"ZrXXGtqDOqwimKPT67TXcJ+eVJt9+vaiK1HLlwJTePr2og9nRsPMtqjMIMkYz+GOLliCPY3EQgymd2Gp",
+	"mDDuMOybNpNRNRyluOACdQy6TFZ0f8ym5WBwnPjn9gNO6IKZ2Xu58zFdNjh7MBVEImZKZqgrcVyzbdN3",
+	"94MG+zxY0BavZ45uVRHULK7Tsn6pH1zrsQcCNFv76qRtAKM5KdiaCo3Yh8f0XdOfk/kOwAoAuiRdz469",
+	"Hl03AcU3Fv52/dsVbLlYyKpIzFxrq49cHzrVjbq7bTpKsNq2kLmo0tdFyb9PwriaaBRz5QM6LB9jxMD2",
+	"xgmEV6vRnYk0BikSG3lyTcDY7jUXqtM9EKblHNxNzW+nSPzjj6etFoz+jz/6fGEDs2EfbfvQ07cXrUYR",
+	"HyxPhf2k4Y49LX/ud0EjVnTGLfiDbsBqgmo3l54KPzxQFXs/Mpg1wbxXPze5FNm6Cbinol6mD699f7vV",
+	"hkZDYFYL4HQ/hmTFxLJ+dSqCN5z6e5jsDagbeOydbKvb19CIqbgz29d0MLvbh6pxk4uiNF6dZdel7jsg",
+	"K0S2Yx7uEzQZT1BoDNT4+dlFcIvUaWcdxdElKu1Uetgf9gc2jV+gYAWPJtFxf9A/dlRtZZ3mUY0LfVp2",
+	"JftfoymVCDryt5IruqNPN65IkK/T0ClWIU0wjJmdOovbca2lZ6nt7tcm3GL485J33a6+eeVo3y8QNvEt",
+	"hvrO/wPGNr+CuPnd+hcym/db3fmjweCabpcv63JpVds6Gls66222LWfspOiavJb26Nq2bDvJ8DaTvNlq",
+	"lRsPjm8zzZOwL/Xe7fbTbg4NaYjVw5AcvIvaLil6b7u6HK2LJtEzrk0DMt1hbKlbw6L3NkGiOyzyoc3s",
+	"6uAK6sPjyu9WuUyf/m3MzZntlld94JrR7OUVFrt9PTlw0V2G6dao8+M1pf+bTNdfTW3DDPymTRmNKnGz",
+	"YzHDr24x+9rAmsw6qwBPtxomn0m3cnec8eb1s8qdCrxqlSavb4b8o1nkeHBy8xwPgx/3jIe3WnS7A9rO",
+	"dO92KHQ0JtJ0o9HtpuvoZf3urspyo21f9XC7kLTHXW3igE4c/Rr8RnLjtD9DVxNvOxH3fcuJtMx53G06",
+	"Ldtzc6R/yMtq7BC4fo76l2W/D5V5ZM/jZpWJK8rZVoklmv36MPju7v1Ptfp9kKb/Q3OISn1ZeBD8JpxW",
+	"K8rOEMg207hIx7UJ1kF+E+JTTB7G9K0Onngq6Dk3ek9M71KaQbbTVp5t2DVpqnXNT9729oG7/psmd2+q",
+	"Ruy63WYq2v02cHi7TQcJdN0335gEbjVWHcQDv5+j8I2nfzqMlsP443C638GN6hT/ABJ27SpuUvujuuoH",
+	"Sm1d9j/8smnVUmXRJDqybtEvtT3gvDNjah1f0DW99T/N0NHm/eY/AQAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

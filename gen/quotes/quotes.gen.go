@@ -3334,10 +3334,22 @@ func writeStrictJSON(w http.ResponseWriter, status int, contentType string, body
 	if err := enc.json.Encode(body); err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", contentType)
+	setStrictContentType(w.Header(), contentType)
 	w.WriteHeader(status)
 	_, err := w.Write(enc.buf.Bytes())
 	return err
+}
+
+// setStrictContentType sets the Content-Type of a JSON response. A problem
+// document also gets the headers package problem gives every other one: it
+// describes this response only, so no cache may keep it for a later
+// request, and no browser may sniff it for another type.
+func setStrictContentType(h http.Header, contentType string) {
+	h.Set("Content-Type", contentType)
+	if contentType == "application/problem+json" {
+		h.Set("Cache-Control", "no-store")
+		h.Set("X-Content-Type-Options", "nosniff")
+	}
 }
 
 type ListQuotesRequestObject struct {
@@ -3373,7 +3385,7 @@ func (response ListQuotes401ApplicationProblemPlusJSONResponse) VisitListQuotesR
 	if err := enc.json.Encode(response.Body); err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "application/problem+json")
+	setStrictContentType(w.Header(), "application/problem+json")
 	if response.Headers.WWWAuthenticate != nil {
 		w.Header().Set("WWW-Authenticate", *response.Headers.WWWAuthenticate)
 	}
@@ -3422,7 +3434,7 @@ func (response CreateQuote201JSONResponse) VisitCreateQuoteResponse(w http.Respo
 	if err := enc.json.Encode(response.Body); err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "application/json")
+	setStrictContentType(w.Header(), "application/json")
 	if response.Headers.Location != nil {
 		w.Header().Set("Location", *response.Headers.Location)
 	}
@@ -3450,7 +3462,7 @@ func (response CreateQuote401ApplicationProblemPlusJSONResponse) VisitCreateQuot
 	if err := enc.json.Encode(response.Body); err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "application/problem+json")
+	setStrictContentType(w.Header(), "application/problem+json")
 	if response.Headers.WWWAuthenticate != nil {
 		w.Header().Set("WWW-Authenticate", *response.Headers.WWWAuthenticate)
 	}
@@ -3534,7 +3546,7 @@ func (response DeleteQuote401ApplicationProblemPlusJSONResponse) VisitDeleteQuot
 	if err := enc.json.Encode(response.Body); err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "application/problem+json")
+	setStrictContentType(w.Header(), "application/problem+json")
 	if response.Headers.WWWAuthenticate != nil {
 		w.Header().Set("WWW-Authenticate", *response.Headers.WWWAuthenticate)
 	}
@@ -3608,7 +3620,7 @@ func (response GetQuote401ApplicationProblemPlusJSONResponse) VisitGetQuoteRespo
 	if err := enc.json.Encode(response.Body); err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "application/problem+json")
+	setStrictContentType(w.Header(), "application/problem+json")
 	if response.Headers.WWWAuthenticate != nil {
 		w.Header().Set("WWW-Authenticate", *response.Headers.WWWAuthenticate)
 	}
@@ -3674,7 +3686,7 @@ func (response AcceptQuote401ApplicationProblemPlusJSONResponse) VisitAcceptQuot
 	if err := enc.json.Encode(response.Body); err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "application/problem+json")
+	setStrictContentType(w.Header(), "application/problem+json")
 	if response.Headers.WWWAuthenticate != nil {
 		w.Header().Set("WWW-Authenticate", *response.Headers.WWWAuthenticate)
 	}
@@ -3749,7 +3761,7 @@ func (response ReplaceQuoteLines401ApplicationProblemPlusJSONResponse) VisitRepl
 	if err := enc.json.Encode(response.Body); err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "application/problem+json")
+	setStrictContentType(w.Header(), "application/problem+json")
 	if response.Headers.WWWAuthenticate != nil {
 		w.Header().Set("WWW-Authenticate", *response.Headers.WWWAuthenticate)
 	}
@@ -3847,7 +3859,7 @@ func (response RejectQuote401ApplicationProblemPlusJSONResponse) VisitRejectQuot
 	if err := enc.json.Encode(response.Body); err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "application/problem+json")
+	setStrictContentType(w.Header(), "application/problem+json")
 	if response.Headers.WWWAuthenticate != nil {
 		w.Header().Set("WWW-Authenticate", *response.Headers.WWWAuthenticate)
 	}
@@ -3921,7 +3933,7 @@ func (response SubmitQuote401ApplicationProblemPlusJSONResponse) VisitSubmitQuot
 	if err := enc.json.Encode(response.Body); err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "application/problem+json")
+	setStrictContentType(w.Header(), "application/problem+json")
 	if response.Headers.WWWAuthenticate != nil {
 		w.Header().Set("WWW-Authenticate", *response.Headers.WWWAuthenticate)
 	}
@@ -3981,7 +3993,7 @@ func (response SubmitQuote503ApplicationProblemPlusJSONResponse) VisitSubmitQuot
 	if err := enc.json.Encode(response.Body); err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "application/problem+json")
+	setStrictContentType(w.Header(), "application/problem+json")
 	if response.Headers.RetryAfter != nil {
 		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
 	}
@@ -4450,82 +4462,85 @@ func (sh *strictHandler) SubmitQuote(w http.ResponseWriter, r *http.Request, quo
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7DzpchNJmq+SUTMRNNrS4YMmLP/yNLBjggbGR7AziEHpqk+qHKoyRWaWhZZwxMQ+Az/36fpJNvL7si6p",
-	"JMs2hp5ZOjoCWZXHd9+lz0GkspmSIK0Jhp+DGdc8Awsa/3qlY9BCTt3nGEykxcwKJYNhcJYAmwhIY2YV",
-	"M0pbdrE4ZJylwGMhp2zcHePXhrl9IN2XPXYmwDCugV1o9QEku1iwsYjHvSAMhDv1Yw56EYSB5BkEw0AV",
-	"14eBiRLIuIPjjxomwTD4Q78CvE9PTf8vubJQAn11FQb4zfGTdgSOnzA1YTYB9tEtK8GYcZtUUOCz9yIO",
-	"wkDDx1xoiIOh1TnUoYJPPJulEAz3d8NgonTGbTAMhLQ/7wdhkAkpsjwLhjthYBczoEcwBY1AnlpuYRXE",
-	"VzJdEGSGCclsIgwzbuk6euHDmxGLrnZAmIRriN9XC9+/EJmwq2D9Wc1ZxuWCCQuZYUoCm/EpsESlsWHc",
-	"skwZuw7EFM+sgxjDhOepDYa7gybl9nYd5fgnT7nB4Fo6rqLwajIxcD0OToY/iBm7gInSgBKBKBnLtTVr",
-	"xZMOb0XmOlzcfzV8Bi34XDl5MzMlDaAyvlT2mcpl7D5HSlqQiBifzVIRcYdYf6bVRQrZf/zDOCxrUukg",
-	"s1ykwTB4qUim2FzYhITq+AmDT8IQpk6IchMM9wf7YWCFddvd3WyCl5eAJtbOzLDfjxKuLeheDJfF/aYv",
-	"le3S+qttxXGVea/pNCJFk3+bkGA24RZ5GPE0Bc0yvmAGoOdgeaOVnJb6dgcyonJyFms+sSzikl0AixIu",
-	"pxAfEkAeQG6YyS8yYS3ETfoeVPT9RclJKiK7JXmjYvn9UPessIhMGCaVddaHk+kh4vI0VXODaIbM5FHC",
-	"uCHsne3nfjMudfjzVAOPF3U6tGrrn3h8Ah9zMPaOzHEIaDqJxQoIiYzbKCG5UNJqHqGRAq2Vc3Zva9tl",
-	"nl04ucmNdWz1Jo3tDAZBGMyUU1GNhEaD0CebdvWuzttBxdtjeclTERcAbcliQbu6xa774/QWhDpkY6LT",
-	"mKWoYsCjhHkQKQ5Yw9JnSl+IOAb5FThqMWZIefTBOHGM1AxI09QMNB7FJEC8ZMX2Kk5UwGzHg0m5/v6o",
-	"T0gJw4iWF7ldwlBpxtkMdCaMcSg6vqwg3Er7YyenkqdPHetuQP97wtSAvgTNJlykZCOB+ZtZxLXG0LAU",
-	"xuMnzin7sKwVu9d8kSoenyn1guspfH/8CtAvVLxwDE0dWNpZQWKax59HEczsOp6dgr4UEZxLfslFyi9S",
-	"+AqKY+hQRvGjtkJOD5nVC8anXEhmEqVtuqirzaO62niYWF4DajsFqu+4PxUq0Iu4dOaLSzMHzaSah2yi",
-	"NPNUYfNEpMCE9VFd6Hy3kGYkJ6hiJsltrObSKdycC2tws/s35pZfcAN1mvGJBT2S4xOwetE9cn+NeyNn",
-	"WBLgsU+fag83hKAGIiVjDELdvWUQqhfoTN11vUaQuTlqbBWrc8lzmygt/hviryBQF8C1E220XQk3DD7N",
-	"XF7UtLw7lQg17t9adqot9yc8DVSEYWhm5TRkGU9dBA9xWGDnJENiIKx9MkaC12ty/c2bN92j3CYgraMr",
-	"tOeevFrh7DjCD4zLmM2TBdoLAsnFTxomufHULangaWisz3XXMX6mVQTGOB38peL6HQTgqEj8awGCy/sv",
-	"wXlidwxPHSWLZLmiF8Xj66Kuxnpj+WSyFG05tLhcuFS8EWzt7tYFrYYvK7DcVuJqe79BwCUMm0OadknM",
-	"0PV7E+ZyCXSJMVO5dcE1Nx/Whs3n0uSzmdIW4l8hFvwMcf29uUOH17gOh7t/3KPEnS7BLBfmWJhAqONY",
-	"kDy91i7kscJlwhOeGli+8chnYj7zUCzS4CslNRlOhQSSugTENLHvs8wH6xm3oAVPnXANd8LgY86lFXbh",
-	"kvUwmIvYJrj458Hg6t1VGMxqAFENzUtmq7L7581qEzt1Mk5ZxlRcOtd0yOATxWxeV8xIuuwVtcu5LicN",
-	"StNym4DQzHksfzz5nxLdxzcsRIUFeT4HWBW5TiIKTr0QErUl45+OaR/WavzxXGu+QCb7L9TFP4Ay18YB",
-	"N2X3jGtbhoghi3LLJlpljLOClY73TTbVmN7GJXrsmEQ1LY2JbybSVGRgNZiGNKHYXFPjuY7gDalrA6lY",
-	"4EtSGo1GgWvYkKcHppSDBpi7NxaDSvbXxiyzoi5W3rNzd2pUWtZGCny6LXN+vjNzrurV3rcNTtUoVAM6",
-	"rInXuxZpL63asiSTyfKI1Vi4ycRsVPJVypIxjN9zdAblhphb6FqRAZa2efxKpouitL0UXjgFjERcntFE",
-	"4k0CspJEqvlgmuOiJw2OBBQ+1eLEVihWbl1Ct1Wa14B+a8PWsGpNMxb6GvsNSuthUJa9NtF/BXOrLE9v",
-	"7pV/VRIQ0HwW35nnWJN4n0sr0lWmn7uv2dyxnlelPS8CviJaSMG2DF/SOlS2muSHZYuDONqQ7AbKazWw",
-	"cDbLWugOdEroi5eHTMkIajItamXcsCg7A5tpEYFhE/EJMCKW13ida9zHtS5isyZs2E49i00+5oFhbhFx",
-	"tKnMjQJ2CUKwM2BZxk4tQNomwXU/stlPrMJ9Z+mXwr5H5tzhkLpDusa1fBv38aKwYzcIlRyLJcxRwA1J",
-	"OIbKq4J6v+FfnRx001o0m21n31EjY7CstkZpi6ke5qReMcfdMSaRVeuZYSsZpVc6h+9NS5cMTN2GdNdZ",
-	"lDDoNv4qLFGXPryrK0bzkKZihMGnrgOie8m10zeXjwTHDo7j+EkJcBAGv9AZR7b+ubHinODBFeXnxopT",
-	"DyT+W3vyriD1az5t7Tz7BqiaFA1oLmNflbAuO1G5tNTgwW4BGHw4EaklMi8HLznloZUZ2BSVDtosQimU",
-	"2/vwNv+dFk3tEpTd7SySKlvJ5c5bGAICPvQUCct+uD99rUqsGRF4k4Be8lJCYtEyFROoyzvqfFALRoIw",
-	"KLwzhgIUpKF9xxitKdH1bSuGvqXt47Sx7DusClejdURGydcLVoWnKBCt4k51skue5h5zPLTpowhKyrJ9",
-	"aQWyGdreFTzKYtNqePD89NVL5p+7tNMW8y9DNv5D3+nxmGY0AAseIVN6JMeNDuE4dEtn3CZ9EdMfVDXs",
-	"/1f3JR4wcZuqCZylfD6ge64NmgoswoJybUK1zuutoi4Zz1Db1YRlbs2QcTZPVArM90nVBCUuyrUGGS0e",
-	"GJYJqTRzPngkf4rc8WiPn56foB05P30SsgVI/PL567+GbJ6IKMFKsnRZkMmw+vEwZBKwZzKSk1RxK+S0",
-	"i+j5q0NmFFkht2zBTJ7hBVrlZPaFYfAJG5hcxiPp2HN8+ort7+48ZpGKocigC9iXSP45INyD4c4uZozF",
-	"umAYPD0/CVYKQcXy1oovkdFLSSu1hgzvcWDv7A56g4EjWW8kj3wHevfvj/a6OyEegO0l485DS8M4e84v",
-	"+SleWnAGR3JGEkmQLpapFaUCpGUuCzBMYJlRUMN+rp2uyyVqeBqs2u0irT4YDB7vHBzsPtp/vD84ONi5",
-	"zqRX1GydztrEqNDRMZ/NQLOIm2adD1kTBjNuLWh32t/fHnX/9u7z3tUfr1Uez8AabNtpT1EMbdOfk2e/",
-	"sIP9R4/LdmesojwDeSNbxy2bO27NtXJy7cfBVOThXKLAS8U0GJXraO2cz4r1K2rybfYapNUL5qi9Yrlt",
-	"VevFQaltvPNGh9HitIU0lstoTQJTVJqdaSX5ph5zkyT9giCmv7/bhr8/Zm0trpoW9CvDsv7os2Dzwdkc",
-	"Z9QSSGfN6wc7z5/s/vXn08e/7v3toNWJ+nZG29V/Pjt7zWgBasNSIXJ/U63r0cFBvdI1aNVE3z5Z9XvY",
-	"G3Z2NeO6rF9/EBJZ7+V5WfRWRsVqRQ3fmli+5vzkmDgnYpBWTIQPKDfetOUEWo04uRZdDRNAjbnWFuDT",
-	"gjYlg1btgWMeRLkWdnGKbTzkIjUWj3KbrNWG5qYWraid0Wp1mnfQX88KZJ+/OWtLmMRUQsyevznrsWNr",
-	"2BinTMYsSrnI2E9mxiPoGnBRiIX4IZtqLi0xA1eakeRlxz2Gicvkqhmw8SgfDPYi/xz/gKFzMGP0y62P",
-	"nbOB8eFIuiBirFUKpgCHRkqrUb4HhuHz2oXYKBxTuFU0T8Zhma74qx7QHLInBDN8YdgcPSGPEjyTZXwx",
-	"kgagx56676oRm9QPFRYEcE6Sxm7QPVLnNhh68jd7jdQcE3KiioYcjzA88COkv5DoBisdtL9Q1oWt0ATA",
-	"djNweRfW3evNDl8cc1GELzGYHvM15ZG8gFTJKY4W1IrLSBzCChPxYa1pEmIBjMoTBRFHkmrv7s+qR1J1",
-	"JJpl+OJ2P2aBzcuR7HQwAel0XKynDPhyhC8TapilPIL4kHU6PtMQctrpOFL7ChuGLCOJZTrE3dZKV2Ur",
-	"PsRKnOOWu8NvdXB7YIQ1I3Jgwi4OqcuMZTvW6VA21OkwpVmnQwkRgkDStFLjdOEkd0kFdjipPG6YksUA",
-	"x7hWPR2zTofyKtPp9EZyJMfj8UhSz/K3L//87cs/6XT6TJpRu5C+JggbS4oUbiRZ63+/ffkf9tuX/6U9",
-	"9f8Jv8ZZRQ64+awvtOengooPG2f45NHj5/iOeYWjo2NEFa1eHwyzKnMYyafnJw8pknFWohEalkkCa80R",
-	"egTGUWPeotfpsKcYBFd6bvkHHEF7/uasMRXSY0+9XRlJ/MKwn9Bi1O0NgsbZuCpWexv20HeiQz8dHI4k",
-	"sZUSFeDxaiP3galXXaSyiYsrIDXg8hhlE9AjubS2Gt/EEM8PXUBWtJmbkJPVfDiSCIBPB9ouJ/lyKkHS",
-	"4c888a95oB2kvIqmFce0l2x+SCdX4JePyeZ71mDYZyqWYCDq5WVt7DySP43XTTWMH/ZY2ZJasRHVkAWi",
-	"HyUQh6yyOn5+zLBHgz1fTlwd8kpFBNJAzZL/enxWC6S8/Q7C4BK0IZO+0xv0BlhJmoHkMxEMg73eoLdH",
-	"qUqCQUOf6OM+TtveWzgBm2tZe+mi3gE2LUPvtVYFVu6c3PhkvtzD6yO/voSHWJa6cRzjqxvGlmjV3xN6",
-	"2x7eVEv6694tuQpvsdW/07HF3upNoOvX+m7du6WXLnYHgw2jNDcboakKri0jM6slV5z22af7244t4exv",
-	"nKTHQ3Zuc8j50gTe/mDvNsc8q09RP7odPs1R5nrEjeJXj4PfBjUTFLzDSTFKX4Jh8MKZxo+FEFs+NdUG",
-	"LIrPlGlROyq/m/J9Dz90gqqlNP6rcksxTeUuqhkecgGFxpHONk1+EYtgB87WRobc2SNZ9yttukkXUNG7",
-	"zGT/pOLFVxPeci7rqpkmWZ3D1YrS7HxdpVk3Y0bcmHPjnWy8NIr5QtGd7Vn1+cmLwn5KmFfvAG6esfx3",
-	"08j9nVudsTx+jyc9uh1SLeOL7rjd3dsd1zLx+m0tD0Y3y6aHbEjThLTZoKuwiAL6n4tXT69IgFNo6wE9",
-	"we9N87UrHPUXaVrcd7icvdB7uB9ghlW7pjWhmypr0lDt/XZlqlSRdsf/lu5rn9DffEb5oiZuOLh+Q+2l",
-	"xN+BoJI8XS+oYRGiNoVnCnaN5Ay+jVOoXhr6fy993zna+k+whVVaE23dKIso3uXHAexVG9mnXHX5Vwxu",
-	"cu66+I9SaJ8Lrw67NS1u2YRu6gXt/r6qUVSLfujIv7SFPlojiFuHE/1y1OsOmpK31iewkOvLtctDle2h",
-	"yaqq+HJwbeTtfnKa2gVbZTXf0oFVxc5yeO+Hvt5SX3+kON/GLnntp/GUpXHT7W0TFZrvz437QvaK9Wyz",
-	"Q27l93XZ5dsTP1z2v7LLPlkjdNurBW28D7V4Xeuwsls0WEey6LYXL6JhqyFcaryyomPYY/51C+wEj2T5",
-	"kpswLJcfpJrLkAnJIysuIWS5xGvw/SH/SchaH8z3DqsfWsAH3gBl2NTD/pSjH/2ExoSLlPzr/u7uSGK3",
-	"EDs/fqTZbW2rshILvq89WJKf0JPkh2G4bWzwe3TB7pxbka/l50PuYLROfaN6gwffeDgdhz97Urzr3xRn",
-	"/xsKODWT6zQYBn20U/6ezzcZivE2SGgcfScTRhUsq3A6w6l+b+ln/Uxw9e7q/wIAAP//",
+	"7DzpcttGmq/yFWa2bHPBQ7Icl+hfmtjZyOXEHh3lnQk9Zgv4SPQY6Ia7G6K4LlVN7TPk5z5dnmSrv25c",
+	"JEhRcuRkZpxKlSmij+++wU9BJLNcChRGB+NPQc4Uy9Cgor9eqxgVF3P7OUYdKZ4bLkUwDs4ShBnHNAYj",
+	"QUtl4GL5DBikyGIu5jDtT+lrDXYfCvvlAM44amAK4ULJDyjgYglTHk8HQRhwe+rHAtUyCAPBMgzGgSyv",
+	"DwMdJZgxC8cfFc6CcfCHYQ340D3Vwz8X0mAF9PV1GNA3x8+7ETh+DnIGJkH4aJdVYOTMJDUU9Ow9j4Mw",
+	"UPix4ArjYGxUgU2o8IpleYrB+GA/DGZSZcwE44AL881BEAYZFzwrsmC8FwZmmaN7hHNUBOSpYQbXQXwt",
+	"0qWDTAMXYBKuQdulm+hFD29HLHe1BUInTGH8vl74/hXPuFkH63u5gIyJJXCDmQYpEHI2R0hkGmtgBjKp",
+	"zSYQUzqzCWKMM1akJhjvj9qUe7xvKceuPOVGoxvpuI7C69lM4804WBn+wHO4wJlUSBJBKGnDlNEbxdMd",
+	"3onMTbjY/xr4jDrwubbypnMpNJIy/ijNd7IQsf0cSWFQEGIsz1MeMYvYMFfyIsXsP/+uLZYNqbSQGcbT",
+	"YBz8KJ1MwYKbxAnV8XPAK64dplaICh2MD0YHYWC4sdvt3TCjyytAE2NyPR4Oo4Qpg2oQ42V5vx4Kafpu",
+	"/fWu4rjOvDfuNEeKNv+2IQEmYYZ4GLE0RQUZW4JGHFhY3iop5pW+fQYZSTkZxIrNDERMwAVClDAxx/iZ",
+	"A8gDyDTo4iLjxmDcpu9hTd9vpZilPDI7kjcql98Pdc9Kiwhcg5DGWh/mTI8jLktTudCEZgi6iBJg2mFv",
+	"bT/zm2mpxZ+lClm8bNKhU1v/xOIT/FigNp/JHIuAcidBLNEhkTETJU4upDCKRWSkUClpnd1Pje2iyC6s",
+	"3BTaWLZ6kwZ7o1EQBrm0KqqI0GQQhs6mXb9r8nZU8/ZYXLKUxyVAO7KYu139ctf9cXoHQj2DqaPTFFJS",
+	"MWRRAh7EiaBAYABH1VHE+eq8nCmNVkK+Pzt7Aw8ZTP9j6hyaNbMmmQirxbIwYBYSEryCmM+50cBmBhVw",
+	"EwJzoMjUSpmFyH5vhTJBFqMKQciJmH4vtZk+skKrcFZojG2AYW+hizWqS1RNG2+/4ZH913pYE5I1mQgG",
+	"ecq46Bu8MnAwGgEX2iCLbbDAwHMIYhkVGQozmIhuaf5Oqgsexyh+BWE2FC6lLPqgrSZGMkdnZGSOio4C",
+	"gRivGPDHtRDWwOwmfrNq/f0JnkOKa3D6cVGYFQylsvRGlXGtLYqWZ2sId9L+2KqoYOkLK7W3oP89YepF",
+	"b8Z46twDVmIUMaUoKq6U5/i5jUd8RNqJ3Ru2TCWLz6R8xdQcf3v8StAvZLy0DE0tWMqaAVEpGipgUYS5",
+	"2cSzU6eN54JdMp6yixR/BcUpVdyFzspwMX8GRi2BzRkXoBOpTLpsqs2Tptp4mKBoALWbAjV33J8KlehF",
+	"TFhLy4ReoAIhFyHMpAJPFVgkPEXgxge0oQ1buNATMSMV00lhYrkQVuEWzFpe+739N2aGXTCNTZqRVZ6I",
+	"6Qkatewf2b+m1giGgTPGFKw2Hm6JvjVGUsQUf9t7K9uslhRH2OsGrfh6e8DcKVbnghUmkYr/D8a/gkBd",
+	"IFNWtMl2JUwDXuU2JWxb3r1ahFr37yw79Zb7E54WKlwDmVkxDyFjqU1eMA5L7KxkCMoBlM9DneAN2lx/",
+	"+/Zt/6gwCQpj6YrdaTerV1g7TvAjMBHDInH+2oFkQ0fvyNtS4GmojU/zNzE+VzJCra0Ofltz/TME4Kis",
+	"eTRiI0iRXaL1xPYYlrrww9UJanq5VGRTwNlarw2bzVYCTYsWE8v3PG7Hmfv7TUFr4AsllrtKXGPvF4g1",
+	"uYYFpmnfiRm5fm/CbBpFLjEGGxHa7EF/2JgxnAtd5LlUBuMfMObsjHD9vblDi9e0CYe9fzpwNQt3CSX4",
+	"uKCaDEEdx9zJ0xtlQx7DUQfjGUs1rt545JNQn3RJiBT6IlFDhlMu0EldgnyemPdZ5vOUjBlUnKVWuMZ7",
+	"YfCxYMJwswzGe6MwWPDYJLT4m9Ho+t11GOQNgFz50Etmp7L75+1CG5xaGXcJ1pxfWtf0DPDKxWxeV/RE",
+	"2MSdtMu6LisNUrnlJkGuwHosf7zzPxW6T29ZgwtL8nwKqCB0k0SUnHrFBWlLxq6O3T4qU/njmVJsSUz2",
+	"X8iLv6NL2lsH3JbdOVOmChFDiAoDMyUzYFCy0vK+zaYG07u45B5bJrlynqKcP+NpyjM0CnVLmkhsbihv",
+	"3UTwltR1gVQu8GmiIqNR4hq25OmBruSgBeb+rcWglv2NMUtelgSre/Y+nxq1lnWRgp7uypxvPps5181C",
+	"908tTjUo1AA6bIjXuw5pr6zaqiQ7k+URa7Bwm4nZquTrlHXGMH7PyBlUG2JmsG94hlTVZ/FrkS7Lqv5K",
+	"eGEVMOJxdUYbibcJiloSXbmL0hwbPSm0JHDhUyNO7IRi7dYVdDuleQPodzZsLavWNmOhby/coqsQBlXF",
+	"bxv91zA30rD09l75BymQAC3y+LN5TjWJ94UwPF1n+rn9GhaW9ayuanoR8MXgUgp2ZfiK1pGyNSQ/rLo7",
+	"jqMtyW6hvFEDS2ezqoX2QFfbIgSegRQRNmSaNyrYYVlxR8gVj1DDjF8hRcTiBq9zg/u40UVs14Qt2127",
+	"ZpuPeaDBLnIcbStzq3ZfgRDsjSDL4NQgpl0S3PQj2/3EOtyfLf2Cm/fEnM84pOmQbnAtX8Z9vCrt2C1C",
+	"JctigQsScO0knELldUG93/CvSQ5300Y02x1330x0xmBVbbVUhlI9ykm9Yk77U0oi6647UBedpFdYh+9N",
+	"S98ZmKYN6W+yKGHQb/1VWqK++/CuqRjtQ9qKEQZXfQtE/5Ipq282HwmOLRzH8fMK4CAMvnVnHJnm59aK",
+	"cwcPrag+t1aceiDp38aTdyWp37B5Z9Pd937lrOy9MxH7qoSx2YkshO9wUKMENT2c8dQ4Mq8GL4XLQ2sz",
+	"sC0qHXVZhEood/fhXf47Lfv5FSj7u1kkWXXRq513MAQO+NBTJKxGAfzpG1Viw3TE2wTVipfigoqWKZ9h",
+	"U95J54NGMBKEQemdKRRwQRrZd4rR2hLd3LZm6DvaPlYbq77DunD5rpmvJJFR8vWCdeEpC0TruLs62SVL",
+	"C485Hdr2UQ5Kl2X70gpmOdneNTyqYtN6ePDy9PWP4J/btNOUoz9jmP5haPW46uZdyHgZglQTMW01R6eh",
+	"XZozkwx57P5wVcPhf/d/pANmdlM9fLSSzwfunhuDphKLsKRcl1Bt8nrrqAtgGWm7nEFm14yBwSKRKYJv",
+	"EcsZSVxUKIUiWj7QkHEhFVgfPBEPI3s82eMX5ydkR85Pn4ewREFfvnzzlxAWCY8SqiQLmwXpjKofj0IQ",
+	"SD2TiZilkhku5n1Cz18dgpbOCtllS9BFRhcoWTizzzXgFfVumYgnwrLn+PQ1HOzvPYVIxlhm0CXsKyT/",
+	"FDjcg/HePmWM5bpgHLw4PwnWCkHl8s6KryOjl5JOao2B7rFg7+2PBqORJdlgIo58833/b08e9/dCOoDa",
+	"S9qeR5YGGLxkl+yULi05Q9NIE0EkSJer1IpSjsKAzQI0cCozcjersFBW18UKNTwN1u12mVYfjkZP9w4P",
+	"958cPD0YHR7u3WTSa2p2DqZtY1Ro6VjkOSqImG7X+Yg1YZAzY1DZ0/7201H/r+8+Pb7+443K4xnYgG03",
+	"7SmLoV36c/Ldt3B48OTpetf8FraOGVhYbi2UtHLtJ+Fk5OFcocCPEhRqWaho44jTmvUra/Jd9hqFUUvI",
+	"aeBgxXKbutZLM2K7eOetDqPDaXOhDRPRhgSmrDRb0+rk2/WY2yQZlgTRw4P9Lvz9MRtrcfWgpF8ZVvVH",
+	"nwXrD9bmWKOWYJq3rx/tvXy+/5dvTp/+8Pivh51O1Lczuq52oxu0gLRhpRB5sK3W9eTwsFnpGnVqom+f",
+	"rPs96g1bu5oxVdWvP3BBrPfyvCp6a1NyjaKGb02sXnN+cuw4x2MUhs+4Dyi33rTj8F2DOIXifYUzJI25",
+	"0RbQ05I2FYPW7YFlHkaF4mZ5Sm084qJrLB4VJtmoDe1NHVrROKPT6rTvcH99VyL78u1ZV8LE5wJjePn2",
+	"bADHRsOUpkymEKWMZ/BQ5yzCvkYbhRiMH8FcMWEcM2ilnghWddxjnNlMrh5/m06K0ehx5J/THzi2DmZK",
+	"frnzsXU2OH02ETaImCqZoi7BcdO09RTjAw30vHEhNQqnLtwqmyfTsEpX/FUP3Ai2JwRottSwIE/IooTO",
+	"hIwtJ0IjDuCF/a4esUn9PGVJAOsk3dgNuUfXuQ3GnvztXqNrjnExk2VDjkUUHvjp2W+d6AZrHbQ/u6yL",
+	"WqEJoulnaPMuqrs3mx2+OGajCF9i0APwNeWJuMBUijmNFjSKy0QchxUl4uNG0ySkApgrT5REnAhXe7d/",
+	"1j2SuiPRLsOXt/sxC2peTkSvRwlIr2djPanRlyN8mVBhnrII42fQ6/lMg4t5r2dJ7StsFLJMBJXpCHfT",
+	"KF1VrfiQKnGWW/YOv9XC7YHhRk+cA+Nm+cx1malsB72ey4Z6PZAKej2XEBEITprWapw2nGQ2qaAOpyuP",
+	"a5CiHOCYNqqnU+j1XF6le73BREzEdDqdCNez/OXnf/zy8z/c6e6z04zGhe5rB2FrSZnCTQR0/vfLz/8L",
+	"v/z8f25P83+HX+usMgfcftbPbs/DkoqPWmf45NHjZ/lOeYWlo2VEHa3eHAxDnTlMxIvzk0cukrFWohUa",
+	"VkkCdOYIAwfGUWveYtDrwQsKgms9N+wDjaC9fHvWmgoZwAtvVyaCvtDwkCxG094QaAymdbHa27BHvhMd",
+	"+sHocCIcW12igixeb+Q+0M2qi5AmsXEFphptHiNNgmoiVtbWk6YU4vmhC8zKNnMbcmc1H00EAeDTga7L",
+	"nXxZlXDS4c888W+4kB10eZWbVpy6vc7mh+7kGvzqsbP5njUU9umaJRSIennZGDtPxMPppqmG6aMBVC2p",
+	"NRtRD1kQ+lGCcQi11fHzYxqejB77cuL6kFfKIxQaG5b8h+OzRiDl7XcQBpeotDPpe4PRYESVpBwFy3kw",
+	"Dh4PRoPHLlVJKGgYOvrYj/OuVzZO0BRKNN43aXaAdce8f6NVQZU7Kzc+ma/2sOa0sy/hEZaVbhzH9NaK",
+	"NhVazVekfuoOb+olw02v1VyHd9jqX2fZYW/9EtTNa3237t3K+yb7o9GWUZrbjdDUBdeOkZn1kitN+xy4",
+	"+7uOreAcbn2JgA7Zu8sh5ysTeAejx3c55rvmFPWTu+HTHmVuRtwkfs04+KegYYKCdzQp5tKXYBy8sqbx",
+	"YynEhs11vYGK4rnUHWrnyu+6etXFD52QakkF5eQ+xTS1u6hneJwLKDXO6Wzb5JexCHXgTGNkyE3jN/1K",
+	"l266C1zRu8pk/yTj5a8mvNVc1nU7TTKqwOs1pdn7dZVm04yZ48aCae9k45VRzFfS3dmdVZ+fvCrtp8BF",
+	"/frj9hnLfzWNPNi70xmr4/d00pO7IdUxvmiP29+/23EdE69f1vJQdLNqepwNaZuQLht0HZZRwPBT+dbt",
+	"tRPgFLt6QM/pe91+44xG/Xmalvc9W81e3CvIHzCnql3bmribamvSUu2DbmWqVdHtjv8l3deBQ3/7GdU7",
+	"qrTh8OYNjfcxfweC6uTpZkENyxC1LTxzNBskZ/RlnEL90tC/vfT9xtHWf6EprdKGaOtWWUT5MwY0gL1u",
+	"I4cuV139AYfbnLsp/nMptM+F14fd2ha3akK39cLt/m1Vo6wWfdWRf2oLfbRBEHcOJ4bVqNdnaErRWZ+g",
+	"Qq4v164OVXaHJuuq4svBjZG3+8lpGhfslNV8SQdWFzur4b2v+npHff2a4nwZu+S1342nrIyb7m6bXKH5",
+	"/ty4L2SvWc8uO2RX/rYuu3p74qvL/md22ScbhG53tXAb70Mt3jQ6rHCHButElN328kU0ajWEK41XKDuG",
+	"A/CvW1AneCKql9y4hkJ8EHIhQuCCRYZfYgiFoGvo/SH/iYtGH8z3DusfWqAH3gBl1NSj/pSln/sJjRnj",
+	"qfOvB/v7E0HdQur8+JFmu7WryupY8NvagxX5CT1JvhqGu8YGv0cXbM+5E/k6fj7kM4zWqW9Ub/HgWw93",
+	"x9HPnpTv+rfF2f+GAk3NFCoNxsGQ7JS/59NthmK8DeKKRt+dCXMVLCNpOsOq/mDlFw11cP3u+v8DAAD/",
+	"/w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

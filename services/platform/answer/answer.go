@@ -19,6 +19,7 @@ import (
 	"strconv"
 
 	"github.com/charterhq/charter/gen/shared"
+	"github.com/charterhq/charter/services/platform/edge"
 	"github.com/charterhq/charter/services/platform/problem"
 	"github.com/charterhq/charter/services/platform/request"
 	"github.com/charterhq/charter/stories/story"
@@ -65,6 +66,11 @@ func (t Table[R]) Respond(ctx context.Context, err error) (R, error) {
 func (a Answer[R]) problem(ctx context.Context, err error) shared.Problem {
 	p := problem.New(a.Status, a.Detail)
 	out := shared.Problem{Type: p.Type, Title: p.Title, Status: int32(p.Status), Detail: &p.Detail}
+	// The document names the request as problem.Write does for the
+	// edge's and the contract's answers.
+	if path := edge.PathFrom(ctx); path != "" {
+		out.Instance = &path
+	}
 	if id := request.IDFrom(ctx); id != "" {
 		out.RequestId = &id
 	}

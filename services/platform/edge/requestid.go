@@ -1,6 +1,7 @@
 package edge
 
 import (
+	"context"
 	"crypto/rand"
 	"net/http"
 	"strconv"
@@ -27,27 +28,47 @@ var (
 	requestCounter  atomic.Uint64
 )
 
-// requestContext is a request's context: its scope, the storage of its ID
-// and of the header value that echoes it, and chi's routing context, so
-// that all of them take one allocation.
+// requestContext is a request's context: its scope, its path, the storage
+// of its ID and of the header value that echoes it, and chi's routing
+// context, so that all of them take one allocation.
 type requestContext struct {
 	request.Context
 	// route answers chi.RouteCtxKey when Root made the routing context;
 	// nil when Root is mounted under another chi router, whose routing
 	// context the parent's context answers for.
-	route  *chi.Context
+	route *chi.Context
+	// path is the request's URL path, for PathFrom.
+	path   string
 	header [1]string
 	buf    [requestIDCap]byte
 }
 
-// Value answers for the scope (through request.Context) and for chi's
-// routing context when Root made it, so that neither takes a context of its own;
-// any other key goes to the parent.
+// pathKey is the context key PathFrom reads.
+type pathKey struct{}
+
+// Value answers for the scope (through request.Context), for the path and
+// for chi's routing context when Root made it, so that none takes a
+// context of its own; any other key goes to the parent.
 func (c *requestContext) Value(key any) any {
 	if c.route != nil && key == chi.RouteCtxKey {
 		return c.route
 	}
+	if key == (pathKey{}) {
+		return &c.path
+	}
 	return c.Context.Value(key)
+}
+
+// PathFrom returns the URL path of the request ctx belongs to, as Root
+// received it, or "" for a context that did not come through Root. It is
+// the "instance" of the problem documents written where only the context
+// is at hand, such as a controller's answers (package answer), so that
+// they name the request as problem.Write does.
+func PathFrom(ctx context.Context) string {
+	if p, ok := ctx.Value(pathKey{}).(*string); ok {
+		return *p
+	}
+	return ""
 }
 
 // newRequestContext returns the context of r, with r's own ID when it is
@@ -56,6 +77,7 @@ func (c *requestContext) Value(key any) any {
 func newRequestContext(w http.ResponseWriter, r *http.Request) *requestContext {
 	c := new(requestContext)
 	c.Context.Context = r.Context()
+	c.path = r.URL.Path
 	if in := r.Header[RequestIDHeader]; len(in) > 0 && saneRequestID(in[0]) {
 		c.Scope.ID = in[0]
 	} else {
