@@ -56,26 +56,27 @@ const (
 	RuleRequestPropertyRemoved  = "request-property-removed"
 	RuleRequestBodyRemoved      = "request-body-removed"
 
-	RuleSunsetRemoval          = "sunset-removal"
-	RuleDeprecated             = "deprecated"
-	RulePathAdded              = "path-added"
-	RuleOperationAdded         = "operation-added"
-	RuleParameterAdded         = "parameter-added"
-	RulePathParameterRenamed   = "path-parameter-renamed"
-	RuleRequestBodyAdded       = "request-body-added"
-	RuleRequestMediaTypeAdded  = "request-media-type-added"
-	RuleRequestPropertyAdded   = "request-property-added"
-	RuleRequestWidened         = "request-widened"
-	RuleResponseStatusAdded    = "response-status-added"
-	RuleResponseHeaderAdded    = "response-header-added"
-	RuleResponseMediaTypeAdded = "response-media-type-added"
-	RuleResponsePropertyAdded  = "response-property-added"
-	RuleResponseNarrowed       = "response-narrowed"
-	RuleSecurityRelaxed        = "security-relaxed"
-	RuleSpecAdded              = "spec-added"
-	RuleWebhookAdded           = "webhook-added"
-	RuleCallbackAdded          = "callback-added"
-	RuleCallbackParameterAdded = "callback-parameter-added"
+	RuleSunsetRemoval           = "sunset-removal"
+	RuleDeprecated              = "deprecated"
+	RulePathAdded               = "path-added"
+	RuleOperationAdded          = "operation-added"
+	RuleParameterAdded          = "parameter-added"
+	RulePathParameterRenamed    = "path-parameter-renamed"
+	RuleRequestBodyAdded        = "request-body-added"
+	RuleRequestMediaTypeAdded   = "request-media-type-added"
+	RuleRequestPropertyAdded    = "request-property-added"
+	RuleRequestWidened          = "request-widened"
+	RuleResponseStatusAdded     = "response-status-added"
+	RuleResponseHeaderAdded     = "response-header-added"
+	RuleResponseMediaTypeAdded  = "response-media-type-added"
+	RuleResponsePropertyAdded   = "response-property-added"
+	RuleResponseNarrowed        = "response-narrowed"
+	RuleSecurityRelaxed         = "security-relaxed"
+	RuleSpecAdded               = "spec-added"
+	RuleWebhookAdded            = "webhook-added"
+	RuleCallbackAdded           = "callback-added"
+	RuleCallbackParameterAdded  = "callback-parameter-added"
+	RuleSDKInterfaceMethodAdded = "sdk-interface-method-added"
 )
 
 // Rules is the catalogue of every rule, in the order of the documentation.
@@ -146,6 +147,7 @@ var Rules = []Rule{
 	{RuleWebhookAdded, Info, "a new webhook, or a new operation of one"},
 	{RuleCallbackAdded, Info, "a new callback of an operation, or a new operation of one"},
 	{RuleCallbackParameterAdded, Info, "a new parameter the API sends with a callback or webhook"},
+	{RuleSDKInterfaceMethodAdded, Info, "an interface of the generated Go client gained methods: callers are unaffected, a type written to implement it must add them"},
 }
 
 // ruleSeverity maps rule ids to their severities.

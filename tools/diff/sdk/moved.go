@@ -22,8 +22,7 @@ import (
 // only spell its new place are dropped. A type that moved and changed
 // stays an sdk-incompatible error.
 func clientChanges(oldPkg, newPkg *types.Package, mapped map[string]bool) []diff.Finding {
-	changes := apidiff.Changes(oldPkg, newPkg).Changes
-	var out []diff.Finding
+	changes, out := interfaceAdditions(apidiff.Changes(oldPkg, newPkg).Changes, newPkg, "")
 	moved := map[string]*types.Package{}
 	for _, c := range changes {
 		name, ok := strings.CutSuffix(c.Message, ": removed")
@@ -69,8 +68,8 @@ func clientChanges(oldPkg, newPkg *types.Package, mapped map[string]bool) []diff
 // import through import-mapping: a shared type that changes breaks the
 // code of every client's users.
 func packageChanges(oldPkg, newPkg *types.Package) []diff.Finding {
-	var out []diff.Finding
-	for _, c := range apidiff.Changes(oldPkg, newPkg).Changes {
+	changes, out := interfaceAdditions(apidiff.Changes(oldPkg, newPkg).Changes, newPkg, newPkg.Name()+".")
+	for _, c := range changes {
 		if c.Compatible || consequence(c.Message) {
 			continue
 		}
