@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -27,7 +28,9 @@ const diffUsage = `usage:
   charter diff [flags] --base REF            compare every spec in api/ at git REF with the working tree
   charter diff [flags] --released            compare every spec in api/ with api/released/<name>
 
-Exit status: 0 nothing fails the gate, 1 breaking changes, 2 the tool could not run.
+Exit status: 0 nothing fails the gate, 1 breaking changes, 2 the tool could not run
+(an unreadable spec, --released with no released specs). go run reports every
+non-zero exit as 1: scripts that branch on the code build the command and run it.
 A breaking change passes when the same change bumps the major number of info.version.
 
 flags:
@@ -133,8 +136,14 @@ func gate(f diffFlags, files []string) (*diff.Report, error) {
 		}
 		pairs = []diff.Pair{{Name: filepath.Base(files[1]), Base: files[0], Next: files[1]}}
 	case f.released:
-		if pairs, err = diff.PairDirs(filepath.Join(f.api, "released"), f.api); err != nil {
+		releasedDir := filepath.Join(f.api, "released")
+		if pairs, err = diff.PairDirs(releasedDir, f.api); err != nil {
 			return nil, err
+		}
+		// With no baseline every spec is new and nothing can fail: a
+		// wrong --api or a missing release must not read as a pass.
+		if !slices.ContainsFunc(pairs, func(p diff.Pair) bool { return p.Base != "" }) {
+			return nil, fmt.Errorf("no released specs in %s to compare with (is --api right? make release-spec records them)", releasedDir)
 		}
 	default:
 		snapshot, err := snapshotAPI(f.base, f.api)
@@ -144,6 +153,9 @@ func gate(f diffFlags, files []string) (*diff.Report, error) {
 		defer os.RemoveAll(snapshot.root)
 		if pairs, err = diff.PairDirs(snapshot.api, f.api); err != nil {
 			return nil, err
+		}
+		if len(pairs) == 0 {
+			return nil, fmt.Errorf("no specs in %s, at %s or in the working tree", f.api, f.base)
 		}
 	}
 
