@@ -59,6 +59,10 @@ func (c *Contract) readBody(w http.ResponseWriter, r *http.Request, op *operatio
 		rb.valid = true
 		return rb, true
 	}
+	if ended(w, r) {
+		// Not worth decoding.
+		return rb, false
+	}
 	if err := json.Unmarshal(data, &rb.value); err != nil {
 		writeInvalid(w, r, []problem.FieldError{{Pointer: "#", Detail: jsonSyntaxDetail(err)}})
 		return rb, false

@@ -53,7 +53,6 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/go-chi/chi/v5"
 
-	"github.com/charterhq/charter/services/platform/problem"
 	"github.com/charterhq/charter/services/platform/request"
 	"github.com/charterhq/charter/stories/access"
 )
@@ -180,8 +179,12 @@ func (c *Contract) lookup(r *http.Request) *operation {
 }
 
 // check enforces op's contract on r. It writes the problem and returns
-// false when r breaks it; otherwise it returns the request to pass on.
+// false when r breaks it, or when r's context ends before it is judged;
+// otherwise it returns the request to pass on.
 func (c *Contract) check(w http.ResponseWriter, r *http.Request, op *operation) (*http.Request, bool) {
+	if ended(w, r) {
+		return r, false
+	}
 	var caller *access.Caller
 	if op.secured {
 		who, ok := c.authenticate(w, r, op)
@@ -198,15 +201,20 @@ func (c *Contract) check(w http.ResponseWriter, r *http.Request, op *operation) 
 			return r, false
 		}
 	}
-	var fields []problem.FieldError
+	var fields fieldList
 	if op.params {
-		fields = c.validateParams(ctx, r, op, fields)
+		c.validateParams(ctx, r, op, &fields)
 	}
 	if op.body != nil {
-		fields = c.validateBody(ctx, r, op, body, fields)
+		c.validateBody(ctx, r, op, body, &fields)
 	}
-	if len(fields) > 0 {
-		writeInvalid(w, r, fields)
+	// Between each step and the next, and as the errors are read: the
+	// handler must not run for a request nobody waits for.
+	if ended(w, r) {
+		return r, false
+	}
+	if len(fields.fields) > 0 {
+		fields.write(w, r)
 		return r, false
 	}
 	return accept(r, op, caller), true

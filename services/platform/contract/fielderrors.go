@@ -1,6 +1,7 @@
 package contract
 
 import (
+	"context"
 	"errors"
 	"strconv"
 	"strings"
@@ -13,16 +14,34 @@ import (
 
 // appendFieldErrors turns a kin-openapi validation error into one field
 // error per invalid value, each with a JSON pointer under prefix and a
-// short reason. Only the reasons kin-openapi writes for clients are used
-// (they never include the value, per openapi3.SchemaError), never the
-// Error() strings, which name Go types and parse internals.
+// short reason, and appends them all to fields. A request's errors go
+// through fieldList.collect instead, which stops at MaxFieldErrors.
 func appendFieldErrors(fields []problem.FieldError, prefix string, err error) []problem.FieldError {
+	eachFieldError(context.Background(), prefix, err, func(f problem.FieldError) bool {
+		fields = append(fields, f)
+		return true
+	})
+	return fields
+}
+
+// eachFieldError hands emit one field error per invalid value of
+// kin-openapi's err, with a JSON pointer under prefix and a short reason,
+// until emit returns false or ctx ends; it reports whether to go on. Only the
+// reasons kin-openapi writes for clients are used (they never include the
+// value, per openapi3.SchemaError), never the Error() strings, which name
+// Go types and parse internals.
+func eachFieldError(ctx context.Context, prefix string, err error, emit func(problem.FieldError) bool) bool {
+	if ctx.Err() != nil {
+		return false
+	}
 	var multi openapi3.MultiError
-	if errors.As(err, &multi) && !isSchemaOrRequest(err) {
+	if !isSchemaOrRequest(err) && errors.As(err, &multi) {
 		for _, e := range multi {
-			fields = appendFieldErrors(fields, prefix, e)
+			if !eachFieldError(ctx, prefix, e, emit) {
+				return false
+			}
 		}
-		return fields
+		return true
 	}
 	switch e := err.(type) {
 	case *openapi3filter.RequestError:
@@ -30,21 +49,21 @@ func appendFieldErrors(fields []problem.FieldError, prefix string, err error) []
 			prefix = "#/" + p.In + "/" + escapePointer(p.Name)
 		}
 		if e.Err == nil {
-			return append(fields, problem.FieldError{Pointer: prefix, Detail: "is invalid"})
+			return emit(problem.FieldError{Pointer: prefix, Detail: "is invalid"})
 		}
-		return appendFieldErrors(fields, prefix, e.Err)
+		return eachFieldError(ctx, prefix, e.Err, emit)
 	case *openapi3.SchemaError:
-		return append(fields, schemaFieldError(prefix, e))
+		return emit(schemaFieldError(prefix, e))
 	case *openapi3filter.ParseError:
-		return append(fields, problem.FieldError{Pointer: prefix, Detail: parseDetail(e)})
+		return emit(problem.FieldError{Pointer: prefix, Detail: parseDetail(e)})
 	}
 	switch {
 	case errors.Is(err, openapi3filter.ErrInvalidRequired):
-		return append(fields, problem.FieldError{Pointer: prefix, Detail: "is required"})
+		return emit(problem.FieldError{Pointer: prefix, Detail: "is required"})
 	case errors.Is(err, openapi3filter.ErrInvalidEmptyValue):
-		return append(fields, problem.FieldError{Pointer: prefix, Detail: "must not be empty"})
+		return emit(problem.FieldError{Pointer: prefix, Detail: "must not be empty"})
 	}
-	return append(fields, problem.FieldError{Pointer: prefix, Detail: "is invalid"})
+	return emit(problem.FieldError{Pointer: prefix, Detail: "is invalid"})
 }
 
 // isSchemaOrRequest keeps errors.As from unwrapping a single error into

@@ -53,6 +53,8 @@ type mediaType struct {
 	// check is schema compiled for the raw bytes of a JSON body; nil
 	// when the schema uses a keyword it does not know.
 	check *bodyCheck
+	// walk finds the errors of a JSON body check was not sure of.
+	walk *bodyWalk
 }
 
 // pathOps are the operations of one path, by method. A path has few
@@ -144,6 +146,7 @@ func (c *Contract) prepareOperation(spec *openapi3.T, path string, item *openapi
 			m.json = isJSON(m.name)
 			if m.json && m.schema != nil {
 				m.check = compileBody(m.schema)
+				m.walk = compileWalk(m.schema)
 			}
 			o.media = append(o.media, m)
 			names = append(names, name)

@@ -33,6 +33,8 @@ type param struct {
 	// seen keeps the verdicts of values validated before; a pointer so
 	// that a param can be copied while it is prepared.
 	seen *verdicts
+	// missing is the verdict on a required parameter left out.
+	missing []problem.FieldError
 }
 
 // primitiveParam prepares p for the fast path, or reports that it needs
@@ -63,6 +65,7 @@ func primitiveParam(p *openapi3.Parameter) (param, bool) {
 	default:
 		return param{}, false
 	}
+	pointer := "#/" + p.In + "/" + escapePointer(p.Name)
 	bits := 64
 	if s.Format == "int32" {
 		bits = 32
@@ -71,22 +74,24 @@ func primitiveParam(p *openapi3.Parameter) (param, bool) {
 		name:       p.Name,
 		in:         p.In,
 		header:     textproto.CanonicalMIMEHeaderKey(p.Name),
-		pointer:    "#/" + p.In + "/" + escapePointer(p.Name),
+		pointer:    pointer,
 		required:   p.Required,
 		allowEmpty: p.AllowEmptyValue,
 		typ:        typ,
 		bits:       bits,
 		schema:     s,
 		seen:       &verdicts{},
+		missing:    []problem.FieldError{{Pointer: pointer, Detail: "is required"}},
 	}, true
 }
 
-// validatePrimitives validates op's primitive parameters. It returns
-// false, having done nothing, when the query string needs decoding that
-// only url.ParseQuery does (escapes, '+', ';'): openapi3filter takes over.
-func (c *Contract) validatePrimitives(r *http.Request, op *operation, fields []problem.FieldError) ([]problem.FieldError, bool) {
+// validatePrimitives validates op's primitive parameters and adds their
+// errors to list. It returns false, having done nothing, when the query
+// string needs decoding that only url.ParseQuery does (escapes, '+', ';'):
+// openapi3filter takes over.
+func (c *Contract) validatePrimitives(r *http.Request, op *operation, list *fieldList) bool {
 	if op.query && strings.ContainsAny(r.URL.RawQuery, "%+;") {
-		return fields, false
+		return false
 	}
 	var rctx *chi.Context
 	for i := range op.primitives {
@@ -108,34 +113,30 @@ func (c *Contract) validatePrimitives(r *http.Request, op *operation, fields []p
 				raw, found = v[0], true
 			}
 		}
-		fields = c.validatePrimitive(p, raw, found, fields)
+		if !list.addAll(c.validatePrimitive(p, raw, found)) {
+			break
+		}
 	}
-	return fields, true
+	return true
 }
 
 // validatePrimitive checks one value as openapi3filter.ValidateParameter
 // does: presence, emptiness, type, then the schema, remembering the
-// verdict for the raw value.
-func (c *Contract) validatePrimitive(p *param, raw string, found bool, fields []problem.FieldError) []problem.FieldError {
+// verdict for the raw value. It returns the value's field errors, which
+// the caller must not change: they may be the remembered verdict.
+func (c *Contract) validatePrimitive(p *param, raw string, found bool) []problem.FieldError {
 	if !found {
 		if p.required {
-			fields = append(fields, problem.FieldError{Pointer: p.pointer, Detail: "is required"})
+			return p.missing
 		}
-		return fields
+		return nil
 	}
 	if errs, ok := p.seen.get(raw); ok {
-		return append(fields, errs...)
+		return errs
 	}
-	start := len(fields)
-	fields = c.validateValue(p, raw, fields)
-	// The verdict is copied out of fields, which the caller goes on
-	// appending to.
-	var verdict []problem.FieldError
-	if len(fields) > start {
-		verdict = append(verdict, fields[start:]...)
-	}
+	verdict := c.validateValue(p, raw, nil)
 	p.seen.put(raw, verdict)
-	return fields
+	return verdict
 }
 
 // validateValue checks one present value: emptiness, type, then schema.

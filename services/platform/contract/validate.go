@@ -15,13 +15,11 @@ import (
 )
 
 // validateParams validates r's path, query, header and cookie parameters
-// with openapi3filter against op's prepared route, and appends one field
-// error per invalid parameter value to fields.
-func (c *Contract) validateParams(ctx context.Context, r *http.Request, op *operation, fields []problem.FieldError) []problem.FieldError {
-	if op.primitives != nil {
-		if fields, ok := c.validatePrimitives(r, op, fields); ok {
-			return fields
-		}
+// with openapi3filter against op's prepared route, and adds one field
+// error per invalid parameter value to list.
+func (c *Contract) validateParams(ctx context.Context, r *http.Request, op *operation, list *fieldList) {
+	if op.primitives != nil && c.validatePrimitives(r, op, list) {
+		return
 	}
 	input := openapi3filter.RequestValidationInput{
 		Request: r,
@@ -42,38 +40,42 @@ func (c *Contract) validateParams(ctx context.Context, r *http.Request, op *oper
 		// without a word: the client must hear of it.
 		q, err := url.ParseQuery(r.URL.RawQuery)
 		if err != nil {
-			fields = appendQueryErrors(fields, r.URL.RawQuery)
+			addQueryErrors(list, r.URL.RawQuery)
 		}
 		input.QueryParams = q
 	}
-	if err := openapi3filter.ValidateRequest(ctx, &input); err != nil {
-		fields = appendFieldErrors(fields, "#", err)
+	if list.full() || ctx.Err() != nil {
+		return
 	}
-	return fields
+	if err := openapi3filter.ValidateRequest(ctx, &input); err != nil {
+		list.collect(ctx, "#", err)
+	}
 }
 
 // validateBody validates the body readBody left against op's schema for
-// its media type and appends one field error per invalid value to fields.
+// its media type and adds one field error per invalid value to list.
 // JSON bodies are validated here with the schema prepared at start; other
-// media types go through openapi3filter's body decoders.
-func (c *Contract) validateBody(ctx context.Context, r *http.Request, op *operation, body requestBody, fields []problem.FieldError) []problem.FieldError {
+// media types go through openapi3filter's body decoders. It does nothing
+// once the list is full or ctx has ended.
+func (c *Contract) validateBody(ctx context.Context, r *http.Request, op *operation, body requestBody, list *fieldList) {
+	if list.full() || ctx.Err() != nil {
+		return
+	}
 	if body.media == nil || len(body.data) == 0 {
 		if op.body.Required {
-			fields = append(fields, problem.FieldError{Pointer: "#", Detail: "a request body is required"})
+			list.add(problem.FieldError{Pointer: "#", Detail: "a request body is required"})
 		}
-		return fields
+		return
 	}
 	if body.media.schema == nil {
-		return fields
+		return
 	}
 	if body.media.json {
 		if body.valid {
-			return fields
+			return
 		}
-		if err := body.media.schema.VisitJSON(body.value, c.bodyOpt...); err != nil {
-			fields = appendFieldErrors(fields, "#", err)
-		}
-		return fields
+		body.media.walk.walk(ctx, body.value, "#", c.bodyOpt, list)
+		return
 	}
 	input := openapi3filter.RequestValidationInput{Request: r, Route: op.route, Options: c.filter}
 	err := openapi3filter.ValidateRequestBody(ctx, &input, op.body)
@@ -81,62 +83,34 @@ func (c *Contract) validateBody(ctx context.Context, r *http.Request, op *operat
 	// fresh copy.
 	r.Body = io.NopCloser(bytes.NewReader(body.data))
 	if err != nil {
-		fields = appendFieldErrors(fields, "#", err)
+		list.collect(ctx, "#", err)
 	}
-	return fields
 }
 
-// writeInvalid writes the 400 problem listing fields, one entry per field:
-// kin-openapi reports each failed keyword, so a value can fail twice
-// ("number must be more than 0", "number must be at least 0").
-func writeInvalid(w http.ResponseWriter, r *http.Request, fields []problem.FieldError) {
-	p := problem.New(http.StatusBadRequest, "The request does not match the contract.")
-	p.Errors = mergeByPointer(fields)
-	problem.Write(w, r, p)
-}
-
-// appendQueryErrors points at each pair of a query string that
+// addQueryErrors points at each pair of a query string that
 // url.ParseQuery refuses: one with a semicolon, which Go no longer takes
-// as a separator, or with a broken percent-encoding.
-func appendQueryErrors(fields []problem.FieldError, rawQuery string) []problem.FieldError {
+// as a separator, or with a broken percent-encoding. It stops when the
+// list is full.
+func addQueryErrors(list *fieldList, rawQuery string) {
 	for pair := range strings.SplitSeq(rawQuery, "&") {
 		key, value, _ := strings.Cut(pair, "=")
 		name, err := url.QueryUnescape(key)
-		if err != nil {
-			fields = append(fields, problem.FieldError{Pointer: "#/query", Detail: "a parameter name has a broken percent-encoding"})
-			continue
-		}
+		var f problem.FieldError
 		switch {
+		case err != nil:
+			f = problem.FieldError{Pointer: "#/query", Detail: "a parameter name has a broken percent-encoding"}
 		case strings.Contains(pair, ";"):
-			fields = append(fields, problem.FieldError{Pointer: "#/query/" + escapePointer(strings.Split(name, ";")[0]),
-				Detail: "must not contain a semicolon; encode it as %3B"})
+			first, _, _ := strings.Cut(name, ";")
+			f = problem.FieldError{Pointer: "#/query/" + escapePointer(first),
+				Detail: "must not contain a semicolon; encode it as %3B"}
 		default:
-			if _, err := url.QueryUnescape(value); err != nil {
-				fields = append(fields, problem.FieldError{Pointer: "#/query/" + escapePointer(name), Detail: "has a broken percent-encoding"})
+			if _, err := url.QueryUnescape(value); err == nil {
+				continue
 			}
+			f = problem.FieldError{Pointer: "#/query/" + escapePointer(name), Detail: "has a broken percent-encoding"}
+		}
+		if !list.add(f) {
+			return
 		}
 	}
-	return fields
-}
-
-// mergeByPointer joins the details of entries with the same pointer,
-// keeping the order in which pointers first appear.
-func mergeByPointer(fields []problem.FieldError) []problem.FieldError {
-	out := fields[:0:0]
-	for _, f := range fields {
-		merged := false
-		for i := range out {
-			if out[i].Pointer == f.Pointer {
-				if !strings.Contains(out[i].Detail, f.Detail) {
-					out[i].Detail += "; " + f.Detail
-				}
-				merged = true
-				break
-			}
-		}
-		if !merged {
-			out = append(out, f)
-		}
-	}
-	return out
 }
