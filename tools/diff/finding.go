@@ -59,6 +59,16 @@ type Finding struct {
 	New string `json:"new,omitempty"`
 	// Message is one line for a human.
 	Message string `json:"message"`
+	// Category is "wire" for a change a client sees on the wire and "sdk"
+	// for a change to the generated Go client only (see Report.SDKFails).
+	Category string `json:"category"`
+	// Cause groups SDK findings by what in the spec made them, such as
+	// "operationIds added or changed: methods renamed"; empty for wire
+	// findings.
+	Cause string `json:"cause,omitempty"`
+	// Hint is the spec change that keeps the generated client as it was,
+	// when there is one.
+	Hint string `json:"hint,omitempty"`
 	// Ignored is set when an entry of the ignore file matched; Reason is
 	// that entry's reason.
 	Ignored bool   `json:"ignored,omitempty"`
@@ -76,6 +86,16 @@ func (f Finding) Location() string {
 	}
 	return f.Operation + " " + f.Pointer
 }
+
+// The categories of findings.
+const (
+	CategoryWire = "wire"
+	CategorySDK  = "sdk"
+)
+
+// SDK reports whether f is about the generated Go client rather than the
+// wire.
+func (f Finding) SDK() bool { return strings.HasPrefix(f.Rule, "sdk-") }
 
 // Counts reports whether f still counts against the gate.
 func (f Finding) Counts() bool { return !f.Ignored && !f.Accepted }

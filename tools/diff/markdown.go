@@ -18,7 +18,8 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 	for _, res := range r.Results {
 		fmt.Fprintf(w, "### `%s` %s → %s\n\n", res.Spec, orNone(res.BaseVersion), orNone(res.NextVersion))
 		var loud, quiet []Finding
-		for _, f := range res.Findings {
+		wire, sdk := splitSDK(res.Findings)
+		for _, f := range wire {
 			if f.Severity == Info && !f.Ignored {
 				quiet = append(quiet, f)
 			} else {
@@ -48,8 +49,38 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 			}
 			fmt.Fprint(w, "\n</details>\n\n")
 		}
+		r.writeSDKMarkdown(w, sdk)
 	}
 	return nil
+}
+
+// writeSDKMarkdown lists the generated client's findings apart from the
+// wire's, by cause, each cause capped at sdkShown.
+func (r *Report) writeSDKMarkdown(w io.Writer, sdk []Finding) {
+	if len(sdk) == 0 {
+		return
+	}
+	verdict := "reported apart, they fail the gate only with `--sdk fail`"
+	if r.SDKFails {
+		verdict = "they fail the gate (`--sdk fail`)"
+	}
+	fmt.Fprintf(w, "<details><summary>Go SDK (generated client): %d changes; %s</summary>\n\n", len(sdk), verdict)
+	for _, g := range byCause(sdk) {
+		fmt.Fprintf(w, "**%s**: %d\n\n", mdCell(g.name), len(g.findings))
+		for i, f := range g.findings {
+			if i == sdkShown {
+				fmt.Fprintf(w, "- … and %d more (`--format json` lists every one)\n", len(g.findings)-sdkShown)
+				break
+			}
+			hint := ""
+			if f.Hint != "" {
+				hint = "; to keep it: " + f.Hint
+			}
+			fmt.Fprintf(w, "- %s %s%s (`%s`)\n", mdIcon(f), mdCell(mdNote(f)), mdCell(hint), f.Rule)
+		}
+		fmt.Fprintln(w)
+	}
+	fmt.Fprint(w, "</details>\n\n")
 }
 
 func mdIcon(f Finding) string {

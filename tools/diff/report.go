@@ -33,6 +33,10 @@ func (r *Result) Accept() {
 	}
 	for i := range r.Findings {
 		r.Findings[i].Spec = r.Spec
+		r.Findings[i].Category = CategoryWire
+		if r.Findings[i].SDK() {
+			r.Findings[i].Category = CategorySDK
+		}
 		if r.MajorBumped && r.Findings[i].Severity == Error {
 			r.Findings[i].Accepted = true
 		}
@@ -44,11 +48,21 @@ type Report struct {
 	Results []Result `json:"results"`
 	// FailOn is the lowest severity that fails the gate.
 	FailOn Severity `json:"failOn"`
+	// SDKFails makes the generated Go client's incompatible changes fail
+	// the gate like wire breaks (and a major version bump let them
+	// through like wire breaks). Off, they are reported apart and fail
+	// nothing: they break the builds of Go code that uses the generated
+	// client, not the API's clients, and only a project that publishes
+	// that client knows whether anyone builds against it.
+	SDKFails bool `json:"sdkFails"`
 }
 
 // Summary counts the findings of a report.
 type Summary struct {
+	// Errors counts the wire breaks, SDK the generated client's
+	// incompatible changes.
 	Errors   int  `json:"errors"`
+	SDK      int  `json:"sdk"`
 	Warnings int  `json:"warnings"`
 	Infos    int  `json:"infos"`
 	Ignored  int  `json:"ignored"`
@@ -75,6 +89,8 @@ func (r *Report) Summary() Summary {
 			case f.Ignored:
 				s.Ignored++
 				continue
+			case f.SDK() && f.Severity == Error:
+				s.SDK++
 			case f.Severity == Error:
 				s.Errors++
 			case f.Severity == Warning:
@@ -98,6 +114,9 @@ func (r *Report) fails(f Finding) bool {
 	if failOn == "" {
 		failOn = Error
 	}
+	if f.SDK() && !r.SDKFails {
+		return false
+	}
 	return f.Counts() && f.Severity.AtLeast(failOn)
 }
 
@@ -110,8 +129,12 @@ func (s Summary) Line() string {
 	if s.Failing > 0 {
 		verdict = "FAIL"
 	}
-	return fmt.Sprintf("%s: %s, %s, %d info (%d ignored, %d accepted by a major version bump); recommended bump: %s",
-		verdict, plural(s.Errors, "breaking change"), plural(s.Warnings, "warning"), s.Infos, s.Ignored, s.Accepted, s.Bump)
+	sdk := ""
+	if s.SDK > 0 {
+		sdk = ", " + plural(s.SDK, "incompatible Go SDK change")
+	}
+	return fmt.Sprintf("%s: %s%s, %s, %d info (%d ignored, %d accepted by a major version bump); recommended bump: %s",
+		verdict, plural(s.Errors, "breaking change"), sdk, plural(s.Warnings, "warning"), s.Infos, s.Ignored, s.Accepted, s.Bump)
 }
 
 func plural(n int, word string) string {
@@ -170,10 +193,59 @@ func (r *Result) BumpHint() string {
 		return ""
 	}
 	for _, f := range r.Findings {
-		if f.Counts() && f.Severity == Error {
+		if f.Counts() && f.Severity == Error && !f.SDK() {
 			return "breaking changes pass only with a major bump of info.version (" +
 				orNone(r.BaseVersion) + " → " + orNone(r.NextVersion) + " is not one)"
 		}
 	}
 	return ""
+}
+
+// splitSDK separates the generated client's findings from the wire's,
+// keeping the order of each.
+func splitSDK(fs []Finding) (wire, sdk []Finding) {
+	for _, f := range fs {
+		if f.SDK() {
+			sdk = append(sdk, f)
+		} else {
+			wire = append(wire, f)
+		}
+	}
+	return wire, sdk
+}
+
+// byCause groups SDK findings by cause, in the order causes first appear,
+// errors first inside a group.
+func byCause(fs []Finding) []group {
+	var groups []group
+	at := map[string]int{}
+	for _, f := range fs {
+		name := f.Cause
+		if name == "" {
+			name = ruleWhat(f.Rule)
+		}
+		i, ok := at[name]
+		if !ok {
+			i = len(groups)
+			at[name] = i
+			groups = append(groups, group{name: name})
+		}
+		groups[i].findings = append(groups[i].findings, f)
+	}
+	for _, g := range groups {
+		sort.SliceStable(g.findings, func(i, j int) bool {
+			return g.findings[i].Severity.rank() > g.findings[j].Severity.rank()
+		})
+	}
+	return groups
+}
+
+// ruleWhat is the description of a rule id.
+func ruleWhat(id string) string {
+	for _, r := range Rules {
+		if r.ID == id {
+			return r.What
+		}
+	}
+	return id
 }

@@ -115,7 +115,7 @@ var Rules = []Rule{
 	{RuleResponsePropertyNullable, Error, "a response value may now be null"},
 	{RuleSecurityRequirementAdded, Error, "a security requirement added (a client's credentials no longer suffice)"},
 	{RuleSecurityScopesAdded, Error, "scopes added to a security requirement"},
-	{RuleSDKIncompatible, Error, "the generated Go client changed incompatibly (renamed type, field, method, constant)"},
+	{RuleSDKIncompatible, Error, "the generated Go client changed incompatibly (renamed type, field, method, constant): listed apart from wire breaks, and fails the gate only with --sdk fail"},
 	{RuleSDKTypeMoved, Warning, "a type of the generated Go client moved, unchanged, to a package it imports (import-mapping, e.g. gen/shared): code that names it must import that package"},
 	{RuleSpecRemoved, Error, "a whole spec file removed"},
 	{RuleWebhookRemoved, Error, "a webhook, or one of its operations, removed: the API no longer sends it"},

@@ -30,30 +30,75 @@ func (r *Report) WriteText(w io.Writer, color bool) error {
 		if len(res.Findings) == 0 {
 			fmt.Fprintln(w, "  no changes a client can see")
 		}
-		for _, g := range byOperation(res.Findings) {
+		wire, sdk := splitSDK(res.Findings)
+		for _, g := range byOperation(wire) {
 			fmt.Fprintf(w, "  %s\n", paint(bold, g.name))
 			for _, f := range g.findings {
-				label, code := "INFO ", cyan
-				switch f.Severity {
-				case Error:
-					label, code = "ERROR", red
-				case Warning:
-					label, code = "WARN ", yellow
-				}
-				note := ""
-				switch {
-				case f.Ignored:
-					code, note = dim, " [ignored: "+f.Reason+"]"
-				case f.Accepted:
-					note = " [accepted: major version bumped]"
-				}
-				fmt.Fprintf(w, "    %s %s %s%s\n", paint(code, label), f.Message, paint(dim, "("+f.Rule+" at "+f.Pointer+")"), note)
+				fmt.Fprintf(w, "    %s\n", textLine(f, paint))
 			}
 		}
+		r.writeSDKText(w, sdk, paint)
 		if hint := res.BumpHint(); hint != "" {
 			fmt.Fprintf(w, "  %s\n", hint)
 		}
 	}
 	_, err := fmt.Fprintln(w, r.Summary().Line())
 	return err
+}
+
+// textLine is one finding: its severity, message, rule and pointer, and
+// what became of it.
+func textLine(f Finding, paint func(code, s string) string) string {
+	label, code := "INFO ", cyan
+	switch f.Severity {
+	case Error:
+		label, code = "ERROR", red
+	case Warning:
+		label, code = "WARN ", yellow
+	}
+	note := ""
+	switch {
+	case f.Ignored:
+		code, note = dim, " [ignored: "+f.Reason+"]"
+	case f.Accepted:
+		note = " [accepted: major version bumped]"
+	}
+	if f.Hint != "" {
+		note += "; to keep it: " + f.Hint
+	}
+	return fmt.Sprintf("%s %s %s%s", paint(code, label), f.Message, paint(dim, "("+f.Rule+" at "+f.Pointer+")"), note)
+}
+
+// sdkShown is how many findings of one cause the text report lists: an
+// operationId change renames a dozen generated identifiers, and a
+// release that adds operationIds to every operation renames hundreds.
+const sdkShown = 5
+
+// writeSDKText writes the generated client's findings apart from the
+// wire's, grouped by cause, each cause capped at sdkShown lines.
+func (r *Report) writeSDKText(w io.Writer, sdk []Finding, paint func(code, s string) string) {
+	if len(sdk) == 0 {
+		return
+	}
+	breaks := 0
+	for _, f := range sdk {
+		if f.Severity == Error && !f.Ignored {
+			breaks++
+		}
+	}
+	verdict := "reported apart: they fail the gate only with --sdk fail"
+	if r.SDKFails {
+		verdict = "they fail the gate (--sdk fail)"
+	}
+	fmt.Fprintf(w, "  %s: %s; %s\n", paint(bold, "Go SDK (generated client)"), plural(breaks, "incompatible change"), verdict)
+	for _, g := range byCause(sdk) {
+		fmt.Fprintf(w, "    %s: %d\n", g.name, len(g.findings))
+		for i, f := range g.findings {
+			if i == sdkShown {
+				fmt.Fprintf(w, "      … and %d more (--format json lists every one)\n", len(g.findings)-sdkShown)
+				break
+			}
+			fmt.Fprintf(w, "      %s\n", textLine(f, paint))
+		}
+	}
 }

@@ -35,11 +35,12 @@ func MajorBumped(base, next string) bool {
 
 // Recommend returns the bump a set of findings calls for: major for any
 // breaking change, minor for anything else a client can see, patch when
-// nothing changed for clients.
+// nothing changed for clients. The generated Go client's changes do not
+// count: the API's version is about the wire.
 func Recommend(findings []Finding) Bump {
 	bump := Patch
 	for _, f := range findings {
-		if f.Ignored {
+		if f.Ignored || f.SDK() {
 			continue
 		}
 		if f.Severity == Error && f.Rule != RuleSunsetRemoval {

@@ -33,13 +33,23 @@ Exit status: 0 nothing fails the gate, 1 breaking changes, 2 the tool could not 
 non-zero exit as 1: scripts that branch on the code build the command and run it.
 A breaking change passes when the same change bumps the major number of info.version.
 
+The generated Go client of both versions is compared too (oapi-codegen, with the
+settings of --codegen-config). Its incompatible changes (a renamed type or method,
+a field that became a pointer) are reported apart from the wire's, grouped by
+cause, with the spec change that keeps the old Go API where there is one. By
+default (--sdk report) they do not fail the gate: they break the builds of Go
+code that uses the generated client, not the API's clients, and only a project
+that publishes that client knows whether anyone builds against it; such a project
+runs --sdk fail, where a major version bump lets them through as it does wire
+breaks. --sdk off skips the comparison.
+
 flags:
 `
 
 // diffFlags are the options of charter diff.
 type diffFlags struct {
-	base, api, format, failOn, ignore, codegenConfig, color, today string
-	released, noSDK                                                bool
+	base, api, format, failOn, ignore, codegenConfig, color, today, sdk string
+	released, noSDK                                                     bool
 }
 
 func runDiff(args []string, stdout, stderr io.Writer) int {
@@ -56,7 +66,8 @@ func runDiff(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&f.format, "format", "text", "output `format`: text, markdown, json or junit")
 	fs.StringVar(&f.failOn, "fail-on", "error", "lowest `severity` that fails: error or warning")
 	fs.StringVar(&f.ignore, "ignore", "", "ignore `file` (default <api>/.breaking-ignore.yaml)")
-	fs.BoolVar(&f.noSDK, "no-sdk", false, "skip the comparison of the generated Go clients")
+	fs.StringVar(&f.sdk, "sdk", "report", "the generated Go clients' incompatible changes: `mode` report (listed apart, do not fail), fail, or off (not compared)")
+	fs.BoolVar(&f.noSDK, "no-sdk", false, "the same as --sdk off")
 	fs.StringVar(&f.codegenConfig, "codegen-config", "gen/oapi-codegen.yaml", "oapi-codegen `file` whose settings the generated client uses")
 	fs.StringVar(&f.color, "color", "auto", "color the text report: auto (on a terminal), always or never")
 	fs.StringVar(&f.today, "today", "", "`date` (2006-01-02) x-sunset dates are compared with (default today)")
@@ -101,6 +112,14 @@ func gate(f diffFlags, files []string) (*diff.Report, error) {
 	case "text", "markdown", "json", "junit":
 	default:
 		return nil, fmt.Errorf("--format %q: want text, markdown, json or junit", f.format)
+	}
+	switch f.sdk {
+	case "report", "fail", "off":
+	default:
+		return nil, fmt.Errorf("--sdk %q: want report, fail or off", f.sdk)
+	}
+	if f.noSDK {
+		f.sdk = "off"
 	}
 	opts := diff.Options{}
 	if f.today != "" {
@@ -159,13 +178,13 @@ func gate(f diffFlags, files []string) (*diff.Report, error) {
 		}
 	}
 
-	report := &diff.Report{FailOn: failOn}
+	report := &diff.Report{FailOn: failOn, SDKFails: f.sdk == "fail"}
 	for _, p := range pairs {
 		res, err := diff.ComparePair(p, opts)
 		if err != nil {
 			return nil, err
 		}
-		if !f.noSDK && p.Base != "" && p.Next != "" {
+		if f.sdk != "off" && p.Base != "" && p.Next != "" {
 			findings, err := sdkFindings(p, f.codegenConfig)
 			if err != nil {
 				return nil, err

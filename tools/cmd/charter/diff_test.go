@@ -138,15 +138,61 @@ func TestGatePassesOnOptionalFieldWithSDKCheck(t *testing.T) {
 	}
 }
 
-func TestSDKRenameIsBreaking(t *testing.T) {
+// TestSDKRenameIsReportedApart renames a schema: nothing changes on the
+// wire, and code that names the generated type no longer compiles. That
+// fails the gate only with --sdk fail.
+func TestSDKRenameIsReportedApart(t *testing.T) {
 	next := strings.ReplaceAll(released(t), "MaterialUpdate", "MaterialChange")
 	dir := apiDir(t, next)
-	code, out, _ := runGate(t, "--released", "--api", dir, "--codegen-config", "../../../gen/oapi-codegen.yaml")
-	if code != 1 || !strings.Contains(out, "sdk-incompatible") || !strings.Contains(out, "MaterialUpdate: removed") {
-		t.Fatalf("exit %d, want 1 with an sdk-incompatible finding:\n%s", code, out)
+	for _, tc := range []struct {
+		mode string
+		code int
+	}{{"report", 0}, {"fail", 1}} {
+		code, out, _ := runGate(t, "--released", "--api", dir, "--codegen-config", "../../../gen/oapi-codegen.yaml", "--sdk", tc.mode)
+		if code != tc.code || !strings.Contains(out, "sdk-incompatible") || !strings.Contains(out, "MaterialUpdate: removed") {
+			t.Fatalf("--sdk %s: exit %d, want %d with an sdk-incompatible finding:\n%s", tc.mode, code, tc.code, out)
+		}
+		for _, want := range []string{"Go SDK (generated client): 2 incompatible changes", "schemas renamed: types renamed: 2",
+			"to keep it: x-go-name: MaterialUpdate", "0 breaking changes, 2 incompatible Go SDK changes", "recommended bump: patch"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("--sdk %s: report lacks %q:\n%s", tc.mode, want, out)
+			}
+		}
+		if strings.Contains(out, "request-") || strings.Contains(out, "response-") {
+			t.Errorf("a rename changes nothing on the wire:\n%s", out)
+		}
 	}
-	if strings.Contains(out, "request-") || strings.Contains(out, "response-") {
-		t.Errorf("a rename changes nothing on the wire:\n%s", out)
+}
+
+// TestSDKFindingsAreGroupedByCause adds operationIds to every operation,
+// which renames each generated method, and makes a request property
+// optional, which makes its Go field a pointer: each cause is one group,
+// capped, with the spec change that keeps the old Go API.
+func TestSDKFindingsAreGroupedByCause(t *testing.T) {
+	next := released(t)
+	base := regexp.MustCompile(`(?m)^      operationId: .*\n`).ReplaceAllString(next, "")
+	base = edit(t, base, "      required: [name, quality, thickness]\n", "      required: [name, quality, thickness, is_active]\n")
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "base.yaml"), base)
+	writeFile(t, filepath.Join(dir, "next.yaml"), next)
+	writeFile(t, filepath.Join(dir, "shared", "components.yaml"), sharedComponents(t))
+	code, out, stderr := runGate(t, filepath.Join(dir, "base.yaml"), filepath.Join(dir, "next.yaml"), "--codegen-config", "../../../gen/oapi-codegen.yaml")
+	if code != 0 {
+		t.Fatalf("exit %d, want 0: nothing breaks on the wire\n%s%s", code, out, stderr)
+	}
+	for _, want := range []string{
+		"operationIds added or changed: methods, functions and types renamed: ",
+		"to keep it: operationId: getMaterialsMaterialId",
+		"… and ",
+		"properties made optional or nullable: fields became pointers: 1",
+		"to keep it: x-go-type-skip-optional-pointer: true",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report lacks %q:\n%s", want, out)
+		}
+	}
+	if n := strings.Count(out, "ERROR"); n > 15 {
+		t.Errorf("%d ERROR lines: each cause lists at most a few\n%s", n, out)
 	}
 }
 

@@ -45,6 +45,7 @@ func interfaceAdditions(changes []apidiff.Change, newPkg *types.Package, prefix 
 			Rule:     diff.RuleSDKInterfaceMethodAdded,
 			Severity: diff.Info,
 			Pointer:  "go:" + prefix + iface,
+			Cause:    CauseMethodsAdded,
 			Message: fmt.Sprintf("generated Go client: %s has %s (%s): code that calls the client is unaffected; "+
 				"a type written to implement %s, such as a fake, must add them", iface, methodCount(len(methods)), listed, iface),
 		})

@@ -22,7 +22,9 @@ import (
 // only spell its new place are dropped. A type that moved and changed
 // stays an sdk-incompatible error.
 func clientChanges(oldPkg, newPkg *types.Package, mapped map[string]bool) []diff.Finding {
-	changes, out := interfaceAdditions(apidiff.Changes(oldPkg, newPkg).Changes, newPkg, "")
+	all := apidiff.Changes(oldPkg, newPkg).Changes
+	added := addedIn(all)
+	changes, out := interfaceAdditions(all, newPkg, "")
 	moved := map[string]*types.Package{}
 	for _, c := range changes {
 		name, ok := strings.CutSuffix(c.Message, ": removed")
@@ -39,6 +41,7 @@ func clientChanges(oldPkg, newPkg *types.Package, mapped map[string]bool) []diff
 				Rule:     diff.RuleSDKTypeMoved,
 				Severity: diff.Warning,
 				Pointer:  "go:" + name,
+				Cause:    CauseMoved,
 				Message:  fmt.Sprintf("generated Go client: %s moved, unchanged, to package %s: code that names it must import that package", name, to.Path()),
 			})
 		}
@@ -54,11 +57,14 @@ func clientChanges(oldPkg, newPkg *types.Package, mapped map[string]bool) []diff
 			}
 			c.Message = fmt.Sprintf("%s: removed, and %s.%s is not the same type", ident, to.Path(), ident)
 		}
+		cause, hint := classify(c.Message, oldPkg, added)
 		out = append(out, diff.Finding{
 			Rule:     diff.RuleSDKIncompatible,
 			Severity: diff.Error,
 			Pointer:  "go:" + ident,
 			Message:  "generated Go client: " + c.Message,
+			Cause:    cause,
+			Hint:     hint,
 		})
 	}
 	return out
@@ -68,17 +74,22 @@ func clientChanges(oldPkg, newPkg *types.Package, mapped map[string]bool) []diff
 // import through import-mapping: a shared type that changes breaks the
 // code of every client's users.
 func packageChanges(oldPkg, newPkg *types.Package) []diff.Finding {
-	changes, out := interfaceAdditions(apidiff.Changes(oldPkg, newPkg).Changes, newPkg, newPkg.Name()+".")
+	all := apidiff.Changes(oldPkg, newPkg).Changes
+	added := addedIn(all)
+	changes, out := interfaceAdditions(all, newPkg, newPkg.Name()+".")
 	for _, c := range changes {
 		if c.Compatible || consequence(c.Message) {
 			continue
 		}
 		ident, _, _ := strings.Cut(c.Message, ":")
+		cause, hint := classify(c.Message, oldPkg, added)
 		out = append(out, diff.Finding{
 			Rule:     diff.RuleSDKIncompatible,
 			Severity: diff.Error,
 			Pointer:  "go:" + newPkg.Name() + "." + ident,
 			Message:  "generated Go package " + newPkg.Path() + ": " + c.Message,
+			Cause:    cause,
+			Hint:     hint,
 		})
 	}
 	return out
