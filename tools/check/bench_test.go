@@ -32,8 +32,9 @@ func BenchmarkThroughput(b *testing.B) {
 }
 
 // BenchmarkFindPlantedBug reports, per planted bug, the time into a
-// default run at which the bug's first failing case came (find-ms), and
-// the time of the whole run with shrinking (ns/op).
+// default run at which the bug's first failing case came (find-ms), the
+// requests shrinking it took (shrink-requests), and the time of the whole
+// run with shrinking (ns/op).
 func BenchmarkFindPlantedBug(b *testing.B) {
 	doc, err := check.LoadSpec(plantedserver.Spec)
 	if err != nil {
@@ -42,7 +43,7 @@ func BenchmarkFindPlantedBug(b *testing.B) {
 	for _, tc := range plantedCases {
 		b.Run(string(tc.bug), func(b *testing.B) {
 			var found time.Duration
-			n := 0
+			n, shrink := 0, 0
 			for b.Loop() {
 				rep, err := check.Execute(doc, check.Handler(plantedserver.New(tc.bug)), check.WithTokenFactory(plantedserver.Token))
 				if err != nil {
@@ -52,9 +53,11 @@ func BenchmarkFindPlantedBug(b *testing.B) {
 					b.Fatalf("%s not found", tc.bug)
 				}
 				found += rep.Failures[0].FoundAfter
+				shrink += rep.Failures[0].ShrinkRequests
 				n++
 			}
 			b.ReportMetric(float64(found.Microseconds())/1000/float64(n), "find-ms")
+			b.ReportMetric(float64(shrink)/float64(n), "shrink-requests")
 		})
 	}
 }

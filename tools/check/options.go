@@ -11,6 +11,7 @@ type config struct {
 	only         []string
 	skip         []string
 	maxExamples  int
+	shrinkLimit  int
 	seed         uint64
 	curlBase     string
 	rejected     []int
@@ -21,6 +22,7 @@ type config struct {
 func defaults() config {
 	return config{
 		maxExamples: 100,
+		shrinkLimit: DefaultShrinkLimit,
 		curlBase:    "http://localhost:8080",
 		rejected:    []int{400, 422},
 		stateful:    true,
@@ -55,6 +57,20 @@ func WithoutChecks(names ...string) Option {
 // one property per way of breaking a request, each with at least five.
 func WithMaxExamples(n int) Option {
 	return func(c *config) { c.maxExamples = n }
+}
+
+// DefaultShrinkLimit is how many requests shrinking one failure may send
+// unless WithShrinkLimit says otherwise.
+const DefaultShrinkLimit = 5000
+
+// WithShrinkLimit bounds the requests that shrinking one failure sends
+// (DefaultShrinkLimit by default; 0 reports the first failing case as it
+// came). Shrinking stops when it has sent n, or sooner when no smaller
+// case fails; the case that is running when the limit is reached runs to
+// its end. The bound is a count and not a time so that a seed replays
+// the same reproduction on any machine.
+func WithShrinkLimit(n int) Option {
+	return func(c *config) { c.shrinkLimit = n }
 }
 
 // WithSeed fixes the seed, to replay a run; 0 draws a random one.

@@ -50,14 +50,31 @@ type Failure struct {
 	// Base is the URL the curl commands point at.
 	Base string
 	// FoundAfter is how long into the run the first failing case came,
-	// before shrinking.
-	FoundAfter time.Duration
+	// before shrinking, and FoundAfterRequests how many requests the run
+	// had sent by then. The time depends on the machine; the count, like
+	// everything else in a failure, only on the seed.
+	FoundAfter         time.Duration
+	FoundAfterRequests int
+	// ShrinkRequests counts the requests sent to shrink the failing
+	// case, and ShrinkLimited is true when shrinking stopped at its
+	// limit (WithShrinkLimit) rather than because no smaller case failed.
+	ShrinkRequests int
+	ShrinkLimited  bool
 }
 
 // String prints the failure: the check, the seed and curl commands.
 func (f Failure) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "check %s failed on %s (seed %d)\n%s\n", f.Check, f.Operation, f.Seed, indent(f.Message))
+	fmt.Fprintf(&b, "  found after %v (%d requests into the run)", f.FoundAfter.Round(time.Millisecond), f.FoundAfterRequests)
+	switch {
+	case f.ShrinkLimited:
+		fmt.Fprintf(&b, "; shrinking stopped at its limit of requests (%d sent): a smaller case may exist\n", f.ShrinkRequests)
+	case f.ShrinkRequests > 0:
+		fmt.Fprintf(&b, "; shrunk in %d requests\n", f.ShrinkRequests)
+	default:
+		b.WriteString("\n")
+	}
 	fmt.Fprintf(&b, "  reproduce with %d request(s):\n", len(f.Requests))
 	for _, r := range f.Requests {
 		fmt.Fprintf(&b, "    %s\n", r.Curl(f.Base))
@@ -115,7 +132,23 @@ func (r *Report) Summary(w io.Writer) {
 		fmt.Fprintln(tw, "\t")
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "\n%d request(s) in %v, seed %d: %d failure(s)\n", r.Requests, r.Elapsed.Round(time.Millisecond), r.Seed, len(r.Failures))
+	fmt.Fprintf(w, "\n%d request(s) in %v, seed %d: %d failure(s)", r.Requests, r.Elapsed.Round(time.Millisecond), r.Seed, len(r.Failures))
+	if first, ok := r.firstFound(); ok {
+		fmt.Fprintf(w, ", the first found after %v", first.Round(time.Millisecond))
+	}
+	fmt.Fprintln(w)
+}
+
+// firstFound returns how long into the run the earliest failure came.
+func (r *Report) firstFound() (time.Duration, bool) {
+	if len(r.Failures) == 0 {
+		return 0, false
+	}
+	first := r.Failures[0].FoundAfter
+	for _, f := range r.Failures[1:] {
+		first = min(first, f.FoundAfter)
+	}
+	return first, true
 }
 
 // JUnit writes the report as JUnit XML: one test suite per operation and

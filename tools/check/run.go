@@ -73,6 +73,9 @@ func Execute(doc *openapi3.T, target Target, opts ...Option) (*Report, error) {
 	if cfg.maxExamples < 1 {
 		return nil, fmt.Errorf("check: max examples must be at least 1, got %d", cfg.maxExamples)
 	}
+	if cfg.shrinkLimit < 0 {
+		return nil, fmt.Errorf("check: shrink limit must not be negative, got %d", cfg.shrinkLimit)
+	}
 	seed := cfg.seed
 	if seed == 0 {
 		seed = rand.Uint64N(1<<53) + 1

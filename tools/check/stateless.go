@@ -3,6 +3,7 @@ package check
 import (
 	"net/http"
 	"slices"
+	"time"
 
 	"pgregory.net/rapid"
 )
@@ -38,7 +39,7 @@ func (r *runner) examples(o *operation) {
 			continue
 		}
 		r.failure(Failure{Check: vd.check, Operation: o.id, Seed: r.seed, Message: "spec example: " + vd.why,
-			Requests: []Request{req}, Base: r.base})
+			Requests: []Request{req}, Base: r.base, FoundAfter: time.Since(r.start), FoundAfterRequests: r.report.Requests})
 	}
 }
 

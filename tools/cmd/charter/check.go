@@ -31,6 +31,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	skip := fs.String("skip-checks", "", "comma-separated checks to switch off")
 	maxExamples := fs.Int("max-examples", 100, "cases drawn per property")
 	seed := fs.Uint64("seed", 0, "the seed to replay a run with (0 draws one)")
+	shrinkLimit := fs.Int("shrink-limit", check.DefaultShrinkLimit, "requests that shrinking one failure may send (0 reports it unshrunk)")
 	junit := fs.String("junit", "", "write a JUnit XML report to this file")
 	stateless := fs.Bool("no-stateful", false, "skip the stateful create/update/delete sequences")
 	fs.Usage = func() {
@@ -55,7 +56,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "charter check: %v\n", err)
 		return 2
 	}
-	opts := []check.Option{check.WithMaxExamples(*maxExamples), check.WithSeed(*seed)}
+	opts := []check.Option{check.WithMaxExamples(*maxExamples), check.WithSeed(*seed), check.WithShrinkLimit(*shrinkLimit)}
 	if *token != "" {
 		opts = append(opts, check.WithToken(*token))
 	}
