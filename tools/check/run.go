@@ -3,7 +3,8 @@
 // constraint), sends them to a server in-process or at a URL, and checks
 // each response against the contract. Stateful runs chain operations
 // through the ids that creates return. Every failure is shrunk by rapid
-// to a minimal case and reported with its check, the seed, and curl
+// to a minimal case, within a bounded number of requests
+// (WithShrinkLimit), and reported with its check, the seed, and curl
 // commands that reproduce it.
 //
 // From a service's tests:
