@@ -17,6 +17,9 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 	fmt.Fprintf(w, "## %s API breaking-change check\n\n**%s**\n\n", icon, s.Line())
 	for _, res := range r.Results {
 		fmt.Fprintf(w, "### `%s` %s → %s\n\n", res.Spec, orNone(res.BaseVersion), orNone(res.NextVersion))
+		if res.SDKSkipped != "" {
+			fmt.Fprintf(w, "> Go SDK (generated client): not compared: %s\n\n", mdCell(res.SDKSkipped))
+		}
 		var loud, quiet []Finding
 		wire, sdk := splitSDK(res.Findings)
 		for _, f := range wire {

@@ -21,6 +21,9 @@ type Result struct {
 	MajorBumped bool `json:"majorBumped"`
 	// Findings are in document order.
 	Findings []Finding `json:"findings"`
+	// SDKSkipped says why the generated Go clients were not compared,
+	// when they could not be.
+	SDKSkipped string `json:"sdkSkipped,omitempty"`
 }
 
 // Accept applies the version rule: a breaking change is allowed when the

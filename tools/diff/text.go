@@ -38,6 +38,9 @@ func (r *Report) WriteText(w io.Writer, color bool) error {
 			}
 		}
 		r.writeSDKText(w, sdk, paint)
+		if res.SDKSkipped != "" {
+			fmt.Fprintf(w, "  %s: not compared: %s\n", paint(bold, "Go SDK (generated client)"), res.SDKSkipped)
+		}
 		if hint := res.BumpHint(); hint != "" {
 			fmt.Fprintf(w, "  %s\n", hint)
 		}

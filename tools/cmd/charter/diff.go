@@ -41,7 +41,10 @@ default (--sdk report) they do not fail the gate: they break the builds of Go
 code that uses the generated client, not the API's clients, and only a project
 that publishes that client knows whether anyone builds against it; such a project
 runs --sdk fail, where a major version bump lets them through as it does wire
-breaks. --sdk off skips the comparison.
+breaks. --sdk off skips the comparison. The comparison needs the go command and
+a Go module that provides the client's imports (github.com/oapi-codegen/runtime);
+where it cannot run, the report says why and the wire verdict and exit status
+stand (--sdk fail exits 2 there).
 
 flags:
 `
@@ -179,13 +182,25 @@ func gate(f diffFlags, files []string) (*diff.Report, error) {
 	}
 
 	report := &diff.Report{FailOn: failOn, SDKFails: f.sdk == "fail"}
+	sdkSkipped := ""
 	for _, p := range pairs {
 		res, err := diff.ComparePair(p, opts)
 		if err != nil {
 			return nil, err
 		}
-		if f.sdk != "off" && p.Base != "" && p.Next != "" {
+		switch {
+		case sdkSkipped != "":
+			res.SDKSkipped = sdkSkipped
+		case f.sdk != "off" && p.Base != "" && p.Next != "":
 			findings, err := sdkFindings(p, f.codegenConfig)
+			// Where the SDK check cannot run (no go command, no Go
+			// module), the wire verdict stands: only --sdk fail, which
+			// asks for the SDK check's verdict, needs it.
+			if errors.Is(err, sdk.ErrUnavailable) && f.sdk != "fail" {
+				sdkSkipped = err.Error()
+				res.SDKSkipped = sdkSkipped
+				break
+			}
 			if err != nil {
 				return nil, err
 			}
@@ -204,6 +219,9 @@ func sdkFindings(p diff.Pair, configPath string) ([]diff.Finding, error) {
 		return nil, err
 	}
 	findings, err := sdk.Compare(p.Base, p.Next, ".", cfg)
+	if errors.Is(err, sdk.ErrUnavailable) {
+		return nil, err
+	}
 	if err != nil {
 		return nil, fmt.Errorf("SDK check of %s: %w", p.Name, err)
 	}

@@ -6,6 +6,7 @@
 package sdk
 
 import (
+	"errors"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -13,6 +14,7 @@ import (
 	"go/types"
 	"maps"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -29,6 +31,14 @@ import (
 // packageName is the name the client is generated under; both versions use
 // the same one so that apidiff compares like with like.
 const packageName = "client"
+
+// ErrUnavailable is wrapped by the errors of Compare that come from where
+// it runs rather than from the specs: no go command on PATH (oapi-codegen
+// formats the code it generates with it, and the client's imports are
+// type-checked from its export data), or a directory that is not in a Go
+// module providing the generated client's imports. The wire comparison
+// does not need either.
+var ErrUnavailable = errors.New("the generated Go clients cannot be compared here")
 
 // generateMu serializes code generation: oapi-codegen keeps its options in
 // package-level state.
@@ -117,6 +127,9 @@ func Generate(path string, cfg codegen.Configuration) (string, error) {
 // field and method that uses it; the packages themselves are compared too,
 // so that a change to a shared type is reported for each client using it.
 func Compare(oldPath, newPath, dir string, cfg codegen.Configuration) ([]diff.Finding, error) {
+	if _, err := exec.LookPath("go"); err != nil {
+		return nil, fmt.Errorf("%w: the go command is not on PATH (oapi-codegen and the type-checker need it)", ErrUnavailable)
+	}
 	old, err := generateSide(oldPath, cfg)
 	if err != nil {
 		return nil, err
@@ -163,7 +176,7 @@ func compareSides(old, new side, dir string) ([]diff.Finding, error) {
 	}
 	imp, err := newImporter(dir, mapped, files...)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: %s is not in a Go module that provides the generated client's imports: %v", ErrUnavailable, orDot(dir), err)
 	}
 	oldImp, newImp := newSideImporter(imp, fset, oldMapped), newSideImporter(imp, fset, newMapped)
 	oldPkg, err := check(fset, oldImp, oldFile)
@@ -241,4 +254,11 @@ func consequence(msg string) bool {
 	}
 	old, new, ok := strings.Cut(rest, " to ")
 	return ok && old == new
+}
+
+func orDot(dir string) string {
+	if dir == "." || dir == "" {
+		return "the working directory"
+	}
+	return dir
 }

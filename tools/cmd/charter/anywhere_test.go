@@ -1,0 +1,70 @@
+package main
+
+import (
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestInstalledBinaryWorksAnywhere runs the built command from a directory
+// that is not in a Go module, with and without the go command on PATH:
+// the SDK check cannot run there, and the wire verdict and its exit code
+// must stand, with a word on why the generated clients were not compared.
+func TestInstalledBinaryWorksAnywhere(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the command")
+	}
+	bin := filepath.Join(t.TempDir(), "charter")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	corpus, err := filepath.Abs("../../diff/testdata/corpus")
+	if err != nil {
+		t.Fatal(err)
+	}
+	goDir := ""
+	if p, err := exec.LookPath("go"); err == nil {
+		goDir = filepath.Dir(p)
+	}
+	var noGo []string
+	for _, dir := range filepath.SplitList(os.Getenv("PATH")) {
+		if dir != goDir {
+			noGo = append(noGo, dir)
+		}
+	}
+	for _, path := range []struct{ name, value string }{
+		{"go on PATH", os.Getenv("PATH")},
+		{"no go on PATH", strings.Join(noGo, string(filepath.ListSeparator))},
+	} {
+		for _, pair := range []struct {
+			dir  string
+			code int
+		}{
+			{"operation-added", 0},
+			{"parameter-required-added", 1},
+		} {
+			t.Run(path.name+"/"+pair.dir, func(t *testing.T) {
+				cmd := exec.Command(bin, "diff", filepath.Join(corpus, pair.dir, "base.yaml"), filepath.Join(corpus, pair.dir, "next.yaml"))
+				cmd.Dir = t.TempDir()
+				cmd.Env = append(os.Environ(), "PATH="+path.value, "GOFLAGS=-mod=mod", "GOPROXY=off")
+				out, err := cmd.CombinedOutput()
+				code := 0
+				var exit *exec.ExitError
+				if errors.As(err, &exit) {
+					code = exit.ExitCode()
+				} else if err != nil {
+					t.Fatal(err)
+				}
+				if code != pair.code {
+					t.Fatalf("exit %d, want %d\n%s", code, pair.code, out)
+				}
+				if !strings.Contains(string(out), "Go SDK (generated client): not compared: ") {
+					t.Errorf("the report must say why the SDK check did not run:\n%s", out)
+				}
+			})
+		}
+	}
+}
