@@ -908,6 +908,11 @@ type ListMaterialsResponse401Headers struct {
 	WWWAuthenticate *string
 }
 
+// ListMaterialsResponse503Headers the declared response headers of an HTTP 503 response for ListMaterials
+type ListMaterialsResponse503Headers struct {
+	RetryAfter *int
+}
+
 type ListMaterialsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -921,8 +926,12 @@ type ListMaterialsResponse struct {
 	ApplicationproblemJSON403 *externalRef0.Forbidden
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *externalRef0.InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *externalRef0.ServiceUnavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *ListMaterialsResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListMaterialsResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -948,6 +957,11 @@ func (r ListMaterialsResponse) GetApplicationproblemJSON403() *externalRef0.Forb
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r ListMaterialsResponse) GetApplicationproblemJSON500() *externalRef0.InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ListMaterialsResponse) GetApplicationproblemJSON503() *externalRef0.ServiceUnavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -989,6 +1003,11 @@ type CreateMaterialResponse401Headers struct {
 	WWWAuthenticate *string
 }
 
+// CreateMaterialResponse503Headers the declared response headers of an HTTP 503 response for CreateMaterial
+type CreateMaterialResponse503Headers struct {
+	RetryAfter *int
+}
+
 type CreateMaterialResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -1010,10 +1029,14 @@ type CreateMaterialResponse struct {
 	ApplicationproblemJSON422 *externalRef0.UnprocessableContent
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *externalRef0.InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *externalRef0.ServiceUnavailable
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *CreateMaterialResponse201Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *CreateMaterialResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *CreateMaterialResponse503Headers
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
@@ -1061,6 +1084,11 @@ func (r CreateMaterialResponse) GetApplicationproblemJSON500() *externalRef0.Int
 	return r.ApplicationproblemJSON500
 }
 
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r CreateMaterialResponse) GetApplicationproblemJSON503() *externalRef0.ServiceUnavailable {
+	return r.ApplicationproblemJSON503
+}
+
 // GetBody returns the raw response body bytes
 func (r CreateMaterialResponse) GetBody() []byte {
 	return r.Body
@@ -1095,6 +1123,11 @@ type DeleteMaterialResponse401Headers struct {
 	WWWAuthenticate *string
 }
 
+// DeleteMaterialResponse503Headers the declared response headers of an HTTP 503 response for DeleteMaterial
+type DeleteMaterialResponse503Headers struct {
+	RetryAfter *int
+}
+
 type DeleteMaterialResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -1108,8 +1141,12 @@ type DeleteMaterialResponse struct {
 	ApplicationproblemJSON404 *NotFound
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *externalRef0.InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *externalRef0.ServiceUnavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *DeleteMaterialResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *DeleteMaterialResponse503Headers
 }
 
 // GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
@@ -1135,6 +1172,11 @@ func (r DeleteMaterialResponse) GetApplicationproblemJSON404() *NotFound {
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r DeleteMaterialResponse) GetApplicationproblemJSON500() *externalRef0.InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r DeleteMaterialResponse) GetApplicationproblemJSON503() *externalRef0.ServiceUnavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -1171,6 +1213,11 @@ type GetMaterialResponse401Headers struct {
 	WWWAuthenticate *string
 }
 
+// GetMaterialResponse503Headers the declared response headers of an HTTP 503 response for GetMaterial
+type GetMaterialResponse503Headers struct {
+	RetryAfter *int
+}
+
 type GetMaterialResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -1186,8 +1233,12 @@ type GetMaterialResponse struct {
 	ApplicationproblemJSON404 *NotFound
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *externalRef0.InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *externalRef0.ServiceUnavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetMaterialResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetMaterialResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -1218,6 +1269,11 @@ func (r GetMaterialResponse) GetApplicationproblemJSON404() *NotFound {
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r GetMaterialResponse) GetApplicationproblemJSON500() *externalRef0.InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetMaterialResponse) GetApplicationproblemJSON503() *externalRef0.ServiceUnavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -1254,6 +1310,11 @@ type UpdateMaterialResponse401Headers struct {
 	WWWAuthenticate *string
 }
 
+// UpdateMaterialResponse503Headers the declared response headers of an HTTP 503 response for UpdateMaterial
+type UpdateMaterialResponse503Headers struct {
+	RetryAfter *int
+}
+
 type UpdateMaterialResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -1275,8 +1336,12 @@ type UpdateMaterialResponse struct {
 	ApplicationproblemJSON415 *externalRef0.UnsupportedMediaType
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *externalRef0.InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *externalRef0.ServiceUnavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *UpdateMaterialResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *UpdateMaterialResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -1322,6 +1387,11 @@ func (r UpdateMaterialResponse) GetApplicationproblemJSON415() *externalRef0.Uns
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r UpdateMaterialResponse) GetApplicationproblemJSON500() *externalRef0.InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r UpdateMaterialResponse) GetApplicationproblemJSON503() *externalRef0.ServiceUnavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -1512,6 +1582,13 @@ func ParseListMaterialsResponse(rsp *http.Response) (*ListMaterialsResponse, err
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest externalRef0.ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -1525,6 +1602,16 @@ func ParseListMaterialsResponse(rsp *http.Response) (*ListMaterialsResponse, err
 			headers.WWWAuthenticate = &value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers ListMaterialsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -1607,6 +1694,13 @@ func ParseCreateMaterialResponse(rsp *http.Response) (*CreateMaterialResponse, e
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest externalRef0.ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -1630,6 +1724,16 @@ func ParseCreateMaterialResponse(rsp *http.Response) (*CreateMaterialResponse, e
 			headers.WWWAuthenticate = &value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers CreateMaterialResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -1687,6 +1791,13 @@ func ParseDeleteMaterialResponse(rsp *http.Response) (*DeleteMaterialResponse, e
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest externalRef0.ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -1700,6 +1811,16 @@ func ParseDeleteMaterialResponse(rsp *http.Response) (*DeleteMaterialResponse, e
 			headers.WWWAuthenticate = &value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers DeleteMaterialResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -1761,6 +1882,13 @@ func ParseGetMaterialResponse(rsp *http.Response) (*GetMaterialResponse, error) 
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest externalRef0.ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -1774,6 +1902,16 @@ func ParseGetMaterialResponse(rsp *http.Response) (*GetMaterialResponse, error) 
 			headers.WWWAuthenticate = &value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetMaterialResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -1856,6 +1994,13 @@ func ParseUpdateMaterialResponse(rsp *http.Response) (*UpdateMaterialResponse, e
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest externalRef0.ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -1869,6 +2014,16 @@ func ParseUpdateMaterialResponse(rsp *http.Response) (*UpdateMaterialResponse, e
 			headers.WWWAuthenticate = &value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers UpdateMaterialResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -2443,6 +2598,26 @@ func (response ListMaterials500ApplicationProblemPlusJSONResponse) VisitListMate
 	return writeStrictJSON(w, 500, "application/problem+json", response)
 }
 
+type ListMaterials503ApplicationProblemPlusJSONResponse struct {
+	externalRef0.ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListMaterials503ApplicationProblemPlusJSONResponse) VisitListMaterialsResponse(w http.ResponseWriter) error {
+
+	enc := getStrictResponseEncoder()
+	defer putStrictResponseEncoder(enc)
+	if err := enc.json.Encode(response.Body); err != nil {
+		return err
+	}
+	setStrictContentType(w.Header(), "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := w.Write(enc.buf.Bytes())
+	return err
+}
+
 type CreateMaterialRequestObject struct {
 	Body *CreateMaterialJSONRequestBody
 }
@@ -2552,6 +2727,26 @@ func (response CreateMaterial500ApplicationProblemPlusJSONResponse) VisitCreateM
 	return writeStrictJSON(w, 500, "application/problem+json", response)
 }
 
+type CreateMaterial503ApplicationProblemPlusJSONResponse struct {
+	externalRef0.ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response CreateMaterial503ApplicationProblemPlusJSONResponse) VisitCreateMaterialResponse(w http.ResponseWriter) error {
+
+	enc := getStrictResponseEncoder()
+	defer putStrictResponseEncoder(enc)
+	if err := enc.json.Encode(response.Body); err != nil {
+		return err
+	}
+	setStrictContentType(w.Header(), "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := w.Write(enc.buf.Bytes())
+	return err
+}
+
 type DeleteMaterialRequestObject struct {
 	MaterialId MaterialID `json:"material_id"`
 }
@@ -2620,6 +2815,26 @@ func (response DeleteMaterial500ApplicationProblemPlusJSONResponse) VisitDeleteM
 	return writeStrictJSON(w, 500, "application/problem+json", response)
 }
 
+type DeleteMaterial503ApplicationProblemPlusJSONResponse struct {
+	externalRef0.ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteMaterial503ApplicationProblemPlusJSONResponse) VisitDeleteMaterialResponse(w http.ResponseWriter) error {
+
+	enc := getStrictResponseEncoder()
+	defer putStrictResponseEncoder(enc)
+	if err := enc.json.Encode(response.Body); err != nil {
+		return err
+	}
+	setStrictContentType(w.Header(), "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := w.Write(enc.buf.Bytes())
+	return err
+}
+
 type GetMaterialRequestObject struct {
 	MaterialId MaterialID `json:"material_id"`
 }
@@ -2684,6 +2899,26 @@ type GetMaterial500ApplicationProblemPlusJSONResponse struct {
 
 func (response GetMaterial500ApplicationProblemPlusJSONResponse) VisitGetMaterialResponse(w http.ResponseWriter) error {
 	return writeStrictJSON(w, 500, "application/problem+json", response)
+}
+
+type GetMaterial503ApplicationProblemPlusJSONResponse struct {
+	externalRef0.ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetMaterial503ApplicationProblemPlusJSONResponse) VisitGetMaterialResponse(w http.ResponseWriter) error {
+
+	enc := getStrictResponseEncoder()
+	defer putStrictResponseEncoder(enc)
+	if err := enc.json.Encode(response.Body); err != nil {
+		return err
+	}
+	setStrictContentType(w.Header(), "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := w.Write(enc.buf.Bytes())
+	return err
 }
 
 type UpdateMaterialRequestObject struct {
@@ -2775,6 +3010,26 @@ type UpdateMaterial500ApplicationProblemPlusJSONResponse struct {
 
 func (response UpdateMaterial500ApplicationProblemPlusJSONResponse) VisitUpdateMaterialResponse(w http.ResponseWriter) error {
 	return writeStrictJSON(w, 500, "application/problem+json", response)
+}
+
+type UpdateMaterial503ApplicationProblemPlusJSONResponse struct {
+	externalRef0.ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateMaterial503ApplicationProblemPlusJSONResponse) VisitUpdateMaterialResponse(w http.ResponseWriter) error {
+
+	enc := getStrictResponseEncoder()
+	defer putStrictResponseEncoder(enc)
+	if err := enc.json.Encode(response.Body); err != nil {
+		return err
+	}
+	setStrictContentType(w.Header(), "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := w.Write(enc.buf.Bytes())
+	return err
 }
 
 // StrictServerInterface represents all server handlers.
@@ -3083,75 +3338,80 @@ func (sh *strictHandler) UpdateMaterial(w http.ResponseWriter, r *http.Request, 
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7Fx9c9s20v8qO7x7pkkfSpZkpRkrf/ny8tSZvF3sTJ5rlIsgciXhQgIMANrRdfTdbxYASVCibMVNcp1O",
-	"+0driQSw+GF38dsX9dcokXkhBQqjo8mvUcEUy9Ggsp/O9Gli+CXS3ynqRPHCcCmiSfRSZGvImUHFWabh",
-	"aiU1ArMvwyJjS1gxDWbFNVyyrMR+FEecxn0qUa2jOBIsx2gScf3BDYriSCcrzBktZdYFPZxLmSET0WYT",
-	"R8/9UmePdmW5WCGcPQK5ALPCWqh6yYKZVbNi9fgDT6M4Uvip5ArTaGJUiaEM+JnlRYbRZDyKo4VUOTMk",
-	"rzA/jaM4yrngeZlHk2FcScuFwSUqK+1LlaLiYtkt64JjloKRoKUyMF8/AAYZspSLJcx6M/u1BhqHgr7s",
-	"wwVHDUwhzJX8iALma5jxdLYPVVktH27orwoX0ST6y1Fz4EfuqT6q0K3lpk3oFVOYfmhe//CM59zs7uln",
-	"eQU5E2vgBnMNUiAUbImwklmqgRnIpTb7ZM3snKGgKS5YmZloMhq0kT8eEfLss0d+MLjxHHa38HKx0Hjz",
-	"HuhwPvIC5riQCq1e2S1pw5TRe3F3k3du5qa90D/BfgYd+9mQvupCCo3WOh9Ksch4YneTSGFQ2D9ZUWQ8",
-	"YbSxo0LJeYb5//5L0y4DrSbJDONZNIlOa5MB2kcK02g4gDyHc4OYTSNgmUKWrgE/c200cOEMm1BlYk1g",
-	"aMNMqaPJeHASR4YbWqERr97KyphCT46OkhVTBlU/xctKQn2UVK9vDtXa3dN95SZzWLUP+FRIs0LV7NW7",
-	"C81yrLZS77R2XgRInyR6Ic0TWYr0N2JdGRqMR5BK1CCkcbi2YRw3ML6QBhZ26cNwFNL03PvfBsgXssHw",
-	"ipuVA+rsUaUeZsWMRTZhWWYBX4NGh+LuQn9j6Wv8VKL+rVpMjlW5mRpkc2aSlRNGCqNYYmFGpSTdb++C",
-	"4aLM5yRsqQ3MsXJaMBwMojgqJBmhsvBZkz9yXmvzPjyzQXNmZ+KSZTytBDrw5Lgb1atGfZvzOxCoBzBz",
-	"OM0gs+eKLFmBF3Eq7B3Wh9N6Knvs9XwFU8QHNPx8cfEK7jCY/c/MOQ5ypGY1FaQ6sjRgriSs8DOkfMmN",
-	"BrYwqICbGJgTRWZAYLHEfi+AwQpZiioGIadi9rPUZnYXuAaFi1JjSncjrWIX1qguUYVenL7hCf0XtV2G",
-	"5JgKBkXGuOgZ/GxgPBgAF9ogS8lLMPAnBKlMyhyF6U9FtzY/kWrO0xTFV1BmY2/6jCUfNTDQiSzQmZos",
-	"UNmpQCCmuu04jhslbIQ5TP0W9fvfTvHcphwr5CnMS7O1Q6kIb1Q515q2SGe2s+FO7M/IRAXLHpPWfgH+",
-	"32inXvUWjGeYPnCK79UoYUpZQlcbz9kjYhyfSmn2+clXbJ1Jll5I+YypJf7391eJPpfpmg40I7EUuQFR",
-	"GxoqYEmChdl3Zm8EK81KKv5vTL+CycyRKZLBKhnd4fi5IHbfNpFhYyKt9Q+zkjIc8u0MpbUVrsHag1jG",
-	"kLOMeCSmcbU7shlhSYJyDsL7ONq185WWLb59+7Z3WpoVCkO4Yndswpo3yOCs/AhMpHC1co7ViXTFao/b",
-	"74rdtPFxxGbPwRdKJqg1m2f4sDn130RjfVwVXGIUVl0iuUyahmXunnAhX4OXIyr7mEHrfW3YYrHFCDx5",
-	"pICyRQhGo1DRgv1CtctDNS4Y+x1IAddwhVnWc2pmfXTCBGnYHL3vSoGubqaB6Y+kAHvOWJdFIZXB9Dmm",
-	"nF3Yvf7e/BbtaxbKQevP+i58dIuQDBVx37WaU9ArRNPL0bCsFV5QIFwFSVMxFbNC8QQ/FKg+6E8lU/gh",
-	"R6NwZhEn+kQD3BOwT+oYhRaYikQSD2MGuKXZPPkoUOvYvrLgy1Khu0I02IXoe64g4wI1LJTM+1NxZo+X",
-	"zTUKA1crnmErZ2KdppBufEwHTEpfp3mmIlHIDCmFY1T2Pe2YP6ZEi+LQNgPLmNyPIz/4g42BR4PRT73h",
-	"sDc6vhicTI4Hk8HgFwqrU5dxaRJDPjPjQ+wgMiUz7ATUalYuS9Kx4cjG1UmpFIpkHU2ix29ek75+KlnG",
-	"zdq6KjdZjSjF43FUFukN0m5IACInhruAPNxvl3OtwswW5HPMpFhqMLIfone/I+u0nRFoQxq4xX3o1jPS",
-	"1nqG52hzYCx9KbJ1hfSWB3dnclNCbM8kgajBiW5j83aFNjZv4ZIwQQ7HcnpO1O/Ka3cLptZqdcKwUpfD",
-	"sl4v6N3Nddr0ZR7ouRS4bunYYXL83b++aeni9WMv6hc3bZX9RtqwCXOm7yKbRA3U3gPfbD3cStxK9waq",
-	"25L8fb2mnP8LXT6odVIdHpgWjaEU/FOJNqLzoWaQomrQaLuQnH1+hmJpVk1Gsf4cRwUzFFVEk2g6PY86",
-	"bGMncxrm/Bw8O9eFVMbSAMtXXARq877ka5usL9gsrhVdlHkNdi9EubeDdq8b+F74oYV8L/j0PoSpNWTv",
-	"vl+xZWd1wOdL5SIoEhCLdAySbsqEHLRLG9jsA2p/kWXGbXvbt5biurxts0yTy3BzxSAF4CWqtZWppQzD",
-	"63L7g043ZjC3AtV/HGLa1qbdXEwpZm08686mX9S5Zv5v5/5aEncmxXfFlHvy3DS7e7Y79SEzb9u/BSH2",
-	"pxPX2Xy//HW2/PfGOe6KuFQsdcmALJPrrtJOo6h615Lv3d6Q31hPZClEmnIXNrwKNHHBMo1dxJIuKOL+",
-	"6HJGlaw/aMCUBwav+/DYKqMLV4hemxVOheNsNkApMpZg2od9hNFRPlrQDXJccyr2cscYeBMETSDDhSEG",
-	"H7dQnYqPiIW27NLxJePnvyOV/dbyxgTvxqCls1wGScYtl1TcGBRT0ckMg1y3YtpyzrwPpwKc3wdB5gkK",
-	"c3mJ2mbjaPgOnwwohD+GihWOvpAVjse3YYWjHcb3VUnNnyxG7ziYA+lEl6N5gVdh1PYF5hxUxIwEd0Fe",
-	"Z41bwdtU7Fog7AvecrYmjahMEoysoqzAiTiOUAVmsEZzU6z1346fbh0bbbt6ODdssXCFmSW/RODmAeBn",
-	"l+udCpe70RZGm+wB7nCUyr3ugmB5JYJQ/KY467qq8k4g47meQ/lPF/BdXUCX2V+EK3ZUIKrHBH7Os4xb",
-	"cNpRJcX/+DnJSs0v8XmlDe6Im6hJlvMMt8v4nfzRVRf31IyIBtRFi10e7Utuni5YbuFzWLskuUpa7t5F",
-	"Lulge3GIC/hJt4kUkSFnaj7dh3nhIN+mS3UCdDcYe3r+8gX45+Q/TdXyMoHZX47oNOtS4Fym6xikmopZ",
-	"q7I6i+nVgpnVEU/dB5fJPvr/3gs7wYIGNc1KW0YduXWim8LXahdxhVyXQu2zi92tC3Bu04Y99M4EGFyt",
-	"ZIbg68tyEdCrZP2DhpwLqSh0NVNxJ6HpbRz4+M1rGy+9OX8UwxqF/fLpq3/QZcOTlU/U0ZWTWw94N/Yk",
-	"ik3FIpPMcLHs2e35pRvO5kIhXeZ2ASVLF25yYmu28MtEOhV0PGfnL2E8Gt6HRKb1dVbJvnMD3XhltHW1",
-	"er2zCuFgrKL4LrQmYNchsYejQX8wIMj6U3HqK/ejf9477g0dw7W1KU3zWScODJ6yS3ZuF61OxjYrTYWF",
-	"IFtvo+VZrkKWEkEGZv99xXRFfLfQ8Bjs3iyVqzgZDO4PT05G98b3x4OTk+FNYWeDZmf323UHFROOZVGg",
-	"goTpdvxrjyaMjv757rT3y/tfjzd/vdF4/AEGsh1mPVWCvst+Xj95CCfje/d3S+5f4OuYgSsXk0jSa9+u",
-	"JBMv5xYCLyQo1LJUCXb1s/S7vF9VJ+ry1yiMWkNhuxW2PLdp6g+2heyQDMK1F0ZHVoELbZhI9pT3quoH",
-	"uVan365A3YbkqAJEH41HXfv30+wlc003pn8zruvbcLVCAUx/JJ9DTm2FWdFefjB8+mj0j5/O7z8//uWk",
-	"a/mqxNa1tOv7sC9Ya2hNbRur9rfh3Ts5CcnfoNMSfUmvqwwklSG/mjNV89iPXNij9/q8rXo7rV3NJo0v",
-	"l20v8+b1mTs5nqIwfMF94uzalQ7sGAvAKRXvKVygtZgbfYF9WmFTH9CuP6DDw6RU3KzPbWnZnqIrdp+W",
-	"ZrXXGtqDOqwimKPT67TXcJ+eVJt9+vaiK1HLlwJTePr2og9nRsPMtqjMIMkYz+GOLliCPY3EQgymd2Gp",
-	"mDDuMOybNpNRNRyluOACdQy6TFZ0f8ym5WBwnPjn9gNO6IKZ2Xu58zFdNjh7MBVEImZKZqgrcVyzbdN3",
-	"94MG+zxY0BavZ45uVRHULK7Tsn6pH1zrsQcCNFv76qRtAKM5KdiaCo3Yh8f0XdOfk/kOwAoAuiRdz469",
-	"Hl03AcU3Fv52/dsVbLlYyKpIzFxrq49cHzrVjbq7bTpKsNq2kLmo0tdFyb9PwriaaBRz5QM6LB9jxMD2",
-	"xgmEV6vRnYk0BikSG3lyTcDY7jUXqtM9EKblHNxNzW+nSPzjj6etFoz+jz/6fGEDs2EfbfvQ07cXrUYR",
-	"HyxPhf2k4Y49LX/ud0EjVnTGLfiDbsBqgmo3l54KPzxQFXs/Mpg1wbxXPze5FNm6Cbinol6mD699f7vV",
-	"hkZDYFYL4HQ/hmTFxLJ+dSqCN5z6e5jsDagbeOydbKvb19CIqbgz29d0MLvbh6pxk4uiNF6dZdel7jsg",
-	"K0S2Yx7uEzQZT1BoDNT4+dlFcIvUaWcdxdElKu1Uetgf9gc2jV+gYAWPJtFxf9A/dlRtZZ3mUY0LfVp2",
-	"JftfoymVCDryt5IruqNPN65IkK/T0ClWIU0wjJmdOovbca2lZ6nt7tcm3GL485J33a6+eeVo3y8QNvEt",
-	"hvrO/wPGNr+CuPnd+hcym/db3fmjweCabpcv63JpVds6Gls66222LWfspOiavJb26Nq2bDvJ8DaTvNlq",
-	"lRsPjm8zzZOwL/Xe7fbTbg4NaYjVw5AcvIvaLil6b7u6HK2LJtEzrk0DMt1hbKlbw6L3NkGiOyzyoc3s",
-	"6uAK6sPjyu9WuUyf/m3MzZntlld94JrR7OUVFrt9PTlw0V2G6dao8+M1pf+bTNdfTW3DDPymTRmNKnGz",
-	"YzHDr24x+9rAmsw6qwBPtxomn0m3cnec8eb1s8qdCrxqlSavb4b8o1nkeHBy8xwPgx/3jIe3WnS7A9rO",
-	"dO92KHQ0JtJ0o9HtpuvoZf3urspyo21f9XC7kLTHXW3igE4c/Rr8RnLjtD9DVxNvOxH3fcuJtMx53G06",
-	"Ldtzc6R/yMtq7BC4fo76l2W/D5V5ZM/jZpWJK8rZVoklmv36MPju7v1Ptfp9kKb/Q3OISn1ZeBD8JpxW",
-	"K8rOEMg207hIx7UJ1kF+E+JTTB7G9K0Onngq6Dk3ek9M71KaQbbTVp5t2DVpqnXNT9729oG7/psmd2+q",
-	"Ruy63WYq2v02cHi7TQcJdN0335gEbjVWHcQDv5+j8I2nfzqMlsP443C638GN6hT/ABJ27SpuUvujuuoH",
-	"Sm1d9j/8smnVUmXRJDqybtEvtT3gvDNjah1f0DW99T/N0NHm/eY/AQAA//8=",
+	"7Hxrc9s4svZf6eLuW0nmpWRZlidl5ZM3yZxxKreNncrZGWYjmGxJ2JAAA4BWtFP+76caAElQomzFk8ye",
+	"k5r5MIkkEOhu9OXpC/NblMqilAKF0dH0t6hkihVoUNlPZ/o0NfwK6e8Z6lTx0nApomn0SuRrKJhBxVmu",
+	"YbWUGoHZxTDP2QKWTINZcg1XLK9wGMURp+c+VajWURwJVmA0jbj+4B6K4kinSywYHWXWJf14KWWOTETX",
+	"13H0wh919mSbloslwtkTkHMwS2yIao4smVm2J9Y/f+BZFEcKP1VcYRZNjaowpAE/s6LMMZpOxnE0l6pg",
+	"hugV5sdJFEcFF7yoimh6GNfUcmFwgcpS+0plqLhY9NM655hnYCRoqQxcrh8BgxxZxsUCZoOZ/VoDPYeC",
+	"vhzCBUcNTCFcKvkRBVyuYcaz2S6pyvr4kKG/KpxH0+gvB+2FH7hf9UEt3YZuYkIvmcLsQ7v8w3NecLPN",
+	"089yBQUTa+AGCw1SIJRsgbCUeaaBGSikNrtoze2eIaEZzlmVm2g6HnUlfzQmybPPXvKj0a33sM3Cq/lc",
+	"4+080OV85CVc4lwqtHplWdKGKaN3yt1t3svMbbzQfwE/ox5+rklfdSmFRmudj6WY5zy13KRSGBT2r6ws",
+	"c54yYuygVPIyx+L//0sTl4FWE2WG8TyaRqeNyQDxkUESHY6gKODcIOZJBCxXyLI14GeujQYunGGTVJlY",
+	"kzC0YabS0XQyOokjww2d0JLXsLI0ptTTg4N0yZRBNczwqqZQH6T18ut9tXb7dl+7zZysuhd8KqRZomp5",
+	"9e5CswJrVhpOG+dFAhkSRS+l+UlWIvudsq4NDSZjyCRqENI4uXbFOGnF+FIamNuj95OjkGbg1n8bQb6U",
+	"rQxX3CydoM6e1OphlsxYyaYsz63A16DRSXH7oL+x7A1+qlD/Xi0mx6rcTq1kC2bSpSNGCqNYasWMSkmK",
+	"b78Gj4uquCRiK23gEmunBYejURRHpSQjVFZ81uQPnNe6fh/e2ai9szNxxXKe1QTteXPcPTWon/o297en",
+	"oB7BzMlpBrm9V2TpEjyJibAxbAinzVb22pv9SqYID2j4+eLiNdxnMPt/M+c4yJGaZSJIdWRlwKwkLPEz",
+	"ZHzBjQY2N6iAmxiYI0XmQMJiqf1eAIMlsgxVDEImYvaz1Gb2ALgGhfNKY0axkU6xB2tUV6hCL07f8JT+",
+	"RG2PIToSwaDMGRcDg58NTEYj4EIbZBl5CQb+hiCTaVWgMMNE9GvzT1Jd8ixD8RWU2dhIn7P0owYGOpUl",
+	"OlOTJSq7FQjETHcdx1GrhC0x+6nfvFn/7RTPMeVQIc/gsjIbHEpF8kZVcK2JRbqzLYZ7ZX9GJipY/pS0",
+	"9gvk/4049ao3ZzzH7JFTfK9GKVPKArrGeM6eEOL4VEmzy0++ZutcsuxCyudMLfA/z19N+qXM1nShOZGl",
+	"yA2IxtBQAUtTLM2uOzt31vhWsCvGc3aZ41cwnNrEuXZwjYvFIzBqDWzBuAC9lMrkHdhyHJqNpwmqgKj9",
+	"DCh84tuZUM1eygR5Wib0ChUIuYphLhV4qcBqyXMEbjxkjSFTjAudiLk1Mb2sTCZXggxuxcjz0vf0Z8YM",
+	"u2QaQ5lZr5yI2Rs0aj04pU+zIZyKdWCbFOc9MdxMncLnzBDo9d/rRByPjkAxC8SsphyPRrBaooAVhQ9n",
+	"LHRxDDIsUWQo0rULLY7dRFi9InbhPh1RU9u4f6kgU7IsMavDmcCUCIzpJ64TQayTUgDx/yAGJmwy1lqj",
+	"NjzPQVVC0CpLXiuwezoRC8VSJC/FZQYoMk0BIY5cYLLQPBDUDbmGxlSKzGYbdAdNnFJrOtiKftjJJm5O",
+	"D3pN7K1glVlKxf+N2Vcwrktkii7P+nGCyfi5pAS6G4UOW3PqnL+3HbWPfDtD6rDCNdiQIxYxFCwnrcUs",
+	"rrkj1REWhysXg70RDru3/u7du8FpZZYoDMkV+9N/1q4gu7H0o9XC1dJhF0fSijWgZthXHtHGp+q7Lr5U",
+	"MkWtyR89bm/9d2WKvnQR4ETIkV0hoRLahuUOirmqSisvlwvsAt+d9dqw+XwDdPv87APPuph7PA4VLeAX",
+	"ai731bjg2T8Ad3MNK8zzgVMzC4O8O79EDw8yIHTMNDD9kRRgxx3rqiylMpi9wIyzC8vr/zZoQHzNQjro",
+	"/NnQVWjcIURDnRtvW80p6CWiGRRoWN7J4KVokvdhIhIxKxVP8UOJ6oP+VDGFHwo0CmdW4hRG6AH3C9hf",
+	"mjIAHZCIVFKqw4yNhGbJ048CtY7tkjlfVAodStNgD6LvuYKcC9QwV7IYJuLMXi+71CiMj8JhWdI6TSHd",
+	"8zFdMCl9U0lNRKqQGVIKFwzsOu2Sa8xcoAlsM7CM6cM48g9/sGWm8Wj84+DwcDA+uhidTI9G09HolyiO",
+	"aOlkHAe1V1/89FWsoPhDZtgrUKtZhaxIxw7HtnSVVkpRuI6m0dO3b0hfP1Us52ZtXZXbrJFoND0cxVFV",
+	"ZrdQe00EEMYw3NW8Qn77nGtdyemI/BJzKRYUZ4eh9B72FHY3o2pXpIFb3CXdZkdibWB4gbbMzLJXIl/X",
+	"kt7w4O5Obqs579gkIDW40U3ZvFuiR12BXFImyOFY3MQpu1p57e6IqXNaU5Ov1WW/wvJLWnt9kzZ9mQd6",
+	"IQWuOzq2Hx1/98uvO7p487MXzcLrrsp+I224DtsSv0a2TxGovRd8y3rIStzpqASq26H8fXOmvPwXupJr",
+	"56Z6PDAdGkMl+KcKbdHEV3OCKnArja4LKdjn5ygWZtkW7ZvPcVQyQ4l7NI2S5DzqsY2t5kRYVnfi2QoX",
+	"UhkLAyxecUUe21ohX9s2VsA2SizpglC1F/YglPJgS9qDfsEPwg8dyQ+CT+9DMXUe2cn3a7bobcD5loSc",
+	"B304m8tYBEmRMiUH7dInW+BD7QNZbhzbm761Eje1Rtpj2nKh2ysGKQCvUK0tTR1lOLypfTbqdWMGC0tQ",
+	"85d9TNvatNuLKcWsjef9DauLpp3D/+3cX4fi3r7TNplyRyuJdne/bW+9z86b9m+FEPvbiZuGmT/+Jlv+",
+	"e+sct0lcKJa5eluey3Vf97RVVL1tycd3N+S31hNZCJFl3KUNrwNNnLNcYx+wpABF2B9dWbam9Z4GzHhg",
+	"8HoIT60yunSF4LVZYiIcZrMJSpmzFLMh7AKMDvLRge4hhzUTsRM7xsDbJGgKOc4NIfi4I9VEfEQstUWX",
+	"Di8Zv/99X32xuDHFBzFo6SyXQZpziyUVNwZFInqRYdBOUkxbzFkM4VSA8/sgyDxBYSGvUNuCNz2+hScD",
+	"COGvoUaF4y9EhZPJXVDheAvxfVVQ8yeK0VsOZk840edoXuIqzNq+wJyDprOR4ALkTda4kbwlYtsCYVfy",
+	"VrA1aURtkmBknWUFTsRhhDoxgzWa23Kt/3T+dOfcaNPVw7lh87nrfS74FQI3jwA/u3ZKIlztRlsx2mIP",
+	"cCdHqdxylwTLlQhS8dvyrJsGN7YSGY/1nJT/dAF/qAvoM/uL8MSeJl/9Mwm/4HnOrXC6WSXl//g5zSvN",
+	"r/BFrQ3uitusSVau/dKZlOnFj66Bv6MtSzCg6Qtu42jf1fZwwWILX8PaBsl10XI7Frmigx13IyzgN90E",
+	"UgSGnKn5ch8WpRP5JlxqCqDbydiz81cvwf9O/tPUU2VTmP3lgG6z6bZfymwdg1SJmHWGF2YxLS2ZWR7w",
+	"zH1wleyD/x68tBvM6aF2HnDDqCN3TnRb+lpzEdeS61OoXXaxzboA5zZt2kNrpsBgtZQ5gh/hkPMAXqXr",
+	"exoKLqSi1NUk4n5K29s88OnbNzZfenv+JIY1Cvvls9f/oGDD06Uv1FHIKawHfBB7EMUSMc8lM1wsBpY9",
+	"f3SL2VwqpKvCHqBk5dJNTmjNzlYwkSWCrufs/BVMxocPIZVZE85q2rci0K0ho6ur9fLeLoQTY53F90lr",
+	"CvYcIvtwPBqORiSyYSJO/XDM+J/HR4NDh3Bt+1fTftaJA4Nn7Iqd20Prm7HzgImwIsjXm9LyKFchywgg",
+	"A7P/XzFdA98NaXgZbEeW2lWcjEYPD09OxseTh5PRycnhbWlnK83eAdObLiomOVZliQpSprv5r72aMDv6",
+	"56+ng1/e/3Z0/ddbjcdfYEDbftZTF+j77OfNT4/hZHL8cHuq5Qt8HTOwcjmJJL32E4Ey9XRuSOClBIVa",
+	"VirFvpGxYZ/3q/tEff4ahVFrKO1A0IbnNm3/wU5p7lNBuDFg9FQVuNCGiXRHe6/ufpBrdfrt2tpdkRzU",
+	"AtEHk3Ef/36bnWCuHXj2K+NmhMS3rPVH8jnk1JaYl93jR4fPnoz/8eP5wxdHv5z0HV+32PqOdqNVdoG1",
+	"hs7WdnZx96Tr8clJCP5GvZboW3p9bSCpDPnVgqkGx37kwl691+dN1duanmyZNL5dtnnM2zdn7uZ4hsLw",
+	"OfeFsxtP2nMoMxBOpfhA4RytxdzqC+yvtWyaC9r2B3R5mFaKm/W5bS3bW3TN7tPKLHdaQ/ehHqsI9uj1",
+	"Ot0z3KefamafvbvoK9TyhcAMnr27GMKZ0TCzU2AzSHPGC7ivS5biQCOhEIPZA1goJoy7DLvSVjLqiZgM",
+	"51ygjkFX6ZLixyypRqOj1P9uP+CUAszMxuXenynY4OxRIghEzJTMUdfkuHn2drT1ngb7e3CgbV7PHNyq",
+	"M6hZ3JRl/VH33HS/FwRotvbdSTtjSXtSspUIjTiEp/RdO2aT+yHbWgAUJN1YnA2PbpqA8hsr/m7/2zVs",
+	"uZjLuknM3PS4z1wfO9WN+ueOelqw2k5puqzS90XJv0/DvJpgFHPtA7osn2PEwHbmCSSvzrskTGQxSJHa",
+	"zNOO8KAdEHWpOsWBsCznxN32/LaaxD/8cNoZwRj+8IOvF7ZiNuyjndB79u6iMyjik+VE2E8a7tvb8vf+",
+	"ADRiDWfcgfd0K6w2qXZ76UT4xwNVsfGRwaxN5r36uc2lyNdtwp2I5pghvPGvkFhtaDUEZg0BTvdjSJdM",
+	"LJqliQhWOPX3YrIRULfisTHZdrdvgBGJuD/bNXQwezCEejaai7IyXp1lX1D3Q8a1RDZzHu4LNDlPUWgM",
+	"1PjF2UUQRZqys47i6AqVdip9OBwPR7aMX6JgJY+m0dFwNDxyUG1pneZBIxf6tOgr9r9BUykRvPSyUVzR",
+	"PaPwcQ2CfJ+GbrFOaYLHmNnqsziOGy09y+wLNNqELIZvcP3a7+rbJQe7XvK5ju/wqH+5Zo9n2xeNbl/b",
+	"vIR2/X7jBZjxaHTDtMuXTbl0um09gy29/TY7ljNxVPRt3lB7cOObD3aTw7ts8nZjVG4yOrrLNj+Fo9/H",
+	"d+OnO39t97kTLT0zwSGmsUodIo1fo65/i97bETGHEaNp9Jxr094YBUS20J3Hove22qJ7zPuxLRPrIJ4N",
+	"4WntxOvCqK8lt7brfMCGi37kJttsJAw75745Hfj7Pit3ZzTF9iY/+JvM1l/NBsJy/nUXfxpV4fWW+R1+",
+	"dfPbNVPWlulZLfBsY/ryuXQn9yctb988r32zwFWnz3nzZOX3Zt6T0cntezwOXsabHN7p0M03FuxOx3eT",
+	"Qs+UI203Ht9tu57B2P/bfs+itk3H93izxbXD913HAdA5+C14QframVKOrlvf9Uju+45H6viGSb8ddgzZ",
+	"7ZF9l2F04iRw8x7Na6Xfof49sZd7u/7FNbLu6tcCzW7lGv3hgedPHf0OseF/odlHP78spQr+qQo6rax6",
+	"00Y7gOSyQzda2RRG2rIIE1mnDtKZeooTQb9zo3fUQVwZOKgQ2269TVWnbYezfRN35+y8m1lq+x2mHl5v",
+	"RpQS0Z1Rgv1HlHqwrptY+sZYd2MYbS+4+8d5HT+s+6f36Xif7we6fm+x3lnRHljzxlPcpvbF4foNsa5h",
+	"+DfvbF27Unk0jQ6sj/VHbT5w3luytl40GFvf+IeBdHT9/vp/AgAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -1103,6 +1103,11 @@ type ListQuotesResponse401Headers struct {
 	WWWAuthenticate *string
 }
 
+// ListQuotesResponse503Headers the declared response headers of an HTTP 503 response for ListQuotes
+type ListQuotesResponse503Headers struct {
+	RetryAfter *int
+}
+
 type ListQuotesResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -1116,8 +1121,12 @@ type ListQuotesResponse struct {
 	ApplicationproblemJSON403 *externalRef0.Forbidden
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *externalRef0.InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *externalRef0.ServiceUnavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *ListQuotesResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListQuotesResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -1143,6 +1152,11 @@ func (r ListQuotesResponse) GetApplicationproblemJSON403() *externalRef0.Forbidd
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r ListQuotesResponse) GetApplicationproblemJSON500() *externalRef0.InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ListQuotesResponse) GetApplicationproblemJSON503() *externalRef0.ServiceUnavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -1184,6 +1198,11 @@ type CreateQuoteResponse401Headers struct {
 	WWWAuthenticate *string
 }
 
+// CreateQuoteResponse503Headers the declared response headers of an HTTP 503 response for CreateQuote
+type CreateQuoteResponse503Headers struct {
+	RetryAfter *int
+}
+
 type CreateQuoteResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -1203,10 +1222,14 @@ type CreateQuoteResponse struct {
 	ApplicationproblemJSON422 *externalRef0.UnprocessableContent
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *externalRef0.InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *externalRef0.ServiceUnavailable
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *CreateQuoteResponse201Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *CreateQuoteResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *CreateQuoteResponse503Headers
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
@@ -1249,6 +1272,11 @@ func (r CreateQuoteResponse) GetApplicationproblemJSON500() *externalRef0.Intern
 	return r.ApplicationproblemJSON500
 }
 
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r CreateQuoteResponse) GetApplicationproblemJSON503() *externalRef0.ServiceUnavailable {
+	return r.ApplicationproblemJSON503
+}
+
 // GetBody returns the raw response body bytes
 func (r CreateQuoteResponse) GetBody() []byte {
 	return r.Body
@@ -1283,6 +1311,11 @@ type DeleteQuoteResponse401Headers struct {
 	WWWAuthenticate *string
 }
 
+// DeleteQuoteResponse503Headers the declared response headers of an HTTP 503 response for DeleteQuote
+type DeleteQuoteResponse503Headers struct {
+	RetryAfter *int
+}
+
 type DeleteQuoteResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -1298,8 +1331,12 @@ type DeleteQuoteResponse struct {
 	ApplicationproblemJSON409 *WrongState
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *externalRef0.InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *externalRef0.ServiceUnavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *DeleteQuoteResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *DeleteQuoteResponse503Headers
 }
 
 // GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
@@ -1330,6 +1367,11 @@ func (r DeleteQuoteResponse) GetApplicationproblemJSON409() *WrongState {
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r DeleteQuoteResponse) GetApplicationproblemJSON500() *externalRef0.InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r DeleteQuoteResponse) GetApplicationproblemJSON503() *externalRef0.ServiceUnavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -1366,6 +1408,11 @@ type GetQuoteResponse401Headers struct {
 	WWWAuthenticate *string
 }
 
+// GetQuoteResponse503Headers the declared response headers of an HTTP 503 response for GetQuote
+type GetQuoteResponse503Headers struct {
+	RetryAfter *int
+}
+
 type GetQuoteResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -1381,8 +1428,12 @@ type GetQuoteResponse struct {
 	ApplicationproblemJSON404 *NotFound
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *externalRef0.InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *externalRef0.ServiceUnavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetQuoteResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetQuoteResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -1413,6 +1464,11 @@ func (r GetQuoteResponse) GetApplicationproblemJSON404() *NotFound {
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r GetQuoteResponse) GetApplicationproblemJSON500() *externalRef0.InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetQuoteResponse) GetApplicationproblemJSON503() *externalRef0.ServiceUnavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -1449,6 +1505,11 @@ type AcceptQuoteResponse401Headers struct {
 	WWWAuthenticate *string
 }
 
+// AcceptQuoteResponse503Headers the declared response headers of an HTTP 503 response for AcceptQuote
+type AcceptQuoteResponse503Headers struct {
+	RetryAfter *int
+}
+
 type AcceptQuoteResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -1466,8 +1527,12 @@ type AcceptQuoteResponse struct {
 	ApplicationproblemJSON409 *WrongState
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *externalRef0.InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *externalRef0.ServiceUnavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *AcceptQuoteResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *AcceptQuoteResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -1505,6 +1570,11 @@ func (r AcceptQuoteResponse) GetApplicationproblemJSON500() *externalRef0.Intern
 	return r.ApplicationproblemJSON500
 }
 
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r AcceptQuoteResponse) GetApplicationproblemJSON503() *externalRef0.ServiceUnavailable {
+	return r.ApplicationproblemJSON503
+}
+
 // GetBody returns the raw response body bytes
 func (r AcceptQuoteResponse) GetBody() []byte {
 	return r.Body
@@ -1539,6 +1609,11 @@ type ReplaceQuoteLinesResponse401Headers struct {
 	WWWAuthenticate *string
 }
 
+// ReplaceQuoteLinesResponse503Headers the declared response headers of an HTTP 503 response for ReplaceQuoteLines
+type ReplaceQuoteLinesResponse503Headers struct {
+	RetryAfter *int
+}
+
 type ReplaceQuoteLinesResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -1562,8 +1637,12 @@ type ReplaceQuoteLinesResponse struct {
 	ApplicationproblemJSON422 *externalRef0.UnprocessableContent
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *externalRef0.InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *externalRef0.ServiceUnavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *ReplaceQuoteLinesResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ReplaceQuoteLinesResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -1616,6 +1695,11 @@ func (r ReplaceQuoteLinesResponse) GetApplicationproblemJSON500() *externalRef0.
 	return r.ApplicationproblemJSON500
 }
 
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ReplaceQuoteLinesResponse) GetApplicationproblemJSON503() *externalRef0.ServiceUnavailable {
+	return r.ApplicationproblemJSON503
+}
+
 // GetBody returns the raw response body bytes
 func (r ReplaceQuoteLinesResponse) GetBody() []byte {
 	return r.Body
@@ -1650,6 +1734,11 @@ type RejectQuoteResponse401Headers struct {
 	WWWAuthenticate *string
 }
 
+// RejectQuoteResponse503Headers the declared response headers of an HTTP 503 response for RejectQuote
+type RejectQuoteResponse503Headers struct {
+	RetryAfter *int
+}
+
 type RejectQuoteResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -1667,8 +1756,12 @@ type RejectQuoteResponse struct {
 	ApplicationproblemJSON409 *WrongState
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *externalRef0.InternalError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *externalRef0.ServiceUnavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *RejectQuoteResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *RejectQuoteResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -1704,6 +1797,11 @@ func (r RejectQuoteResponse) GetApplicationproblemJSON409() *WrongState {
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r RejectQuoteResponse) GetApplicationproblemJSON500() *externalRef0.InternalError {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r RejectQuoteResponse) GetApplicationproblemJSON503() *externalRef0.ServiceUnavailable {
+	return r.ApplicationproblemJSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -2052,6 +2150,13 @@ func ParseListQuotesResponse(rsp *http.Response) (*ListQuotesResponse, error) {
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest externalRef0.ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -2065,6 +2170,16 @@ func ParseListQuotesResponse(rsp *http.Response) (*ListQuotesResponse, error) {
 			headers.WWWAuthenticate = &value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers ListQuotesResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -2140,6 +2255,13 @@ func ParseCreateQuoteResponse(rsp *http.Response) (*CreateQuoteResponse, error) 
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest externalRef0.ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -2163,6 +2285,16 @@ func ParseCreateQuoteResponse(rsp *http.Response) (*CreateQuoteResponse, error) 
 			headers.WWWAuthenticate = &value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers CreateQuoteResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -2227,6 +2359,13 @@ func ParseDeleteQuoteResponse(rsp *http.Response) (*DeleteQuoteResponse, error) 
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest externalRef0.ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -2240,6 +2379,16 @@ func ParseDeleteQuoteResponse(rsp *http.Response) (*DeleteQuoteResponse, error) 
 			headers.WWWAuthenticate = &value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers DeleteQuoteResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -2301,6 +2450,13 @@ func ParseGetQuoteResponse(rsp *http.Response) (*GetQuoteResponse, error) {
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest externalRef0.ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -2314,6 +2470,16 @@ func ParseGetQuoteResponse(rsp *http.Response) (*GetQuoteResponse, error) {
 			headers.WWWAuthenticate = &value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetQuoteResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -2382,6 +2548,13 @@ func ParseAcceptQuoteResponse(rsp *http.Response) (*AcceptQuoteResponse, error) 
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest externalRef0.ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -2395,6 +2568,16 @@ func ParseAcceptQuoteResponse(rsp *http.Response) (*AcceptQuoteResponse, error) 
 			headers.WWWAuthenticate = &value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers AcceptQuoteResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -2484,6 +2667,13 @@ func ParseReplaceQuoteLinesResponse(rsp *http.Response) (*ReplaceQuoteLinesRespo
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest externalRef0.ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -2497,6 +2687,16 @@ func ParseReplaceQuoteLinesResponse(rsp *http.Response) (*ReplaceQuoteLinesRespo
 			headers.WWWAuthenticate = &value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers ReplaceQuoteLinesResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -2565,6 +2765,13 @@ func ParseRejectQuoteResponse(rsp *http.Response) (*RejectQuoteResponse, error) 
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest externalRef0.ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
 	}
 
 	switch {
@@ -2578,6 +2785,16 @@ func ParseRejectQuoteResponse(rsp *http.Response) (*RejectQuoteResponse, error) 
 			headers.WWWAuthenticate = &value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers RejectQuoteResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -3410,6 +3627,26 @@ func (response ListQuotes500ApplicationProblemPlusJSONResponse) VisitListQuotesR
 	return writeStrictJSON(w, 500, "application/problem+json", response)
 }
 
+type ListQuotes503ApplicationProblemPlusJSONResponse struct {
+	externalRef0.ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListQuotes503ApplicationProblemPlusJSONResponse) VisitListQuotesResponse(w http.ResponseWriter) error {
+
+	enc := getStrictResponseEncoder()
+	defer putStrictResponseEncoder(enc)
+	if err := enc.json.Encode(response.Body); err != nil {
+		return err
+	}
+	setStrictContentType(w.Header(), "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := w.Write(enc.buf.Bytes())
+	return err
+}
+
 type CreateQuoteRequestObject struct {
 	Body *CreateQuoteJSONRequestBody
 }
@@ -3511,6 +3748,26 @@ func (response CreateQuote500ApplicationProblemPlusJSONResponse) VisitCreateQuot
 	return writeStrictJSON(w, 500, "application/problem+json", response)
 }
 
+type CreateQuote503ApplicationProblemPlusJSONResponse struct {
+	externalRef0.ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response CreateQuote503ApplicationProblemPlusJSONResponse) VisitCreateQuoteResponse(w http.ResponseWriter) error {
+
+	enc := getStrictResponseEncoder()
+	defer putStrictResponseEncoder(enc)
+	if err := enc.json.Encode(response.Body); err != nil {
+		return err
+	}
+	setStrictContentType(w.Header(), "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := w.Write(enc.buf.Bytes())
+	return err
+}
+
 type DeleteQuoteRequestObject struct {
 	QuoteId QuoteID `json:"quote_id"`
 }
@@ -3587,6 +3844,26 @@ func (response DeleteQuote500ApplicationProblemPlusJSONResponse) VisitDeleteQuot
 	return writeStrictJSON(w, 500, "application/problem+json", response)
 }
 
+type DeleteQuote503ApplicationProblemPlusJSONResponse struct {
+	externalRef0.ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteQuote503ApplicationProblemPlusJSONResponse) VisitDeleteQuoteResponse(w http.ResponseWriter) error {
+
+	enc := getStrictResponseEncoder()
+	defer putStrictResponseEncoder(enc)
+	if err := enc.json.Encode(response.Body); err != nil {
+		return err
+	}
+	setStrictContentType(w.Header(), "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := w.Write(enc.buf.Bytes())
+	return err
+}
+
 type GetQuoteRequestObject struct {
 	QuoteId QuoteID `json:"quote_id"`
 }
@@ -3651,6 +3928,26 @@ type GetQuote500ApplicationProblemPlusJSONResponse struct {
 
 func (response GetQuote500ApplicationProblemPlusJSONResponse) VisitGetQuoteResponse(w http.ResponseWriter) error {
 	return writeStrictJSON(w, 500, "application/problem+json", response)
+}
+
+type GetQuote503ApplicationProblemPlusJSONResponse struct {
+	externalRef0.ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetQuote503ApplicationProblemPlusJSONResponse) VisitGetQuoteResponse(w http.ResponseWriter) error {
+
+	enc := getStrictResponseEncoder()
+	defer putStrictResponseEncoder(enc)
+	if err := enc.json.Encode(response.Body); err != nil {
+		return err
+	}
+	setStrictContentType(w.Header(), "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := w.Write(enc.buf.Bytes())
+	return err
 }
 
 type AcceptQuoteRequestObject struct {
@@ -3725,6 +4022,26 @@ type AcceptQuote500ApplicationProblemPlusJSONResponse struct {
 
 func (response AcceptQuote500ApplicationProblemPlusJSONResponse) VisitAcceptQuoteResponse(w http.ResponseWriter) error {
 	return writeStrictJSON(w, 500, "application/problem+json", response)
+}
+
+type AcceptQuote503ApplicationProblemPlusJSONResponse struct {
+	externalRef0.ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response AcceptQuote503ApplicationProblemPlusJSONResponse) VisitAcceptQuoteResponse(w http.ResponseWriter) error {
+
+	enc := getStrictResponseEncoder()
+	defer putStrictResponseEncoder(enc)
+	if err := enc.json.Encode(response.Body); err != nil {
+		return err
+	}
+	setStrictContentType(w.Header(), "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := w.Write(enc.buf.Bytes())
+	return err
 }
 
 type ReplaceQuoteLinesRequestObject struct {
@@ -3826,6 +4143,26 @@ func (response ReplaceQuoteLines500ApplicationProblemPlusJSONResponse) VisitRepl
 	return writeStrictJSON(w, 500, "application/problem+json", response)
 }
 
+type ReplaceQuoteLines503ApplicationProblemPlusJSONResponse struct {
+	externalRef0.ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ReplaceQuoteLines503ApplicationProblemPlusJSONResponse) VisitReplaceQuoteLinesResponse(w http.ResponseWriter) error {
+
+	enc := getStrictResponseEncoder()
+	defer putStrictResponseEncoder(enc)
+	if err := enc.json.Encode(response.Body); err != nil {
+		return err
+	}
+	setStrictContentType(w.Header(), "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := w.Write(enc.buf.Bytes())
+	return err
+}
+
 type RejectQuoteRequestObject struct {
 	QuoteId QuoteID `json:"quote_id"`
 }
@@ -3898,6 +4235,26 @@ type RejectQuote500ApplicationProblemPlusJSONResponse struct {
 
 func (response RejectQuote500ApplicationProblemPlusJSONResponse) VisitRejectQuoteResponse(w http.ResponseWriter) error {
 	return writeStrictJSON(w, 500, "application/problem+json", response)
+}
+
+type RejectQuote503ApplicationProblemPlusJSONResponse struct {
+	externalRef0.ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response RejectQuote503ApplicationProblemPlusJSONResponse) VisitRejectQuoteResponse(w http.ResponseWriter) error {
+
+	enc := getStrictResponseEncoder()
+	defer putStrictResponseEncoder(enc)
+	if err := enc.json.Encode(response.Body); err != nil {
+		return err
+	}
+	setStrictContentType(w.Header(), "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := w.Write(enc.buf.Bytes())
+	return err
 }
 
 type SubmitQuoteRequestObject struct {
@@ -4462,85 +4819,87 @@ func (sh *strictHandler) SubmitQuote(w http.ResponseWriter, r *http.Request, quo
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7DzpcttGmq/yFWa2bHPBQ7Icl+hfmtjZyOXEHh3lnQk9Zgv4SPQY6Ia7G6K4LlVN7TPk5z5dnmSrv25c",
-	"JEhRcuRkZpxKlSmij+++wU9BJLNcChRGB+NPQc4Uy9Cgor9eqxgVF3P7OUYdKZ4bLkUwDs4ShBnHNAYj",
-	"QUtl4GL5DBikyGIu5jDtT+lrDXYfCvvlAM44amAK4ULJDyjgYglTHk8HQRhwe+rHAtUyCAPBMgzGgSyv",
-	"DwMdJZgxC8cfFc6CcfCHYQ340D3Vwz8X0mAF9PV1GNA3x8+7ETh+DnIGJkH4aJdVYOTMJDUU9Ow9j4Mw",
-	"UPix4ArjYGxUgU2o8IpleYrB+GA/DGZSZcwE44AL881BEAYZFzwrsmC8FwZmmaN7hHNUBOSpYQbXQXwt",
-	"0qWDTAMXYBKuQdulm+hFD29HLHe1BUInTGH8vl74/hXPuFkH63u5gIyJJXCDmQYpEHI2R0hkGmtgBjKp",
-	"zSYQUzqzCWKMM1akJhjvj9qUe7xvKceuPOVGoxvpuI7C69lM4804WBn+wHO4wJlUSBJBKGnDlNEbxdMd",
-	"3onMTbjY/xr4jDrwubbypnMpNJIy/ijNd7IQsf0cSWFQEGIsz1MeMYvYMFfyIsXsP/+uLZYNqbSQGcbT",
-	"YBz8KJ1MwYKbxAnV8XPAK64dplaICh2MD0YHYWC4sdvt3TCjyytAE2NyPR4Oo4Qpg2oQ42V5vx4Kafpu",
-	"/fWu4rjOvDfuNEeKNv+2IQEmYYZ4GLE0RQUZW4JGHFhY3iop5pW+fQYZSTkZxIrNDERMwAVClDAxx/iZ",
-	"A8gDyDTo4iLjxmDcpu9hTd9vpZilPDI7kjcql98Pdc9Kiwhcg5DGWh/mTI8jLktTudCEZgi6iBJg2mFv",
-	"bT/zm2mpxZ+lClm8bNKhU1v/xOIT/FigNp/JHIuAcidBLNEhkTETJU4upDCKRWSkUClpnd1Pje2iyC6s",
-	"3BTaWLZ6kwZ7o1EQBrm0KqqI0GQQhs6mXb9r8nZU8/ZYXLKUxyVAO7KYu139ctf9cXoHQj2DqaPTFFJS",
-	"MWRRAh7EiaBAYABH1VHE+eq8nCmNVkK+Pzt7Aw8ZTP9j6hyaNbMmmQirxbIwYBYSEryCmM+50cBmBhVw",
-	"EwJzoMjUSpmFyH5vhTJBFqMKQciJmH4vtZk+skKrcFZojG2AYW+hizWqS1RNG2+/4ZH913pYE5I1mQgG",
-	"ecq46Bu8MnAwGgEX2iCLbbDAwHMIYhkVGQozmIhuaf5Oqgsexyh+BWE2FC6lLPqgrSZGMkdnZGSOio4C",
-	"gRivGPDHtRDWwOwmfrNq/f0JnkOKa3D6cVGYFQylsvRGlXGtLYqWZ2sId9L+2KqoYOkLK7W3oP89YepF",
-	"b8Z46twDVmIUMaUoKq6U5/i5jUd8RNqJ3Ru2TCWLz6R8xdQcf3v8StAvZLy0DE0tWMqaAVEpGipgUYS5",
-	"2cSzU6eN54JdMp6yixR/BcUpVdyFzspwMX8GRi2BzRkXoBOpTLpsqs2Tptp4mKBoALWbAjV33J8KlehF",
-	"TFhLy4ReoAIhFyHMpAJPFVgkPEXgxge0oQ1buNATMSMV00lhYrkQVuEWzFpe+739N2aGXTCNTZqRVZ6I",
-	"6Qkatewf2b+m1giGgTPGFKw2Hm6JvjVGUsQUf9t7K9uslhRH2OsGrfh6e8DcKVbnghUmkYr/D8a/gkBd",
-	"IFNWtMl2JUwDXuU2JWxb3r1ahFr37yw79Zb7E54WKlwDmVkxDyFjqU1eMA5L7KxkCMoBlM9DneAN2lx/",
-	"+/Zt/6gwCQpj6YrdaTerV1g7TvAjMBHDInH+2oFkQ0fvyNtS4GmojU/zNzE+VzJCra0Ofltz/TME4Kis",
-	"eTRiI0iRXaL1xPYYlrrww9UJanq5VGRTwNlarw2bzVYCTYsWE8v3PG7Hmfv7TUFr4AsllrtKXGPvF4g1",
-	"uYYFpmnfiRm5fm/CbBpFLjEGGxHa7EF/2JgxnAtd5LlUBuMfMObsjHD9vblDi9e0CYe9fzpwNQt3CSX4",
-	"uKCaDEEdx9zJ0xtlQx7DUQfjGUs1rt545JNQn3RJiBT6IlFDhlMu0EldgnyemPdZ5vOUjBlUnKVWuMZ7",
-	"YfCxYMJwswzGe6MwWPDYJLT4m9Ho+t11GOQNgFz50Etmp7L75+1CG5xaGXcJ1pxfWtf0DPDKxWxeV/RE",
-	"2MSdtMu6LisNUrnlJkGuwHosf7zzPxW6T29ZgwtL8nwKqCB0k0SUnHrFBWlLxq6O3T4qU/njmVJsSUz2",
-	"X8iLv6NL2lsH3JbdOVOmChFDiAoDMyUzYFCy0vK+zaYG07u45B5bJrlynqKcP+NpyjM0CnVLmkhsbihv",
-	"3UTwltR1gVQu8GmiIqNR4hq25OmBruSgBeb+rcWglv2NMUtelgSre/Y+nxq1lnWRgp7uypxvPps5181C",
-	"908tTjUo1AA6bIjXuw5pr6zaqiQ7k+URa7Bwm4nZquTrlHXGMH7PyBlUG2JmsG94hlTVZ/FrkS7Lqv5K",
-	"eGEVMOJxdUYbibcJiloSXbmL0hwbPSm0JHDhUyNO7IRi7dYVdDuleQPodzZsLavWNmOhby/coqsQBlXF",
-	"bxv91zA30rD09l75BymQAC3y+LN5TjWJ94UwPF1n+rn9GhaW9ayuanoR8MXgUgp2ZfiK1pGyNSQ/rLo7",
-	"jqMtyW6hvFEDS2ezqoX2QFfbIgSegRQRNmSaNyrYYVlxR8gVj1DDjF8hRcTiBq9zg/u40UVs14Qt2127",
-	"ZpuPeaDBLnIcbStzq3ZfgRDsjSDL4NQgpl0S3PQj2/3EOtyfLf2Cm/fEnM84pOmQbnAtX8Z9vCrt2C1C",
-	"JctigQsScO0knELldUG93/CvSQ5300Y02x1330x0xmBVbbVUhlI9ykm9Yk77U0oi6647UBedpFdYh+9N",
-	"S98ZmKYN6W+yKGHQb/1VWqK++/CuqRjtQ9qKEQZXfQtE/5Ipq282HwmOLRzH8fMK4CAMvnVnHJnm59aK",
-	"cwcPrag+t1aceiDp38aTdyWp37B5Z9Pd937lrOy9MxH7qoSx2YkshO9wUKMENT2c8dQ4Mq8GL4XLQ2sz",
-	"sC0qHXVZhEood/fhXf47Lfv5FSj7u1kkWXXRq513MAQO+NBTJKxGAfzpG1Viw3TE2wTVipfigoqWKZ9h",
-	"U95J54NGMBKEQemdKRRwQRrZd4rR2hLd3LZm6DvaPlYbq77DunD5rpmvJJFR8vWCdeEpC0TruLs62SVL",
-	"C485Hdr2UQ5Kl2X70gpmOdneNTyqYtN6ePDy9PWP4J/btNOUoz9jmP5haPW46uZdyHgZglQTMW01R6eh",
-	"XZozkwx57P5wVcPhf/d/pANmdlM9fLSSzwfunhuDphKLsKRcl1Bt8nrrqAtgGWm7nEFm14yBwSKRKYJv",
-	"EcsZSVxUKIUiWj7QkHEhFVgfPBEPI3s82eMX5ydkR85Pn4ewREFfvnzzlxAWCY8SqiQLmwXpjKofj0IQ",
-	"SD2TiZilkhku5n1Cz18dgpbOCtllS9BFRhcoWTizzzXgFfVumYgnwrLn+PQ1HOzvPYVIxlhm0CXsKyT/",
-	"FDjcg/HePmWM5bpgHLw4PwnWCkHl8s6KryOjl5JOao2B7rFg7+2PBqORJdlgIo58833/b08e9/dCOoDa",
-	"S9qeR5YGGLxkl+yULi05Q9NIE0EkSJer1IpSjsKAzQI0cCozcjersFBW18UKNTwN1u12mVYfjkZP9w4P",
-	"958cPD0YHR7u3WTSa2p2DqZtY1Ro6VjkOSqImG7X+Yg1YZAzY1DZ0/7201H/r+8+Pb7+443K4xnYgG03",
-	"7SmLoV36c/Ldt3B48OTpetf8FraOGVhYbi2UtHLtJ+Fk5OFcocCPEhRqWaho44jTmvUra/Jd9hqFUUvI",
-	"aeBgxXKbutZLM2K7eOetDqPDaXOhDRPRhgSmrDRb0+rk2/WY2yQZlgTRw4P9Lvz9MRtrcfWgpF8ZVvVH",
-	"nwXrD9bmWKOWYJq3rx/tvXy+/5dvTp/+8Pivh51O1Lczuq52oxu0gLRhpRB5sK3W9eTwsFnpGnVqom+f",
-	"rPs96g1bu5oxVdWvP3BBrPfyvCp6a1NyjaKGb02sXnN+cuw4x2MUhs+4Dyi33rTj8F2DOIXifYUzJI25",
-	"0RbQ05I2FYPW7YFlHkaF4mZ5Sm084qJrLB4VJtmoDe1NHVrROKPT6rTvcH99VyL78u1ZV8LE5wJjePn2",
-	"bADHRsOUpkymEKWMZ/BQ5yzCvkYbhRiMH8FcMWEcM2ilnghWddxjnNlMrh5/m06K0ehx5J/THzi2DmZK",
-	"frnzsXU2OH02ETaImCqZoi7BcdO09RTjAw30vHEhNQqnLtwqmyfTsEpX/FUP3Ai2JwRottSwIE/IooTO",
-	"hIwtJ0IjDuCF/a4esUn9PGVJAOsk3dgNuUfXuQ3GnvztXqNrjnExk2VDjkUUHvjp2W+d6AZrHbQ/u6yL",
-	"WqEJoulnaPMuqrs3mx2+OGajCF9i0APwNeWJuMBUijmNFjSKy0QchxUl4uNG0ySkApgrT5REnAhXe7d/",
-	"1j2SuiPRLsOXt/sxC2peTkSvRwlIr2djPanRlyN8mVBhnrII42fQ6/lMg4t5r2dJ7StsFLJMBJXpCHfT",
-	"KF1VrfiQKnGWW/YOv9XC7YHhRk+cA+Nm+cx1malsB72ey4Z6PZAKej2XEBEITprWapw2nGQ2qaAOpyuP",
-	"a5CiHOCYNqqnU+j1XF6le73BREzEdDqdCNez/OXnf/zy8z/c6e6z04zGhe5rB2FrSZnCTQR0/vfLz/8L",
-	"v/z8f25P83+HX+usMgfcftbPbs/DkoqPWmf45NHjZ/lOeYWlo2VEHa3eHAxDnTlMxIvzk0cukrFWohUa",
-	"VkkCdOYIAwfGUWveYtDrwQsKgms9N+wDjaC9fHvWmgoZwAtvVyaCvtDwkCxG094QaAymdbHa27BHvhMd",
-	"+sHocCIcW12igixeb+Q+0M2qi5AmsXEFphptHiNNgmoiVtbWk6YU4vmhC8zKNnMbcmc1H00EAeDTga7L",
-	"nXxZlXDS4c888W+4kB10eZWbVpy6vc7mh+7kGvzqsbP5njUU9umaJRSIennZGDtPxMPppqmG6aMBVC2p",
-	"NRtRD1kQ+lGCcQi11fHzYxqejB77cuL6kFfKIxQaG5b8h+OzRiDl7XcQBpeotDPpe4PRYESVpBwFy3kw",
-	"Dh4PRoPHLlVJKGgYOvrYj/OuVzZO0BRKNN43aXaAdce8f6NVQZU7Kzc+ma/2sOa0sy/hEZaVbhzH9NaK",
-	"NhVazVekfuoOb+olw02v1VyHd9jqX2fZYW/9EtTNa3237t3K+yb7o9GWUZrbjdDUBdeOkZn1kitN+xy4",
-	"+7uOreAcbn2JgA7Zu8sh5ysTeAejx3c55rvmFPWTu+HTHmVuRtwkfs04+KegYYKCdzQp5tKXYBy8sqbx",
-	"YynEhs11vYGK4rnUHWrnyu+6etXFD52QakkF5eQ+xTS1u6hneJwLKDXO6Wzb5JexCHXgTGNkyE3jN/1K",
-	"l266C1zRu8pk/yTj5a8mvNVc1nU7TTKqwOs1pdn7dZVm04yZ48aCae9k45VRzFfS3dmdVZ+fvCrtp8BF",
-	"/frj9hnLfzWNPNi70xmr4/d00pO7IdUxvmiP29+/23EdE69f1vJQdLNqepwNaZuQLht0HZZRwPBT+dbt",
-	"tRPgFLt6QM/pe91+44xG/Xmalvc9W81e3CvIHzCnql3bmribamvSUu2DbmWqVdHtjv8l3deBQ3/7GdU7",
-	"qrTh8OYNjfcxfweC6uTpZkENyxC1LTxzNBskZ/RlnEL90tC/vfT9xtHWf6EprdKGaOtWWUT5MwY0gL1u",
-	"I4cuV139AYfbnLsp/nMptM+F14fd2ha3akK39cLt/m1Vo6wWfdWRf2oLfbRBEHcOJ4bVqNdnaErRWZ+g",
-	"Qq4v164OVXaHJuuq4svBjZG3+8lpGhfslNV8SQdWFzur4b2v+npHff2a4nwZu+S1342nrIyb7m6bXKH5",
-	"/ty4L2SvWc8uO2RX/rYuu3p74qvL/md22ScbhG53tXAb70Mt3jQ6rHCHButElN328kU0ajWEK41XKDuG",
-	"A/CvW1AneCKql9y4hkJ8EHIhQuCCRYZfYgiFoGvo/SH/iYtGH8z3DusfWqAH3gBl1NSj/pSln/sJjRnj",
-	"qfOvB/v7E0HdQur8+JFmu7WryupY8NvagxX5CT1JvhqGu8YGv0cXbM+5E/k6fj7kM4zWqW9Ub/HgWw93",
-	"x9HPnpTv+rfF2f+GAk3NFCoNxsGQ7JS/59NthmK8DeKKRt+dCXMVLCNpOsOq/mDlFw11cP3u+v8DAAD/",
-	"/w==",
+	"7DxpbxtHln/loWcWtrVNijocQ/QnTezsyHBijyXBOxN6zFL3I1njZlW7qloU1xAw2N+Qj/vr8ksW71X1",
+	"RTapw3Gyk3UQwBS7jnffzU9Roue5VqicjYafolwYMUeHhv96ZVI0Uk3pc4o2MTJ3UqtoGJ3NECYSsxSc",
+	"BquNg4vlUxCQoUilmsK4N+avLdA+VPRlH84kWhAG4cLoD6jgYgljmY77URxJOvVjgWYZxZESc4yGkS6v",
+	"jyObzHAuCI4/GpxEw+gPuzXgu/6p3f1LoR1WQF9fxxF/c/KsG4GTZ6An4GYIH2lZBUYu3KyGgp+9l2kU",
+	"RwY/FtJgGg2dKbAJFV6JeZ5hNDzcj6OJNnPhomEklfvmMIqjuVRyXsyj4V4cuWWO/hFO0TCQp044XAfx",
+	"lcqWHjILUoGbSQuWlm6iFz+8G7H81QSEnQmD6ft64fuXci7dOlh/1guYC7UE6XBuQSuEXEwRZjpLLQgH",
+	"c23dJhAzPrMJYooTUWQuGu4P2pQ72CfKiatAucHgRjquo/BqMrF4Mw4kwx9kDhc40QZZIhgl64RxdqN4",
+	"+sM7kbkJF/qvgc+gA59rkjeba2WRlfEH7b7ThUrpc6KVQ8WIiTzPZCIIsd3c6IsM5//+D0tYNqSSIHNC",
+	"ZtEw+kF7mYKFdDMvVCfPAK+k9ZiSEBU2Gh4ODuPISUfb6W6Y8OUVoDPncjvc3U1mwjg0/RQvy/vtrtKu",
+	"59df31Yc15n32p/mSdHm3zYkwM2EYx4mIsvQwFwswSL2CZa3RqtppW+fQUZWTgGpERMHiVBwgZDMhJpi",
+	"+tQDFAAUFmxxMZfOYdqm71FN32+1mmQycbckb1Iu/zLUPSstIkgLSjuyPsKbHk9ckWV6YRnNGGyRzEBY",
+	"jz3ZfhE281LCX2QGRbps0qFTW/8k0jf4sUDrPpM5hIDxJ0Gq0SMxFy6ZebnQyhmRsJFCYzQ5ux8b21Ux",
+	"vyC5KawjtgaTBnuDQRRHuSYVNUxoNgi73qZdv2vydlDz9kRdikymJUC3ZLH0u3rlri/H6VsQ6imMPZ3G",
+	"kLGKoUhmEEAcKQ4E+nBcHcWcr87LhbFIEvLns7PX8FDA+N/G3qGRmXWzkSIt1oUDt9AwwytI5VQ6C2Li",
+	"0IB0MQgPis5Iyggi+p6EcoYiRROD0iM1/rO2bvyIhNbgpLCYUoBBt/DFFs0lmqaNp29kQv+Sh3UxW5OR",
+	"EpBnQqqewysHh4MBSGUdipSCBQGBQ5DqpJijcv2R6pbm77S5kGmK6hcQZsfhUiaSD5Y0MdE5eiOjczR8",
+	"FCjEdMWAH9RCWANzO/GbVOu/nOB5pKQFrx8XhVvBUBuiN5q5tJZQJJ6tIdxJ+xNSUSWy5yS1d6D/F8I0",
+	"iN5EyMy7B6zEKBHGcFRcKc/JM4pHQkTaid1rscy0SM+0finMFH97/ErQL3S6JIZmBJYhM6AqRUMDIkkw",
+	"d5t4duq18VyJSyEzcZHhL6A4pYr70Nk4qaZPwZkliKmQCuxMG5ctm2rzuKk2ASYoGkDdToGaO76cCpXo",
+	"JUKRpRXKLtCA0osYJtpAoAosZjJDkC4EtDGFLVLZkZqwitlZ4VK9UKRwC0GWl76nf1PhxIWw2KQZW+WR",
+	"Gr9BZ5a9Y/pr3IdjtWzoJoVcARjphl7gM+EoJA7f25F6PDgAI9yslJTHgwEsZqhgQe7DKwsxTkCKOaoU",
+	"VbL0rsWjO1IsV4QuPKQrSmgr868NpEbnOaalO1OYEIAxPZJ2pAh1Egog/B/FIBRntLU2WiezDEyhFK1i",
+	"8GqCPbAjNTUiQbJSUqeAKrXkEOLIOyYO3BuE2pKJWEy0SjkXIR5UfsosOaYi0vdbucb25KFTxc6VKNxM",
+	"G/lfmP4CynWBwhDz2I7PhAW8yik9bnuhvVqdWvffWo/qLV9OkVqoSAvsctQ0hrnISGoxjUvsSHQU50Mm",
+	"5OReCfttrr99+7Z3XLgZKkd0xe4ShKhXkN4w/MhSuJj52MWDRGF0kOq2FAQaWhdKHpsYnxudoLVkj76t",
+	"uf4ZAnBc1n8acSJkKC6RohI6RmQ+FPM1k5pePi3bFHy31lsnJpOVoJvQEmr5XqbtmHt/vyloDXyhxPK2",
+	"EtfY+yvE3dLCArOs58WMw6Bgziml5PAgBYqOKZOyHzZmT+fKFnmujcP0e0ylOGNc/6+FBoTXuAkH3T/u",
+	"+/qNv4SLHbjg+hRDnabSy9NrQy7GSbTRcCIyi6s3HoeEPCSgGhKDoWDWkOFMKvRSN0M5nbn383nI2ebC",
+	"oZEiI+Ea7sXRx0IoJ90yGu4N4mghUzfjxd8MBtfvruMobwDkS6lBMjuVPTxvFx3hlGTcJ5tTeUlu+ing",
+	"lY9fg67YkSKPytpFbpykQRu/3M1QGiDvHY73/qdC98kd65FxSZ5PERfHbpKIklMvpWJtmYurE7+PS3bh",
+	"eGGMWDKTwxf64h/oCxitA+7K7lwYV4XLMSSFg4nRcxBQspJ432ZTg+ldXPKPiUm+tGm4/jGXWSbn6Aza",
+	"ljSx2NxQ6ruJ4C2p6wKpXBBSZsNGo8Q1bsnTA1vJQQvM/TuLQS37G2OWvCyPVvfsfT41ai3rIgU/vS1z",
+	"vvls5lw3i/4/tjjVoFAD6LghXu86pL2yaquS7E1WQKzBwm0mZquSr1PWG8P0vWBnUG1IhcOek3PkDodI",
+	"X6lsWXY4VsILUsBEptUZbSTeUnRcSaIv/XHKR9GTQSKBD58acWInFGu3rqDbKc0bQL+3YWtZtbYZi0Or",
+	"5Q4dljiqqp/b6L+GudNOZHf3yt9rhQxokaefzXOuz7wvlJPZOtPP6esqMSpxDCIQCuOlFNyW4Stax8rW",
+	"kPy46nR5jrYku4XyRg0snc2qFtKBvs7HCDwFrRJsyLRsVPPjsvuAkBuZoIWJvPKpprrB69zgPm50Eds1",
+	"Yct237ra5mMeWKBFnqNtZW71MSoQor0BzOdw6hCzLglu+pHtfmId7s+WfiXde2bOZxzSdEg3uJZfx328",
+	"LO3YHUIlYrHCBQu49RLOofK6oH7Z8K9JDn/TRjTb0wehseqNwaraWm0cp3qckwbFHPfGnETWEwjAEwUs",
+	"vYocfjAtPW9gmjakt8mixFGv9VdpiXr+w7umYrQPaStGHF31CIjepTCkb5SPRCcEx0n6rAI4iqNv/RnH",
+	"rvm5teLcw8Mrqs+tFacBSP638eRdSerXYto5gBD64HpSziFwfYyrEo6yE12o0O3hphFafjiRmfNkXg1e",
+	"Cp+H1mZgW1Q66LIIlVDe3od3+e+snG2oQNm/nUXS1URBtfMehsADHweKxNVYRDh9o0psmBR5O0Oz4qWk",
+	"4gJuJifYlHfW+agRjERxVHpnDgV8kMb2nWO0tkQ3t60Z+o4WGGlj1YNZF67QQQyVJDZKoV6wLjxlgWgd",
+	"d18nuxRZETDnQ9s+ykPps+xQWsF5zrZ3DY+q2LQeHrw4ffUDhOeUdrpyDGoI4z/skh5Xnc0LnS5j0Gak",
+	"xq1G8Timpblws12Z+j981XD3P3s/8AET2lQPYq3k85G/58agqcQiLinXJVSbvN466grEnLVdT2BOa4Yg",
+	"YDHTGUJol+sJS1xSGIMqWT6wMJdKGyAfPFIPEzqe7fHz8zdsR85Pn8WwRMVfvnj91xgWM5nMuJKsKAuy",
+	"c65+PIpBIfePRmqSaeGkmvYYvXB1DFZ7K0TLlmCLOV9gdOHNvrSAV9zHFiodKWLPyekrONzfewKJTrHM",
+	"oEvYV0j+KfK4R8O9fc4Yy3XRMHp+/iZaKwSVyzsrvp6MQUo6qTUEvofA3tsf9AcDIll/pI7DIML+3x8f",
+	"9PZiPoBbbZbOY0sDAl6IS3HKl5ac4cmskWISZMtVaiWZROWAsgALksuM0s9tLAzpulqhRqDBut0u0+qj",
+	"weDJ3tHR/uPDJ4eDo6O9m0x6Tc3OIb1tjIqJjkWeo4FE2Hadj1kTR7lwDg2d9vcfj3t/e/fp4PqPNypP",
+	"YGADtttpT1kM7dKfN999C0eHj5+sTxDcwdYJBwvi1sJokuswFaiTAOcKBX7QYNDqwiQbx73WrF9Zk++y",
+	"16icWULOwxcrltvVtV6el7uNd97qMDqctlTWCZVsSGDKSjOZVi/fvoXYJsluSRC7e7jfhX84ZmMtrh4a",
+	"DSvjqv4YsmD7gWwOGbUZZnn7+sHei2f7f/3m9Mn3B3876nSioZ3RdbUfY+EFrA0rhcjDbbWux0dHzUrX",
+	"oFMTQ/tk3e9xn5zs6lyYqn79QSpmfZDnVdFbmxhsFDVCa2L1mvM3J55zMkXl5ESGgHLrTbccRGwQpzCy",
+	"Z3CCrDE32gJ+WtKmYtC6PSDmYVIY6Zan3MZjLvrG4nHhZhu1ob2pQysaZ3RanfYd/q/vSmRfvD3rSpjk",
+	"VGEKL96e9eHEWRjzxM0YkkzIOTy0uUiwZ5GiEIfpI5gaoZxnBq+0IyWq6YMUJ5TJ1aOA41ExGBwk4Tn/",
+	"gUNyMGP2y52Pydng+OlIURAxNjpDW4LjJ4vric4HFvh540JuFI59uFU2T8Zxla6Eqx74cfRACLBiaf2w",
+	"Ac+z0ZkwF8uRsoh9eE7f1SMNWZgtLQlATtKPILF79J3baBjI3+41+uaYVBNdNuREwuFBmCT+1otutNZB",
+	"+4vPurgVOkN0vTlS3sV192azIxTHKIoIJQbbh1BTHqkLzLSa8mhBo7jMxPFYcSI+bDRNYi6A+fJEScSR",
+	"8rV3+rPukdQdiXYZvrw9jJxw83KkdnY4AdnZoVhPWwzliFAmNJhnIsH0KezshExDqunODpE6VNg4ZBkp",
+	"LtMx7q5Ruqpa8TFX4ohbdEfYSnAHYKSzI+/ApFs+9V1mLtvBzo7PhnZ2QBvY2fEJEYPgpWmtxknhpKCk",
+	"gjucvjxuQatygGPcqJ6OYWfH51V2Z6c/UiM1Ho9Hyvcsf/7pnz//9E9/uv/sNaNxof/aQ9haUqZwIwWd",
+	"//3803/Dzz/9j9/T/N/j1zqrzAG3n/WT3/OwpOKj1hkheQz4Ed85ryA6EiPqaPXmYBjqzGGknp+/eeQj",
+	"GbISrdCwShKgM0foezCOW/MW/Z0deM5BcK3nTnzgcbwXb89aUyF9eB7sykjxFxYessVo2hsGTcC4LlYH",
+	"G/YodKLjMCQej5Rnq09UUKTrjdwHtll1UdrNKK7AzCLlMdrN0IzUytp66pZDvDB0gfOyzdyG3FvNRyPF",
+	"AIR0oOtyL1+kEl46wplvwts+bAd9XuUnN8d+r7f5sT+5Br967G1+YA2HfbZmCQeiQV42xs4j9XC8aaph",
+	"/KgPVUtqzUbUQxaMfjLDNIba6pRjavB4cBDKia2BNzb6mUxQWWxY8u9PzhqBVLDfURxdorHepO/19/oD",
+	"riTlqEQuo2F00B/0D3yqMuOgYdfThz5Ou15feYOuMKrx7k2zA2w73n1otCq4ckdyE5L5ao9oTn6HEh5j",
+	"WenGScpv8FhXodV8XezH7vCmXrK76RWj6/geW8OrPbfYW78QdvPa0K17t/Luzf5gsGWU5m4jNHXBtWNk",
+	"Zr3kytM+h/7+rmMrOHe3vlDBh+zd55DzlQm8w8HBfY75rjlR/vh++LTHuvmce8HSMWrcDN9ZlptB9Y9R",
+	"w55F73jszOdC0TB6SXb2Y6kRTkxtvYEr7Lm2HTrsa/m2eocoTLCwnmoD5SsRHCDVvqceCPL+pFRfbwDa",
+	"/qMMbLid5xrzR/41h6aT6lJ0f4GvoFdp8Z90uvzFNKEa8rpu51zOFHi9poF7v6wGbhpY89xYCBs8droy",
+	"1/lS+zu7U/TzNy9LY6xwUb9Xun1g8/em3od79zpj9b0GPunx/ZDqmIWk4/b373dcx/jsv7AZ47hr1Y55",
+	"g9S2R10G7Tou45PdT+W70ddeGzLs6k494+9t+71AfiFDZll539PVvMq/KP4Bc64ntk2Tv6k2TS07cdit",
+	"mbVe+93p79KxHnr0t59RvUnMG45u3tB4a/b3JvVeOG+W+riMxNuSOEW3QQwHv467qt8T+38vyr+noPI/",
+	"0JX2ckNQeafMq/wZDB5aX7feuz6/X/0BkLucuynM9WWHUD9YHxBs+4Kqcd9WMr/7t9WzssL2VeG++o5S",
+	"SY83SPWto6bdatbuM9Su6CwQcSU91MtXp1q7I7B1vQv1+MbM4ZfJAxsX3CoT/DVda11trqYnvyr/PZX/",
+	"a1r4L2jkginxw0Yrw8O3N3S+bfDlAozQllgzxV1GjVb+tsFE9S7M12DiazBR6Vm3BN9ex/zGL6FjrxvN",
+	"d7hH732kykGM8h1F7kLFKz15KJvJfQhv4vCQwEhV7z9KC4X6oPRCxSCVSJy8xBgKxdfwq2Xhk1SNFmlo",
+	"K9e/R8IPgjWbc7+XW5dEP/9LMxMhM+/5D/f3R4obydwUDNPutLWrZu5Z8NsalxX5iQNJvlqZ+0YtX4OD",
+	"jUbrNMwwbAkHth7uj+NfByp/BqItzuHnNXigqjBZNIx22U6Fez7dZV4q2CBp+K0Ib8J81c9pHtwh1e+v",
+	"/PCnja7fXf9vAAAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

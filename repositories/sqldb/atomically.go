@@ -26,7 +26,7 @@ func atomically(ctx context.Context, db *sqlx.DB, fn func(ctx context.Context) e
 	}
 	tx, err := db.BeginTxx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("sqldb: begin: %w", err)
+		return fmt.Errorf("sqldb: begin: %w", classify(err))
 	}
 	// Rollback after Commit does nothing; it is here for the failures and
 	// for a panic going through.
@@ -35,7 +35,7 @@ func atomically(ctx context.Context, db *sqlx.DB, fn func(ctx context.Context) e
 		return err
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("sqldb: commit: %w", err)
+		return fmt.Errorf("sqldb: commit: %w", classify(err))
 	}
 	return nil
 }

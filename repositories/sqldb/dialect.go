@@ -33,16 +33,6 @@ const (
 	postgresUniqueViolation = "23505" // unique_violation
 )
 
-// sqliteBusy is SQLITE_BUSY, the primary code of a locked database.
-const sqliteBusy = 5
-
-// isBusy reports whether err is SQLite refusing a lock another
-// connection holds.
-func isBusy(err error) bool {
-	liteErr, ok := errors.AsType[*sqlite.Error](err)
-	return ok && liteErr.Code()&0xff == sqliteBusy
-}
-
 // isUniqueViolation reports whether err is a unique-index violation in
 // either database.
 func isUniqueViolation(err error) bool {

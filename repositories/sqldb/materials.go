@@ -106,8 +106,8 @@ func (r *Materials) Create(ctx context.Context, m materials.Material) (materials
 		return materials.Material{}, err
 	}
 	amount, currency := priceColumns(m.Price)
-	err = on(ctx, r.db).QueryRowxContext(ctx, r.insert,
-		m.CompanyID, m.Name, m.Quality, m.Thickness, m.IsActive, amount, currency, created, updated).Scan(&m.ID)
+	err = on(ctx, r.db).GetContext(ctx, &m.ID, r.insert,
+		m.CompanyID, m.Name, m.Quality, m.Thickness, m.IsActive, amount, currency, created, updated)
 	if err != nil {
 		return materials.Material{}, writeError("create material", err)
 	}

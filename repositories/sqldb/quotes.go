@@ -71,9 +71,9 @@ func (r *Quotes) Create(ctx context.Context, q quotes.Quote) (quotes.Quote, erro
 		return quotes.Quote{}, err
 	}
 	err = atomically(ctx, r.db, func(ctx context.Context) error {
-		err := on(ctx, r.db).QueryRowxContext(ctx, r.insert,
+		err := on(ctx, r.db).GetContext(ctx, &row.ID, r.insert,
 			row.CompanyID, row.State, row.TotalAmount, row.TotalCurrency, row.ValidUntil,
-			row.CreatedAt, row.UpdatedAt, row.SubmittedAt, row.DecidedAt).Scan(&row.ID)
+			row.CreatedAt, row.UpdatedAt, row.SubmittedAt, row.DecidedAt)
 		if err != nil {
 			return fmt.Errorf("sqldb: create quote: %w", err)
 		}

@@ -31,7 +31,7 @@ func Transaction(db *sqlx.DB) story.Middleware {
 		}
 		tx, err := db.BeginTxx(ctx, nil)
 		if err != nil {
-			return fmt.Errorf("sqldb: begin: %w", err)
+			return fmt.Errorf("sqldb: begin: %w", classify(err))
 		}
 		// Rollback after Commit does nothing; it is here for the failures
 		// and for a panic going through.
@@ -41,7 +41,7 @@ func Transaction(db *sqlx.DB) story.Middleware {
 			return err
 		}
 		if cerr := tx.Commit(); cerr != nil {
-			return fmt.Errorf("sqldb: commit: %w", cerr)
+			return fmt.Errorf("sqldb: commit: %w", classify(cerr))
 		}
 		return err
 	}
@@ -57,13 +57,31 @@ type querier interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 	GetContext(ctx context.Context, dest any, query string, args ...any) error
 	SelectContext(ctx context.Context, dest any, query string, args ...any) error
-	QueryRowxContext(ctx context.Context, query string, args ...any) *sqlx.Row
 }
 
-// on returns the transaction of db that ctx carries, or db itself.
-func on(ctx context.Context, db *sqlx.DB) querier {
+// on returns the transaction of db that ctx carries, or db itself, with
+// the errors that say the database is unavailable marked as such.
+func on(ctx context.Context, db *sqlx.DB) classified {
 	if tx, ok := ctx.Value(txKey{db}).(*sqlx.Tx); ok {
-		return tx
+		return classified{tx}
 	}
-	return db
+	return classified{db}
+}
+
+// classified runs statements on q and wraps ErrUnavailable into the
+// errors that say the database cannot serve now (see classify), so that
+// every repository method returns it without a word about it.
+type classified struct{ q querier }
+
+func (c classified) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	res, err := c.q.ExecContext(ctx, query, args...)
+	return res, classify(err)
+}
+
+func (c classified) GetContext(ctx context.Context, dest any, query string, args ...any) error {
+	return classify(c.q.GetContext(ctx, dest, query, args...))
+}
+
+func (c classified) SelectContext(ctx context.Context, dest any, query string, args ...any) error {
+	return classify(c.q.SelectContext(ctx, dest, query, args...))
 }

@@ -7,10 +7,12 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -19,6 +21,7 @@ import (
 
 	api "github.com/charterhq/charter/gen/materials"
 	"github.com/charterhq/charter/repositories/memory"
+	"github.com/charterhq/charter/repositories/sqldb"
 	"github.com/charterhq/charter/repositories/sqldb/pgtest"
 	"github.com/charterhq/charter/services/materials"
 	"github.com/charterhq/charter/services/platform/auth"
@@ -290,53 +293,83 @@ type brokenRepository struct {
 }
 
 // breakMethod makes method fail from now on; "" repairs the repository.
+// A method named with the suffix downSuffix fails as sqldb does when the
+// database is down: with an error that wraps sqldb.ErrUnavailable.
 func (b *brokenRepository) breakMethod(method string) { b.method.Store(&method) }
 
-var errBroken = errors.New(brokenText)
+// downSuffix marks a method that breakMethod breaks as a database that is
+// down does.
+const downSuffix = " (database down)"
 
-func (b *brokenRepository) fails(method string) bool {
-	m := b.method.Load()
-	return m != nil && *m == method
+var (
+	errBroken = errors.New(brokenText)
+	errDown   = fmt.Errorf("%w: %s", sqldb.ErrUnavailable, brokenText)
+)
+
+// assertUnavailable checks the answer to a request the database being
+// down failed: 503 with a Retry-After in seconds, and the cause in the
+// logs rather than in the body (which assertProblem checks).
+func assertUnavailable(t *testing.T, f *fixture, e exchange) {
+	t.Helper()
+	if n, err := strconv.Atoi(e.res.Header.Get("Retry-After")); err != nil || n <= 0 {
+		t.Errorf("Retry-After = %q, want a number of seconds", e.res.Header.Get("Retry-After"))
+	}
+	if logs := f.service.logs.String(); !strings.Contains(logs, brokenText) {
+		t.Errorf("the logs do not name the cause:\n%s", logs)
+	}
+}
+
+// fails returns the error method fails with, or nil.
+func (b *brokenRepository) fails(method string) error {
+	switch m := b.method.Load(); {
+	case m == nil:
+		return nil
+	case *m == method:
+		return errBroken
+	case *m == method+downSuffix:
+		return errDown
+	}
+	return nil
 }
 
 func (b *brokenRepository) Create(ctx context.Context, m domain.Material) (domain.Material, error) {
-	if b.fails("Create") {
-		return domain.Material{}, errBroken
+	if err := b.fails("Create"); err != nil {
+		return domain.Material{}, err
 	}
 	return b.Repository.Create(ctx, m)
 }
 
 func (b *brokenRepository) Get(ctx context.Context, id int64) (domain.Material, error) {
-	if b.fails("Get") {
-		return domain.Material{}, errBroken
+	if err := b.fails("Get"); err != nil {
+		return domain.Material{}, err
 	}
 	return b.Repository.Get(ctx, id)
 }
 
 func (b *brokenRepository) Update(ctx context.Context, id int64, f domain.Fields, at time.Time) (domain.Material, error) {
-	if b.fails("Update") {
-		return domain.Material{}, errBroken
+	if err := b.fails("Update"); err != nil {
+		return domain.Material{}, err
 	}
 	return b.Repository.Update(ctx, id, f, at)
 }
 
 func (b *brokenRepository) Delete(ctx context.Context, id int64) error {
-	if b.fails("Delete") {
-		return errBroken
+	if err := b.fails("Delete"); err != nil {
+		return err
 	}
 	return b.Repository.Delete(ctx, id)
 }
 
 func (b *brokenRepository) Count(ctx context.Context, f domain.Filter) (int64, error) {
-	if b.fails("Count") {
-		return 0, errBroken
+	if err := b.fails("Count"); err != nil {
+		return 0, err
 	}
 	return b.Repository.Count(ctx, f)
 }
 
 func (b *brokenRepository) Find(ctx context.Context, q domain.Query) ([]domain.Material, error) {
-	if b.fails("Find") {
-		return nil, errBroken
+	if err := b.fails("Find"); err != nil {
+		return nil, err
 	}
 	return b.Repository.Find(ctx, q)
 }

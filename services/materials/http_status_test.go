@@ -140,7 +140,7 @@ func TestEveryDocumentedStatus(t *testing.T) {
 		pointers []string // the field errors of a validation failure
 		check    func(t *testing.T, f *fixture, e exchange)
 	}{
-		// listMaterials: 200 400 401 403 500
+		// listMaterials: 200 400 401 403 500 503
 		{op: "listMaterials", name: "lists the materials", who: ptr(staff(readOnly...)), send: list(nil), status: 200},
 		{op: "listMaterials", name: "refuses a limit over 100", who: ptr(staff(readOnly...)), send: list(&api.ListMaterialsParams{Limit: ptr[int32](101)}),
 			status: 400, pointers: []string{"#/query/limit"}},
@@ -149,8 +149,9 @@ func TestEveryDocumentedStatus(t *testing.T) {
 		{op: "listMaterials", name: "refuses a token with no role", who: &access.Caller{Subject: "eve", Scopes: readWrite}, send: list(nil), status: 403},
 		{op: "listMaterials", name: "answers 500 when counting fails", who: ptr(staff(readOnly...)), send: list(nil), broken: "Count", status: 500},
 		{op: "listMaterials", name: "answers 500 when finding fails", who: ptr(external(ownCompany, readOnly...)), send: list(nil), broken: "Find", status: 500},
+		{op: "listMaterials", name: "answers 503 when the database is down", who: ptr(staff(readOnly...)), send: list(nil), broken: "Count" + downSuffix, status: 503, check: assertUnavailable},
 
-		// createMaterial: 201 400 401 403 409 413 415 422 500
+		// createMaterial: 201 400 401 403 409 413 415 422 500 503
 		{op: "createMaterial", name: "creates and says where", who: ptr(external(ownCompany, readWrite...)), send: create(copper), status: 201,
 			check: func(t *testing.T, f *fixture, e exchange) {
 				var m api.Material
@@ -180,8 +181,9 @@ func TestEveryDocumentedStatus(t *testing.T) {
 		{op: "createMaterial", name: "refuses a body that is not JSON", who: ptr(external(ownCompany, readWrite...)), send: createRaw("text/plain", validNew), status: 415},
 		{op: "createMaterial", name: "asks staff for the company", who: ptr(staff(readWrite...)), send: create(copper), status: 422, pointers: []string{"#/company_id"}},
 		{op: "createMaterial", name: "answers 500 when storing fails", who: ptr(external(ownCompany, readWrite...)), send: create(copper), broken: "Create", status: 500},
+		{op: "createMaterial", name: "answers 503 when the database is down", who: ptr(external(ownCompany, readWrite...)), send: create(copper), broken: "Create" + downSuffix, status: 503, check: assertUnavailable},
 
-		// getMaterial: 200 400 401 403 404 500
+		// getMaterial: 200 400 401 403 404 500 503
 		{op: "getMaterial", name: "returns the material", who: ptr(external(ownCompany, readOnly...)), send: get(own), status: 200,
 			check: func(t *testing.T, f *fixture, e exchange) {
 				var m api.Material
@@ -196,8 +198,9 @@ func TestEveryDocumentedStatus(t *testing.T) {
 		{op: "getMaterial", name: "answers 404 for a material that does not exist", who: ptr(staff(readOnly...)), send: get(id(9999)), status: 404},
 		{op: "getMaterial", name: "answers 404 for another company's material", who: ptr(external(ownCompany, readOnly...)), send: get(other), status: 404},
 		{op: "getMaterial", name: "answers 500 when reading fails", who: ptr(staff(readOnly...)), send: get(own), broken: "Get", status: 500},
+		{op: "getMaterial", name: "answers 503 when the database is down", who: ptr(staff(readOnly...)), send: get(own), broken: "Get" + downSuffix, status: 503, check: assertUnavailable},
 
-		// updateMaterial: 200 400 401 403 404 409 413 415 500
+		// updateMaterial: 200 400 401 403 404 409 413 415 500 503
 		{op: "updateMaterial", name: "replaces the fields", who: ptr(external(ownCompany, readWrite...)),
 			send: update(own, api.MaterialUpdate{Name: "12 mm Steel", Quality: "steel", Thickness: 12, IsActive: false}), status: 200,
 			check: func(t *testing.T, f *fixture, e exchange) {
@@ -228,8 +231,9 @@ func TestEveryDocumentedStatus(t *testing.T) {
 		{op: "updateMaterial", name: "refuses a body over the limit", who: ptr(staff(readWrite...)), send: updateRaw(own, "application/json", bigUpdate), status: 413},
 		{op: "updateMaterial", name: "refuses a body that is not JSON", who: ptr(staff(readWrite...)), send: updateRaw(own, "application/xml", "<material/>"), status: 415},
 		{op: "updateMaterial", name: "answers 500 when storing fails", who: ptr(staff(readWrite...)), send: updateRaw(own, "application/json", validUpdate), broken: "Update", status: 500},
+		{op: "updateMaterial", name: "answers 503 when the database is down", who: ptr(staff(readWrite...)), send: updateRaw(own, "application/json", validUpdate), broken: "Update" + downSuffix, status: 503, check: assertUnavailable},
 
-		// deleteMaterial: 204 400 401 403 404 500
+		// deleteMaterial: 204 400 401 403 404 500 503
 		{op: "deleteMaterial", name: "deletes the material", who: ptr(external(ownCompany, readWrite...)), send: remove(own), status: 204,
 			check: func(t *testing.T, f *fixture, e exchange) {
 				if len(e.body) != 0 {
@@ -248,6 +252,7 @@ func TestEveryDocumentedStatus(t *testing.T) {
 		{op: "deleteMaterial", name: "answers 404 for a material that does not exist", who: ptr(staff(readWrite...)), send: remove(id(9999)), status: 404},
 		{op: "deleteMaterial", name: "answers 404 for another company's material", who: ptr(external(ownCompany, readWrite...)), send: remove(other), status: 404},
 		{op: "deleteMaterial", name: "answers 500 when deleting fails", who: ptr(staff(readWrite...)), send: remove(own), broken: "Delete", status: 500},
+		{op: "deleteMaterial", name: "answers 503 when the database is down", who: ptr(staff(readWrite...)), send: remove(own), broken: "Delete" + downSuffix, status: 503, check: assertUnavailable},
 	}
 	covered := map[string]map[int]bool{}
 	for _, c := range cases {

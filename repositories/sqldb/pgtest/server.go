@@ -44,13 +44,17 @@ const superuser = "postgres"
 // Server is a running throwaway PostgreSQL server. Its methods are safe for
 // concurrent use.
 type Server struct {
-	dir    string // temporary directory: data, socket and log
-	port   int
+	dir   string // temporary directory: data, socket and log
+	port  int
+	bin   string              // directory of the PostgreSQL programs
+	owner *syscall.Credential // the user they run as, or nil for this one
+	admin *sql.DB             // to the "postgres" database, for CREATE DATABASE
+	next  atomic.Int64        // number of the next database
+	stop  sync.Once
+	// mu guards the server process, which Halt and Resume replace.
+	mu     sync.Mutex
 	cmd    *exec.Cmd
 	exited chan struct{} // closed when the server process has ended
-	admin  *sql.DB       // to the "postgres" database, for CREATE DATABASE
-	next   atomic.Int64  // number of the next database
-	stop   sync.Once
 	// stopped tells the cleanups of databases that the server, and so
 	// every database, is already gone.
 	stopped atomic.Bool
@@ -90,9 +94,17 @@ func Start(ctx context.Context) (*Server, error) {
 	// Another process may take the free port between our probe and the
 	// server's bind; a few attempts make that harmless.
 	for attempt := 0; ; attempt++ {
-		s, err := start(ctx, bin, dir, owner)
-		if err == nil {
+		port, err := freePort()
+		if err != nil {
+			os.RemoveAll(dir)
+			return nil, err
+		}
+		s := &Server{dir: dir, port: port, bin: bin, owner: owner}
+		if err = s.run(ctx); err == nil {
 			return s, nil
+		}
+		if s.admin != nil {
+			s.admin.Close()
 		}
 		if attempt == 2 || !errors.Is(err, errPortTaken) {
 			os.RemoveAll(dir)
@@ -120,63 +132,65 @@ func initdb(ctx context.Context, bin, dir string, owner *syscall.Credential) err
 	return nil
 }
 
-func start(ctx context.Context, bin, dir string, owner *syscall.Credential) (*Server, error) {
-	port, err := freePort()
+// run starts the server process on s.port and waits until it accepts
+// connections.
+func (s *Server) run(ctx context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	logPath := filepath.Join(s.dir, "postgres.log")
+	// A resumed server appends to the log of its first run.
+	logFile, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
-		return nil, err
-	}
-	logPath := filepath.Join(dir, "postgres.log")
-	logFile, err := os.Create(logPath)
-	if err != nil {
-		return nil, err
+		return err
 	}
 	defer logFile.Close() // the child keeps its own descriptor
-	cmd := exec.Command(filepath.Join(bin, "postgres"),
-		"-D", filepath.Join(dir, "data"),
-		"-p", strconv.Itoa(port),
+	cmd := exec.Command(filepath.Join(s.bin, "postgres"),
+		"-D", filepath.Join(s.dir, "data"),
+		"-p", strconv.Itoa(s.port),
 		"-h", "127.0.0.1",
-		"-k", dir,
+		"-k", s.dir,
 		"-c", "max_connections=300",
 		// Speed over durability: the cluster is deleted afterwards.
 		"-c", "fsync=off",
 		"-c", "synchronous_commit=off",
 		"-c", "full_page_writes=off",
 	)
-	cmd.Dir = dir
+	cmd.Dir = s.dir
 	cmd.Stdout, cmd.Stderr = logFile, logFile
-	cmd.SysProcAttr = procAttr(owner)
+	cmd.SysProcAttr = procAttr(s.owner)
 	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("pgtest: start postgres: %w", err)
+		return fmt.Errorf("pgtest: start postgres: %w", err)
 	}
-	s := &Server{dir: dir, port: port, cmd: cmd, exited: make(chan struct{})}
+	exited := make(chan struct{})
 	go func() {
 		cmd.Wait()
-		close(s.exited)
+		close(exited)
 	}()
-	s.admin, err = sql.Open("pgx", s.URL("postgres"))
-	if err != nil {
-		s.kill()
-		return nil, err
+	s.cmd, s.exited = cmd, exited
+	if s.admin == nil {
+		if s.admin, err = sql.Open("pgx", s.URL("postgres")); err != nil {
+			s.killLocked()
+			return err
+		}
 	}
 
 	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
 	for {
 		if s.admin.PingContext(ctx) == nil {
-			return s, nil
+			return nil
 		}
 		select {
-		case <-s.exited:
+		case <-exited:
 			log, _ := os.ReadFile(logPath)
-			s.admin.Close()
 			if strings.Contains(string(log), "already in use") {
-				return nil, errPortTaken
+				return errPortTaken
 			}
-			return nil, fmt.Errorf("pgtest: postgres exited at start:\n%s", log)
+			return fmt.Errorf("pgtest: postgres exited at start:\n%s", log)
 		case <-ctx.Done():
-			s.kill()
+			s.killLocked()
 			log, _ := os.ReadFile(logPath)
-			return nil, fmt.Errorf("pgtest: postgres did not accept connections: %w\n%s", ctx.Err(), log)
+			return fmt.Errorf("pgtest: postgres did not accept connections: %w\n%s", ctx.Err(), log)
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
@@ -218,28 +232,80 @@ func (s *Server) NewDatabase(tb testing.TB) string {
 	return url
 }
 
+// Halt shuts the server down the way an outage does, keeping its data:
+// the connections open to it are terminated (57P01) and new ones refused
+// until Resume starts it again on the same port. A test uses it to see
+// what its code does while the database is gone.
+func (s *Server) Halt() error {
+	if s.stopped.Load() {
+		return errors.New("pgtest: the server is stopped")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.shutdownLocked()
+	return nil
+}
+
+// Resume starts a halted server again, on the same port with the same
+// databases, and returns once it accepts connections. It does nothing to
+// a server that runs.
+func (s *Server) Resume(ctx context.Context) error {
+	if s.stopped.Load() {
+		return errors.New("pgtest: the server is stopped")
+	}
+	s.mu.Lock()
+	running := s.cmd != nil && !closed(s.exited)
+	s.mu.Unlock()
+	if running {
+		return nil
+	}
+	return s.run(ctx)
+}
+
 // Stop shuts the server down, killing it if it does not stop within ten
 // seconds, and removes its directory. Calling it again does nothing.
 func (s *Server) Stop() error {
 	var err error
 	s.stop.Do(func() {
 		s.stopped.Store(true)
-		s.admin.Close()
-		// SIGINT is PostgreSQL's fast shutdown: no waiting for clients.
-		s.cmd.Process.Signal(os.Interrupt)
-		select {
-		case <-s.exited:
-		case <-time.After(10 * time.Second):
-			s.kill()
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if s.admin != nil {
+			s.admin.Close()
 		}
+		s.shutdownLocked()
 		err = os.RemoveAll(s.dir)
 	})
 	return err
 }
 
-func (s *Server) kill() {
+// shutdownLocked stops the server process, killing it if it does not
+// stop within ten seconds.
+func (s *Server) shutdownLocked() {
+	if s.cmd == nil || closed(s.exited) {
+		return
+	}
+	// SIGINT is PostgreSQL's fast shutdown: no waiting for clients.
+	s.cmd.Process.Signal(os.Interrupt)
+	select {
+	case <-s.exited:
+	case <-time.After(10 * time.Second):
+		s.killLocked()
+	}
+}
+
+func (s *Server) killLocked() {
 	s.cmd.Process.Kill()
 	<-s.exited
+}
+
+func closed(c chan struct{}) bool {
+	select {
+	case <-c:
+		return true
+	default:
+		return false
+	}
 }
 
 // freePort returns a loopback port that nothing listens on right now.

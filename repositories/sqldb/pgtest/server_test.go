@@ -133,3 +133,36 @@ func zombie(pid int) bool {
 	stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
 	return err == nil && strings.Contains(string(stat), ") Z ")
 }
+
+func TestHaltAndResume(t *testing.T) {
+	s := start(t)
+	t.Cleanup(func() { s.Stop() })
+	url := s.NewDatabase(t)
+	db, err := sqlx.Open("pgx", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec("CREATE TABLE kept (n int); INSERT INTO kept VALUES (42)"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Halt(); err != nil {
+		t.Fatal(err)
+	}
+	if postmasterFor(url) {
+		t.Fatal("postgres still runs after Halt")
+	}
+	if err := db.Ping(); err == nil {
+		t.Fatal("a halted server answered a ping")
+	}
+	if err := s.Resume(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := db.Get(&n, "SELECT n FROM kept"); err != nil || n != 42 {
+		t.Fatalf("after Resume: n = %d, err = %v; want the row written before Halt", n, err)
+	}
+	if err := s.Resume(context.Background()); err != nil {
+		t.Errorf("Resume of a running server: %v", err)
+	}
+}

@@ -78,7 +78,9 @@ type Failing interface{ Failures() []error }
 // operation's Table by operationId. Every operation of the spec must have
 // a story and a table; every declared failure of the story exactly one
 // row, which writes a problem document with its status, and the spec must
-// document that status; every row must answer a declared failure. It
+// document that status; every row must answer a declared failure; every
+// operation must document 500 and 503, which the platform answers for
+// internal errors. It
 // returns one error per defect, so that an operation added to the spec
 // without its answers fails rather than being skipped.
 func Verify(spec *openapi3.T, stories any, tables map[string]Checkable) []error {
@@ -90,8 +92,13 @@ func Verify(spec *openapi3.T, stories any, tables map[string]Checkable) []error 
 		for method, op := range spec.Paths.Value(path).Operations() {
 			id := op.OperationID
 			seen[id] = true
-			if op.Responses == nil || op.Responses.Status(http.StatusInternalServerError) == nil {
-				fail("%s %s (%s) does not document 500", method, path, id)
+			// The platform may answer any operation 500 (an internal
+			// error) or 503 (one that wraps an unavailable dependency,
+			// contract.ResponseError): each must be documented.
+			for _, status := range []int{http.StatusInternalServerError, http.StatusServiceUnavailable} {
+				if op.Responses == nil || op.Responses.Status(status) == nil {
+					fail("%s %s (%s) does not document %d", method, path, id, status)
+				}
 			}
 			s, ok := byOp[id]
 			if !ok {

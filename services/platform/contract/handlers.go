@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"reflect"
 
+	"github.com/charterhq/charter/services/platform/answer"
 	"github.com/charterhq/charter/services/platform/edge"
 	"github.com/charterhq/charter/services/platform/problem"
 	"github.com/charterhq/charter/services/platform/request"
@@ -76,11 +77,39 @@ func (c *Contract) RequestError(w http.ResponseWriter, r *http.Request, err erro
 // a controller returned an error or a response could not be encoded. The
 // error is logged with the request ID; the client sees "Internal error."
 // and the request ID to quote.
+//
+// An error that wraps an unavailable dependency (one whose type has an
+// Unavailable method that reports true, such as sqldb.ErrUnavailable) is
+// answered 503 with Retry-After instead, the platform's rule for every
+// operation (api/shared's ServiceUnavailable): the request may work when
+// tried again, and a client or load balancer knows to retry a 503 and not
+// a 500. The readiness probe fails meanwhile too.
 func (c *Contract) ResponseError(w http.ResponseWriter, r *http.Request, err error) {
-	c.logger.LogAttrs(r.Context(), slog.LevelError, "internal error",
+	status, level, msg, detail := http.StatusInternalServerError, slog.LevelError, "internal error", "Internal error."
+	if isUnavailable(err) {
+		status, level, msg, detail = http.StatusServiceUnavailable, slog.LevelWarn, "dependency unavailable",
+			"The service cannot reach what it needs to answer; try again after Retry-After."
+		w.Header().Set("Retry-After", answer.RetryAfterHeader)
+	}
+	c.logger.LogAttrs(r.Context(), level, msg,
 		slog.String("error", err.Error()),
 		slog.String("method", r.Method),
 		slog.String("path", r.URL.Path),
 		slog.String("request_id", request.IDFrom(r.Context())))
-	problem.Write(w, r, problem.New(http.StatusInternalServerError, "Internal error."))
+	problem.Write(w, r, problem.New(status, detail))
+}
+
+// isUnavailable reports whether err wraps an error that says a dependency
+// cannot serve now but may shortly. The method, not a sentinel, keeps the
+// contract free of the packages that raise such errors.
+func isUnavailable(err error) bool {
+	u, ok := errors.AsType[unavailable](err)
+	return ok && u.Unavailable()
+}
+
+// unavailable is an error that says whether it is a dependency's
+// unavailability.
+type unavailable interface {
+	error
+	Unavailable() bool
 }
