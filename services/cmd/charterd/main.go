@@ -73,6 +73,9 @@ func serve(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// The first signal starts the drain and the graceful shutdown; a
+	// second one ends the process at once, as it would have without them.
+	context.AfterFunc(ctx, stop)
 
 	authCfg, err := authConfig(getenv, cfg.Dev)
 	if err != nil {

@@ -43,6 +43,10 @@ type running struct {
 // loopback port unless env gives one.
 func startHost(t *testing.T, env map[string]string, names ...string) *running {
 	t.Helper()
+	if _, ok := env["CHARTER_DRAIN_TIMEOUT"]; !ok {
+		// No load balancer to wait for.
+		env["CHARTER_DRAIN_TIMEOUT"] = "0"
+	}
 	getenv := func(k string) string { return env[k] }
 	for _, s := range services() {
 		key := "CHARTER_" + map[string]string{"materials": "MATERIALS", "quotes": "QUOTES"}[s.Name] + "_ADDR"

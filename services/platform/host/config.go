@@ -3,8 +3,10 @@
 // database, calling the services it depends on in process when they run
 // beside it and over the network when they do not. It reads the
 // configuration from the environment, puts timeouts on every phase of a
-// request, logs in structured form and shuts down gracefully, letting
-// requests in flight finish.
+// request and a limit on the connections of each listener, logs in
+// structured form and shuts down gracefully: a drain in which /readyz
+// fails while requests are still served, then a grace period for the
+// requests in flight, after which those still running are answered 503.
 package host
 
 import (
@@ -40,9 +42,29 @@ type Config struct {
 	BodyLimit int64
 	// Timeouts of the HTTP server (CHARTER_READ_HEADER_TIMEOUT,
 	// CHARTER_READ_TIMEOUT, CHARTER_WRITE_TIMEOUT, CHARTER_IDLE_TIMEOUT) and
-	// how long a shutdown waits for requests in flight
-	// (CHARTER_SHUTDOWN_TIMEOUT); Go durations such as "5s".
+	// how long a shutdown waits for requests in flight once it has
+	// stopped accepting connections (CHARTER_SHUTDOWN_TIMEOUT); Go
+	// durations such as "5s".
+	//
+	// The idle timeout, 65 s by default, is how long a keep-alive
+	// connection waits for its next request. It is longer than the 60 s
+	// after which common load balancers (AWS's, nginx's upstream
+	// keep-alive) close an idle connection, so that they close it first:
+	// a server that closes as the balancer sends a request makes it
+	// answer 502. What idle connections cost (about 20 KB each) is
+	// bounded by MaxConnections.
 	ReadHeaderTimeout, ReadTimeout, WriteTimeout, IdleTimeout, ShutdownTimeout time.Duration
+	// DrainTimeout is how long a shutdown goes on serving, with every
+	// /readyz answering 503, before it stops accepting connections
+	// (CHARTER_DRAIN_TIMEOUT, default 5s; 0 for none): the time a load
+	// balancer takes to see the probe fail and stop sending requests.
+	DrainTimeout time.Duration
+	// MaxConnections is the most connections each service's listener
+	// holds open at once (CHARTER_MAX_CONNECTIONS, default 4096); the
+	// others wait in the listen queue until one closes. It bounds the
+	// memory and the file descriptors connections take; Serve lowers it
+	// when the open-file limit could not hold it.
+	MaxConnections int
 	// Responses is how responses are checked against the contract
 	// (CHARTER_RESPONSE_CHECK): "strict" fails a violating response with a
 	// 500, "off" checks nothing, "sampled:R" checks a share R of them and
@@ -61,8 +83,10 @@ func Defaults() Config {
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       15 * time.Second,
 		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       120 * time.Second,
+		IdleTimeout:       65 * time.Second,
 		ShutdownTimeout:   20 * time.Second,
+		DrainTimeout:      5 * time.Second,
+		MaxConnections:    4096,
 		LogFormat:         "text",
 	}
 }
@@ -155,6 +179,15 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	dur("CHARTER_WRITE_TIMEOUT", &c.WriteTimeout)
 	dur("CHARTER_IDLE_TIMEOUT", &c.IdleTimeout)
 	dur("CHARTER_SHUTDOWN_TIMEOUT", &c.ShutdownTimeout)
+	dur("CHARTER_DRAIN_TIMEOUT", &c.DrainTimeout)
+	if v := getenv("CHARTER_MAX_CONNECTIONS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 {
+			errs = append(errs, fmt.Errorf("CHARTER_MAX_CONNECTIONS: %q is not a positive number", v))
+		} else {
+			c.MaxConnections = n
+		}
+	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("CHARTER_LOG_FORMAT: %q is neither text nor json", c.LogFormat))
 	}

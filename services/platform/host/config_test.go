@@ -23,23 +23,25 @@ func TestFromEnv(t *testing.T) {
 		c, err := FromEnv(env(map[string]string{
 			"CHARTER_SERVICES": "quotes, materials", "DATABASE_URL": "postgres://x/y", "CHARTER_DEV": "true",
 			"CHARTER_BODY_LIMIT": "2048", "CHARTER_READ_TIMEOUT": "3s", "CHARTER_LOG_FORMAT": "json",
+			"CHARTER_DRAIN_TIMEOUT": "0", "CHARTER_MAX_CONNECTIONS": "100",
 		}))
 		if err != nil {
 			t.Fatal(err)
 		}
 		if !reflect.DeepEqual(c.Services, []string{"quotes", "materials"}) || c.DatabaseURL != "postgres://x/y" || !c.Dev || c.BodyLimit != 2048 ||
-			c.ReadTimeout != 3*time.Second || c.LogFormat != "json" {
+			c.ReadTimeout != 3*time.Second || c.LogFormat != "json" || c.DrainTimeout != 0 || c.MaxConnections != 100 {
 			t.Fatalf("got %+v", c)
 		}
 	})
 	t.Run("every bad value is named", func(t *testing.T) {
 		_, err := FromEnv(env(map[string]string{
 			"CHARTER_DEV": "maybe", "CHARTER_BODY_LIMIT": "-1", "CHARTER_IDLE_TIMEOUT": "soon", "CHARTER_LOG_FORMAT": "xml",
+			"CHARTER_DRAIN_TIMEOUT": "-1s", "CHARTER_MAX_CONNECTIONS": "0",
 		}))
 		if err == nil {
 			t.Fatal("no error")
 		}
-		for _, name := range []string{"CHARTER_DEV", "CHARTER_BODY_LIMIT", "CHARTER_IDLE_TIMEOUT", "CHARTER_LOG_FORMAT"} {
+		for _, name := range []string{"CHARTER_DEV", "CHARTER_BODY_LIMIT", "CHARTER_IDLE_TIMEOUT", "CHARTER_LOG_FORMAT", "CHARTER_DRAIN_TIMEOUT", "CHARTER_MAX_CONNECTIONS"} {
 			if !strings.Contains(err.Error(), name) {
 				t.Errorf("error %q does not name %s", err, name)
 			}

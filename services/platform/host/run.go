@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -33,6 +34,12 @@ type Host struct {
 	// by each one's /metrics.
 	registry *prometheus.Registry
 	tracing  []*telemetry.Tracing
+	// draining is set when a shutdown begins: every service's /readyz
+	// answers 503 from then on.
+	draining atomic.Bool
+	// afterDrain is time.After (when nil), which tests replace to end a
+	// drain when they have seen it.
+	afterDrain func(time.Duration) <-chan time.Time
 }
 
 // Running is one built service with its handler and its store.
@@ -167,7 +174,7 @@ func (h *Host) build(ctx context.Context, s Service, cfg Config, o Options, veri
 		st.Close()
 		return nil, fmt.Errorf("embedded spec: %w", err)
 	}
-	ready := []func(context.Context) error{st.ping}
+	ready := []func(context.Context) error{h.ready, st.ping}
 	if built.Ready != nil {
 		ready = append(ready, built.Ready)
 	}
@@ -374,10 +381,15 @@ func (h *Host) Close() {
 	}
 }
 
-// Serve listens on every service's address and serves until ctx is done,
-// then drains and shuts every server down together. Scheduled jobs run
-// while it serves. listening, when not nil, is told each service's
-// address once it listens.
+// Serve listens on every service's address and serves until ctx is done
+// (SIGTERM), then shuts down in two phases. First the drain: for
+// Config.DrainTimeout every service still serves, on the connections it
+// has and on new ones, while its /readyz answers 503 and each connection
+// closes after its next response, so that a load balancer stops sending
+// requests here and its clients reconnect elsewhere. Then every server
+// shuts down together (Server.Serve). Scheduled jobs run until the drain
+// begins. listening, when not nil, is told each service's address once
+// it listens.
 func (h *Host) Serve(ctx context.Context, listening func(r *Running, addr net.Addr)) error {
 	lns := make([]net.Listener, len(h.Running))
 	for i, r := range h.Running {
@@ -390,28 +402,71 @@ func (h *Host) Serve(ctx context.Context, listening func(r *Running, addr net.Ad
 		}
 		lns[i] = ln
 	}
+	cfg := h.cfg
+	cfg.MaxConnections = connectionLimit(cfg.MaxConnections, len(h.Running), h.logger)
+	// One server failing stops the others, drain included: the process
+	// is whole or gone.
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	// serving ends when the drain does.
+	serving, stopServing := context.WithCancel(context.Background())
+	defer stopServing()
+	servers := make([]*Server, len(h.Running))
 	var wg sync.WaitGroup
 	errs := make([]error, len(h.Running))
 	for i, r := range h.Running {
 		logger := h.logger.With("service", r.Service.Name)
-		logger.Info("listening", "addr", lns[i].Addr().String(), "store", r.store.kind, "dev", h.cfg.Dev)
+		logger.Info("listening", "addr", lns[i].Addr().String(), "store", r.store.kind, "dev", h.cfg.Dev,
+			"max_connections", cfg.MaxConnections)
 		if listening != nil {
 			listening(r, lns[i].Addr())
 		}
+		servers[i] = NewServer(cfg, r.Handler, logger)
 		wg.Go(func() {
-			errs[i] = Serve(ctx, NewServer(h.cfg, r.Handler, logger), lns[i], h.cfg, logger)
-			// One server failing stops the others: the process is whole
-			// or gone.
+			errs[i] = servers[i].Serve(serving, lns[i])
 			cancel()
 		})
 		for _, j := range r.Built.Jobs {
 			wg.Go(func() { runJob(ctx, j, logger) })
 		}
 	}
+	wg.Go(func() {
+		<-ctx.Done()
+		h.drain(servers, cfg.DrainTimeout)
+		stopServing()
+	})
 	wg.Wait()
 	return errors.Join(errs...)
+}
+
+// drain makes every service not ready and has its server drain (see
+// Server.Drain) for d.
+func (h *Host) drain(servers []*Server, d time.Duration) {
+	h.draining.Store(true)
+	for _, s := range servers {
+		s.Drain()
+	}
+	if d <= 0 {
+		return
+	}
+	h.logger.Info("draining: /readyz answers 503 while requests are still served", "for", d.String())
+	after := h.afterDrain
+	if after == nil {
+		after = time.After
+	}
+	<-after(d)
+}
+
+// errDraining is the readiness check's failure while the host drains.
+var errDraining = errors.New("draining for a shutdown")
+
+// ready fails while the host drains: the first readiness check of every
+// service.
+func (h *Host) ready(context.Context) error {
+	if h.draining.Load() {
+		return errDraining
+	}
+	return nil
 }
 
 // runJob runs j every j.Every until ctx is done. A failed run is logged

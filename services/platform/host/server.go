@@ -9,55 +9,90 @@ import (
 	"net"
 	"net/http"
 
-	"github.com/charterhq/charter/services/platform/telemetry"
+	"golang.org/x/net/netutil"
 )
 
 // NewLogger returns the structured logger the configuration asks for.
-// Records logged with a request's context carry its trace and span IDs,
-// so that an operator goes from a log line to the trace across services.
 func NewLogger(c Config, w io.Writer) *slog.Logger {
-	var h slog.Handler = slog.NewTextHandler(w, nil)
 	if c.LogFormat == "json" {
-		h = slog.NewJSONHandler(w, nil)
+		return slog.New(slog.NewJSONHandler(w, nil))
 	}
-	return slog.New(telemetry.LogHandler(h))
+	return slog.New(slog.NewTextHandler(w, nil))
 }
 
-// NewServer returns an http.Server for h with the configured timeouts.
-func NewServer(c Config, h http.Handler, logger *slog.Logger) *http.Server {
-	return &http.Server{
-		Handler:           h,
+// Server is one service's HTTP server: the configured timeouts and
+// connection limit, and a record of the requests in flight, so that a
+// shutdown can answer the ones its grace period does not see finish.
+type Server struct {
+	http     *http.Server
+	cfg      Config
+	logger   *slog.Logger
+	inFlight *inFlight
+	// cancel ends the context of every request, once the grace period
+	// is over.
+	cancel context.CancelFunc
+}
+
+// NewServer returns a server of h with the configured timeouts and
+// connection limit.
+func NewServer(c Config, h http.Handler, logger *slog.Logger) *Server {
+	base, cancel := context.WithCancel(context.Background())
+	f := &inFlight{reqs: map[*guarded]struct{}{}}
+	srv := &http.Server{
+		Handler:           f.track(h),
 		ReadHeaderTimeout: c.ReadHeaderTimeout,
 		ReadTimeout:       c.ReadTimeout,
 		WriteTimeout:      c.WriteTimeout,
 		IdleTimeout:       c.IdleTimeout,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return base },
 	}
+	if c.MaxConnections > 0 {
+		conns := newConnections(c.MaxConnections)
+		srv.Handler, srv.ConnState = conns.closeWhenFull(srv.Handler), conns.state
+	}
+	return &Server{http: srv, cfg: c, logger: logger, inFlight: f, cancel: cancel}
 }
 
-// Serve serves srv on ln until ctx is done, then shuts down gracefully:
-// it stops accepting connections and waits up to shutdownTimeout for the
-// requests in flight to finish. It returns nil after a clean shutdown.
-func Serve(ctx context.Context, srv *http.Server, ln net.Listener, c Config, logger *slog.Logger) error {
+// Drain prepares the server for a shutdown while it still serves: it
+// closes its idle connections and each other one after its next
+// response (Connection: close), so that clients open new ones, which a
+// load balancer that has seen /readyz fail sends elsewhere.
+func (s *Server) Drain() { s.http.SetKeepAlivesEnabled(false) }
+
+// Serve serves on ln, holding at most Config.MaxConnections connections
+// at once (the others wait in the listen queue), until ctx is done. Then
+// it shuts down: it stops accepting connections and waits up to
+// Config.ShutdownTimeout for the requests in flight to finish. A request
+// still running after that is answered 503 with Retry-After and
+// Connection: close, unless its response has begun, and its context is
+// cancelled. Serve returns nil after a shutdown.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	defer s.cancel()
+	if s.cfg.MaxConnections > 0 {
+		ln = netutil.LimitListener(ln, s.cfg.MaxConnections)
+	}
 	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
+	go func() { served <- s.http.Serve(ln) }()
 
 	select {
 	case err := <-served:
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
-	logger.Info("shutting down", "grace", c.ShutdownTimeout.String())
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), c.ShutdownTimeout)
+	s.logger.Info("shutting down", "grace", s.cfg.ShutdownTimeout.String())
+	graceCtx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
 	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
-		// Requests still running past the grace period are cut off.
-		_ = srv.Close()
-		return fmt.Errorf("shutdown: %w", err)
+	if err := s.http.Shutdown(graceCtx); err != nil {
+		answered, cut := s.inFlight.answerUnavailable()
+		s.cancel()
+		_ = s.http.Close()
+		s.logger.Warn("requests still running at the end of the grace period",
+			"answered_503", answered, "cut_off", cut)
 	}
 	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("serve: %w", err)
 	}
-	logger.Info("stopped")
+	s.logger.Info("stopped")
 	return nil
 }

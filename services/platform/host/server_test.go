@@ -27,7 +27,7 @@ func TestServeFinishesRequestsInFlightOnShutdown(t *testing.T) {
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	ctx, stop := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- Serve(ctx, NewServer(c, h, logger), ln, c, logger) }()
+	go func() { done <- NewServer(c, h, logger).Serve(ctx, ln) }()
 
 	body := make(chan string, 1)
 	go func() {

@@ -35,6 +35,7 @@ func TestDatabaseOutage(t *testing.T) {
 	cfg.DatabaseURL = server.NewDatabase(t)
 	cfg.Services = []string{"materials"}
 	cfg.Responses = "strict"
+	cfg.DrainTimeout = 0
 	authCfg := auth.Config{Issuer: "charter", Audience: "charter", HMACSecret: []byte("outage-test-secret-of-at-least-32-bytes")}
 	getenv := func(k string) string {
 		if k == "CHARTER_MATERIALS_ADDR" {

@@ -33,12 +33,15 @@ func Auth() auth.Config {
 // Start builds services in one host and serves each on a port of
 // 127.0.0.1, as charterd serves them outside development mode: the
 // telemetry, the access log (to a logger that discards it) and the
-// sampled response check included, no demo data. store is "memory", or
+// sampled response check included, no demo data, no drain at the end
+// (Config.DrainTimeout). store is "memory", or
 // "sqlite" for a SQLite file per service in a temporary directory. Start
 // returns each service's base URL by name; the host stops when tb ends.
 func Start(tb testing.TB, store string, services ...host.Service) map[string]string {
 	tb.Helper()
 	cfg := host.Defaults()
+	// No load balancer to wait for when the benchmark ends.
+	cfg.DrainTimeout = 0
 	switch store {
 	case "memory":
 		cfg.DatabaseURL = "memory"
