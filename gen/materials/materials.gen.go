@@ -93,7 +93,13 @@ type Material struct {
 	// Example: true
 	IsActive bool `json:"is_active"`
 
-	// Name A name, unique within the company.
+	// Name A name, unique within the company: one line with something to
+	// see, that is at least one letter, digit, punctuation mark or
+	// symbol, and no control character (no tab or line break either).
+	// A name of spaces alone, or of invisible characters such as U+00A0,
+	// U+200B or U+FEFF, is refused. A client that checks the pattern
+	// reads it with Unicode semantics (JavaScript's `u` flag).
+	//
 	//
 	// Example: 10 mm Steel
 	Name MaterialName `json:"name"`
@@ -107,7 +113,9 @@ type Material struct {
 	// Example: {"amount":12000,"currency":"EUR"}
 	PricePerSquareMetre *externalRef0.Money `json:"price_per_square_metre,omitempty"`
 
-	// Quality The grade or alloy of the material.
+	// Quality The grade or alloy of the material: one line with something to
+	// see, as a name.
+	//
 	//
 	// Example: steel
 	Quality MaterialQuality `json:"quality"`
@@ -121,7 +129,12 @@ type Material struct {
 	UpdatedAt time.Time `json:"updated_at"`
 }
 
-// MaterialName A name, unique within the company.
+// MaterialName A name, unique within the company: one line with something to
+// see, that is at least one letter, digit, punctuation mark or
+// symbol, and no control character (no tab or line break either).
+// A name of spaces alone, or of invisible characters such as U+00A0,
+// U+200B or U+FEFF, is refused. A client that checks the pattern
+// reads it with Unicode semantics (JavaScript's `u` flag).
 //
 // Example: 10 mm Steel
 type MaterialName = string
@@ -150,7 +163,8 @@ type MaterialPage struct {
 	Offset int32 `json:"offset"`
 }
 
-// MaterialQuality The grade or alloy of the material.
+// MaterialQuality The grade or alloy of the material: one line with something to
+// see, as a name.
 //
 // Example: steel
 type MaterialQuality = string
@@ -167,7 +181,13 @@ type MaterialUpdate struct {
 	// IsActive Whether the material can be used in new quotes.
 	IsActive bool `json:"is_active"`
 
-	// Name A name, unique within the company.
+	// Name A name, unique within the company: one line with something to
+	// see, that is at least one letter, digit, punctuation mark or
+	// symbol, and no control character (no tab or line break either).
+	// A name of spaces alone, or of invisible characters such as U+00A0,
+	// U+200B or U+FEFF, is refused. A client that checks the pattern
+	// reads it with Unicode semantics (JavaScript's `u` flag).
+	//
 	//
 	// Example: 10 mm Steel
 	Name MaterialName `json:"name"`
@@ -181,7 +201,9 @@ type MaterialUpdate struct {
 	// Example: {"amount":12000,"currency":"EUR"}
 	PricePerSquareMetre *externalRef0.Money `json:"price_per_square_metre,omitempty"`
 
-	// Quality The grade or alloy of the material.
+	// Quality The grade or alloy of the material: one line with something to
+	// see, as a name.
+	//
 	//
 	// Example: steel
 	Quality MaterialQuality `json:"quality"`
@@ -208,7 +230,13 @@ type NewMaterial struct {
 	// IsActive Whether the material can be used in new quotes.
 	IsActive *bool `json:"is_active,omitempty"`
 
-	// Name A name, unique within the company.
+	// Name A name, unique within the company: one line with something to
+	// see, that is at least one letter, digit, punctuation mark or
+	// symbol, and no control character (no tab or line break either).
+	// A name of spaces alone, or of invisible characters such as U+00A0,
+	// U+200B or U+FEFF, is refused. A client that checks the pattern
+	// reads it with Unicode semantics (JavaScript's `u` flag).
+	//
 	//
 	// Example: 10 mm Steel
 	Name MaterialName `json:"name"`
@@ -222,7 +250,9 @@ type NewMaterial struct {
 	// Example: {"amount":12000,"currency":"EUR"}
 	PricePerSquareMetre *externalRef0.Money `json:"price_per_square_metre,omitempty"`
 
-	// Quality The grade or alloy of the material.
+	// Quality The grade or alloy of the material: one line with something to
+	// see, as a name.
+	//
 	//
 	// Example: steel
 	Quality MaterialQuality `json:"quality"`
@@ -3338,80 +3368,88 @@ func (sh *strictHandler) UpdateMaterial(w http.ResponseWriter, r *http.Request, 
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7Hxrc9s4svZf6eLuW0nmpWRZlidl5ZM3yZxxKreNncrZGWYjmGxJ2JAAA4BWtFP+76caAElQomzFk8ye",
-	"k5r5MIkkEOhu9OXpC/NblMqilAKF0dH0t6hkihVoUNlPZ/o0NfwK6e8Z6lTx0nApomn0SuRrKJhBxVmu",
-	"YbWUGoHZxTDP2QKWTINZcg1XLK9wGMURp+c+VajWURwJVmA0jbj+4B6K4kinSywYHWXWJf14KWWOTETX",
-	"13H0wh919mSbloslwtkTkHMwS2yIao4smVm2J9Y/f+BZFEcKP1VcYRZNjaowpAE/s6LMMZpOxnE0l6pg",
-	"hugV5sdJFEcFF7yoimh6GNfUcmFwgcpS+0plqLhY9NM655hnYCRoqQxcrh8BgxxZxsUCZoOZ/VoDPYeC",
-	"vhzCBUcNTCFcKvkRBVyuYcaz2S6pyvr4kKG/KpxH0+gvB+2FH7hf9UEt3YZuYkIvmcLsQ7v8w3NecLPN",
-	"089yBQUTa+AGCw1SIJRsgbCUeaaBGSikNrtoze2eIaEZzlmVm2g6HnUlfzQmybPPXvKj0a33sM3Cq/lc",
-	"4+080OV85CVc4lwqtHplWdKGKaN3yt1t3svMbbzQfwE/ox5+rklfdSmFRmudj6WY5zy13KRSGBT2r6ws",
-	"c54yYuygVPIyx+L//0sTl4FWE2WG8TyaRqeNyQDxkUESHY6gKODcIOZJBCxXyLI14GeujQYunGGTVJlY",
-	"kzC0YabS0XQyOokjww2d0JLXsLI0ptTTg4N0yZRBNczwqqZQH6T18ut9tXb7dl+7zZysuhd8KqRZomp5",
-	"9e5CswJrVhpOG+dFAhkSRS+l+UlWIvudsq4NDSZjyCRqENI4uXbFOGnF+FIamNuj95OjkGbg1n8bQb6U",
-	"rQxX3CydoM6e1OphlsxYyaYsz63A16DRSXH7oL+x7A1+qlD/Xi0mx6rcTq1kC2bSpSNGCqNYasWMSkmK",
-	"b78Gj4uquCRiK23gEmunBYejURRHpSQjVFZ81uQPnNe6fh/e2ai9szNxxXKe1QTteXPcPTWon/o297en",
-	"oB7BzMlpBrm9V2TpEjyJibAxbAinzVb22pv9SqYID2j4+eLiNdxnMPt/M+c4yJGaZSJIdWRlwKwkLPEz",
-	"ZHzBjQY2N6iAmxiYI0XmQMJiqf1eAIMlsgxVDEImYvaz1Gb2ALgGhfNKY0axkU6xB2tUV6hCL07f8JT+",
-	"RG2PIToSwaDMGRcDg58NTEYj4EIbZBl5CQb+hiCTaVWgMMNE9GvzT1Jd8ixD8RWU2dhIn7P0owYGOpUl",
-	"OlOTJSq7FQjETHcdx1GrhC0x+6nfvFn/7RTPMeVQIc/gsjIbHEpF8kZVcK2JRbqzLYZ7ZX9GJipY/pS0",
-	"9gvk/4049ao3ZzzH7JFTfK9GKVPKArrGeM6eEOL4VEmzy0++ZutcsuxCyudMLfA/z19N+qXM1nShOZGl",
-	"yA2IxtBQAUtTLM2uOzt31vhWsCvGc3aZ41cwnNrEuXZwjYvFIzBqDWzBuAC9lMrkHdhyHJqNpwmqgKj9",
-	"DCh84tuZUM1eygR5Wib0ChUIuYphLhV4qcBqyXMEbjxkjSFTjAudiLk1Mb2sTCZXggxuxcjz0vf0Z8YM",
-	"u2QaQ5lZr5yI2Rs0aj04pU+zIZyKdWCbFOc9MdxMncLnzBDo9d/rRByPjkAxC8SsphyPRrBaooAVhQ9n",
-	"LHRxDDIsUWQo0rULLY7dRFi9InbhPh1RU9u4f6kgU7IsMavDmcCUCIzpJ64TQayTUgDx/yAGJmwy1lqj",
-	"NjzPQVVC0CpLXiuwezoRC8VSJC/FZQYoMk0BIY5cYLLQPBDUDbmGxlSKzGYbdAdNnFJrOtiKftjJJm5O",
-	"D3pN7K1glVlKxf+N2Vcwrktkii7P+nGCyfi5pAS6G4UOW3PqnL+3HbWPfDtD6rDCNdiQIxYxFCwnrcUs",
-	"rrkj1REWhysXg70RDru3/u7du8FpZZYoDMkV+9N/1q4gu7H0o9XC1dJhF0fSijWgZthXHtHGp+q7Lr5U",
-	"MkWtyR89bm/9d2WKvnQR4ETIkV0hoRLahuUOirmqSisvlwvsAt+d9dqw+XwDdPv87APPuph7PA4VLeAX",
-	"ai731bjg2T8Ad3MNK8zzgVMzC4O8O79EDw8yIHTMNDD9kRRgxx3rqiylMpi9wIyzC8vr/zZoQHzNQjro",
-	"/NnQVWjcIURDnRtvW80p6CWiGRRoWN7J4KVokvdhIhIxKxVP8UOJ6oP+VDGFHwo0CmdW4hRG6AH3C9hf",
-	"mjIAHZCIVFKqw4yNhGbJ048CtY7tkjlfVAodStNgD6LvuYKcC9QwV7IYJuLMXi+71CiMj8JhWdI6TSHd",
-	"8zFdMCl9U0lNRKqQGVIKFwzsOu2Sa8xcoAlsM7CM6cM48g9/sGWm8Wj84+DwcDA+uhidTI9G09HolyiO",
-	"aOlkHAe1V1/89FWsoPhDZtgrUKtZhaxIxw7HtnSVVkpRuI6m0dO3b0hfP1Us52ZtXZXbrJFoND0cxVFV",
-	"ZrdQe00EEMYw3NW8Qn77nGtdyemI/BJzKRYUZ4eh9B72FHY3o2pXpIFb3CXdZkdibWB4gbbMzLJXIl/X",
-	"kt7w4O5Obqs579gkIDW40U3ZvFuiR12BXFImyOFY3MQpu1p57e6IqXNaU5Ov1WW/wvJLWnt9kzZ9mQd6",
-	"IQWuOzq2Hx1/98uvO7p487MXzcLrrsp+I224DtsSv0a2TxGovRd8y3rIStzpqASq26H8fXOmvPwXupJr",
-	"56Z6PDAdGkMl+KcKbdHEV3OCKnArja4LKdjn5ygWZtkW7ZvPcVQyQ4l7NI2S5DzqsY2t5kRYVnfi2QoX",
-	"UhkLAyxecUUe21ohX9s2VsA2SizpglC1F/YglPJgS9qDfsEPwg8dyQ+CT+9DMXUe2cn3a7bobcD5loSc",
-	"B304m8tYBEmRMiUH7dInW+BD7QNZbhzbm761Eje1Rtpj2nKh2ysGKQCvUK0tTR1lOLypfTbqdWMGC0tQ",
-	"85d9TNvatNuLKcWsjef9DauLpp3D/+3cX4fi3r7TNplyRyuJdne/bW+9z86b9m+FEPvbiZuGmT/+Jlv+",
-	"e+sct0lcKJa5eluey3Vf97RVVL1tycd3N+S31hNZCJFl3KUNrwNNnLNcYx+wpABF2B9dWbam9Z4GzHhg",
-	"8HoIT60yunSF4LVZYiIcZrMJSpmzFLMh7AKMDvLRge4hhzUTsRM7xsDbJGgKOc4NIfi4I9VEfEQstUWX",
-	"Di8Zv/99X32xuDHFBzFo6SyXQZpziyUVNwZFInqRYdBOUkxbzFkM4VSA8/sgyDxBYSGvUNuCNz2+hScD",
-	"COGvoUaF4y9EhZPJXVDheAvxfVVQ8yeK0VsOZk840edoXuIqzNq+wJyDprOR4ALkTda4kbwlYtsCYVfy",
-	"VrA1aURtkmBknWUFTsRhhDoxgzWa23Kt/3T+dOfcaNPVw7lh87nrfS74FQI3jwA/u3ZKIlztRlsx2mIP",
-	"cCdHqdxylwTLlQhS8dvyrJsGN7YSGY/1nJT/dAF/qAvoM/uL8MSeJl/9Mwm/4HnOrXC6WSXl//g5zSvN",
-	"r/BFrQ3uitusSVau/dKZlOnFj66Bv6MtSzCg6Qtu42jf1fZwwWILX8PaBsl10XI7Frmigx13IyzgN90E",
-	"UgSGnKn5ch8WpRP5JlxqCqDbydiz81cvwf9O/tPUU2VTmP3lgG6z6bZfymwdg1SJmHWGF2YxLS2ZWR7w",
-	"zH1wleyD/x68tBvM6aF2HnDDqCN3TnRb+lpzEdeS61OoXXaxzboA5zZt2kNrpsBgtZQ5gh/hkPMAXqXr",
-	"exoKLqSi1NUk4n5K29s88OnbNzZfenv+JIY1Cvvls9f/oGDD06Uv1FHIKawHfBB7EMUSMc8lM1wsBpY9",
-	"f3SL2VwqpKvCHqBk5dJNTmjNzlYwkSWCrufs/BVMxocPIZVZE85q2rci0K0ho6ur9fLeLoQTY53F90lr",
-	"CvYcIvtwPBqORiSyYSJO/XDM+J/HR4NDh3Bt+1fTftaJA4Nn7Iqd20Prm7HzgImwIsjXm9LyKFchywgg",
-	"A7P/XzFdA98NaXgZbEeW2lWcjEYPD09OxseTh5PRycnhbWlnK83eAdObLiomOVZliQpSprv5r72aMDv6",
-	"56+ng1/e/3Z0/ddbjcdfYEDbftZTF+j77OfNT4/hZHL8cHuq5Qt8HTOwcjmJJL32E4Ey9XRuSOClBIVa",
-	"VirFvpGxYZ/3q/tEff4ahVFrKO1A0IbnNm3/wU5p7lNBuDFg9FQVuNCGiXRHe6/ufpBrdfrt2tpdkRzU",
-	"AtEHk3Ef/36bnWCuHXj2K+NmhMS3rPVH8jnk1JaYl93jR4fPnoz/8eP5wxdHv5z0HV+32PqOdqNVdoG1",
-	"hs7WdnZx96Tr8clJCP5GvZboW3p9bSCpDPnVgqkGx37kwl691+dN1duanmyZNL5dtnnM2zdn7uZ4hsLw",
-	"OfeFsxtP2nMoMxBOpfhA4RytxdzqC+yvtWyaC9r2B3R5mFaKm/W5bS3bW3TN7tPKLHdaQ/ehHqsI9uj1",
-	"Ot0z3KefamafvbvoK9TyhcAMnr27GMKZ0TCzU2AzSHPGC7ivS5biQCOhEIPZA1goJoy7DLvSVjLqiZgM",
-	"51ygjkFX6ZLixyypRqOj1P9uP+CUAszMxuXenynY4OxRIghEzJTMUdfkuHn2drT1ngb7e3CgbV7PHNyq",
-	"M6hZ3JRl/VH33HS/FwRotvbdSTtjSXtSspUIjTiEp/RdO2aT+yHbWgAUJN1YnA2PbpqA8hsr/m7/2zVs",
-	"uZjLuknM3PS4z1wfO9WN+ueOelqw2k5puqzS90XJv0/DvJpgFHPtA7osn2PEwHbmCSSvzrskTGQxSJHa",
-	"zNOO8KAdEHWpOsWBsCznxN32/LaaxD/8cNoZwRj+8IOvF7ZiNuyjndB79u6iMyjik+VE2E8a7tvb8vf+",
-	"ADRiDWfcgfd0K6w2qXZ76UT4xwNVsfGRwaxN5r36uc2lyNdtwp2I5pghvPGvkFhtaDUEZg0BTvdjSJdM",
-	"LJqliQhWOPX3YrIRULfisTHZdrdvgBGJuD/bNXQwezCEejaai7IyXp1lX1D3Q8a1RDZzHu4LNDlPUWgM",
-	"1PjF2UUQRZqys47i6AqVdip9OBwPR7aMX6JgJY+m0dFwNDxyUG1pneZBIxf6tOgr9r9BUykRvPSyUVzR",
-	"PaPwcQ2CfJ+GbrFOaYLHmNnqsziOGy09y+wLNNqELIZvcP3a7+rbJQe7XvK5ju/wqH+5Zo9n2xeNbl/b",
-	"vIR2/X7jBZjxaHTDtMuXTbl0um09gy29/TY7ljNxVPRt3lB7cOObD3aTw7ts8nZjVG4yOrrLNj+Fo9/H",
-	"d+OnO39t97kTLT0zwSGmsUodIo1fo65/i97bETGHEaNp9Jxr094YBUS20J3Hove22qJ7zPuxLRPrIJ4N",
-	"4WntxOvCqK8lt7brfMCGi37kJttsJAw75745Hfj7Pit3ZzTF9iY/+JvM1l/NBsJy/nUXfxpV4fWW+R1+",
-	"dfPbNVPWlulZLfBsY/ryuXQn9yctb988r32zwFWnz3nzZOX3Zt6T0cntezwOXsabHN7p0M03FuxOx3eT",
-	"Qs+UI203Ht9tu57B2P/bfs+itk3H93izxbXD913HAdA5+C14QframVKOrlvf9Uju+45H6viGSb8ddgzZ",
-	"7ZF9l2F04iRw8x7Na6Xfof49sZd7u/7FNbLu6tcCzW7lGv3hgedPHf0OseF/odlHP78spQr+qQo6rax6",
-	"00Y7gOSyQzda2RRG2rIIE1mnDtKZeooTQb9zo3fUQVwZOKgQ2269TVWnbYezfRN35+y8m1lq+x2mHl5v",
-	"RpQS0Z1Rgv1HlHqwrptY+sZYd2MYbS+4+8d5HT+s+6f36Xif7we6fm+x3lnRHljzxlPcpvbF4foNsa5h",
-	"+DfvbF27Unk0jQ6sj/VHbT5w3luytl40GFvf+IeBdHT9/vp/AgAA//8=",
+	"7Hxrc9s21vBfOcPtO0laSqZkp6mVT24Sv3Umt03sybMN0wgmjySsKYABQNtqx//9mXPAq0TZTpp098m0",
+	"HxpJBIFzv8N/BIle5lqhcjaY/BHkwoglOjT87cgeJE6eI31O0SZG5k5qFUyClypbwVI4NFJkFi4W2iII",
+	"XgyzTMxhISy4hbRwLrICh0EYSHrvY4FmFYSBEksMJoG0H/xLQRjYZIFLQUe5VU4PT7XOUKjg6ioMnpdH",
+	"HT3ehOV4gXD0GPQM3AJroOojc+EWzYnV4w8yDcLA4MdCGkyDiTMFtmHAS7HMMwwme+MwmGmzFI7gVe7H",
+	"vSAMllLJZbEMJqOwglYqh3M0DO1Lk6KRat4P60xiloLTYLVxcLp6CAIyFKlUc5gOpvyzBXoPFf04hGOJ",
+	"FoRBODX6DBWcrmAq0+k2qurq+DZC3xmcBZPgHzsNw3f8U7tTUbeGm5CwC2Ew/dAs//BMLqXbxOkXfQFL",
+	"oVYgHS4taIWQiznCQmepBeFgqa3bBmvGe7YBTXEmiswFk3HUpfzumCgvLkvKR9GNfNhE4eVsZvFmHIg5",
+	"ZzKHU5xpgyxXjJJ1wji7le5+815kbsKF/mvhE/Xgc0XyanOtLLJ2PtJqlsmEsUm0cqj4o8jzTCaCENvJ",
+	"jT7NcPnDvy1h2ZJqgswJmQWT4KBWGSA8UoiDUQTLJbxxiFkcgMgMinQFeCmtsyCVV2yiqlArIoZ1whU2",
+	"mOxF+2HgpKMTGvBqVBbO5Xays5MshHFohimeVxDanaRafnVbqd3k7iu/madVl8EHSrsFmgbX0lxYscQK",
+	"lRrT2ngRQYYE0QvtDnWh0j9J60rRYG8MqUYLSjtP1y4Z9xoyvtAOZnz07eiotBv49V+HkC90Q8ML6Rae",
+	"UEePK/FwC+GYsonIMib4Cix6Km4e9LNIX+PHAu2flWIyrMbv1FB2KVyy8MBo5YxImMxojCb/9q71uiqW",
+	"pwRsYR2cYmW0YBRFQRjkmpTQMPlY5Xe81bp63+ZZ1PDsSJ2LTKYVQLfknPRvDaq3vg7/bkmohzD1dJpC",
+	"xnxFkSygBDFW7MOGcFBvxWyv98uFoXjAwi/Hx6/groDp/5t6w0GG1C1iRaKjCwfuQsMCLyGVc+ksiJlD",
+	"A9KFIDwoOgMilkj4dwUCFihSNCEoHavpL9q66T2QFgzOCosp+UY6hQ+2aM7RtK04/SIT+hctH0NwxEpA",
+	"ngmpBg4vHexFEUhlHYqUrISAkkOQ6qRYonLDWMXq7UI4PGdgLXhOgBUrGwL9ugLryJP6DSoi3WUickQE",
+	"QqWxyo3O0bgVGxq/9umbly/gVKer0JO8jshAqwQhR5OgcoMUE51iSqjH6uT4cPATMPCskkpDoXJBkQ3Y",
+	"whg9Fw7BFsmCeDKN4yL9KYqmBAOtLQkdq4bSp8QacRpCJhXCDDHlxYkwRpIjNOgKoyZw8gM5LvKX/Omn",
+	"MFb84efQ//Co/PdJtWR0yBvRxweH1Y/7hxzdlCwcxurIOz0PoFfNJjLltRdGOoeK8GGK0XcSPl5sw0bA",
+	"iLWFBSvnCrSpA63f0Wg7gemOQasLk6DdiUbTliDFygj2GG4hFJBfYNq11o+mw1j1m7VDbU5lmqL6AlbN",
+	"cciXieTMggCb6By9zSXR4a1AIaa260F2G2vUAHM7OzSr1389C+SR8umBTFncuhhqQ5xDs5TWEoqkvBsI",
+	"99KeZMcokT0h8/UJ9P9KmJY2aCZkhulDbwFLe8LaRJF9bSCOHpNKfCy02+YwX4lVpkV6rPUzYeb4n8ev",
+	"Ap1MFjE0I7BKrXEN/iJJMHfbePbGm+UTJc6FzMRphl9AcSpbL62P26WaPwRnViDmQiqwC21c1olf77fV",
+	"poQJihZQt1Og9htfT4Uq9BKhyOUKZS/QgNIXIcy0gZIqcLGQGYJ0Ze4SQmqEVDZWM1Yxuyhcqi/YNl4I",
+	"8mX0O/2bCidOhcU2zdg9x2r6Gp1ZDQ7o23QIB2rV0k0K+EpgpJt4gc+Eo+yn/N3G6n60C237ej+K4GKB",
+	"Ci4ojvDKQowTkGKOKkWVrHyM4dGNFcsVoQt36YgK2joO0AZSo/Mc0yquUZgQgCE9Iq9JqJNQAOF/L2Rn",
+	"43RLG62TWQamUIpWMXgNwe7YWM2N8C5Z6hRQpZYcQhj4CIVztBahrkk6LSZapZx2Eg/qgMWs6GAm/bCT",
+	"Vl6fJ/aq2IkShVtoI3/H9Aso1ykKQ8xjO075El7mFG90vdCoUafO+bfWo+aVr6dIHVSkBXY5ah7CUmQk",
+	"tZiGFXYkOooTMuN9cKmEwy7X3759Ozgo3AKVI7pifx1INCtIbxh+jgvhYuGDWA/ShaiDkmFfncxHmtcw",
+	"Pjc6QWvJHj1quP6nSgZlDauVMFBkdY4UldA2IvOhlC+vNfTySeG2LKyz3joxm61lX2Wi/kGm3eRrPG4L",
+	"WgtfqLC8rcS13v0LEjBp4QKzbODFjMOg0pyfYhkepMBRrAVhz0gAtvDYFnmujcP0OaZSHDOu/22hAeE1",
+	"bcNB50+9PXYWpsQSi25ary3cbPDTdOhreR4KArKqomyq1QHYBaIbLNGJrFPr0aou83D6Ns2NTPBDjuaD",
+	"/VgIgx+W6Azy2eyD6AX/BPhJXTCiA2KVaEqKhWPI3UImZwqtDXnJTM4Lgz6Ms8AH0e/ScDZlYWb0kpIc",
+	"5r84tahc6abbBWy2qkr790OSANKKuuYeq8SgcCQ13lvwOuvLMJxEkZI1yttSncmDMChf/sAFyXE0/nEw",
+	"Gg3Gu8fR/mQ3mkTRr0EY0NK9cdiq0pdl8rLe2SoTkp72EpRFb6kLEsLRmIucSWEM+fNgEjw5eU0C/bEQ",
+	"mXQrtmV+s5qiwWQUhUGRpzdAe0UAcDItfXW0jW+f9a1qfh2Sn2Km1Zwc8bBNvQc9LYB1t9slactubqNu",
+	"vSOhNnByidyQEOlLla0qSq+ZeM+Tm7oTWzZpgdri6Dpt3i6wDMtadEmEIovEgZWk9OuilO4OmTqn1d2b",
+	"Slxu14J4QWuvrpOmTzNRz7XCVUfGbgfHP8vlVx1ZvP7d43rhVVdkv5I0XLUbWO8C7mi1xL4kfIN6G5Ww",
+	"03triW4H8vf1mfr03+iL8x1O9VhgOjSEQsmPBXI5qqz7lZBN2LJyWYlrVVYvkdbMwWmK6jH0cb5k65qh",
+	"sN4WZ+gcmtAXCkPIC5W4oso4zBloEyu7Wp7qLFyra7UKiHeVBidOuRBEEJwaFGeAkiT+3jBWB3UhzuaC",
+	"rKnItEL2UHoGUp1LKzmqqHa0dVXt5IcoOoi4/jWOop/plZMfDp8cHoatotIQDiDJJBl8n8wsMDmzVVnU",
+	"oVGxIqZbStiYPCdKJjqlbG8pKFa0cPepOBdvmOR3LEyLKTdc760Z/DXjvBSXz1DN3aJpnNXfw6A8O5gE",
+	"v737LY4vo2gQx5ejwzi+fHBIH/cP33//Lo7zP55d0f9f8P9f8f/fXL3f/s53QY8J2+g2tvtkXoo3vLo2",
+	"jsM5jjt91ZZ7peQSm04pcOeTbZKi7KjUiUFbGQYbSjHo149B+0tHQQatb+/bNO+8shXvV2Le21Eve4x6",
+	"1mqsc07KmQAFNAn5US85XLFHW8YbmfNor7vAQl3X62yOaer/fq8QtCrr2ARTx8qPruuHR73exuGSAao/",
+	"3MYCs+n1ewljBJvirL8DfVz3Z+Xv3kt1IO5tJG+Cqbf0hml3/2xz69vsvG6mmQhhyZ2w7oCXx19ncv/Z",
+	"+LBNEOdGpL5ummV6tT4OcQuzSzmG73iumRK7aUTu/5fYkBP2VRxkpqn0meerlhLMRGaxLzehEIbSx7Lr",
+	"UpHpjgVMZcvW2CE8YT3wGS/3RRYYKx/Vs2XPM5GQad+WUvikgA70L/lsJFZbswv2GFUePYEMZ46SwLDD",
+	"0FidIeaW8w8fUbty/7tlPsWZRYL3QrDaGw1ROZ+yexKr3tyh1Zo2wnJWshzCgQIfGYDivpfBpT5Hy80z",
+	"en0j42gFmSUbqrxh/Il5w97e5+QN442c4IuGvX/HuXbDtt0y4OyzcS/wop3Xf4I6twZYnAbvm6/TxrX0",
+	"PlabGgjb0vulWJFEVCrJxtOf2DIidRPW6+MK3U3Z+H86w/7s7Hl96A7eODGb+TmKuTxHkO4h4KXvyMXK",
+	"l/8sk5HrhRTnEh218ct9mURfqFax5qZM/LohsI1UtwwzPZX/NgF/qQnoU/vj9ok9feLqMRF/KbNMMnG6",
+	"dYdRRF+SrLDyHJ9X0uBZ3OTVuvAdvM7UXW/o6ocItnT2KQyoW8ubIXw5IVOGC+3pj834vKp7b/oiX5by",
+	"gyLSVpsO16IyHjBhVSsrxrjMPcnXw6W6hr6ZrvP0RPmc7KerJlQnMP3HDnGzntzxUymUaE87g1DTkJbm",
+	"wi12ZOq/+GbIzv8MXvAGM3qpmeBYDzD9OcFNBY4Ki7CiXJ9AbdOLTdQVeLPJGRetmYCAi4XOsJo5oZy/",
+	"Dq+S1R0LS6m0gUJJF6u7CW3PKeiTk9d+rOXN4xBWqPjHp6/+Rc5GJouylEsuZ8kW8F5YBlEiVrNMCyfV",
+	"fMDolUc3MVs5TVQs+QCjC5/pSorWeE6LB4mIPUdvXsLeePQAuGBQWuYK9g0PdKPL6Mpqtby3keXJWNV5",
+	"+qg1AT6HwB6No2EUEcmGsTooB+3Gv93fHYx8hMsTBJb2K4eAoKl4VJzh2eJYMQmy1Tq1yii3rqQIX08R",
+	"tgp816hR0mDTs1SmYj+KHoz298f39x7sRfv7o5sy3oaavcPq1zEqJDoWeY4GEmG7qTezpptqHQx+ff/H",
+	"7tV3NypPycAWbLfTnqrH06c/rw8fwf7e/QebE3KfYOuEgwufk2iS63K6WCclnGsUeKGhmsDqGz8d9lm/",
+	"qtXYZ69RObOCnIcL1yy3a1pYPPF9m+LFtQ6jp6AhlXVCJVs6xFUDjUyrl28/GdElSWskbW/ch3+5zdZg",
+	"rrk8Ua4M6ymkcurBnpHNIaO2wCzvHh+Nnj4e/+vHNw+e7/6633d81aXtO9qPafIC1obO1jwHvX1q/v7+",
+	"fjv4i3o1sewK9zUKtXFkV5fC1HHsmVTM+lKe10VvYxK7QdKVHdf1Y05eH5X17BSVkzNZ1uyuPemWA94t",
+	"4hRGDgzOkDXmRlvATyva1AzatAfEPEwKI93qDU8nMBf9vMRB4RZbtaH7Uo9WtPbotTrdM/y3wwrZp2+P",
+	"+2rEcq4whadvj4dw5CxMeZBwCkkm5BLuckF/YJGiEIfpPZgboZxnBq/kSkY1VJXiTCq0YWtotoii3aR8",
+	"zl9wQg7GT9H2PuaZ1OnDWHF32+gMbQWOvxvTjMnfscDPWwfy/MPUh1tVBjUN64pwedQdf1OoJARPIPsE",
+	"l4eHaU9KtrjCN4Qn9FszqZWVA/sVAchJ+slKdo9+IIXyGyZ/d4TC9/ylmulqzkD4myhl5vrIi27QP7rW",
+	"06S3PPHts8qyc072fdLOqxd1iTIkZpU5Rghia55A9OrcSxMqDf0ktXR+Cgx52Nyn6uQH2mU5T+6mK7wx",
+	"RvD99wedKZ7h99+X9cKGzE6c8ZDn07fHnVmjMlmOFX+zcJe5VfL9HljEKpzxB96xDbGapNrvZWNVvt4S",
+	"FfaPAqZNMl+Kn99cq2zVJNyxqo8ZwutySpqloZEQmNYAeNkPIVkINa+Xxqq1wot/SSb2gLYhD/tkbvJd",
+	"E0bE6u5029zK9N4QqnsWUuWFK8VZ9zn18sJCRZH1nEeWBZpMJqgstsT4+dFxy4vUZWcbhME5GutFejQc",
+	"DyPuIOSoRC6DSbA7jIa7PlRbsNHcqelC3+Z9fYbXPFPfukC3VlyxPddqwioIKltExMUqpWm9JtxGi8dj",
+	"XEvpUcqX8axro9i+Dfqu39Q3S3a2XRi8Cj/j1fKi3i3ebS4t3ry2vtB69X7tMt04iq4ZmPq0QalOo69n",
+	"Nqq31ceTXXseir7Na2h3rr1FxZuMPmeTk7Vpy71o93O2OWzfHrj/efh0R/h5n8+CpWesvB3TsFC3I413",
+	"Qde+Be95ytDHiMEkeCatazhGDlHMbee14D1XW2yPej/iMrFt+bMhPKmMeFUYLWvJje56G7Bmoh/64Ug/",
+	"rNCarSj74i1736fl/oy62F7nBz/rdPXFdKBdzr/qxp/OFHi1oX6jL65+28YSmzK9qAierg3wPtP+5P6k",
+	"5eT1s8o2K7zo3Di/fjj3W1PvvWj/5j0etS727o0+69D1Sy+80/3Po0LPoCxtNx5/3nY9s9X/t+0eR23r",
+	"hu/Reotri+27CluBzs4frT+2cOVVKUPfre9aJP97xyJ1bMNevx52FNnvkX6TbnTPU+D6Peor6t+g/D1m",
+	"5t4sf2EVWXfla45uu3BFf7nj+VtGv8HY8P+ju418flpK1fqzN3RaXvSmjTyA5LNDP3xbF0aasohQaacO",
+	"0pl6CmNFz6WzW+ogvgzcqhBzt55T1UnT4WwuXW+9XeFnlpp+h6uuN9QjSrHqzijB7UeUemJdP7H0lWPd",
+	"tWG0W4W7f53VKce5/7Y+Hevz7YSu35qv91p0i1jz2lP8pnz3vLpk2FWM8vIm17ULkwWTYIdtbHnU+gtv",
+	"ekvWbEVbfwhp7Y+M2eDq/dX/BgAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

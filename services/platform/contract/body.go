@@ -38,6 +38,9 @@ func (c *Contract) readBody(w http.ResponseWriter, r *http.Request, op *operatio
 			"The request body must be "+op.accepts+"."))
 		return rb, false
 	}
+	if media.json && refuseCharset(w, r, op) {
+		return rb, false
+	}
 	data, err := readAll(r)
 	if err != nil {
 		var tooLarge *http.MaxBytesError
@@ -55,7 +58,7 @@ func (c *Contract) readBody(w http.ResponseWriter, r *http.Request, op *operatio
 	if len(data) == 0 || !media.json {
 		return rb, true
 	}
-	if media.check != nil && media.check.valid(data) {
+	if media.check != nil && media.check.valid(data) && plainJSON(data) {
 		rb.valid = true
 		return rb, true
 	}
@@ -65,6 +68,10 @@ func (c *Contract) readBody(w http.ResponseWriter, r *http.Request, op *operatio
 	}
 	if err := json.Unmarshal(data, &rb.value); err != nil {
 		writeInvalid(w, r, []problem.FieldError{{Pointer: "#", Detail: jsonSyntaxDetail(err)}})
+		return rb, false
+	}
+	if fields := jsonTextErrors(data); len(fields) > 0 {
+		writeInvalid(w, r, fields)
 		return rb, false
 	}
 	return rb, true

@@ -50,8 +50,8 @@ type bodyCheck struct {
 	// kin-openapi ignores it
 	minLen    uint64
 	maxLen    *uint64
-	pattern   *regexp.Regexp
-	notBlank  bool // the pattern is \S, checked without the regexp
+	pattern   matcher // see patternMatcher
+	notBlank  bool    // the pattern is \S, checked without the regexp
 	strFormat openapi3.StringFormatValidator
 
 	// number and integer
@@ -168,7 +168,7 @@ func compileSchema(s *openapi3.Schema, seen map[*openapi3.Schema]*bodyCheck, dep
 			if s.Pattern == `\S` {
 				c.notBlank = true
 			} else {
-				c.pattern = re
+				c.pattern = patternMatcher(s.Pattern, re)
 			}
 		}
 		if s.Format != "" {

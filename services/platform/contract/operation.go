@@ -27,6 +27,10 @@ type operation struct {
 	// primitives are its parameters when every one is a primitive in the
 	// default style, validated without openapi3filter; nil otherwise.
 	primitives []param
+	// syntax are its primitive parameters, whether or not every one is:
+	// the ones whose spelling paramSyntaxErrors checks when openapi3filter
+	// validates the operation's parameters.
+	syntax []param
 	// pathParams are the names of its path parameters.
 	pathParams []string
 	// paramIn maps a parameter's name to its location, to point at
@@ -119,6 +123,7 @@ func (c *Contract) prepareOperation(spec *openapi3.T, path string, item *openapi
 			}
 			if prim, ok := primitiveParam(p); ok {
 				o.primitives = append(o.primitives, prim)
+				o.syntax = withParam(o.syntax, prim)
 			} else {
 				allPrimitive = false
 			}

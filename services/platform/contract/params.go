@@ -147,6 +147,9 @@ func (c *Contract) validateValue(p *param, raw string, fields []problem.FieldErr
 		}
 		return fields
 	}
+	if detail := paramSyntaxDetail(p.typ, raw); detail != "" {
+		return append(fields, problem.FieldError{Pointer: p.pointer, Detail: detail})
+	}
 	var value any
 	switch p.typ {
 	case openapi3.TypeInteger:

@@ -44,6 +44,7 @@ func (c *Contract) validateParams(ctx context.Context, r *http.Request, op *oper
 		}
 		input.QueryParams = q
 	}
+	list.addAll(paramSyntaxErrors(r, op, input.QueryParams))
 	if list.full() || ctx.Err() != nil {
 		return
 	}
