@@ -40,12 +40,30 @@ func effectiveParams(base string, item *pathItem, op *operation) (order []string
 		byKey[k] = param{p: p, ptr: ptr}
 	}
 	for i, p := range item.params {
-		put(p, pointer(base, item.path, "parameters", strconv.Itoa(i)))
+		if !ignoredHeader(p) {
+			put(p, pointer(base, item.path, "parameters", strconv.Itoa(i)))
+		}
 	}
 	for i, p := range op.params {
-		put(p, pointer(base, item.path, op.method, "parameters", strconv.Itoa(i)))
+		if !ignoredHeader(p) {
+			put(p, pointer(base, item.path, op.method, "parameters", strconv.Itoa(i)))
+		}
 	}
 	return order, byKey
+}
+
+// ignoredHeader reports whether p is a header parameter that OpenAPI says
+// is ignored: Accept, Content-Type and Authorization are described by the
+// media types and the security schemes, whatever the parameter says.
+func ignoredHeader(p *parameter) bool {
+	if p.in != "header" {
+		return false
+	}
+	switch strings.ToLower(p.name) {
+	case "accept", "content-type", "authorization":
+		return true
+	}
+	return false
 }
 
 func paramRequired(p *parameter) bool { return p.in == "path" || p.required }
