@@ -119,7 +119,9 @@ func (w *schemaWalk) report(ch change, ptr, keyword, subject, old, new string) {
 	case wider:
 		w.pick(RuleRequestWidened, RuleResponseConstraintWidened, ptr+"/"+keyword, old, new, msg)
 	case unrelated:
-		w.pick(RuleRequestConstraintNarrowed, RuleResponseConstraintWidened, ptr+"/"+keyword, old, new, msg)
+		// Neither accepts all the other's values (two patterns, two
+		// steps): old values are refused and new ones unknown.
+		w.pick(RuleRequestConstraintChanged, RuleResponseConstraintChanged, ptr+"/"+keyword, old, new, msg)
 	}
 }
 
@@ -304,6 +306,13 @@ func (w *schemaWalk) enum(ptr, subject string, o, n *schema) {
 		if !slices.Contains(ov, v) {
 			added = append(added, v)
 		}
+	}
+	if w.dir.fromAPI() && len(removed) > 0 && len(added) > 0 {
+		// Values replaced: a client that switches on the value gets
+		// one it does not know where it got one it did.
+		w.add(RuleResponseEnumValueReplaced, ptr, strings.Join(removed, ", "), strings.Join(added, ", "),
+			w.dir.String()+" "+subject+" enum values replaced: "+strings.Join(removed, ", ")+" removed, "+strings.Join(added, ", ")+" added")
+		return
 	}
 	if len(removed) > 0 {
 		w.pick(RuleRequestEnumValueRemoved, RuleResponseNarrowed, ptr, strings.Join(removed, ", "), "",

@@ -60,6 +60,16 @@ func LoadIgnore(path string) (*IgnoreFile, error) {
 	return &f, nil
 }
 
+// formerRule maps a rule split off another to the one its findings were
+// reported under before, so that ignore entries written then still match:
+// a changed pattern, const or multipleOf step that neither includes nor is
+// included in the old one was request-constraint-narrowed or
+// response-constraint-widened.
+var formerRule = map[string]string{
+	RuleRequestConstraintChanged:  RuleRequestConstraintNarrowed,
+	RuleResponseConstraintChanged: RuleResponseConstraintWidened,
+}
+
 // Apply marks the findings an entry matches as ignored. They stay in the
 // report so that a reviewer sees what is being let through and why.
 func (f *IgnoreFile) Apply(spec string, findings []Finding) {
@@ -69,7 +79,7 @@ func (f *IgnoreFile) Apply(spec string, findings []Finding) {
 	for i := range findings {
 		fd := &findings[i]
 		for _, e := range f.Ignore {
-			if e.Rule != fd.Rule || (e.Spec != "" && e.Spec != spec) {
+			if e.Rule != fd.Rule && e.Rule != formerRule[fd.Rule] || (e.Spec != "" && e.Spec != spec) {
 				continue
 			}
 			if e.Location == fd.Location() || e.Location == fd.Operation || e.Location == fd.Pointer {

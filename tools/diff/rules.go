@@ -48,6 +48,9 @@ const (
 	RuleWebhookRemoved                = "webhook-removed"
 	RuleCallbackRemoved               = "callback-removed"
 	RuleCallbackParameterRemoved      = "callback-parameter-removed"
+	RuleResponseEnumValueReplaced     = "response-enum-value-replaced"
+	RuleRequestConstraintChanged      = "request-constraint-changed"
+	RuleResponseConstraintChanged     = "response-constraint-changed"
 
 	RuleResponseEnumValueAdded  = "response-enum-value-added"
 	RuleResponseVariantAdded    = "response-variant-added"
@@ -121,6 +124,9 @@ var Rules = []Rule{
 	{RuleWebhookRemoved, Error, "a webhook, or one of its operations, removed: the API no longer sends it"},
 	{RuleCallbackRemoved, Error, "a callback of an operation, or one of its operations, removed: the API no longer calls the client back there"},
 	{RuleCallbackParameterRemoved, Error, "a parameter the API sends with a callback or webhook removed, or no longer always sent"},
+	{RuleResponseEnumValueReplaced, Error, "a response enum lost values and gained others: what a client used to get is now a value it does not know"},
+	{RuleRequestConstraintChanged, Error, "a request constraint changed to one that refuses some old values (two patterns, consts or multipleOf steps neither of which includes the other)"},
+	{RuleResponseConstraintChanged, Error, "a response constraint changed to one that allows values the old one did not (two patterns, consts or multipleOf steps neither of which includes the other)"},
 	{RuleResponseEnumValueAdded, Warning, "a response enum widened (strict clients break)"},
 	{RuleResponseVariantAdded, Warning, "a oneOf/anyOf alternative added to a response"},
 	{RuleDeprecatedWithoutSunset, Warning, "an operation, parameter or request property deprecated without x-sunset"},
