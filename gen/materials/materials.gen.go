@@ -75,17 +75,17 @@ func (e MaterialOrdering) Valid() bool {
 // It is absent while the material has no price, as for materials
 // created before prices existed.
 //
-// Example: {"company_id":7,"created_at":"2026-11-23T09:30:00Z","id":42,"is_active":true,"name":"10 mm Steel","price_per_square_metre":{"amount":12000,"currency":"EUR"},"quality":"steel","thickness":10,"updated_at":"2026-11-23T09:30:00Z"}
+// Example: {"company_id":1,"created_at":"2026-11-23T09:30:00Z","id":1,"is_active":true,"name":"10 mm Steel","price_per_square_metre":{"amount":12000,"currency":"EUR"},"quality":"steel","thickness":10,"updated_at":"2026-11-23T09:30:00Z"}
 type Material struct {
 	// CompanyId The company the material belongs to.
 	//
-	// Example: 7
+	// Example: 1
 	CompanyId int64 `json:"company_id"`
 
 	// CreatedAt Example: 2026-11-23T09:30:00Z
 	CreatedAt time.Time `json:"created_at"`
 
-	// Id Example: 42
+	// Id Example: 1
 	Id int64 `json:"id"`
 
 	// IsActive Whether the material can be used in new quotes.
@@ -176,7 +176,7 @@ type MaterialQuality = string
 // before prices existed does not erase them. An update never removes
 // a price.
 //
-// Example: {"is_active":false,"name":"12 mm Steel","price_per_square_metre":{"amount":14400,"currency":"EUR"},"quality":"steel","thickness":12}
+// Example: {"is_active":true,"name":"12 mm Steel","price_per_square_metre":{"amount":14400,"currency":"EUR"},"quality":"steel","thickness":12}
 type MaterialUpdate struct {
 	// IsActive Whether the material can be used in new quotes.
 	IsActive bool `json:"is_active"`
@@ -218,13 +218,13 @@ type MaterialUpdate struct {
 // metre of the sheet costs at its thickness, may be left out to
 // create a material with no price yet.
 //
-// Example: {"company_id":7,"is_active":true,"name":"10 mm Steel","price_per_square_metre":{"amount":12000,"currency":"EUR"},"quality":"steel","thickness":10}
+// Example: {"company_id":1,"is_active":true,"name":"3 mm Steel","price_per_square_metre":{"amount":3600,"currency":"EUR"},"quality":"steel","thickness":3}
 type NewMaterial struct {
 	// CompanyId The company of the material. Staff must give it; external
 	// callers may leave it out or give their own company.
 	//
 	//
-	// Example: 7
+	// Example: 1
 	CompanyId *int64 `json:"company_id,omitempty"`
 
 	// IsActive Whether the material can be used in new quotes.
@@ -271,7 +271,7 @@ type Thickness = float64
 // IsActive defines model for IsActive.
 type IsActive = bool
 
-// MaterialID Example: 42
+// MaterialID Example: 1
 type MaterialID = int64
 
 // Ordering A sortable field, with `-` for descending order.
@@ -3368,88 +3368,90 @@ func (sh *strictHandler) UpdateMaterial(w http.ResponseWriter, r *http.Request, 
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7Hxrc9s21vBfOcPtO0laSqZkp6mVT24Sv3Umt03sybMN0wgmjySsKYABQNtqx//9mXPAq0TZTpp098m0",
-	"HxpJBIFzv8N/BIle5lqhcjaY/BHkwoglOjT87cgeJE6eI31O0SZG5k5qFUyClypbwVI4NFJkFi4W2iII",
-	"XgyzTMxhISy4hbRwLrICh0EYSHrvY4FmFYSBEksMJoG0H/xLQRjYZIFLQUe5VU4PT7XOUKjg6ioMnpdH",
-	"HT3ehOV4gXD0GPQM3AJroOojc+EWzYnV4w8yDcLA4MdCGkyDiTMFtmHAS7HMMwwme+MwmGmzFI7gVe7H",
-	"vSAMllLJZbEMJqOwglYqh3M0DO1Lk6KRat4P60xiloLTYLVxcLp6CAIyFKlUc5gOpvyzBXoPFf04hGOJ",
-	"FoRBODX6DBWcrmAq0+k2qurq+DZC3xmcBZPgHzsNw3f8U7tTUbeGm5CwC2Ew/dAs//BMLqXbxOkXfQFL",
-	"oVYgHS4taIWQiznCQmepBeFgqa3bBmvGe7YBTXEmiswFk3HUpfzumCgvLkvKR9GNfNhE4eVsZvFmHIg5",
-	"ZzKHU5xpgyxXjJJ1wji7le5+815kbsKF/mvhE/Xgc0XyanOtLLJ2PtJqlsmEsUm0cqj4o8jzTCaCENvJ",
-	"jT7NcPnDvy1h2ZJqgswJmQWT4KBWGSA8UoiDUQTLJbxxiFkcgMgMinQFeCmtsyCVV2yiqlArIoZ1whU2",
-	"mOxF+2HgpKMTGvBqVBbO5Xays5MshHFohimeVxDanaRafnVbqd3k7iu/madVl8EHSrsFmgbX0lxYscQK",
-	"lRrT2ngRQYYE0QvtDnWh0j9J60rRYG8MqUYLSjtP1y4Z9xoyvtAOZnz07eiotBv49V+HkC90Q8ML6Rae",
-	"UEePK/FwC+GYsonIMib4Cix6Km4e9LNIX+PHAu2flWIyrMbv1FB2KVyy8MBo5YxImMxojCb/9q71uiqW",
-	"pwRsYR2cYmW0YBRFQRjkmpTQMPlY5Xe81bp63+ZZ1PDsSJ2LTKYVQLfknPRvDaq3vg7/bkmohzD1dJpC",
-	"xnxFkSygBDFW7MOGcFBvxWyv98uFoXjAwi/Hx6/groDp/5t6w0GG1C1iRaKjCwfuQsMCLyGVc+ksiJlD",
-	"A9KFIDwoOgMilkj4dwUCFihSNCEoHavpL9q66T2QFgzOCosp+UY6hQ+2aM7RtK04/SIT+hctH0NwxEpA",
-	"ngmpBg4vHexFEUhlHYqUrISAkkOQ6qRYonLDWMXq7UI4PGdgLXhOgBUrGwL9ugLryJP6DSoi3WUickQE",
-	"QqWxyo3O0bgVGxq/9umbly/gVKer0JO8jshAqwQhR5OgcoMUE51iSqjH6uT4cPATMPCskkpDoXJBkQ3Y",
-	"whg9Fw7BFsmCeDKN4yL9KYqmBAOtLQkdq4bSp8QacRpCJhXCDDHlxYkwRpIjNOgKoyZw8gM5LvKX/Omn",
-	"MFb84efQ//Co/PdJtWR0yBvRxweH1Y/7hxzdlCwcxurIOz0PoFfNJjLltRdGOoeK8GGK0XcSPl5sw0bA",
-	"iLWFBSvnCrSpA63f0Wg7gemOQasLk6DdiUbTliDFygj2GG4hFJBfYNq11o+mw1j1m7VDbU5lmqL6AlbN",
-	"cciXieTMggCb6By9zSXR4a1AIaa260F2G2vUAHM7OzSr1389C+SR8umBTFncuhhqQ5xDs5TWEoqkvBsI",
-	"99KeZMcokT0h8/UJ9P9KmJY2aCZkhulDbwFLe8LaRJF9bSCOHpNKfCy02+YwX4lVpkV6rPUzYeb4n8ev",
-	"Ap1MFjE0I7BKrXEN/iJJMHfbePbGm+UTJc6FzMRphl9AcSpbL62P26WaPwRnViDmQiqwC21c1olf77fV",
-	"poQJihZQt1Og9htfT4Uq9BKhyOUKZS/QgNIXIcy0gZIqcLGQGYJ0Ze4SQmqEVDZWM1Yxuyhcqi/YNl4I",
-	"8mX0O/2bCidOhcU2zdg9x2r6Gp1ZDQ7o23QIB2rV0k0K+EpgpJt4gc+Eo+yn/N3G6n60C237ej+K4GKB",
-	"Ci4ojvDKQowTkGKOKkWVrHyM4dGNFcsVoQt36YgK2joO0AZSo/Mc0yquUZgQgCE9Iq9JqJNQAOF/L2Rn",
-	"43RLG62TWQamUIpWMXgNwe7YWM2N8C5Z6hRQpZYcQhj4CIVztBahrkk6LSZapZx2Eg/qgMWs6GAm/bCT",
-	"Vl6fJ/aq2IkShVtoI3/H9Aso1ykKQ8xjO075El7mFG90vdCoUafO+bfWo+aVr6dIHVSkBXY5ah7CUmQk",
-	"tZiGFXYkOooTMuN9cKmEwy7X3759Ozgo3AKVI7pifx1INCtIbxh+jgvhYuGDWA/ShaiDkmFfncxHmtcw",
-	"Pjc6QWvJHj1quP6nSgZlDauVMFBkdY4UldA2IvOhlC+vNfTySeG2LKyz3joxm61lX2Wi/kGm3eRrPG4L",
-	"WgtfqLC8rcS13v0LEjBp4QKzbODFjMOg0pyfYhkepMBRrAVhz0gAtvDYFnmujcP0OaZSHDOu/22hAeE1",
-	"bcNB50+9PXYWpsQSi25ary3cbPDTdOhreR4KArKqomyq1QHYBaIbLNGJrFPr0aou83D6Ns2NTPBDjuaD",
-	"/VgIgx+W6Azy2eyD6AX/BPhJXTCiA2KVaEqKhWPI3UImZwqtDXnJTM4Lgz6Ms8AH0e/ScDZlYWb0kpIc",
-	"5r84tahc6abbBWy2qkr790OSANKKuuYeq8SgcCQ13lvwOuvLMJxEkZI1yttSncmDMChf/sAFyXE0/nEw",
-	"Gg3Gu8fR/mQ3mkTRr0EY0NK9cdiq0pdl8rLe2SoTkp72EpRFb6kLEsLRmIucSWEM+fNgEjw5eU0C/bEQ",
-	"mXQrtmV+s5qiwWQUhUGRpzdAe0UAcDItfXW0jW+f9a1qfh2Sn2Km1Zwc8bBNvQc9LYB1t9slactubqNu",
-	"vSOhNnByidyQEOlLla0qSq+ZeM+Tm7oTWzZpgdri6Dpt3i6wDMtadEmEIovEgZWk9OuilO4OmTqn1d2b",
-	"Slxu14J4QWuvrpOmTzNRz7XCVUfGbgfHP8vlVx1ZvP7d43rhVVdkv5I0XLUbWO8C7mi1xL4kfIN6G5Ww",
-	"03triW4H8vf1mfr03+iL8x1O9VhgOjSEQsmPBXI5qqz7lZBN2LJyWYlrVVYvkdbMwWmK6jH0cb5k65qh",
-	"sN4WZ+gcmtAXCkPIC5W4oso4zBloEyu7Wp7qLFyra7UKiHeVBidOuRBEEJwaFGeAkiT+3jBWB3UhzuaC",
-	"rKnItEL2UHoGUp1LKzmqqHa0dVXt5IcoOoi4/jWOop/plZMfDp8cHoatotIQDiDJJBl8n8wsMDmzVVnU",
-	"oVGxIqZbStiYPCdKJjqlbG8pKFa0cPepOBdvmOR3LEyLKTdc760Z/DXjvBSXz1DN3aJpnNXfw6A8O5gE",
-	"v737LY4vo2gQx5ejwzi+fHBIH/cP33//Lo7zP55d0f9f8P9f8f/fXL3f/s53QY8J2+g2tvtkXoo3vLo2",
-	"jsM5jjt91ZZ7peQSm04pcOeTbZKi7KjUiUFbGQYbSjHo149B+0tHQQatb+/bNO+8shXvV2Le21Eve4x6",
-	"1mqsc07KmQAFNAn5US85XLFHW8YbmfNor7vAQl3X62yOaer/fq8QtCrr2ARTx8qPruuHR73exuGSAao/",
-	"3MYCs+n1ewljBJvirL8DfVz3Z+Xv3kt1IO5tJG+Cqbf0hml3/2xz69vsvG6mmQhhyZ2w7oCXx19ncv/Z",
-	"+LBNEOdGpL5ummV6tT4OcQuzSzmG73iumRK7aUTu/5fYkBP2VRxkpqn0meerlhLMRGaxLzehEIbSx7Lr",
-	"UpHpjgVMZcvW2CE8YT3wGS/3RRYYKx/Vs2XPM5GQad+WUvikgA70L/lsJFZbswv2GFUePYEMZ46SwLDD",
-	"0FidIeaW8w8fUbty/7tlPsWZRYL3QrDaGw1ROZ+yexKr3tyh1Zo2wnJWshzCgQIfGYDivpfBpT5Hy80z",
-	"en0j42gFmSUbqrxh/Il5w97e5+QN442c4IuGvX/HuXbDtt0y4OyzcS/wop3Xf4I6twZYnAbvm6/TxrX0",
-	"PlabGgjb0vulWJFEVCrJxtOf2DIidRPW6+MK3U3Z+H86w/7s7Hl96A7eODGb+TmKuTxHkO4h4KXvyMXK",
-	"l/8sk5HrhRTnEh218ct9mURfqFax5qZM/LohsI1UtwwzPZX/NgF/qQnoU/vj9ok9feLqMRF/KbNMMnG6",
-	"dYdRRF+SrLDyHJ9X0uBZ3OTVuvAdvM7UXW/o6ocItnT2KQyoW8ubIXw5IVOGC+3pj834vKp7b/oiX5by",
-	"gyLSVpsO16IyHjBhVSsrxrjMPcnXw6W6hr6ZrvP0RPmc7KerJlQnMP3HDnGzntzxUymUaE87g1DTkJbm",
-	"wi12ZOq/+GbIzv8MXvAGM3qpmeBYDzD9OcFNBY4Ki7CiXJ9AbdOLTdQVeLPJGRetmYCAi4XOsJo5oZy/",
-	"Dq+S1R0LS6m0gUJJF6u7CW3PKeiTk9d+rOXN4xBWqPjHp6/+Rc5GJouylEsuZ8kW8F5YBlEiVrNMCyfV",
-	"fMDolUc3MVs5TVQs+QCjC5/pSorWeE6LB4mIPUdvXsLeePQAuGBQWuYK9g0PdKPL6Mpqtby3keXJWNV5",
-	"+qg1AT6HwB6No2EUEcmGsTooB+3Gv93fHYx8hMsTBJb2K4eAoKl4VJzh2eJYMQmy1Tq1yii3rqQIX08R",
-	"tgp816hR0mDTs1SmYj+KHoz298f39x7sRfv7o5sy3oaavcPq1zEqJDoWeY4GEmG7qTezpptqHQx+ff/H",
-	"7tV3NypPycAWbLfTnqrH06c/rw8fwf7e/QebE3KfYOuEgwufk2iS63K6WCclnGsUeKGhmsDqGz8d9lm/",
-	"qtXYZ69RObOCnIcL1yy3a1pYPPF9m+LFtQ6jp6AhlXVCJVs6xFUDjUyrl28/GdElSWskbW/ch3+5zdZg",
-	"rrk8Ua4M6ymkcurBnpHNIaO2wCzvHh+Nnj4e/+vHNw+e7/6633d81aXtO9qPafIC1obO1jwHvX1q/v7+",
-	"fjv4i3o1sewK9zUKtXFkV5fC1HHsmVTM+lKe10VvYxK7QdKVHdf1Y05eH5X17BSVkzNZ1uyuPemWA94t",
-	"4hRGDgzOkDXmRlvATyva1AzatAfEPEwKI93qDU8nMBf9vMRB4RZbtaH7Uo9WtPbotTrdM/y3wwrZp2+P",
-	"+2rEcq4whadvj4dw5CxMeZBwCkkm5BLuckF/YJGiEIfpPZgboZxnBq/kSkY1VJXiTCq0YWtotoii3aR8",
-	"zl9wQg7GT9H2PuaZ1OnDWHF32+gMbQWOvxvTjMnfscDPWwfy/MPUh1tVBjUN64pwedQdf1OoJARPIPsE",
-	"l4eHaU9KtrjCN4Qn9FszqZWVA/sVAchJ+slKdo9+IIXyGyZ/d4TC9/ylmulqzkD4myhl5vrIi27QP7rW",
-	"06S3PPHts8qyc072fdLOqxd1iTIkZpU5Rghia55A9OrcSxMqDf0ktXR+Cgx52Nyn6uQH2mU5T+6mK7wx",
-	"RvD99wedKZ7h99+X9cKGzE6c8ZDn07fHnVmjMlmOFX+zcJe5VfL9HljEKpzxB96xDbGapNrvZWNVvt4S",
-	"FfaPAqZNMl+Kn99cq2zVJNyxqo8ZwutySpqloZEQmNYAeNkPIVkINa+Xxqq1wot/SSb2gLYhD/tkbvJd",
-	"E0bE6u5029zK9N4QqnsWUuWFK8VZ9zn18sJCRZH1nEeWBZpMJqgstsT4+dFxy4vUZWcbhME5GutFejQc",
-	"DyPuIOSoRC6DSbA7jIa7PlRbsNHcqelC3+Z9fYbXPFPfukC3VlyxPddqwioIKltExMUqpWm9JtxGi8dj",
-	"XEvpUcqX8axro9i+Dfqu39Q3S3a2XRi8Cj/j1fKi3i3ebS4t3ry2vtB69X7tMt04iq4ZmPq0QalOo69n",
-	"Nqq31ceTXXseir7Na2h3rr1FxZuMPmeTk7Vpy71o93O2OWzfHrj/efh0R/h5n8+CpWesvB3TsFC3I413",
-	"Qde+Be95ytDHiMEkeCatazhGDlHMbee14D1XW2yPej/iMrFt+bMhPKmMeFUYLWvJje56G7Bmoh/64Ug/",
-	"rNCarSj74i1736fl/oy62F7nBz/rdPXFdKBdzr/qxp/OFHi1oX6jL65+28YSmzK9qAierg3wPtP+5P6k",
-	"5eT1s8o2K7zo3Di/fjj3W1PvvWj/5j0etS727o0+69D1Sy+80/3Po0LPoCxtNx5/3nY9s9X/t+0eR23r",
-	"hu/Reotri+27CluBzs4frT+2cOVVKUPfre9aJP97xyJ1bMNevx52FNnvkX6TbnTPU+D6Peor6t+g/D1m",
-	"5t4sf2EVWXfla45uu3BFf7nj+VtGv8HY8P+ju418flpK1fqzN3RaXvSmjTyA5LNDP3xbF0aasohQaacO",
-	"0pl6CmNFz6WzW+ogvgzcqhBzt55T1UnT4WwuXW+9XeFnlpp+h6uuN9QjSrHqzijB7UeUemJdP7H0lWPd",
-	"tWG0W4W7f53VKce5/7Y+Hevz7YSu35qv91p0i1jz2lP8pnz3vLpk2FWM8vIm17ULkwWTYIdtbHnU+gtv",
-	"ekvWbEVbfwhp7Y+M2eDq/dX/BgAA//8=",
+	"7Dxpc9u2tn8Fw3vfJGkpmfLS1MonN4nfdSbbTezJuw3TCCKPJNQUwACgbTWj//7mHICbRMmKm3TeyzQf",
+	"YonEcnD2DfocJGqeKwnSmmD4Oci55nOwoOnbmTlJrLgC/JyCSbTIrVAyGAavZLZgc25BC54Zdj1TBhin",
+	"wWyS8SmbccPsTBh2xbMC+kEYCJz3qQC9CMJA8jkEw0CYj25SEAYmmcGc41Z2kePLsVIZcBksl2Hwwm91",
+	"9mQdlvMZsLMnTE2YnUEFVLVlzu2s3rF8/VGkQRho+FQIDWkwtLqAJgxww+d5BsFwEAYTpefcIrjS/nQY",
+	"hMFcSDEv5vTSAyukhSloAvaVTkELOe0GdSIgS5lVzCht2XjxiHGWAU+FnLJRb0SPDcN5IPFhn50LMIxr",
+	"YGOtLkGy8YKNRDrahFRVbt88zz81TIJh8I+9mt577q3ZK5FbwY2HMDOuIf1YD//4XMyFXT/Tv9Q1m3O5",
+	"YMLC3DAlgeV8CmymstQwbtlcGbsJ1ozWbAKawoQXmQ2G+1Eb8wf7iHl+4zEfRbfSYf0IryYTA7efAYlz",
+	"KXI2honSQGxFRzKWa2s24t0t3nmY286C/xrniTrOs0R2NbmSBkg4Hys5yURCp0mUtCDpI8/zTCQcD7aX",
+	"azXOYP7j7wZP2WBqhMxykQXD4EQqOwNdyY2TI2EYog1RwjMNPF3UEo3HdTgwlssEodyrVIEXKjAWJWwY",
+	"RINnT/b/89Pbhy96B2PEjeW2MMHwMDoOAyssQlMfpTr2zNrcDPf2khnXFnQ/havyNGYvKYcvd+XwdU54",
+	"7RZzeG0zQzdGgBk+h9uwsgyDl8qeqkKmf5IuL1UNwLWwM7fL2RMGN8KUTNhBgL3j4+NtROAtIhzWRHip",
+	"LJsQ4LtRQSrbc+O/DRluQQCzM26JLgnPMiLXghlwNFjf6BeevnEo+ZN0QRXukctSBYZJZRHQZOaAUdJq",
+	"npDCA60VGtL3jemymI8R2MJYNoZSPbJBFAVhkCsUd03oI+Wy5/Tj8kOb2BqMKnQC26Rtv03oqCb0mbzi",
+	"mUjLU+xIbuFm9cpZ34boO2L3ERs55I5YRswAPJkxD2IsycT22Um1FPFKtV7ONXorhv3r/Pw1u8/Z6L9G",
+	"TEiv5+0slshvqrDMXis2gxuWiqmwhvGJBc2EDRl3oKiMIbJ4Qs8l42wGPAUdMqliOfqXMnb0gAnDNEwK",
+	"AymabtyFNjagr0A3jQw+EQn+BUPbIByx5CzPuJA9CzeWHUYRQ14AnqJi4sxTiKUqKeYgbT+WsXw34xau",
+	"CFjDHCWY4QsTMny6YMaioXcLlEi6T0gkf41xmcYy1yoHbRek29zYZ29fvWRjlS5Ch/LKX2RKJsBy0AlI",
+	"20shUSmkePRYXpyf9n5mBDzJsVSskDlHv4uZQms15RaYKZIZ0mQUx0X6cxSNEAYc6xEdyxrTYyQNH4cs",
+	"ExLYBCClwQnXWqCd1mALLYfs4ke0q2jO6dPPYSzpwy+he/DY/31aDhmc0kL48eFp+fD4lJwvT8J+LM+c",
+	"TXYAOnmu/WYae62FtSDxPIQx/I7MR4NNWDMYkrYwzIipZEpXfuAfoJUZslEt6XvRYNRgpFhqTkbKzrhk",
+	"aIoId43xg1E/lt268FTpsUhTkH9aFQrDkEVoCpMAqXF8nKgcEeZhGdLxVy3WTkosaSmxg1qJ1WfYTX1N",
+	"qvHfTnFZ8s5dzCNS4tKMJ5eGcY8RpZHgoOfCGMQY4moFfxvMF7Kcljx7ilrvT5KtXIuRCt1Ilr3BNsKI",
+	"BmGO2talufrOxsVN+obE8dp2wkUG6SOn673mJL2BIValCs+eoPB/KpTd5E+85otM8fRcqedcT+ErOhWo",
+	"XZGJMlzXC/ggOvz56OFPbLywYO4kSJOmIA0aguQPwqxSbssdSZa7eT2rVM/N+/YeQRdqbE1bniSQ200i",
+	"9NYZ1wvJr7jI+Dj7GkQrLbYwLjgUcvqIWb1gfMqFZGamtM0Wd6LY7y0Ja1DMH4QVjZPsRrPmjG8raQhf",
+	"wiV6W1yaa9BMquuQTZRmHpXseiYyYML6qDpkqeZCmlhOSE2aWWFTdU1m8ZqjG4PP8W/KLR9zA01Ek2cW",
+	"y9EbsHrRO8Fvoz47kYuGfsUAwQMj7NBpgIxbjMv9cxPLo+iANU3rURSx6xlIdo0upNMeSG3OUshBpiCT",
+	"hXMv3XFjScyIx2X3cYsS2soFVJqlWuU5pKVLKyFBAEN8hQ4THh05ieH5H4TkZ1jVUE/GiixjupASRxF4",
+	"NcLumVhONXfemFApA5ka9AXCwDmnlD1oIGpLOsRAomRKCRGkQeWr6gVuTKjvtxIe2zMYnXJ5IXlhZ0qL",
+	"PyD9ChI5Bq6ReGSLMTqHmxxdzTvJYDtjMahlsAX0zsJXT/l20tc6vzCMfA05DdmcZ8jqkIYlSpDfJEX9",
+	"2gXXXnL7bVZ59+5d76SwM5AWiQHdaU1ej0BhI/gpjmDXMxf0OJCueeXE9ruyvi4y2cItuVYJGINK7HHN",
+	"Kn8mA1amZBsBJnriV4DeLS7DM+d6u2RxjS+XedgU6rfGG8snk5UQ3+eSkO3uFOHPmty5v9/kzgaSWIma",
+	"Xdm0MfcvsOnCsGvIsp7jTXKaveEYg/fMUkahkmHcXCLXbGAMU+S50hbSF5AKfk5n/bpeWZW1aSyEC9xJ",
+	"t0xbHtlRk3rVSdgcj8KIbruSr5rco8k9mvXX+WZIudEqgkbOtlnDRgi1ATuqxhZ20vt51HcZewcFAlkW",
+	"Jda1zQkzMwDbm4PlWStLq2SVoKUsyCjXIoGPOeiP5lPBNXycg9VAe5M9xwnuDaM3VaoXN4hlooylEoag",
+	"fKNILiUYE9KQiZgWGlyMYBhthM+FpqSEYROt5v1YnhGH87EBab3L06xSkYWSys0PkcdRWVTJ3FgmGjgy",
+	"gre8NM64FCjlIlD31Kzb0CjDQRj4yR+p7LAf7f/UGwx6+wfn0fHwIBpG0a/It25oXYnzpTBf1BhEbD5n",
+	"by1AhtqrE58kW3NVoJQN9qmSkRRao2sUDIOnF2+Q/T4VPBN2QRreLVYhNBgOojAo8vQWYJcIAKWkhCuB",
+	"NI/bZZPKZH0L42PIlJyiT9NvIq+rzrfqwbQx2lAam5BbrYhH61kxB9IIPH0ls0WJ6RXD50hySwVywxoN",
+	"SBsEXUXNuxl4B7eBloRLVG3kogrJJFx73m5hqbVbVaAtuWW3MuNLHLvcxkxfpqBeKAmLFovtBse//fBl",
+	"ixW3zz2vBi7bHPuNmGHZrFG/D6ho3eB6j/j66M2jhK3yeoNzW5B/qPZU49/BFdValOrQv7hpyAopPhVA",
+	"OV2fPPeQDUmvUm6WEr5GzQHHTJlVGB9B6CImQbo1A26cJs7AWtChy7aHLC9kYosydtOXTOlYmsV8rLJw",
+	"JTncyMLfl4pZPqZsKkIw1sAvGQjk+Af9WJ5U2WyTc9SlPFMSyD6pCRPyShhBXlO5oqlS0xc/RtFJREnk",
+	"/Sj6Badc/Hj69PQ0bGRm++yEJZlAde/Cwhkkl6asLVjQMpZIdIOhL6HnQopEpRg3zzk60Ibdf8av+FtC",
+	"+T3DRsWIeioerKj7Fd085zfPQU7trC6OV9/DwO8dDIPf3v8WxzdR1Ivjm8FpHN88PMWPx6cffngfx/nn",
+	"50v8/yX9/5r+f7v8sHnOP4MODbbWUdCshTsuXrPpSltyV8kZd6UP6odAg1h3QzDqbiCdJDHO9DLRawpD",
+	"b00oet3y0Wt+aQlIr/HtQxPnrSkbz/2aTzubZnwfgZo0emcouqfwCN2ZBM2o4xwqe4Hx3kZm3bFXLWAh",
+	"t/Uz1NvURTS3VsiU9MUghOlWW7gtsg8D6ptAOKoPu2hgUr1uLa41J1WcdXeZnFc9GOIPZ6VaEHc2i6yD",
+	"qTb0f+Dq7t360rusvKqmCQmhp05Ydbn47bep3H/XNmwdxKnmqasiZJlarHY87aB2MYZynQorqsSsK5Gj",
+	"/yM65IJsFfmYaSpcOP66IQQTnhnoikzQhcEAy5cuSzTdMwxS0dA1ps+ekhy4NAAVF2cQS+fTk2bPM56g",
+	"at8UULiQADd0k1wsEsuNsQVZjDK5MGQZTCwGuWGLoLG8BMgNRR/OobZ+/fs+mqK4IoEHITPKKQ1eGh9f",
+	"goxlZ+RQF8NBc0MxybzPTiRzngGTVDzWMFdXYKgCjdPX4o2NUcP+F0YNh4d3iRr21yKCr+r1/u3mmjXV",
+	"tqO/2aXiXsJ1M6j/Amk+qQlmFXOmeZswrsT2sVwXQLYptp/zBXJEKZGkO92ODR1SNTI4cVyAvS0U3yQp",
+	"B18mKAc/3UFODu4cOK/21LK3lk8mLg82FVfAhH3E4MYVb2Pp8qGGcEgJVPRxEYlKu+EuQaKuZSNNs7Pj",
+	"MdghzPUupkPx3/L/l8p/l8yfN3fs6JgoXyPy5yLLBCGnnXMYRPglyQojruBFyQ2OxHVMrQpXB2111Xa6",
+	"ra4LZ0NrDLoAVZPFuvvuW8y8q9Bsn1r3zcs88rohchkp12klTLlof8Ujow4tEjWfDYd57lC+6ipVRYX1",
+	"UJ3aj/x7VJ627EAfstE/9pCaVeuba+vCIHvUaj8chTg053a2J1L3xVWH9v6n95IWmOCkugVq1bl0+wS3",
+	"JTfKU4Ql5roYapNcrB9dMqc0KdrCMUPG2fVMZVA2bWG8X7lWyeKeYXMhlWaFFDaW9xNcnsLPpxdvXF/Y",
+	"2ychW4Ckh89e/wctjUhmPomL9mZOGvBB6B0oHstJprgVctqj4/mta3/Nt+MVc9pAq8JFuQI9NWp0pE48",
+	"JM/Z21fscH/wkFGywGvmEvY183NrPrbNq+XwzsqeQ2OZ4+nC1pDRPgj2YD/qRxGirB/LE9/euv/b0UFv",
+	"4Lxbat4wuJ7vomN1tqOkDN0diCWhIFusYst7uFUWhbtcCjel07tqVRwO1i1LqSqOo+jh4Ph4/+jw4WF0",
+	"fDy4Ldqtsdl5F2UboULEY5HnoFnCTTvsJtK0w6yT3q8fPh8s/3mr8HgCNmDbTXrK6k6X/Lw5fcyOD48e",
+	"rreYfoGu45Zdu3hEIV9LVzlViYdzBQMvVdU2uKnrfU37lbXXLn0N0uoFy6k7d0Vz27p4RfW7XRIXWw1G",
+	"RzKjLgp+3lI6Q9Xq+Nv1l7RR0ujIO9zvOn+zwrj9bpQfGVbNbb53xFyizkGlNoMsb29flywPfj3u2r6s",
+	"YXZt7fqcaQBJQ2tpun2w+VbM0fFx0/mLOiXR10y7SoRKW9Src64rP/ZSSCK95+dV1lu7/1Af0vpq8uo2",
+	"F2/OfC47BWnFRPh83daddrxW0UBOoUVPwwRIYm7VBWW5mHBTEWhdHyDxICm0sIu31K5BVHQNJCeFnW2U",
+	"hvakDqlorNGpddp7uG+n5WGfvTvvyg+LqYSUPXt33mdn1rARtdSOWJJxMWf3KZnfM4BeiIX0AZtqLm2j",
+	"HZmyGGVrWgoTIcGEja7zIooOEv+evsAQDYxrQ+98TV3No0expLq2VhmYEhx3962+nHLPMHrf2JAaQkbO",
+	"3SojqFFYZYP9VvfcTUCPCGrhd9Etdd/jmhhsUXavz57is7rfLfPXZEoEoJF0PcZkHl2HDsY3hP52f4Gr",
+	"9gs5UWUPBXc3zXzY+tixbtDdANhRnjd0ZcJFlb5mjvp92AyqZ1V6MkRi+RgjZHxjnID4al075TIN3VUE",
+	"YV0vHdBtDRenox1opuQcuuuC8FoDwQ8/nLTamvo//OBzhTWaLb+k3uFn785bzVc+WI4lfTPsPlHL0/0B",
+	"MwClO+M2vGdqZNVBtVvLxNJPb7AK2UfORnUw79nPLa5ktqgD7lhW2/TZG3/NYLVjf1QB4Hg/ZMmMy2k1",
+	"NJaNEY79PZrIApoaPWSTqcC3xY2I5f3Rpp6c0YM+Ky8qCZkX1rOz6jLq/sZPiZHVmEf47EwmEpAGGmz8",
+	"4uy8YUWqlLMJwuAKtHEsPejv9yOqHuQgeS6CYXDQj/oHzlWbkdJsXIAcfg6mXTWGN3QppXFBdiW5Yjou",
+	"s4WlE+TLQ0jFMqRpTON2rbzjTlxx6VlKl22NbR6xedn7fbeqr4fsbboQvAzvMNVfxN1hbn0p+fax1X31",
+	"5YeVy7L7UbSlGaxsAvuy69JU5Ovoiuos81HX2qGDomvxCtq9rXcXaZHBXRa5WGk/PYwO7rLMafMezdHd",
+	"ztO+zELr3AmWjo7+pk9DTN30NN4Hbf0WfEA+8T5iMAyeC2NZ8yaz5VPTmhZ8oGyL6RDvx5QjNg171mdP",
+	"SyVeJkZ9IrmWXacDVlT0I9ct6hoVGn0Vvibe0PddUu72qDLtVXzwi0oXX00Gmrn8Zdv/tLqA5Zr4Db66",
+	"+G1qSKxz9LxEeLrS0fxcuZ27g5aLN89L3SzhuvWDEtu7lb838T6Mjm9f43HjMv7h4E6brt6lopWO7oaF",
+	"jiZgXG5//27LdTSb///We+S1rSq+x6v1rQ26bxk2f2jgc+O3VJZOlDJwlfq2RnLPWxqppRsOu+WwJchu",
+	"jfS7NKOHDgPb16h+VuI75L8nRNzb+S8sPes2f03Bbmau6C83PH/z6HfoG/432F3488tCqsavWuFuedEZ",
+	"NlLzkYsOXeNtlRip0yJcpq08SKvjKYwlvhfWbMiDuDRwI0NM1XoKVYd1hbP+1YKN9ypcv1Jd77DlxYaq",
+	"PSmW7f4ktnt7Uoev67qVvrGvu9KItpO7+9dpHd/K/bf2aWmf78d1/d5svZOiHXzNrbu4Renaf3nrsi0Y",
+	"/jYr5bULnQXDYI90rN9qdcLbzpQ1adEyH7z+G4ImWH5Y/m8AAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

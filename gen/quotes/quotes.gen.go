@@ -91,13 +91,13 @@ func (e QuoteState) Valid() bool {
 
 // NewQuote A draft quote to create.
 //
-// Example: {"lines":[{"height_mm":400,"material_id":1,"quantity":10,"width_mm":600}]}
+// Example: {"company_id":1,"lines":[{"height_mm":400,"material_id":1,"quantity":10,"width_mm":600},{"height_mm":250,"material_id":2,"quantity":4,"width_mm":1200}]}
 type NewQuote struct {
 	// CompanyId The company of the quote. Staff must give it; external callers
 	// may leave it out or give their own company.
 	//
 	//
-	// Example: 7
+	// Example: 1
 	CompanyId *int64          `json:"company_id,omitempty"`
 	Lines     *[]NewQuoteLine `json:"lines,omitempty"`
 }
@@ -111,7 +111,7 @@ type NewQuoteLine struct {
 
 	// MaterialId The material the part is cut from, of the quote's company.
 	//
-	// Example: 42
+	// Example: 1
 	MaterialId int64 `json:"material_id"`
 
 	// Quantity How many parts.
@@ -127,14 +127,14 @@ type NewQuoteLine struct {
 
 // Quote A quote of one company.
 type Quote struct {
-	// CompanyId Example: 7
+	// CompanyId Example: 1
 	CompanyId int64     `json:"company_id"`
 	CreatedAt time.Time `json:"created_at"`
 
 	// DecidedAt When the quote was accepted, rejected or expired.
 	DecidedAt *time.Time `json:"decided_at,omitempty"`
 
-	// Id Example: 42
+	// Id Example: 1
 	Id    int64       `json:"id"`
 	Lines []QuoteLine `json:"lines"`
 
@@ -163,7 +163,7 @@ type QuoteLine struct {
 	// HeightMm Example: 400
 	HeightMm int32 `json:"height_mm"`
 
-	// MaterialId Example: 42
+	// MaterialId Example: 1
 	MaterialId int64 `json:"material_id"`
 
 	// MaterialName The material's name when the quote was submitted.
@@ -197,6 +197,8 @@ type QuoteLine struct {
 }
 
 // QuoteLines The new lines of a draft.
+//
+// Example: {"lines":[{"height_mm":400,"material_id":1,"quantity":20,"width_mm":600},{"height_mm":500,"material_id":3,"quantity":5,"width_mm":1000}]}
 type QuoteLines struct {
 	Lines []NewQuoteLine `json:"lines"`
 }
@@ -229,7 +231,7 @@ type QuoteState string
 // Example: -created_at
 type Ordering = QuoteOrdering
 
-// QuoteID Example: 42
+// QuoteID Example: 1
 type QuoteID = int64
 
 // State Where the quote is in its life.
@@ -4819,91 +4821,94 @@ func (sh *strictHandler) SubmitQuote(w http.ResponseWriter, r *http.Request, quo
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7DzbchNJlr9yomY2AE9Jlo1p2uLJw2XbBN0w2A52psWgdNWRlEMps8jMstAQjpjYb+jH/br+ko1zMusm",
-	"leQLTfdOLwQRlqqyMs/9XvoUJXqea4XK2Wj4KcqFEXN0aPjbS5OikWpKn1O0iZG5k1pFw+h0hjCRmKXg",
-	"NFhtHJwvH4GADEUq1RTGvTFftkDPoaKLfTiVaEEYhHOj36OC8yWMZTruR3EkadcPBZplFEdKzDEaRro8",
-	"Po5sMsO5IDj+aHASDaM/7NaA7/q7dvcvhXZYAX15GUd85fhJNwLHT0BPwM0QPtCyCoxcuFkNBd97J9Mo",
-	"jgx+KKTBNBo6U2ATKvwo5nmG0fBgP44m2syFi4aRVO6bgyiO5lLJeTGPhntx5JY5+ls4RcNAnjjhcB3E",
-	"lypbesgsSAVuJi1YWrqJXnzzZsTyRxMQdiYMpu/qhe9eyLl062B9pxcwF2oJ0uHcglYIuZgizHSWWhAO",
-	"5tq6TSBmvGcTxBQnoshcNNwftCl3f58oJz4Gyg0GV9JxHYWXk4nFq3EgGX4vczjHiTbIEsEoWSeMsxvF",
-	"02/eicxVuNC/Bj6DDnwuSd5srpVFVsYftHumC5XS50Qrh4oRE3meyUQQYru50ecZzv/0D0tYNqSSIHNC",
-	"ZtEw+kF7mYKFdDMvVMdPAD9K6zElISpsNDwYHMSRk44ep7NhwodXgM6cy+1wdzeZCePQ9FO8KM+3u0q7",
-	"nl9/eV1xXGfeK7+bJ0Wbf9uQADcTjnmYiCxDA3OxBIvYJ1jeGK2mlb59BhlZOQWkRkwcJELBOUIyE2qK",
-	"6SMPUABQWLDF+Vw6h2mbvoc1fR9rNclk4q5J3qRc/mWoe1paRJAWlHZkfYQ3PZ64Isv0wjKaMdgimYGw",
-	"Hnuy/SI8zEsJf5EZFOmySYdObf2zSF/jhwKt+0zmEALG7wSpRo/EXLhk5uVCK2dEwkYKjdHk7H5sPK6K",
-	"+TnJTWEdsTWYNNgbDKI4yjWpqGFCs0HY9Tbt8m2Tt4Oat8fqQmQyLQG6Joulf6pXPvXlOH0NQj2CsafT",
-	"GDJWMRTJDAKII8WBQB+Oqq2Y89V+uTAWSUK+Oz19BXcFjP9j7B0amVk3GynSYl04cAsNM/wIqZxKZ0FM",
-	"HBqQLgbhQdEZSRlBRNdJKGcoUjQxKD1S4++0deN7JLQGJ4XFlAIMOoUPtmgu0DRtPF2RCf0lD+titiYj",
-	"JSDPhFQ9hx8dHAwGIJV1KFIKFgQEDkGqk2KOyvVHaqTezITDCwbWgucEWLG0MdDVJVhHEYnfoCTSXSbi",
-	"hcgKBKHSkcqNztG4JZB/8Wufn7z8Ac51uow9yavwDLRKEHI0CSrXSzHRKaaE+kidnT7rfQsMPFtHpaFQ",
-	"uaC4BWxhjJ6SHpdaOx6NivTbwWBMMNDaQOiRqil9TqwR5zFkUiFMEFNenAhjJLlJg64waghnfyK3Rt6U",
-	"P30bjxR/+HPsLzwOf5+WS/ae8Ub08eGz8uLhMw4RAwv7I3XsXaIH0KtmHaby2oUhs6IIH6YYfSfh48U2",
-	"rgWMWFtYsHKqQJsqWv0nGm2HMN41aHVhErS7g71xQ5BGygg3Q0OSrYCsGdOusX5v3B+pbrP2TJtzmaao",
-	"fgGr5jhuzkTy3pJJTnSO3tuQ6PBWoBDTFU9+v7ZGNTDXs0OTav2Xs0AeKWnBG0oStzaG2hDn0MyltYQi",
-	"Ke8awp20J9kxSmRPyXzdgP5fCNNggyZCZj5OwMqesDZRelQZiOMnpBIhNenE7pVYZlqkp1q/EGaKvz1+",
-	"JehksoihGYEVtMbV+Iskwdxt4tmJN8tnSlwImYnzDH8BxSltvc+hjJNq+gicWYKYCqnAzrRx2bKpNg+a",
-	"ahNggqIB1PUUqPnEl1OhEr1EKHK5QtkFGlB6EcNEGwhUgcVMZgjShcwmpvhVKjtSE1YxOytcqhdsGxeC",
-	"fBldp7+pcOJcWGzSjN3zSI1fozPL3hF9G/fhSC0bukmxdwBGuqEX+Ew4yo3CdTtSDwb3oWlfHwwGsJih",
-	"ggXFEV5ZiHECUsxRpaiSpY8xPLojxXJF6MJdOqKEtooDtIHU6DzHtIxrFCYEYEy3yGsS6iQUQPjfi9nZ",
-	"ON3QRutkloEplKJVDF5NsDt2pKZGeJcsdQqoUksOIY58hMIZXINQW1JSi4lWKSelxIMqYDFLDq6J9P1W",
-	"0rk9i+xUsTMlCjfTRv4T019Auc5RGGIe2/GZsIAfc4o32l5or1an1vnX1qP6kS+nSC1UpAV2OWoaw1xk",
-	"JLWYxiV2JDqKE2MTijNeCfttrr9586Z3VLgZKkd0xe5alKhXkN4w/BwXwmLmg1gPEuVTZWjUkoJAQx9p",
-	"bmF8bnSC1pI9elxz/TME4KgsBDYSBoqsLpCiEtpGZD6U8sWzml4+P9+UhbXWWycmk5Xsi9ASavlOpu3k",
-	"a3+/KWgNfKHE8roS13j2V0jApIUFZlnPixmHQcGcn2MID1LgKNaCsO83ptFnyhZ5ro3D9HtMpThlXP+v",
-	"hQaE17gJB50/9vbYWRgTSyy6cbW2cJPet+O+r/R5KLgshguuZDJaaSq9wL3yuZREGw0nIrO4CtJRKN2E",
-	"UoWGxGAorTaEnBIeL5YzlNOZezefh+x+LhwaKTKSvuFeHH0ohHLSLaPh3iCOFjJ1M178zWBw+fYyjvIG",
-	"QL7oHkS30xqE++3yNJyQEviyxFRekB9/BPjRB7hBmexIkctl9SM/T+KijV/uZigNkHsP23sHVaH78IaV",
-	"67gkz6eIy6hXiUzJqRdSsTrNxcdj/xwXd8P2whixZCaHC/r8H+hLXa0NbsruXBhXxdMxJIWDidFzEFCy",
-	"knjfZlOD6V1c8reJSb4IbrhSNpdZJufoDNqWNLHYXFEUvorgLanrAqlcEIorhq1KiWvckqc7tpKDFpj7",
-	"NxaDWvY3BjV5WUivztn7fGrUWtZFCr57XeZ889nMuWy2h35scapBoQbQcUO83nZIe2XVViXZm6yAWIOF",
-	"20zMViVfp6w3huk7wd6ieiAVDntOzpF7YSJ9qbJl2QtbiT9IAROZVnu0kXhD4XMlib5IzDkhhVcGiQQ+",
-	"vmoEkp1QrJ26gm6nNG8A/daGrWXV2mYsDk25G/Ti4qiqk2+j/xrmTjuR3dxtf68VMqBFnn42z7mA865Q",
-	"TmbrTD+jy1XmVOIYRCC0UEopuC7DV7SOla0h+XHVE/UcbUl2C+WNGlg6m1Ut5FooF2kZgUe+IuuarZMK",
-	"x7jsUyHkRiZoYSI/+lxUXeF1rnAfV7qI7Zqw5XHf5NzmY+5YX6lerCtzq+NVgRDtDWA+hxOHmHVJcNOP",
-	"bPcT63B/tvQr6d4xcz5jk6ZDusK1/Dru40Vpx24QKhGLFS5YwK2XcA6V1wX1y4Z/TXL4kzai2Z5TCS14",
-	"bwxW1dZq4zgX5KQ1KOa4N+Yss55VAZ49YelV5PCDael5A9O0Ib1NFiWOeq1vpSXq+Q9vm4rR3qStGHH0",
-	"sUdA9C6EIX2jfCQ6JjiO0ycVwFEcPfZ7HLnm59aKMw8Pr6g+t1acBCD5b+PO25LUr8S0c1QlTEzoSTmx",
-	"wgU0Lls4yk50oUJfkNuLaPnmRGbOk3k1eCl8olqbgW1R6aDLIlRCeX0f3uW/s3IKpgJl/3oWSVezJ9WT",
-	"tzAEHvg4UCSuBmjC7htVYsNM0ZsZmhUvJRUn3JmcYFPeWeejRjASxVHpnTkU8EEa23eO0doS3XxszdB3",
-	"9MhIG6smzbpwhV5zKDU1+6jrwlNWkNZx94U033JlzHnTto8KrVrOskPtBec52941PKpq1Hp4wH3IcJ/S",
-	"TlcOzA1h/Idd0uOqB+77u9qM1Lg1UjCOaWku3GxXpv6LLyvu/lfvB95gQg/VvdCVfD7y51wZNJVYxCXl",
-	"uoRqk9dbR12BmLO26wnMac0QBCxmOsOye6snLHFJYQyqZHnHwlwqbYB88EjdTWh7tsdPz177BvHJkxiW",
-	"qPji81d/jWExk8mMS82KsiA75+rHvRgUt+HFSE0yLZxU0x6jF46OwWpvhUJfvpjzAUYX3uxLC/iRJx64",
-	"JU/sOT55CQf7ew8h0SmWGXQJ+wrJP0Ue92i4t88ZY7kuGkZPz15Ha4WgcnlnSdiTMUhJJ7WGwOcQ2Hv7",
-	"g/5gQCTrj9RRGFnZ//uD+729mDfgXpyl/UI7HZ6LC3HCh5ac4Rm+kWISZMtVaiWZROW4/W1Bch1S+gmf",
-	"0IBfoUagwbrdLtPqw8Hg4d7h4f6Dg4cHg8PDvatMek3NznHObYyKiY5FnqOBRNh2nY9ZE0e5cA4N7fb3",
-	"H496f3v76f7lH69UnsDABmzX056yWtqlP6+fPYbDgwcP12dNbmDrhIMFcWthNMl1mB/VSYBzhQI/aChn",
-	"GTYNBq5Zv7Jo32WvUTmzhJzHdFYst6uLwTxZeR3vvNVhdDhtqawTKtmQwJSlaDKtXr59j7FNksZwx8F+",
-	"F/5hm421uHq8OKyMq/pjyILte7I5ZNRmmOXt4wd7z5/s//Wbk4ff3//bYacTDf2OrqP9wBMvYG1YKUQe",
-	"bKt1PTg8bFa6Bp2aGPor636PG+lkV+fCVPXr91Ix64M8r4re2mxpo6gReherx5y9PvackykqJycyBJRb",
-	"T7rmyGqDOIWRPYMTZI250hbw3ZI2FYPW7QExD5PCSLc84T4fc9F3Ho8KN9uoDe2HOrSisUen1Wmf4b89",
-	"K5F9/ua0K2GSU4UpPH9z2odjZ2HMIzljSDIh53DX5iLBnkWKQhym92BqhHKeGbzSjpSoxhNSnFAmFzfG",
-	"z4rB4H4S7vMXHJKD8fNonbd5umv8aKS4T2R0hrYEx8+g17O/dyzw/caB3Ekc+3CrbJ6M4ypdCUfd8S8u",
-	"BELwLJ+fRuAxPNoT5mI5UhaxD0/pWj3zkIUp5JIA5CT9jBK7R9/ajYaB/O1mpO+eSTXRZcdOJBwehJnz",
-	"x150o7UW21981sW90hmi682R8i6uuzebHaE4RlFEKDHYPoSa8kidY6bVlGcPGsVlJo7HihPxYaNpEnMB",
-	"zJcnSiKOlK+909e6R1J3JNpl+PL0MJPC3c2R2tnhBGRnh2I9bTGUI0KZ0GCeiQTTR7CzEzINqaY7O0Tq",
-	"UGHjkGWk/Mgi4e4apauqVx9zJY64RWeERwnuAIx0duQdmHTLR74NzWU72Nnx2dDODmgDOzs+IWIQvDSt",
-	"1TgpnBSUVHAL1JfHLWhVTniMG9XTMezs+LzK7uzwiOl4PB4p37P8+ad//fzTv/zu/rPXjMaB/rKHsLWk",
-	"TOFGCjr//fzTf8PPP/2Pf6b53+PX2qvMAbfv9ZN/5m5JxXutPULyGPAjvnNeQXQkRtTR6tXBMNSZw0g9",
-	"PXt9z0cyZCVaoWGVJEBnjtD3YBy1BjL6OzvwlIPgWs+deM/zes/fnLbGRvrwNNiVkeILFu6yxWjaGwZN",
-	"wLguVgcbdi90ouPwOkE8Up6tPlFBka43cu/YZtVFaTejuAIzi5THaDdDM1Ira+v5bA7xwlQGzss2cxty",
-	"bzXvjRQDENKBrsO9fJFKeOkIe74Ok7ZsB31e5Uc7x/5Zb/PDuHQNfnXb2/zAGg77bM0SDkSDvGyMnUfq",
-	"7njT2MP4Xh+qltSajainMBj9ZIZpDLXVKefY4MHgfigntibi2OhnMkFlsWHJvz8+bQRSwX5HcXSBxnqT",
-	"vtff6w+4kpSjErmMhtH9/qB/36cqMw4adj196OO060Wn1zya3XhLq9kBth1vyTRaFVy5I7kJyXz1jGi+",
-	"IxBKeIxlpRvHKb/rZV2FVvPFwh+7w5t6ye6ml9Eu41s8Gl4Cu8az9auDV68N3bq3K29p7Q8GW2ZtbjZj",
-	"UxdcO2Zq1kuuPA504M/v2raCc3frqze8yd5tNjlbGdE7GNy/zTbPmiPnD26HT3vum/e5FSwds8jN8J1l",
-	"uRlU/xg17Fn0lufSfC4UDaMXZGc/lBrhxNTWD3CFPde2Q4d9Ld9Wb5uFCRbWU22gfLeBA6Ta99QDQd6f",
-	"lOrrDUDbf5SBDbfzXGP+yL8Q03RSXYruD/AV9Cot/rNOl7+YJlRDXpftnMuZAi/XNHDvl9XATRNtnhsL",
-	"YYPHTlcGP19of2Z3in72+kVpjBUu6jeQt090/t7U+2DvVnusvvjAOz24HVIdw5K03f7+7bbrmK/9NzZj",
-	"HHet2jFvkNr2qMugXcZlfLL7qXyL/tJrQ4Zd3aknfN223yDlNzZklpXnPVrNq/w7YO8x53pi2zT5k2rT",
-	"1LITB92aWeu1fzr9XTrWA4/+9j2qd875gcOrH2i8X/17k3ovnFdLfVxG4m1JnKLbIIaDX8dd1S+S/b8X",
-	"5d9TUPmf6Ep7uSGovFHmVf5gCg+tr1vvXZ/fr/5UzE323RTm+rJDqB+sDwi2fUHVuG8rmX/6t9WzssL2",
-	"VeG++o5SSY82SPW1o6bdatbuM9Su6CwQcSU91MtXp1q7I7B1vQv1+MbM4ZfJAxsHXCsT/DVda11trqYn",
-	"vyr/LZX/a1r4b2jkginxw0Yrw8PXN3S+bfDlAozQllgzxV1GjVb+tsFE9S7M12DiazBR6Vm3BF9fx/yD",
-	"X0LHXjWa73CL3vtIlYMY5TuK3IWKV3ryUDaT+xDexOEhgZGq3n+UFgr1XumFikEqkTh5gTEUio/hV8vC",
-	"J6kaLdLQVq5/sIRvBGs2534vty6Jfv6naCZCZt7zH+zvjxQ3krkpGKbd6dGumrlnwW9rXFbkJw4k+Wpl",
-	"bhu1fA0ONhqtkzDDsCUc2Lq5345/Pqj8nYi2OIff3+CBqsJk0TDaZTsVzvl0k3mpYIOk4bcivAnzVT+n",
-	"eXCHVL+/8hOxNrp8e/m/AQAA//8=",
+	"7Hx7c9s2tvhXOcPd3yTxUrLkR1Mrf3nz+NWZtMnG9uTuVtkIJiEJDQWwAGhFm/HMzv0M/fN+un6SO+cA",
+	"JEGJkmU7bmd7k8mMJRKP88Z5QZ+jRM1yJbm0Jhp8jnKm2Yxbrunba51yLeQEP6fcJFrkVigZDaKzKYex",
+	"4FkKVoFR2sLF4gkwyDhLhZzAqDOixwZwHpf4sAtnghtgmsOFVh+5hIsFjEQ66kZxJHDVnwuuF1EcSTbj",
+	"0SBS5fZxZJIpnzGE48+aj6NB9KfdGvBd99bs/q1QlldAX13FET05edaOwMkzUGOwUw4/47AKjJzZaQ0F",
+	"vfsg0iiONP+5EJqn0cDqgodQ8U9slmc8GvTjaKz0jNloEAlpvzmI4mgmpJgVM3ppFzl3r/iEa4Lx1DLL",
+	"VyF8LbOFA8yAkGCnwoDBoevIRS9vRiu3NQJhpkzz9EM98MMrMRN2Fazv1BxmTC5AWD4zoCSHnE04TFWW",
+	"GmAWZsrYdSBmtGYIYsrHrMhsNNjrNSm3v4eUY5885Xq9a+m4isLr8djw63FAEf4ocrjgY6U5CQShZCzT",
+	"1qyVTrd4KzLX4YL/Anx6LfhcobiZXEnDSRd/UPaFKmSKnxMlLZeEGMvzTCQMEdvNtbrI+OwvPxnEMhBK",
+	"hMwykUWD6AflZArmwk6dUJ08A/5JmBJTY5lMEJZdJ3y7R0dHXva5sagIg6jXf/ls7+/fnD7+vnPAkASW",
+	"2cJEg4PeQRxZYXFThBjGBHKF3tTa3Ax2d5Mp05brbsovS6jNrlS248ZfbSvEqyx/41ZzBGxyfRPqYKfM",
+	"EucTlmVcw4wtwHDeRVjeaSUnlZbegfik0gxSzcYWEibhgkMyZXLC0xhSnnHLU1AaTHExE9by9IkD04PN",
+	"TP1mDa/6u5mQ3Gzi10WDX0c1v54qOc5EYrdkV1IOvx9unZVmGYQBqSzaQOYMoGMWyzI1N0SgGEyRTIEZ",
+	"R008gJifTEORcizTnKWLkIKtNuOvLH3rSHdHZiMCngmQKu6QmDGbTJ2cKWk1S8hUcq0Vnrg/BtNlMbtA",
+	"OSyMRTHxhhX6vV4UR7lCQ6GJ0GSWdp1lvXrflArNjSp0slEg9poK3KsF4kReskykJRZbyoVwszrlrPsT",
+	"jy2o+wRGjrgjyEjPOUum4EEcSnJhunBcLUXiUq2XM204itV3Z2dv4CGD0f8bubMYTwg7HUo0JaqwYOcK",
+	"pvwTpGIirAE2tlyDsDEwB4rKUDQRInyOkjzlLOU6BqmGcvSdMnb0CCVd83FheIquEe5CGxuuL7kOjyd8",
+	"IhL8i86BjcmkDSWDPGNCdiz/ZOGg1wOUBc5SdHMYeA5BqpJixqXtDuVQvpsyyy8JWAOOE2DYwsSATxdg",
+	"LPpSboGSSA+JiJcsKzgwmQ5lrlXOtV0AHo1u7MvT1z/AhUoXsSN55ViCkgmHnOuES9tJeaJSniLqQ3l+",
+	"9qLzLRDwZKKlgkLmDD0uMIXWaoLKX6r6aDgs0m97vRHCgGM9oYeypvQFsoZdxIBWEcacpzQ4YVoLPOE1",
+	"t4WWAzj/C57I6AjQp2/joaQPf43dg6f+7/NySP8FLYQfH78oHx69IOfWs7A7lCfuNHcAOn2uHWwaO9do",
+	"iyTiQxTD7yh8NNjEtYAhawsDRkwknhCln/0vrpUZwKjW9N1efxQI0lBqZqdco2RLQBNItAvG90fdoWy3",
+	"hS+UvhBpyuWdTaEwgCJCU0Bynhonx4nKkWAelgGhv3y0bWXEkoYR26+NWI3DduZrXI2/P8NlKfoRBpx9",
+	"RSnNWPLR4AFHFFEaGc71TBiDFENaLdFvzfGFIqcly56j1bsj28q1gEzoWrbs9jcxRgSMOWyeLuHqWx8u",
+	"btI9Msdb2zETmXPAeGU5yW5gCFuZwpNnqPw+fGxlyBu2yBRLz5R6xfSEf0GnAq0rClGG63oF7/cOvj18",
+	"/A1cLCw3t1KkcahI/UCRPCJglXJbbsmy3M3rWKU6bt79ewRtpLE1b1mS8NyuU6FTd7ieS3bJRMYusi/B",
+	"tPLEdkG8tkJOnoDVC2ATJiSYqdI2W9yKYz81NCzgmEcEigCT7XgWzrhfTUP4EibR22LSzLkGqeYxjJUG",
+	"T0qYT0XGQVgfj8cYPwlphnJMZtJMC5uqOR2Lc4ZuDD7Hvymz7IIZHhKaPLOhHL3lVi86x/ht1IVjuQjs",
+	"K8Z+HhhhB84CZMxiRO+fm6E87O1DeLQe9nown3IJc3QhnfVAbjNIec5lymWycO6lQ3coSRgRXXiIW5TQ",
+	"Vi6g0pBqlec8LV1ayRMEMMZX6DAh6ihJgPg/isnPsCowT8aKLANdSImjCLyaYA/MUE40c96YUClwmRr0",
+	"BeLIOaeUdwgItSGRYniiZEqpFORB5avqBQVjSPpuI1WyOffRqpfnkhV2qrT4F0+/gEZecKaReXQWT5kB",
+	"/ilHV/NWOtgMqvu1DjaA3lr56in3p30N/IUB8jXkJIYZy1DUeRqXJEF5k5TN0T4P6TS32xSVd+/edY4L",
+	"O+XSIjN4e9aV1SNQ2Qh+iiNgPnVBjwMJg/bSlW6Ijqehi0w2SEuuVcKNQSP2tBaVO0jNcZnyDgJM9MQv",
+	"OXq3uAzLnOvt0sQ1vVxSaV2o3xhvLBuPl0J8RIvJBYrdrSL8aSide3uhdAZEgpI024ppMPc3ONOFgTnP",
+	"so6TTXKa/cFxwb1nlgKFSgaY+bg2wXMuTZHnSluefs9Twc4I1y/rlVVZm2AhXOBWtmXS8MgOQ+5VmMAM",
+	"UQHi27bsqyZ3aHKHZv12vhlybrRMoJE726yBEUJtuB1VYws77nw76rpcv4OCEuN8TrUMYlyaCqeHb1xK",
+	"QnATDcYsM3wZpGOfhvVpQgWJ5r64ErA40LxBP45cchWVd8rFZGo/zGY+ZzZjlmvBsnLkzwWTVthFNOj3",
+	"4mguUjulwd/0eldxY/re4fL0vXD6QTi7v9frXb2/iqM8QK8JZZvJ9e+b1S44RUvjRHUiLtHDegL8kw/K",
+	"nMUyQ4nOENk49MBQvZR2w+2UCw3oePnlnetw60pYRd3PEZVlrhPAku+vhCSxnbFPJ24eFYv88kxrtiCR",
+	"8Q/UxU/cJa0bC9xUeHKmbRX6xZAUFsZazYBByUqUpCabAqa3ccm9Ria5opqmnPdMZJmYcatdPFeRl6Tu",
+	"miLTdQRvSF0bSOUAn/HUZIVLXOOGPD0wlRzcTQpq0V/rbeZlXa7e5u7EqLWsjRL0dlvefHNn3lyFxeYf",
+	"G4wKKBQAHQfS9b5F2CsTuSzIzv55xAIObrIwG7m7SllnWdMPjA7XakLKLO9YMeN0+LH0tcwWZWV9ycdD",
+	"/UtEWq3RROIdxjWVILpqD0X46MJqjiRwPmzg4bdCsbLrFuiugfzWZq1h05pGLPYl/htU9uOoqndtIv8K",
+	"4lZZlt3cBfheSU6AFnl6Z5ZTcvRDIa3IVnl+jo+riLbE0UuAL62WQrAtv5eUjnQtEPy46rAoa6yBYDdQ",
+	"XquA5VGzrIRUnqC6CSHwxBVJbFgCrXCMy/o1h1yLhBsYi08uRyCvOXOuOTyuPSBuqPfVbNcxsemAeWBc",
+	"7Wi+qsqNkncFQdTvwWwGp5bzrE2Aw1Nk8ymxCvedhV8K+4F4c4dFwuPomoPltzk8XpVm7AZ+ErJY8jnJ",
+	"t3ECTl73kpd9G7d67xq3+nBl+n44/bDhVvda3er79UdDFrmd1pK+2Yfne4ycfVq2JEZpS8E8pSq8rRh1",
+	"RpRbqHvxgHrriA0SXRBv7TrO5oVmrbPOyMVRp/GtNI4d9+F9qKzNRZrKGkefOghE55JptAEoCNEJwnGS",
+	"PqsAjuLoqVvj2IafGyPOHTw0ovrcGHHqgaS/wZv3JanfsElrL55vCVPjsiWPcq2UrLIYLqlC+u4BakLg",
+	"rr45Fpl1ZF52pwqXadjOT+61WalKKLd3K9pciqxs86tA2dvOSqqqua6aeQvj5ICPPUXiqkPQr75WJdY0",
+	"Tb6bcr10cApJ+YRMjHko72SHosA/iuKodBjIO3FuIxkq8hqbEh1OWzl8WirpqI1VTXZVuHxHik8wht0W",
+	"q8JTpp1WcXfpU9eYQZjTos1z0zd0UNjvk2d8ltN5sIJHlYNc9VioW8G/xzjYlg3BAxj9aRf1uOqUcV0g",
+	"Sg/lqNGtNIpxaM7sdFek7otLJu/+V+cHWmCMk+qOiaUEQ+T2udaPK7GIS8q1CdW6k3gVdQlsRtquxjDD",
+	"MQNgMJ+qjJc9HmpMEpcUWnOZLB4YmAmpNKBfMJQPE1ye7PHz87eujeT0WQwLLunhyzd/j2E+FcmUqhIS",
+	"4zIzo3TMoxgkNeuwoRxnilkhJx1Cz28dg1HOCvnunWJGG2hVOLMvDPBP1BdFjTvInpPT13Cw138MiUp5",
+	"GdKXsC+R/HPkcHeZqF4cleOiQfT8/G20coSWw1sLAY6MXkpaqTUA2gfB7u/1ur0ekqw7lMe+G27vn4f7",
+	"nX5MC1Ct1+B6vukGXrJLdkqblpyhJuWhJBJki2VqJZng0lKTjAFBiWThmgd9m85yhsvRYNVul4H+Ua/3",
+	"uH90tHd48Pigd3TUv86k19RsbVffxKgY6VjkOdeQMNNMYxJr4ihn1nKNq/3zx+POP95/3r/687XK4xkY",
+	"wLad9pTJ4Db9efviKRwdHD5e7Ui7ga1jFubIrblWKNe+QV4lHs4lCvygqi6jdZ3PK9avLNW02WsurV5A",
+	"Ts18S5bb1rluSvdvczpvPDBaDu26hvB5Q6YdTauTb1eObpIkaOA52GvDPyxIbL4+4UfGVULUB+bmI9oc",
+	"NGpTnuXN7esKx/4/jloPUV/yaNvatUXSANKGpczowabs2+HRUZh767Vqoi+xrJ571KiBdnXGdJVQ/ygk",
+	"sd7L87LorbTBB3kWX3xa3ub87YnjnEi5tGIsvEO5cactu+sD4hRadDQfc9KYa21BWV0i2lQMWrUHyDye",
+	"FFrYxSlVd4mLrt58XNjpWm1oTmrRimCNVqvT3MN9e1Ei+/LdWVvAJCaSp/Dy3VkXTqyBEXXgjSDJmJjB",
+	"Q5OzhHcMRy/E8vQRTDSTNuheNEPJqk6WlI8xkouDJtWi19tP/Hv6wgd4wLiu1dbX1AQ5ejKUVAbTKuOm",
+	"BMddsqmvKTwwQO+DDal+PHLuVlnNGcVVuOK3euAuZnlCUMeva1yhZl1cE2ZsMZSG8y48x2d1e0zmL0yU",
+	"BMBD0rUk0vHoCvrRwJO/WY50xUEhx6osubKE3AN/qeapE91opYL4Nxd1UYV8yrntzDjGXVQJCKsvPl+H",
+	"XoSP/U0XfJZ7KC94puSE2lSCdDcRx2FFgfggqOLElJNzWYOSiEPpqgH4tS7a1CWSZmGg3N23L1F5eih3",
+	"digA2dlBX08Z7lMkPnOpeZ6xhKdPYGfHRxpCTnZ2kNQ+6Ucuy1C6xmbE3QbptKpDI6bkIHIL9/BTEW4P",
+	"jLBm6A4wYRdPXPMBZRJhZ8dFQzs7oDTs7LiAiEBw0rSSdkV3kmFQQRVel7A3oGTZDDQKEroj2NlxcZXZ",
+	"2aFG9NFoNJSuJPvrL//+9Zd/u9XdZ6cZwYbusYOwMaQM4YYSWv/9+st/w6+//I+bE/53+DXWKmPAzWv9",
+	"4uY8LKn4qLGGDx49fsh3iiuQjsiI2lu93hmGOnIYyufnbx85TwatRMM1rIIEaI0Rug6M40YbTndnB56T",
+	"E1zruWUfqdf15buzRrNQF557uzKU9MDAQ7IYob0h0BiM6vy5t2GPfKE99jef4qF0bHWBCmfpamX5gQmz",
+	"LlLZKfoVPDMc4xhlp1wP5dLY+hYHuXi+F4fPyrp3E3JnNR8NJQHgw4G2zZ18oUo46fBrvvX9+GQHXVzl",
+	"OrlHbq6z+f5SRQ1+9drZfM8acvtMzRJyRL28rPWdh/LhaF3fyuhRF6oi2YqNqNtoCP1kytMYaqtTtjzC",
+	"YW/fpxMbzZNk9DORcGl4YMm/PzkLHClvv6M4uuTaOJPe7/a7Pcok5VyyXESDaL/b6+67UGVKToO/14Yf",
+	"J203Od/SBY7gGmpYkjYtF/qC6gll7lBufDBfzWHhTSKfwiMsK904Sekyq7EVWuHF6R/b3Zt6yO6627ZX",
+	"8S2m+luuW8ytr0ZfP9YXEN8vXUPd6/U2NEuVTVI3uIJMCdeWlqHVlCv1cx24/duWreDc3Xirjxbp32aR",
+	"86XGzIPe/m2WeRHeMDm8HT7Nax60zq1gael1D913kuXQqf4xCuxZ9B7Fw8dC0SB6hXb251IjLJuYegJl",
+	"2HNlWnTY5fJNdTHWt9SQnioN5Q0ocpDqs6fuUHLnSam+zgA0z4/SsaESow0aoty1ufCQalN0t4HLoFdh",
+	"8V9VuvhimlD1sF01Yy6rC361ooH9L6uB6xr2HDfmzPgTO11q932l3J7tIfr521elMZZ8Xv/CwuY+3j+a",
+	"eh/0b7XG8qUhWunwdki1dLvicnt7t1uupav6P9iMkd+1bMecQWraozaDdhVX9+4/l78ScuW0IeNt1aln",
+	"9Nw0L6fTjSCRZeV+T5bjKndT9CPPKZ/YNE1up9o0NezEQbtm1nrtf3LgD3mwHjj0N69R/agGTTi6fkLw",
+	"UxB/NKl3wnm91MelJ96UxAm3a8Sw99scV/UlzP/zovxHcir/P7elvVzjVN4o8ip/EIrafVat966L75d/",
+	"Cusm665zc13awecPVnsWm2dBVbhvKpmb/fvqWZlh+6pwX8+OUkmP10j11l7TbtVrdwe1K1oTRJRJ9/ny",
+	"5Ubbdg9sVe98Pj7og7yfODDYYKtI8Lc8Wutsc9XR+VX5b6n8X8PC/0Aj502JazZaamje3tC5ssH9ORi+",
+	"LLFiituMGo78fZ2J6nbOV2fiqzNR6Vm7BG+vY27ifejYm6D4DreovQ9l2YhRXpqkKlS8VJOHspjcBX85",
+	"iJoEhrK6kCkMFPKjVHMZg5AsseKSx1BI2oYuu/lPQgYlUl9Wrn8Qh154azajei+VLpF+7penxkxk7uQ/",
+	"2NsbSiokU1HQd7vj1LacuWPB72tcluQn9iT5amVu67V8dQ7WGq1T38OwwR3YuLhbjn6eqvx1kKY4+19d",
+	"oYaqQmfRINolO+X3+XyTfilvg4SmWxHOhLmsn1XUuIOq3136CWwTXb2/+t8AAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
