@@ -300,6 +300,44 @@ type ListMaterialsParams struct {
 	IsActive *IsActive `form:"is_active,omitempty" json:"is_active,omitempty"`
 }
 
+// DeleteMaterialParams defines parameters for DeleteMaterial.
+type DeleteMaterialParams struct {
+	// IfMatch The `ETag` of the resource as the client read it: the write happens
+	// only if nobody changed the resource since, and is answered 412
+	// otherwise, so that of two clients that read and write back the same
+	// resource neither loses the other's change unknowingly. `*` matches
+	// any current version. A weak tag never matches (RFC 9110 compares
+	// If-Match strongly). Send back the one tag you read: a list naming
+	// more than one version is answered 412. Without the header the write
+	// happens whatever the version, unless the operation declares it
+	// required, in which case it is answered 428. The value is `*` or a
+	// comma-separated list of entity tags (RFC 9110, section 8.8.3).
+	IfMatch *externalRef0.IfMatch `json:"If-Match,omitempty"`
+}
+
+// GetMaterialParams defines parameters for GetMaterial.
+type GetMaterialParams struct {
+	// IfNoneMatch `ETag`s the client holds: when one of them (compared weakly) or `*`
+	// matches the resource, the answer is 304 with no body. The value is
+	// `*` or a comma-separated list of entity tags.
+	IfNoneMatch *externalRef0.IfNoneMatch `json:"If-None-Match,omitempty"`
+}
+
+// UpdateMaterialParams defines parameters for UpdateMaterial.
+type UpdateMaterialParams struct {
+	// IfMatch The `ETag` of the resource as the client read it: the write happens
+	// only if nobody changed the resource since, and is answered 412
+	// otherwise, so that of two clients that read and write back the same
+	// resource neither loses the other's change unknowingly. `*` matches
+	// any current version. A weak tag never matches (RFC 9110 compares
+	// If-Match strongly). Send back the one tag you read: a list naming
+	// more than one version is answered 412. Without the header the write
+	// happens whatever the version, unless the operation declares it
+	// required, in which case it is answered 428. The value is `*` or a
+	// comma-separated list of entity tags (RFC 9110, section 8.8.3).
+	IfMatch *externalRef0.IfMatch `json:"If-Match,omitempty"`
+}
+
 // CreateMaterialJSONRequestBody defines body for CreateMaterial for application/json ContentType.
 type CreateMaterialJSONRequestBody = NewMaterial
 
@@ -411,12 +449,12 @@ type ClientInterface interface {
 	// DeleteMaterial Delete a material
 	//
 	// Corresponds with DELETE /materials/{material_id} (the `DeleteMaterial` operationId).
-	DeleteMaterial(ctx context.Context, materialId MaterialID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DeleteMaterial(ctx context.Context, materialId MaterialID, params *DeleteMaterialParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetMaterial Get a material
 	//
 	// Corresponds with GET /materials/{material_id} (the `GetMaterial` operationId).
-	GetMaterial(ctx context.Context, materialId MaterialID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetMaterial(ctx context.Context, materialId MaterialID, params *GetMaterialParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateMaterialWithBody Update a material
 	//
@@ -428,7 +466,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PUT /materials/{material_id} (the `UpdateMaterial` operationId).
-	UpdateMaterialWithBody(ctx context.Context, materialId MaterialID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateMaterialWithBody(ctx context.Context, materialId MaterialID, params *UpdateMaterialParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateMaterial Update a material
 	//
@@ -440,7 +478,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PUT /materials/{material_id} (the `UpdateMaterial` operationId).
-	UpdateMaterial(ctx context.Context, materialId MaterialID, body UpdateMaterialJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateMaterial(ctx context.Context, materialId MaterialID, params *UpdateMaterialParams, body UpdateMaterialJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // ListMaterials List materials
@@ -504,8 +542,8 @@ func (c *Client) CreateMaterial(ctx context.Context, body CreateMaterialJSONRequ
 // DeleteMaterial Delete a material
 //
 // Corresponds with DELETE /materials/{material_id} (the `DeleteMaterial` operationId).
-func (c *Client) DeleteMaterial(ctx context.Context, materialId MaterialID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteMaterialRequest(c.Server, materialId)
+func (c *Client) DeleteMaterial(ctx context.Context, materialId MaterialID, params *DeleteMaterialParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteMaterialRequest(c.Server, materialId, params)
 	if err != nil {
 		return nil, err
 	}
@@ -519,8 +557,8 @@ func (c *Client) DeleteMaterial(ctx context.Context, materialId MaterialID, reqE
 // GetMaterial Get a material
 //
 // Corresponds with GET /materials/{material_id} (the `GetMaterial` operationId).
-func (c *Client) GetMaterial(ctx context.Context, materialId MaterialID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetMaterialRequest(c.Server, materialId)
+func (c *Client) GetMaterial(ctx context.Context, materialId MaterialID, params *GetMaterialParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetMaterialRequest(c.Server, materialId, params)
 	if err != nil {
 		return nil, err
 	}
@@ -541,8 +579,8 @@ func (c *Client) GetMaterial(ctx context.Context, materialId MaterialID, reqEdit
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PUT /materials/{material_id} (the `UpdateMaterial` operationId).
-func (c *Client) UpdateMaterialWithBody(ctx context.Context, materialId MaterialID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateMaterialRequestWithBody(c.Server, materialId, contentType, body)
+func (c *Client) UpdateMaterialWithBody(ctx context.Context, materialId MaterialID, params *UpdateMaterialParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateMaterialRequestWithBody(c.Server, materialId, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -563,8 +601,8 @@ func (c *Client) UpdateMaterialWithBody(ctx context.Context, materialId Material
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PUT /materials/{material_id} (the `UpdateMaterial` operationId).
-func (c *Client) UpdateMaterial(ctx context.Context, materialId MaterialID, body UpdateMaterialJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateMaterialRequest(c.Server, materialId, body)
+func (c *Client) UpdateMaterial(ctx context.Context, materialId MaterialID, params *UpdateMaterialParams, body UpdateMaterialJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateMaterialRequest(c.Server, materialId, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -706,7 +744,7 @@ func NewCreateMaterialRequestWithBody(server string, contentType string, body io
 }
 
 // NewDeleteMaterialRequest constructs an http.Request for the DeleteMaterial method
-func NewDeleteMaterialRequest(server string, materialId MaterialID) (*http.Request, error) {
+func NewDeleteMaterialRequest(server string, materialId MaterialID, params *DeleteMaterialParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -736,11 +774,26 @@ func NewDeleteMaterialRequest(server string, materialId MaterialID) (*http.Reque
 		return nil, err
 	}
 
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
 // NewGetMaterialRequest constructs an http.Request for the GetMaterial method
-func NewGetMaterialRequest(server string, materialId MaterialID) (*http.Request, error) {
+func NewGetMaterialRequest(server string, materialId MaterialID, params *GetMaterialParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -770,22 +823,37 @@ func NewGetMaterialRequest(server string, materialId MaterialID) (*http.Request,
 		return nil, err
 	}
 
+	if params != nil {
+
+		if params.IfNoneMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-None-Match", *params.IfNoneMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-None-Match", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
 // NewUpdateMaterialRequest calls the generic UpdateMaterial builder with application/json body
-func NewUpdateMaterialRequest(server string, materialId MaterialID, body UpdateMaterialJSONRequestBody) (*http.Request, error) {
+func NewUpdateMaterialRequest(server string, materialId MaterialID, params *UpdateMaterialParams, body UpdateMaterialJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateMaterialRequestWithBody(server, materialId, "application/json", bodyReader)
+	return NewUpdateMaterialRequestWithBody(server, materialId, params, "application/json", bodyReader)
 }
 
 // NewUpdateMaterialRequestWithBody constructs an http.Request for the UpdateMaterial method, with any body, and a specified content type
-func NewUpdateMaterialRequestWithBody(server string, materialId MaterialID, contentType string, body io.Reader) (*http.Request, error) {
+func NewUpdateMaterialRequestWithBody(server string, materialId MaterialID, params *UpdateMaterialParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -816,6 +884,21 @@ func NewUpdateMaterialRequestWithBody(server string, materialId MaterialID, cont
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
 
 	return req, nil
 }
@@ -899,14 +982,14 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /materials/{material_id} (the `DeleteMaterial` operationId).
-	DeleteMaterialWithResponse(ctx context.Context, materialId MaterialID, reqEditors ...RequestEditorFn) (*DeleteMaterialResponse, error)
+	DeleteMaterialWithResponse(ctx context.Context, materialId MaterialID, params *DeleteMaterialParams, reqEditors ...RequestEditorFn) (*DeleteMaterialResponse, error)
 
 	// GetMaterialWithResponse Get a material
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /materials/{material_id} (the `GetMaterial` operationId).
-	GetMaterialWithResponse(ctx context.Context, materialId MaterialID, reqEditors ...RequestEditorFn) (*GetMaterialResponse, error)
+	GetMaterialWithResponse(ctx context.Context, materialId MaterialID, params *GetMaterialParams, reqEditors ...RequestEditorFn) (*GetMaterialResponse, error)
 
 	// UpdateMaterialWithBodyWithResponse Update a material
 	//
@@ -918,7 +1001,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /materials/{material_id} (the `UpdateMaterial` operationId).
-	UpdateMaterialWithBodyWithResponse(ctx context.Context, materialId MaterialID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateMaterialResponse, error)
+	UpdateMaterialWithBodyWithResponse(ctx context.Context, materialId MaterialID, params *UpdateMaterialParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateMaterialResponse, error)
 
 	// UpdateMaterialWithResponse Update a material
 	//
@@ -930,7 +1013,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /materials/{material_id} (the `UpdateMaterial` operationId).
-	UpdateMaterialWithResponse(ctx context.Context, materialId MaterialID, body UpdateMaterialJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateMaterialResponse, error)
+	UpdateMaterialWithResponse(ctx context.Context, materialId MaterialID, params *UpdateMaterialParams, body UpdateMaterialJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateMaterialResponse, error)
 }
 
 // ListMaterialsResponse401Headers the declared response headers of an HTTP 401 response for ListMaterials
@@ -1025,6 +1108,7 @@ func (r ListMaterialsResponse) ContentType() string {
 
 // CreateMaterialResponse201Headers the declared response headers of an HTTP 201 response for CreateMaterial
 type CreateMaterialResponse201Headers struct {
+	ETag     *string
 	Location *string
 }
 
@@ -1169,6 +1253,8 @@ type DeleteMaterialResponse struct {
 	ApplicationproblemJSON403 *externalRef0.Forbidden
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON412 the response for an HTTP 412 `application/problem+json` response
+	ApplicationproblemJSON412 *externalRef0.PreconditionFailed
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *externalRef0.InternalError
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
@@ -1197,6 +1283,11 @@ func (r DeleteMaterialResponse) GetApplicationproblemJSON403() *externalRef0.For
 // GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
 func (r DeleteMaterialResponse) GetApplicationproblemJSON404() *NotFound {
 	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON412 returns the response for an HTTP 412 `application/problem+json` response
+func (r DeleteMaterialResponse) GetApplicationproblemJSON412() *externalRef0.PreconditionFailed {
+	return r.ApplicationproblemJSON412
 }
 
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
@@ -1238,6 +1329,16 @@ func (r DeleteMaterialResponse) ContentType() string {
 	return ""
 }
 
+// GetMaterialResponse200Headers the declared response headers of an HTTP 200 response for GetMaterial
+type GetMaterialResponse200Headers struct {
+	ETag *string
+}
+
+// GetMaterialResponse304Headers the declared response headers of an HTTP 304 response for GetMaterial
+type GetMaterialResponse304Headers struct {
+	ETag *string
+}
+
 // GetMaterialResponse401Headers the declared response headers of an HTTP 401 response for GetMaterial
 type GetMaterialResponse401Headers struct {
 	WWWAuthenticate *string
@@ -1265,6 +1366,10 @@ type GetMaterialResponse struct {
 	ApplicationproblemJSON500 *externalRef0.InternalError
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *externalRef0.ServiceUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetMaterialResponse200Headers
+	// Headers304 the parsed response headers for an HTTP 304 response
+	Headers304 *GetMaterialResponse304Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetMaterialResponse401Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -1335,6 +1440,11 @@ func (r GetMaterialResponse) ContentType() string {
 	return ""
 }
 
+// UpdateMaterialResponse200Headers the declared response headers of an HTTP 200 response for UpdateMaterial
+type UpdateMaterialResponse200Headers struct {
+	ETag *string
+}
+
 // UpdateMaterialResponse401Headers the declared response headers of an HTTP 401 response for UpdateMaterial
 type UpdateMaterialResponse401Headers struct {
 	WWWAuthenticate *string
@@ -1360,6 +1470,8 @@ type UpdateMaterialResponse struct {
 	ApplicationproblemJSON404 *NotFound
 	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
 	ApplicationproblemJSON409 *Conflict
+	// ApplicationproblemJSON412 the response for an HTTP 412 `application/problem+json` response
+	ApplicationproblemJSON412 *externalRef0.PreconditionFailed
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
 	ApplicationproblemJSON413 *externalRef0.PayloadTooLarge
 	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
@@ -1368,6 +1480,8 @@ type UpdateMaterialResponse struct {
 	ApplicationproblemJSON500 *externalRef0.InternalError
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *externalRef0.ServiceUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *UpdateMaterialResponse200Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *UpdateMaterialResponse401Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -1402,6 +1516,11 @@ func (r UpdateMaterialResponse) GetApplicationproblemJSON404() *NotFound {
 // GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
 func (r UpdateMaterialResponse) GetApplicationproblemJSON409() *Conflict {
 	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON412 returns the response for an HTTP 412 `application/problem+json` response
+func (r UpdateMaterialResponse) GetApplicationproblemJSON412() *externalRef0.PreconditionFailed {
+	return r.ApplicationproblemJSON412
 }
 
 // GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
@@ -1506,8 +1625,8 @@ func (c *ClientWithResponses) CreateMaterialWithResponse(ctx context.Context, bo
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /materials/{material_id} (the `DeleteMaterial` operationId).
-func (c *ClientWithResponses) DeleteMaterialWithResponse(ctx context.Context, materialId MaterialID, reqEditors ...RequestEditorFn) (*DeleteMaterialResponse, error) {
-	rsp, err := c.DeleteMaterial(ctx, materialId, reqEditors...)
+func (c *ClientWithResponses) DeleteMaterialWithResponse(ctx context.Context, materialId MaterialID, params *DeleteMaterialParams, reqEditors ...RequestEditorFn) (*DeleteMaterialResponse, error) {
+	rsp, err := c.DeleteMaterial(ctx, materialId, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -1519,8 +1638,8 @@ func (c *ClientWithResponses) DeleteMaterialWithResponse(ctx context.Context, ma
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /materials/{material_id} (the `GetMaterial` operationId).
-func (c *ClientWithResponses) GetMaterialWithResponse(ctx context.Context, materialId MaterialID, reqEditors ...RequestEditorFn) (*GetMaterialResponse, error) {
-	rsp, err := c.GetMaterial(ctx, materialId, reqEditors...)
+func (c *ClientWithResponses) GetMaterialWithResponse(ctx context.Context, materialId MaterialID, params *GetMaterialParams, reqEditors ...RequestEditorFn) (*GetMaterialResponse, error) {
+	rsp, err := c.GetMaterial(ctx, materialId, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -1537,8 +1656,8 @@ func (c *ClientWithResponses) GetMaterialWithResponse(ctx context.Context, mater
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /materials/{material_id} (the `UpdateMaterial` operationId).
-func (c *ClientWithResponses) UpdateMaterialWithBodyWithResponse(ctx context.Context, materialId MaterialID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateMaterialResponse, error) {
-	rsp, err := c.UpdateMaterialWithBody(ctx, materialId, contentType, body, reqEditors...)
+func (c *ClientWithResponses) UpdateMaterialWithBodyWithResponse(ctx context.Context, materialId MaterialID, params *UpdateMaterialParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateMaterialResponse, error) {
+	rsp, err := c.UpdateMaterialWithBody(ctx, materialId, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -1555,8 +1674,8 @@ func (c *ClientWithResponses) UpdateMaterialWithBodyWithResponse(ctx context.Con
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /materials/{material_id} (the `UpdateMaterial` operationId).
-func (c *ClientWithResponses) UpdateMaterialWithResponse(ctx context.Context, materialId MaterialID, body UpdateMaterialJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateMaterialResponse, error) {
-	rsp, err := c.UpdateMaterial(ctx, materialId, body, reqEditors...)
+func (c *ClientWithResponses) UpdateMaterialWithResponse(ctx context.Context, materialId MaterialID, params *UpdateMaterialParams, body UpdateMaterialJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateMaterialResponse, error) {
+	rsp, err := c.UpdateMaterial(ctx, materialId, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -1736,6 +1855,13 @@ func ParseCreateMaterialResponse(rsp *http.Response) (*CreateMaterialResponse, e
 	switch {
 	case rsp.StatusCode == 201:
 		var headers CreateMaterialResponse201Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
 		if values := rsp.Header.Values("Location"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -1814,6 +1940,13 @@ func ParseDeleteMaterialResponse(rsp *http.Response) (*DeleteMaterialResponse, e
 		}
 		response.ApplicationproblemJSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest externalRef0.PreconditionFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON412 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest externalRef0.InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -1877,6 +2010,9 @@ func ParseGetMaterialResponse(rsp *http.Response) (*GetMaterialResponse, error) 
 		}
 		response.JSON200 = &dest
 
+	case rsp.StatusCode == 304:
+		break // No content-type
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest externalRef0.BadRequest
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -1922,6 +2058,26 @@ func ParseGetMaterialResponse(rsp *http.Response) (*GetMaterialResponse, error) 
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers GetMaterialResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 304:
+		var headers GetMaterialResponse304Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers304 = &headers
 	case rsp.StatusCode == 401:
 		var headers GetMaterialResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -2003,6 +2159,13 @@ func ParseUpdateMaterialResponse(rsp *http.Response) (*UpdateMaterialResponse, e
 		}
 		response.ApplicationproblemJSON409 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest externalRef0.PreconditionFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON412 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest externalRef0.PayloadTooLarge
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -2034,6 +2197,16 @@ func ParseUpdateMaterialResponse(rsp *http.Response) (*UpdateMaterialResponse, e
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers UpdateMaterialResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 401:
 		var headers UpdateMaterialResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -2069,13 +2242,13 @@ type ServerInterface interface {
 	CreateMaterial(w http.ResponseWriter, r *http.Request)
 	// DeleteMaterial Delete a material
 	// (DELETE /materials/{material_id})
-	DeleteMaterial(w http.ResponseWriter, r *http.Request, materialId MaterialID)
+	DeleteMaterial(w http.ResponseWriter, r *http.Request, materialId MaterialID, params DeleteMaterialParams)
 	// GetMaterial Get a material
 	// (GET /materials/{material_id})
-	GetMaterial(w http.ResponseWriter, r *http.Request, materialId MaterialID)
+	GetMaterial(w http.ResponseWriter, r *http.Request, materialId MaterialID, params GetMaterialParams)
 	// UpdateMaterial Update a material
 	// (PUT /materials/{material_id})
-	UpdateMaterial(w http.ResponseWriter, r *http.Request, materialId MaterialID)
+	UpdateMaterial(w http.ResponseWriter, r *http.Request, materialId MaterialID, params UpdateMaterialParams)
 }
 
 // Unimplemented server implementation that returns http.StatusNotImplemented for each endpoint.
@@ -2096,19 +2269,19 @@ func (_ Unimplemented) CreateMaterial(w http.ResponseWriter, r *http.Request) {
 
 // DeleteMaterial Delete a material
 // (DELETE /materials/{material_id})
-func (_ Unimplemented) DeleteMaterial(w http.ResponseWriter, r *http.Request, materialId MaterialID) {
+func (_ Unimplemented) DeleteMaterial(w http.ResponseWriter, r *http.Request, materialId MaterialID, params DeleteMaterialParams) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // GetMaterial Get a material
 // (GET /materials/{material_id})
-func (_ Unimplemented) GetMaterial(w http.ResponseWriter, r *http.Request, materialId MaterialID) {
+func (_ Unimplemented) GetMaterial(w http.ResponseWriter, r *http.Request, materialId MaterialID, params GetMaterialParams) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // UpdateMaterial Update a material
 // (PUT /materials/{material_id})
-func (_ Unimplemented) UpdateMaterial(w http.ResponseWriter, r *http.Request, materialId MaterialID) {
+func (_ Unimplemented) UpdateMaterial(w http.ResponseWriter, r *http.Request, materialId MaterialID, params UpdateMaterialParams) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
@@ -2278,8 +2451,32 @@ func (siw *ServerInterfaceWrapper) DeleteMaterial(w http.ResponseWriter, r *http
 		}
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteMaterialParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch externalRef0.IfMatch
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "If-Match", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "If-Match", Err: err})
+			return
+		}
+
+		params.IfMatch = &IfMatch
+
+	}
+
 	if len(siw.HandlerMiddlewares) == 0 {
-		siw.Handler.DeleteMaterial(w, r, materialId)
+		siw.Handler.DeleteMaterial(w, r, materialId, params)
 		return
 	}
 
@@ -2289,7 +2486,7 @@ func (siw *ServerInterfaceWrapper) DeleteMaterial(w http.ResponseWriter, r *http
 		// themselves stay on the stack when there is no middleware.
 		materialId := materialId
 		handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			siw.Handler.DeleteMaterial(w, r, materialId)
+			siw.Handler.DeleteMaterial(w, r, materialId, params)
 		})
 	}
 
@@ -2317,8 +2514,32 @@ func (siw *ServerInterfaceWrapper) GetMaterial(w http.ResponseWriter, r *http.Re
 		}
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetMaterialParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "If-None-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-None-Match")]; found {
+		var IfNoneMatch externalRef0.IfNoneMatch
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "If-None-Match", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-None-Match", valueList[0], &IfNoneMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "If-None-Match", Err: err})
+			return
+		}
+
+		params.IfNoneMatch = &IfNoneMatch
+
+	}
+
 	if len(siw.HandlerMiddlewares) == 0 {
-		siw.Handler.GetMaterial(w, r, materialId)
+		siw.Handler.GetMaterial(w, r, materialId, params)
 		return
 	}
 
@@ -2328,7 +2549,7 @@ func (siw *ServerInterfaceWrapper) GetMaterial(w http.ResponseWriter, r *http.Re
 		// themselves stay on the stack when there is no middleware.
 		materialId := materialId
 		handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			siw.Handler.GetMaterial(w, r, materialId)
+			siw.Handler.GetMaterial(w, r, materialId, params)
 		})
 	}
 
@@ -2356,8 +2577,32 @@ func (siw *ServerInterfaceWrapper) UpdateMaterial(w http.ResponseWriter, r *http
 		}
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateMaterialParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch externalRef0.IfMatch
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "If-Match", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "If-Match", Err: err})
+			return
+		}
+
+		params.IfMatch = &IfMatch
+
+	}
+
 	if len(siw.HandlerMiddlewares) == 0 {
-		siw.Handler.UpdateMaterial(w, r, materialId)
+		siw.Handler.UpdateMaterial(w, r, materialId, params)
 		return
 	}
 
@@ -2367,7 +2612,7 @@ func (siw *ServerInterfaceWrapper) UpdateMaterial(w http.ResponseWriter, r *http
 		// themselves stay on the stack when there is no middleware.
 		materialId := materialId
 		handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			siw.Handler.UpdateMaterial(w, r, materialId)
+			siw.Handler.UpdateMaterial(w, r, materialId, params)
 		})
 	}
 
@@ -2657,6 +2902,7 @@ type CreateMaterialResponseObject interface {
 }
 
 type CreateMaterial201ResponseHeaders struct {
+	ETag     *string
 	Location *string
 }
 
@@ -2673,6 +2919,9 @@ func (response CreateMaterial201JSONResponse) VisitCreateMaterialResponse(w http
 		return err
 	}
 	setStrictContentType(w.Header(), "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", *response.Headers.ETag)
+	}
 	if response.Headers.Location != nil {
 		w.Header().Set("Location", *response.Headers.Location)
 	}
@@ -2779,6 +3028,7 @@ func (response CreateMaterial503ApplicationProblemPlusJSONResponse) VisitCreateM
 
 type DeleteMaterialRequestObject struct {
 	MaterialId MaterialID `json:"material_id"`
+	Params     DeleteMaterialParams
 }
 
 type DeleteMaterialResponseObject interface {
@@ -2837,6 +3087,14 @@ func (response DeleteMaterial404ApplicationProblemPlusJSONResponse) VisitDeleteM
 	return writeStrictJSON(w, 404, "application/problem+json", response)
 }
 
+type DeleteMaterial412ApplicationProblemPlusJSONResponse struct {
+	externalRef0.PreconditionFailedApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteMaterial412ApplicationProblemPlusJSONResponse) VisitDeleteMaterialResponse(w http.ResponseWriter) error {
+	return writeStrictJSON(w, 412, "application/problem+json", response)
+}
+
 type DeleteMaterial500ApplicationProblemPlusJSONResponse struct {
 	externalRef0.InternalErrorApplicationProblemPlusJSONResponse
 }
@@ -2867,16 +3125,46 @@ func (response DeleteMaterial503ApplicationProblemPlusJSONResponse) VisitDeleteM
 
 type GetMaterialRequestObject struct {
 	MaterialId MaterialID `json:"material_id"`
+	Params     GetMaterialParams
 }
 
 type GetMaterialResponseObject interface {
 	VisitGetMaterialResponse(w http.ResponseWriter) error
 }
 
-type GetMaterial200JSONResponse Material
+type GetMaterial200ResponseHeaders struct {
+	ETag *string
+}
+
+type GetMaterial200JSONResponse struct {
+	Body    Material
+	Headers GetMaterial200ResponseHeaders
+}
 
 func (response GetMaterial200JSONResponse) VisitGetMaterialResponse(w http.ResponseWriter) error {
-	return writeStrictJSON(w, 200, "application/json", response)
+
+	enc := getStrictResponseEncoder()
+	defer putStrictResponseEncoder(enc)
+	if err := enc.json.Encode(response.Body); err != nil {
+		return err
+	}
+	setStrictContentType(w.Header(), "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", *response.Headers.ETag)
+	}
+	w.WriteHeader(200)
+	_, err := w.Write(enc.buf.Bytes())
+	return err
+}
+
+type GetMaterial304Response externalRef0.NotModifiedResponse
+
+func (response GetMaterial304Response) VisitGetMaterialResponse(w http.ResponseWriter) error {
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", *response.Headers.ETag)
+	}
+	w.WriteHeader(304)
+	return nil
 }
 
 type GetMaterial400ApplicationProblemPlusJSONResponse struct {
@@ -2953,6 +3241,7 @@ func (response GetMaterial503ApplicationProblemPlusJSONResponse) VisitGetMateria
 
 type UpdateMaterialRequestObject struct {
 	MaterialId MaterialID `json:"material_id"`
+	Params     UpdateMaterialParams
 	Body       *UpdateMaterialJSONRequestBody
 }
 
@@ -2960,10 +3249,29 @@ type UpdateMaterialResponseObject interface {
 	VisitUpdateMaterialResponse(w http.ResponseWriter) error
 }
 
-type UpdateMaterial200JSONResponse Material
+type UpdateMaterial200ResponseHeaders struct {
+	ETag *string
+}
+
+type UpdateMaterial200JSONResponse struct {
+	Body    Material
+	Headers UpdateMaterial200ResponseHeaders
+}
 
 func (response UpdateMaterial200JSONResponse) VisitUpdateMaterialResponse(w http.ResponseWriter) error {
-	return writeStrictJSON(w, 200, "application/json", response)
+
+	enc := getStrictResponseEncoder()
+	defer putStrictResponseEncoder(enc)
+	if err := enc.json.Encode(response.Body); err != nil {
+		return err
+	}
+	setStrictContentType(w.Header(), "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", *response.Headers.ETag)
+	}
+	w.WriteHeader(200)
+	_, err := w.Write(enc.buf.Bytes())
+	return err
 }
 
 type UpdateMaterial400ApplicationProblemPlusJSONResponse struct {
@@ -3016,6 +3324,14 @@ type UpdateMaterial409ApplicationProblemPlusJSONResponse struct {
 
 func (response UpdateMaterial409ApplicationProblemPlusJSONResponse) VisitUpdateMaterialResponse(w http.ResponseWriter) error {
 	return writeStrictJSON(w, 409, "application/problem+json", response)
+}
+
+type UpdateMaterial412ApplicationProblemPlusJSONResponse struct {
+	externalRef0.PreconditionFailedApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateMaterial412ApplicationProblemPlusJSONResponse) VisitUpdateMaterialResponse(w http.ResponseWriter) error {
+	return writeStrictJSON(w, 412, "application/problem+json", response)
 }
 
 type UpdateMaterial413ApplicationProblemPlusJSONResponse struct {
@@ -3218,10 +3534,11 @@ func (sh *strictHandler) CreateMaterial(w http.ResponseWriter, r *http.Request) 
 }
 
 // DeleteMaterial operation middleware
-func (sh *strictHandler) DeleteMaterial(w http.ResponseWriter, r *http.Request, materialId MaterialID) {
+func (sh *strictHandler) DeleteMaterial(w http.ResponseWriter, r *http.Request, materialId MaterialID, params DeleteMaterialParams) {
 	var request DeleteMaterialRequestObject
 
 	request.MaterialId = materialId
+	request.Params = params
 
 	var response interface{}
 	var err error
@@ -3247,6 +3564,8 @@ func (sh *strictHandler) DeleteMaterial(w http.ResponseWriter, r *http.Request, 
 			err = writeStrictJSON(w, 403, "application/problem+json", response)
 		case DeleteMaterial404ApplicationProblemPlusJSONResponse:
 			err = writeStrictJSON(w, 404, "application/problem+json", response)
+		case DeleteMaterial412ApplicationProblemPlusJSONResponse:
+			err = writeStrictJSON(w, 412, "application/problem+json", response)
 		case DeleteMaterial500ApplicationProblemPlusJSONResponse:
 			err = writeStrictJSON(w, 500, "application/problem+json", response)
 		default:
@@ -3261,10 +3580,11 @@ func (sh *strictHandler) DeleteMaterial(w http.ResponseWriter, r *http.Request, 
 }
 
 // GetMaterial operation middleware
-func (sh *strictHandler) GetMaterial(w http.ResponseWriter, r *http.Request, materialId MaterialID) {
+func (sh *strictHandler) GetMaterial(w http.ResponseWriter, r *http.Request, materialId MaterialID, params GetMaterialParams) {
 	var request GetMaterialRequestObject
 
 	request.MaterialId = materialId
+	request.Params = params
 
 	var response interface{}
 	var err error
@@ -3284,8 +3604,6 @@ func (sh *strictHandler) GetMaterial(w http.ResponseWriter, r *http.Request, mat
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(GetMaterialResponseObject); ok {
 		switch response.(type) {
-		case GetMaterial200JSONResponse:
-			err = writeStrictJSON(w, 200, "application/json", response)
 		case GetMaterial400ApplicationProblemPlusJSONResponse:
 			err = writeStrictJSON(w, 400, "application/problem+json", response)
 		case GetMaterial403ApplicationProblemPlusJSONResponse:
@@ -3306,10 +3624,11 @@ func (sh *strictHandler) GetMaterial(w http.ResponseWriter, r *http.Request, mat
 }
 
 // UpdateMaterial operation middleware
-func (sh *strictHandler) UpdateMaterial(w http.ResponseWriter, r *http.Request, materialId MaterialID) {
+func (sh *strictHandler) UpdateMaterial(w http.ResponseWriter, r *http.Request, materialId MaterialID, params UpdateMaterialParams) {
 	var request UpdateMaterialRequestObject
 
 	request.MaterialId = materialId
+	request.Params = params
 
 	var body UpdateMaterialJSONRequestBody
 	if err := runtime.BindJSONBody(r, &body); err != nil {
@@ -3336,8 +3655,6 @@ func (sh *strictHandler) UpdateMaterial(w http.ResponseWriter, r *http.Request, 
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(UpdateMaterialResponseObject); ok {
 		switch response.(type) {
-		case UpdateMaterial200JSONResponse:
-			err = writeStrictJSON(w, 200, "application/json", response)
 		case UpdateMaterial400ApplicationProblemPlusJSONResponse:
 			err = writeStrictJSON(w, 400, "application/problem+json", response)
 		case UpdateMaterial403ApplicationProblemPlusJSONResponse:
@@ -3346,6 +3663,8 @@ func (sh *strictHandler) UpdateMaterial(w http.ResponseWriter, r *http.Request, 
 			err = writeStrictJSON(w, 404, "application/problem+json", response)
 		case UpdateMaterial409ApplicationProblemPlusJSONResponse:
 			err = writeStrictJSON(w, 409, "application/problem+json", response)
+		case UpdateMaterial412ApplicationProblemPlusJSONResponse:
+			err = writeStrictJSON(w, 412, "application/problem+json", response)
 		case UpdateMaterial413ApplicationProblemPlusJSONResponse:
 			err = writeStrictJSON(w, 413, "application/problem+json", response)
 		case UpdateMaterial415ApplicationProblemPlusJSONResponse:
@@ -3368,90 +3687,105 @@ func (sh *strictHandler) UpdateMaterial(w http.ResponseWriter, r *http.Request, 
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7Dxpc9u2tn8Fw3vfJGkpmfLS1MonN4nfdSbbTezJuw3TCCKPJNQUwACgbTWj//7mHICbRMmKm3TeyzQf",
-	"YonEcnD2DfocJGqeKwnSmmD4Oci55nOwoOnbmTlJrLgC/JyCSbTIrVAyGAavZLZgc25BC54Zdj1TBhin",
-	"wWyS8SmbccPsTBh2xbMC+kEYCJz3qQC9CMJA8jkEw0CYj25SEAYmmcGc41Z2kePLsVIZcBksl2Hwwm91",
-	"9mQdlvMZsLMnTE2YnUEFVLVlzu2s3rF8/VGkQRho+FQIDWkwtLqAJgxww+d5BsFwEAYTpefcIrjS/nQY",
-	"hMFcSDEv5vTSAyukhSloAvaVTkELOe0GdSIgS5lVzCht2XjxiHGWAU+FnLJRb0SPDcN5IPFhn50LMIxr",
-	"YGOtLkGy8YKNRDrahFRVbt88zz81TIJh8I+9mt577q3ZK5FbwY2HMDOuIf1YD//4XMyFXT/Tv9Q1m3O5",
-	"YMLC3DAlgeV8CmymstQwbtlcGbsJ1ozWbAKawoQXmQ2G+1Eb8wf7iHl+4zEfRbfSYf0IryYTA7efAYlz",
-	"KXI2honSQGxFRzKWa2s24t0t3nmY286C/xrniTrOs0R2NbmSBkg4Hys5yURCp0mUtCDpI8/zTCQcD7aX",
-	"azXOYP7j7wZP2WBqhMxykQXD4EQqOwNdyY2TI2EYog1RwjMNPF3UEo3HdTgwlssEodyrVIEXKjAWJWwY",
-	"RINnT/b/89Pbhy96B2PEjeW2MMHwMDoOAyssQlMfpTr2zNrcDPf2khnXFnQ/havyNGYvKYcvd+XwdU54",
-	"7RZzeG0zQzdGgBk+h9uwsgyDl8qeqkKmf5IuL1UNwLWwM7fL2RMGN8KUTNhBgL3j4+NtROAtIhzWRHip",
-	"LJsQ4LtRQSrbc+O/DRluQQCzM26JLgnPMiLXghlwNFjf6BeevnEo+ZN0QRXukctSBYZJZRHQZOaAUdJq",
-	"npDCA60VGtL3jemymI8R2MJYNoZSPbJBFAVhkCsUd03oI+Wy5/Tj8kOb2BqMKnQC26Rtv03oqCb0mbzi",
-	"mUjLU+xIbuFm9cpZ34boO2L3ERs55I5YRswAPJkxD2IsycT22Um1FPFKtV7ONXorhv3r/Pw1u8/Z6L9G",
-	"TEiv5+0slshvqrDMXis2gxuWiqmwhvGJBc2EDRl3oKiMIbJ4Qs8l42wGPAUdMqliOfqXMnb0gAnDNEwK",
-	"AymabtyFNjagr0A3jQw+EQn+BUPbIByx5CzPuJA9CzeWHUYRQ14AnqJi4sxTiKUqKeYgbT+WsXw34xau",
-	"CFjDHCWY4QsTMny6YMaioXcLlEi6T0gkf41xmcYy1yoHbRek29zYZ29fvWRjlS5Ch/LKX2RKJsBy0AlI",
-	"20shUSmkePRYXpyf9n5mBDzJsVSskDlHv4uZQms15RaYKZIZ0mQUx0X6cxSNEAYc6xEdyxrTYyQNH4cs",
-	"ExLYBCClwQnXWqCd1mALLYfs4ke0q2jO6dPPYSzpwy+he/DY/31aDhmc0kL48eFp+fD4lJwvT8J+LM+c",
-	"TXYAOnmu/WYae62FtSDxPIQx/I7MR4NNWDMYkrYwzIipZEpXfuAfoJUZslEt6XvRYNRgpFhqTkbKzrhk",
-	"aIoId43xg1E/lt268FTpsUhTkH9aFQrDkEVoCpMAqXF8nKgcEeZhGdLxVy3WTkosaSmxg1qJ1WfYTX1N",
-	"qvHfTnFZ8s5dzCNS4tKMJ5eGcY8RpZHgoOfCGMQY4moFfxvMF7Kcljx7ilrvT5KtXIuRCt1Ilr3BNsKI",
-	"BmGO2talufrOxsVN+obE8dp2wkUG6SOn673mJL2BIValCs+eoPB/KpTd5E+85otM8fRcqedcT+ErOhWo",
-	"XZGJMlzXC/ggOvz56OFPbLywYO4kSJOmIA0aguQPwqxSbssdSZa7eT2rVM/N+/YeQRdqbE1bniSQ200i",
-	"9NYZ1wvJr7jI+Dj7GkQrLbYwLjgUcvqIWb1gfMqFZGamtM0Wd6LY7y0Ja1DMH4QVjZPsRrPmjG8raQhf",
-	"wiV6W1yaa9BMquuQTZRmHpXseiYyYML6qDpkqeZCmlhOSE2aWWFTdU1m8ZqjG4PP8W/KLR9zA01Ek2cW",
-	"y9EbsHrRO8Fvoz47kYuGfsUAwQMj7NBpgIxbjMv9cxPLo+iANU3rURSx6xlIdo0upNMeSG3OUshBpiCT",
-	"hXMv3XFjScyIx2X3cYsS2soFVJqlWuU5pKVLKyFBAEN8hQ4THh05ieH5H4TkZ1jVUE/GiixjupASRxF4",
-	"NcLumVhONXfemFApA5ka9AXCwDmnlD1oIGpLOsRAomRKCRGkQeWr6gVuTKjvtxIe2zMYnXJ5IXlhZ0qL",
-	"PyD9ChI5Bq6ReGSLMTqHmxxdzTvJYDtjMahlsAX0zsJXT/l20tc6vzCMfA05DdmcZ8jqkIYlSpDfJEX9",
-	"2gXXXnL7bVZ59+5d76SwM5AWiQHdaU1ej0BhI/gpjmDXMxf0OJCueeXE9ruyvi4y2cItuVYJGINK7HHN",
-	"Kn8mA1amZBsBJnriV4DeLS7DM+d6u2RxjS+XedgU6rfGG8snk5UQ3+eSkO3uFOHPmty5v9/kzgaSWIma",
-	"Xdm0MfcvsOnCsGvIsp7jTXKaveEYg/fMUkahkmHcXCLXbGAMU+S50hbSF5AKfk5n/bpeWZW1aSyEC9xJ",
-	"t0xbHtlRk3rVSdgcj8KIbruSr5rco8k9mvXX+WZIudEqgkbOtlnDRgi1ATuqxhZ20vt51HcZewcFAlkW",
-	"Jda1zQkzMwDbm4PlWStLq2SVoKUsyCjXIoGPOeiP5lPBNXycg9VAe5M9xwnuDaM3VaoXN4hlooylEoag",
-	"fKNILiUYE9KQiZgWGlyMYBhthM+FpqSEYROt5v1YnhGH87EBab3L06xSkYWSys0PkcdRWVTJ3FgmGjgy",
-	"gre8NM64FCjlIlD31Kzb0CjDQRj4yR+p7LAf7f/UGwx6+wfn0fHwIBpG0a/It25oXYnzpTBf1BhEbD5n",
-	"by1AhtqrE58kW3NVoJQN9qmSkRRao2sUDIOnF2+Q/T4VPBN2QRreLVYhNBgOojAo8vQWYJcIAKWkhCuB",
-	"NI/bZZPKZH0L42PIlJyiT9NvIq+rzrfqwbQx2lAam5BbrYhH61kxB9IIPH0ls0WJ6RXD50hySwVywxoN",
-	"SBsEXUXNuxl4B7eBloRLVG3kogrJJFx73m5hqbVbVaAtuWW3MuNLHLvcxkxfpqBeKAmLFovtBse//fBl",
-	"ixW3zz2vBi7bHPuNmGHZrFG/D6ho3eB6j/j66M2jhK3yeoNzW5B/qPZU49/BFdValOrQv7hpyAopPhVA",
-	"OV2fPPeQDUmvUm6WEr5GzQHHTJlVGB9B6CImQbo1A26cJs7AWtChy7aHLC9kYosydtOXTOlYmsV8rLJw",
-	"JTncyMLfl4pZPqZsKkIw1sAvGQjk+Af9WJ5U2WyTc9SlPFMSyD6pCRPyShhBXlO5oqlS0xc/RtFJREnk",
-	"/Sj6Badc/Hj69PQ0bGRm++yEJZlAde/Cwhkkl6asLVjQMpZIdIOhL6HnQopEpRg3zzk60Ibdf8av+FtC",
-	"+T3DRsWIeioerKj7Fd085zfPQU7trC6OV9/DwO8dDIPf3v8WxzdR1Ivjm8FpHN88PMWPx6cffngfx/nn",
-	"50v8/yX9/5r+f7v8sHnOP4MODbbWUdCshTsuXrPpSltyV8kZd6UP6odAg1h3QzDqbiCdJDHO9DLRawpD",
-	"b00oet3y0Wt+aQlIr/HtQxPnrSkbz/2aTzubZnwfgZo0emcouqfwCN2ZBM2o4xwqe4Hx3kZm3bFXLWAh",
-	"t/Uz1NvURTS3VsiU9MUghOlWW7gtsg8D6ptAOKoPu2hgUr1uLa41J1WcdXeZnFc9GOIPZ6VaEHc2i6yD",
-	"qTb0f+Dq7t360rusvKqmCQmhp05Ydbn47bep3H/XNmwdxKnmqasiZJlarHY87aB2MYZynQorqsSsK5Gj",
-	"/yM65IJsFfmYaSpcOP66IQQTnhnoikzQhcEAy5cuSzTdMwxS0dA1ps+ekhy4NAAVF2cQS+fTk2bPM56g",
-	"at8UULiQADd0k1wsEsuNsQVZjDK5MGQZTCwGuWGLoLG8BMgNRR/OobZ+/fs+mqK4IoEHITPKKQ1eGh9f",
-	"goxlZ+RQF8NBc0MxybzPTiRzngGTVDzWMFdXYKgCjdPX4o2NUcP+F0YNh4d3iRr21yKCr+r1/u3mmjXV",
-	"tqO/2aXiXsJ1M6j/Amk+qQlmFXOmeZswrsT2sVwXQLYptp/zBXJEKZGkO92ODR1SNTI4cVyAvS0U3yQp",
-	"B18mKAc/3UFODu4cOK/21LK3lk8mLg82FVfAhH3E4MYVb2Pp8qGGcEgJVPRxEYlKu+EuQaKuZSNNs7Pj",
-	"MdghzPUupkPx3/L/l8p/l8yfN3fs6JgoXyPy5yLLBCGnnXMYRPglyQojruBFyQ2OxHVMrQpXB2111Xa6",
-	"ra4LZ0NrDLoAVZPFuvvuW8y8q9Bsn1r3zcs88rohchkp12klTLlof8Ujow4tEjWfDYd57lC+6ipVRYX1",
-	"UJ3aj/x7VJ627EAfstE/9pCaVeuba+vCIHvUaj8chTg053a2J1L3xVWH9v6n95IWmOCkugVq1bl0+wS3",
-	"JTfKU4Ql5roYapNcrB9dMqc0KdrCMUPG2fVMZVA2bWG8X7lWyeKeYXMhlWaFFDaW9xNcnsLPpxdvXF/Y",
-	"2ychW4Ckh89e/wctjUhmPomL9mZOGvBB6B0oHstJprgVctqj4/mta3/Nt+MVc9pAq8JFuQI9NWp0pE48",
-	"JM/Z21fscH/wkFGywGvmEvY183NrPrbNq+XwzsqeQ2OZ4+nC1pDRPgj2YD/qRxGirB/LE9/euv/b0UFv",
-	"4Lxbat4wuJ7vomN1tqOkDN0diCWhIFusYst7uFUWhbtcCjel07tqVRwO1i1LqSqOo+jh4Ph4/+jw4WF0",
-	"fDy4Ldqtsdl5F2UboULEY5HnoFnCTTvsJtK0w6yT3q8fPh8s/3mr8HgCNmDbTXrK6k6X/Lw5fcyOD48e",
-	"rreYfoGu45Zdu3hEIV9LVzlViYdzBQMvVdU2uKnrfU37lbXXLn0N0uoFy6k7d0Vz27p4RfW7XRIXWw1G",
-	"RzKjLgp+3lI6Q9Xq+Nv1l7RR0ujIO9zvOn+zwrj9bpQfGVbNbb53xFyizkGlNoMsb29flywPfj3u2r6s",
-	"YXZt7fqcaQBJQ2tpun2w+VbM0fFx0/mLOiXR10y7SoRKW9Src64rP/ZSSCK95+dV1lu7/1Af0vpq8uo2",
-	"F2/OfC47BWnFRPh83daddrxW0UBOoUVPwwRIYm7VBWW5mHBTEWhdHyDxICm0sIu31K5BVHQNJCeFnW2U",
-	"hvakDqlorNGpddp7uG+n5WGfvTvvyg+LqYSUPXt33mdn1rARtdSOWJJxMWf3KZnfM4BeiIX0AZtqLm2j",
-	"HZmyGGVrWgoTIcGEja7zIooOEv+evsAQDYxrQ+98TV3No0expLq2VhmYEhx3962+nHLPMHrf2JAaQkbO",
-	"3SojqFFYZYP9VvfcTUCPCGrhd9Etdd/jmhhsUXavz57is7rfLfPXZEoEoJF0PcZkHl2HDsY3hP52f4Gr",
-	"9gs5UWUPBXc3zXzY+tixbtDdANhRnjd0ZcJFlb5mjvp92AyqZ1V6MkRi+RgjZHxjnID4al075TIN3VUE",
-	"YV0vHdBtDRenox1opuQcuuuC8FoDwQ8/nLTamvo//OBzhTWaLb+k3uFn785bzVc+WI4lfTPsPlHL0/0B",
-	"MwClO+M2vGdqZNVBtVvLxNJPb7AK2UfORnUw79nPLa5ktqgD7lhW2/TZG3/NYLVjf1QB4Hg/ZMmMy2k1",
-	"NJaNEY79PZrIApoaPWSTqcC3xY2I5f3Rpp6c0YM+Ky8qCZkX1rOz6jLq/sZPiZHVmEf47EwmEpAGGmz8",
-	"4uy8YUWqlLMJwuAKtHEsPejv9yOqHuQgeS6CYXDQj/oHzlWbkdJsXIAcfg6mXTWGN3QppXFBdiW5Yjou",
-	"s4WlE+TLQ0jFMqRpTON2rbzjTlxx6VlKl22NbR6xedn7fbeqr4fsbboQvAzvMNVfxN1hbn0p+fax1X31",
-	"5YeVy7L7UbSlGaxsAvuy69JU5Ovoiuos81HX2qGDomvxCtq9rXcXaZHBXRa5WGk/PYwO7rLMafMezdHd",
-	"ztO+zELr3AmWjo7+pk9DTN30NN4Hbf0WfEA+8T5iMAyeC2NZ8yaz5VPTmhZ8oGyL6RDvx5QjNg171mdP",
-	"SyVeJkZ9IrmWXacDVlT0I9ct6hoVGn0Vvibe0PddUu72qDLtVXzwi0oXX00Gmrn8Zdv/tLqA5Zr4Db66",
-	"+G1qSKxz9LxEeLrS0fxcuZ27g5aLN89L3SzhuvWDEtu7lb838T6Mjm9f43HjMv7h4E6brt6lopWO7oaF",
-	"jiZgXG5//27LdTSb///We+S1rSq+x6v1rQ26bxk2f2jgc+O3VJZOlDJwlfq2RnLPWxqppRsOu+WwJchu",
-	"jfS7NKOHDgPb16h+VuI75L8nRNzb+S8sPes2f03Bbmau6C83PH/z6HfoG/432F3488tCqsavWuFuedEZ",
-	"NlLzkYsOXeNtlRip0yJcpq08SKvjKYwlvhfWbMiDuDRwI0NM1XoKVYd1hbP+1YKN9ypcv1Jd77DlxYaq",
-	"PSmW7f4ktnt7Uoev67qVvrGvu9KItpO7+9dpHd/K/bf2aWmf78d1/d5svZOiHXzNrbu4Renaf3nrsi0Y",
-	"/jYr5bULnQXDYI90rN9qdcLbzpQ1adEyH7z+G4ImWH5Y/m8AAAD//w==",
+	"7Hx9d9NI1udXqdXMHhJaduwkNMT8sScNZCYcoBlIDjuDGFyWynZN5Cp1VQnjYbOf/Tn33pJUsuXEpKGf",
+	"efp0/0HHturtvr/8Sl+iVC8KrYRyNhp9ieaCZ8Lgn3bOjcg+Nr9/fHbBZ/BLJmxqZOGkVtEoupgLZp3R",
+	"asaEctKtmOMzpqfMzQUzwurSpIJxy6Rj0jKllyP4M51zNROWLaWbJ0p8EmbFlkY6wbjKGH7BUr0Qlk14",
+	"etVnb4XKYBy3bHw+7b3kLp2PmdM0KFFa5Ssmp0zpic5WfvqsvQkrVSpipk01yyutRDNVoozguAhOtpwL",
+	"1ew06ycqiiPxmS+KXESjKImOkiiKI5vOxYIDXdyqgB+sM1LNouvr6zgquOEL4TxJz+1p6uQnsUnEn2HB",
+	"BXfCSJ5btpxrKxjHh9k05zM255a5ubTsE89L0Y/iSMK4X0phVlEcKb6ApaX9SIO69jXROhdcRbCvl36p",
+	"86fdDD1/WnGw2lS9ZMHdvFmx+vmjzKI4MuKXUhqRRSNnShHuoabbMI6m2iy4g+0q9+NxFEcLqeSiXOCP",
+	"frNSOTETBjf7s8kEkrRzq1Mp8gwEwWrj2GT1mHGWC55JNWPj3hi/tgzGCQVf9tmFFJZxI9jE6Cuh2GTF",
+	"xjIbbyOqrpYPz/NnI6bRKPrTQaMfB/SrPaiIW+8bDrGpTudTlLzuU41B2cZdagSf01wK5ZgX1xF+R8oz",
+	"50UhlP0qfQCFk5ZxZZfCiIwdDw8Tpd1cmKW0ImZWMzfnDjez1H5xS9/hFmACWh50FdewfCFAn/xKSkiY",
+	"j+XaCjoCzn/P+o2xUl0pvZRqlq/6bHx/DHKXzoVNFFcrlpbGwIE/CWOlVn12ypaCX6GlIVPhH2d7b86e",
+	"sJPhcADGo+AGZqjMhTdT+Wrfm5N6t1oJnGulSzzRCGRIWscUX0g1S9RCGwEHVvio38Y60frsnXRzXTqc",
+	"k0xpw5pEed6w5Zw73DT85ueKWalyYT1tCmE4CAPLRJrDIZh0QE3SrphJxZZzmc5Zyq3whrXZyeGjPgMZ",
+	"QlMBPwE9weglKtWLBe9ZAXbJiYwOqaeB5Q5IGDMrUtzGo/6j/tH+NguISkPHbbSmInpLaxZSvRBq5uao",
+	"6gV3ThgY/M+9JLn///beHez/nyR6/7/+1Pv/H+4n0R67H7P769/u39//cxRvGNtuDQMDv0XLSMNa+jTX",
+	"eWZHZPiBz6R9C7bnZSlDqctX+0DN8f1xoiqxC9Uqxk/EDqD+0eAYvRxTmoEutpmTqIo7bAfmfC0LGgf3",
+	"38mHF3Ih3SYH/qqXbAHqLZ1YWKR4wWeC2MC4Ywtt3TarnOOc4aEyMeVl7qLR4aDtY44Owcfwz97HDAa3",
+	"epzNI/w8nVpx+xnADV3Jgk3ElCyGP5J13Di71cPQ5J2Hue0s8F9wnkHHea7BMdtCKyswDHmi1TSXKZ4m",
+	"1coJhX/yoshlinbnoDB6kovFD/+ycMrAfcPOHJd5NIpOyUfUEQKpi7RkedWK8Rxs6aqJXeC4RAPruEph",
+	"lwd10OPDB2EdxBKjaDB8/vTw7z++ffiydzQB2jjuShuNjgcnceSkQ/mvj1Ife+5cYUcHB+mcGydMPxOf",
+	"qtPYg7R6/HpXX74pCa9pMqJrWxi6KULO8DaqXMfRK+3OdKmyX8mXV7rZANodXOX8KROfpa2EsIMBBycn",
+	"JzcxgbeYcNww4ZV2bIob340LSrsePf992HALAShwQbPP8xzZtWJWEA82F/qJZ2+IJL+SLxfoI3AmlmkB",
+	"qZCjuIU2o5UzPEWDJ4zRkDK8D4arcjGBzZbWsYmozCMbDgZRHBUa1N0g+dC4HJB9vP7QZnblo27StsM2",
+	"owcNo8/VJ57LrDrFjuyWNKpXjfo+TN+Ruo/ZmIg7RvdqmeDpnPktJgqTCQgvq6lQVur5Cm4sBuF/vbh4",
+	"zfY4G//vMQRjZOchkV1WEeBSs7n4zDI5k84yPnUQDLgY3bxyRucQ+cKO4HvFuI8XY6Z0osZ/1daN9yF6",
+	"MGJaWpFBkgKr4MJWGAgfAycD30iI6AXGirFPqzkrci5Vz4nPjh0PBgxkASJ2PWWceQ6xTKflQijXT1Si",
+	"3lXBKWybOMEsX9mYUY5Ojp4mqIi0h0SkiIarLFGFgRDWrdC20bPP3/78CsOfmEheZ8ZMq1SwQphUKNfL",
+	"RKozke1jZHR5cdZ7xHDzVQBVqoJDDMxsaYyecSeYLdM5JvRJUmaPBoMxVRB0RehENZSeAGv4JGa5VIJN",
+	"haDkJeXGSPDTRrjSqBG7/AH8Krhz/OtRnCj846eYvnji//+semR4hhPBnw/Pqi9PzjDN9CzsJ+qcfDJt",
+	"kPS5qRDgs5AqOKHgPEgxTB2sf9jGjYABa0vLrJwpiB6rjPffwmg7YuNG0w8Gw3EgSIkyHJ0UZjOUvtnW",
+	"88MxRJmdtvBMm4nMMqF+tSmUNshylBAZxdA21UUTSdsRHn/dY+1kxNKWETtqjFhzht3M17R+/vsZLod1",
+	"CKruyAylNOfplWXcUwTzg0KYhbSYebazRKTfFvcFImcUz5+B1fuVbKvmYmhCt7LlYHgTY2TAmAdt7xLO",
+	"vrNzoUHfkTne2k65zEX2mGy9t5xoN4QNTOH5U1D+X0rttsUTr7R7qTM5lSLrLv005Rkn89zHiVSfCHJV",
+	"C/9ItV7GfFxnmVEcVnOr2m0XZfxjB1sqvtfdGdFrvso1zy60fsHNTHzD4AgLVtKyHOb1hmo4OH704OGP",
+	"bLJywt7JIExDgzAMDII/CHNa05I7il5B43pO6x6N+/6RTRdpXCOjPE1F4baZgtdGpFplEuY9Q2n+Jkzz",
+	"0lpVGLGoyKRjS27Rvzyu6pSMz7hUdzQbVy32HQbsC07llXRXBgYje37k92RhJ6G6yrlBg6MKPRM113mG",
+	"QVlVDKUCVp+9CakbM2AixYq+tOo0VhzZSpfU4YiDgq10VAX1eZJgSizB1GwNAd5SpHmp+Ccucz7Jv4Xm",
+	"V+GrtFQpkWr2mDmzojMxO9fG5as7qf2/Wu4mUHt/EFYGJ9lNbsIR39ftwP5SriD18PVEpZcxm2rDPCnZ",
+	"ci5zZCOVmGKWGS6VTdQUYwY7L12mlxgjLjmID3wP/8+44xNuRUhoTFMSNX4jnFn1TuHTuM9O1SoINiBb",
+	"roqbvvVQ5NxNtVn4722iHgyOWBhnPhgMqKyKkki6hkVrlolCqEyodEW5Fh03UWjR4LhsD5aodlvnQ9qw",
+	"zOii8D2NVCtFxWrs70H2AEcHSWJw/n0SeqcDX03+1ZRKwVO4vYZg92yiZoZTaiJ1xoTKfPk1cKsBoW6o",
+	"DVq0M1gdBB7UiZtZwcK1VWzVZ28o53Xq5aXipZtrI//9Tcz6RHADzMPAFEIQ8bmAvOtOOtgu3w0bHWxt",
+	"emfla4Z8P+1rnV9ahoG3msVswXMQdZHFFUlA3hSWwAxVmrzmrkVg7969652Wbi6UA2aI7uCPN0+AsuH+",
+	"qSW+nJNVpy2Rc6W88uYm9BZpKYxOhbVgxJ40ovJrysFVJzaotkBa+klAqgfT8JzyUOpiNfSiMty2ulfr",
+	"eev4dLpW7/KFVRC7O5W75qF0Hh6G0hkQiVWk2VVMg7G/QWAoLVuKPO+RbGIG6R3HRPg0JWNYN7CM2yuQ",
+	"mi2CYcui0MaJ7KXIJL/As37b0L4uYQYTwQR3si2zVlz4IORefRK2gKMw5Nuu7KsH93BwD0f9dgE+cG68",
+	"TqAx+TZn2Rh2bYUb18+Wbtp7NO5T+4p2AZussAib1uaU2bkQrrcQjuetloVWdbcCS4LjwshUfCyE+Wh/",
+	"KbkRHxfCGYFroz+HAfQLw1/qvgcskKhUW4f9PInFd5leKWEttUmnclYaQQmzZbgQfC8NVugsmxq96Cfq",
+	"nFrcE8x6KeQJwSnooZSm8THIOBiLurORqNQIbKl6z4vPWeoHbCB7CBPlLcpoGEd+8EfswR0ODn/sDYe9",
+	"w6OLwcnoaDAaDP4BckuPNgAcj4DxHb7hgC0W7K0TIgfr1UlP1K2FLkHLhofY1qNQP11Fo+jZ5RsQv19K",
+	"nku3QgtPk9UEjUbDQRyVRXbLZq9hA1ifldQPDI/b5ZOqzlWL4hORazWDmKYfEq8L3rMewbQpGhiNbcSt",
+	"Z4Sj9ZxcCLQIPPtZ5auK0muOj1hyC/BoyxzBTgOGrpPm3Vz4ADcgS8oVmDYMUaXCbIpku0Wl1mo1LquS",
+	"lt3QRa/g2eubhOnrDNRLrcSqJWK77eNv/vHrlijePPaifvC6LbHfSRiuQ2ja+wixaoHUe8I3Rw+PErdQ",
+	"dYHktnb+oV5TT/4lqMPc4lSH/YVFY1Yq+UspMAH3nSS/sxHaVWxUYHZu9ULAMzOEKlqBQBNOhhEjLUuW",
+	"OBfOCRNT6ylmRalSV1a5m7li2iTKrhYTncdrnZKgJbWnNHN8gq0F2MHECH7FCMW130/Uad3asQUHW8pz",
+	"rQhbqadMqk/SSoyaqhlt3ae5/GEwOB1gR+VwMPgJhlz+cPbs7CwO2hR9dlqVRSgtnIv0ylaNNieMoloG",
+	"wkqRPJdKpjqDvHnBIYC2bO85/8TfIsnvWTYuxwil3IAxtW3zgn+uoTEeWdENlXn/zyT5PBj0kuTz8CxJ",
+	"Pj88gz9Pzj7cf58kxZcX1/DvK/z3Nf779vrD9jEdUJpGgNoASA8MISne8OnaOAxXMRinPiDCIMEhNiBI",
+	"hqBGtEkK8kyvE71QGXobStHr1o9e+KGlIL3g04eQ5q0hW8/9ms86sbIeVKOnAWQWs3tMjyCcScGNkuSE",
+	"EK2pzB0de90DluomcE+zTNNRprlippXvjMKebvWFN2X2cYQgIthH/ccuFhhNL83FjeFoivNuyNVFDUiS",
+	"/yYv1dpxJ3Jqc5t6CxgKZqffNqfeZeZ1M41EiD134hry5Ze/yeT+rfFhm1ucGZ5RSy3P9Wod6LyD2YUc",
+	"imA7a6bEbhqRB/8hNuQSfRXGmBmVvHn+OlCCKc+t6MpMIISBBMv38Ssy3bNMZDKwNbbPnqEeUBlgQjDY",
+	"RFFMj5a9yHkKpn1bQhHXFWgaRLlIorbmFugxquLCiOVi6iDJjVsMTdSVEIVt1c5p/j2fTWFekYr9BurM",
+	"K+fj+/GJ6swcGmSIMNxiTrLos1PFKDLw2GQjFvoTQplp+Ea+sTVrOPzKrOH4+C5Zw+FGRvBNo94/wly7",
+	"Ydp2jDe7TNwrsQyT+q/Q5tOGYU4zcs03KeNabp+oTQVk23L7BV+BRFQaibaTVgxsSI3qIXVcCXdbKr5N",
+	"U46+TlGOfryDnhzdOXFev0rD3jo+nVIdbCY/CSbdYyY+E5IhUVQPtUhDLKDilaTSgcvCx6lAopcqKNPs",
+	"HHgMd0hzfYhJJP5D/39T/e/S+YtwxQ74UPUzEH8h81wicdo1h+EAPqR5aeUn8bKSBmJxk1PrkvqgLYh5",
+	"Z9hKkLQtODEIAWrE0Wb47vGWPlQIsYSbsXlVR950RFSRqm+5+En7axEZwhVR1Xw1XCwKIvl6qFQ3FTZT",
+	"dcTi+d/BeLrq4tmIjf90ANyscaCEcYQke9zC4o5jeLTgbn4gM/pA3aGD/9t7hRNMYVCDB1wPLmmd6Lbi",
+	"RnWKuKJcl0Bt04vNoytGRhOzLXhmxDhbznUuKgQj5Pt1aJWu7lm2kEobVirpErWX4mUxSD+fXb4hkOTb",
+	"pzFbCYVfPn/999hfZqIiLvibBVrA/dgHUDxR01xzJ9Wsh8fzSzfxmsemlgtcwOiSslwJkRqifhGWCuw5",
+	"f/szOz4cPmRYLPCWudr7hvu5tR7bltXq8c7OHpGxqvF0UWvEcB3Y9vBw0B8MgGT9RJ16rPfhPx8c9YYU",
+	"3SICyMJ8HlLKmmpHxRm8SJMoJEG+WqdWgDqx/matR+34oHfdqxANNj1LZSpOBoOHw5OTwwfHD48HJyfD",
+	"27LdhpqdV1BvYhRegSuLQhi8AtfWeWBNO8067f3jw5ej6z/fqjyegcHedtOeqrvTpT94ne74wcNNvPVX",
+	"2Dru2JLyEQ1yrahzqlO/zzUKvNIN3GjLFZAN61f1XrvstVDOrFiBUPU1y+2a5hX273YpXNzoMDqKGU1T",
+	"8MsNrTMwrSTfhC9pkyTAmR0fdp0/7DDefCXaPxnXSE+PHbFXYHPAqM1FXrSXb1qWR/846Vq+6mF2LU2g",
+	"f3wAtaE1NV7F2X5F7MHJSRj8DTo10fdMu1qE2jiwqwtu6jj2SipkvZfnddHbuAzUHNL5bvL6Mpdvzn0t",
+	"OxPKyan09bobV9rxjlFAnNLInhFTgRpzqy2o2sVIm5pBm/YAmCfS0ki3eotwDeQiAUhOSzffqg3tQR1a",
+	"EczRaXXaa9Cns+qwz99ddNWH5UyJjD1/d9Fn586yMeLLxyzNuVywPSzmN1dQ99nMcLrr7bH5WMWooGmZ",
+	"mEolbBxcwSgHg6PU/44fxAgcDN3J6PwZcYjjx4nCvrbRubDVdugiaHNT655l+HuwIAJCxhRuVRnUOK6r",
+	"wX6pe/QCAE8IvM9C2S1eRYE5IdnC6l6fPYPvGrxb7u+MVQQAJ0mAe3SPhNCB/AbJ38YXULdfqqmuMBSc",
+	"rl36tPUJiW7UDQDsaM9buiaMWaXvmYN9H4VJ9bwuT8bALJ9jxIxvzROAXq23TXCVxXQvB++WA2Hw6hLl",
+	"6eAHwpIckbtpCG8ACO7fP23Bmvr37/taYUNmx68QSP/83UULfOWT5UThJ8v2kFue7/vMClGFM7TgPdsQ",
+	"q0mqaS6bKD88EBX0j5yNm2Teix9Nju9RqBNuvEFPyxDwFiz++vWVcb0Bkv2YkLj1o4kKniDx92R6olVV",
+	"oRSZdBYIdRqm2dV1A//CFf+WCN8hwxeq0A0hFrxQpXl3CiJ92y9Q8ad/fXnBtGFPn714dvGMijUePBym",
+	"+VveKSGdxzJXr09AYChPwGvndHFh7U0JdOnKvwFGaSyv9zfeyKIV+8uzi0R5VCldpN/EflB1t7oiAXsA",
+	"u+EpijGFbQQOoxzazvbALFF7420op/F+n1X3IKUqSucNhO4Kk/yFworK61mk9PWuXKZCWREYhpfnF4Ff",
+	"rov4Nooj/8KIaBQN+0f9AfZjCqF4IaNRdNQf9I8o+J2jGwruV4++RLOurs0bvPMW3L9fK1fZjruycQMY",
+	"x4Yb6EWVJAbDuNtomNGJa70/z/Auv3XhEcO35rzvdp7NIwfb3jdwHd9hqL/nv8PY5u0utz9bv/jn+sPa",
+	"XfzDweAGeF0Fq/u6985g27QDZ9bZOEUc4DHtomvyercHN16NxkmGd5nkcg3Qezw4uss0Z+E1vQd3O0/7",
+	"rhzOc6e9dNyRCKNEFOowdnsftT1G9AHkxEfd0Sh6Ia1j4YsSHJ/Z1rDoA9avbId6P8Gquw0ihD57VrnF",
+	"qtTsS/ON7pINWHN6jwl/S9CPAKniUQaBB+3Sclqj7l3UGddPOlt9Mx0IuyPX7YjemVJcb6jf8Jur3zaI",
+	"Z9P14BXBs294Sy+OXmjad3cSefnmRWXZlVi23ut1M3r892Ycjgcnt8/xJHhTyPHwTouuX5DEmR7cjQod",
+	"oGyY7vDwbtN1gP//Z1tNDHTXzeaT9X7jFst5HYdvQfkSvNLumlQpF4ScaNsz+j6wZ782bKleCNcRJBx3",
+	"63TLpNB+st+lQz8mCtw8R/3+HNS0O6lGxxXZ36FiPEVJuV0x4iphaAv+TLhvKvXNS9p+k/D4Nv/8jW/O",
+	"H+0iuje/JuAPhf7dhfR/EW4X/fs65Qre6gqrFWVnto8oPErqCYFeVwib+iBXWasg2IL+xYnCV4Y6u6Ug",
+	"SP2QoFWCsBWsMIyaVn/zLputF4ya0k4LuBfg9BLVBuqx3XF6HSkKwfa+m0v/9unOGrpzp4znt7Oo/n7E",
+	"97KsfwQ5X5/JfMOo6D82Lfq9hWuk3DvkMTeuQpPie2KqG9ZtffU317GHVZo8GkUHaLf8UusD3na2p9BR",
+	"VL2fzdeE2+j6w/V/BQAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -88,6 +88,12 @@ type Problem struct {
 	Type string `json:"type"`
 }
 
+// IfMatch defines model for IfMatch.
+type IfMatch = string
+
+// IfNoneMatch defines model for IfNoneMatch.
+type IfNoneMatch = string
+
 // Limit defines model for Limit.
 type Limit = int32
 
@@ -112,6 +118,12 @@ type NotFound = Problem
 // PayloadTooLarge An RFC 9457 problem document.
 type PayloadTooLarge = Problem
 
+// PreconditionFailed An RFC 9457 problem document.
+type PreconditionFailed = Problem
+
+// PreconditionRequired An RFC 9457 problem document.
+type PreconditionRequired = Problem
+
 // ServiceUnavailable An RFC 9457 problem document.
 type ServiceUnavailable = Problem
 
@@ -134,7 +146,18 @@ type InternalErrorApplicationProblemPlusJSONResponse Problem
 
 type NotFoundApplicationProblemPlusJSONResponse Problem
 
+type NotModifiedResponseHeaders struct {
+	ETag *string
+}
+type NotModifiedResponse struct {
+	Headers NotModifiedResponseHeaders
+}
+
 type PayloadTooLargeApplicationProblemPlusJSONResponse Problem
+
+type PreconditionFailedApplicationProblemPlusJSONResponse Problem
+
+type PreconditionRequiredApplicationProblemPlusJSONResponse Problem
 
 type ServiceUnavailableResponseHeaders struct {
 	RetryAfter *int
@@ -163,60 +186,72 @@ type UnsupportedMediaTypeApplicationProblemPlusJSONResponse Problem
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"tFp7c9NIEv8qXdq9Ag7ZkfPYEPNXFkgt1PIokhS3i+A8ltrWbKQZMTOKo6Xy3a+6Ry87BrKQ449gyfPo",
-	"/vW725+DRBelVqicDaafg1IYUaBDw0+/y0I6+pCiTYwsndQqmAa/6RUUQtUgHRYWtEIoxRIh03lqQTgo",
-	"tHXjIAwkrf5UoamDMFCiwGAa5HxmGNgkw0L4wxeiyl0w3Y3CYKFNIVwwDaRye7tBGBTiShZVEUwnURQG",
-	"hVTNUxi4ukS/EJdoguvrMHi9WFj8NsVOg72QJcxxoQ2CyxoGrBPG2S9Rrv3hW0n/FuX0b0B9tIX66zAw",
-	"aEutLDL4v4r0LX6q0DI/iVYOFX8UZZnLRBBrO6XR8xyLh39Z4vNzgFeiKHP0tDkh82AanGUIxp8EqUYL",
-	"SjsohEsy5pxONiJhgaExmkT/frBdVcUcDRSVdTDHVrwwiaIgDEpNDJhgGvy0w3DtePlefyAMrRMqIS53",
-	"DFpdmQRtQFwyLf+VaTANosmLp7t//HJ6+HK0KwhbJ1xlg+k+4eWkI16C5+pS5DJtuQg69DLnSjvd2Uky",
-	"YRyacYqXLSR2R/pdo3bX9VByPxtcMNW9/u/4b+3OG3+Cl8m6It0Sy8cw81DOIJfWWUCRZNAQFKuFxDwd",
-	"w3F3lMvE4LxSGIsgLPx2dvYG7guY/WsGUjV66rJYraTLdOXArTRkeAWpXEpnQSwcGpAuBOFJ0TkQNCLh",
-	"9woEZChSNCEoHavZb9q62QOQFgwuKospzGu+hS+2aC7RDI2E3siE/kfL1xAdsRJQ5kKqkcMrB/tRBCR5",
-	"FCnoBQho5AGpTqoClRvHKlbvMuHwkom14HEHK2obAr2twToj1dIf0IJ0n0G8FHmFIFQaq9LoEo2rgQzU",
-	"r31x+voVzHVahx7yzp+BVglCiSZB5UYpJjrFlFiP1fnZyegRMPHEDygNlSqFNJiCrYzRS+EQbJVkJJNZ",
-	"HFfpoyiaEQ20tgE6Vj3ScxKNmIeQS4WwQEx5cSKMkeRnDLrKqCmcPyS/QO6IPz0KY8Uffg39iyfN/8/a",
-	"JZMTPog+Hp60L49OQBhsRTiO1XPvUzyB3np7v85rV0Y6h4r4YcTomZSPF9uwVzASbWXByqUCbSBHkZJc",
-	"/kaj7RRmvV3vRJPZQJFiZYTL0JBmKzCkDITdYP1kNo4V2eQTrRa5TH7Uyx0rzRe2N4DI6doaMmHBZdKy",
-	"lnjf/g/9Eq75paPeL3Wk384hJe3yu/ZE7cHWKzB7osoYVI5CmsPWjjyvYafLwltOi5QTF6jGRN2JNnOZ",
-	"pqh+OPRIC2SkvAUUYmq9J0l0iR1FdsoK+F3CSdaEs9cLp+fhdtJZdOvvSjxOX6Aio/DRi7xCLpILwt3z",
-	"rw0ZGJpCWkv4EDIbaLE4yKCNEvkziik/KJL2LOAA9UXIdyZfA10OQD9Yj9TD028dqP2mOwO+iVwLIXNM",
-	"H/u42UQh9sFoB2Hl+VNypJ8qTQp4HQavtDvRlUp/EOdXundFjVVKS5fhFWUEXwb+6Ojoa9Cna/q+30P/",
-	"SjtYMOG3Q11pN/Lr7wL2b7DrMxx2TCLPKZ0UNaURjPgbUedapGda/y7MEu8w3aVMgAwwp3ObYDSJ9h8d",
-	"HP4C89qh/S6XsxiKYDJwOQ0j4LT2V95SFKXfN3Jaj/y+u44Q24BwvaWIJMHSeWdz6pO8cyUuhczFPL8L",
-	"gbSZo7S+yJJq+RicqUEshVRgM21cXn+XNP5a80UDaTSMQDXg5HbyGO64S59E1CRCUY4vlF2hAaVXISy0",
-	"gQY4WGUyR5CuqUVDSI2QysZqwcHCZpVL9YqTsZWg5Jne0/+pcGIuLA5h5XogVrO36Ew9Oqan2RiOVT2I",
-	"MmSIDTHSTb2vzIWjarZ5b2N1EO3BMKE7iCJYZahgRWbt/SzJVkCKJaoUVVJ7k/fsxooVjdiF+3RFS21X",
-	"eGgDqdFliWlbSClMiMCQvqI0nVgnvQHi/0HI2a3TA0duncxzMJVStIrJ6wG7Z2O1NMLXAFKngCq1lIGG",
-	"gS+JuOYeAPWVJoLFRKuU2wgkg65CMjVdzNCP19oEX6/7r8PgXInKZdrIvzG9A2ubozAkKs4/KP/Fq5LK",
-	"me+yr/lawJn09rVG9K0Nq99yV5a1xq20wNmUWoZQiJzUGNOwBYB0SXGcND5ANVY5XleDd+/ejY4rl6Fy",
-	"BD3e1AW6V/QryJCYWq5MYZX5MtqTtBJdWbSuFg1ivtbtNKE0OkFryfk86dXgRyoj4H7DWoOCKrlLpNyc",
-	"jhG5L90+VQxSh46P1V9qDK2tt04sFhsNIRKlUDWp1Hf1g7Kh5u3uDjVvABK00NxWBQd77zzOSgsrzPOR",
-	"1ztO+RuHP8cm90yBC2sLwl6QRrDQbVWW2jhMX2IqxRnzcbdZUNe/GxxEB3yXT1iuZUAHQ8l0nEBBrADL",
-	"5Lai6TaPePOId/2/ciGSymwTjpmPN87CjGi06Gbd2sotRo9mY+40N3cSSSdkXV1ptn7va4Vt26+xwmFL",
-	"i7BvmljSN31b+W2e867xKL77JW17KNtmK/7Gk3hRNzqHRenqHv/W1wwMdfOqY98Sar6nIEcXM/FTmP20",
-	"o0SBXTvSt9o0JRlrDeBZSEtL4bIdmfoH7193/jN6xQcsaFPflvKhuGfF33OT8Ouw8zvB9H3HRdgi96Hb",
-	"oed/oe+1vNQK6y2MKhCFrpQjmRS0ZgoCVpnOsW2b6QWrgm+mJPU9Ci5KG6iUdLG6n5D6sft7dv7Wd+ZO",
-	"n4ZQo+KXL978EVJCl2QchJVWCLZgn/ogBMX9TxGrRa4FJTYjZqa5OgSrfQbVNESrgi8wVLGRkCVFdW41",
-	"cy+UhPH89DXs704OIdEp93z6RlBSbwD8OfC8B9PJLs8m2nXBNHh2/pY1ZE0z2+VbI6GHsdGJrWhNge8h",
-	"sie70TiKCLJxrI6bccLux4O90STkA7hIIWfa9jHhhbgUp3xpKxmeNcWKIcjrTbSSXKJy3He0lEwL/kuB",
-	"uOl8bqDRYDAc4fyyPxzhHEXR4eToaPdg/3A/OjqafH2WM0RzG15fFVRIOFZliQYSYXHdwkk0YVAK59DQ",
-	"aR/fH4/+/PB57/rnb5pKI8ABbdtspfWh26zl7ckTONo/OLzZ0v8Hfkw4WJFsVkaTFiufaeikoWqD31t0",
-	"UW54tjZX2eaLUVF1VPI0ZMMruz5EcEx0WNhvRZyB67/uKBHGiJqe+7D6+SvhiJyk111fR60DMGgM7e9u",
-	"43YYo7fq2tMN5sKu3dXUSPaC/Ak5rAzzcv36Pujv/Xm07fo2C9h2tZ8i8QLW9LWjuXf15ZnpwdHRcNob",
-	"bbWyJuu4GcG4n0A+sxCmbvm/kIoF3WjvpqLd6J71TLomH9u85vztcy85mVIhsJBov33TLZtyA3AqI0cG",
-	"F8j28U07bxMuxqYT0E1bJ+FhUhnp6lMuXViKvpii4qd/OmkJefHuLAhvgi2XClN48e5sDM8pceLm9gyS",
-	"XMgC7ttSJDiySLHeYfoAlkYoNxgD2FiJrj2S4kIqtOFg3lZF0V7SfM8POCXH7gdwW7/macLscaw4jzM6",
-	"R9uS43+j0Dci71ng7wcXcikz80kNXvnW9KzpN/SNnHsWBkDw8NJ3Q3juSGdCIepYWcQxPKN3fc8lb1qi",
-	"LQAUnHy3n8OSrySDaQP/evbss1upFrqtEISfnTW/Unji1SrYmgL3LqwJlM3qfrKbCYPWt4E23X2sWn/f",
-	"YcGuFrqfLbQtH2NqHg+7jeqc0PAaN6yWm59fkBMa5INwPEDalpgAm4AFpznbKXw8mJF7nkIcMOXpwEmP",
-	"a1Hka157PB7HwewxpcYZ3ZahwVgRbjySaVoBsYrVMSSZUEvkJc1nu15A60WbmTXQMe8djSDdNFazxsgh",
-	"laRSBqm6YXFzz4+1gp1T0VxLxIxyeYHtBPy+n9GFICAXc8zpw9KIFHlsTxklz5gZC6sLZM5i5TRYxMeb",
-	"43VKk7oRYZNFxGr28f3HOL6KolEcX01O4vjq8IQ+Hp18+Pf7OC4//35Nf1/x3zf89/T6w5f3/Dybxqqf",
-	"jPc/QQjBiTnLnImeGxQXVMokeZVi6k1McG/COuItVjk63sc/cAihrFTiqrZxaS6oVrN1Mdd5nwGyv7Eg",
-	"cgKHjFiqS2kldwpaQizcP38YRcdRCOcPd5uB+8mzk5MHa6N0OBtIPFb8Ow9spsmcebYYQj8vN7jEq/Kx",
-	"H6n3uae0rEvewHOZoLI4sNqXz88GAS3ozJKVemC2QRhcorHeoifjaBzRNl2iEqUMpsHeOBrv+QwxI39+",
-	"ff2/AAAA//8=",
+	"vFr/c9PIkv9X+vT2ioSVHTsJCzE/XOXtktpQC0tBKO49xJ7HUtuejdSjnRnh+HG5v/2qe0aWnBjIsrnj",
+	"h2DLmpnuT3+d7v6U5KaqDSF5l0w+JUtUBVr5+OxCLfj/Al1ude21oWSSXCwRnLeGFoDktV+DVwswc/BL",
+	"BIvONDZHUA60B+2AzGrCH/OlogU6WGm/zAg/ol3DymqPoKgAeQC5qdDBTOWXQ3iDVPA65WB6Ph+8UD5f",
+	"TsGbsCgjQ+Ua9BzIzEyxjtsX20Q4TTmmYGy7y0tD2G2VkUUlh8hmqyVSR2kxzChJE7xSVV1iMkmy5ChL",
+	"kjRx+RIrxbj4dc0/OG81LZLr6+s0qZVVFfoI4PlcztqN4ZThne4Cjr/npUbyEAmcyLMA11LVNZL7Uwgw",
+	"xNqBIrdCiwUcjw8zMn6JdqUdpuAM+KXyQszKxMNdeCYk8AbheJaOnOFUhYxgPIlQ835QGoeBBdn/gYuE",
+	"QUOXZFaaFuV6CNOHU6gYG3QZKVpD3ljLDH9E67ShIZzCCtWl6FZQjvg67L0++xFOxuMRq0utLO/QKkhU",
+	"zHK9HxVoQ60hlL3WphGOJqCg1M4DqUrTIqPKWGSGSV6NZNwEbQjvtF+axsuewVQ60WQUZQOrpfJCNP8W",
+	"90qhoRJdxKZGq1gZoMC8ZCZAe0bzj0ZbLFLQBKulzpeQK4fRlDpKDp8MgXXooyob5J8YT1bzjHJTVWrg",
+	"kDXRYxGYNPOerfYgTMFhLmQ8GT4ZHu1/Tuc1K21gN0kTUhX/2IK+ZROVpl+QFn6ZTMZsDt6j5cW/7WXZ",
+	"w//ee3ew/x9Z8v7f/jb4nw8Ps2QPHqbw8ObT/Yf73yXpLfNKk/M5G/BnbCrY05b1LE1ZuEkwbJZqsLUK",
+	"9qLmFKJj5XqfsZs+nGbUKlnfiFL5FsBnrI9Gx+LFgAyw5W2LIqNWFnAHUfxZwDsH9v+H+i+60v423j+b",
+	"FVRsutpj5QTfWi0wgA7KQ2WcH7a8/NGgXXeslLJnn4UC56opfTI5HKXJ3NhK+WSSaPJHh0maVOpKV02V",
+	"TMajUcrsxm8bejV5XKAVgn+dzx1+nWJvwF3qGmY4D7YfGXBeWe8+R7kJm+8k/WuU878e9aMd1F+niUVX",
+	"G3IoIeTvqniNfzTohJ/ckEeSj6quS52LDzmorZmVWH3/u2M+P3X6xLR5pcsYcmzYCQqDHJh98KnBYgx5",
+	"q3IRGFprOIC97y2nppqxE26chxm24oXxaJSkSW2YAZtMkr8dCFwHQb7XHxhD5xXlzOVBa1EuYS6Flv/S",
+	"RTJJRuPnPx3+44c3j18MDhVj65VvXDI5Zry89mIb5/RRlbpoueh0del97SYHB/lSWY92WODHFhJ3oMOq",
+	"Qbvqui+57yzOheouBzoIv7qDV2GHIJPb4fsOWD6FaYByKqbvAFW+hEhQRnONZcGBrt1Kwu1mv1pZJ+nA",
+	"zxcXr2BPwfTfpxwWgp5yErVqY9HKwBKvoNAL7R2ouWdH5VNxQeStKTkGM0X8nEDFyJUCmYymPxvnp/vs",
+	"2SzOG4cFzNZyihzs0HIg6xkJP9GcW6BErTSmdArqUmkaeLzycDwaAUuecwczBwVRHlCYvKmQ/DCjjN61",
+	"YZLJDriDU2uXQsgPgxMKG7Qg7QmIwdsqKjKqLQdTv+ZIjuHd529+fSmuOQ2Qb7IyMJQj1GhzJD8oMDcF",
+	"Fvvitd9enA2egBDfOveGasXRGFxjrVkoj+CafCnJZJY1xZPRaBqyV9MCnVGH9IxFo2YplJoQ5oghjcqV",
+	"tZr9jEXfWJrA2+/ZL7A7kk9P0ozkw9/T8ODH+P+z9pXxmWzEHx+ftQ9PzkBZbEU4zOg8+JRAYLDeLjuV",
+	"dzlp8UjMjyAmSYyLL7u0UzAWbePA6QVxZCtRFSyXf6E1bgLTzq4PRuNpT5EyskqSQsmrQiLptt4fTzkC",
+	"XqfJj4bmpc7/qpc7DVltL50u+dg1LCWv5vuIqjD49j/pl3DLL510fmlD+t0cUt6+ft+eqN043LGCJ4pZ",
+	"NdONrR21WU2ryypYTouUV5dIQ6buzNiZLgqkvxx6tOtlvIRYhAzL5abu8iw3EQX8JuHkW8I56oTT8XA3",
+	"6cw379+XeLy5RLlIhOjFXqFU+SXjHviXXLFGW2knd47t+4GgJeJgg7akymccU/6iSNq9QALUZyE/GH8J",
+	"dN0D/dF2pO7vfudAHRbdG/Axcs2VLrF4GuJmjELig9H1wsr5T+xI/2gMK+B1mrw0/sw0VPxFnF+azhVF",
+	"q9SOD8Mrzgg+D/zJycmXoC+29P24g/6l8TAXwu+GOhk/CO/fB+xfYTdkOOKYVFnKnX7NaUSL+AtT6LnG",
+	"YnfBpCtqeF2W0aOHW33vzuf4j6ab5Z6nm9taku6qce1iOL52IO8It6/UujSquDDmF2UXeI8puZRwtIOS",
+	"940Bczw6fvLo8Q8wW3t03+QW5301GffcYmQEvDHhyDuqSx3WDbwxg7DuvqPYLiB8Z80qz7H2wSG+spgb",
+	"KjTvciZWfi8CiVrW1tOkhAbaw0o5yWGetlU5UAul6Rud5+WWaA57oulxFZ3XXYXTWzmIK+9PPDth2VWq",
+	"7JVr28tMRktTFpLmtylJKNcM4XUfyxRYZOH2EcuG3kg1DdamCfXatFeM1D5U+DYJD+GKHUJMKvtQvo6l",
+	"tfvNZWLBzsGmArkhpUXsgQNm9RvVpOqryeGTz6hJWzf8FkXZrL0vVdmBTqcSk6Ant+prxI5bNCSjWBnf",
+	"lmzIDYNc34Qb6FtSH5Uu1ay8D0/cXmu1CxUgTYun4O06aCa4pbG+XH+TG/59K1HqueHICDQ9Tu4mwv6K",
+	"+0yYmJpcERnfVjzJrFKYGwsROFgtdSmmFwplKRRWaXIZzSWTdcvGF2YlN8WVYpPn5/x/obyaKYd9WKVY",
+	"kdH0NXq7Hpzyt+kQTmndUyPOEtrya2yF1KXyc2Or+Nxl9Gh0BP3b5qPRKBR+xXsEbyhFdCiwRiqQ8nXI",
+	"RwK7GUmEYXZhj49oqd1URYyFwpq6jj2W3BCF4rl0mLTLiFlnvQHmfz84Km96WWbIXGxDxG8JeR1gD1xG",
+	"C6tCgUKbApCKWCDuJSw9oL5Q4XRi4FLjZBlsyjd2zQdv4tZWBfkLRcnrNHlLqvFLY/W/7iXMzlBZFpVc",
+	"jjiVw6uavdA32ddsKxsed/a1RfSdDatbcl+WtcWtdiBXPVqkUKmS1RiLtAWAdYkkibche45WeSNvfffu",
+	"3eC0YcfpGXrcnTKr7g02JKE2NFxXyxBlA0khtQmVoy+3OEUTamtydI6dz4+dGvyVsg1IMXSregolqo/I",
+	"wZa3UWWoK4VY1aETLhKfq1pvve+8ms9vVKulEURrVqlvKlYvt8LzYV/zeiBBC81dVbC39t4TbO1ghWU5",
+	"CHon9Yjo8GcYL8YFSNXPgXKXrBEidNfUtbEeixdYaHUhfNzv9WfTXOhtxBt8k09YbOXXj/qS2XACFbMC",
+	"IpO7imazeCCLB7Lq/+oSxFKZ3oRjGuKNdzBlGh366ebdxs8HT6ZDaYPFM5mkM7auTd1o+9xfCdueRLTC",
+	"fr2dsY8Vdh06Uq38bu7zLnqUTU86bjrcanDGkr6IOuocVrVf3+489gz15lGnoV4df+cgxwcL8ROY/u2A",
+	"VIWbXknoAxhOMra6U9OUX62VXx7oInwJ/vXgPwcvZYM5L+pq5jd7teGcnS3TTU49eb/hIm2R+7BZYWa/",
+	"YygEvzCE6x2MEqjKNCRt44rfmYCC1dKU2Nb0zbx3rcrXDzi4kLHQkPYZ7eUyyMHu79nb16Ft8OanFNZI",
+	"8vD5q3+kcdCAgzAZQnCV+NT9NA5eqIzmpVGc2AyEmXh0NzYSuzVNJQdY05D0BzRHdemDSaOGhXH+5lc4",
+	"Phw/htwUbT9+Q/sNgD8lgfdkMj6Uxmn7XjJJnr19LRqypZnt6zsjYYAx6sROtCYg5zDZ48PRcDRiyIYZ",
+	"ncZe5+Fvj44G4zANINUJdqZtkwWeq4/qjRzaSkYa4RkJBOX6Jlq9W7OLc06xxhDbMjfQiBj0+8s/HPf7",
+	"yyej0ePxycnho+PHx6OTk/GXG819NHfh9UVByXhKU9doZTxl28JZNFszCO9PB//88Ono+ruvmkoUYI+2",
+	"XbbS+tBd1iKDLcePHt/uN/4JP6Y8rFg2KxlyE5XhS38eqbrB7x1KvLc8W5ur7PLFSHw7qqVVe8Mr+y5E",
+	"SEz0WLmvRZye67/eUKKsVWv+3oXVT18IR+wkg+6Ge9Q2AL1SxvHhLm77MXqnrv10g7l0U4uPdyR3yf6E",
+	"HdYSy3r7+C7oH/3zZNfxbRaw6+jQ4pYXRNO3tpbC+ucHOh6dnPRHUUY7rSxmHbcjmNQT2GdWyq5b/i81",
+	"iaCj9t5UtFul/Y5JH/Oxm8e8fX0eJKcLvgjMdRxu+uJJd+wY9MBprB5YnKPYx1ftvE24BJuNgG7bOgsP",
+	"88Zqv34jVxeRYrhM8eWn+3bWEvL83UWS3gZbLwgLeP7uYgjnnDhJ520Keal0BXuuVjl2g1r7sLAqzD/G",
+	"HqXLSG3KIwXONaFLe8MAzWh0lMff5QtO2LGH6YCdP0s5a/o0I8njrCnRteSEAaquS/LAgfzeO1CuMtOQ",
+	"1OBV6JtNY72hK+Q8cNADQiYrQjVEhiJ4T6jUOiOHOIRn/KyruZSxX9MCwMEptCIlLIWbZDKJ8G9nzyG7",
+	"1TQ37Q1BhcZ+HKH6MahVsjMF7lxYDJTx7W7sZKksulAGuunuM2r9/QYLcbWwmalqSz7WrmV2xd+4nTMa",
+	"QeP6t+U4G8ZOqJcPwmkPaVdjDmICTkaLZdBQ4sGU3fMEskQoL3pOerhWVbnltYfDYZZIs8ov+bQlWsyI",
+	"cZN+cSwFZJTRaVsg51c209VbF2gzbzOzCF2c5400gvaTjKbRyKHQrFIW+XYj4paan2hFGJuMxzIxg1Jf",
+	"YjuesxcGCFJQUKoZlvxhYVWBMlPEGaUMwAgWzlQonGXkDTjEpzdnfzhN2hR9YxaR0fS3979l2dVoNMiy",
+	"q/FZll09PuOPJ2cfHr7PsvrTL9f896X8fSV/31x/+Pya76aTjLqxnW4+KgWvZiJzIXpmUV3yVSYvmwJj",
+	"70FJbcJ55i2jEr2sk+mrFOqGct+0hUt7yXc1t65mpuwyQPE3DlQpQ6k2I00ftdNSKWgJcbD39vvR6HSU",
+	"wtvvD+M00Nmzs7P9rTkfuOhJvD+/2ibfLYbQDfNYXOBV/bTroWyG9VmXgoGXOkdy2LPaF+cXvYCWbMxS",
+	"lLpntkmaxInnZJKMh6PhiJeZGknVOpkkR8PR8ChkiEv259fX/xsAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

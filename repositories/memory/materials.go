@@ -72,6 +72,7 @@ func (r *Materials) Create(ctx context.Context, m materials.Material) (materials
 	}
 	r.lastID++
 	m.ID = r.lastID
+	m.Version = 1
 	m.CreatedAt = m.CreatedAt.UTC()
 	m.UpdatedAt = m.UpdatedAt.UTC()
 	stored := m
@@ -96,10 +97,12 @@ func (r *Materials) Get(ctx context.Context, id int64) (materials.Material, erro
 	return out(m), nil
 }
 
-// Update replaces the editable fields of material id and sets its
-// UpdatedAt to at; a nil f.Price keeps the price. Returns
-// materials.ErrNotFound or materials.ErrConflict.
-func (r *Materials) Update(ctx context.Context, id int64, f materials.Fields, at time.Time) (materials.Material, error) {
+// Update replaces the editable fields of material id, sets its UpdatedAt
+// to at and adds one to its Version; a nil f.Price keeps the price. A
+// version other than 0 must be the stored one, checked under the same
+// lock as the write. Returns materials.ErrNotFound,
+// materials.ErrVersionMismatch or materials.ErrConflict.
+func (r *Materials) Update(ctx context.Context, id, version int64, f materials.Fields, at time.Time) (materials.Material, error) {
 	if err := ctx.Err(); err != nil {
 		return materials.Material{}, err
 	}
@@ -108,6 +111,9 @@ func (r *Materials) Update(ctx context.Context, id int64, f materials.Fields, at
 	old, ok := r.byID[id]
 	if !ok {
 		return materials.Material{}, materials.ErrNotFound
+	}
+	if version != 0 && old.Version != version {
+		return materials.Material{}, materials.ErrVersionMismatch
 	}
 	if r.nameTaken(old.CompanyID, f.Name, id) {
 		return materials.Material{}, materials.ErrConflict
@@ -118,6 +124,7 @@ func (r *Materials) Update(ctx context.Context, id int64, f materials.Fields, at
 		m.Price = copyPrice(f.Price)
 	}
 	m.UpdatedAt = at.UTC()
+	m.Version++
 	// The old material leaves the trees while its fields still say where
 	// it sits in them.
 	r.unindex(old)
@@ -128,9 +135,10 @@ func (r *Materials) Update(ctx context.Context, id int64, f materials.Fields, at
 	return out(&m), nil
 }
 
-// Delete removes material id. Returns materials.ErrNotFound. IDs are never
-// reused, so a deleted material stays gone.
-func (r *Materials) Delete(ctx context.Context, id int64) error {
+// Delete removes material id, which must be at version unless version is
+// 0. Returns materials.ErrNotFound or materials.ErrVersionMismatch. IDs
+// are never reused, so a deleted material stays gone.
+func (r *Materials) Delete(ctx context.Context, id, version int64) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -139,6 +147,9 @@ func (r *Materials) Delete(ctx context.Context, id int64) error {
 	m, ok := r.byID[id]
 	if !ok {
 		return materials.ErrNotFound
+	}
+	if version != 0 && m.Version != version {
+		return materials.ErrVersionMismatch
 	}
 	r.unindex(m)
 	delete(r.byID, id)

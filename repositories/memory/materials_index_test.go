@@ -90,7 +90,7 @@ func TestMaterialsIndexesFollowWrites(t *testing.T) {
 				}
 				if err == nil {
 					lastID++
-					m.ID = lastID
+					m.ID, m.Version = lastID, 1
 					model[m.ID] = m
 					if got != m {
 						t.Fatalf("step %d: Create = %+v, want %+v", step, got, m)
@@ -99,7 +99,7 @@ func TestMaterialsIndexesFollowWrites(t *testing.T) {
 			case 1:
 				f := fields.Draw(t, "fields")
 				at := epoch.Add(time.Duration(step) * time.Second)
-				_, err := r.Update(ctx, id, f, at)
+				_, err := r.Update(ctx, id, 0, f, at)
 				m, found := model[id]
 				switch {
 				case !found:
@@ -114,10 +114,11 @@ func TestMaterialsIndexesFollowWrites(t *testing.T) {
 					t.Fatalf("step %d: Update(%d, %+v): %v", step, id, f, err)
 				default:
 					m.Name, m.Quality, m.Thickness, m.IsActive, m.UpdatedAt = f.Name, f.Quality, f.Thickness, f.IsActive, at
+					m.Version++
 					model[id] = m
 				}
 			case 2:
-				err := r.Delete(ctx, id)
+				err := r.Delete(ctx, id, 0)
 				if _, found := model[id]; found != (err == nil) {
 					t.Fatalf("step %d: Delete(%d) error = %v, stored %v", step, id, err, found)
 				}

@@ -58,6 +58,11 @@ func Materials(t *testing.T, newRepo NewMaterials) {
 		{"parallel creates get unique ids", parallelCreates},
 		{"parallel creates of one name: exactly one wins", parallelConflicts},
 		{"a cancelled context is an error", cancelledContext},
+		{"create stores version 1", createStoresVersionOne},
+		{"every update adds one to the version", updateAddsOneToVersion},
+		{"update at a stale version is refused and changes nothing", updateAtStaleVersionChangesNothing},
+		{"delete at a stale version is refused; at the current one it deletes", deleteAtVersion},
+		{"parallel updates at one version: exactly one wins", parallelUpdatesAtOneVersion},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -211,7 +216,7 @@ func update(t *testing.T, r materials.Repository) {
 	created := mustCreate(t, r, material(3, "Steel"))
 	at := epoch.Add(time.Hour + time.Nanosecond)
 	f := materials.Fields{Name: "Stainless", Quality: "1.4301", Thickness: 0.8, IsActive: false}
-	got, err := r.Update(context.Background(), created.ID, f, at)
+	got, err := r.Update(context.Background(), created.ID, 0, f, at)
 	if err != nil {
 		t.Fatalf("Update: %v", err)
 	}
@@ -225,14 +230,14 @@ func update(t *testing.T, r materials.Repository) {
 
 func updateKeepsOwnName(t *testing.T, r materials.Repository) {
 	m := mustCreate(t, r, material(1, "Steel"))
-	if _, err := r.Update(context.Background(), m.ID, materials.Fields{Name: "Steel", Quality: "Q"}, epoch); err != nil {
+	if _, err := r.Update(context.Background(), m.ID, 0, materials.Fields{Name: "Steel", Quality: "Q"}, epoch); err != nil {
 		t.Fatalf("Update with its own name: %v", err)
 	}
 }
 
 func updateNotFound(t *testing.T, r materials.Repository) {
 	mustCreate(t, r, material(1, "Steel"))
-	if _, err := r.Update(context.Background(), 99, materials.Fields{Name: "X"}, epoch); !errors.Is(err, materials.ErrNotFound) {
+	if _, err := r.Update(context.Background(), 99, 0, materials.Fields{Name: "X"}, epoch); !errors.Is(err, materials.ErrNotFound) {
 		t.Errorf("Update(99) error = %v, want ErrNotFound", err)
 	}
 }
@@ -242,12 +247,12 @@ func updateConflict(t *testing.T, r materials.Repository) {
 	b := mustCreate(t, r, material(1, "Copper"))
 	other := mustCreate(t, r, material(2, "Brass"))
 	f := materials.Fields{Name: "Steel", Quality: "changed", Thickness: 9, IsActive: false}
-	if _, err := r.Update(context.Background(), b.ID, f, epoch.Add(time.Hour)); !errors.Is(err, materials.ErrConflict) {
+	if _, err := r.Update(context.Background(), b.ID, 0, f, epoch.Add(time.Hour)); !errors.Is(err, materials.ErrConflict) {
 		t.Fatalf("Update error = %v, want ErrConflict", err)
 	}
 	same(t, "material after a failed update", mustGet(t, r, b.ID), b)
 	// Another company's name is free to take.
-	if _, err := r.Update(context.Background(), other.ID, f, epoch); err != nil {
+	if _, err := r.Update(context.Background(), other.ID, 0, f, epoch); err != nil {
 		t.Errorf("Update to a name used only by another company: %v", err)
 	}
 }
@@ -255,13 +260,13 @@ func updateConflict(t *testing.T, r materials.Repository) {
 func deleteRemoves(t *testing.T, r materials.Repository) {
 	a := mustCreate(t, r, material(1, "Steel"))
 	b := mustCreate(t, r, material(1, "Copper"))
-	if err := r.Delete(context.Background(), a.ID); err != nil {
+	if err := r.Delete(context.Background(), a.ID, 0); err != nil {
 		t.Fatalf("Delete: %v", err)
 	}
 	if _, err := r.Get(context.Background(), a.ID); !errors.Is(err, materials.ErrNotFound) {
 		t.Errorf("Get after Delete error = %v, want ErrNotFound", err)
 	}
-	if err := r.Delete(context.Background(), a.ID); !errors.Is(err, materials.ErrNotFound) {
+	if err := r.Delete(context.Background(), a.ID, 0); !errors.Is(err, materials.ErrNotFound) {
 		t.Errorf("second Delete error = %v, want ErrNotFound", err)
 	}
 	same(t, "the other material", mustGet(t, r, b.ID), b)
@@ -269,7 +274,7 @@ func deleteRemoves(t *testing.T, r materials.Repository) {
 }
 
 func deleteNotFound(t *testing.T, r materials.Repository) {
-	if err := r.Delete(context.Background(), 1); !errors.Is(err, materials.ErrNotFound) {
+	if err := r.Delete(context.Background(), 1, 0); !errors.Is(err, materials.ErrNotFound) {
 		t.Errorf("Delete on an empty repository error = %v, want ErrNotFound", err)
 	}
 }
@@ -277,7 +282,7 @@ func deleteNotFound(t *testing.T, r materials.Repository) {
 func idsNotReused(t *testing.T, r materials.Repository) {
 	mustCreate(t, r, material(1, "A"))
 	b := mustCreate(t, r, material(1, "B"))
-	if err := r.Delete(context.Background(), b.ID); err != nil {
+	if err := r.Delete(context.Background(), b.ID, 0); err != nil {
 		t.Fatal(err)
 	}
 	if c := mustCreate(t, r, material(1, "C")); c.ID <= b.ID {
@@ -497,7 +502,7 @@ func timesRoundTrip(t *testing.T, r materials.Repository) {
 		}
 	}
 	at := time.Date(2031, 2, 3, 4, 5, 6, 7, paris)
-	got, err := r.Update(context.Background(), stored[0].ID, materials.Fields{Name: "m0"}, at)
+	got, err := r.Update(context.Background(), stored[0].ID, 0, materials.Fields{Name: "m0"}, at)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -570,7 +575,7 @@ func absentPriceStaysAbsent(t *testing.T, r materials.Repository) {
 	if len(page) != 1 || page[0].Price != nil {
 		t.Errorf("Find of a material without a price = %+v", page)
 	}
-	got, err := r.Update(context.Background(), m.ID, materials.Fields{Name: "Steel", Quality: "S355"}, epoch)
+	got, err := r.Update(context.Background(), m.ID, 0, materials.Fields{Name: "Steel", Quality: "S355"}, epoch)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -588,7 +593,7 @@ func updateWithoutPriceKeepsIt(t *testing.T, r materials.Repository) {
 	created := mustCreate(t, r, m)
 	at := epoch.Add(time.Hour)
 	f := materials.Fields{Name: "Stainless", Quality: "1.4301", Thickness: 3, IsActive: false}
-	got, err := r.Update(context.Background(), created.ID, f, at)
+	got, err := r.Update(context.Background(), created.ID, 0, f, at)
 	if err != nil {
 		t.Fatalf("Update: %v", err)
 	}
@@ -616,7 +621,7 @@ func updateWithPriceReplacesIt(t *testing.T, r materials.Repository) {
 	} {
 		before := mustGet(t, r, tc.id)
 		f := materials.Fields{Name: before.Name, Quality: before.Quality, Thickness: before.Thickness, IsActive: before.IsActive, Price: &tc.price}
-		got, err := r.Update(context.Background(), tc.id, f, epoch)
+		got, err := r.Update(context.Background(), tc.id, 0, f, epoch)
 		if err != nil {
 			t.Fatalf("Update to %s: %v", tc.what, err)
 		}
@@ -689,7 +694,7 @@ func resultsAreCopies(t *testing.T, r materials.Repository) {
 	}
 	page[0].Thickness = 99
 	pricedOrFatal(t, "Find", page[0]).Amount = 3
-	updated, err := r.Update(context.Background(), want.ID, materials.Fields{Name: "Steel", Quality: want.Quality, Thickness: want.Thickness, IsActive: true}, epoch)
+	updated, err := r.Update(context.Background(), want.ID, 0, materials.Fields{Name: "Steel", Quality: want.Quality, Thickness: want.Thickness, IsActive: true}, epoch)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -697,7 +702,7 @@ func resultsAreCopies(t *testing.T, r materials.Repository) {
 	same(t, "Get after changing returned values", mustGet(t, r, want.ID), want)
 
 	newPrice := &materials.Money{Amount: 13000, Currency: "EUR"}
-	if _, err := r.Update(context.Background(), want.ID, materials.Fields{Name: "Steel", Quality: want.Quality, Thickness: want.Thickness, IsActive: true, Price: newPrice}, epoch); err != nil {
+	if _, err := r.Update(context.Background(), want.ID, 0, materials.Fields{Name: "Steel", Quality: want.Quality, Thickness: want.Thickness, IsActive: true, Price: newPrice}, epoch); err != nil {
 		t.Fatal(err)
 	}
 	newPrice.Amount = 5
@@ -734,7 +739,7 @@ func parallelCreates(t *testing.T, r materials.Repository) {
 			if i%2 == 0 {
 				_, errs[i] = r.Find(context.Background(), materials.Query{Order: materials.Order{By: materials.ByName}, Limit: 5})
 			} else {
-				_, errs[i] = r.Update(context.Background(), got[i], materials.Fields{Name: fmt.Sprint("renamed ", i)}, epoch)
+				_, errs[i] = r.Update(context.Background(), got[i], 0, materials.Fields{Name: fmt.Sprint("renamed ", i)}, epoch)
 			}
 		})
 	}

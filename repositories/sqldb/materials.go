@@ -21,7 +21,7 @@ var _ materials.Repository = (*Materials)(nil)
 type Materials struct {
 	db *sqlx.DB
 	// Queries rebound for db's placeholders once, not per call.
-	insert, get, update, remove string
+	insert, get, update, updateAt, remove, removeAt string
 }
 
 // NewMaterials returns the repository over db, which must come from Open
@@ -41,16 +41,23 @@ func NewMaterials(db *sqlx.DB) *Materials {
 		// no price written by a concurrent update is lost between a read
 		// and a write. Amount and currency are both NULL or both set, so
 		// the pair stays whole.
-		update: db.Rebind(`UPDATE materials
-			SET name = ?, quality = ?, thickness = ?, is_active = ?,
-				price_amount = COALESCE(?, price_amount), price_currency = COALESCE(?, price_currency),
-				updated_at = ?
-			WHERE id = ? RETURNING ` + materialColumns),
-		remove: db.Rebind(`DELETE FROM materials WHERE id = ?`),
+		update: db.Rebind(`UPDATE materials SET ` + updateColumns + ` WHERE id = ? RETURNING ` + materialColumns),
+		// The conditional forms check the version in the statement that
+		// writes, so that of two writers who read the same version only
+		// one changes the row: the other's WHERE no longer matches.
+		updateAt: db.Rebind(`UPDATE materials SET ` + updateColumns + ` WHERE id = ? AND version = ? RETURNING ` + materialColumns),
+		remove:   db.Rebind(`DELETE FROM materials WHERE id = ?`),
+		removeAt: db.Rebind(`DELETE FROM materials WHERE id = ? AND version = ?`),
 	}
 }
 
-const materialColumns = `id, company_id, name, quality, thickness, is_active, price_amount, price_currency, created_at, updated_at`
+// updateColumns is what an update sets, from the arguments name, quality,
+// thickness, is_active, price amount, price currency and updated_at.
+const updateColumns = `name = ?, quality = ?, thickness = ?, is_active = ?,
+	price_amount = COALESCE(?, price_amount), price_currency = COALESCE(?, price_currency),
+	updated_at = ?, version = version + 1`
+
+const materialColumns = `id, company_id, name, quality, thickness, is_active, price_amount, price_currency, created_at, updated_at, version`
 
 // materialRow is a row of materials as stored: times are Unix nanoseconds;
 // the price's amount and currency are both NULL when it has none.
@@ -65,6 +72,7 @@ type materialRow struct {
 	PriceCurrency sql.NullString `db:"price_currency"`
 	CreatedAt     int64          `db:"created_at"`
 	UpdatedAt     int64          `db:"updated_at"`
+	Version       int64          `db:"version"`
 }
 
 func (r materialRow) material() materials.Material {
@@ -77,6 +85,7 @@ func (r materialRow) material() materials.Material {
 		IsActive:  r.IsActive,
 		CreatedAt: time.Unix(0, r.CreatedAt).UTC(),
 		UpdatedAt: time.Unix(0, r.UpdatedAt).UTC(),
+		Version:   r.Version,
 	}
 	// The schema's CHECK stores both or neither.
 	if r.PriceAmount.Valid && r.PriceCurrency.Valid {
@@ -112,6 +121,7 @@ func (r *Materials) Create(ctx context.Context, m materials.Material) (materials
 		return materials.Material{}, writeError("create material", err)
 	}
 	m.CreatedAt, m.UpdatedAt = m.CreatedAt.UTC(), m.UpdatedAt.UTC()
+	m.Version = 1 // the column's default
 	// The caller's price is not the one returned: changing one must not
 	// change the other, as with every other repository.
 	if m.Price != nil {
@@ -130,26 +140,43 @@ func (r *Materials) Get(ctx context.Context, id int64) (materials.Material, erro
 	return row.material(), nil
 }
 
-// Update replaces the editable fields of material id and sets UpdatedAt to
-// at, in one statement; a nil f.Price keeps the stored price. Returns
-// materials.ErrNotFound or materials.ErrConflict.
-func (r *Materials) Update(ctx context.Context, id int64, f materials.Fields, at time.Time) (materials.Material, error) {
+// Update replaces the editable fields of material id, sets UpdatedAt to at
+// and adds one to its version, in one statement; a nil f.Price keeps the
+// stored price. A version other than 0 must be the stored one, checked in
+// the same statement. Returns materials.ErrNotFound,
+// materials.ErrVersionMismatch or materials.ErrConflict.
+func (r *Materials) Update(ctx context.Context, id, version int64, f materials.Fields, at time.Time) (materials.Material, error) {
 	updated, err := nanos(at)
 	if err != nil {
 		return materials.Material{}, err
 	}
 	amount, currency := priceColumns(f.Price)
+	args := []any{f.Name, f.Quality, f.Thickness, f.IsActive, amount, currency, updated, id}
+	query := r.update
+	if version != 0 {
+		query, args = r.updateAt, append(args, version)
+	}
 	var row materialRow
-	err = on(ctx, r.db).GetContext(ctx, &row, r.update, f.Name, f.Quality, f.Thickness, f.IsActive, amount, currency, updated, id)
+	err = on(ctx, r.db).GetContext(ctx, &row, query, args...)
 	if err != nil {
-		return materials.Material{}, writeError("update material", err)
+		err = writeError("update material", err)
+		if version != 0 && errors.Is(err, materials.ErrNotFound) {
+			return materials.Material{}, r.missed(ctx, id)
+		}
+		return materials.Material{}, err
 	}
 	return row.material(), nil
 }
 
-// Delete removes material id. Returns materials.ErrNotFound.
-func (r *Materials) Delete(ctx context.Context, id int64) error {
-	res, err := on(ctx, r.db).ExecContext(ctx, r.remove, id)
+// Delete removes material id, which must be at version unless version is
+// 0, checked in the same statement. Returns materials.ErrNotFound or
+// materials.ErrVersionMismatch.
+func (r *Materials) Delete(ctx context.Context, id, version int64) error {
+	query, args := r.remove, []any{id}
+	if version != 0 {
+		query, args = r.removeAt, append(args, version)
+	}
+	res, err := on(ctx, r.db).ExecContext(ctx, query, args...)
 	if err != nil {
 		return fmt.Errorf("sqldb: delete material: %w", err)
 	}
@@ -158,9 +185,23 @@ func (r *Materials) Delete(ctx context.Context, id int64) error {
 		return fmt.Errorf("sqldb: delete material: %w", err)
 	}
 	if n == 0 {
+		if version != 0 {
+			return r.missed(ctx, id)
+		}
 		return materials.ErrNotFound
 	}
 	return nil
+}
+
+// missed says why a conditional write changed no row: the material is
+// gone (materials.ErrNotFound) or at another version
+// (materials.ErrVersionMismatch). The write has already been refused; this
+// read only names the reason, so it need not be atomic with it.
+func (r *Materials) missed(ctx context.Context, id int64) error {
+	if _, err := r.Get(ctx, id); err != nil {
+		return err
+	}
+	return materials.ErrVersionMismatch
 }
 
 // Count returns how many materials match f.

@@ -155,7 +155,7 @@ func calls(db *sqlx.DB, repo *sqldb.Materials) map[string]func(context.Context) 
 			_, err := repo.Create(ctx, material("during "+time.Now().String()))
 			return err
 		},
-		"Delete":      func(ctx context.Context) error { return repo.Delete(ctx, 999) },
+		"Delete":      func(ctx context.Context) error { return repo.Delete(ctx, 999, 0) },
 		"Transaction": func(ctx context.Context) error { return tx.Run(ctx, &struct{}{}) },
 	}
 }

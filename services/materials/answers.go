@@ -15,6 +15,7 @@ const (
 	forbiddenDetail = "Your token does not allow this on materials."
 	notFoundDetail  = "No material with this ID exists."
 	conflictDetail  = "Another material of this company already has this name."
+	changedDetail   = "The material changed since it was read: If-Match does not hold its ETag. Read it again and apply the change to what you read."
 )
 
 var listAnswers = answer.Table[api.ListMaterialsResponseObject]{
@@ -67,6 +68,10 @@ var updateAnswers = answer.Table[api.UpdateMaterialResponseObject]{
 		Respond: func(p shared.Problem) api.UpdateMaterialResponseObject {
 			return api.UpdateMaterial409ApplicationProblemPlusJSONResponse{ConflictApplicationProblemPlusJSONResponse: api.ConflictApplicationProblemPlusJSONResponse(p)}
 		}},
+	{Reason: materials.ErrVersionMismatch, Status: http.StatusPreconditionFailed, Detail: changedDetail,
+		Respond: func(p shared.Problem) api.UpdateMaterialResponseObject {
+			return api.UpdateMaterial412ApplicationProblemPlusJSONResponse{PreconditionFailedApplicationProblemPlusJSONResponse: shared.PreconditionFailedApplicationProblemPlusJSONResponse(p)}
+		}},
 }
 
 var deleteAnswers = answer.Table[api.DeleteMaterialResponseObject]{
@@ -77,6 +82,10 @@ var deleteAnswers = answer.Table[api.DeleteMaterialResponseObject]{
 	{Reason: materials.ErrNotFound, Status: http.StatusNotFound, Detail: notFoundDetail,
 		Respond: func(p shared.Problem) api.DeleteMaterialResponseObject {
 			return api.DeleteMaterial404ApplicationProblemPlusJSONResponse{NotFoundApplicationProblemPlusJSONResponse: api.NotFoundApplicationProblemPlusJSONResponse(p)}
+		}},
+	{Reason: materials.ErrVersionMismatch, Status: http.StatusPreconditionFailed, Detail: changedDetail,
+		Respond: func(p shared.Problem) api.DeleteMaterialResponseObject {
+			return api.DeleteMaterial412ApplicationProblemPlusJSONResponse{PreconditionFailedApplicationProblemPlusJSONResponse: shared.PreconditionFailedApplicationProblemPlusJSONResponse(p)}
 		}},
 }
 

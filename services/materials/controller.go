@@ -6,6 +6,7 @@ import (
 
 	api "github.com/charterhq/charter/gen/materials"
 	"github.com/charterhq/charter/gen/shared"
+	"github.com/charterhq/charter/services/platform/conditional"
 	"github.com/charterhq/charter/services/platform/request"
 	"github.com/charterhq/charter/stories/access"
 	"github.com/charterhq/charter/stories/materials"
@@ -75,21 +76,29 @@ func (c *Controller) CreateMaterial(ctx context.Context, req api.CreateMaterialR
 		return createAnswers.Respond(ctx, err)
 	}
 	loc := "/materials/" + strconv.FormatInt(m.ID, 10)
-	return api.CreateMaterial201JSONResponse{Body: toAPI(m), Headers: api.CreateMaterial201ResponseHeaders{Location: &loc}}, nil
+	etag := conditional.ETag(m.Version)
+	return api.CreateMaterial201JSONResponse{Body: toAPI(m), Headers: api.CreateMaterial201ResponseHeaders{Location: &loc, ETag: &etag}}, nil
 }
 
-// GetMaterial returns one material.
+// GetMaterial returns one material with its ETag, or only the ETag when
+// If-None-Match holds it. The story runs first, so that a material out of
+// the caller's reach is not found whatever tag the request names.
 func (c *Controller) GetMaterial(ctx context.Context, req api.GetMaterialRequestObject) (api.GetMaterialResponseObject, error) {
 	who := caller(ctx)
 	m, err := c.wiring.For(who).Get.Run(ctx, who, materials.GetInput{ID: req.MaterialId})
 	if err != nil {
 		return getAnswers.Respond(ctx, err)
 	}
-	return api.GetMaterial200JSONResponse(toAPI(m)), nil
+	etag := conditional.ETag(m.Version)
+	if conditional.NotModified(req.Params.IfNoneMatch, m.Version) {
+		return api.GetMaterial304Response{Headers: shared.NotModifiedResponseHeaders{ETag: &etag}}, nil
+	}
+	return api.GetMaterial200JSONResponse{Body: toAPI(m), Headers: api.GetMaterial200ResponseHeaders{ETag: &etag}}, nil
 }
 
 // UpdateMaterial replaces the editable fields of a material; its price
-// only when the request gives one.
+// only when the request gives one; only at the version If-Match names,
+// when it names one.
 func (c *Controller) UpdateMaterial(ctx context.Context, req api.UpdateMaterialRequestObject) (api.UpdateMaterialResponseObject, error) {
 	who := caller(ctx)
 	b := req.Body
@@ -100,17 +109,21 @@ func (c *Controller) UpdateMaterial(ctx context.Context, req api.UpdateMaterialR
 			// Absent, it is nil, which the story reads as "keep the price".
 			Price: fromAPIMoney(b.PricePerSquareMetre),
 		},
+		Version: conditional.IfMatch(req.Params.IfMatch),
 	})
 	if err != nil {
 		return updateAnswers.Respond(ctx, err)
 	}
-	return api.UpdateMaterial200JSONResponse(toAPI(m)), nil
+	etag := conditional.ETag(m.Version)
+	return api.UpdateMaterial200JSONResponse{Body: toAPI(m), Headers: api.UpdateMaterial200ResponseHeaders{ETag: &etag}}, nil
 }
 
-// DeleteMaterial deletes a material.
+// DeleteMaterial deletes a material; only at the version If-Match names,
+// when it names one.
 func (c *Controller) DeleteMaterial(ctx context.Context, req api.DeleteMaterialRequestObject) (api.DeleteMaterialResponseObject, error) {
 	who := caller(ctx)
-	if _, err := c.wiring.For(who).Delete.Run(ctx, who, materials.DeleteInput{ID: req.MaterialId}); err != nil {
+	in := materials.DeleteInput{ID: req.MaterialId, Version: conditional.IfMatch(req.Params.IfMatch)}
+	if _, err := c.wiring.For(who).Delete.Run(ctx, who, in); err != nil {
 		return deleteAnswers.Respond(ctx, err)
 	}
 	return api.DeleteMaterial204Response{}, nil

@@ -135,7 +135,7 @@ func TestTextInputOnEveryStore(t *testing.T) {
 						t.Fatalf("status = %d, want 201: %s", res.StatusCode, data)
 					}
 					loc := res.Header.Get("Location")
-					got, err := f.client.GetMaterialWithResponse(context.Background(), idOf(t, loc), bearer(tok))
+					got, err := f.client.GetMaterialWithResponse(context.Background(), idOf(t, loc), nil, bearer(tok))
 					must(t, err)
 					if got.JSON200 == nil {
 						t.Fatalf("read back: status %d: %s", got.StatusCode(), got.Body)
@@ -144,7 +144,7 @@ func TestTextInputOnEveryStore(t *testing.T) {
 						t.Errorf("name = %q, want %q", got.JSON200.Name, n.want)
 					}
 					upd := api.MaterialUpdate{Name: n.want + " 2", Quality: "steel", Thickness: 1, IsActive: true}
-					u, err := f.client.UpdateMaterialWithResponse(context.Background(), got.JSON200.Id, upd, bearer(tok))
+					u, err := f.client.UpdateMaterialWithResponse(context.Background(), got.JSON200.Id, nil, upd, bearer(tok))
 					must(t, err)
 					if u.JSON200 == nil || u.JSON200.Name != upd.Name {
 						t.Errorf("update: status %d: %s", u.StatusCode(), u.Body)

@@ -139,7 +139,7 @@ func journey(t *testing.T, s *service, who access.Caller) {
 	a, b, c := made[0], made[1], made[2]
 
 	// Get: the material as created, at its Location.
-	got, err := s.client.GetMaterialWithResponse(ctx, a.Id, as)
+	got, err := s.client.GetMaterialWithResponse(ctx, a.Id, nil, as)
 	must(t, err)
 	if code := got.StatusCode(); code != http.StatusOK {
 		t.Fatalf("get: status = %d: %s", code, got.Body)
@@ -149,7 +149,7 @@ func journey(t *testing.T, s *service, who access.Caller) {
 	}
 
 	// Update: A becomes inactive and thicker.
-	upd, err := s.client.UpdateMaterialWithResponse(ctx, a.Id, api.MaterialUpdate{Name: "A 4 mm", Quality: "stainless", Thickness: 4, IsActive: false}, as)
+	upd, err := s.client.UpdateMaterialWithResponse(ctx, a.Id, nil, api.MaterialUpdate{Name: "A 4 mm", Quality: "stainless", Thickness: 4, IsActive: false}, as)
 	must(t, err)
 	if code := upd.StatusCode(); code != http.StatusOK {
 		t.Fatalf("update: status = %d: %s", code, upd.Body)
@@ -161,7 +161,7 @@ func journey(t *testing.T, s *service, who access.Caller) {
 	if !a2.CreatedAt.Equal(a.CreatedAt) || a2.UpdatedAt.Before(a.UpdatedAt) {
 		t.Errorf("update moved created_at or updated_at back: %+v, was %+v", a2, a)
 	}
-	got, err = s.client.GetMaterialWithResponse(ctx, a.Id, as)
+	got, err = s.client.GetMaterialWithResponse(ctx, a.Id, nil, as)
 	must(t, err)
 	if !reflect.DeepEqual(*got.JSON200, a2) {
 		t.Errorf("get after update = %+v, want %+v", *got.JSON200, a2)
@@ -206,12 +206,12 @@ func journey(t *testing.T, s *service, who access.Caller) {
 	}
 
 	// Delete A; it is gone.
-	del, err := s.client.DeleteMaterialWithResponse(ctx, a.Id, as)
+	del, err := s.client.DeleteMaterialWithResponse(ctx, a.Id, nil, as)
 	must(t, err)
 	if got, want := del.StatusCode(), http.StatusNoContent; got != want {
 		t.Fatalf("delete: status = %d, want %d: %s", got, want, del.Body)
 	}
-	got, err = s.client.GetMaterialWithResponse(ctx, a.Id, as)
+	got, err = s.client.GetMaterialWithResponse(ctx, a.Id, nil, as)
 	must(t, err)
 	if got, want := got.StatusCode(), http.StatusNotFound; got != want {
 		t.Errorf("get after delete: status = %d, want %d", got, want)
@@ -266,7 +266,7 @@ func priceJourney(t *testing.T, s *service, who access.Caller) {
 
 	// Update without a price, as a client that knows nothing of prices:
 	// the generated client leaves the field out, and so does a raw body.
-	upd, err := s.client.UpdateMaterialWithResponse(ctx, created.Id, api.MaterialUpdate{
+	upd, err := s.client.UpdateMaterialWithResponse(ctx, created.Id, nil, api.MaterialUpdate{
 		Name: "12 mm Steel", Quality: "steel S355", Thickness: 12, IsActive: false,
 	}, as)
 	must(t, err)
@@ -290,7 +290,7 @@ func priceJourney(t *testing.T, s *service, who access.Caller) {
 
 	// Update with a price: it replaces the price, currency included.
 	dearer := shared.Money{Amount: 13550, Currency: "USD"}
-	upd, err = s.client.UpdateMaterialWithResponse(ctx, created.Id, api.MaterialUpdate{
+	upd, err = s.client.UpdateMaterialWithResponse(ctx, created.Id, nil, api.MaterialUpdate{
 		Name: "12 mm Steel", Quality: "steel", Thickness: 12, IsActive: true, PricePerSquareMetre: &dearer,
 	}, as)
 	must(t, err)
@@ -332,7 +332,7 @@ func priceJourney(t *testing.T, s *service, who access.Caller) {
 // the test unless it is there.
 func getMaterial(t *testing.T, s *service, as api.RequestEditorFn, id int64) api.Material {
 	t.Helper()
-	res, err := s.client.GetMaterialWithResponse(context.Background(), id, as)
+	res, err := s.client.GetMaterialWithResponse(context.Background(), id, nil, as)
 	must(t, err)
 	if res.StatusCode() != http.StatusOK || res.JSON200 == nil {
 		t.Fatalf("get %d: status %d: %s", id, res.StatusCode(), res.Body)
@@ -362,7 +362,7 @@ func conflictsAndMisses(t *testing.T, f *fixture, who access.Caller) {
 		t.Errorf("create with a used name: no 409 problem: %s", dup.Body)
 	}
 
-	upd, err := f.client.UpdateMaterialWithResponse(ctx, brass.Id, api.MaterialUpdate{Name: f.own.Name, Quality: "brass", Thickness: 5, IsActive: true}, as)
+	upd, err := f.client.UpdateMaterialWithResponse(ctx, brass.Id, nil, api.MaterialUpdate{Name: f.own.Name, Quality: "brass", Thickness: 5, IsActive: true}, as)
 	must(t, err)
 	if got, want := upd.StatusCode(), http.StatusConflict; got != want {
 		t.Errorf("rename to a used name: status = %d, want %d: %s", got, want, upd.Body)
@@ -378,17 +378,17 @@ func conflictsAndMisses(t *testing.T, f *fixture, who access.Caller) {
 	}
 
 	const missing = 987654321
-	get, err := f.client.GetMaterialWithResponse(ctx, missing, as)
+	get, err := f.client.GetMaterialWithResponse(ctx, missing, nil, as)
 	must(t, err)
 	if got, want := get.StatusCode(), http.StatusNotFound; got != want {
 		t.Errorf("get a missing material: status = %d, want %d", got, want)
 	}
-	upd, err = f.client.UpdateMaterialWithResponse(ctx, missing, api.MaterialUpdate{Name: "x", Quality: "x", Thickness: 1, IsActive: true}, as)
+	upd, err = f.client.UpdateMaterialWithResponse(ctx, missing, nil, api.MaterialUpdate{Name: "x", Quality: "x", Thickness: 1, IsActive: true}, as)
 	must(t, err)
 	if got, want := upd.StatusCode(), http.StatusNotFound; got != want {
 		t.Errorf("update a missing material: status = %d, want %d", got, want)
 	}
-	del, err := f.client.DeleteMaterialWithResponse(ctx, missing, as)
+	del, err := f.client.DeleteMaterialWithResponse(ctx, missing, nil, as)
 	must(t, err)
 	if got, want := del.StatusCode(), http.StatusNotFound; got != want {
 		t.Errorf("delete a missing material: status = %d, want %d", got, want)
@@ -433,11 +433,11 @@ func isolation(t *testing.T, f *fixture) {
 
 	const missing = 987654321
 	for _, id := range []int64{f.other.Id, missing} {
-		get, err := f.client.GetMaterialWithResponse(ctx, id, as)
+		get, err := f.client.GetMaterialWithResponse(ctx, id, nil, as)
 		must(t, err)
-		upd, err := f.client.UpdateMaterialWithResponse(ctx, id, api.MaterialUpdate{Name: "mine now", Quality: "steel", Thickness: 1, IsActive: true}, as)
+		upd, err := f.client.UpdateMaterialWithResponse(ctx, id, nil, api.MaterialUpdate{Name: "mine now", Quality: "steel", Thickness: 1, IsActive: true}, as)
 		must(t, err)
-		del, err := f.client.DeleteMaterialWithResponse(ctx, id, as)
+		del, err := f.client.DeleteMaterialWithResponse(ctx, id, nil, as)
 		must(t, err)
 		for op, code := range map[string]int{"get": get.StatusCode(), "update": upd.StatusCode(), "delete": del.StatusCode()} {
 			if got, want := code, http.StatusNotFound; got != want {
@@ -459,7 +459,7 @@ func isolation(t *testing.T, f *fixture) {
 
 func notFoundBody(t *testing.T, f *fixture, as api.RequestEditorFn) []byte {
 	t.Helper()
-	res, err := f.client.GetMaterialWithResponse(context.Background(), 987654321, as)
+	res, err := f.client.GetMaterialWithResponse(context.Background(), 987654321, nil, as)
 	must(t, err)
 	return res.Body
 }

@@ -346,18 +346,18 @@ func (b *brokenRepository) Get(ctx context.Context, id int64) (domain.Material, 
 	return b.Repository.Get(ctx, id)
 }
 
-func (b *brokenRepository) Update(ctx context.Context, id int64, f domain.Fields, at time.Time) (domain.Material, error) {
+func (b *brokenRepository) Update(ctx context.Context, id, version int64, f domain.Fields, at time.Time) (domain.Material, error) {
 	if err := b.fails("Update"); err != nil {
 		return domain.Material{}, err
 	}
-	return b.Repository.Update(ctx, id, f, at)
+	return b.Repository.Update(ctx, id, version, f, at)
 }
 
-func (b *brokenRepository) Delete(ctx context.Context, id int64) error {
+func (b *brokenRepository) Delete(ctx context.Context, id, version int64) error {
 	if err := b.fails("Delete"); err != nil {
 		return err
 	}
-	return b.Repository.Delete(ctx, id)
+	return b.Repository.Delete(ctx, id, version)
 }
 
 func (b *brokenRepository) Count(ctx context.Context, f domain.Filter) (int64, error) {

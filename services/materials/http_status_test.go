@@ -108,22 +108,39 @@ func TestEveryDocumentedStatus(t *testing.T) {
 	}
 	get := func(id pick) send {
 		return func(f *fixture, auth ...api.RequestEditorFn) (any, error) {
-			return f.client.GetMaterialWithResponse(ctx, id(f), auth...)
+			return f.client.GetMaterialWithResponse(ctx, id(f), nil, auth...)
 		}
 	}
 	update := func(id pick, m api.MaterialUpdate) send {
 		return func(f *fixture, auth ...api.RequestEditorFn) (any, error) {
-			return f.client.UpdateMaterialWithResponse(ctx, id(f), m, auth...)
+			return f.client.UpdateMaterialWithResponse(ctx, id(f), nil, m, auth...)
 		}
 	}
 	updateRaw := func(id pick, contentType, body string) send {
 		return func(f *fixture, auth ...api.RequestEditorFn) (any, error) {
-			return f.client.UpdateMaterialWithBodyWithResponse(ctx, id(f), contentType, strings.NewReader(body), auth...)
+			return f.client.UpdateMaterialWithBodyWithResponse(ctx, id(f), nil, contentType, strings.NewReader(body), auth...)
 		}
 	}
 	remove := func(id pick) send {
 		return func(f *fixture, auth ...api.RequestEditorFn) (any, error) {
-			return f.client.DeleteMaterialWithResponse(ctx, id(f), auth...)
+			return f.client.DeleteMaterialWithResponse(ctx, id(f), nil, auth...)
+		}
+	}
+	// The conditional forms send a tag: every fixture material is at
+	// version 1, whose tag is "1".
+	getIf := func(id pick, ifNoneMatch string) send {
+		return func(f *fixture, auth ...api.RequestEditorFn) (any, error) {
+			return f.client.GetMaterialWithResponse(ctx, id(f), &api.GetMaterialParams{IfNoneMatch: &ifNoneMatch}, auth...)
+		}
+	}
+	updateIf := func(id pick, ifMatch string, m api.MaterialUpdate) send {
+		return func(f *fixture, auth ...api.RequestEditorFn) (any, error) {
+			return f.client.UpdateMaterialWithResponse(ctx, id(f), &api.UpdateMaterialParams{IfMatch: &ifMatch}, m, auth...)
+		}
+	}
+	removeIf := func(id pick, ifMatch string) send {
+		return func(f *fixture, auth ...api.RequestEditorFn) (any, error) {
+			return f.client.DeleteMaterialWithResponse(ctx, id(f), &api.DeleteMaterialParams{IfMatch: &ifMatch}, auth...)
 		}
 	}
 	copper := api.NewMaterial{Name: "2 mm Copper", Quality: "copper", Thickness: 2}
@@ -193,6 +210,7 @@ func TestEveryDocumentedStatus(t *testing.T) {
 				}
 			}},
 		{op: "getMaterial", name: "refuses an ID of zero", who: ptr(staff(readOnly...)), send: get(id(0)), status: 400, pointers: []string{"#/path/material_id"}},
+		{op: "getMaterial", name: "answers 304 when If-None-Match holds the material's tag", who: ptr(staff(readOnly...)), send: getIf(own, `"1"`), status: 304},
 		{op: "getMaterial", name: "refuses a request without a token", send: get(own), status: 401},
 		{op: "getMaterial", name: "refuses a token without materials:read", who: ptr(external(ownCompany, "materials:write")), send: get(own), status: 403},
 		{op: "getMaterial", name: "answers 404 for a material that does not exist", who: ptr(staff(readOnly...)), send: get(id(9999)), status: 404},
@@ -220,6 +238,8 @@ func TestEveryDocumentedStatus(t *testing.T) {
 		{op: "updateMaterial", name: "refuses a missing is_active", who: ptr(staff(readWrite...)), send: updateRaw(own, "application/json", validNew),
 			status: 400, pointers: []string{"#/is_active"}},
 		{op: "updateMaterial", name: "refuses a request without a token", send: updateRaw(own, "application/json", validUpdate), status: 401},
+		{op: "updateMaterial", name: "refuses a stale If-Match", who: ptr(staff(readWrite...)),
+			send: updateIf(own, `"2"`, api.MaterialUpdate{Name: "12 mm Steel", Quality: "steel", Thickness: 12}), status: 412},
 		{op: "updateMaterial", name: "refuses a token without materials:write", who: ptr(staff(readOnly...)), send: updateRaw(own, "application/json", validUpdate), status: 403},
 		{op: "updateMaterial", name: "answers 404 for a material that does not exist", who: ptr(staff(readWrite...)), send: updateRaw(id(9999), "application/json", validUpdate), status: 404},
 		{op: "updateMaterial", name: "answers 404 for another company's material", who: ptr(external(ownCompany, readWrite...)), send: updateRaw(other, "application/json", validUpdate), status: 404},
@@ -248,6 +268,7 @@ func TestEveryDocumentedStatus(t *testing.T) {
 			}},
 		{op: "deleteMaterial", name: "refuses a negative ID", who: ptr(staff(readWrite...)), send: remove(id(-1)), status: 400, pointers: []string{"#/path/material_id"}},
 		{op: "deleteMaterial", name: "refuses a request without a token", send: remove(own), status: 401},
+		{op: "deleteMaterial", name: "refuses a stale If-Match", who: ptr(staff(readWrite...)), send: removeIf(own, `"2"`), status: 412},
 		{op: "deleteMaterial", name: "refuses a token without materials:write", who: ptr(external(ownCompany, readOnly...)), send: remove(own), status: 403},
 		{op: "deleteMaterial", name: "answers 404 for a material that does not exist", who: ptr(staff(readWrite...)), send: remove(id(9999)), status: 404},
 		{op: "deleteMaterial", name: "answers 404 for another company's material", who: ptr(external(ownCompany, readWrite...)), send: remove(other), status: 404},

@@ -16,7 +16,7 @@ type idRecorder struct {
 
 func (s idRecorder) GetMaterial(_ context.Context, req api.GetMaterialRequestObject) (api.GetMaterialResponseObject, error) {
 	*s.got = req.MaterialId
-	return api.GetMaterial200JSONResponse(strictMaterial), nil
+	return api.GetMaterial200JSONResponse{Body: strictMaterial}, nil
 }
 
 // TestPathIntegerBinding holds the generated wrapper's direct parse of an

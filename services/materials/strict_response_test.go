@@ -69,7 +69,7 @@ func serveStrict(t *testing.T, si api.StrictServerInterface, method, target, bod
 }
 
 func TestStrictHandlerSendsWhatVisitSends(t *testing.T) {
-	answer := api.GetMaterial200JSONResponse(strictMaterial)
+	answer := api.GetMaterial200JSONResponse{Body: strictMaterial}
 	got := serveStrict(t, oneAnswer{get: answer}, http.MethodGet, "/materials/42", "")
 	want := httptest.NewRecorder()
 	if err := answer.VisitGetMaterialResponse(want); err != nil {
@@ -84,13 +84,13 @@ func TestStrictHandlerSendsWhatVisitSends(t *testing.T) {
 
 func TestStrictHandlerKeepsTheServicesOwnVisit(t *testing.T) {
 	t.Run("a type that embeds a generated answer", func(t *testing.T) {
-		w := serveStrict(t, oneAnswer{get: cached{api.GetMaterial200JSONResponse(strictMaterial)}}, http.MethodGet, "/materials/42", "")
+		w := serveStrict(t, oneAnswer{get: cached{api.GetMaterial200JSONResponse{Body: strictMaterial}}}, http.MethodGet, "/materials/42", "")
 		if w.Code != http.StatusOK || w.Header().Get("Cache-Control") != "max-age=60" {
 			t.Errorf("got %d with Cache-Control %q; want 200 with the header the type's Visit sets", w.Code, w.Header().Get("Cache-Control"))
 		}
 	})
 	t.Run("a pointer to a generated answer", func(t *testing.T) {
-		answer := api.GetMaterial200JSONResponse(strictMaterial)
+		answer := api.GetMaterial200JSONResponse{Body: strictMaterial}
 		w := serveStrict(t, oneAnswer{get: &answer}, http.MethodGet, "/materials/42", "")
 		if w.Code != http.StatusOK || w.Header().Get("Content-Type") != "application/json" {
 			t.Errorf("got %d %q, want 200 application/json", w.Code, w.Header().Get("Content-Type"))

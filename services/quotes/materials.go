@@ -30,7 +30,7 @@ func Materials(baseURL string, client *http.Client) (quotes.MaterialsFunc, error
 	return func(ctx context.Context, ids []int64) (map[int64]quotes.PricedMaterial, error) {
 		out := make(map[int64]quotes.PricedMaterial, len(ids))
 		for _, id := range ids {
-			resp, err := c.GetMaterialWithResponse(ctx, id)
+			resp, err := c.GetMaterialWithResponse(ctx, id, nil)
 			switch {
 			case errors.Is(err, call.ErrUnavailable):
 				return nil, fmt.Errorf("%w: %v", quotes.ErrMaterialsUnreachable, err)

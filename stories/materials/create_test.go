@@ -89,7 +89,7 @@ func TestCreateMaterial(t *testing.T) {
 			// A material created without a price has none, not a zero one.
 			want := materials.Material{
 				ID: 6, CompanyID: tc.company, Name: tc.in.Name, Quality: tc.in.Quality, Thickness: tc.in.Thickness,
-				IsActive: tc.active, Price: tc.in.Price, CreatedAt: now, UpdatedAt: now,
+				IsActive: tc.active, Price: tc.in.Price, CreatedAt: now, UpdatedAt: now, Version: 1,
 			}
 			if !reflect.DeepEqual(m, want) {
 				t.Errorf("created %+v (price %v), want %+v (price %v)", m, m.Price, want, want.Price)

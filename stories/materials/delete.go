@@ -11,6 +11,9 @@ import (
 type DeleteInput struct {
 	// ID is the material's ID.
 	ID int64
+	// Version, when not 0, is the version the caller read: the material
+	// is deleted only if it is still at it.
+	Version int64
 }
 
 // DeleteMaterialDeps are the parts DeleteMaterial is built from.
@@ -20,8 +23,9 @@ type DeleteMaterialDeps struct {
 	FilterOnPermissions func(access.Caller, Filter) (Filter, error)
 	// Get returns a material by ID. Returns ErrNotFound.
 	Get func(context.Context, int64) (Material, error)
-	// Delete removes a material. Returns ErrNotFound.
-	Delete func(context.Context, int64) error
+	// Delete removes a material if it is at version (any when 0).
+	// Returns ErrNotFound or ErrVersionMismatch.
+	Delete func(ctx context.Context, id, version int64) error
 }
 
 // DeleteMaterial is the story of deleting a material the caller may reach.
@@ -31,7 +35,8 @@ type DeleteMaterial struct {
 }
 
 type deleteState struct {
-	find findState
+	find    findState
+	version int64
 }
 
 // NewDeleteMaterial builds the story. Returns an error naming every
@@ -48,7 +53,7 @@ func NewDeleteMaterial(deps DeleteMaterialDeps) (*DeleteMaterial, error) {
 	d.story, err = story.New(story.Definition[deleteState]{
 		Name:         "DeleteMaterial",
 		Dependencies: deps,
-		Failures:     []error{ErrForbidden, ErrNotFound},
+		Failures:     []error{ErrForbidden, ErrNotFound, ErrVersionMismatch},
 		Steps: []story.Step[deleteState]{
 			story.Sub(find, func(s *deleteState) *findState { return &s.find }),
 			story.Do("delete material", d.deleteMaterial),
@@ -63,14 +68,16 @@ func NewDeleteMaterial(deps DeleteMaterialDeps) (*DeleteMaterial, error) {
 // deleteMaterial can still meet ErrNotFound when another request deleted
 // the material since it was found; FindMaterial declares it.
 func (d *DeleteMaterial) deleteMaterial(ctx context.Context, s *deleteState) error {
-	return d.deps.Delete(ctx, s.find.material.ID)
+	return d.deps.Delete(ctx, s.find.material.ID, s.version)
 }
 
 // Run deletes material in.ID and returns it as it was, for whoever must
 // hear of the deletion. Errors are *story.Failed; errors.Is tells
-// ErrForbidden and ErrNotFound (also for another company's material).
+// ErrForbidden, ErrNotFound (also for another company's material) and
+// ErrVersionMismatch (in.Version is not 0 and the material is no longer
+// at it).
 func (d *DeleteMaterial) Run(ctx context.Context, caller access.Caller, in DeleteInput) (Material, error) {
-	s := deleteState{find: findState{caller: caller, id: in.ID}}
+	s := deleteState{find: findState{caller: caller, id: in.ID}, version: in.Version}
 	if err := d.story.Run(ctx, &s); err != nil {
 		return Material{}, err
 	}

@@ -86,11 +86,11 @@ func TestDeleteMaterial(t *testing.T) {
 		d, err := materials.NewDeleteMaterial(materials.DeleteMaterialDeps{
 			FilterOnPermissions: materials.StaffAccess,
 			Get:                 repo.Get,
-			Delete: func(ctx context.Context, id int64) error {
-				if err := repo.Delete(ctx, id); err != nil {
+			Delete: func(ctx context.Context, id, version int64) error {
+				if err := repo.Delete(ctx, id, version); err != nil {
 					return err
 				}
-				return repo.Delete(ctx, id) // the second of two racing requests
+				return repo.Delete(ctx, id, version) // the second of two racing requests
 			},
 		})
 		if err != nil {
@@ -101,6 +101,17 @@ func TestDeleteMaterial(t *testing.T) {
 		if f := asFailed(t, err); f.Step != "delete material" {
 			t.Errorf("failed at %q, want %q", f.Step, "delete material")
 		}
+	})
+
+	t.Run("at a stale version it deletes nothing; at the version read it deletes", func(t *testing.T) {
+		repo := seeded(t)
+		d := deleteMaterial(t, repo, "staff")
+		read := get(t, repo, 1)
+		_, err := d.Run(context.Background(), staff, materials.DeleteInput{ID: 1, Version: read.Version + 1})
+		seen.check(t, err, materials.ErrVersionMismatch)
+		get(t, repo, 1)
+		_, err = d.Run(context.Background(), staff, materials.DeleteInput{ID: 1, Version: read.Version})
+		seen.check(t, err, nil)
 	})
 
 	seen.all(t, deleteMaterial(t, memory.NewMaterials(), "staff").Failures())
@@ -119,7 +130,7 @@ func TestDeleteMaterialWiring(t *testing.T) {
 
 	t.Run("it declares exactly its failures", func(t *testing.T) {
 		got := deleteMaterial(t, memory.NewMaterials(), "staff").Failures()
-		if want := []error{materials.ErrForbidden, materials.ErrNotFound}; !sameErrors(got, want) {
+		if want := []error{materials.ErrForbidden, materials.ErrNotFound, materials.ErrVersionMismatch}; !sameErrors(got, want) {
 			t.Errorf("Failures() = %v, want %v", got, want)
 		}
 	})

@@ -24,6 +24,11 @@ type Material struct {
 	Price     *Money
 	CreatedAt time.Time
 	UpdatedAt time.Time
+	// Version counts the writes to the material: 1 when it is created,
+	// one more with every update. A client that sends back the version it
+	// read (as an ETag) changes the material only if nobody changed it
+	// since.
+	Version int64
 }
 
 // Fields are the editable fields of a material.
@@ -100,4 +105,7 @@ var (
 	ErrCompanyRequired = errors.New("company_id is required")
 	// ErrInvalidOrdering: the ordering is not one of the sortable fields.
 	ErrInvalidOrdering = errors.New("invalid ordering")
+	// ErrVersionMismatch: the material is no longer at the version the
+	// caller expected; someone changed it since the caller read it.
+	ErrVersionMismatch = errors.New("material changed since it was read")
 )

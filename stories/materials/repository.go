@@ -57,19 +57,25 @@ type Query struct {
 // Repository stores materials. Implementations live in repositories/ and
 // pass one contract test suite.
 type Repository interface {
-	// Create stores m under a new ID, which it returns with m; m's
-	// timestamps and price (or its absence) are stored as given. Returns
-	// ErrConflict when the company already has a material with m's name.
+	// Create stores m under a new ID and Version 1, which it returns with
+	// m; m's timestamps and price (or its absence) are stored as given.
+	// Returns ErrConflict when the company already has a material with m's
+	// name.
 	Create(ctx context.Context, m Material) (Material, error)
 	// Get returns the material with id. Returns ErrNotFound.
 	Get(ctx context.Context, id int64) (Material, error)
 	// Update replaces the editable fields of material id, sets UpdatedAt to
-	// at and returns the result. A nil f.Price keeps the stored price, in
-	// the same write, so that no concurrent update of the price is lost
-	// between a read and a write. Returns ErrNotFound or ErrConflict.
-	Update(ctx context.Context, id int64, f Fields, at time.Time) (Material, error)
-	// Delete removes material id. Returns ErrNotFound.
-	Delete(ctx context.Context, id int64) error
+	// at, adds one to Version and returns the result. A nil f.Price keeps
+	// the stored price, in the same write, so that no concurrent update of
+	// the price is lost between a read and a write. A version other than
+	// 0 is the one the material must be at: the check and the write are
+	// one step, so that of two writers who read the same version only one
+	// succeeds. Returns ErrNotFound, ErrVersionMismatch or ErrConflict.
+	Update(ctx context.Context, id, version int64, f Fields, at time.Time) (Material, error)
+	// Delete removes material id, which must be at version unless version
+	// is 0, checked in the same step. Returns ErrNotFound or
+	// ErrVersionMismatch.
+	Delete(ctx context.Context, id, version int64) error
 	// Count returns how many materials match f.
 	Count(ctx context.Context, f Filter) (int64, error)
 	// Find returns the page of materials q selects, in q's order. It

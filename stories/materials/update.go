@@ -16,6 +16,9 @@ type UpdateInput struct {
 	// Fields are the new name, quality, thickness and active flag, and
 	// the new price or nil.
 	Fields Fields
+	// Version, when not 0, is the version the caller read: the update
+	// happens only if the material is still at it.
+	Version int64
 }
 
 // UpdateMaterialDeps are the parts UpdateMaterial is built from.
@@ -26,8 +29,9 @@ type UpdateMaterialDeps struct {
 	// Get returns a material by ID. Returns ErrNotFound.
 	Get func(context.Context, int64) (Material, error)
 	// Update replaces a material's fields, keeping its price when
-	// Fields.Price is nil. Returns ErrNotFound or ErrConflict.
-	Update func(ctx context.Context, id int64, f Fields, at time.Time) (Material, error)
+	// Fields.Price is nil, if the material is at version (any when 0).
+	// Returns ErrNotFound, ErrVersionMismatch or ErrConflict.
+	Update func(ctx context.Context, id, version int64, f Fields, at time.Time) (Material, error)
 	// Now is the clock that dates the change.
 	Now func() time.Time
 }
@@ -39,8 +43,9 @@ type UpdateMaterial struct {
 }
 
 type updateState struct {
-	find   findState
-	fields Fields
+	find    findState
+	fields  Fields
+	version int64
 
 	updated Material
 }
@@ -61,7 +66,10 @@ func NewUpdateMaterial(deps UpdateMaterialDeps) (*UpdateMaterial, error) {
 		Dependencies: deps,
 		// FindMaterial fails with the first two as well; ErrNotFound is
 		// met again when the material is deleted between the two steps.
-		Failures: []error{ErrForbidden, ErrNotFound, ErrConflict},
+		// ErrVersionMismatch is decided by the write itself, not by
+		// comparing the version FindMaterial read, so that two updates
+		// at one version cannot both pass the check.
+		Failures: []error{ErrForbidden, ErrNotFound, ErrConflict, ErrVersionMismatch},
 		Steps: []story.Step[updateState]{
 			story.Sub(find, func(s *updateState) *findState { return &s.find }),
 			story.Do("check price", u.checkPrice),
@@ -82,7 +90,7 @@ func (u *UpdateMaterial) checkPrice(_ context.Context, s *updateState) error {
 }
 
 func (u *UpdateMaterial) saveChanges(ctx context.Context, s *updateState) error {
-	m, err := u.deps.Update(ctx, s.find.material.ID, s.fields, u.deps.Now())
+	m, err := u.deps.Update(ctx, s.find.material.ID, s.version, s.fields, u.deps.Now())
 	if err != nil {
 		return err
 	}
@@ -92,12 +100,14 @@ func (u *UpdateMaterial) saveChanges(ctx context.Context, s *updateState) error 
 
 // Run replaces the fields of material in.ID, its price only when one is
 // given, and returns it. Errors are *story.Failed; errors.Is tells
-// ErrForbidden, ErrNotFound (also for another company's material) and
-// ErrConflict (the company has another material of this name). A negative
+// ErrForbidden, ErrNotFound (also for another company's material),
+// ErrConflict (the company has another material of this name) and
+// ErrVersionMismatch (in.Version is not 0 and the material is no longer
+// at it). A negative
 // price or a malformed currency fails internally: the contract never lets
 // one through.
 func (u *UpdateMaterial) Run(ctx context.Context, caller access.Caller, in UpdateInput) (Material, error) {
-	s := updateState{find: findState{caller: caller, id: in.ID}, fields: in.Fields}
+	s := updateState{find: findState{caller: caller, id: in.ID}, fields: in.Fields, version: in.Version}
 	if err := u.story.Run(ctx, &s); err != nil {
 		return Material{}, err
 	}

@@ -84,6 +84,7 @@ func TestUpdateMaterial(t *testing.T) {
 				want.Price = tc.fields.Price
 			}
 			want.UpdatedAt = now
+			want.Version++
 			if !reflect.DeepEqual(m, want) {
 				t.Errorf("updated %+v (price %v), want %+v (price %v)", m, m.Price, want, want.Price)
 			}
@@ -100,7 +101,7 @@ func TestUpdateMaterial(t *testing.T) {
 			Get: func(ctx context.Context, id int64) (materials.Material, error) {
 				m, err := repo.Get(ctx, id)
 				if err == nil {
-					err = repo.Delete(ctx, id) // another request, just in between
+					err = repo.Delete(ctx, id, 0) // another request, just in between
 				}
 				return m, err
 			},
@@ -114,6 +115,26 @@ func TestUpdateMaterial(t *testing.T) {
 		seen.check(t, err, materials.ErrNotFound)
 		if f := asFailed(t, err); f.Step != "save changes" {
 			t.Errorf("failed at %q, want %q", f.Step, "save changes")
+		}
+	})
+
+	t.Run("at the version read it updates; at a stale one it changes nothing", func(t *testing.T) {
+		repo := seeded(t)
+		u := updateMaterial(t, repo, "external")
+		read := get(t, repo, 1)
+		first, err := u.Run(context.Background(), acme, materials.UpdateInput{ID: 1, Fields: thicker, Version: read.Version})
+		seen.check(t, err, nil)
+		if first.Version != read.Version+1 {
+			t.Errorf("version %d after an update of version %d", first.Version, read.Version)
+		}
+		renamed := materials.Fields{Name: "renamed", Quality: read.Quality, Thickness: read.Thickness, IsActive: read.IsActive}
+		_, err = u.Run(context.Background(), acme, materials.UpdateInput{ID: 1, Fields: renamed, Version: read.Version})
+		seen.check(t, err, materials.ErrVersionMismatch)
+		if f := asFailed(t, err); f.Step != "save changes" {
+			t.Errorf("failed at %q, want %q", f.Step, "save changes")
+		}
+		if got := get(t, repo, 1); !reflect.DeepEqual(got, first) {
+			t.Errorf("stored %+v after a refused update, want %+v", got, first)
 		}
 	})
 
@@ -169,7 +190,7 @@ func TestUpdateMaterialWiring(t *testing.T) {
 
 	t.Run("it declares exactly its failures", func(t *testing.T) {
 		got := updateMaterial(t, memory.NewMaterials(), "staff").Failures()
-		if want := []error{materials.ErrForbidden, materials.ErrNotFound, materials.ErrConflict}; !sameErrors(got, want) {
+		if want := []error{materials.ErrForbidden, materials.ErrNotFound, materials.ErrConflict, materials.ErrVersionMismatch}; !sameErrors(got, want) {
 			t.Errorf("Failures() = %v, want %v", got, want)
 		}
 	})

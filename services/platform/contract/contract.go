@@ -193,6 +193,9 @@ func (c *Contract) check(w http.ResponseWriter, r *http.Request, op *operation) 
 		}
 		caller = &who
 	}
+	if preconditionMissing(w, r, op) {
+		return r, false
+	}
 	ctx := r.Context()
 	var body requestBody
 	if op.body != nil {

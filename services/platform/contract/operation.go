@@ -47,6 +47,10 @@ type operation struct {
 	// route is handed to openapi3filter; its operation is a copy without
 	// security requirements, which the middleware enforces itself.
 	route *routers.Route
+
+	// ifMatchRequired is true when the spec declares If-Match required:
+	// a request without it is answered 428, not 400.
+	ifMatchRequired bool
 }
 
 // mediaType is one media type an operation's body accepts.
@@ -98,6 +102,7 @@ func (c *Contract) prepare(spec *openapi3.T, baseURL string) error {
 
 func (c *Contract) prepareOperation(spec *openapi3.T, path string, item *openapi3.PathItem, method string, op *openapi3.Operation) (*operation, error) {
 	o := &operation{id: op.OperationID, method: strings.ToUpper(method), paramIn: map[string]string{}}
+	o.ifMatchRequired = requiresIfMatch(item, op)
 
 	security := spec.Security
 	if op.Security != nil {

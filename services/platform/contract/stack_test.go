@@ -81,11 +81,11 @@ func (s *stubServer) GetMaterial(ctx context.Context, req materials.GetMaterialR
 	if req.MaterialId == 500 {
 		return nil, errors.New("sql: database is locked")
 	}
-	return materials.GetMaterial200JSONResponse(material(req.MaterialId)), nil
+	return materials.GetMaterial200JSONResponse{Body: material(req.MaterialId)}, nil
 }
 
 func (s *stubServer) UpdateMaterial(ctx context.Context, req materials.UpdateMaterialRequestObject) (materials.UpdateMaterialResponseObject, error) {
-	return materials.UpdateMaterial200JSONResponse(material(req.MaterialId)), nil
+	return materials.UpdateMaterial200JSONResponse{Body: material(req.MaterialId)}, nil
 }
 
 // newContract prepares the materials contract with the stub verifier.
