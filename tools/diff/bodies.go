@@ -1,6 +1,9 @@
 package diff
 
-import "slices"
+import (
+	"slices"
+	"strings"
+)
 
 func (c *comparer) requestBody(dir direction, label, ptr string, o, n *requestBody) {
 	if dir.fromAPI() {
@@ -60,7 +63,7 @@ func (c *comparer) content(label, ptr string, dir direction, what string, o, n [
 			c.add(label, removedRule, pointer(ptr, om.name), om.name, "", what+" media type "+om.name+" removed")
 			continue
 		}
-		c.stamp(label, c.schema(dir, pointer(ptr, om.name)+"/schema", what, om.schema, nm.schema))
+		c.stampIn(label, what, c.schema(dir, pointer(ptr, om.name)+"/schema", what, om.schema, nm.schema))
 	}
 	for _, nm := range n {
 		if _, ok := lookup(o, nm.name); !ok {
@@ -142,4 +145,60 @@ func (c *comparer) headerRequired(dir direction, label, ptr, what string, o, n *
 	case !was && is && !dir.fromAPI():
 		c.add(label, RuleParameterBecameRequired, ptr, "false", "true", what+" now required: the API refuses answers without it")
 	}
+}
+
+// reached is a finding of a shared schema already reported for an
+// operation, and the bodies it was reached through.
+type reached struct {
+	at      int // index in comparer.out
+	message string
+	where   []string
+}
+
+// reachedKey identifies one change of one operation.
+type reachedKey struct{ op, rule, ptr, old, new string }
+
+// stampIn stamps the findings of a body's schema (where is "request
+// body", "response 201"...). A component that several responses of one
+// operation return changes once for the client: its finding is reported
+// once, naming the statuses it was reached through.
+func (c *comparer) stampIn(label, where string, fs []Finding) {
+	for _, f := range fs {
+		f.Operation = label
+		if strings.Contains(f.Message, where) {
+			c.out = append(c.out, f)
+			continue
+		}
+		k := reachedKey{label, f.Rule, f.Pointer, f.Old, f.New}
+		r, ok := c.reached[k]
+		if !ok {
+			r = &reached{at: len(c.out), message: f.Message}
+			c.reached[k] = r
+			c.out = append(c.out, f)
+		}
+		if !slices.Contains(r.where, where) {
+			r.where = append(r.where, where)
+		}
+		if len(r.where) > 1 || strings.HasPrefix(where, "response ") || strings.HasPrefix(where, "callback response ") {
+			c.out[r.at].Message = r.message + " (" + throughBodies(r.where) + ")"
+		}
+	}
+}
+
+// throughBodies names the bodies a finding was reached through:
+// "response 201" or "responses 201, 202".
+func throughBodies(where []string) string {
+	if len(where) == 1 {
+		return where[0]
+	}
+	prefix, _, _ := strings.Cut(where[0], " ")
+	codes := make([]string, len(where))
+	for i, w := range where {
+		p, code, ok := strings.Cut(w, " ")
+		if !ok || p != prefix || strings.Contains(code, " ") {
+			return strings.Join(where, ", ")
+		}
+		codes[i] = code
+	}
+	return prefix + "s " + strings.Join(codes, ", ")
 }

@@ -20,6 +20,7 @@ type comparer struct {
 	now      time.Time
 	memo     map[memoKey][]Finding
 	busy     map[memoKey]bool
+	reached  map[reachedKey]*reached
 	same     *sameSchemas
 	out      []Finding
 }
@@ -29,12 +30,13 @@ type comparer struct {
 // the old spec's paths, then the new spec's added paths.
 func Compare(old, new *Spec, opts Options) []Finding {
 	c := &comparer{
-		old:  old,
-		new:  new,
-		now:  opts.Now,
-		memo: map[memoKey][]Finding{},
-		busy: map[memoKey]bool{},
-		same: newSameSchemas(),
+		old:     old,
+		new:     new,
+		now:     opts.Now,
+		memo:    map[memoKey][]Finding{},
+		busy:    map[memoKey]bool{},
+		reached: map[reachedKey]*reached{},
+		same:    newSameSchemas(),
 	}
 	if c.now.IsZero() {
 		c.now = time.Now()
@@ -50,7 +52,7 @@ func (c *comparer) add(op, rule, ptr, old, new, msg string) {
 }
 
 func newFinding(op, rule, ptr, old, new, msg string) Finding {
-	return Finding{Rule: rule, Severity: ruleSeverity[rule], Operation: op, Pointer: ptr, Old: old, New: new, Message: msg}
+	return Finding{Rule: rule, Severity: ruleSeverity[rule], Operation: op, Pointer: ptr, Old: old, New: new, Message: wording(msg)}
 }
 
 // pathTemplateParam matches one templated segment of a path.

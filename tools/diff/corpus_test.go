@@ -28,6 +28,8 @@ type corpusCase struct {
 	Next          string            `yaml:"next"`
 	// Findings are "severity rule operation pointer", in report order.
 	Findings []string `yaml:"findings"`
+	// Messages, when given, are the findings' messages in report order.
+	Messages []string `yaml:"messages"`
 }
 
 // corpusDay is the date x-sunset dates are compared with.
@@ -82,8 +84,9 @@ func TestCorpus(t *testing.T) {
 				}
 				res.Findings = append(res.Findings, fs...)
 			}
-			var got []string
+			var got, messages []string
 			for _, f := range res.Findings {
+				messages = append(messages, f.Message)
 				covered[f.Rule] = true
 				op := f.Operation
 				if op == "" {
@@ -96,6 +99,9 @@ func TestCorpus(t *testing.T) {
 			}
 			if !slices.Equal(got, tc.Findings) {
 				t.Errorf("%s\n got: %s\nwant: %s", tc.About, strings.Join(got, "\n      "), strings.Join(tc.Findings, "\n      "))
+			}
+			if tc.Messages != nil && !slices.Equal(messages, tc.Messages) {
+				t.Errorf("messages\n got: %s\nwant: %s", strings.Join(messages, "\n      "), strings.Join(tc.Messages, "\n      "))
 			}
 		})
 	}
