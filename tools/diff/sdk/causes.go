@@ -3,6 +3,7 @@ package sdk
 import (
 	"go/types"
 	"reflect"
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -18,6 +19,7 @@ const (
 	CauseEnumNames      = "enum values or their names changed: constants renamed or removed"
 	CausePointers       = "properties made optional or nullable: fields became pointers"
 	CauseFieldNames     = "properties renamed for Go only: fields renamed"
+	CauseParamsArgument = "an operation's first query, header or cookie parameters added: its methods take a params argument"
 	CauseRemoved        = "removed from the spec"
 	CauseOther          = "other changes to the generated code"
 	CauseMethodsAdded   = "operations added: client interfaces gained methods"
@@ -53,6 +55,10 @@ func cutMember(name string) (recv, member string, ok bool) {
 	return strings.TrimSuffix(strings.TrimPrefix(recv, "(*"), ")"), member, ok
 }
 
+// paramsArgument is the params argument of a generated method's
+// signature.
+var paramsArgument = regexp.MustCompile(`\*\w+Params, `)
+
 // operationSuffixes end the names of the types oapi-codegen derives from
 // an operation's name, which an operationId change renames.
 var operationSuffixes = []string{"Response", "Headers", "Params", "RequestBody", "JSONBody", "FormdataBody", "TextBody"}
@@ -71,6 +77,11 @@ func classify(msg string, oldPkg *types.Package, added additions) (cause, hint s
 	if from, to, ok := strings.Cut(strings.TrimPrefix(change, "changed from "), " to "); ok && strings.HasPrefix(change, "changed from ") {
 		if to == "*"+from {
 			return CausePointers, "x-go-type-skip-optional-pointer: true on the property"
+		}
+		// oapi-codegen passes query, header and cookie parameters in one
+		// *XParams argument, which an operation without any has not.
+		if paramsArgument.ReplaceAllString(to, "") == from && to != from {
+			return CauseParamsArgument, ""
 		}
 		// A use of a renamed type: the rename is its own finding.
 		if added.top[strings.TrimLeft(to, "*[]")] {

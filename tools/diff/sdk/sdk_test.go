@@ -77,3 +77,16 @@ func TestMappedPackagesAreCompared(t *testing.T) {
 		t.Fatalf("want one finding for shared.Problem.Instance, got %+v", fs)
 	}
 }
+
+func TestClassifyChangedSignatures(t *testing.T) {
+	for _, tc := range []struct{ msg, cause string }{
+		{"(*Client).GetMaterial: changed from func(context.Context, MaterialID, ...RequestEditorFn) (*net/http.Response, error) to func(context.Context, MaterialID, *GetMaterialParams, ...RequestEditorFn) (*net/http.Response, error)", CauseParamsArgument},
+		{"NewMaterial.IsActive: changed from bool to *bool", CausePointers},
+		{"Material.Items: changed from []Item to *[]Item", CausePointers},
+		{"Material.Count: changed from int to string", CauseOther},
+	} {
+		if cause, _ := classify(tc.msg, nil, additions{}); cause != tc.cause {
+			t.Errorf("classify(%q) = %q, want %q", tc.msg, cause, tc.cause)
+		}
+	}
+}
