@@ -57,7 +57,10 @@ func cutMember(name string) (recv, member string, ok bool) {
 
 // paramsArgument is the params argument of a generated method's
 // signature.
-var paramsArgument = regexp.MustCompile(`\*\w+Params, `)
+var (
+	paramsArgument     = regexp.MustCompile(`\*\w+Params, `)
+	lastParamsArgument = regexp.MustCompile(`, \*\w+Params\)`)
+)
 
 // operationSuffixes end the names of the types oapi-codegen derives from
 // an operation's name, which an operationId change renames.
@@ -80,7 +83,7 @@ func classify(msg string, oldPkg *types.Package, added additions) (cause, hint s
 		}
 		// oapi-codegen passes query, header and cookie parameters in one
 		// *XParams argument, which an operation without any has not.
-		if paramsArgument.ReplaceAllString(to, "") == from && to != from {
+		if lastParamsArgument.ReplaceAllString(paramsArgument.ReplaceAllString(to, ""), ")") == from && to != from {
 			return CauseParamsArgument, ""
 		}
 		// A use of a renamed type: the rename is its own finding.

@@ -81,6 +81,7 @@ func TestMappedPackagesAreCompared(t *testing.T) {
 func TestClassifyChangedSignatures(t *testing.T) {
 	for _, tc := range []struct{ msg, cause string }{
 		{"(*Client).GetMaterial: changed from func(context.Context, MaterialID, ...RequestEditorFn) (*net/http.Response, error) to func(context.Context, MaterialID, *GetMaterialParams, ...RequestEditorFn) (*net/http.Response, error)", CauseParamsArgument},
+		{"NewGetMaterialRequest: changed from func(string, MaterialID) (*net/http.Request, error) to func(string, MaterialID, *GetMaterialParams) (*net/http.Request, error)", CauseParamsArgument},
 		{"NewMaterial.IsActive: changed from bool to *bool", CausePointers},
 		{"Material.Items: changed from []Item to *[]Item", CausePointers},
 		{"Material.Count: changed from int to string", CauseOther},
