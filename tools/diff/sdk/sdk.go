@@ -3,6 +3,13 @@
 // in memory and compares their exported API with golang.org/x/exp/apidiff.
 // A renamed type, field, method or enum constant breaks code that uses the
 // generated client even when nothing changes on the wire.
+//
+// Each finding names its cause (causes.go: operationIds added or changed,
+// schemas renamed, properties made optional...) and, where the spec can
+// keep the old Go API, the change that does (an operationId, x-go-name,
+// x-enum-varnames, x-go-type-skip-optional-pointer); reports group them
+// by cause. Methods added to the generated interfaces are one info finding
+// per interface (interfaces.go): callers are not affected.
 package sdk
 
 import (
@@ -126,6 +133,9 @@ func Generate(path string, cfg codegen.Configuration) (string, error) {
 // sdk-type-moved warning, not a removal and a changed type for every
 // field and method that uses it; the packages themselves are compared too,
 // so that a change to a shared type is reported for each client using it.
+//
+// Where the comparison cannot run (no go command, dir not in a module that
+// provides the client's imports), the error wraps ErrUnavailable.
 func Compare(oldPath, newPath, dir string, cfg codegen.Configuration) ([]diff.Finding, error) {
 	if _, err := exec.LookPath("go"); err != nil {
 		return nil, fmt.Errorf("%w: the go command is not on PATH (oapi-codegen and the type-checker need it)", ErrUnavailable)
