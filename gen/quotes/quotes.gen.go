@@ -260,6 +260,44 @@ type ListQuotesParams struct {
 	State *State `form:"state,omitempty" json:"state,omitempty"`
 }
 
+// DeleteQuoteParams defines parameters for DeleteQuote.
+type DeleteQuoteParams struct {
+	// IfMatch The `ETag` of the resource as the client read it: the write happens
+	// only if nobody changed the resource since, and is answered 412
+	// otherwise, so that of two clients that read and write back the same
+	// resource neither loses the other's change unknowingly. `*` matches
+	// any current version. A weak tag never matches (RFC 9110 compares
+	// If-Match strongly). Send back the one tag you read: a list naming
+	// more than one version is answered 412. Without the header the write
+	// happens whatever the version, unless the operation declares it
+	// required, in which case it is answered 428. The value is `*` or a
+	// comma-separated list of entity tags (RFC 9110, section 8.8.3).
+	IfMatch *externalRef0.IfMatch `json:"If-Match,omitempty"`
+}
+
+// GetQuoteParams defines parameters for GetQuote.
+type GetQuoteParams struct {
+	// IfNoneMatch `ETag`s the client holds: when one of them (compared weakly) or `*`
+	// matches the resource, the answer is 304 with no body. The value is
+	// `*` or a comma-separated list of entity tags.
+	IfNoneMatch *externalRef0.IfNoneMatch `json:"If-None-Match,omitempty"`
+}
+
+// ReplaceQuoteLinesParams defines parameters for ReplaceQuoteLines.
+type ReplaceQuoteLinesParams struct {
+	// IfMatch The `ETag` of the resource as the client read it: the write happens
+	// only if nobody changed the resource since, and is answered 412
+	// otherwise, so that of two clients that read and write back the same
+	// resource neither loses the other's change unknowingly. `*` matches
+	// any current version. A weak tag never matches (RFC 9110 compares
+	// If-Match strongly). Send back the one tag you read: a list naming
+	// more than one version is answered 412. Without the header the write
+	// happens whatever the version, unless the operation declares it
+	// required, in which case it is answered 428. The value is `*` or a
+	// comma-separated list of entity tags (RFC 9110, section 8.8.3).
+	IfMatch *externalRef0.IfMatch `json:"If-Match,omitempty"`
+}
+
 // CreateQuoteJSONRequestBody defines body for CreateQuote for application/json ContentType.
 type CreateQuoteJSONRequestBody = NewQuote
 
@@ -375,12 +413,12 @@ type ClientInterface interface {
 	// Deletes a quote that is still a draft; submitted quotes are kept.
 	//
 	// Corresponds with DELETE /quotes/{quote_id} (the `DeleteQuote` operationId).
-	DeleteQuote(ctx context.Context, quoteId QuoteID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DeleteQuote(ctx context.Context, quoteId QuoteID, params *DeleteQuoteParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetQuote Get a quote
 	//
 	// Corresponds with GET /quotes/{quote_id} (the `GetQuote` operationId).
-	GetQuote(ctx context.Context, quoteId QuoteID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetQuote(ctx context.Context, quoteId QuoteID, params *GetQuoteParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AcceptQuote Accept a submitted quote
 	//
@@ -396,7 +434,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PUT /quotes/{quote_id}/lines (the `ReplaceQuoteLines` operationId).
-	ReplaceQuoteLinesWithBody(ctx context.Context, quoteId QuoteID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ReplaceQuoteLinesWithBody(ctx context.Context, quoteId QuoteID, params *ReplaceQuoteLinesParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ReplaceQuoteLines Replace the lines of a draft
 	//
@@ -405,7 +443,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PUT /quotes/{quote_id}/lines (the `ReplaceQuoteLines` operationId).
-	ReplaceQuoteLines(ctx context.Context, quoteId QuoteID, body ReplaceQuoteLinesJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ReplaceQuoteLines(ctx context.Context, quoteId QuoteID, params *ReplaceQuoteLinesParams, body ReplaceQuoteLinesJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RejectQuote Reject a submitted quote
 	//
@@ -491,8 +529,8 @@ func (c *Client) CreateQuote(ctx context.Context, body CreateQuoteJSONRequestBod
 // Deletes a quote that is still a draft; submitted quotes are kept.
 //
 // Corresponds with DELETE /quotes/{quote_id} (the `DeleteQuote` operationId).
-func (c *Client) DeleteQuote(ctx context.Context, quoteId QuoteID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteQuoteRequest(c.Server, quoteId)
+func (c *Client) DeleteQuote(ctx context.Context, quoteId QuoteID, params *DeleteQuoteParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteQuoteRequest(c.Server, quoteId, params)
 	if err != nil {
 		return nil, err
 	}
@@ -506,8 +544,8 @@ func (c *Client) DeleteQuote(ctx context.Context, quoteId QuoteID, reqEditors ..
 // GetQuote Get a quote
 //
 // Corresponds with GET /quotes/{quote_id} (the `GetQuote` operationId).
-func (c *Client) GetQuote(ctx context.Context, quoteId QuoteID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetQuoteRequest(c.Server, quoteId)
+func (c *Client) GetQuote(ctx context.Context, quoteId QuoteID, params *GetQuoteParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetQuoteRequest(c.Server, quoteId, params)
 	if err != nil {
 		return nil, err
 	}
@@ -542,8 +580,8 @@ func (c *Client) AcceptQuote(ctx context.Context, quoteId QuoteID, reqEditors ..
 // Takes any type of body and a specified content type.
 //
 // Corresponds with PUT /quotes/{quote_id}/lines (the `ReplaceQuoteLines` operationId).
-func (c *Client) ReplaceQuoteLinesWithBody(ctx context.Context, quoteId QuoteID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewReplaceQuoteLinesRequestWithBody(c.Server, quoteId, contentType, body)
+func (c *Client) ReplaceQuoteLinesWithBody(ctx context.Context, quoteId QuoteID, params *ReplaceQuoteLinesParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewReplaceQuoteLinesRequestWithBody(c.Server, quoteId, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -561,8 +599,8 @@ func (c *Client) ReplaceQuoteLinesWithBody(ctx context.Context, quoteId QuoteID,
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PUT /quotes/{quote_id}/lines (the `ReplaceQuoteLines` operationId).
-func (c *Client) ReplaceQuoteLines(ctx context.Context, quoteId QuoteID, body ReplaceQuoteLinesJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewReplaceQuoteLinesRequest(c.Server, quoteId, body)
+func (c *Client) ReplaceQuoteLines(ctx context.Context, quoteId QuoteID, params *ReplaceQuoteLinesParams, body ReplaceQuoteLinesJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewReplaceQuoteLinesRequest(c.Server, quoteId, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -742,7 +780,7 @@ func NewCreateQuoteRequestWithBody(server string, contentType string, body io.Re
 }
 
 // NewDeleteQuoteRequest constructs an http.Request for the DeleteQuote method
-func NewDeleteQuoteRequest(server string, quoteId QuoteID) (*http.Request, error) {
+func NewDeleteQuoteRequest(server string, quoteId QuoteID, params *DeleteQuoteParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -772,11 +810,26 @@ func NewDeleteQuoteRequest(server string, quoteId QuoteID) (*http.Request, error
 		return nil, err
 	}
 
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
 // NewGetQuoteRequest constructs an http.Request for the GetQuote method
-func NewGetQuoteRequest(server string, quoteId QuoteID) (*http.Request, error) {
+func NewGetQuoteRequest(server string, quoteId QuoteID, params *GetQuoteParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -804,6 +857,21 @@ func NewGetQuoteRequest(server string, quoteId QuoteID) (*http.Request, error) {
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfNoneMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-None-Match", *params.IfNoneMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-None-Match", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -844,18 +912,18 @@ func NewAcceptQuoteRequest(server string, quoteId QuoteID) (*http.Request, error
 }
 
 // NewReplaceQuoteLinesRequest calls the generic ReplaceQuoteLines builder with application/json body
-func NewReplaceQuoteLinesRequest(server string, quoteId QuoteID, body ReplaceQuoteLinesJSONRequestBody) (*http.Request, error) {
+func NewReplaceQuoteLinesRequest(server string, quoteId QuoteID, params *ReplaceQuoteLinesParams, body ReplaceQuoteLinesJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewReplaceQuoteLinesRequestWithBody(server, quoteId, "application/json", bodyReader)
+	return NewReplaceQuoteLinesRequestWithBody(server, quoteId, params, "application/json", bodyReader)
 }
 
 // NewReplaceQuoteLinesRequestWithBody constructs an http.Request for the ReplaceQuoteLines method, with any body, and a specified content type
-func NewReplaceQuoteLinesRequestWithBody(server string, quoteId QuoteID, contentType string, body io.Reader) (*http.Request, error) {
+func NewReplaceQuoteLinesRequestWithBody(server string, quoteId QuoteID, params *ReplaceQuoteLinesParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -886,6 +954,21 @@ func NewReplaceQuoteLinesRequestWithBody(server string, quoteId QuoteID, content
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
 
 	return req, nil
 }
@@ -1041,14 +1124,14 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /quotes/{quote_id} (the `DeleteQuote` operationId).
-	DeleteQuoteWithResponse(ctx context.Context, quoteId QuoteID, reqEditors ...RequestEditorFn) (*DeleteQuoteResponse, error)
+	DeleteQuoteWithResponse(ctx context.Context, quoteId QuoteID, params *DeleteQuoteParams, reqEditors ...RequestEditorFn) (*DeleteQuoteResponse, error)
 
 	// GetQuoteWithResponse Get a quote
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /quotes/{quote_id} (the `GetQuote` operationId).
-	GetQuoteWithResponse(ctx context.Context, quoteId QuoteID, reqEditors ...RequestEditorFn) (*GetQuoteResponse, error)
+	GetQuoteWithResponse(ctx context.Context, quoteId QuoteID, params *GetQuoteParams, reqEditors ...RequestEditorFn) (*GetQuoteResponse, error)
 
 	// AcceptQuoteWithResponse Accept a submitted quote
 	//
@@ -1066,7 +1149,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /quotes/{quote_id}/lines (the `ReplaceQuoteLines` operationId).
-	ReplaceQuoteLinesWithBodyWithResponse(ctx context.Context, quoteId QuoteID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplaceQuoteLinesResponse, error)
+	ReplaceQuoteLinesWithBodyWithResponse(ctx context.Context, quoteId QuoteID, params *ReplaceQuoteLinesParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplaceQuoteLinesResponse, error)
 
 	// ReplaceQuoteLinesWithResponse Replace the lines of a draft
 	//
@@ -1075,7 +1158,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PUT /quotes/{quote_id}/lines (the `ReplaceQuoteLines` operationId).
-	ReplaceQuoteLinesWithResponse(ctx context.Context, quoteId QuoteID, body ReplaceQuoteLinesJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplaceQuoteLinesResponse, error)
+	ReplaceQuoteLinesWithResponse(ctx context.Context, quoteId QuoteID, params *ReplaceQuoteLinesParams, body ReplaceQuoteLinesJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplaceQuoteLinesResponse, error)
 
 	// RejectQuoteWithResponse Reject a submitted quote
 	//
@@ -1192,6 +1275,7 @@ func (r ListQuotesResponse) ContentType() string {
 
 // CreateQuoteResponse201Headers the declared response headers of an HTTP 201 response for CreateQuote
 type CreateQuoteResponse201Headers struct {
+	ETag     *string
 	Location *string
 }
 
@@ -1331,6 +1415,8 @@ type DeleteQuoteResponse struct {
 	ApplicationproblemJSON404 *NotFound
 	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
 	ApplicationproblemJSON409 *WrongState
+	// ApplicationproblemJSON412 the response for an HTTP 412 `application/problem+json` response
+	ApplicationproblemJSON412 *externalRef0.PreconditionFailed
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *externalRef0.InternalError
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
@@ -1364,6 +1450,11 @@ func (r DeleteQuoteResponse) GetApplicationproblemJSON404() *NotFound {
 // GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
 func (r DeleteQuoteResponse) GetApplicationproblemJSON409() *WrongState {
 	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON412 returns the response for an HTTP 412 `application/problem+json` response
+func (r DeleteQuoteResponse) GetApplicationproblemJSON412() *externalRef0.PreconditionFailed {
+	return r.ApplicationproblemJSON412
 }
 
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
@@ -1405,6 +1496,16 @@ func (r DeleteQuoteResponse) ContentType() string {
 	return ""
 }
 
+// GetQuoteResponse200Headers the declared response headers of an HTTP 200 response for GetQuote
+type GetQuoteResponse200Headers struct {
+	ETag *string
+}
+
+// GetQuoteResponse304Headers the declared response headers of an HTTP 304 response for GetQuote
+type GetQuoteResponse304Headers struct {
+	ETag *string
+}
+
 // GetQuoteResponse401Headers the declared response headers of an HTTP 401 response for GetQuote
 type GetQuoteResponse401Headers struct {
 	WWWAuthenticate *string
@@ -1432,6 +1533,10 @@ type GetQuoteResponse struct {
 	ApplicationproblemJSON500 *externalRef0.InternalError
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *externalRef0.ServiceUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetQuoteResponse200Headers
+	// Headers304 the parsed response headers for an HTTP 304 response
+	Headers304 *GetQuoteResponse304Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetQuoteResponse401Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -1606,6 +1711,11 @@ func (r AcceptQuoteResponse) ContentType() string {
 	return ""
 }
 
+// ReplaceQuoteLinesResponse200Headers the declared response headers of an HTTP 200 response for ReplaceQuoteLines
+type ReplaceQuoteLinesResponse200Headers struct {
+	ETag *string
+}
+
 // ReplaceQuoteLinesResponse401Headers the declared response headers of an HTTP 401 response for ReplaceQuoteLines
 type ReplaceQuoteLinesResponse401Headers struct {
 	WWWAuthenticate *string
@@ -1631,6 +1741,8 @@ type ReplaceQuoteLinesResponse struct {
 	ApplicationproblemJSON404 *NotFound
 	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
 	ApplicationproblemJSON409 *WrongState
+	// ApplicationproblemJSON412 the response for an HTTP 412 `application/problem+json` response
+	ApplicationproblemJSON412 *externalRef0.PreconditionFailed
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
 	ApplicationproblemJSON413 *externalRef0.PayloadTooLarge
 	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
@@ -1641,6 +1753,8 @@ type ReplaceQuoteLinesResponse struct {
 	ApplicationproblemJSON500 *externalRef0.InternalError
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *externalRef0.ServiceUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ReplaceQuoteLinesResponse200Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *ReplaceQuoteLinesResponse401Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -1675,6 +1789,11 @@ func (r ReplaceQuoteLinesResponse) GetApplicationproblemJSON404() *NotFound {
 // GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
 func (r ReplaceQuoteLinesResponse) GetApplicationproblemJSON409() *WrongState {
 	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON412 returns the response for an HTTP 412 `application/problem+json` response
+func (r ReplaceQuoteLinesResponse) GetApplicationproblemJSON412() *externalRef0.PreconditionFailed {
+	return r.ApplicationproblemJSON412
 }
 
 // GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
@@ -2003,8 +2122,8 @@ func (c *ClientWithResponses) CreateQuoteWithResponse(ctx context.Context, body 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /quotes/{quote_id} (the `DeleteQuote` operationId).
-func (c *ClientWithResponses) DeleteQuoteWithResponse(ctx context.Context, quoteId QuoteID, reqEditors ...RequestEditorFn) (*DeleteQuoteResponse, error) {
-	rsp, err := c.DeleteQuote(ctx, quoteId, reqEditors...)
+func (c *ClientWithResponses) DeleteQuoteWithResponse(ctx context.Context, quoteId QuoteID, params *DeleteQuoteParams, reqEditors ...RequestEditorFn) (*DeleteQuoteResponse, error) {
+	rsp, err := c.DeleteQuote(ctx, quoteId, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -2016,8 +2135,8 @@ func (c *ClientWithResponses) DeleteQuoteWithResponse(ctx context.Context, quote
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /quotes/{quote_id} (the `GetQuote` operationId).
-func (c *ClientWithResponses) GetQuoteWithResponse(ctx context.Context, quoteId QuoteID, reqEditors ...RequestEditorFn) (*GetQuoteResponse, error) {
-	rsp, err := c.GetQuote(ctx, quoteId, reqEditors...)
+func (c *ClientWithResponses) GetQuoteWithResponse(ctx context.Context, quoteId QuoteID, params *GetQuoteParams, reqEditors ...RequestEditorFn) (*GetQuoteResponse, error) {
+	rsp, err := c.GetQuote(ctx, quoteId, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -2046,8 +2165,8 @@ func (c *ClientWithResponses) AcceptQuoteWithResponse(ctx context.Context, quote
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /quotes/{quote_id}/lines (the `ReplaceQuoteLines` operationId).
-func (c *ClientWithResponses) ReplaceQuoteLinesWithBodyWithResponse(ctx context.Context, quoteId QuoteID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplaceQuoteLinesResponse, error) {
-	rsp, err := c.ReplaceQuoteLinesWithBody(ctx, quoteId, contentType, body, reqEditors...)
+func (c *ClientWithResponses) ReplaceQuoteLinesWithBodyWithResponse(ctx context.Context, quoteId QuoteID, params *ReplaceQuoteLinesParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ReplaceQuoteLinesResponse, error) {
+	rsp, err := c.ReplaceQuoteLinesWithBody(ctx, quoteId, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -2061,8 +2180,8 @@ func (c *ClientWithResponses) ReplaceQuoteLinesWithBodyWithResponse(ctx context.
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with PUT /quotes/{quote_id}/lines (the `ReplaceQuoteLines` operationId).
-func (c *ClientWithResponses) ReplaceQuoteLinesWithResponse(ctx context.Context, quoteId QuoteID, body ReplaceQuoteLinesJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplaceQuoteLinesResponse, error) {
-	rsp, err := c.ReplaceQuoteLines(ctx, quoteId, body, reqEditors...)
+func (c *ClientWithResponses) ReplaceQuoteLinesWithResponse(ctx context.Context, quoteId QuoteID, params *ReplaceQuoteLinesParams, body ReplaceQuoteLinesJSONRequestBody, reqEditors ...RequestEditorFn) (*ReplaceQuoteLinesResponse, error) {
+	rsp, err := c.ReplaceQuoteLines(ctx, quoteId, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -2269,6 +2388,13 @@ func ParseCreateQuoteResponse(rsp *http.Response) (*CreateQuoteResponse, error) 
 	switch {
 	case rsp.StatusCode == 201:
 		var headers CreateQuoteResponse201Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
 		if values := rsp.Header.Values("Location"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -2354,6 +2480,13 @@ func ParseDeleteQuoteResponse(rsp *http.Response) (*DeleteQuoteResponse, error) 
 		}
 		response.ApplicationproblemJSON409 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest externalRef0.PreconditionFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON412 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest externalRef0.InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -2417,6 +2550,9 @@ func ParseGetQuoteResponse(rsp *http.Response) (*GetQuoteResponse, error) {
 		}
 		response.JSON200 = &dest
 
+	case rsp.StatusCode == 304:
+		break // No content-type
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest externalRef0.BadRequest
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -2462,6 +2598,26 @@ func ParseGetQuoteResponse(rsp *http.Response) (*GetQuoteResponse, error) {
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers GetQuoteResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 304:
+		var headers GetQuoteResponse304Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers304 = &headers
 	case rsp.StatusCode == 401:
 		var headers GetQuoteResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -2641,6 +2797,13 @@ func ParseReplaceQuoteLinesResponse(rsp *http.Response) (*ReplaceQuoteLinesRespo
 		}
 		response.ApplicationproblemJSON409 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest externalRef0.PreconditionFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON412 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest externalRef0.PayloadTooLarge
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -2679,6 +2842,16 @@ func ParseReplaceQuoteLinesResponse(rsp *http.Response) (*ReplaceQuoteLinesRespo
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers ReplaceQuoteLinesResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 401:
 		var headers ReplaceQuoteLinesResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -2917,16 +3090,16 @@ type ServerInterface interface {
 	CreateQuote(w http.ResponseWriter, r *http.Request)
 	// DeleteQuote Delete a draft quote
 	// (DELETE /quotes/{quote_id})
-	DeleteQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID)
+	DeleteQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID, params DeleteQuoteParams)
 	// GetQuote Get a quote
 	// (GET /quotes/{quote_id})
-	GetQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID)
+	GetQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID, params GetQuoteParams)
 	// AcceptQuote Accept a submitted quote
 	// (POST /quotes/{quote_id}/accept)
 	AcceptQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID)
 	// ReplaceQuoteLines Replace the lines of a draft
 	// (PUT /quotes/{quote_id}/lines)
-	ReplaceQuoteLines(w http.ResponseWriter, r *http.Request, quoteId QuoteID)
+	ReplaceQuoteLines(w http.ResponseWriter, r *http.Request, quoteId QuoteID, params ReplaceQuoteLinesParams)
 	// RejectQuote Reject a submitted quote
 	// (POST /quotes/{quote_id}/reject)
 	RejectQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID)
@@ -2953,13 +3126,13 @@ func (_ Unimplemented) CreateQuote(w http.ResponseWriter, r *http.Request) {
 
 // DeleteQuote Delete a draft quote
 // (DELETE /quotes/{quote_id})
-func (_ Unimplemented) DeleteQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID) {
+func (_ Unimplemented) DeleteQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID, params DeleteQuoteParams) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // GetQuote Get a quote
 // (GET /quotes/{quote_id})
-func (_ Unimplemented) GetQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID) {
+func (_ Unimplemented) GetQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID, params GetQuoteParams) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
@@ -2971,7 +3144,7 @@ func (_ Unimplemented) AcceptQuote(w http.ResponseWriter, r *http.Request, quote
 
 // ReplaceQuoteLines Replace the lines of a draft
 // (PUT /quotes/{quote_id}/lines)
-func (_ Unimplemented) ReplaceQuoteLines(w http.ResponseWriter, r *http.Request, quoteId QuoteID) {
+func (_ Unimplemented) ReplaceQuoteLines(w http.ResponseWriter, r *http.Request, quoteId QuoteID, params ReplaceQuoteLinesParams) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
@@ -3153,8 +3326,32 @@ func (siw *ServerInterfaceWrapper) DeleteQuote(w http.ResponseWriter, r *http.Re
 		}
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteQuoteParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch externalRef0.IfMatch
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "If-Match", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "If-Match", Err: err})
+			return
+		}
+
+		params.IfMatch = &IfMatch
+
+	}
+
 	if len(siw.HandlerMiddlewares) == 0 {
-		siw.Handler.DeleteQuote(w, r, quoteId)
+		siw.Handler.DeleteQuote(w, r, quoteId, params)
 		return
 	}
 
@@ -3164,7 +3361,7 @@ func (siw *ServerInterfaceWrapper) DeleteQuote(w http.ResponseWriter, r *http.Re
 		// themselves stay on the stack when there is no middleware.
 		quoteId := quoteId
 		handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			siw.Handler.DeleteQuote(w, r, quoteId)
+			siw.Handler.DeleteQuote(w, r, quoteId, params)
 		})
 	}
 
@@ -3192,8 +3389,32 @@ func (siw *ServerInterfaceWrapper) GetQuote(w http.ResponseWriter, r *http.Reque
 		}
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetQuoteParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "If-None-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-None-Match")]; found {
+		var IfNoneMatch externalRef0.IfNoneMatch
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "If-None-Match", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-None-Match", valueList[0], &IfNoneMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "If-None-Match", Err: err})
+			return
+		}
+
+		params.IfNoneMatch = &IfNoneMatch
+
+	}
+
 	if len(siw.HandlerMiddlewares) == 0 {
-		siw.Handler.GetQuote(w, r, quoteId)
+		siw.Handler.GetQuote(w, r, quoteId, params)
 		return
 	}
 
@@ -3203,7 +3424,7 @@ func (siw *ServerInterfaceWrapper) GetQuote(w http.ResponseWriter, r *http.Reque
 		// themselves stay on the stack when there is no middleware.
 		quoteId := quoteId
 		handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			siw.Handler.GetQuote(w, r, quoteId)
+			siw.Handler.GetQuote(w, r, quoteId, params)
 		})
 	}
 
@@ -3270,8 +3491,32 @@ func (siw *ServerInterfaceWrapper) ReplaceQuoteLines(w http.ResponseWriter, r *h
 		}
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ReplaceQuoteLinesParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch externalRef0.IfMatch
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "If-Match", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "If-Match", Err: err})
+			return
+		}
+
+		params.IfMatch = &IfMatch
+
+	}
+
 	if len(siw.HandlerMiddlewares) == 0 {
-		siw.Handler.ReplaceQuoteLines(w, r, quoteId)
+		siw.Handler.ReplaceQuoteLines(w, r, quoteId, params)
 		return
 	}
 
@@ -3281,7 +3526,7 @@ func (siw *ServerInterfaceWrapper) ReplaceQuoteLines(w http.ResponseWriter, r *h
 		// themselves stay on the stack when there is no middleware.
 		quoteId := quoteId
 		handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			siw.Handler.ReplaceQuoteLines(w, r, quoteId)
+			siw.Handler.ReplaceQuoteLines(w, r, quoteId, params)
 		})
 	}
 
@@ -3658,6 +3903,7 @@ type CreateQuoteResponseObject interface {
 }
 
 type CreateQuote201ResponseHeaders struct {
+	ETag     *string
 	Location *string
 }
 
@@ -3674,6 +3920,9 @@ func (response CreateQuote201JSONResponse) VisitCreateQuoteResponse(w http.Respo
 		return err
 	}
 	setStrictContentType(w.Header(), "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", *response.Headers.ETag)
+	}
 	if response.Headers.Location != nil {
 		w.Header().Set("Location", *response.Headers.Location)
 	}
@@ -3772,6 +4021,7 @@ func (response CreateQuote503ApplicationProblemPlusJSONResponse) VisitCreateQuot
 
 type DeleteQuoteRequestObject struct {
 	QuoteId QuoteID `json:"quote_id"`
+	Params  DeleteQuoteParams
 }
 
 type DeleteQuoteResponseObject interface {
@@ -3838,6 +4088,14 @@ func (response DeleteQuote409ApplicationProblemPlusJSONResponse) VisitDeleteQuot
 	return writeStrictJSON(w, 409, "application/problem+json", response)
 }
 
+type DeleteQuote412ApplicationProblemPlusJSONResponse struct {
+	externalRef0.PreconditionFailedApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteQuote412ApplicationProblemPlusJSONResponse) VisitDeleteQuoteResponse(w http.ResponseWriter) error {
+	return writeStrictJSON(w, 412, "application/problem+json", response)
+}
+
 type DeleteQuote500ApplicationProblemPlusJSONResponse struct {
 	externalRef0.InternalErrorApplicationProblemPlusJSONResponse
 }
@@ -3868,16 +4126,46 @@ func (response DeleteQuote503ApplicationProblemPlusJSONResponse) VisitDeleteQuot
 
 type GetQuoteRequestObject struct {
 	QuoteId QuoteID `json:"quote_id"`
+	Params  GetQuoteParams
 }
 
 type GetQuoteResponseObject interface {
 	VisitGetQuoteResponse(w http.ResponseWriter) error
 }
 
-type GetQuote200JSONResponse Quote
+type GetQuote200ResponseHeaders struct {
+	ETag *string
+}
+
+type GetQuote200JSONResponse struct {
+	Body    Quote
+	Headers GetQuote200ResponseHeaders
+}
 
 func (response GetQuote200JSONResponse) VisitGetQuoteResponse(w http.ResponseWriter) error {
-	return writeStrictJSON(w, 200, "application/json", response)
+
+	enc := getStrictResponseEncoder()
+	defer putStrictResponseEncoder(enc)
+	if err := enc.json.Encode(response.Body); err != nil {
+		return err
+	}
+	setStrictContentType(w.Header(), "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", *response.Headers.ETag)
+	}
+	w.WriteHeader(200)
+	_, err := w.Write(enc.buf.Bytes())
+	return err
+}
+
+type GetQuote304Response externalRef0.NotModifiedResponse
+
+func (response GetQuote304Response) VisitGetQuoteResponse(w http.ResponseWriter) error {
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", *response.Headers.ETag)
+	}
+	w.WriteHeader(304)
+	return nil
 }
 
 type GetQuote400ApplicationProblemPlusJSONResponse struct {
@@ -4048,6 +4336,7 @@ func (response AcceptQuote503ApplicationProblemPlusJSONResponse) VisitAcceptQuot
 
 type ReplaceQuoteLinesRequestObject struct {
 	QuoteId QuoteID `json:"quote_id"`
+	Params  ReplaceQuoteLinesParams
 	Body    *ReplaceQuoteLinesJSONRequestBody
 }
 
@@ -4055,10 +4344,29 @@ type ReplaceQuoteLinesResponseObject interface {
 	VisitReplaceQuoteLinesResponse(w http.ResponseWriter) error
 }
 
-type ReplaceQuoteLines200JSONResponse Quote
+type ReplaceQuoteLines200ResponseHeaders struct {
+	ETag *string
+}
+
+type ReplaceQuoteLines200JSONResponse struct {
+	Body    Quote
+	Headers ReplaceQuoteLines200ResponseHeaders
+}
 
 func (response ReplaceQuoteLines200JSONResponse) VisitReplaceQuoteLinesResponse(w http.ResponseWriter) error {
-	return writeStrictJSON(w, 200, "application/json", response)
+
+	enc := getStrictResponseEncoder()
+	defer putStrictResponseEncoder(enc)
+	if err := enc.json.Encode(response.Body); err != nil {
+		return err
+	}
+	setStrictContentType(w.Header(), "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", *response.Headers.ETag)
+	}
+	w.WriteHeader(200)
+	_, err := w.Write(enc.buf.Bytes())
+	return err
 }
 
 type ReplaceQuoteLines400ApplicationProblemPlusJSONResponse struct {
@@ -4111,6 +4419,14 @@ type ReplaceQuoteLines409ApplicationProblemPlusJSONResponse struct {
 
 func (response ReplaceQuoteLines409ApplicationProblemPlusJSONResponse) VisitReplaceQuoteLinesResponse(w http.ResponseWriter) error {
 	return writeStrictJSON(w, 409, "application/problem+json", response)
+}
+
+type ReplaceQuoteLines412ApplicationProblemPlusJSONResponse struct {
+	externalRef0.PreconditionFailedApplicationProblemPlusJSONResponse
+}
+
+func (response ReplaceQuoteLines412ApplicationProblemPlusJSONResponse) VisitReplaceQuoteLinesResponse(w http.ResponseWriter) error {
+	return writeStrictJSON(w, 412, "application/problem+json", response)
 }
 
 type ReplaceQuoteLines413ApplicationProblemPlusJSONResponse struct {
@@ -4524,10 +4840,11 @@ func (sh *strictHandler) CreateQuote(w http.ResponseWriter, r *http.Request) {
 }
 
 // DeleteQuote operation middleware
-func (sh *strictHandler) DeleteQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID) {
+func (sh *strictHandler) DeleteQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID, params DeleteQuoteParams) {
 	var request DeleteQuoteRequestObject
 
 	request.QuoteId = quoteId
+	request.Params = params
 
 	var response interface{}
 	var err error
@@ -4555,6 +4872,8 @@ func (sh *strictHandler) DeleteQuote(w http.ResponseWriter, r *http.Request, quo
 			err = writeStrictJSON(w, 404, "application/problem+json", response)
 		case DeleteQuote409ApplicationProblemPlusJSONResponse:
 			err = writeStrictJSON(w, 409, "application/problem+json", response)
+		case DeleteQuote412ApplicationProblemPlusJSONResponse:
+			err = writeStrictJSON(w, 412, "application/problem+json", response)
 		case DeleteQuote500ApplicationProblemPlusJSONResponse:
 			err = writeStrictJSON(w, 500, "application/problem+json", response)
 		default:
@@ -4569,10 +4888,11 @@ func (sh *strictHandler) DeleteQuote(w http.ResponseWriter, r *http.Request, quo
 }
 
 // GetQuote operation middleware
-func (sh *strictHandler) GetQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID) {
+func (sh *strictHandler) GetQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID, params GetQuoteParams) {
 	var request GetQuoteRequestObject
 
 	request.QuoteId = quoteId
+	request.Params = params
 
 	var response interface{}
 	var err error
@@ -4592,8 +4912,6 @@ func (sh *strictHandler) GetQuote(w http.ResponseWriter, r *http.Request, quoteI
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(GetQuoteResponseObject); ok {
 		switch response.(type) {
-		case GetQuote200JSONResponse:
-			err = writeStrictJSON(w, 200, "application/json", response)
 		case GetQuote400ApplicationProblemPlusJSONResponse:
 			err = writeStrictJSON(w, 400, "application/problem+json", response)
 		case GetQuote403ApplicationProblemPlusJSONResponse:
@@ -4661,10 +4979,11 @@ func (sh *strictHandler) AcceptQuote(w http.ResponseWriter, r *http.Request, quo
 }
 
 // ReplaceQuoteLines operation middleware
-func (sh *strictHandler) ReplaceQuoteLines(w http.ResponseWriter, r *http.Request, quoteId QuoteID) {
+func (sh *strictHandler) ReplaceQuoteLines(w http.ResponseWriter, r *http.Request, quoteId QuoteID, params ReplaceQuoteLinesParams) {
 	var request ReplaceQuoteLinesRequestObject
 
 	request.QuoteId = quoteId
+	request.Params = params
 
 	var body ReplaceQuoteLinesJSONRequestBody
 	if err := runtime.BindJSONBody(r, &body); err != nil {
@@ -4691,8 +5010,6 @@ func (sh *strictHandler) ReplaceQuoteLines(w http.ResponseWriter, r *http.Reques
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(ReplaceQuoteLinesResponseObject); ok {
 		switch response.(type) {
-		case ReplaceQuoteLines200JSONResponse:
-			err = writeStrictJSON(w, 200, "application/json", response)
 		case ReplaceQuoteLines400ApplicationProblemPlusJSONResponse:
 			err = writeStrictJSON(w, 400, "application/problem+json", response)
 		case ReplaceQuoteLines403ApplicationProblemPlusJSONResponse:
@@ -4701,6 +5018,8 @@ func (sh *strictHandler) ReplaceQuoteLines(w http.ResponseWriter, r *http.Reques
 			err = writeStrictJSON(w, 404, "application/problem+json", response)
 		case ReplaceQuoteLines409ApplicationProblemPlusJSONResponse:
 			err = writeStrictJSON(w, 409, "application/problem+json", response)
+		case ReplaceQuoteLines412ApplicationProblemPlusJSONResponse:
+			err = writeStrictJSON(w, 412, "application/problem+json", response)
 		case ReplaceQuoteLines413ApplicationProblemPlusJSONResponse:
 			err = writeStrictJSON(w, 413, "application/problem+json", response)
 		case ReplaceQuoteLines415ApplicationProblemPlusJSONResponse:
@@ -4821,94 +5140,109 @@ func (sh *strictHandler) SubmitQuote(w http.ResponseWriter, r *http.Request, quo
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7Hx7c9s2tvhXOcPd3yTxUrLkR1Mrf3nz+NWZtMnG9uTuVtkIJiEJDQWwAGhFm/HMzv0M/fN+un6SO+cA",
-	"JEGJkmU7bmd7k8mMJRKP88Z5QZ+jRM1yJbm0Jhp8jnKm2Yxbrunba51yLeQEP6fcJFrkVigZDaKzKYex",
-	"4FkKVoFR2sLF4gkwyDhLhZzAqDOixwZwHpf4sAtnghtgmsOFVh+5hIsFjEQ66kZxJHDVnwuuF1EcSTbj",
-	"0SBS5fZxZJIpnzGE48+aj6NB9KfdGvBd99bs/q1QlldAX13FET05edaOwMkzUGOwUw4/47AKjJzZaQ0F",
-	"vfsg0iiONP+5EJqn0cDqgodQ8U9slmc8GvTjaKz0jNloEAlpvzmI4mgmpJgVM3ppFzl3r/iEa4Lx1DLL",
-	"VyF8LbOFA8yAkGCnwoDBoevIRS9vRiu3NQJhpkzz9EM98MMrMRN2Fazv1BxmTC5AWD4zoCSHnE04TFWW",
-	"GmAWZsrYdSBmtGYIYsrHrMhsNNjrNSm3v4eUY5885Xq9a+m4isLr8djw63FAEf4ocrjgY6U5CQShZCzT",
-	"1qyVTrd4KzLX4YL/Anx6LfhcobiZXEnDSRd/UPaFKmSKnxMlLZeEGMvzTCQMEdvNtbrI+OwvPxnEMhBK",
-	"hMwykUWD6AflZArmwk6dUJ08A/5JmBJTY5lMEJZdJ3y7R0dHXva5sagIg6jXf/ls7+/fnD7+vnPAkASW",
-	"2cJEg4PeQRxZYXFThBjGBHKF3tTa3Ax2d5Mp05brbsovS6jNrlS248ZfbSvEqyx/41ZzBGxyfRPqYKfM",
-	"EucTlmVcw4wtwHDeRVjeaSUnlZbegfik0gxSzcYWEibhgkMyZXLC0xhSnnHLU1AaTHExE9by9IkD04PN",
-	"TP1mDa/6u5mQ3Gzi10WDX0c1v54qOc5EYrdkV1IOvx9unZVmGYQBqSzaQOYMoGMWyzI1N0SgGEyRTIEZ",
-	"R008gJifTEORcizTnKWLkIKtNuOvLH3rSHdHZiMCngmQKu6QmDGbTJ2cKWk1S8hUcq0Vnrg/BtNlMbtA",
-	"OSyMRTHxhhX6vV4UR7lCQ6GJ0GSWdp1lvXrflArNjSp0slEg9poK3KsF4kReskykJRZbyoVwszrlrPsT",
-	"jy2o+wRGjrgjyEjPOUum4EEcSnJhunBcLUXiUq2XM204itV3Z2dv4CGD0f8bubMYTwg7HUo0JaqwYOcK",
-	"pvwTpGIirAE2tlyDsDEwB4rKUDQRInyOkjzlLOU6BqmGcvSdMnb0CCVd83FheIquEe5CGxuuL7kOjyd8",
-	"IhL8i86BjcmkDSWDPGNCdiz/ZOGg1wOUBc5SdHMYeA5BqpJixqXtDuVQvpsyyy8JWAOOE2DYwsSATxdg",
-	"LPpSboGSSA+JiJcsKzgwmQ5lrlXOtV0AHo1u7MvT1z/AhUoXsSN55ViCkgmHnOuES9tJeaJSniLqQ3l+",
-	"9qLzLRDwZKKlgkLmDD0uMIXWaoLKX6r6aDgs0m97vRHCgGM9oYeypvQFsoZdxIBWEcacpzQ4YVoLPOE1",
-	"t4WWAzj/C57I6AjQp2/joaQPf43dg6f+7/NySP8FLYQfH78oHx69IOfWs7A7lCfuNHcAOn2uHWwaO9do",
-	"iyTiQxTD7yh8NNjEtYAhawsDRkwknhCln/0vrpUZwKjW9N1efxQI0lBqZqdco2RLQBNItAvG90fdoWy3",
-	"hS+UvhBpyuWdTaEwgCJCU0Bynhonx4nKkWAelgGhv3y0bWXEkoYR26+NWI3DduZrXI2/P8NlKfoRBpx9",
-	"RSnNWPLR4AFHFFEaGc71TBiDFENaLdFvzfGFIqcly56j1bsj28q1gEzoWrbs9jcxRgSMOWyeLuHqWx8u",
-	"btI9Msdb2zETmXPAeGU5yW5gCFuZwpNnqPw+fGxlyBu2yBRLz5R6xfSEf0GnAq0rClGG63oF7/cOvj18",
-	"/A1cLCw3t1KkcahI/UCRPCJglXJbbsmy3M3rWKU6bt79ewRtpLE1b1mS8NyuU6FTd7ieS3bJRMYusi/B",
-	"tPLEdkG8tkJOnoDVC2ATJiSYqdI2W9yKYz81NCzgmEcEigCT7XgWzrhfTUP4EibR22LSzLkGqeYxjJUG",
-	"T0qYT0XGQVgfj8cYPwlphnJMZtJMC5uqOR2Lc4ZuDD7Hvymz7IIZHhKaPLOhHL3lVi86x/ht1IVjuQjs",
-	"K8Z+HhhhB84CZMxiRO+fm6E87O1DeLQe9nown3IJc3QhnfVAbjNIec5lymWycO6lQ3coSRgRXXiIW5TQ",
-	"Vi6g0pBqlec8LV1ayRMEMMZX6DAh6ihJgPg/isnPsCowT8aKLANdSImjCLyaYA/MUE40c96YUClwmRr0",
-	"BeLIOaeUdwgItSGRYniiZEqpFORB5avqBQVjSPpuI1WyOffRqpfnkhV2qrT4F0+/gEZecKaReXQWT5kB",
-	"/ilHV/NWOtgMqvu1DjaA3lr56in3p30N/IUB8jXkJIYZy1DUeRqXJEF5k5TN0T4P6TS32xSVd+/edY4L",
-	"O+XSIjN4e9aV1SNQ2Qh+iiNgPnVBjwMJg/bSlW6Ijqehi0w2SEuuVcKNQSP2tBaVO0jNcZnyDgJM9MQv",
-	"OXq3uAzLnOvt0sQ1vVxSaV2o3xhvLBuPl0J8RIvJBYrdrSL8aSide3uhdAZEgpI024ppMPc3ONOFgTnP",
-	"so6TTXKa/cFxwb1nlgKFSgaY+bg2wXMuTZHnSluefs9Twc4I1y/rlVVZm2AhXOBWtmXS8MgOQ+5VmMAM",
-	"UQHi27bsqyZ3aHKHZv12vhlybrRMoJE726yBEUJtuB1VYws77nw76rpcv4OCEuN8TrUMYlyaCqeHb1xK",
-	"QnATDcYsM3wZpGOfhvVpQgWJ5r64ErA40LxBP45cchWVd8rFZGo/zGY+ZzZjlmvBsnLkzwWTVthFNOj3",
-	"4mguUjulwd/0eldxY/re4fL0vXD6QTi7v9frXb2/iqM8QK8JZZvJ9e+b1S44RUvjRHUiLtHDegL8kw/K",
-	"nMUyQ4nOENk49MBQvZR2w+2UCw3oePnlnetw60pYRd3PEZVlrhPAku+vhCSxnbFPJ24eFYv88kxrtiCR",
-	"8Q/UxU/cJa0bC9xUeHKmbRX6xZAUFsZazYBByUqUpCabAqa3ccm9Ria5opqmnPdMZJmYcatdPFeRl6Tu",
-	"miLTdQRvSF0bSOUAn/HUZIVLXOOGPD0wlRzcTQpq0V/rbeZlXa7e5u7EqLWsjRL0dlvefHNn3lyFxeYf",
-	"G4wKKBQAHQfS9b5F2CsTuSzIzv55xAIObrIwG7m7SllnWdMPjA7XakLKLO9YMeN0+LH0tcwWZWV9ycdD",
-	"/UtEWq3RROIdxjWVILpqD0X46MJqjiRwPmzg4bdCsbLrFuiugfzWZq1h05pGLPYl/htU9uOoqndtIv8K",
-	"4lZZlt3cBfheSU6AFnl6Z5ZTcvRDIa3IVnl+jo+riLbE0UuAL62WQrAtv5eUjnQtEPy46rAoa6yBYDdQ",
-	"XquA5VGzrIRUnqC6CSHwxBVJbFgCrXCMy/o1h1yLhBsYi08uRyCvOXOuOTyuPSBuqPfVbNcxsemAeWBc",
-	"7Wi+qsqNkncFQdTvwWwGp5bzrE2Aw1Nk8ymxCvedhV8K+4F4c4dFwuPomoPltzk8XpVm7AZ+ErJY8jnJ",
-	"t3ECTl73kpd9G7d67xq3+nBl+n44/bDhVvda3er79UdDFrmd1pK+2Yfne4ycfVq2JEZpS8E8pSq8rRh1",
-	"RpRbqHvxgHrriA0SXRBv7TrO5oVmrbPOyMVRp/GtNI4d9+F9qKzNRZrKGkefOghE55JptAEoCNEJwnGS",
-	"PqsAjuLoqVvj2IafGyPOHTw0ovrcGHHqgaS/wZv3JanfsElrL55vCVPjsiWPcq2UrLIYLqlC+u4BakLg",
-	"rr45Fpl1ZF52pwqXadjOT+61WalKKLd3K9pciqxs86tA2dvOSqqqua6aeQvj5ICPPUXiqkPQr75WJdY0",
-	"Tb6bcr10cApJ+YRMjHko72SHosA/iuKodBjIO3FuIxkq8hqbEh1OWzl8WirpqI1VTXZVuHxHik8wht0W",
-	"q8JTpp1WcXfpU9eYQZjTos1z0zd0UNjvk2d8ltN5sIJHlYNc9VioW8G/xzjYlg3BAxj9aRf1uOqUcV0g",
-	"Sg/lqNGtNIpxaM7sdFek7otLJu/+V+cHWmCMk+qOiaUEQ+T2udaPK7GIS8q1CdW6k3gVdQlsRtquxjDD",
-	"MQNgMJ+qjJc9HmpMEpcUWnOZLB4YmAmpNKBfMJQPE1ye7PHz87eujeT0WQwLLunhyzd/j2E+FcmUqhIS",
-	"4zIzo3TMoxgkNeuwoRxnilkhJx1Cz28dg1HOCvnunWJGG2hVOLMvDPBP1BdFjTvInpPT13Cw138MiUp5",
-	"GdKXsC+R/HPkcHeZqF4cleOiQfT8/G20coSWw1sLAY6MXkpaqTUA2gfB7u/1ur0ekqw7lMe+G27vn4f7",
-	"nX5MC1Ct1+B6vukGXrJLdkqblpyhJuWhJBJki2VqJZng0lKTjAFBiWThmgd9m85yhsvRYNVul4H+Ua/3",
-	"uH90tHd48Pigd3TUv86k19RsbVffxKgY6VjkOdeQMNNMYxJr4ihn1nKNq/3zx+POP95/3r/687XK4xkY",
-	"wLad9pTJ4Db9efviKRwdHD5e7Ui7ga1jFubIrblWKNe+QV4lHs4lCvygqi6jdZ3PK9avLNW02WsurV5A",
-	"Ts18S5bb1rluSvdvczpvPDBaDu26hvB5Q6YdTauTb1eObpIkaOA52GvDPyxIbL4+4UfGVULUB+bmI9oc",
-	"NGpTnuXN7esKx/4/jloPUV/yaNvatUXSANKGpczowabs2+HRUZh767Vqoi+xrJ571KiBdnXGdJVQ/ygk",
-	"sd7L87LorbTBB3kWX3xa3ub87YnjnEi5tGIsvEO5cactu+sD4hRadDQfc9KYa21BWV0i2lQMWrUHyDye",
-	"FFrYxSlVd4mLrt58XNjpWm1oTmrRimCNVqvT3MN9e1Ei+/LdWVvAJCaSp/Dy3VkXTqyBEXXgjSDJmJjB",
-	"Q5OzhHcMRy/E8vQRTDSTNuheNEPJqk6WlI8xkouDJtWi19tP/Hv6wgd4wLiu1dbX1AQ5ejKUVAbTKuOm",
-	"BMddsqmvKTwwQO+DDal+PHLuVlnNGcVVuOK3euAuZnlCUMeva1yhZl1cE2ZsMZSG8y48x2d1e0zmL0yU",
-	"BMBD0rUk0vHoCvrRwJO/WY50xUEhx6osubKE3AN/qeapE91opYL4Nxd1UYV8yrntzDjGXVQJCKsvPl+H",
-	"XoSP/U0XfJZ7KC94puSE2lSCdDcRx2FFgfggqOLElJNzWYOSiEPpqgH4tS7a1CWSZmGg3N23L1F5eih3",
-	"digA2dlBX08Z7lMkPnOpeZ6xhKdPYGfHRxpCTnZ2kNQ+6Ucuy1C6xmbE3QbptKpDI6bkIHIL9/BTEW4P",
-	"jLBm6A4wYRdPXPMBZRJhZ8dFQzs7oDTs7LiAiEBw0rSSdkV3kmFQQRVel7A3oGTZDDQKEroj2NlxcZXZ",
-	"2aFG9NFoNJSuJPvrL//+9Zd/u9XdZ6cZwYbusYOwMaQM4YYSWv/9+st/w6+//I+bE/53+DXWKmPAzWv9",
-	"4uY8LKn4qLGGDx49fsh3iiuQjsiI2lu93hmGOnIYyufnbx85TwatRMM1rIIEaI0Rug6M40YbTndnB56T",
-	"E1zruWUfqdf15buzRrNQF557uzKU9MDAQ7IYob0h0BiM6vy5t2GPfKE99jef4qF0bHWBCmfpamX5gQmz",
-	"LlLZKfoVPDMc4xhlp1wP5dLY+hYHuXi+F4fPyrp3E3JnNR8NJQHgw4G2zZ18oUo46fBrvvX9+GQHXVzl",
-	"OrlHbq6z+f5SRQ1+9drZfM8acvtMzRJyRL28rPWdh/LhaF3fyuhRF6oi2YqNqNtoCP1kytMYaqtTtjzC",
-	"YW/fpxMbzZNk9DORcGl4YMm/PzkLHClvv6M4uuTaOJPe7/a7Pcok5VyyXESDaL/b6+67UGVKToO/14Yf",
-	"J203Od/SBY7gGmpYkjYtF/qC6gll7lBufDBfzWHhTSKfwiMsK904Sekyq7EVWuHF6R/b3Zt6yO6627ZX",
-	"8S2m+luuW8ytr0ZfP9YXEN8vXUPd6/U2NEuVTVI3uIJMCdeWlqHVlCv1cx24/duWreDc3Xirjxbp32aR",
-	"86XGzIPe/m2WeRHeMDm8HT7Nax60zq1gael1D913kuXQqf4xCuxZ9B7Fw8dC0SB6hXb251IjLJuYegJl",
-	"2HNlWnTY5fJNdTHWt9SQnioN5Q0ocpDqs6fuUHLnSam+zgA0z4/SsaESow0aoty1ufCQalN0t4HLoFdh",
-	"8V9VuvhimlD1sF01Yy6rC361ooH9L6uB6xr2HDfmzPgTO11q932l3J7tIfr521elMZZ8Xv/CwuY+3j+a",
-	"eh/0b7XG8qUhWunwdki1dLvicnt7t1uupav6P9iMkd+1bMecQWraozaDdhVX9+4/l78ScuW0IeNt1aln",
-	"9Nw0L6fTjSCRZeV+T5bjKndT9CPPKZ/YNE1up9o0NezEQbtm1nrtf3LgD3mwHjj0N69R/agGTTi6fkLw",
-	"UxB/NKl3wnm91MelJ96UxAm3a8Sw99scV/UlzP/zovxHcir/P7elvVzjVN4o8ip/EIrafVat966L75d/",
-	"Cusm665zc13awecPVnsWm2dBVbhvKpmb/fvqWZlh+6pwX8+OUkmP10j11l7TbtVrdwe1K1oTRJRJ9/ny",
-	"5Ubbdg9sVe98Pj7og7yfODDYYKtI8Lc8Wutsc9XR+VX5b6n8X8PC/0Aj502JazZaamje3tC5ssH9ORi+",
-	"LLFiituMGo78fZ2J6nbOV2fiqzNR6Vm7BG+vY27ifejYm6D4DreovQ9l2YhRXpqkKlS8VJOHspjcBX85",
-	"iJoEhrK6kCkMFPKjVHMZg5AsseKSx1BI2oYuu/lPQgYlUl9Wrn8Qh154azajei+VLpF+7penxkxk7uQ/",
-	"2NsbSiokU1HQd7vj1LacuWPB72tcluQn9iT5amVu67V8dQ7WGq1T38OwwR3YuLhbjn6eqvx1kKY4+19d",
-	"oYaqQmfRINolO+X3+XyTfilvg4SmWxHOhLmsn1XUuIOq3136CWwTXb2/+t8AAAD//w==",
+	"7H3rktvGlfCr9IfkK2kYkEPOxdZQP7YUS0rGJcuKNCptYihiD9AkOwK64e6mKEY7W6l9Bv/cp/OTbJ1z",
+	"GkCDBDmckWRXXEptrTlAX06f+62hD1Gqi1IroZyNxh+iueCZMPjTzrkR2Zvm/ZtHF3wGbzJhUyNLJ7WK",
+	"xtHFXDDrjFYzJpSTbsUcnzE9ZW4umBFWL0wqGLdMOiYtU3o5hp/pnKuZsGwp3TxR4p0wK7Y00gnGVcbw",
+	"AUt1ISy75OnbAXshVAbzuGWT82n/O+7S+YQ5TZMSpVW+YnLKlL7U2covn7WBsFKlImbaVKs81Uo0SyXK",
+	"CI6b4GLLuVANpNkgUVEcife8KHMRjaMkOk6iKI5sOhcFB7y4VQkvrDNSzaKrq6s4KrnhhXAepd+bTOC7",
+	"TiROpcgzOJHVxrHL1X3GWS54JtWMTfoTfGwZzBMKHg7YhRSWcSPYpdFvhWKXKzaR2WQQxZGEVX9cCLOK",
+	"4kjxAgDT1fYh0L83YhqNo98dNoQ+pLf28C8L7UQNNJwHn5w/7D7A+cOK7D/CsBqMkrt5AwW+eyOzKI6M",
+	"+HEhjciisTMLEUJVo3kUR1NtCu6icSSV++okiqNCKlksCnzpcS6VEzNhEMYXjjuxCeH3QFPc3DKpmJtL",
+	"yywM3YYufHkzXNHWAMSm9JxPkdG6UTcB2Zp0SQ38neZSKMc8d47xGcnKnJelUPZG7A/yJS3jyi6FERk7",
+	"GR0lSru5MEtpRcysZm7OHQKz1H5zS88QBFiAtgfRxD0sLwSIj99JCQnrsVxbQUfA9e9YDxhbqLdKL6Wa",
+	"5asBm/QmrADcCJsorlYsXRgDB34njJVaDdgDthT8LSoW0gx+OLv7/PE37Gw0GoKuKLmBFSrt4LVSvjrw",
+	"2qOGViuBa630Ak80BkmT1jHFC6lmiSq0EXBghUM9GOtIG7BX0s31wuGapDkb0iTK04Yt59wh0PDOrxWz",
+	"hcqF9bgpheHADCwTaQ6HYNIBNkk6YmDX5Vymc5ZyK7webSA5ujdgwEPveL4Q8ArwCTouUakuCt63AtSQ",
+	"ExkdUk8DRR2gMGZWpAjGvcG9wfHBNoWHskLHbYSlQnpLXgqpngg1c3MU1ZI7JwxM/vvdJOn9191Xhwf/",
+	"kUQ//L/f9f/7dS+J7rJezHrrTw96B7+P4g3d2i1hoM+3SBlJWEue5jrP7Jj0PNCZpK9gdz0vZch1+eoA",
+	"sDnpTRJVsV0oVjH+ReQA7B8PT9CoMaUZyGKbOImqqMP2IM5NSdDYs1+TDk9kId0mBf6sl6wA8ZZOFBYx",
+	"XvKZIDIw7lihrdumjHNcMzxUJqZ8kbtofDRs24jjI7AR/L23EcPhtRZj8wjfT6dWXH8GMNZvZckuxZQ0",
+	"hj+Sddw4u9UO0+Kdh7nuLPC/4DzDjvNcgWG1pVZWoNfxVLvHeqEy+J1q5YTCg/GyzGWKeuewNPoyF8Uf",
+	"/mHhlIH5Bcgcl3k0jp5qsp7E3Gg+zx8y8V7a6qTWcZUCLIdkZg/Pzs68lRfWgckfR8PRtw+P/vrVi6+/",
+	"659wQIHjbmGj8cnwJI6cdMjmT7VjUwS5Pt7cudKODw/TOTdOmEEm3lVQ20OlXZ/GX+1rrjdJ/oxWIwS2",
+	"qb7r6GQXUavwPEfTtGJWiAHA8goMUO2PfATy0XnhLDN86ljKFbsUlY2PWSZyAQpEG2YXl4V0TmT3CUwP",
+	"NrfNmy20Gh3mUgm7i16XLXqdNfT6RqtpLlO3J7nSavjnodZF5YBSuOHAfHJy9YhYPM/10iKCYmYX6Rz8",
+	"LMQmuNrcT8ahgDmeg4+wCjHYqTP+yLPnhLqPJPYFWhdciWVa0CHQ9BCfaeUMT1FVCmM0xBY/BNPVorgE",
+	"PlxYB2ziFSsbDYdRHJUaFIVBRKNaOiTNevW6zRWVddvFEEdtAR42DHGu3vFcZtUp9uQLSbP61azPxx57",
+	"YPc+mxByJ2iYLRM8nTMPYqIwWAPHtFoK2aVer+TGovv+54uLZ+wuZ5P/P6GoAywERLzLyndcajYX71km",
+	"Z9JZxqcO3AgXo4OgnNE5sCZABM+Bk8nux0zpRE3+rK2bHACnGzFdWJFBEAi74MZWGHA8A/METyTEAgK9",
+	"zNjH35yVOZeq78R7x06GQwa8AL6+njLOPIVYptNFIZQbJCpRryq3FsAmSjDLVzZmFMyTi0ALVEi6i0gk",
+	"X4irLFGlAefXrcDzFjT22xffP0XHKSaU1yE00yoVrBQmFcr1M5HqTGQH6FO9vHjcv8cQ+Mr1WqiSg/fM",
+	"7MIYPQPhr0R9kiSL7N5wOKFUg64QnagG05dAGn4ZM9CKbCoEhT0pN0aChTfCLYwas5d/AIsMjgD+uhcn",
+	"Cn/8MaYH3/j/PqqGjB7jQvDz68fVw7PHGMZ7Eg4SdU7WnAAkeW5SCTgWggwnFJwHMYZBh/WDbdwwGJB2",
+	"YZmVMwUWosoo/FMYbcds0kj64XA0CRgpUYZjEIdxEAV+tjV+NAH/tFMXPtbmUmaZUB+tCqUN4iMlREbe",
+	"t0112fjgdozHXzdteymxtKXEjhsl1pxhP/U1rcd/PsXlMM8jLSP9Clya8/StBQOHGMHIohSmkBZj1nZ8",
+	"ifjbYr6A5Yzi+SPQeh9Jtmothip0K1kOR7sIIwPCnLatS7j63saFJn1G4nhtO+UyJwdM1JoT9YawgSo8",
+	"fwjC7xNlnQR5qt13OpNTKbLupFGT2HEyz9ncZ4scn4VRroX/J9V6vvN+HZ9GcZj2rZK8XZjxww63pIav",
+	"umOpZ3yVa55daP2Em5n4hM4RprqkZTms6xXVaHhy7/Trr9jlygl7K4UwDRXCKFAI/iDMaU1b7sl6Jc3r",
+	"O637NO/zezZdqHENj/I0FaXbpgqeGZFqlUlY9zFy8ychmufWKjeJ6UgmyckG+3K/ynAyPuNS3VJtvG2R",
+	"7yggX3AqL6T7EjCY2fczPycJOxHVlQgOKiGV65mouc4zdMqqNCqlvgbseYjdmAERyVf0SVmnMVfJVnpB",
+	"pZA4SPVKR/lTHwILpsQSVM1WF+AFeZovFX/HZc4v808h+ZX7Srl746Sa3WfOrOhMzM61cfnqVmL/j5a5",
+	"CcTeH4QtgpPsxzfhjM9rdgC+lCsIPXwmUullzKbaMI9KtpzLHMlIyamYZYZLZRM1RZ/Bzhcu00v0EZcc",
+	"2Aeew38z7vgltyJENIYpiZo8F86s+g/gr8mAPVCrwNko+KpOi/qiRZlzN9Wm8M9tok6Hxyz0M0+HQ0rI",
+	"IieSrGG6m2WiFCoTKl1RrEXHTRRqNDguuwtbVNDW8ZA2LDO6LH01JNVKUZobC4EQPcDRgZMYnP+AmN7p",
+	"wFaTfTULpWAUgtcg7I5N1MxwCk2kzphQmU/cBmY1QNSOrKJFPYN5RaBBHbiZFWYmKq3YyuzuSAR2yuVL",
+	"xRduro385ydR65eCGyAeOqbggoj3JcRdt5LBdoZp1MhgC+i9ha+Z8vmkr3V+aRk63moWs4LnwOoiiyuU",
+	"AL8pTG0aX34kyV3zwF69etV/sHBzoRwQQ3Q7f7wZAcKG8FPtfDknrU4gkXGluHJ3tXoLt5RGp8JaUGLf",
+	"NKzyEVzzoKp0B9kWCEvfCQj1YBmeUxxK9a8GX5Rh3Zb3ao23jk+na/kuLOuoFbDdrdJd85A7j45C7gyQ",
+	"xCrU7MumwdxfwDGUli1FnveJNzGC9IbjUvgwJWOYN7CM27dbs50vlV2UpTZOZN+JTPILPOunde3rFGaw",
+	"ECxwK90ya/mFpyH16pOwAo7CkG77kq+e3MfJfZz1yzn4QLnJOoImZNucZROA2go3qccu3LR/bzKgwhdB",
+	"gVUiscQWBiRcRr4uz59Rfk4KG42nPLdiHaQHvibhc+aapUb4noqAxIHkjUdxRJUGEN65kLO5e1MUPoFc",
+	"cCeM5Hk18scFx2poNB4N42gpMzfHwV8Nh1dxa/rR6fr0o3D6STh7dDQcXr2+iqMyOF4byi6V69+3m1zY",
+	"C9A0xKoz+Q48rPtMvPcZCtJYNlHgDKGOw/aihQP64HA3F9IwcLz88ms135s2wNTY/RBhjfI6Bqzo/kQq",
+	"ZNuCvz+neVg59ctzY/gKWcY/0Jf/EFTBaS1wU+YpuXF1HiRm6cKxqdEF46wiJXBSm0wB0buoRK+BSFRh",
+	"Npj9KGSey0I4Q0mBGr3IdddUXK9DeIvrukCqBvj0v0EtXJ01bvHTHVvzwcdxQcP6W73NsipSN9t8PDIa",
+	"KevCBL7dlzZffTRtrsIesx9ahAowFAAdB9z1uoPZaxW5zsik//zBAgru0jA7qbuJWdKs2RuOxrWekHEn",
+	"+k4WAo0fz75X+apqqFvz8UD+UpnVa7QP8QrimpoRqfSJaSJwYY0AFJAPG3j4nVBs7LrHcbdAfmu11tJp",
+	"bSUW+86+GzT0xVFd/N2F/o2DO+14fnMX4DutBAK6KLOPJjlWCt4slJP5Js1fwuM6oq3O6DnA9xlUTLAv",
+	"vdeEDmUtYPy4bqysGg4Cxm4deasAVqZmXQixVodFRDzAfaoYurAfoD5j3GSySiNTYdlUvqccgbrG5lxj",
+	"PK41EDeU+3o2tQ/tMjB3LBVSl5ui3Or/aDrKRkNWFOyFEyLvYuDQiuy2EptwfzTzK+neIG0+YpHQHF1j",
+	"WH4Z4/GkUmM38JMufLoVBYYYHL3uNS/7Nm710TVu9enG9ONw+mnLrR52utWf1x8NSUQ7bUV9u/3eN9yR",
+	"flrXJFYbh8E8piq8rpj0J5hbaFrwGbbUIxkUuCBe2/VJ54Vqrb9NycVRv/VXpRz79ON1KKztRdrCGkfv",
+	"+wBE/x03oAOAEaJzgOM8e1gDHMXRN7TGAxf+bo14SfDgiPp3a8QLDyT+N3jzukL1Mz7rbMH3/ZF6WnXi",
+	"Y64Vk1UOwiW9UL6VJmy1ncrcEZrX3akFZRr285OHXVqqZsr93YoulyKvel5rUI7205K67jStZ95CORHw",
+	"scdIXLfL+tW3isSWuxKv5sKsGU6pMJ+Qy6kI+R31UBT4R1EcVQ4DeifkNqKiQq+xzdHhtA3j09FWAtJY",
+	"NyhsMpdvz/IJxrD1aJN5qrTT5tkpfVq30/tF23bTdzdh2O+TZ6Io0R5snKPOQW56LNi6499DHOyqe0Bj",
+	"NvndIchx3TZGLVHaJGrSat2bxDC05G5+KDP6g5LJh//Zf4oLTGFS0z603lRO+1zrx1WniCvMdTHVNku8",
+	"eXTFeIHSrqesgDFjxtlyrnNRNTzpaVDFTFd3LCuk0oaBX5CouyneSgF9/Ojlc+qpevEwZiuh8OG3z/4a",
+	"+1sTc26ZgrjMFpiOOYj9LRKeqGmuuZNq1sfj+a2bOzC+lW1R4AZGL0jtS8vEe2wSxC42IM/5i+/ZydHo",
+	"a5bqrLpKUMO+hvIPEZ2dMlHDOKrGRePo0cvn0YYJrYZ3FgIIjZ5LOrE1ZrgPgD06Gg6GQ0DZIFEPfGvo",
+	"0d9Pj/sjusiADQMW1vMdaOxb/o6/wE0rymDHfqIQBflqHVtBkdr6G3u+yO971tYzXISDTb1dBfpnw+HX",
+	"o7Ozo9OTr0+GZ2ej61R6g83OW2q7CIV3bRZlKQzetWnLPJCmdX3ihwf9v73+cHz1+2uFxxMwgG0/6amS",
+	"wV3yg/d2Tk6/3mzPvIGu444tgVpLvMBZ3YvTqYdzDQNPddOdsOUawIb2q0o1XfpaKGdWrMTO1jXN7Zpc",
+	"N6b797HOOw1Gh9FuaggfdmTaQbUSf1M5uo2SoC3l5Kjr/GFBYvetST8yrhOiPjC3b0HngFKbi7xsb99U",
+	"OI7/dtZpRH3Jo2tr6hHGASgNa5nRk13Zt9OzszD3NuyURF9i2bR72KgBerXgpk6ov5UKSe/5eZ31Nu6E",
+	"BHkWX3xa3+bl83OinMyEcnIqvUO5c6c9r5oEyFkY2TdiKlBirtUFVXUJcVMTaFMfAPFEujDSrV5gdRep",
+	"SPXmBws33yoN7UkdUhGs0al12nvQX4+rw3776qIrYJIzJTL27auLATt3lk2wHXXC0pzLgt21JU9Fc9ft",
+	"gM0Mp0ulvpXXJorXnSyZmEIkFwcd24vh8Dj17/EPMQYDQy3cna+xbWlyP1FYBjM6F7YCh26cNXd27liG",
+	"74MNsX48IXerquZM4jpc8VvdofvYHhHY/k6NK9i5Dmuygq8SZYUYsEfwrGmPyf3toQoBYCSpPxfNIxX0",
+	"o7FHf7scScVBqaa6KrnyFN0Df8PsG2LdaKOC+BeKurBCPhfC9QsBcRdWAsLqi8/XgRfhY387YD7LnahL",
+	"kWs1wzaVIN2NyKFTYSA+Dqo4MebkKGtQITFRVA2AP5uiTVMiaRcGqt19+xKWpxPV62EA0uuBr6et8CkS",
+	"n7k0osx5KrL7rNfzkYZUs14PUO2TfuiyJIq6/OHsLkin1R0aMSYHgVqwh58KcHtgpLMJGTDpVvep+QAz",
+	"iazXo2io12PasF6PAiIEgbhpI+0K7iR31UVuSthbplXVDDQJEroT1utRXGV7PbyVMZlMEkUl2Z9/+tfP",
+	"P/2LVqffJBnBhvSYIGwNqUK4RLHO//380/+wn3/6X5oT/h+dr7VWFQPuXusnmnO3wuJBaw0fPPrzAd0x",
+	"rgA8AiEab/V6Z5g1kUOiHr18fkCeDGiJlmtYBwmsM0YYEBgPWm04g16PPUInuJFzx99i4/e3ry5azUID",
+	"9sjrlUThA8vuosYI9Q2CxtmkyZ97HXbgC+2xb96ME0VkpUBF8GyzsnzHhlkXpd0c/AqRWwFxDN7Qxyvj",
+	"4djmShO6eL4XRxRV3bsNOWnNA/8hDR8OdG1O/AUiQdzh13zuL6egHqS4iq41TGgu6Xx/w6gBv35NOt+T",
+	"5hutqg5YkUlngTgP6tJG1Y/vP13iP8BAnYXbPk3SfIUEW2HbnyJBX42+KIBah6KpOmNbSSXmD3OBHbXo",
+	"6WUa4qcd32/wag+bgOvWXGypxFuNOXX8r32cgG4r+YN4Ug8Stf7RE63Ynx5dVO2YdHcd+0Sbjd8KUTYX",
+	"CxAAsJ8eyehb24bv0dv3Qrk1QEnU3cm25qDJwYDVlcgNRdz0KiEa0rnIYtao9vogp8Njn7NtdaiiZc1l",
+	"KpQVgbn87vwi8Fa9kYziyH+sIRpHo8HRYIjpulIoXspoHB0PhoNjigfn6Jn5m7Twc9Z1d/w5XhkLLr6H",
+	"dX/bcYU4KFFhehSE02dM6jk8vLvo86R4yloBnWd4fd66+ljhR2l+6PYhmyGH2+73X8W3mOrv1e8xt/ns",
+	"zPVjfZX29drF96PhcEdHWtWJdoPPu2BWu6MvazOvjU1zJ7R/17I1nIc77xHjIqPbLPJyrfv1ZHh8m2Ue",
+	"h3faTm93nvbFMlznVrB0XCgIYyTk5TBy+SEKjEb0GtjDB5zROHoCxuzHSiIcn9lmApYxSm07ZJgKJra+",
+	"iu/7llBOtWHVnUtU+42Bb9rAyGhX4ksKoG2kK+8R67gu6DojaxR6Al2CThtQmaLOPfxRZ6tPJgl1o+BV",
+	"O7B1ZiGuNiRw9GklcFtXJFFjya13i7JPeKstjp5ogrg7i/Ly+ZNKlSuxbL59tbvV+remHE5Gt1pj/XIg",
+	"rnR6u0N1NCTDckdHt1uuo/H931gJogO7rgVJnbW1WZc6vIrr74R8qL7fdkXSAK7splw8xOe2/TENvLQl",
+	"87za7/566Es329+KElO+bcVGO1WK7WNdmOpjbB0+w0m3lDcaxn9u5Tdp4k/o+LvXqD8ohBPOrp8QfAYH",
+	"5ftWAtlxKfW3Jo4kNdeLY1wFGG0RmQn36eSj+ZTa5/erd37F5xPfTz/eh8N3X8b/Ive/rVjgT8JVhmpL",
+	"LHAjaaq+kYqtcJtm85ByX3Dq2667LTqhlJzPrW3287aNcN3U0lYiNLsJIH4Nua+yz8HnMb4Y2psb2t+U",
+	"bXywhav3dlcP6z7UjxC7RWdeD/O9vpa03oTe7fpuyp3PGgc9wp/ay/30qYAA2L2SAb+k29BUderO6U/s",
+	"SXxRSb+y7/8l5fBvqMefd1bHWNVHvKcup6rh5/OhfFVyw9p06W0Y+ev6S/XlvC/+0hd/qZazbg7eX8Zo",
+	"4ueQsWdB7w27RetNoqo+rOrONNZH47WWHFb1kgyYvxuIPUL4GXe6jy2t/5cIVMyk4qmT70TMFgq3wbuu",
+	"/pdUQYeE7yppPqqm6R87QG1WYLsHdi4A/ugrjFMuc3JITo6OEoV9JFiu9pddYGpXNYdI8OsqlzX+iT1K",
+	"vmiZ27pAX5yDrUrrhW9h2uEO7FyclsNPHFYfB2qzs//oEvZTLkwejaND1FN+nw83aZf0OkgavBRFKowS",
+	"t05j3x7+2yVr//CNja5eX/1fAAAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

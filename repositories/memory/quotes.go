@@ -63,11 +63,15 @@ func (r *Quotes) Get(ctx context.Context, id int64) (quotes.Quote, error) {
 }
 
 // ReplaceLines replaces the lines of draft id and sets its UpdatedAt to
-// at. Returns quotes.ErrNotFound or quotes.ErrNotDraft.
-func (r *Quotes) ReplaceLines(ctx context.Context, id int64, lines []quotes.Line, at time.Time) (quotes.Quote, error) {
+// at, at version unless it is 0. Returns quotes.ErrNotFound,
+// quotes.ErrNotDraft or quotes.ErrVersionMismatch.
+func (r *Quotes) ReplaceLines(ctx context.Context, id, version int64, lines []quotes.Line, at time.Time) (quotes.Quote, error) {
 	return r.change(ctx, id, func(q *quotes.Quote) error {
 		if q.State != quotes.Draft {
 			return quotes.ErrNotDraft
+		}
+		if version != 0 && q.Version != version {
+			return quotes.ErrVersionMismatch
 		}
 		q.Lines = lines
 		q.UpdatedAt = at
@@ -75,9 +79,10 @@ func (r *Quotes) ReplaceLines(ctx context.Context, id int64, lines []quotes.Line
 	})
 }
 
-// Delete removes draft id. Returns quotes.ErrNotFound or
-// quotes.ErrNotDraft. IDs are never reused, so a deleted quote stays gone.
-func (r *Quotes) Delete(ctx context.Context, id int64) error {
+// Delete removes draft id, at version unless it is 0. Returns
+// quotes.ErrNotFound, quotes.ErrNotDraft or quotes.ErrVersionMismatch. IDs
+// are never reused, so a deleted quote stays gone.
+func (r *Quotes) Delete(ctx context.Context, id, version int64) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -89,6 +94,8 @@ func (r *Quotes) Delete(ctx context.Context, id int64) error {
 		return quotes.ErrNotFound
 	case q.State != quotes.Draft:
 		return quotes.ErrNotDraft
+	case version != 0 && q.Version != version:
+		return quotes.ErrVersionMismatch
 	}
 	delete(r.byID, id)
 	return nil

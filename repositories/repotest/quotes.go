@@ -60,6 +60,9 @@ func Quotes(t *testing.T, newRepo NewQuotes) {
 		{"parallel line replacements leave one whole set of lines", quoteParallelReplacements},
 		{"parallel expiry runs expire each quote once", quoteParallelExpiry},
 		{"a cancelled context is an error", quoteCancelledContext},
+		{"replace lines at a stale version is refused and changes nothing", quoteReplaceLinesAtVersion},
+		{"delete at a stale version is refused; at the current one it deletes", quoteDeleteAtVersion},
+		{"parallel line replacements at one version: exactly one wins", quoteParallelReplacementsAtOneVersion},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -294,7 +297,7 @@ func quoteTimesRoundTrip(t *testing.T, r quotes.Repository) {
 	}
 	d := mustCreateQuote(t, r, draftQuote(1, quoteLine(1, 1, 1, 1)))
 	at := time.Date(2031, 2, 3, 4, 5, 6, 7, paris)
-	got, err := r.ReplaceLines(context.Background(), d.ID, nil, at)
+	got, err := r.ReplaceLines(context.Background(), d.ID, 0, nil, at)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -380,7 +383,7 @@ func quoteResultsAreCopies(t *testing.T, r quotes.Repository) {
 	sameQuote(t, "Get after changing returned values", mustGetQuote(t, r, created.ID), want)
 
 	d := mustCreateQuote(t, r, draftQuote(1, quoteLine(1, 1, 1, 1)))
-	replaced, err := r.ReplaceLines(context.Background(), d.ID, []quotes.Line{quoteLine(2, 2, 2, 2)}, quoteEpoch)
+	replaced, err := r.ReplaceLines(context.Background(), d.ID, 0, []quotes.Line{quoteLine(2, 2, 2, 2)}, quoteEpoch)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -401,7 +404,7 @@ func quoteInputsAreCopied(t *testing.T, r quotes.Repository) {
 
 	d := mustCreateQuote(t, r, draftQuote(1))
 	lines := []quotes.Line{quoteLine(2, 2, 2, 2)}
-	if _, err := r.ReplaceLines(context.Background(), d.ID, lines, quoteEpoch); err != nil {
+	if _, err := r.ReplaceLines(context.Background(), d.ID, 0, lines, quoteEpoch); err != nil {
 		t.Fatal(err)
 	}
 	lines[0].Quantity = 99
@@ -428,7 +431,7 @@ func quoteCancelledContext(t *testing.T, r quotes.Repository) {
 		"Find":   func() error { _, err := r.Find(ctx, quotes.Query{}); return err },
 		"Count":  func() error { _, err := r.Count(ctx, quotes.Filter{}); return err },
 		"ReplaceLines": func() error {
-			_, err := r.ReplaceLines(ctx, d.ID, nil, quoteEpoch)
+			_, err := r.ReplaceLines(ctx, d.ID, 0, nil, quoteEpoch)
 			return err
 		},
 		"Submit": func() error {
@@ -440,7 +443,7 @@ func quoteCancelledContext(t *testing.T, r quotes.Repository) {
 			return err
 		},
 		"Expire": func() error { _, err := r.Expire(ctx, quoteEpoch); return err },
-		"Delete": func() error { return r.Delete(ctx, d.ID) },
+		"Delete": func() error { return r.Delete(ctx, d.ID, 0) },
 	}
 	for name, call := range calls {
 		if err := call(); err == nil {

@@ -20,7 +20,7 @@ func quoteReplaceLines(t *testing.T, r quotes.Repository) {
 		{},
 		{quoteLine(8, 8, 80, 80)},
 	} {
-		got, err := r.ReplaceLines(context.Background(), created.ID, lines, at)
+		got, err := r.ReplaceLines(context.Background(), created.ID, 0, lines, at)
 		if err != nil {
 			t.Fatalf("ReplaceLines: %v", err)
 		}
@@ -45,7 +45,7 @@ func closedQuotes(t *testing.T, r quotes.Repository) []quotes.Quote {
 
 func quoteReplaceLinesNotDraft(t *testing.T, r quotes.Repository) {
 	for _, q := range closedQuotes(t, r) {
-		_, err := r.ReplaceLines(context.Background(), q.ID, []quotes.Line{quoteLine(1, 1, 1, 1)}, quoteEpoch.Add(time.Hour))
+		_, err := r.ReplaceLines(context.Background(), q.ID, 0, []quotes.Line{quoteLine(1, 1, 1, 1)}, quoteEpoch.Add(time.Hour))
 		if !errors.Is(err, quotes.ErrNotDraft) {
 			t.Errorf("ReplaceLines of a quote %s: error = %v, want ErrNotDraft", q.State, err)
 		}
@@ -55,7 +55,7 @@ func quoteReplaceLinesNotDraft(t *testing.T, r quotes.Repository) {
 
 func quoteReplaceLinesNotFound(t *testing.T, r quotes.Repository) {
 	mustCreateQuote(t, r, draftQuote(1))
-	if _, err := r.ReplaceLines(context.Background(), 2, nil, quoteEpoch); !errors.Is(err, quotes.ErrNotFound) {
+	if _, err := r.ReplaceLines(context.Background(), 2, 0, nil, quoteEpoch); !errors.Is(err, quotes.ErrNotFound) {
 		t.Errorf("ReplaceLines(2) error = %v, want ErrNotFound", err)
 	}
 }
@@ -63,13 +63,13 @@ func quoteReplaceLinesNotFound(t *testing.T, r quotes.Repository) {
 func quoteDelete(t *testing.T, r quotes.Repository) {
 	a := mustCreateQuote(t, r, draftQuote(1, quoteLine(1, 1, 10, 10), quoteLine(2, 2, 20, 20)))
 	b := mustCreateQuote(t, r, draftQuote(1, quoteLine(3, 3, 30, 30)))
-	if err := r.Delete(context.Background(), a.ID); err != nil {
+	if err := r.Delete(context.Background(), a.ID, 0); err != nil {
 		t.Fatalf("Delete: %v", err)
 	}
 	if _, err := r.Get(context.Background(), a.ID); !errors.Is(err, quotes.ErrNotFound) {
 		t.Errorf("Get after Delete error = %v, want ErrNotFound", err)
 	}
-	if err := r.Delete(context.Background(), a.ID); !errors.Is(err, quotes.ErrNotFound) {
+	if err := r.Delete(context.Background(), a.ID, 0); !errors.Is(err, quotes.ErrNotFound) {
 		t.Errorf("second Delete error = %v, want ErrNotFound", err)
 	}
 	sameQuote(t, "the other draft", mustGetQuote(t, r, b.ID), b)
@@ -84,7 +84,7 @@ func quoteDelete(t *testing.T, r quotes.Repository) {
 
 func quoteDeleteNotDraft(t *testing.T, r quotes.Repository) {
 	for _, q := range closedQuotes(t, r) {
-		if err := r.Delete(context.Background(), q.ID); !errors.Is(err, quotes.ErrNotDraft) {
+		if err := r.Delete(context.Background(), q.ID, 0); !errors.Is(err, quotes.ErrNotDraft) {
 			t.Errorf("Delete of a quote %s: error = %v, want ErrNotDraft", q.State, err)
 		}
 		sameQuote(t, "a quote "+string(q.State)+" after a refused Delete", mustGetQuote(t, r, q.ID), q)
@@ -92,7 +92,7 @@ func quoteDeleteNotDraft(t *testing.T, r quotes.Repository) {
 }
 
 func quoteDeleteNotFound(t *testing.T, r quotes.Repository) {
-	if err := r.Delete(context.Background(), 1); !errors.Is(err, quotes.ErrNotFound) {
+	if err := r.Delete(context.Background(), 1, 0); !errors.Is(err, quotes.ErrNotFound) {
 		t.Errorf("Delete on an empty repository error = %v, want ErrNotFound", err)
 	}
 }
@@ -100,7 +100,7 @@ func quoteDeleteNotFound(t *testing.T, r quotes.Repository) {
 func quoteIDsNotReused(t *testing.T, r quotes.Repository) {
 	mustCreateQuote(t, r, draftQuote(1))
 	b := mustCreateQuote(t, r, draftQuote(1, quoteLine(1, 1, 1, 1)))
-	if err := r.Delete(context.Background(), b.ID); err != nil {
+	if err := r.Delete(context.Background(), b.ID, 0); err != nil {
 		t.Fatal(err)
 	}
 	c := mustCreateQuote(t, r, draftQuote(1))
@@ -145,7 +145,7 @@ func quoteSubmit(t *testing.T, r quotes.Repository) {
 func quoteSubmitRefused(t *testing.T, r quotes.Repository) {
 	lines := []quotes.Line{quoteLine(1, 1, 10, 10)}
 	d := mustCreateQuote(t, r, draftQuote(1, lines...))
-	replaced, err := r.ReplaceLines(context.Background(), d.ID, []quotes.Line{quoteLine(2, 2, 20, 20)}, quoteEpoch.Add(time.Minute))
+	replaced, err := r.ReplaceLines(context.Background(), d.ID, 0, []quotes.Line{quoteLine(2, 2, 20, 20)}, quoteEpoch.Add(time.Minute))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -105,7 +105,7 @@ func quoteParallelSubmissions(t *testing.T, r quotes.Repository) {
 
 func quoteParallelDeletes(t *testing.T, r quotes.Repository) {
 	d := mustCreateQuote(t, r, draftQuote(1, quoteLine(1, 1, 10, 10)))
-	oneQuoteCallWins(t, raceQuotes(10, func(int) error { return r.Delete(context.Background(), d.ID) }), quotes.ErrNotFound)
+	oneQuoteCallWins(t, raceQuotes(10, func(int) error { return r.Delete(context.Background(), d.ID, 0) }), quotes.ErrNotFound)
 	if _, err := r.Get(context.Background(), d.ID); !errors.Is(err, quotes.ErrNotFound) {
 		t.Errorf("Get after the deletes: error = %v, want ErrNotFound", err)
 	}
@@ -132,7 +132,7 @@ func quoteParallelReplacements(t *testing.T, r quotes.Repository) {
 			}
 			return err
 		}
-		_, err := r.ReplaceLines(context.Background(), d.ID, set(i/2), quoteEpoch.Add(time.Duration(i)*time.Second))
+		_, err := r.ReplaceLines(context.Background(), d.ID, 0, set(i/2), quoteEpoch.Add(time.Duration(i)*time.Second))
 		if errors.Is(err, quotes.ErrNotDraft) {
 			return nil // a submission came first
 		}

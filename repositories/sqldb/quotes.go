@@ -27,7 +27,7 @@ var _ quotes.Repository = (*Quotes)(nil)
 type Quotes struct {
 	db *sqlx.DB
 	// Queries rebound for db's placeholders once, not per call.
-	insert, get, touchDraft, submit, decide, expire, remove, removeLines, status string
+	insert, get, touchDraft, touchDraftAt, submit, decide, expire, remove, removeAt, removeLines, status string
 }
 
 // NewQuotes returns the repository over db, which must come from Open
@@ -47,6 +47,11 @@ func NewQuotes(db *sqlx.DB) *Quotes {
 			WHERE q.id = ? ORDER BY l.position`),
 		touchDraft: db.Rebind(`UPDATE quotes SET updated_at = ?, version = version + 1
 			WHERE id = ? AND state = ? RETURNING ` + quoteColumns),
+		// The conditional forms check the version a client read in the
+		// statement that writes, so that of two writers who read the
+		// same version only one changes the quote.
+		touchDraftAt: db.Rebind(`UPDATE quotes SET updated_at = ?, version = version + 1
+			WHERE id = ? AND state = ? AND version = ? RETURNING ` + quoteColumns),
 		submit: db.Rebind(`UPDATE quotes
 			SET state = ?, total_amount = ?, total_currency = ?, valid_until = ?, submitted_at = ?, updated_at = ?, version = version + 1
 			WHERE id = ? AND state = ? AND version = ? RETURNING ` + quoteColumns),
@@ -55,6 +60,7 @@ func NewQuotes(db *sqlx.DB) *Quotes {
 		expire: db.Rebind(`UPDATE quotes SET state = ?, updated_at = ?, version = version + 1
 			WHERE state = ? AND valid_until < ?`),
 		remove:      db.Rebind(`DELETE FROM quotes WHERE id = ? AND state = ?`),
+		removeAt:    db.Rebind(`DELETE FROM quotes WHERE id = ? AND state = ? AND version = ?`),
 		removeLines: db.Rebind(`DELETE FROM quote_lines WHERE quote_id = ?`),
 		status:      db.Rebind(`SELECT state FROM quotes WHERE id = ?`),
 	}
@@ -105,16 +111,20 @@ func (r *Quotes) Get(ctx context.Context, id int64) (quotes.Quote, error) {
 // the row lock PostgreSQL takes with it, hold off any other change of the
 // quote until the lines are written. Returns quotes.ErrNotFound or
 // quotes.ErrNotDraft.
-func (r *Quotes) ReplaceLines(ctx context.Context, id int64, lines []quotes.Line, at time.Time) (quotes.Quote, error) {
+func (r *Quotes) ReplaceLines(ctx context.Context, id, version int64, lines []quotes.Line, at time.Time) (quotes.Quote, error) {
 	updated, err := nanos(at)
 	if err != nil {
 		return quotes.Quote{}, err
 	}
+	query, args := r.touchDraft, []any{updated, id, string(quotes.Draft)}
+	if version != 0 {
+		query, args = r.touchDraftAt, append(args, version)
+	}
 	var row quoteRow
 	err = atomically(ctx, r.db, func(ctx context.Context) error {
-		err := on(ctx, r.db).GetContext(ctx, &row, r.touchDraft, updated, id, string(quotes.Draft))
+		err := on(ctx, r.db).GetContext(ctx, &row, query, args...)
 		if errors.Is(err, sql.ErrNoRows) {
-			return r.refusal(ctx, id, quotes.Draft, false)
+			return r.refusal(ctx, id, quotes.Draft, versionRefusal(version, quotes.ErrVersionMismatch))
 		}
 		if err != nil {
 			return fmt.Errorf("sqldb: replace quote lines: %w", err)
@@ -131,16 +141,20 @@ func (r *Quotes) ReplaceLines(ctx context.Context, id int64, lines []quotes.Line
 // the quote; they are deleted here as well so that a connection opened
 // with foreign keys off leaves none behind. Returns quotes.ErrNotFound or
 // quotes.ErrNotDraft.
-func (r *Quotes) Delete(ctx context.Context, id int64) error {
+func (r *Quotes) Delete(ctx context.Context, id, version int64) error {
+	query, args := r.remove, []any{id, string(quotes.Draft)}
+	if version != 0 {
+		query, args = r.removeAt, append(args, version)
+	}
 	return atomically(ctx, r.db, func(ctx context.Context) error {
-		res, err := on(ctx, r.db).ExecContext(ctx, r.remove, id, string(quotes.Draft))
+		res, err := on(ctx, r.db).ExecContext(ctx, query, args...)
 		if err != nil {
 			return fmt.Errorf("sqldb: delete quote: %w", err)
 		}
 		if n, err := res.RowsAffected(); err != nil {
 			return fmt.Errorf("sqldb: delete quote: %w", err)
 		} else if n == 0 {
-			return r.refusal(ctx, id, quotes.Draft, false)
+			return r.refusal(ctx, id, quotes.Draft, versionRefusal(version, quotes.ErrVersionMismatch))
 		}
 		if _, err := on(ctx, r.db).ExecContext(ctx, r.removeLines, id); err != nil {
 			return fmt.Errorf("sqldb: delete quote lines: %w", err)
@@ -167,7 +181,7 @@ func (r *Quotes) Submit(ctx context.Context, id, version int64, s quotes.Submiss
 			string(quotes.Submitted), s.Total.Amount, s.Total.Currency, validUntil, at, at,
 			id, string(quotes.Draft), version)
 		if errors.Is(err, sql.ErrNoRows) {
-			return r.refusal(ctx, id, quotes.Draft, true)
+			return r.refusal(ctx, id, quotes.Draft, quotes.ErrChanged)
 		}
 		if err != nil {
 			return fmt.Errorf("sqldb: submit quote: %w", err)
@@ -200,7 +214,7 @@ func (r *Quotes) Decide(ctx context.Context, id int64, to quotes.State, at time.
 		if n, err := res.RowsAffected(); err != nil {
 			return fmt.Errorf("sqldb: decide quote: %w", err)
 		} else if n == 0 {
-			return r.refusal(ctx, id, quotes.Submitted, false)
+			return r.refusal(ctx, id, quotes.Submitted, nil)
 		}
 		// Read back in the same transaction: the lines of a submitted
 		// quote do not change, but the quote just written is what the
@@ -317,11 +331,13 @@ func quoteWhere(f quotes.Filter) (string, []any) {
 // States only move forward, so a quote in state want now was in it, or did
 // not exist yet, when the write looked. For a submission, whose write was
 // also conditional on a version, that means the draft was at another
-// version: quotes.ErrChanged (a story only submits a draft it has read, so
-// "did not exist yet" does not arise). Otherwise the quote was created
+// version: changed, quotes.ErrChanged for a submission and
+// quotes.ErrVersionMismatch for a write at the version a client read (a
+// story only writes at a version it has read, so "did not exist yet" does
+// not arise); changed is nil for a write at any version. Otherwise the quote was created
 // since the write looked (quotes.ErrNotFound then), or, for want
 // submitted, submitted since (quotes.ErrNotSubmitted then).
-func (r *Quotes) refusal(ctx context.Context, id int64, want quotes.State, versioned bool) error {
+func (r *Quotes) refusal(ctx context.Context, id int64, want quotes.State, changed error) error {
 	var now string
 	err := on(ctx, r.db).GetContext(ctx, &now, r.status, id)
 	switch {
@@ -333,8 +349,8 @@ func (r *Quotes) refusal(ctx context.Context, id int64, want quotes.State, versi
 		return quotes.ErrNotDraft
 	case quotes.State(now) != want:
 		return quotes.ErrNotSubmitted
-	case versioned:
-		return quotes.ErrChanged
+	case changed != nil:
+		return changed
 	case want == quotes.Draft:
 		return quotes.ErrNotFound
 	}
@@ -375,4 +391,13 @@ func (r *Quotes) insertLines(ctx context.Context, id int64, lines []quotes.Line)
 		}
 	}
 	return nil
+}
+
+// versionRefusal is changed for a write at a version, nil for one at any
+// (version 0).
+func versionRefusal(version int64, changed error) error {
+	if version == 0 {
+		return nil
+	}
+	return changed
 }

@@ -143,7 +143,7 @@ func TestQuotesAndTheirLinesCommitTogether(t *testing.T) {
 				db, repo, draft := open(t)
 				err := changes(t, db,
 					func(ctx context.Context) error {
-						_, err := repo.ReplaceLines(ctx, draft.ID, []quotes.Line{{MaterialID: 2, Quantity: 9, WidthMM: 9, HeightMM: 9}}, txNow.Add(time.Hour))
+						_, err := repo.ReplaceLines(ctx, draft.ID, 0, []quotes.Line{{MaterialID: 2, Quantity: 9, WidthMM: 9, HeightMM: 9}}, txNow.Add(time.Hour))
 						return err
 					},
 					func(ctx context.Context) error {
@@ -161,7 +161,7 @@ func TestQuotesAndTheirLinesCommitTogether(t *testing.T) {
 			t.Run("lines that fail to go in leave the draft as it was, with no story transaction", func(t *testing.T) {
 				_, repo, draft := open(t)
 				lines := append(slices.Clone(txLines), quotes.Line{MaterialID: refused, Quantity: 1, WidthMM: 1, HeightMM: 1})
-				if _, err := repo.ReplaceLines(context.Background(), draft.ID, lines, txNow.Add(time.Hour)); err == nil {
+				if _, err := repo.ReplaceLines(context.Background(), draft.ID, 0, lines, txNow.Add(time.Hour)); err == nil {
 					t.Fatal("ReplaceLines of a refused line succeeded")
 				}
 				if _, err := repo.Submit(context.Background(), draft.ID, draft.Version, quotes.Submission{
@@ -183,7 +183,7 @@ func TestQuotesAndTheirLinesCommitTogether(t *testing.T) {
 						return err
 					},
 					func(ctx context.Context) error {
-						_, err := repo.ReplaceLines(ctx, draft.ID, []quotes.Line{{MaterialID: refused, Quantity: 1, WidthMM: 1, HeightMM: 1}}, txNow.Add(time.Hour))
+						_, err := repo.ReplaceLines(ctx, draft.ID, 0, []quotes.Line{{MaterialID: refused, Quantity: 1, WidthMM: 1, HeightMM: 1}}, txNow.Add(time.Hour))
 						return err
 					},
 				)

@@ -20,6 +20,7 @@ const (
 	notSubmitDetail   = "Only a submitted quote can be accepted or rejected."
 	expiredDetail     = "This quote is past its validity and can no longer be accepted or rejected."
 	changedDetail     = "The quote changed while it was being priced; submit it again."
+	staleDetail       = "The quote changed since it was read: If-Match does not hold its ETag. Read it again and apply the change to what you read."
 	unreachableDetail = "Prices come from the materials service, which cannot be reached now; try again shortly."
 )
 
@@ -106,6 +107,10 @@ var (
 			Respond: func(p shared.Problem) api.ReplaceQuoteLinesResponseObject {
 				return api.ReplaceQuoteLines422ApplicationProblemPlusJSONResponse{UnprocessableContentApplicationProblemPlusJSONResponse: shared.UnprocessableContentApplicationProblemPlusJSONResponse(p)}
 			}},
+		{Reason: quotes.ErrVersionMismatch, Status: http.StatusPreconditionFailed, Detail: staleDetail,
+			Respond: func(p shared.Problem) api.ReplaceQuoteLinesResponseObject {
+				return api.ReplaceQuoteLines412ApplicationProblemPlusJSONResponse{PreconditionFailedApplicationProblemPlusJSONResponse: shared.PreconditionFailedApplicationProblemPlusJSONResponse(p)}
+			}},
 	}
 
 	deleteAnswers = answer.Table[api.DeleteQuoteResponseObject]{
@@ -120,6 +125,10 @@ var (
 		{Reason: quotes.ErrNotDraft, Status: http.StatusConflict, Detail: notDraftDetail,
 			Respond: func(p shared.Problem) api.DeleteQuoteResponseObject {
 				return api.DeleteQuote409ApplicationProblemPlusJSONResponse{WrongStateApplicationProblemPlusJSONResponse: api.WrongStateApplicationProblemPlusJSONResponse(p)}
+			}},
+		{Reason: quotes.ErrVersionMismatch, Status: http.StatusPreconditionFailed, Detail: staleDetail,
+			Respond: func(p shared.Problem) api.DeleteQuoteResponseObject {
+				return api.DeleteQuote412ApplicationProblemPlusJSONResponse{PreconditionFailedApplicationProblemPlusJSONResponse: shared.PreconditionFailedApplicationProblemPlusJSONResponse(p)}
 			}},
 	}
 

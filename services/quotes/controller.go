@@ -7,6 +7,7 @@ import (
 
 	api "github.com/charterhq/charter/gen/quotes"
 	"github.com/charterhq/charter/gen/shared"
+	"github.com/charterhq/charter/services/platform/conditional"
 	"github.com/charterhq/charter/services/platform/request"
 	"github.com/charterhq/charter/stories/access"
 	"github.com/charterhq/charter/stories/quotes"
@@ -76,33 +77,46 @@ func (c *Controller) CreateQuote(ctx context.Context, req api.CreateQuoteRequest
 		return createAnswers.Respond(ctx, err)
 	}
 	loc := "/quotes/" + strconv.FormatInt(q.ID, 10)
-	return api.CreateQuote201JSONResponse{Body: toAPI(q), Headers: api.CreateQuote201ResponseHeaders{Location: &loc}}, nil
+	etag := conditional.ETag(q.Version)
+	return api.CreateQuote201JSONResponse{Body: toAPI(q), Headers: api.CreateQuote201ResponseHeaders{Location: &loc, ETag: &etag}}, nil
 }
 
-// GetQuote returns one quote.
+// GetQuote returns one quote with its ETag, or only the ETag when
+// If-None-Match holds it. The story runs first, so that a quote out of
+// the caller's reach is not found whatever tag the request names.
 func (c *Controller) GetQuote(ctx context.Context, req api.GetQuoteRequestObject) (api.GetQuoteResponseObject, error) {
 	who := caller(ctx)
 	q, err := c.wiring.For(who).Get.Run(ctx, who, quotes.GetInput{ID: req.QuoteId})
 	if err != nil {
 		return getAnswers.Respond(ctx, err)
 	}
-	return api.GetQuote200JSONResponse(toAPI(q)), nil
+	etag := conditional.ETag(q.Version)
+	if conditional.NotModified(req.Params.IfNoneMatch, q.Version) {
+		return api.GetQuote304Response{Headers: shared.NotModifiedResponseHeaders{ETag: &etag}}, nil
+	}
+	return api.GetQuote200JSONResponse{Body: toAPI(q), Headers: api.GetQuote200ResponseHeaders{ETag: &etag}}, nil
 }
 
-// ReplaceQuoteLines replaces the lines of a draft.
+// ReplaceQuoteLines replaces the lines of a draft; only at the version
+// If-Match names, when it names one.
 func (c *Controller) ReplaceQuoteLines(ctx context.Context, req api.ReplaceQuoteLinesRequestObject) (api.ReplaceQuoteLinesResponseObject, error) {
 	who := caller(ctx)
-	q, err := c.wiring.For(who).ReplaceLines.Run(ctx, who, quotes.ReplaceLinesInput{ID: req.QuoteId, Lines: fromAPILines(req.Body.Lines)})
+	q, err := c.wiring.For(who).ReplaceLines.Run(ctx, who, quotes.ReplaceLinesInput{
+		ID: req.QuoteId, Lines: fromAPILines(req.Body.Lines), Version: conditional.IfMatch(req.Params.IfMatch),
+	})
 	if err != nil {
 		return replaceLinesAnswers.Respond(ctx, err)
 	}
-	return api.ReplaceQuoteLines200JSONResponse(toAPI(q)), nil
+	etag := conditional.ETag(q.Version)
+	return api.ReplaceQuoteLines200JSONResponse{Body: toAPI(q), Headers: api.ReplaceQuoteLines200ResponseHeaders{ETag: &etag}}, nil
 }
 
-// DeleteQuote deletes a draft.
+// DeleteQuote deletes a draft; only at the version If-Match names, when
+// it names one.
 func (c *Controller) DeleteQuote(ctx context.Context, req api.DeleteQuoteRequestObject) (api.DeleteQuoteResponseObject, error) {
 	who := caller(ctx)
-	if _, err := c.wiring.For(who).Delete.Run(ctx, who, quotes.DeleteInput{ID: req.QuoteId}); err != nil {
+	in := quotes.DeleteInput{ID: req.QuoteId, Version: conditional.IfMatch(req.Params.IfMatch)}
+	if _, err := c.wiring.For(who).Delete.Run(ctx, who, in); err != nil {
 		return deleteAnswers.Respond(ctx, err)
 	}
 	return api.DeleteQuote204Response{}, nil

@@ -67,18 +67,18 @@ func (b *brokenRepository) Get(ctx context.Context, id int64) (domain.Quote, err
 	return b.Repository.Get(ctx, id)
 }
 
-func (b *brokenRepository) ReplaceLines(ctx context.Context, id int64, lines []domain.Line, at time.Time) (domain.Quote, error) {
+func (b *brokenRepository) ReplaceLines(ctx context.Context, id, version int64, lines []domain.Line, at time.Time) (domain.Quote, error) {
 	if err := b.fails("ReplaceLines"); err != nil {
 		return domain.Quote{}, err
 	}
-	return b.Repository.ReplaceLines(ctx, id, lines, at)
+	return b.Repository.ReplaceLines(ctx, id, version, lines, at)
 }
 
-func (b *brokenRepository) Delete(ctx context.Context, id int64) error {
+func (b *brokenRepository) Delete(ctx context.Context, id, version int64) error {
 	if err := b.fails("Delete"); err != nil {
 		return err
 	}
-	return b.Repository.Delete(ctx, id)
+	return b.Repository.Delete(ctx, id, version)
 }
 
 func (b *brokenRepository) Submit(ctx context.Context, id, version int64, s domain.Submission) (domain.Quote, error) {

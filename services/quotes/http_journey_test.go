@@ -103,7 +103,7 @@ func journey(t *testing.T, s *system) {
 		line(c.steel, 3, 5, 25),         // 0.015 cents, exactly half: 0.02
 		line(c.stainless, 7, 250, 333),  // 5.41125: 5.41
 	}
-	replaced, err := s.client.ReplaceQuoteLinesWithResponse(ctx, q.Id, api.QuoteLines{Lines: lines}, as)
+	replaced, err := s.client.ReplaceQuoteLinesWithResponse(ctx, q.Id, nil, api.QuoteLines{Lines: lines}, as)
 	must(t, err)
 	if got, want := replaced.StatusCode(), http.StatusOK; got != want {
 		t.Fatalf("replace lines: status = %d, want %d: %s", got, want, replaced.Body)
@@ -166,9 +166,9 @@ func journey(t *testing.T, s *system) {
 
 	// A submitted quote no longer changes.
 	before := stored(t, s.repo)
-	upd, err := s.client.ReplaceQuoteLinesWithResponse(ctx, q.Id, api.QuoteLines{Lines: first}, as)
+	upd, err := s.client.ReplaceQuoteLinesWithResponse(ctx, q.Id, nil, api.QuoteLines{Lines: first}, as)
 	must(t, err)
-	del, err := s.client.DeleteQuoteWithResponse(ctx, q.Id, as)
+	del, err := s.client.DeleteQuoteWithResponse(ctx, q.Id, nil, as)
 	must(t, err)
 	again, err := s.client.SubmitQuoteWithResponse(ctx, q.Id, as)
 	must(t, err)
@@ -226,7 +226,7 @@ func journey(t *testing.T, s *system) {
 
 	// A third is deleted, and is gone.
 	third := s.draft(t, bob)
-	deleted, err := s.client.DeleteQuoteWithResponse(ctx, third.Id, as)
+	deleted, err := s.client.DeleteQuoteWithResponse(ctx, third.Id, nil, as)
 	must(t, err)
 	if got, want := deleted.StatusCode(), http.StatusNoContent; got != want {
 		t.Fatalf("delete: status = %d, want %d: %s", got, want, deleted.Body)
@@ -234,12 +234,12 @@ func journey(t *testing.T, s *system) {
 	if len(deleted.Body) != 0 {
 		t.Errorf("a 204 with a body: %s", deleted.Body)
 	}
-	gone, err := s.client.GetQuoteWithResponse(ctx, third.Id, as)
+	gone, err := s.client.GetQuoteWithResponse(ctx, third.Id, nil, as)
 	must(t, err)
 	if got, want := gone.StatusCode(), http.StatusNotFound; got != want || gone.ApplicationproblemJSON404 == nil {
 		t.Errorf("get after delete: status = %d, want %d: %s", got, want, gone.Body)
 	}
-	deleted, err = s.client.DeleteQuoteWithResponse(ctx, third.Id, as)
+	deleted, err = s.client.DeleteQuoteWithResponse(ctx, third.Id, nil, as)
 	must(t, err)
 	if got, want := deleted.StatusCode(), http.StatusNotFound; got != want {
 		t.Errorf("delete again: status = %d, want %d", got, want)
@@ -275,11 +275,11 @@ func isolation(t *testing.T, s *system) {
 	const missing = 987654321
 	answers := func(id int64) map[string]exchange {
 		lines := api.QuoteLines{Lines: []api.NewQuoteLine{line(c.foreign, 1, 10, 10)}}
-		get, err := s.client.GetQuoteWithResponse(ctx, id, as)
+		get, err := s.client.GetQuoteWithResponse(ctx, id, nil, as)
 		must(t, err)
-		upd, err := s.client.ReplaceQuoteLinesWithResponse(ctx, id, lines, as)
+		upd, err := s.client.ReplaceQuoteLinesWithResponse(ctx, id, nil, lines, as)
 		must(t, err)
-		del, err := s.client.DeleteQuoteWithResponse(ctx, id, as)
+		del, err := s.client.DeleteQuoteWithResponse(ctx, id, nil, as)
 		must(t, err)
 		sub, err := s.client.SubmitQuoteWithResponse(ctx, id, as)
 		must(t, err)
@@ -370,9 +370,9 @@ func viewer(t *testing.T, s *system) {
 		}
 		create, err := s.client.CreateQuoteWithResponse(ctx, api.NewQuote{CompanyId: ptr[int64](ownCompany)}, as)
 		must(t, err)
-		upd, err := s.client.ReplaceQuoteLinesWithResponse(ctx, draft.Id, lines, as)
+		upd, err := s.client.ReplaceQuoteLinesWithResponse(ctx, draft.Id, nil, lines, as)
 		must(t, err)
-		del, err := s.client.DeleteQuoteWithResponse(ctx, draft.Id, as)
+		del, err := s.client.DeleteQuoteWithResponse(ctx, draft.Id, nil, as)
 		must(t, err)
 		sub, err := s.client.SubmitQuoteWithResponse(ctx, draft.Id, as)
 		must(t, err)

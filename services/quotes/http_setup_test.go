@@ -320,7 +320,7 @@ func (s *system) submit(tb testing.TB, c access.Caller, id int64) api.Quote {
 // get reads quote id as c and fails the test unless it is there.
 func (s *system) get(tb testing.TB, c access.Caller, id int64) api.Quote {
 	tb.Helper()
-	res, err := s.client.GetQuoteWithResponse(context.Background(), id, s.as(tb, c))
+	res, err := s.client.GetQuoteWithResponse(context.Background(), id, nil, s.as(tb, c))
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -93,7 +93,7 @@ var (
 		as := f.as(t, bob)
 		f.materials.answer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			once.Do(func() {
-				res, err := f.client.ReplaceQuoteLinesWithBodyWithResponse(r.Context(), f.quotes[ownDraft], "application/json", strings.NewReader(validLines), as)
+				res, err := f.client.ReplaceQuoteLinesWithBodyWithResponse(r.Context(), f.quotes[ownDraft], nil, "application/json", strings.NewReader(validLines), as)
 				if err != nil || res.StatusCode() != http.StatusOK {
 					t.Errorf("replacing the lines meanwhile: %v, %v", err, res)
 				}
@@ -111,6 +111,9 @@ type statusCase struct {
 	who      access.Caller
 	quote    target
 	params   *api.ListQuotesParams
+	// tag is sent as If-None-Match by getQuote and as If-Match by
+	// replaceQuoteLines and deleteQuote; none when empty.
+	tag string
 	// body is the raw JSON of createQuote and replaceQuoteLines, a valid
 	// one when empty, sent as contentType (application/json when empty).
 	body, contentType string
@@ -209,6 +212,7 @@ func TestEveryDocumentedStatus(t *testing.T) {
 		// getQuote: 200 400 401 403 404 500
 		{op: "getQuote", name: "returns the quote", status: 200, who: bobReads, quote: ownSubmitted, check: wants(api.Submitted)},
 		{op: "getQuote", name: "refuses an ID of zero", status: 400, who: bobReads, quote: zeroID, pointers: []string{"#/path/quote_id"}},
+		{op: "getQuote", name: "answers 304 when If-None-Match holds the quote's tag", status: 304, who: bobReads, quote: ownDraft, tag: "*"},
 		{op: "getQuote", name: "refuses a request without a token", status: 401, who: nobody, quote: ownDraft},
 		{op: "getQuote", name: "refuses a token without quotes:read", status: 403, who: bobWrites, quote: ownDraft},
 		{op: "getQuote", name: "answers 404 for a quote that does not exist", status: 404, who: adaReads, quote: missingQuote},
@@ -232,6 +236,7 @@ func TestEveryDocumentedStatus(t *testing.T) {
 		{op: "replaceQuoteLines", name: "answers 404 for a quote that does not exist", status: 404, who: ada, quote: missingQuote},
 		{op: "replaceQuoteLines", name: "answers 404 for another company's quote", status: 404, who: bob, quote: theirDraft},
 		{op: "replaceQuoteLines", name: "refuses to change a submitted quote", status: 409, who: bob, quote: ownSubmitted},
+		{op: "replaceQuoteLines", name: "refuses a stale If-Match", status: 412, who: bob, quote: ownDraft, tag: `"999"`},
 		{op: "replaceQuoteLines", name: "refuses a body over the limit", status: 413, who: bob, quote: ownDraft, body: overLimit},
 		{op: "replaceQuoteLines", name: "refuses a body that is not JSON", status: 415, who: bob, quote: ownDraft,
 			contentType: "application/xml", body: "<lines/>"},
@@ -254,6 +259,7 @@ func TestEveryDocumentedStatus(t *testing.T) {
 		{op: "deleteQuote", name: "answers 404 for a quote that does not exist", status: 404, who: ada, quote: missingQuote},
 		{op: "deleteQuote", name: "answers 404 for another company's quote", status: 404, who: bob, quote: theirDraft},
 		{op: "deleteQuote", name: "refuses to delete a submitted quote", status: 409, who: bob, quote: ownSubmitted},
+		{op: "deleteQuote", name: "refuses a stale If-Match", status: 412, who: bob, quote: ownDraft, tag: `"999"`},
 		{op: "deleteQuote", name: "answers 500 when deleting fails", status: 500, who: bob, quote: ownDraft, broken: "Delete"},
 		{op: "deleteQuote", name: "answers 503 while the database is unavailable", status: 503, who: bob, quote: ownDraft, down: "Delete"},
 
@@ -442,17 +448,29 @@ func (f *fixture) send(t *testing.T, c statusCase) exchange {
 		}
 	case "getQuote":
 		var r *api.GetQuoteResponse
-		if r, err = f.client.GetQuoteWithResponse(ctx, id, as...); err == nil {
+		var p *api.GetQuoteParams
+		if c.tag != "" {
+			p = &api.GetQuoteParams{IfNoneMatch: &c.tag}
+		}
+		if r, err = f.client.GetQuoteWithResponse(ctx, id, p, as...); err == nil {
 			res, data = r.HTTPResponse, r.Body
 		}
 	case "replaceQuoteLines":
 		var r *api.ReplaceQuoteLinesResponse
-		if r, err = f.client.ReplaceQuoteLinesWithBodyWithResponse(ctx, id, contentType, body(validLines), as...); err == nil {
+		var p *api.ReplaceQuoteLinesParams
+		if c.tag != "" {
+			p = &api.ReplaceQuoteLinesParams{IfMatch: &c.tag}
+		}
+		if r, err = f.client.ReplaceQuoteLinesWithBodyWithResponse(ctx, id, p, contentType, body(validLines), as...); err == nil {
 			res, data = r.HTTPResponse, r.Body
 		}
 	case "deleteQuote":
 		var r *api.DeleteQuoteResponse
-		if r, err = f.client.DeleteQuoteWithResponse(ctx, id, as...); err == nil {
+		var p *api.DeleteQuoteParams
+		if c.tag != "" {
+			p = &api.DeleteQuoteParams{IfMatch: &c.tag}
+		}
+		if r, err = f.client.DeleteQuoteWithResponse(ctx, id, p, as...); err == nil {
 			res, data = r.HTTPResponse, r.Body
 		}
 	case "submitQuote":

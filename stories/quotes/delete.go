@@ -11,6 +11,9 @@ import (
 type DeleteInput struct {
 	// ID is the quote's ID.
 	ID int64
+	// Version, when not 0, is the version the caller read: the draft is
+	// deleted only if it is still at it.
+	Version int64
 }
 
 // DeleteQuoteDeps are the parts DeleteQuote is built from.
@@ -20,8 +23,9 @@ type DeleteQuoteDeps struct {
 	FilterOnPermissions func(access.Caller, Filter) (Filter, error)
 	// Get returns a quote by ID. Returns ErrNotFound.
 	Get func(context.Context, int64) (Quote, error)
-	// Delete removes a draft. Returns ErrNotFound or ErrNotDraft.
-	Delete func(context.Context, int64) error
+	// Delete removes a draft if it is at version (any when 0). Returns
+	// ErrNotFound, ErrNotDraft or ErrVersionMismatch.
+	Delete func(ctx context.Context, id, version int64) error
 }
 
 // DeleteQuote is the story of deleting a draft the caller may reach. A
@@ -32,7 +36,8 @@ type DeleteQuote struct {
 }
 
 type deleteState struct {
-	find findState
+	find    findState
+	version int64
 }
 
 // NewDeleteQuote builds the story. Returns an error naming every missing
@@ -52,7 +57,7 @@ func NewDeleteQuote(deps DeleteQuoteDeps) (*DeleteQuote, error) {
 		// ErrNotFound and ErrNotDraft are met again in "delete draft"
 		// when another request deleted or submitted the quote since it
 		// was found.
-		Failures: []error{ErrForbidden, ErrNotFound, ErrNotDraft},
+		Failures: []error{ErrForbidden, ErrNotFound, ErrNotDraft, ErrVersionMismatch},
 		Steps: []story.Step[deleteState]{
 			story.Sub(find, func(s *deleteState) *findState { return &s.find }),
 			story.Do("check quote is a draft", d.checkDraft),
@@ -70,14 +75,16 @@ func (d *DeleteQuote) checkDraft(_ context.Context, s *deleteState) error {
 }
 
 func (d *DeleteQuote) deleteDraft(ctx context.Context, s *deleteState) error {
-	return d.deps.Delete(ctx, s.find.quote.ID)
+	return d.deps.Delete(ctx, s.find.quote.ID, s.version)
 }
 
 // Run deletes draft in.ID and returns it as it was, for whoever must hear
 // of the deletion. Errors are *story.Failed; errors.Is tells ErrForbidden,
-// ErrNotFound (also for another company's quote) and ErrNotDraft.
+// ErrNotFound (also for another company's quote), ErrNotDraft and
+// ErrVersionMismatch (in.Version is not 0 and the quote is no longer at
+// it).
 func (d *DeleteQuote) Run(ctx context.Context, caller access.Caller, in DeleteInput) (Quote, error) {
-	s := deleteState{find: findState{caller: caller, id: in.ID}}
+	s := deleteState{find: findState{caller: caller, id: in.ID}, version: in.Version}
 	if err := d.story.Run(ctx, &s); err != nil {
 		return Quote{}, err
 	}

@@ -80,7 +80,7 @@ func TestDeleteQuote(t *testing.T) {
 		want  error
 	}{
 		{"a draft deleted after it was found is not found", func(repo *memory.Quotes, id int64) error {
-			return repo.Delete(context.Background(), id)
+			return repo.Delete(context.Background(), id, 0)
 		}, quotes.ErrNotFound},
 		{"a draft submitted after it was found is not deleted", func(repo *memory.Quotes, id int64) error {
 			_, err := repo.Submit(context.Background(), id, 1, quotes.Submission{Total: eur(0), ValidUntil: now, At: now})
@@ -92,11 +92,11 @@ func TestDeleteQuote(t *testing.T) {
 			d, err := quotes.NewDeleteQuote(quotes.DeleteQuoteDeps{
 				FilterOnPermissions: quotes.StaffAccess,
 				Get:                 repo.Get,
-				Delete: func(ctx context.Context, id int64) error {
+				Delete: func(ctx context.Context, id, version int64) error {
 					if err := race.other(repo, id); err != nil {
 						t.Fatal(err)
 					}
-					return repo.Delete(ctx, id)
+					return repo.Delete(ctx, id, version)
 				},
 			})
 			if err != nil {
@@ -109,6 +109,17 @@ func TestDeleteQuote(t *testing.T) {
 			}
 		})
 	}
+
+	t.Run("at a stale version it deletes nothing; at the version read it deletes", func(t *testing.T) {
+		repo := seeded(t)
+		d := deleteQuote(t, repo, "staff")
+		read := get(t, repo, 1)
+		_, err := d.Run(context.Background(), staff, quotes.DeleteInput{ID: 1, Version: read.Version + 1})
+		seen.check(t, err, quotes.ErrVersionMismatch)
+		get(t, repo, 1)
+		_, err = d.Run(context.Background(), staff, quotes.DeleteInput{ID: 1, Version: read.Version})
+		seen.check(t, err, nil)
+	})
 
 	seen.all(t, deleteQuote(t, memory.NewQuotes(), "staff").Failures())
 }
@@ -133,7 +144,7 @@ func TestDeleteQuoteWiring(t *testing.T) {
 
 	t.Run("it declares exactly its failures", func(t *testing.T) {
 		got := deleteQuote(t, memory.NewQuotes(), "staff").Failures()
-		if want := []error{quotes.ErrForbidden, quotes.ErrNotFound, quotes.ErrNotDraft}; !sameErrors(got, want) {
+		if want := []error{quotes.ErrForbidden, quotes.ErrNotFound, quotes.ErrNotDraft, quotes.ErrVersionMismatch}; !sameErrors(got, want) {
 			t.Errorf("Failures() = %v, want %v", got, want)
 		}
 	})

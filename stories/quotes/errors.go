@@ -39,6 +39,9 @@ var (
 	// prices found are not those of its lines any more; submitting again
 	// prices the new lines (409).
 	ErrChanged = errors.New("quote changed while it was being submitted")
+	// ErrVersionMismatch: the quote is no longer at the version the
+	// caller expected; someone changed it since the caller read it (412).
+	ErrVersionMismatch = errors.New("quote changed since it was read")
 	// ErrNoLines: a draft without lines cannot be submitted (422).
 	ErrNoLines = errors.New("quote has no lines")
 	// ErrMaterialUnavailable: a line's material cannot be quoted: unknown,

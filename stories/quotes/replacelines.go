@@ -16,6 +16,9 @@ type ReplaceLinesInput struct {
 	// Lines are the new lines, possibly none. Only their MaterialID,
 	// Quantity, WidthMM and HeightMM are read.
 	Lines []Line
+	// Version, when not 0, is the version the caller read: the lines
+	// are replaced only if the quote is still at it.
+	Version int64
 }
 
 // ReplaceLinesDeps are the parts ReplaceLines is built from.
@@ -25,9 +28,9 @@ type ReplaceLinesDeps struct {
 	FilterOnPermissions func(access.Caller, Filter) (Filter, error)
 	// Get returns a quote by ID. Returns ErrNotFound.
 	Get func(context.Context, int64) (Quote, error)
-	// ReplaceLines replaces a draft's lines. Returns ErrNotFound or
-	// ErrNotDraft.
-	ReplaceLines func(ctx context.Context, id int64, lines []Line, at time.Time) (Quote, error)
+	// ReplaceLines replaces a draft's lines if it is at version (any
+	// when 0). Returns ErrNotFound, ErrNotDraft or ErrVersionMismatch.
+	ReplaceLines func(ctx context.Context, id, version int64, lines []Line, at time.Time) (Quote, error)
 	// Now is the clock that dates the change.
 	Now func() time.Time
 }
@@ -64,7 +67,8 @@ func NewReplaceLines(deps ReplaceLinesDeps) (*ReplaceLines, error) {
 		// ErrNotFound and ErrNotDraft are met again in "replace lines"
 		// when another request deleted or submitted the quote since it
 		// was found.
-		Failures: []error{ErrForbidden, ErrNotFound, ErrNotDraft, ErrTooManyLines, ErrInvalidLine},
+		// ErrVersionMismatch is decided by the write itself.
+		Failures: []error{ErrForbidden, ErrNotFound, ErrNotDraft, ErrTooManyLines, ErrInvalidLine, ErrVersionMismatch},
 		Steps: []story.Step[replaceLinesState]{
 			story.Sub(find, func(s *replaceLinesState) *findState { return &s.find }),
 			story.Do("check quote is a draft", r.checkDraft),
@@ -92,7 +96,7 @@ func (r *ReplaceLines) checkLines(_ context.Context, s *replaceLinesState) error
 }
 
 func (r *ReplaceLines) replaceLines(ctx context.Context, s *replaceLinesState) error {
-	q, err := r.deps.ReplaceLines(ctx, s.find.quote.ID, s.lines, r.deps.Now())
+	q, err := r.deps.ReplaceLines(ctx, s.find.quote.ID, s.in.Version, s.lines, r.deps.Now())
 	if err != nil {
 		return err
 	}
@@ -102,8 +106,9 @@ func (r *ReplaceLines) replaceLines(ctx context.Context, s *replaceLinesState) e
 
 // Run replaces the lines of draft in.ID and returns the quote. Errors are
 // *story.Failed; errors.Is tells ErrForbidden, ErrNotFound (also for
-// another company's quote), ErrNotDraft, ErrTooManyLines and
-// ErrInvalidLine, which comes in a *LineError naming the line.
+// another company's quote), ErrNotDraft, ErrTooManyLines, ErrInvalidLine,
+// which comes in a *LineError naming the line, and ErrVersionMismatch
+// (in.Version is not 0 and the quote is no longer at it).
 func (r *ReplaceLines) Run(ctx context.Context, caller access.Caller, in ReplaceLinesInput) (Quote, error) {
 	s := replaceLinesState{find: findState{caller: caller, id: in.ID}, in: in}
 	if err := r.story.Run(ctx, &s); err != nil {

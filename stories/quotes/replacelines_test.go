@@ -98,12 +98,12 @@ func TestReplaceLines(t *testing.T) {
 		r, err := quotes.NewReplaceLines(quotes.ReplaceLinesDeps{
 			FilterOnPermissions: quotes.CompanyAccess,
 			Get:                 repo.Get,
-			ReplaceLines: func(ctx context.Context, id int64, lines []quotes.Line, at time.Time) (quotes.Quote, error) {
+			ReplaceLines: func(ctx context.Context, id, version int64, lines []quotes.Line, at time.Time) (quotes.Quote, error) {
 				// The other request's submission lands between the two steps.
 				if _, err := repo.Submit(ctx, id, 1, quotes.Submission{Total: eur(0), ValidUntil: now, At: now}); err != nil {
 					t.Fatal(err)
 				}
-				return repo.ReplaceLines(ctx, id, lines, at)
+				return repo.ReplaceLines(ctx, id, version, lines, at)
 			},
 			Now: clock,
 		})
@@ -114,6 +114,25 @@ func TestReplaceLines(t *testing.T) {
 		seen.check(t, err, quotes.ErrNotDraft)
 		if f := asFailed(t, err); f.Step != "replace lines" {
 			t.Errorf("failed at %q, want %q", f.Step, "replace lines")
+		}
+	})
+
+	t.Run("at the version read it replaces; at a stale one it changes nothing", func(t *testing.T) {
+		repo := seeded(t)
+		r := replaceLines(t, repo, "external")
+		read := get(t, repo, 1)
+		first, err := r.Run(context.Background(), acme, quotes.ReplaceLinesInput{ID: 1, Lines: three, Version: read.Version})
+		seen.check(t, err, nil)
+		if first.Version != read.Version+1 {
+			t.Errorf("version %d after a change of version %d", first.Version, read.Version)
+		}
+		_, err = r.Run(context.Background(), acme, quotes.ReplaceLinesInput{ID: 1, Lines: nil, Version: read.Version})
+		seen.check(t, err, quotes.ErrVersionMismatch)
+		if f := asFailed(t, err); f.Step != "replace lines" {
+			t.Errorf("failed at %q, want %q", f.Step, "replace lines")
+		}
+		if got := get(t, repo, 1); got.Version != first.Version || len(got.Lines) != len(first.Lines) {
+			t.Errorf("stored version %d with %d lines after a refused change, want %d with %d", got.Version, len(got.Lines), first.Version, len(first.Lines))
 		}
 	})
 
@@ -140,7 +159,7 @@ func TestReplaceLinesWiring(t *testing.T) {
 
 	t.Run("it declares exactly its failures", func(t *testing.T) {
 		got := replaceLines(t, memory.NewQuotes(), "staff").Failures()
-		want := []error{quotes.ErrForbidden, quotes.ErrNotFound, quotes.ErrNotDraft, quotes.ErrTooManyLines, quotes.ErrInvalidLine}
+		want := []error{quotes.ErrForbidden, quotes.ErrNotFound, quotes.ErrNotDraft, quotes.ErrTooManyLines, quotes.ErrInvalidLine, quotes.ErrVersionMismatch}
 		if !sameErrors(got, want) {
 			t.Errorf("Failures() = %v, want %v", got, want)
 		}

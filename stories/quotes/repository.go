@@ -92,12 +92,15 @@ type Repository interface {
 	// Get returns the quote with id and its lines. Returns ErrNotFound.
 	Get(ctx context.Context, id int64) (Quote, error)
 	// ReplaceLines replaces the lines of draft id, sets its UpdatedAt to
-	// at and returns it. Returns ErrNotFound, or ErrNotDraft when the
-	// quote is not a draft.
-	ReplaceLines(ctx context.Context, id int64, lines []Line, at time.Time) (Quote, error)
-	// Delete removes draft id and its lines. Returns ErrNotFound, or
-	// ErrNotDraft when the quote is not a draft.
-	Delete(ctx context.Context, id int64) error
+	// at and returns it. A version other than 0 is the one the quote must
+	// be at, checked in the step that writes. Returns ErrNotFound,
+	// ErrNotDraft when the quote is not a draft, or ErrVersionMismatch
+	// when it is a draft at another version.
+	ReplaceLines(ctx context.Context, id, version int64, lines []Line, at time.Time) (Quote, error)
+	// Delete removes draft id and its lines, at version unless version is
+	// 0. Returns ErrNotFound, ErrNotDraft when the quote is not a draft,
+	// or ErrVersionMismatch when it is a draft at another version.
+	Delete(ctx context.Context, id, version int64) error
 	// Submit moves draft id to submitted, writing s, provided the quote
 	// is still at version: the version whose lines s prices. Returns
 	// ErrNotFound, ErrNotDraft when the quote is not a draft, or

@@ -183,7 +183,7 @@ func TestSubmitQuote(t *testing.T) {
 		want  error
 	}{
 		{"lines replaced while the draft was priced fail the submission", func(repo *memory.Quotes, id int64) error {
-			_, err := repo.ReplaceLines(context.Background(), id, []quotes.Line{line(2, 9, 10, 10)}, now)
+			_, err := repo.ReplaceLines(context.Background(), id, 0, []quotes.Line{line(2, 9, 10, 10)}, now)
 			return err
 		}, quotes.ErrChanged},
 		{"a draft submitted by another request meanwhile is not submitted twice", func(repo *memory.Quotes, id int64) error {
@@ -191,7 +191,7 @@ func TestSubmitQuote(t *testing.T) {
 			return err
 		}, quotes.ErrNotDraft},
 		{"a draft deleted meanwhile is not found", func(repo *memory.Quotes, id int64) error {
-			return repo.Delete(context.Background(), id)
+			return repo.Delete(context.Background(), id, 0)
 		}, quotes.ErrNotFound},
 	} {
 		t.Run(race.name, func(t *testing.T) {
