@@ -1,6 +1,7 @@
 package materials_test
 
 import (
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -19,9 +20,9 @@ import (
 )
 
 // contractTarget builds the whole service in-process over the in-memory
-// repository, and a factory of tokens for a caller like base with the
-// scopes the checker asks for.
-func contractTarget(tb testing.TB, base access.Caller) (check.Target, func([]string) string) {
+// repository, and the checker's identity of a caller like base, named
+// name: its tokens have the scopes the checker asks for.
+func contractTarget(tb testing.TB) (check.Target, func(name string, base access.Caller) check.Identity) {
 	tb.Helper()
 	cfg := auth.DevelopmentConfig()
 	signer, err := auth.NewSigner(cfg)
@@ -41,16 +42,42 @@ func contractTarget(tb testing.TB, base access.Caller) (check.Target, func([]str
 	if err != nil {
 		tb.Fatal(err)
 	}
-	mint := func(scopes []string) string {
-		c := base
-		c.Scopes = scopes
-		tok, err := signer.Sign(c, time.Hour)
-		if err != nil {
-			tb.Fatal(err)
+	identity := func(name string, base access.Caller) check.Identity {
+		mint := func(scopes []string) string {
+			c := base
+			c.Scopes = scopes
+			tok, err := signer.Sign(c, time.Hour)
+			if err != nil {
+				tb.Fatal(err)
+			}
+			return tok
 		}
-		return tok
+		tenant := ""
+		if base.CompanyID != 0 {
+			tenant = fmt.Sprintf("company %d", base.CompanyID)
+		}
+		return check.Identity{Name: name, Tenant: tenant, Mint: mint}
 	}
-	return check.Handler(h), mint
+	return check.Handler(h), identity
+}
+
+// externals are callers of two companies, 7 and 8: what one creates, the
+// other must neither reach nor see (tenant_isolation).
+var externals = []struct {
+	name string
+	base access.Caller
+}{
+	{"company7", access.Caller{Subject: "check-external-7", CompanyID: 7, Roles: []access.Role{access.External}}},
+	{"company8", access.Caller{Subject: "check-external-8", CompanyID: 8, Roles: []access.Role{access.External}}},
+}
+
+// externalIdentities returns the identities of externals.
+func externalIdentities(identity func(string, access.Caller) check.Identity) check.Option {
+	var ids []check.Identity
+	for _, e := range externals {
+		ids = append(ids, identity(e.name, e.base))
+	}
+	return check.WithIdentities(ids...)
 }
 
 // contractSpec loads api/materials.yaml from its file, so that its $refs
@@ -68,9 +95,12 @@ func contractSpec(tb testing.TB) *openapi3.T {
 // tester over the whole service: generated valid and invalid requests,
 // auth, unsupported methods, and create/update/delete sequences.
 func TestServiceKeepsItsContract(t *testing.T) {
-	t.Run("as an external caller", func(t *testing.T) {
-		target, mint := contractTarget(t, access.Caller{Subject: "check-external", CompanyID: 7, Roles: []access.Role{access.External}})
-		rep := check.Run(t, contractSpec(t), target, check.WithTokenFactory(mint))
+	t.Run("as external callers of two companies", func(t *testing.T) {
+		target, identity := contractTarget(t)
+		rep := check.Run(t, contractSpec(t), target, externalIdentities(identity))
+		if got := rep.Results["getMaterial"][check.TenantIsolated]; got != check.Passed {
+			t.Errorf("%s on getMaterial: %v, want passed", check.TenantIsolated, got)
+		}
 		if t.Failed() {
 			var b strings.Builder
 			rep.Summary(&b)
@@ -82,8 +112,9 @@ func TestServiceKeepsItsContract(t *testing.T) {
 		// schema cannot say (company_id is optional for external
 		// callers): the service answers 422, as the spec documents, so
 		// only 400 counts as rejecting a valid request here.
-		target, mint := contractTarget(t, access.Caller{Subject: "check-staff", Roles: []access.Role{access.Staff}})
-		check.Run(t, contractSpec(t), target, check.WithTokenFactory(mint), check.WithRejectedStatuses(http.StatusBadRequest))
+		target, identity := contractTarget(t)
+		staff := identity("staff", access.Caller{Subject: "check-staff", Roles: []access.Role{access.Staff}})
+		check.Run(t, contractSpec(t), target, check.WithIdentities(staff), check.WithRejectedStatuses(http.StatusBadRequest))
 	})
 }
 
@@ -94,8 +125,8 @@ func BenchmarkContractCheck(b *testing.B) {
 	var requests int
 	var elapsed time.Duration
 	for b.Loop() {
-		target, mint := contractTarget(b, access.Caller{Subject: "check-external", CompanyID: 7, Roles: []access.Role{access.External}})
-		rep, err := check.Execute(spec, target, check.WithTokenFactory(mint))
+		target, identity := contractTarget(b)
+		rep, err := check.Execute(spec, target, externalIdentities(identity))
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -1,6 +1,7 @@
 package quotes_test
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -13,18 +14,35 @@ import (
 )
 
 // contractTarget builds the whole quotes service in-process over the
-// in-memory repository, pricing from a real materials service, and a
-// factory of tokens for a caller like base with the scopes the checker
-// asks for.
-func contractTarget(tb testing.TB, base access.Caller) (check.Target, func([]string) string) {
+// in-memory repository, pricing from a real materials service, and the
+// checker's identity of a caller like base, named name: its tokens have
+// the scopes the checker asks for.
+func contractTarget(tb testing.TB) (check.Target, func(name string, base access.Caller) check.Identity) {
 	tb.Helper()
 	s, h := buildSystem(tb)
-	mint := func(scopes []string) string {
-		c := base
-		c.Scopes = scopes
-		return s.token(tb, c)
+	identity := func(name string, base access.Caller) check.Identity {
+		mint := func(scopes []string) string {
+			c := base
+			c.Scopes = scopes
+			return s.token(tb, c)
+		}
+		tenant := ""
+		if base.CompanyID != 0 {
+			tenant = fmt.Sprintf("company %d", base.CompanyID)
+		}
+		return check.Identity{Name: name, Tenant: tenant, Mint: mint}
 	}
-	return check.Handler(h), mint
+	return check.Handler(h), identity
+}
+
+// externalIdentities returns callers of ownCompany and otherCompany:
+// what one creates, the other must neither reach nor see
+// (tenant_isolation).
+func externalIdentities(identity func(string, access.Caller) check.Identity) check.Option {
+	return check.WithIdentities(
+		identity("own", access.Caller{Subject: "check-external-own", CompanyID: ownCompany, Roles: []access.Role{access.External}}),
+		identity("other", access.Caller{Subject: "check-external-other", CompanyID: otherCompany, Roles: []access.Role{access.External}}),
+	)
 }
 
 // contractSpec loads api/quotes.yaml from its file, so that its $refs
@@ -49,16 +67,22 @@ func contractSpec(tb testing.TB) *openapi3.T {
 // created without company_id.
 func TestServiceKeepsItsContract(t *testing.T) {
 	callers := []struct {
-		name string
-		base access.Caller
+		name       string
+		identities func(func(string, access.Caller) check.Identity) check.Option
+		isolated   bool
 	}{
-		{"as an external caller", access.Caller{Subject: "check-external", CompanyID: ownCompany, Roles: []access.Role{access.External}}},
-		{"as staff", access.Caller{Subject: "check-staff", Roles: []access.Role{access.Staff}}},
+		{"as external callers of two companies", externalIdentities, true},
+		{"as staff", func(identity func(string, access.Caller) check.Identity) check.Option {
+			return check.WithIdentities(identity("staff", access.Caller{Subject: "check-staff", Roles: []access.Role{access.Staff}}))
+		}, false},
 	}
 	for _, c := range callers {
 		t.Run(c.name, func(t *testing.T) {
-			target, mint := contractTarget(t, c.base)
-			rep := check.Run(t, contractSpec(t), target, check.WithTokenFactory(mint), check.WithRejectedStatuses(http.StatusBadRequest))
+			target, identity := contractTarget(t)
+			rep := check.Run(t, contractSpec(t), target, c.identities(identity), check.WithRejectedStatuses(http.StatusBadRequest))
+			if got := rep.Results["getQuote"][check.TenantIsolated]; c.isolated && got != check.Passed {
+				t.Errorf("%s on getQuote: %v, want passed", check.TenantIsolated, got)
+			}
 			if t.Failed() {
 				var b strings.Builder
 				rep.Summary(&b)
@@ -75,8 +99,8 @@ func BenchmarkContractCheck(b *testing.B) {
 	var requests int
 	var elapsed time.Duration
 	for b.Loop() {
-		target, mint := contractTarget(b, access.Caller{Subject: "check-external", CompanyID: ownCompany, Roles: []access.Role{access.External}})
-		rep, err := check.Execute(spec, target, check.WithTokenFactory(mint), check.WithRejectedStatuses(http.StatusBadRequest))
+		target, identity := contractTarget(b)
+		rep, err := check.Execute(spec, target, externalIdentities(identity), check.WithRejectedStatuses(http.StatusBadRequest))
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -51,12 +51,18 @@ const (
 	// CreateFetchable fails when a resource cannot be fetched right
 	// after a successful create.
 	CreateFetchable = "create_fetchable"
+	// TenantIsolated fails when an identity reaches what an identity of
+	// another tenant created: a get, a change or a delete of it answered
+	// other than 404 or 403 (whichever the operation documents), or its
+	// id in the first page of a list. It needs identities of two tenants
+	// (WithIdentities).
+	TenantIsolated = "tenant_isolation"
 )
 
 // Checks lists every check in the order reports show them.
 func Checks() []string {
 	return []string{NotServerError, StatusDocumented, ContentType, ResponseSchema, ResponseHeaders,
-		InvalidRejected, ValidAccepted, AuthEnforced, MethodNotAllowed, DeleteGone, CreateFetchable}
+		InvalidRejected, ValidAccepted, AuthEnforced, MethodNotAllowed, DeleteGone, CreateFetchable, TenantIsolated}
 }
 
 // responseChecks are the checks every response goes through.

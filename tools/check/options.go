@@ -6,17 +6,16 @@ import "slices"
 type Option func(*config)
 
 type config struct {
-	token        string
-	tokenFactory func(scopes []string) string
-	only         []string
-	skip         []string
-	maxExamples  int
-	shrinkLimit  int
-	seed         uint64
-	curlBase     string
-	rejected     []int
-	progress     func(Progress)
-	stateful     bool
+	identities  []Identity
+	only        []string
+	skip        []string
+	maxExamples int
+	shrinkLimit int
+	seed        uint64
+	curlBase    string
+	rejected    []int
+	progress    func(Progress)
+	stateful    bool
 }
 
 func defaults() config {
@@ -30,16 +29,18 @@ func defaults() config {
 }
 
 // WithToken sends token as the bearer token of every request that needs
-// one. With a single token, the missing-scope part of auth_enforced is
-// skipped: it needs a token without the scope.
+// one: the run has one identity, without a name or a tenant. With a
+// single token, the missing-scope part of auth_enforced is skipped: it
+// needs a token without the scope.
 func WithToken(token string) Option {
-	return func(c *config) { c.token = token }
+	return WithIdentities(Identity{Token: token})
 }
 
-// WithTokenFactory mints a bearer token granting exactly scopes. It is
-// how in-process runs reach every operation and probe missing scopes.
+// WithTokenFactory mints a bearer token granting exactly scopes, for one
+// identity without a name or a tenant. It is how in-process runs reach
+// every operation and probe missing scopes.
 func WithTokenFactory(mint func(scopes []string) string) Option {
-	return func(c *config) { c.tokenFactory = mint }
+	return WithIdentities(Identity{Mint: mint})
 }
 
 // WithChecks runs only the named checks (see Checks).
@@ -120,14 +121,11 @@ func (c *config) enabled(name string) bool {
 	return !slices.Contains(c.skip, name)
 }
 
-// auth returns the Authorization header that grants scopes, or "" when
-// no credentials were given.
-func (c *config) auth(scopes []string) string {
-	switch {
-	case c.tokenFactory != nil:
-		return "Bearer " + c.tokenFactory(scopes)
-	case c.token != "":
-		return "Bearer " + c.token
+// auth returns the credential of the first identity granting scopes, the
+// one the stateless properties send, or none when no identity was given.
+func (c *config) auth(scopes []string) credential {
+	if len(c.identities) == 0 {
+		return credential{}
 	}
-	return ""
+	return c.identities[0].credential(scopes)
 }

@@ -23,6 +23,10 @@ type Request struct {
 	Target string
 	// Header holds the headers sent, Authorization included.
 	Header http.Header
+	// Credential is what Curl prints as the Authorization header, e.g.
+	// "Bearer $TOKEN_ALICE", so that reports never show a token; ""
+	// prints the header as sent.
+	Credential string
 	// Body is the body sent, nil for none.
 	Body []byte
 }
@@ -41,6 +45,11 @@ func (r Request) Curl(base string) string {
 	for _, n := range names {
 		for _, v := range r.Header[n] {
 			b.WriteString(" -H ")
+			if n == "Authorization" && r.Credential != "" {
+				// Double quotes, for the shell to expand the variable.
+				b.WriteString(`"` + n + ": " + r.Credential + `"`)
+				continue
+			}
 			b.WriteString(shellQuote(n + ": " + v))
 		}
 	}
@@ -89,7 +98,7 @@ func (v *values) at(in string) map[string]any {
 
 // build serializes drawn values into a request, following each
 // parameter's style and explode settings.
-func (o *operation) build(v *values, auth string) Request {
+func (o *operation) build(v *values, auth credential) Request {
 	path := o.path
 	q := []string{}
 	h := http.Header{}
@@ -111,10 +120,10 @@ func (o *operation) build(v *values, auth string) Request {
 	if len(q) > 0 {
 		target += "?" + strings.Join(q, "&")
 	}
-	if auth != "" {
-		h.Set("Authorization", auth)
+	if auth.header != "" {
+		h.Set("Authorization", auth.header)
 	}
-	r := Request{Operation: o.id, Method: o.method, Target: target, Header: h}
+	r := Request{Operation: o.id, Method: o.method, Target: target, Header: h, Credential: auth.shown}
 	switch {
 	case v.rawBody != nil:
 		r.Body = v.rawBody

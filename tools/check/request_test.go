@@ -43,7 +43,7 @@ func TestParametersFollowTheirStyle(t *testing.T) {
 			o := &operation{id: "op", method: "GET", path: path, params: []*openapi3.Parameter{&p}}
 			v := newValues()
 			v.at(p.In)[p.Name] = tc.value
-			r := o.build(v, "")
+			r := o.build(v, credential{})
 			got := r.Target
 			for n, vs := range r.Header {
 				got += " " + n + ": " + strings.Join(vs, ",")

@@ -7,6 +7,11 @@
 // (WithShrinkLimit), and reported with its check, the seed, and curl
 // commands that reproduce it.
 //
+// With several identities (WithIdentities), each stateful sequence runs as
+// one of them, and what it creates is probed by an identity of another
+// tenant, which must neither reach nor list it (tenant_isolation). Curl
+// commands read tokens from $TOKEN_<NAME> and never print one.
+//
 // From a service's tests:
 //
 //	check.Run(t, spec, check.Handler(handler), check.WithTokenFactory(mint))
@@ -70,6 +75,9 @@ func Execute(doc *openapi3.T, target Target, opts ...Option) (*Report, error) {
 		if !known(name) {
 			return nil, fmt.Errorf("check: unknown check %q (known: %v)", name, Checks())
 		}
+	}
+	if err := validIdentities(cfg.identities); err != nil {
+		return nil, err
 	}
 	if cfg.maxExamples < 1 {
 		return nil, fmt.Errorf("check: max examples must be at least 1, got %d", cfg.maxExamples)

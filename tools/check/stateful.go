@@ -3,9 +3,11 @@ package check
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
 	"math/bits"
 	"net/http"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -38,6 +40,8 @@ func (o *operation) itemParams() map[string]string {
 // collection, from the responses of earlier steps.
 type world struct {
 	ids map[string][]string
+	// as is the identity the sequence runs as.
+	as Identity
 }
 
 func (w *world) add(coll, id string) {
@@ -170,10 +174,10 @@ func evaluate(expr string, body any, h http.Header) (string, bool) {
 // update_breaks_get bug (seed 1) took 11,949 candidates and 39,869
 // requests that way, and takes 1,803 requests bit by bit.
 func (r *runner) stateful() {
-	checks := r.checksOf(append(append([]string(nil), responseChecks...), ValidAccepted, DeleteGone, CreateFetchable)...)
+	checks := r.checksOf(append(append([]string(nil), responseChecks...), ValidAccepted, DeleteGone, CreateFetchable, TenantIsolated)...)
 	p := &property{r: r, name: "stateful", checks: checks}
 	p.run(func(c *caseRun) {
-		w := &world{ids: map[string][]string{}}
+		w := &world{ids: map[string][]string{}, as: r.identity(c.t)}
 		// Each step is drawn as one value, so that rapid removes a
 		// step from a failing sequence in one try.
 		step := rapid.Custom(func(t *rapid.T) bool {
@@ -238,31 +242,37 @@ func (r *runner) ready(w *world) []*operation {
 }
 
 // step runs one operation of a sequence and the checks that follow from
-// it: a create must be fetchable, a delete must be gone.
+// it: a create must be fetchable, and out of other tenants' reach; a
+// delete must be gone.
 func (r *runner) step(c *caseRun, w *world, o *operation, t *rapid.T) {
 	fixed := map[string]string{}
 	for name, coll := range o.itemParams() {
 		ids := w.ids[coll]
 		fixed[name] = ids[index(t, len(ids), name)]
 	}
-	req := o.build(o.draw(t, fixed), r.cfg.auth(o.scopes))
+	req := o.build(o.draw(t, fixed), w.as.credential(o.scopes))
 	res := c.send(req)
 	c.verify(o.id, o.conform(req, res)...)
 	c.verify(o.id, r.accepted(res))
 	if res.status < 200 || res.status > 299 {
 		return
 	}
-	for coll, id := range r.created(o, res) {
+	made := r.created(o, res)
+	// In the order of the collections, for the draws of isolation to
+	// replay.
+	for _, coll := range slices.Sorted(maps.Keys(made)) {
+		id := made[coll]
 		w.add(coll, id)
 		if o.method == http.MethodPost {
-			r.fetch(c, o, coll, id, CreateFetchable)
+			r.fetch(c, w.as, o, coll, id, CreateFetchable)
+			r.isolation(c, w.as, coll, id, t)
 		}
 	}
 	if o.method == http.MethodDelete {
 		for name, coll := range o.itemParams() {
 			if o.path == coll+"/{"+name+"}" {
 				w.remove(coll, fixed[name])
-				r.fetch(c, o, coll, fixed[name], DeleteGone)
+				r.fetch(c, w.as, o, coll, fixed[name], DeleteGone)
 			}
 		}
 	}
@@ -270,14 +280,14 @@ func (r *runner) step(c *caseRun, w *world, o *operation, t *rapid.T) {
 
 // fetch gets the item id of coll after o changed it and checks that it is
 // there (create_fetchable) or gone (delete_gone).
-func (r *runner) fetch(c *caseRun, o *operation, coll, id, check string) {
+func (r *runner) fetch(c *caseRun, as Identity, o *operation, coll, id, check string) {
 	get, name := r.itemGet(coll)
 	if get == nil {
 		return
 	}
 	v := newValues()
 	v.path[name] = id
-	req := get.build(v, r.cfg.auth(get.scopes))
+	req := get.build(v, as.credential(get.scopes))
 	res := c.send(req)
 	c.verify(get.id, get.conform(req, res)...)
 	switch {

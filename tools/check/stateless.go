@@ -94,7 +94,7 @@ const minShare = 5
 const kindSeedStride = 1_000_003
 
 // breakOne runs p over requests of o broken by b.
-func (r *runner) breakOne(p *property, o *operation, b badInput, auth string) {
+func (r *runner) breakOne(p *property, o *operation, b badInput, auth credential) {
 	p.run(func(c *caseRun) {
 		v := o.draw(c.t, nil)
 		if !b.apply(c.t, v) {
@@ -114,7 +114,7 @@ func (r *runner) breakOne(p *property, o *operation, b badInput, auth string) {
 // authMode is one way of calling without the right credentials.
 type authMode struct {
 	name   string
-	header func(o *operation) string
+	header func(o *operation) credential
 	want   int
 }
 
@@ -125,12 +125,12 @@ func (r *runner) auth(o *operation) {
 		return
 	}
 	modes := []authMode{
-		{"no token", func(*operation) string { return "" }, http.StatusUnauthorized},
-		{"a malformed token", func(*operation) string { return "Bearer not-a-token" }, http.StatusUnauthorized},
+		{"no token", func(*operation) credential { return credential{} }, http.StatusUnauthorized},
+		{"a malformed token", func(*operation) credential { return credential{header: "Bearer not-a-token"} }, http.StatusUnauthorized},
 	}
-	if r.cfg.tokenFactory != nil && len(o.scopes) > 0 {
-		modes = append(modes, authMode{"a token without scope " + o.scopes[0], func(o *operation) string {
-			return r.cfg.auth(o.scopes[1:])
+	if len(r.cfg.identities) > 0 && r.cfg.identities[0].Mint != nil && len(o.scopes) > 0 {
+		modes = append(modes, authMode{"a token without scope " + o.scopes[0], func(o *operation) credential {
+			return r.cfg.identities[0].lacking(o.scopes[0], o.scopes[1:])
 		}, http.StatusForbidden})
 	}
 	checks := r.checksOf(append([]string{AuthEnforced}, responseChecks...)...)

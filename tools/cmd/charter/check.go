@@ -1,15 +1,20 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/charterhq/charter/tools/check"
 	"github.com/mattn/go-isatty"
+	"gopkg.in/yaml.v3"
 )
 
 func init() {
@@ -26,7 +31,9 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	spec := fs.String("spec", "", "the OpenAPI spec of the service (required)")
 	url := fs.String("url", "", "the base URL of the running service, e.g. http://localhost:8080 (required)")
-	token := fs.String("token", "", "a bearer token sent with every request that needs one")
+	var ids identityFlags
+	fs.Var(&ids, "token", "a bearer `token` sent with the requests that need one; repeat as name=TOKEN or name@tenant=TOKEN for several identities")
+	authFile := fs.String("auth", "", "a YAML or JSON `file` of identities: name: {token: ..., token_env: VAR, tenant: ...}")
 	only := fs.String("checks", "", "comma-separated checks to run (default all: "+strings.Join(check.Checks(), ",")+")")
 	skip := fs.String("skip-checks", "", "comma-separated checks to switch off")
 	maxExamples := fs.Int("max-examples", 100, "cases drawn per property")
@@ -57,8 +64,16 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	opts := []check.Option{check.WithMaxExamples(*maxExamples), check.WithSeed(*seed), check.WithShrinkLimit(*shrinkLimit)}
-	if *token != "" {
-		opts = append(opts, check.WithToken(*token))
+	if *authFile != "" {
+		more, err := readAuthFile(*authFile)
+		if err != nil {
+			fmt.Fprintf(stderr, "charter check: %v\n", err)
+			return 2
+		}
+		ids = append(ids, more...)
+	}
+	if len(ids) > 0 {
+		opts = append(opts, check.WithIdentities(ids...))
 	}
 	if *only != "" {
 		opts = append(opts, check.WithChecks(splitList(*only)...))
@@ -88,10 +103,91 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	if rep.Failed() {
+		if len(ids) > 0 {
+			fmt.Fprintf(stdout, "the curl commands read tokens from %s\n", variables(ids))
+		}
 		fmt.Fprintf(stdout, "replay with --seed %d\n", rep.Seed)
 		return 1
 	}
 	return 0
+}
+
+// identityFlags collects the identities of repeated --token flags, in
+// the order given: the first sends the stateless requests.
+type identityFlags []check.Identity
+
+// namedToken is the name@tenant= prefix of a named token.
+var namedToken = regexp.MustCompile(`^([A-Za-z0-9_-]+)(?:@([^=]+))?=([^=].*)$`)
+
+func (f *identityFlags) String() string { return "" }
+
+// Set reads TOKEN, name=TOKEN or name@tenant=TOKEN. A token of its own
+// with '=' in it is taken whole unless what comes before the first '='
+// looks like a name and what follows it is not more '=' (base64 padding).
+func (f *identityFlags) Set(v string) error {
+	if v == "" {
+		return errors.New("empty token")
+	}
+	id := check.Identity{Token: v}
+	if m := namedToken.FindStringSubmatch(v); m != nil {
+		id = check.Identity{Name: m[1], Tenant: m[2], Token: m[3]}
+	}
+	*f = append(*f, id)
+	return nil
+}
+
+// authEntry is one identity of an --auth file.
+type authEntry struct {
+	// Token is the bearer token; TokenEnv names an environment
+	// variable holding it instead, to keep tokens out of files.
+	Token    string `yaml:"token"`
+	TokenEnv string `yaml:"token_env"`
+	Tenant   string `yaml:"tenant"`
+}
+
+// readAuthFile reads the identities of an --auth file, a map of name to
+// token (or token_env) and tenant, in the order of their names so that a
+// seed replays the same run.
+func readAuthFile(path string) ([]check.Identity, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var entries map[string]authEntry
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	if err := dec.Decode(&entries); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	var out []check.Identity
+	for _, name := range slices.Sorted(maps.Keys(entries)) {
+		e := entries[name]
+		tok := e.Token
+		if e.TokenEnv != "" {
+			if tok != "" {
+				return nil, fmt.Errorf("%s: %s has both token and token_env", path, name)
+			}
+			tok = os.Getenv(e.TokenEnv)
+			if tok == "" {
+				return nil, fmt.Errorf("%s: %s: $%s is empty", path, name, e.TokenEnv)
+			}
+		}
+		out = append(out, check.Identity{Name: name, Tenant: e.Tenant, Token: tok})
+	}
+	return out, nil
+}
+
+// variables lists the shell variables the curl commands read tokens from.
+func variables(ids []check.Identity) string {
+	var out []string
+	for _, id := range ids {
+		s := "$" + id.Variable()
+		if id.Name != "" {
+			s += " (" + id.Name + ")"
+		}
+		out = append(out, s)
+	}
+	return strings.Join(out, ", ")
 }
 
 func splitList(s string) []string {

@@ -106,3 +106,73 @@ func TestCheckCommandFollowsRefsIntoOtherFiles(t *testing.T) {
 		t.Fatalf("exit %d, want 0\nstdout:\n%s\nstderr:\n%s", got, stdout.String(), stderr.String())
 	}
 }
+
+// tenantToken is a token of the planted server for tenant, with every scope.
+func tenantToken(tenant string) string {
+	return plantedserver.TenantToken(tenant)([]string{"widgets:read", "widgets:write"})
+}
+
+// TestCheckCommandActsAsSeveralIdentities finds the planted tenant leak
+// with identities given by --token and by --auth, and never prints a
+// token: the curl commands read them from $TOKEN_<NAME>.
+func TestCheckCommandActsAsSeveralIdentities(t *testing.T) {
+	dir := t.TempDir()
+	authFile := filepath.Join(dir, "auth.yaml")
+	t.Setenv("BOB_TOKEN", tenantToken("b"))
+	file := "alice: {token: \"" + tenantToken("a") + "\", tenant: a}\nbob: {token_env: BOB_TOKEN, tenant: b}\n"
+	if err := os.WriteFile(authFile, []byte(file), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for name, idArgs := range map[string][]string{
+		"--token":       {"--token", "alice@a=" + tenantToken("a"), "--token", "bob@b=" + tenantToken("b")},
+		"--auth":        {"--auth", authFile},
+		"--token first": {"--token", "alice@a=" + tenantToken("a"), "--auth", filepath.Join(dir, "bob.json")},
+	} {
+		t.Run(name, func(t *testing.T) {
+			if err := os.WriteFile(filepath.Join(dir, "bob.json"), []byte(`{"bob": {"token_env": "BOB_TOKEN", "tenant": "b"}}`), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			srv := httptest.NewServer(plantedserver.New(plantedserver.TenantLeak))
+			defer srv.Close()
+			args := append([]string{"check", "--spec", plantedSpec, "--url", srv.URL, "--max-examples", "20", "--seed", "1"}, idArgs...)
+			var stdout, stderr bytes.Buffer
+			if got := run(args, &stdout, &stderr); got != 1 {
+				t.Fatalf("exit %d, want 1\nstdout:\n%s\nstderr:\n%s", got, stdout.String(), stderr.String())
+			}
+			out := stdout.String()
+			for _, want := range []string{"check tenant_isolation failed on getWidget", `-H "Authorization: Bearer $TOKEN_BOB"`, "$TOKEN_ALICE (alice)"} {
+				if !strings.Contains(out, want) {
+					t.Errorf("stdout lacks %q:\n%s", want, out)
+				}
+			}
+			if strings.Contains(out, "planted:") {
+				t.Errorf("stdout shows a token:\n%s", out)
+			}
+		})
+	}
+}
+
+func TestCheckCommandRefusesBadIdentities(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	for name, args := range map[string][]string{
+		"a plain token among named ones": {"--token", allScopes, "--token", "bob=x"},
+		"an unknown field in --auth":     {"--auth", write("unknown.yaml", "alice: {tokn: x}\n")},
+		"an empty token_env":             {"--auth", write("env.yaml", "alice: {token_env: CHARTER_CHECK_NO_SUCH_VARIABLE}\n")},
+		"a missing --auth file":          {"--auth", filepath.Join(dir, "nope.yaml")},
+	} {
+		t.Run(name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			args := append([]string{"check", "--spec", plantedSpec, "--url", "http://127.0.0.1:1"}, args...)
+			if got := run(args, &stdout, &stderr); got != 2 {
+				t.Errorf("exit %d, want 2\n%s%s", got, stdout.String(), stderr.String())
+			}
+		})
+	}
+}

@@ -58,10 +58,19 @@ const (
 	// UpdateBreaksGet makes getWidget drop created_at from a widget
 	// once it has been updated: only create, update, get shows it.
 	UpdateBreaksGet Bug = "update_breaks_get"
+	// TenantLeak serves getWidget a widget of another tenant: it finds
+	// the widget by id alone.
+	TenantLeak Bug = "tenant_leak"
 )
 
-// Token returns a bearer token granting scopes.
+// Token returns a bearer token granting scopes, of no tenant.
 func Token(scopes []string) string { return "planted:" + strings.Join(scopes, ",") }
+
+// TenantToken returns a minter of bearer tokens of tenant. Each tenant
+// sees only the widgets it created.
+func TenantToken(tenant string) func(scopes []string) string {
+	return func(scopes []string) string { return Token(scopes) + "@" + tenant }
+}
 
 type widget struct {
 	ID        int64     `json:"id"`
@@ -73,6 +82,7 @@ type widget struct {
 	Launched  string    `json:"launched,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
 	updated   bool
+	tenant    string
 }
 
 type server struct {
@@ -113,6 +123,8 @@ func (s *server) guard(path, scope string, h http.HandlerFunc) http.HandlerFunc 
 		skipAuth := s.bug == AuthIgnored && op.OperationID == "getWidget"
 		if !skipAuth {
 			tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer planted:")
+			tok, tenant, _ := strings.Cut(tok, "@")
+			r = r.WithContext(context.WithValue(r.Context(), tenantKey{}, tenant))
 			if !ok {
 				w.Header().Set("WWW-Authenticate", "Bearer")
 				problem(w, http.StatusUnauthorized, "missing or bad token")
@@ -138,6 +150,14 @@ func (s *server) guard(path, scope string, h http.HandlerFunc) http.HandlerFunc 
 	}
 }
 
+// tenantKey holds the tenant of the caller in a request's context.
+type tenantKey struct{}
+
+func tenantOf(r *http.Request) string {
+	t, _ := r.Context().Value(tenantKey{}).(string)
+	return t
+}
+
 func contains(list []string, s string) bool {
 	for _, e := range list {
 		if e == s {
@@ -156,6 +176,9 @@ func (s *server) list(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	items := []*widget{}
 	for _, wd := range s.stored {
+		if wd.tenant != tenantOf(r) {
+			continue
+		}
 		if _, ok := q["name"]; !ok || wd.Name == q.Get("name") {
 			items = append(items, wd)
 		}
@@ -207,7 +230,7 @@ func (s *server) create(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.next++
 	wd := &widget{ID: s.next, Name: in.Name, Size: in.Size, Color: in.Color, Weight: in.Weight, Tags: in.Tags,
-		Launched: in.Launched, CreatedAt: time.Now().UTC().Truncate(time.Second)}
+		Launched: in.Launched, CreatedAt: time.Now().UTC().Truncate(time.Second), tenant: tenantOf(r)}
 	if s.bug != CreatedMissing {
 		s.stored[wd.ID] = wd
 	}
@@ -216,12 +239,17 @@ func (s *server) create(w http.ResponseWriter, r *http.Request) {
 	reply(w, http.StatusCreated, "application/json", wd)
 }
 
-// find returns the widget the path names, or answers 404.
+// find returns the widget the path names, if the caller's tenant created
+// it, or answers 404.
 func (s *server) find(w http.ResponseWriter, r *http.Request) (*widget, bool) {
 	id, _ := strconv.ParseInt(r.PathValue("widget_id"), 10, 64)
 	s.mu.Lock()
 	wd, ok := s.stored[id]
 	s.mu.Unlock()
+	leak := s.bug == TenantLeak && r.Method == http.MethodGet
+	if ok && wd.tenant != tenantOf(r) && !leak {
+		ok = false
+	}
 	if !ok {
 		problem(w, http.StatusNotFound, "no such widget")
 	}
