@@ -6,7 +6,7 @@ import (
 	api "github.com/charterhq/charter/gen/materials"
 	"github.com/charterhq/charter/gen/shared"
 	"github.com/charterhq/charter/services/platform/answer"
-	"github.com/charterhq/charter/stories/materials"
+	domain "github.com/charterhq/charter/stories/materials"
 )
 
 // The details clients read. A material out of the caller's reach is
@@ -19,71 +19,71 @@ const (
 )
 
 var listAnswers = answer.Table[api.ListMaterialsResponseObject]{
-	{Reason: materials.ErrForbidden, Status: http.StatusForbidden, Detail: forbiddenDetail,
+	{Reason: domain.ErrForbidden, Status: http.StatusForbidden, Detail: forbiddenDetail,
 		Respond: func(p shared.Problem) api.ListMaterialsResponseObject {
 			return api.ListMaterials403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: shared.ForbiddenApplicationProblemPlusJSONResponse(p)}
 		}},
-	{Reason: materials.ErrInvalidOrdering, Status: http.StatusBadRequest, Detail: "ordering is not a sortable field", Pointer: "#/query/ordering",
+	{Reason: domain.ErrInvalidOrdering, Status: http.StatusBadRequest, Detail: "ordering is not a sortable field", Pointer: "#/query/ordering",
 		Respond: func(p shared.Problem) api.ListMaterialsResponseObject {
 			return api.ListMaterials400ApplicationProblemPlusJSONResponse{BadRequestApplicationProblemPlusJSONResponse: shared.BadRequestApplicationProblemPlusJSONResponse(p)}
 		}},
 }
 
 var getAnswers = answer.Table[api.GetMaterialResponseObject]{
-	{Reason: materials.ErrForbidden, Status: http.StatusForbidden, Detail: forbiddenDetail,
+	{Reason: domain.ErrForbidden, Status: http.StatusForbidden, Detail: forbiddenDetail,
 		Respond: func(p shared.Problem) api.GetMaterialResponseObject {
 			return api.GetMaterial403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: shared.ForbiddenApplicationProblemPlusJSONResponse(p)}
 		}},
-	{Reason: materials.ErrNotFound, Status: http.StatusNotFound, Detail: notFoundDetail,
+	{Reason: domain.ErrNotFound, Status: http.StatusNotFound, Detail: notFoundDetail,
 		Respond: func(p shared.Problem) api.GetMaterialResponseObject {
 			return api.GetMaterial404ApplicationProblemPlusJSONResponse{NotFoundApplicationProblemPlusJSONResponse: api.NotFoundApplicationProblemPlusJSONResponse(p)}
 		}},
 }
 
 var createAnswers = answer.Table[api.CreateMaterialResponseObject]{
-	{Reason: materials.ErrForbidden, Status: http.StatusForbidden, Detail: "Your token does not allow creating materials in this company.",
+	{Reason: domain.ErrForbidden, Status: http.StatusForbidden, Detail: "Your token does not allow creating materials in this company.",
 		Respond: func(p shared.Problem) api.CreateMaterialResponseObject {
 			return api.CreateMaterial403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: shared.ForbiddenApplicationProblemPlusJSONResponse(p)}
 		}},
-	{Reason: materials.ErrCompanyRequired, Status: http.StatusUnprocessableEntity, Detail: "required for staff", Pointer: "#/company_id",
+	{Reason: domain.ErrCompanyRequired, Status: http.StatusUnprocessableEntity, Detail: "required for staff", Pointer: "#/company_id",
 		Respond: func(p shared.Problem) api.CreateMaterialResponseObject {
 			return api.CreateMaterial422ApplicationProblemPlusJSONResponse{UnprocessableContentApplicationProblemPlusJSONResponse: shared.UnprocessableContentApplicationProblemPlusJSONResponse(p)}
 		}},
-	{Reason: materials.ErrConflict, Status: http.StatusConflict, Detail: conflictDetail,
+	{Reason: domain.ErrConflict, Status: http.StatusConflict, Detail: conflictDetail,
 		Respond: func(p shared.Problem) api.CreateMaterialResponseObject {
 			return api.CreateMaterial409ApplicationProblemPlusJSONResponse{ConflictApplicationProblemPlusJSONResponse: api.ConflictApplicationProblemPlusJSONResponse(p)}
 		}},
 }
 
 var updateAnswers = answer.Table[api.UpdateMaterialResponseObject]{
-	{Reason: materials.ErrForbidden, Status: http.StatusForbidden, Detail: forbiddenDetail,
+	{Reason: domain.ErrForbidden, Status: http.StatusForbidden, Detail: forbiddenDetail,
 		Respond: func(p shared.Problem) api.UpdateMaterialResponseObject {
 			return api.UpdateMaterial403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: shared.ForbiddenApplicationProblemPlusJSONResponse(p)}
 		}},
-	{Reason: materials.ErrNotFound, Status: http.StatusNotFound, Detail: notFoundDetail,
+	{Reason: domain.ErrNotFound, Status: http.StatusNotFound, Detail: notFoundDetail,
 		Respond: func(p shared.Problem) api.UpdateMaterialResponseObject {
 			return api.UpdateMaterial404ApplicationProblemPlusJSONResponse{NotFoundApplicationProblemPlusJSONResponse: api.NotFoundApplicationProblemPlusJSONResponse(p)}
 		}},
-	{Reason: materials.ErrConflict, Status: http.StatusConflict, Detail: conflictDetail,
+	{Reason: domain.ErrConflict, Status: http.StatusConflict, Detail: conflictDetail,
 		Respond: func(p shared.Problem) api.UpdateMaterialResponseObject {
 			return api.UpdateMaterial409ApplicationProblemPlusJSONResponse{ConflictApplicationProblemPlusJSONResponse: api.ConflictApplicationProblemPlusJSONResponse(p)}
 		}},
-	{Reason: materials.ErrVersionMismatch, Status: http.StatusPreconditionFailed, Detail: changedDetail,
+	{Reason: domain.ErrVersionMismatch, Status: http.StatusPreconditionFailed, Detail: changedDetail,
 		Respond: func(p shared.Problem) api.UpdateMaterialResponseObject {
 			return api.UpdateMaterial412ApplicationProblemPlusJSONResponse{PreconditionFailedApplicationProblemPlusJSONResponse: shared.PreconditionFailedApplicationProblemPlusJSONResponse(p)}
 		}},
 }
 
 var deleteAnswers = answer.Table[api.DeleteMaterialResponseObject]{
-	{Reason: materials.ErrForbidden, Status: http.StatusForbidden, Detail: forbiddenDetail,
+	{Reason: domain.ErrForbidden, Status: http.StatusForbidden, Detail: forbiddenDetail,
 		Respond: func(p shared.Problem) api.DeleteMaterialResponseObject {
 			return api.DeleteMaterial403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: shared.ForbiddenApplicationProblemPlusJSONResponse(p)}
 		}},
-	{Reason: materials.ErrNotFound, Status: http.StatusNotFound, Detail: notFoundDetail,
+	{Reason: domain.ErrNotFound, Status: http.StatusNotFound, Detail: notFoundDetail,
 		Respond: func(p shared.Problem) api.DeleteMaterialResponseObject {
 			return api.DeleteMaterial404ApplicationProblemPlusJSONResponse{NotFoundApplicationProblemPlusJSONResponse: api.NotFoundApplicationProblemPlusJSONResponse(p)}
 		}},
-	{Reason: materials.ErrVersionMismatch, Status: http.StatusPreconditionFailed, Detail: changedDetail,
+	{Reason: domain.ErrVersionMismatch, Status: http.StatusPreconditionFailed, Detail: changedDetail,
 		Respond: func(p shared.Problem) api.DeleteMaterialResponseObject {
 			return api.DeleteMaterial412ApplicationProblemPlusJSONResponse{PreconditionFailedApplicationProblemPlusJSONResponse: shared.PreconditionFailedApplicationProblemPlusJSONResponse(p)}
 		}},

@@ -11,7 +11,7 @@ import (
 	api "github.com/charterhq/charter/gen/materials"
 	"github.com/charterhq/charter/repositories/memory"
 	"github.com/charterhq/charter/services/platform/answer"
-	"github.com/charterhq/charter/stories/materials"
+	domain "github.com/charterhq/charter/stories/materials"
 	"github.com/charterhq/charter/stories/story"
 )
 
@@ -83,7 +83,7 @@ func TestOrderingsMatchTheSpec(t *testing.T) {
 		enum = append(enum, s)
 	}
 	var allowed []string
-	for _, f := range materials.SortableFields {
+	for _, f := range domain.SortableFields {
 		allowed = append(allowed, string(f), "-"+string(f))
 	}
 	if !slices.Equal(allowed, enum) {
@@ -92,7 +92,7 @@ func TestOrderingsMatchTheSpec(t *testing.T) {
 
 	t.Run("every value of the enum parses to its field and direction", func(t *testing.T) {
 		for _, v := range enum {
-			o, err := materials.ParseOrdering(v)
+			o, err := domain.ParseOrdering(v)
 			if err != nil {
 				t.Errorf("ParseOrdering(%q): %v", v, err)
 				continue
@@ -102,7 +102,7 @@ func TestOrderingsMatchTheSpec(t *testing.T) {
 			if desc {
 				field = v[1:]
 			}
-			if got, want := o, (materials.Order{By: materials.Field(field), Descending: desc}); got != want {
+			if got, want := o, (domain.Order{By: domain.Field(field), Descending: desc}); got != want {
 				t.Errorf("ParseOrdering(%q) = %+v, want %+v", v, got, want)
 			}
 		}
@@ -112,11 +112,11 @@ func TestOrderingsMatchTheSpec(t *testing.T) {
 		if !ok {
 			t.Fatalf("MaterialOrdering's default is %v", ref.Value.Default)
 		}
-		want, err := materials.ParseOrdering(def)
+		want, err := domain.ParseOrdering(def)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got, err := materials.ParseOrdering(""); err != nil || got != want {
+		if got, err := domain.ParseOrdering(""); err != nil || got != want {
 			t.Errorf(`ParseOrdering("") = %+v, %v; want %+v, the spec's default %q`, got, err, want, def)
 		}
 	})
@@ -125,7 +125,7 @@ func TestOrderingsMatchTheSpec(t *testing.T) {
 			if slices.Contains(enum, v) {
 				t.Fatalf("%q is in the enum", v)
 			}
-			if _, err := materials.ParseOrdering(v); !errors.Is(err, materials.ErrInvalidOrdering) {
+			if _, err := domain.ParseOrdering(v); !errors.Is(err, domain.ErrInvalidOrdering) {
 				t.Errorf("ParseOrdering(%q) = %v, want ErrInvalidOrdering", v, err)
 			}
 		}

@@ -9,7 +9,7 @@ import (
 	"github.com/charterhq/charter/services/platform/conditional"
 	"github.com/charterhq/charter/services/platform/request"
 	"github.com/charterhq/charter/stories/access"
-	"github.com/charterhq/charter/stories/materials"
+	domain "github.com/charterhq/charter/stories/materials"
 )
 
 // Controller implements the generated strict server interface. It only
@@ -36,7 +36,7 @@ func caller(ctx context.Context) access.Caller {
 // ListMaterials lists one page of materials.
 func (c *Controller) ListMaterials(ctx context.Context, req api.ListMaterialsRequestObject) (api.ListMaterialsResponseObject, error) {
 	who := caller(ctx)
-	in := materials.ListInput{IsActive: req.Params.IsActive}
+	in := domain.ListInput{IsActive: req.Params.IsActive}
 	if req.Params.Limit != nil {
 		in.Limit = int(*req.Params.Limit)
 	}
@@ -64,7 +64,7 @@ func (c *Controller) ListMaterials(ctx context.Context, req api.ListMaterialsReq
 func (c *Controller) CreateMaterial(ctx context.Context, req api.CreateMaterialRequestObject) (api.CreateMaterialResponseObject, error) {
 	who := caller(ctx)
 	b := req.Body
-	in := materials.CreateInput{
+	in := domain.CreateInput{
 		Name: b.Name, Quality: b.Quality, Thickness: b.Thickness, IsActive: b.IsActive,
 		Price: fromAPIMoney(b.PricePerSquareMetre),
 	}
@@ -85,7 +85,7 @@ func (c *Controller) CreateMaterial(ctx context.Context, req api.CreateMaterialR
 // the caller's reach is not found whatever tag the request names.
 func (c *Controller) GetMaterial(ctx context.Context, req api.GetMaterialRequestObject) (api.GetMaterialResponseObject, error) {
 	who := caller(ctx)
-	m, err := c.wiring.For(who).Get.Run(ctx, who, materials.GetInput{ID: req.MaterialId})
+	m, err := c.wiring.For(who).Get.Run(ctx, who, domain.GetInput{ID: req.MaterialId})
 	if err != nil {
 		return getAnswers.Respond(ctx, err)
 	}
@@ -102,9 +102,9 @@ func (c *Controller) GetMaterial(ctx context.Context, req api.GetMaterialRequest
 func (c *Controller) UpdateMaterial(ctx context.Context, req api.UpdateMaterialRequestObject) (api.UpdateMaterialResponseObject, error) {
 	who := caller(ctx)
 	b := req.Body
-	m, err := c.wiring.For(who).Update.Run(ctx, who, materials.UpdateInput{
+	m, err := c.wiring.For(who).Update.Run(ctx, who, domain.UpdateInput{
 		ID: req.MaterialId,
-		Fields: materials.Fields{
+		Fields: domain.Fields{
 			Name: b.Name, Quality: b.Quality, Thickness: b.Thickness, IsActive: b.IsActive,
 			// Absent, it is nil, which the story reads as "keep the price".
 			Price: fromAPIMoney(b.PricePerSquareMetre),
@@ -122,7 +122,7 @@ func (c *Controller) UpdateMaterial(ctx context.Context, req api.UpdateMaterialR
 // when it names one.
 func (c *Controller) DeleteMaterial(ctx context.Context, req api.DeleteMaterialRequestObject) (api.DeleteMaterialResponseObject, error) {
 	who := caller(ctx)
-	in := materials.DeleteInput{ID: req.MaterialId, Version: conditional.IfMatch(req.Params.IfMatch)}
+	in := domain.DeleteInput{ID: req.MaterialId, Version: conditional.IfMatch(req.Params.IfMatch)}
 	if _, err := c.wiring.For(who).Delete.Run(ctx, who, in); err != nil {
 		return deleteAnswers.Respond(ctx, err)
 	}
@@ -132,7 +132,7 @@ func (c *Controller) DeleteMaterial(ctx context.Context, req api.DeleteMaterialR
 // toAPI maps a domain material to the generated type. Times go out in UTC
 // so that every client sees one zone; a material with no price goes out
 // without price_per_square_metre.
-func toAPI(m materials.Material) api.Material {
+func toAPI(m domain.Material) api.Material {
 	return api.Material{
 		Id: m.ID, CompanyId: m.CompanyID, Name: m.Name, Quality: m.Quality, Thickness: m.Thickness,
 		IsActive: m.IsActive, PricePerSquareMetre: toAPIMoney(m.Price),
@@ -141,15 +141,15 @@ func toAPI(m materials.Material) api.Material {
 }
 
 // fromAPIMoney maps a price that may be absent to the domain's.
-func fromAPIMoney(p *shared.Money) *materials.Money {
+func fromAPIMoney(p *shared.Money) *domain.Money {
 	if p == nil {
 		return nil
 	}
-	return &materials.Money{Amount: p.Amount, Currency: p.Currency}
+	return &domain.Money{Amount: p.Amount, Currency: p.Currency}
 }
 
 // toAPIMoney maps a price that may be absent to the generated type.
-func toAPIMoney(p *materials.Money) *shared.Money {
+func toAPIMoney(p *domain.Money) *shared.Money {
 	if p == nil {
 		return nil
 	}

@@ -5,7 +5,7 @@ import (
 	"errors"
 	"time"
 
-	"github.com/charterhq/charter/stories/materials"
+	domain "github.com/charterhq/charter/stories/materials"
 )
 
 // DemoMaterials are what a new user finds in development mode: two
@@ -14,7 +14,7 @@ import (
 // from them at once. The prices are plausible rather than any supplier's:
 // roughly the sheet's weight per square metre times a price per kilogram
 // of its metal.
-var DemoMaterials = []materials.Material{
+var DemoMaterials = []domain.Material{
 	{CompanyID: 1, Name: "10 mm Steel", Quality: "steel", Thickness: 10, IsActive: true, Price: eur(12000)},
 	{CompanyID: 1, Name: "2 mm Stainless", Quality: "stainless steel 304", Thickness: 2, IsActive: true, Price: eur(6500)},
 	{CompanyID: 1, Name: "5 mm Aluminium", Quality: "aluminium 5754", Thickness: 5, IsActive: true, Price: eur(8100)},
@@ -24,19 +24,19 @@ var DemoMaterials = []materials.Material{
 }
 
 // eur returns a price of the given number of euro cents.
-func eur(cents int64) *materials.Money { return &materials.Money{Amount: cents, Currency: "EUR"} }
+func eur(cents int64) *domain.Money { return &domain.Money{Amount: cents, Currency: "EUR"} }
 
 // SeedDemo adds the demo materials to an empty store and returns how many
 // it added; a store that has any material is left alone.
-func SeedDemo(ctx context.Context, repo materials.Repository, now time.Time) (int, error) {
-	n, err := repo.Count(ctx, materials.Filter{})
+func SeedDemo(ctx context.Context, repo domain.Repository, now time.Time) (int, error) {
+	n, err := repo.Count(ctx, domain.Filter{})
 	if err != nil || n > 0 {
 		return 0, err
 	}
 	added := 0
 	for _, m := range DemoMaterials {
 		m.CreatedAt, m.UpdatedAt = now, now
-		if _, err := repo.Create(ctx, m); err != nil && !errors.Is(err, materials.ErrConflict) {
+		if _, err := repo.Create(ctx, m); err != nil && !errors.Is(err, domain.ErrConflict) {
 			return added, err
 		}
 		added++

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/charterhq/charter/repositories/memory"
-	"github.com/charterhq/charter/stories/materials"
+	domain "github.com/charterhq/charter/stories/materials"
 )
 
 func TestSeedDemoFillsOnlyAnEmptyStore(t *testing.T) {
@@ -22,7 +22,7 @@ func TestSeedDemoFillsOnlyAnEmptyStore(t *testing.T) {
 	if n, err = SeedDemo(ctx, repo, time.Now()); err != nil || n != 0 {
 		t.Fatalf("second seed added %d (err %v), want 0", n, err)
 	}
-	total, err := repo.Count(ctx, materials.Filter{})
+	total, err := repo.Count(ctx, domain.Filter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +40,7 @@ func TestDemoMaterialsArePricedInEuros(t *testing.T) {
 	if _, err := SeedDemo(ctx, repo, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	seeded, err := repo.Find(ctx, materials.Query{})
+	seeded, err := repo.Find(ctx, domain.Query{})
 	if err != nil {
 		t.Fatal(err)
 	}

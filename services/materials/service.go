@@ -17,7 +17,7 @@ import (
 	"github.com/charterhq/charter/services/platform/host"
 	"github.com/charterhq/charter/services/platform/stack"
 	"github.com/charterhq/charter/stories/access"
-	"github.com/charterhq/charter/stories/materials"
+	domain "github.com/charterhq/charter/stories/materials"
 	"github.com/charterhq/charter/stories/story"
 )
 
@@ -40,7 +40,7 @@ var specJSON = docs.Bundled(api.GetSwagger, api.PathToRawSpec)
 // build wires the stories over the service's own database, or over the
 // in-memory store when there is none.
 func build(_ context.Context, env host.Env) (host.Built, error) {
-	var repo materials.Repository = memory.NewMaterials()
+	var repo domain.Repository = memory.NewMaterials()
 	var tx story.Middleware
 	if env.DB != nil {
 		repo, tx = sqldb.NewMaterials(env.DB), sqldb.Transaction(env.DB)
@@ -72,7 +72,7 @@ func Mount(c *Controller) stack.Mount {
 // benchmarks that serve it alone over a repository of their choice.
 type Options struct {
 	// Repository stores the materials. Required.
-	Repository materials.Repository
+	Repository domain.Repository
 	// Transaction wraps the stories that write; nil for none.
 	Transaction story.Middleware
 	// Verify checks a bearer token (services/platform/auth). Required.

@@ -12,18 +12,18 @@ import (
 	"time"
 
 	"github.com/charterhq/charter/stories/access"
-	"github.com/charterhq/charter/stories/materials"
+	domain "github.com/charterhq/charter/stories/materials"
 	"github.com/charterhq/charter/stories/story"
 )
 
 // Stories are the material stories wired for one kind of caller.
 // Each is tagged with the operation of api/materials.yaml it serves.
 type Stories struct {
-	List   *materials.ListMaterials  `operation:"listMaterials"`
-	Get    *materials.GetMaterial    `operation:"getMaterial"`
-	Create *materials.CreateMaterial `operation:"createMaterial"`
-	Update *materials.UpdateMaterial `operation:"updateMaterial"`
-	Delete *materials.DeleteMaterial `operation:"deleteMaterial"`
+	List   *domain.ListMaterials  `operation:"listMaterials"`
+	Get    *domain.GetMaterial    `operation:"getMaterial"`
+	Create *domain.CreateMaterial `operation:"createMaterial"`
+	Update *domain.UpdateMaterial `operation:"updateMaterial"`
+	Delete *domain.DeleteMaterial `operation:"deleteMaterial"`
 }
 
 // Wiring holds the two injectors of the materials service. They build the
@@ -41,16 +41,16 @@ type Wiring struct {
 // every story that writes inside tx (a transaction of repo's database; nil
 // for a store that needs none) and wrapping every story in mw (metrics,
 // tracing...), outside the transaction.
-func Wire(repo materials.Repository, now func() time.Time, tx story.Middleware, mw ...story.Middleware) (*Wiring, error) {
+func Wire(repo domain.Repository, now func() time.Time, tx story.Middleware, mw ...story.Middleware) (*Wiring, error) {
 	writes := mw
 	if tx != nil {
 		writes = append(slices.Clone(mw), tx)
 	}
-	staff, err := inject(repo, now, materials.StaffAccess, mw, writes)
+	staff, err := inject(repo, now, domain.StaffAccess, mw, writes)
 	if err != nil {
 		return nil, fmt.Errorf("staff stories: %w", err)
 	}
-	external, err := inject(repo, now, materials.CompanyAccess, mw, writes)
+	external, err := inject(repo, now, domain.CompanyAccess, mw, writes)
 	if err != nil {
 		return nil, fmt.Errorf("external stories: %w", err)
 	}
@@ -69,35 +69,35 @@ func (w *Wiring) For(c access.Caller) Stories {
 
 // inject is one injector: every story built with the same permission
 // filter over the same repository.
-func inject(repo materials.Repository, now func() time.Time, filter func(access.Caller, materials.Filter) (materials.Filter, error), reads, writes []story.Middleware) (Stories, error) {
+func inject(repo domain.Repository, now func() time.Time, filter func(access.Caller, domain.Filter) (domain.Filter, error), reads, writes []story.Middleware) (Stories, error) {
 	if repo == nil || now == nil {
 		return Stories{}, fmt.Errorf("a repository and a clock are required")
 	}
-	list, err := materials.NewListMaterials(materials.ListMaterialsDeps{
+	list, err := domain.NewListMaterials(domain.ListMaterialsDeps{
 		FilterOnPermissions: filter, Count: repo.Count, Find: repo.Find,
 	})
 	if err != nil {
 		return Stories{}, err
 	}
-	get, err := materials.NewGetMaterial(materials.GetMaterialDeps{
+	get, err := domain.NewGetMaterial(domain.GetMaterialDeps{
 		FilterOnPermissions: filter, Get: repo.Get,
 	})
 	if err != nil {
 		return Stories{}, err
 	}
-	create, err := materials.NewCreateMaterial(materials.CreateMaterialDeps{
+	create, err := domain.NewCreateMaterial(domain.CreateMaterialDeps{
 		FilterOnPermissions: filter, Create: repo.Create, Now: now,
 	})
 	if err != nil {
 		return Stories{}, err
 	}
-	update, err := materials.NewUpdateMaterial(materials.UpdateMaterialDeps{
+	update, err := domain.NewUpdateMaterial(domain.UpdateMaterialDeps{
 		FilterOnPermissions: filter, Get: repo.Get, Update: repo.Update, Now: now,
 	})
 	if err != nil {
 		return Stories{}, err
 	}
-	del, err := materials.NewDeleteMaterial(materials.DeleteMaterialDeps{
+	del, err := domain.NewDeleteMaterial(domain.DeleteMaterialDeps{
 		FilterOnPermissions: filter, Get: repo.Get, Delete: repo.Delete,
 	})
 	if err != nil {
@@ -141,7 +141,7 @@ func describeAll(s Stories) []story.Description {
 
 // repositoryMethod is how the runtime names a method value taken through
 // the Repository interface.
-var repositoryMethod = reflect.TypeFor[materials.Repository]().PkgPath() + ".Repository."
+var repositoryMethod = reflect.TypeFor[domain.Repository]().PkgPath() + ".Repository."
 
 func (w *Wiring) nameRepository(d *story.Description) {
 	if w.repository == "" {

@@ -8,7 +8,7 @@ import (
 	api "github.com/charterhq/charter/gen/quotes"
 	"github.com/charterhq/charter/gen/shared"
 	"github.com/charterhq/charter/services/platform/answer"
-	"github.com/charterhq/charter/stories/quotes"
+	domain "github.com/charterhq/charter/stories/quotes"
 )
 
 // The details clients read. A quote out of the caller's reach is reported
@@ -24,11 +24,11 @@ const (
 	unreachableDetail = "Prices come from the materials service, which cannot be reached now; try again shortly."
 )
 
-// lineProblem points a problem at the line a *quotes.LineError names, at
+// lineProblem points a problem at the line a *domain.LineError names, at
 // one of its fields when field is not empty.
 func lineProblem(field string) func(error, *shared.Problem) {
 	return func(err error, p *shared.Problem) {
-		var le *quotes.LineError
+		var le *domain.LineError
 		if !errors.As(err, &le) {
 			return
 		}
@@ -46,122 +46,122 @@ func lineProblem(field string) func(error, *shared.Problem) {
 // failure-mapping test checks them against the stories and the spec.
 var (
 	listAnswers = answer.Table[api.ListQuotesResponseObject]{
-		{Reason: quotes.ErrForbidden, Status: http.StatusForbidden, Detail: forbiddenDetail,
+		{Reason: domain.ErrForbidden, Status: http.StatusForbidden, Detail: forbiddenDetail,
 			Respond: func(p shared.Problem) api.ListQuotesResponseObject {
 				return api.ListQuotes403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: shared.ForbiddenApplicationProblemPlusJSONResponse(p)}
 			}},
-		{Reason: quotes.ErrInvalidOrdering, Status: http.StatusBadRequest, Detail: "ordering is not a sortable field", Pointer: "#/query/ordering",
+		{Reason: domain.ErrInvalidOrdering, Status: http.StatusBadRequest, Detail: "ordering is not a sortable field", Pointer: "#/query/ordering",
 			Respond: func(p shared.Problem) api.ListQuotesResponseObject {
 				return api.ListQuotes400ApplicationProblemPlusJSONResponse{BadRequestApplicationProblemPlusJSONResponse: shared.BadRequestApplicationProblemPlusJSONResponse(p)}
 			}},
 	}
 
 	getAnswers = answer.Table[api.GetQuoteResponseObject]{
-		{Reason: quotes.ErrForbidden, Status: http.StatusForbidden, Detail: forbiddenDetail,
+		{Reason: domain.ErrForbidden, Status: http.StatusForbidden, Detail: forbiddenDetail,
 			Respond: func(p shared.Problem) api.GetQuoteResponseObject {
 				return api.GetQuote403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: shared.ForbiddenApplicationProblemPlusJSONResponse(p)}
 			}},
-		{Reason: quotes.ErrNotFound, Status: http.StatusNotFound, Detail: notFoundDetail,
+		{Reason: domain.ErrNotFound, Status: http.StatusNotFound, Detail: notFoundDetail,
 			Respond: func(p shared.Problem) api.GetQuoteResponseObject {
 				return api.GetQuote404ApplicationProblemPlusJSONResponse{NotFoundApplicationProblemPlusJSONResponse: api.NotFoundApplicationProblemPlusJSONResponse(p)}
 			}},
 	}
 
 	createAnswers = answer.Table[api.CreateQuoteResponseObject]{
-		{Reason: quotes.ErrForbidden, Status: http.StatusForbidden, Detail: "Your token does not allow creating quotes in this company.",
+		{Reason: domain.ErrForbidden, Status: http.StatusForbidden, Detail: "Your token does not allow creating quotes in this company.",
 			Respond: func(p shared.Problem) api.CreateQuoteResponseObject {
 				return api.CreateQuote403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: shared.ForbiddenApplicationProblemPlusJSONResponse(p)}
 			}},
-		{Reason: quotes.ErrCompanyRequired, Status: http.StatusUnprocessableEntity, Detail: "required for staff", Pointer: "#/company_id",
+		{Reason: domain.ErrCompanyRequired, Status: http.StatusUnprocessableEntity, Detail: "required for staff", Pointer: "#/company_id",
 			Respond: func(p shared.Problem) api.CreateQuoteResponseObject {
 				return api.CreateQuote422ApplicationProblemPlusJSONResponse{UnprocessableContentApplicationProblemPlusJSONResponse: shared.UnprocessableContentApplicationProblemPlusJSONResponse(p)}
 			}},
-		{Reason: quotes.ErrInvalidLine, Status: http.StatusUnprocessableEntity, Detail: "A line is invalid.", Refine: lineProblem(""),
+		{Reason: domain.ErrInvalidLine, Status: http.StatusUnprocessableEntity, Detail: "A line is invalid.", Refine: lineProblem(""),
 			Respond: func(p shared.Problem) api.CreateQuoteResponseObject {
 				return api.CreateQuote422ApplicationProblemPlusJSONResponse{UnprocessableContentApplicationProblemPlusJSONResponse: shared.UnprocessableContentApplicationProblemPlusJSONResponse(p)}
 			}},
-		{Reason: quotes.ErrTooManyLines, Status: http.StatusUnprocessableEntity, Detail: "A quote holds at most 100 lines.", Pointer: "#/lines",
+		{Reason: domain.ErrTooManyLines, Status: http.StatusUnprocessableEntity, Detail: "A quote holds at most 100 lines.", Pointer: "#/lines",
 			Respond: func(p shared.Problem) api.CreateQuoteResponseObject {
 				return api.CreateQuote422ApplicationProblemPlusJSONResponse{UnprocessableContentApplicationProblemPlusJSONResponse: shared.UnprocessableContentApplicationProblemPlusJSONResponse(p)}
 			}},
 	}
 
 	replaceLinesAnswers = answer.Table[api.ReplaceQuoteLinesResponseObject]{
-		{Reason: quotes.ErrForbidden, Status: http.StatusForbidden, Detail: forbiddenDetail,
+		{Reason: domain.ErrForbidden, Status: http.StatusForbidden, Detail: forbiddenDetail,
 			Respond: func(p shared.Problem) api.ReplaceQuoteLinesResponseObject {
 				return api.ReplaceQuoteLines403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: shared.ForbiddenApplicationProblemPlusJSONResponse(p)}
 			}},
-		{Reason: quotes.ErrNotFound, Status: http.StatusNotFound, Detail: notFoundDetail,
+		{Reason: domain.ErrNotFound, Status: http.StatusNotFound, Detail: notFoundDetail,
 			Respond: func(p shared.Problem) api.ReplaceQuoteLinesResponseObject {
 				return api.ReplaceQuoteLines404ApplicationProblemPlusJSONResponse{NotFoundApplicationProblemPlusJSONResponse: api.NotFoundApplicationProblemPlusJSONResponse(p)}
 			}},
-		{Reason: quotes.ErrNotDraft, Status: http.StatusConflict, Detail: notDraftDetail,
+		{Reason: domain.ErrNotDraft, Status: http.StatusConflict, Detail: notDraftDetail,
 			Respond: func(p shared.Problem) api.ReplaceQuoteLinesResponseObject {
 				return api.ReplaceQuoteLines409ApplicationProblemPlusJSONResponse{WrongStateApplicationProblemPlusJSONResponse: api.WrongStateApplicationProblemPlusJSONResponse(p)}
 			}},
-		{Reason: quotes.ErrInvalidLine, Status: http.StatusUnprocessableEntity, Detail: "A line is invalid.", Refine: lineProblem(""),
+		{Reason: domain.ErrInvalidLine, Status: http.StatusUnprocessableEntity, Detail: "A line is invalid.", Refine: lineProblem(""),
 			Respond: func(p shared.Problem) api.ReplaceQuoteLinesResponseObject {
 				return api.ReplaceQuoteLines422ApplicationProblemPlusJSONResponse{UnprocessableContentApplicationProblemPlusJSONResponse: shared.UnprocessableContentApplicationProblemPlusJSONResponse(p)}
 			}},
-		{Reason: quotes.ErrTooManyLines, Status: http.StatusUnprocessableEntity, Detail: "A quote holds at most 100 lines.", Pointer: "#/lines",
+		{Reason: domain.ErrTooManyLines, Status: http.StatusUnprocessableEntity, Detail: "A quote holds at most 100 lines.", Pointer: "#/lines",
 			Respond: func(p shared.Problem) api.ReplaceQuoteLinesResponseObject {
 				return api.ReplaceQuoteLines422ApplicationProblemPlusJSONResponse{UnprocessableContentApplicationProblemPlusJSONResponse: shared.UnprocessableContentApplicationProblemPlusJSONResponse(p)}
 			}},
-		{Reason: quotes.ErrVersionMismatch, Status: http.StatusPreconditionFailed, Detail: staleDetail,
+		{Reason: domain.ErrVersionMismatch, Status: http.StatusPreconditionFailed, Detail: staleDetail,
 			Respond: func(p shared.Problem) api.ReplaceQuoteLinesResponseObject {
 				return api.ReplaceQuoteLines412ApplicationProblemPlusJSONResponse{PreconditionFailedApplicationProblemPlusJSONResponse: shared.PreconditionFailedApplicationProblemPlusJSONResponse(p)}
 			}},
 	}
 
 	deleteAnswers = answer.Table[api.DeleteQuoteResponseObject]{
-		{Reason: quotes.ErrForbidden, Status: http.StatusForbidden, Detail: forbiddenDetail,
+		{Reason: domain.ErrForbidden, Status: http.StatusForbidden, Detail: forbiddenDetail,
 			Respond: func(p shared.Problem) api.DeleteQuoteResponseObject {
 				return api.DeleteQuote403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: shared.ForbiddenApplicationProblemPlusJSONResponse(p)}
 			}},
-		{Reason: quotes.ErrNotFound, Status: http.StatusNotFound, Detail: notFoundDetail,
+		{Reason: domain.ErrNotFound, Status: http.StatusNotFound, Detail: notFoundDetail,
 			Respond: func(p shared.Problem) api.DeleteQuoteResponseObject {
 				return api.DeleteQuote404ApplicationProblemPlusJSONResponse{NotFoundApplicationProblemPlusJSONResponse: api.NotFoundApplicationProblemPlusJSONResponse(p)}
 			}},
-		{Reason: quotes.ErrNotDraft, Status: http.StatusConflict, Detail: notDraftDetail,
+		{Reason: domain.ErrNotDraft, Status: http.StatusConflict, Detail: notDraftDetail,
 			Respond: func(p shared.Problem) api.DeleteQuoteResponseObject {
 				return api.DeleteQuote409ApplicationProblemPlusJSONResponse{WrongStateApplicationProblemPlusJSONResponse: api.WrongStateApplicationProblemPlusJSONResponse(p)}
 			}},
-		{Reason: quotes.ErrVersionMismatch, Status: http.StatusPreconditionFailed, Detail: staleDetail,
+		{Reason: domain.ErrVersionMismatch, Status: http.StatusPreconditionFailed, Detail: staleDetail,
 			Respond: func(p shared.Problem) api.DeleteQuoteResponseObject {
 				return api.DeleteQuote412ApplicationProblemPlusJSONResponse{PreconditionFailedApplicationProblemPlusJSONResponse: shared.PreconditionFailedApplicationProblemPlusJSONResponse(p)}
 			}},
 	}
 
 	submitAnswers = answer.Table[api.SubmitQuoteResponseObject]{
-		{Reason: quotes.ErrForbidden, Status: http.StatusForbidden, Detail: forbiddenDetail,
+		{Reason: domain.ErrForbidden, Status: http.StatusForbidden, Detail: forbiddenDetail,
 			Respond: func(p shared.Problem) api.SubmitQuoteResponseObject {
 				return api.SubmitQuote403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: shared.ForbiddenApplicationProblemPlusJSONResponse(p)}
 			}},
-		{Reason: quotes.ErrNotFound, Status: http.StatusNotFound, Detail: notFoundDetail,
+		{Reason: domain.ErrNotFound, Status: http.StatusNotFound, Detail: notFoundDetail,
 			Respond: func(p shared.Problem) api.SubmitQuoteResponseObject {
 				return api.SubmitQuote404ApplicationProblemPlusJSONResponse{NotFoundApplicationProblemPlusJSONResponse: api.NotFoundApplicationProblemPlusJSONResponse(p)}
 			}},
-		{Reason: quotes.ErrNotDraft, Status: http.StatusConflict, Detail: notDraftDetail,
+		{Reason: domain.ErrNotDraft, Status: http.StatusConflict, Detail: notDraftDetail,
 			Respond: func(p shared.Problem) api.SubmitQuoteResponseObject {
 				return api.SubmitQuote409ApplicationProblemPlusJSONResponse{WrongStateApplicationProblemPlusJSONResponse: api.WrongStateApplicationProblemPlusJSONResponse(p)}
 			}},
-		{Reason: quotes.ErrChanged, Status: http.StatusConflict, Detail: changedDetail,
+		{Reason: domain.ErrChanged, Status: http.StatusConflict, Detail: changedDetail,
 			Respond: func(p shared.Problem) api.SubmitQuoteResponseObject {
 				return api.SubmitQuote409ApplicationProblemPlusJSONResponse{WrongStateApplicationProblemPlusJSONResponse: api.WrongStateApplicationProblemPlusJSONResponse(p)}
 			}},
-		{Reason: quotes.ErrNoLines, Status: http.StatusUnprocessableEntity, Detail: "A quote without lines cannot be submitted.", Pointer: "#/lines",
+		{Reason: domain.ErrNoLines, Status: http.StatusUnprocessableEntity, Detail: "A quote without lines cannot be submitted.", Pointer: "#/lines",
 			Respond: func(p shared.Problem) api.SubmitQuoteResponseObject {
 				return api.SubmitQuote422ApplicationProblemPlusJSONResponse{UnprocessableContentApplicationProblemPlusJSONResponse: shared.UnprocessableContentApplicationProblemPlusJSONResponse(p)}
 			}},
-		{Reason: quotes.ErrMaterialUnavailable, Status: http.StatusUnprocessableEntity, Detail: "A line's material cannot be quoted.", Refine: lineProblem("material_id"),
+		{Reason: domain.ErrMaterialUnavailable, Status: http.StatusUnprocessableEntity, Detail: "A line's material cannot be quoted.", Refine: lineProblem("material_id"),
 			Respond: func(p shared.Problem) api.SubmitQuoteResponseObject {
 				return api.SubmitQuote422ApplicationProblemPlusJSONResponse{UnprocessableContentApplicationProblemPlusJSONResponse: shared.UnprocessableContentApplicationProblemPlusJSONResponse(p)}
 			}},
-		{Reason: quotes.ErrAmountOutOfRange, Status: http.StatusUnprocessableEntity, Detail: "A price or total is out of range.", Refine: lineProblem(""),
+		{Reason: domain.ErrAmountOutOfRange, Status: http.StatusUnprocessableEntity, Detail: "A price or total is out of range.", Refine: lineProblem(""),
 			Respond: func(p shared.Problem) api.SubmitQuoteResponseObject {
 				return api.SubmitQuote422ApplicationProblemPlusJSONResponse{UnprocessableContentApplicationProblemPlusJSONResponse: shared.UnprocessableContentApplicationProblemPlusJSONResponse(p)}
 			}},
-		{Reason: quotes.ErrMaterialsUnreachable, Status: http.StatusServiceUnavailable, Detail: unreachableDetail,
+		{Reason: domain.ErrMaterialsUnreachable, Status: http.StatusServiceUnavailable, Detail: unreachableDetail,
 			Respond: func(p shared.Problem) api.SubmitQuoteResponseObject {
 				after := answer.RetryAfter
 				return api.SubmitQuote503ApplicationProblemPlusJSONResponse{ServiceUnavailableApplicationProblemPlusJSONResponse: shared.ServiceUnavailableApplicationProblemPlusJSONResponse{
@@ -171,38 +171,38 @@ var (
 	}
 
 	acceptAnswers = answer.Table[api.AcceptQuoteResponseObject]{
-		{Reason: quotes.ErrForbidden, Status: http.StatusForbidden, Detail: "Only staff accept quotes.",
+		{Reason: domain.ErrForbidden, Status: http.StatusForbidden, Detail: "Only staff accept quotes.",
 			Respond: func(p shared.Problem) api.AcceptQuoteResponseObject {
 				return api.AcceptQuote403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: shared.ForbiddenApplicationProblemPlusJSONResponse(p)}
 			}},
-		{Reason: quotes.ErrNotFound, Status: http.StatusNotFound, Detail: notFoundDetail,
+		{Reason: domain.ErrNotFound, Status: http.StatusNotFound, Detail: notFoundDetail,
 			Respond: func(p shared.Problem) api.AcceptQuoteResponseObject {
 				return api.AcceptQuote404ApplicationProblemPlusJSONResponse{NotFoundApplicationProblemPlusJSONResponse: api.NotFoundApplicationProblemPlusJSONResponse(p)}
 			}},
-		{Reason: quotes.ErrNotSubmitted, Status: http.StatusConflict, Detail: notSubmitDetail,
+		{Reason: domain.ErrNotSubmitted, Status: http.StatusConflict, Detail: notSubmitDetail,
 			Respond: func(p shared.Problem) api.AcceptQuoteResponseObject {
 				return api.AcceptQuote409ApplicationProblemPlusJSONResponse{WrongStateApplicationProblemPlusJSONResponse: api.WrongStateApplicationProblemPlusJSONResponse(p)}
 			}},
-		{Reason: quotes.ErrExpired, Status: http.StatusConflict, Detail: expiredDetail,
+		{Reason: domain.ErrExpired, Status: http.StatusConflict, Detail: expiredDetail,
 			Respond: func(p shared.Problem) api.AcceptQuoteResponseObject {
 				return api.AcceptQuote409ApplicationProblemPlusJSONResponse{WrongStateApplicationProblemPlusJSONResponse: api.WrongStateApplicationProblemPlusJSONResponse(p)}
 			}},
 	}
 
 	rejectAnswers = answer.Table[api.RejectQuoteResponseObject]{
-		{Reason: quotes.ErrForbidden, Status: http.StatusForbidden, Detail: "Only staff reject quotes.",
+		{Reason: domain.ErrForbidden, Status: http.StatusForbidden, Detail: "Only staff reject quotes.",
 			Respond: func(p shared.Problem) api.RejectQuoteResponseObject {
 				return api.RejectQuote403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: shared.ForbiddenApplicationProblemPlusJSONResponse(p)}
 			}},
-		{Reason: quotes.ErrNotFound, Status: http.StatusNotFound, Detail: notFoundDetail,
+		{Reason: domain.ErrNotFound, Status: http.StatusNotFound, Detail: notFoundDetail,
 			Respond: func(p shared.Problem) api.RejectQuoteResponseObject {
 				return api.RejectQuote404ApplicationProblemPlusJSONResponse{NotFoundApplicationProblemPlusJSONResponse: api.NotFoundApplicationProblemPlusJSONResponse(p)}
 			}},
-		{Reason: quotes.ErrNotSubmitted, Status: http.StatusConflict, Detail: notSubmitDetail,
+		{Reason: domain.ErrNotSubmitted, Status: http.StatusConflict, Detail: notSubmitDetail,
 			Respond: func(p shared.Problem) api.RejectQuoteResponseObject {
 				return api.RejectQuote409ApplicationProblemPlusJSONResponse{WrongStateApplicationProblemPlusJSONResponse: api.WrongStateApplicationProblemPlusJSONResponse(p)}
 			}},
-		{Reason: quotes.ErrExpired, Status: http.StatusConflict, Detail: expiredDetail,
+		{Reason: domain.ErrExpired, Status: http.StatusConflict, Detail: expiredDetail,
 			Respond: func(p shared.Problem) api.RejectQuoteResponseObject {
 				return api.RejectQuote409ApplicationProblemPlusJSONResponse{WrongStateApplicationProblemPlusJSONResponse: api.WrongStateApplicationProblemPlusJSONResponse(p)}
 			}},

@@ -9,11 +9,11 @@ import (
 	api "github.com/charterhq/charter/gen/quotes"
 	"github.com/charterhq/charter/repositories/memory"
 	"github.com/charterhq/charter/services/platform/answer"
-	"github.com/charterhq/charter/stories/quotes"
+	domain "github.com/charterhq/charter/stories/quotes"
 	"github.com/charterhq/charter/stories/story"
 )
 
-func noMaterials(context.Context, []int64) (map[int64]quotes.PricedMaterial, error) {
+func noMaterials(context.Context, []int64) (map[int64]domain.PricedMaterial, error) {
 	return nil, nil
 }
 

@@ -10,7 +10,7 @@ import (
 	"github.com/charterhq/charter/services/platform/conditional"
 	"github.com/charterhq/charter/services/platform/request"
 	"github.com/charterhq/charter/stories/access"
-	"github.com/charterhq/charter/stories/quotes"
+	domain "github.com/charterhq/charter/stories/quotes"
 )
 
 // Controller implements the generated strict server interface. It only
@@ -35,7 +35,7 @@ func caller(ctx context.Context) access.Caller {
 // ListQuotes lists one page of quotes.
 func (c *Controller) ListQuotes(ctx context.Context, req api.ListQuotesRequestObject) (api.ListQuotesResponseObject, error) {
 	who := caller(ctx)
-	var in quotes.ListInput
+	var in domain.ListInput
 	if p := req.Params; p.Limit != nil {
 		in.Limit = int(*p.Limit)
 	}
@@ -46,7 +46,7 @@ func (c *Controller) ListQuotes(ctx context.Context, req api.ListQuotesRequestOb
 		in.Ordering = string(*req.Params.Ordering)
 	}
 	if req.Params.State != nil {
-		in.State = quotes.State(*req.Params.State)
+		in.State = domain.State(*req.Params.State)
 	}
 	page, err := c.wiring.For(who).List.Run(ctx, who, in)
 	if err != nil {
@@ -65,7 +65,7 @@ func (c *Controller) ListQuotes(ctx context.Context, req api.ListQuotesRequestOb
 // CreateQuote creates a draft and says where it lives.
 func (c *Controller) CreateQuote(ctx context.Context, req api.CreateQuoteRequestObject) (api.CreateQuoteResponseObject, error) {
 	who := caller(ctx)
-	var in quotes.CreateInput
+	var in domain.CreateInput
 	if req.Body.CompanyId != nil {
 		in.CompanyID = *req.Body.CompanyId
 	}
@@ -86,7 +86,7 @@ func (c *Controller) CreateQuote(ctx context.Context, req api.CreateQuoteRequest
 // the caller's reach is not found whatever tag the request names.
 func (c *Controller) GetQuote(ctx context.Context, req api.GetQuoteRequestObject) (api.GetQuoteResponseObject, error) {
 	who := caller(ctx)
-	q, err := c.wiring.For(who).Get.Run(ctx, who, quotes.GetInput{ID: req.QuoteId})
+	q, err := c.wiring.For(who).Get.Run(ctx, who, domain.GetInput{ID: req.QuoteId})
 	if err != nil {
 		return getAnswers.Respond(ctx, err)
 	}
@@ -101,7 +101,7 @@ func (c *Controller) GetQuote(ctx context.Context, req api.GetQuoteRequestObject
 // If-Match names, when it names one.
 func (c *Controller) ReplaceQuoteLines(ctx context.Context, req api.ReplaceQuoteLinesRequestObject) (api.ReplaceQuoteLinesResponseObject, error) {
 	who := caller(ctx)
-	q, err := c.wiring.For(who).ReplaceLines.Run(ctx, who, quotes.ReplaceLinesInput{
+	q, err := c.wiring.For(who).ReplaceLines.Run(ctx, who, domain.ReplaceLinesInput{
 		ID: req.QuoteId, Lines: fromAPILines(req.Body.Lines), Version: conditional.IfMatch(req.Params.IfMatch),
 	})
 	if err != nil {
@@ -115,7 +115,7 @@ func (c *Controller) ReplaceQuoteLines(ctx context.Context, req api.ReplaceQuote
 // it names one.
 func (c *Controller) DeleteQuote(ctx context.Context, req api.DeleteQuoteRequestObject) (api.DeleteQuoteResponseObject, error) {
 	who := caller(ctx)
-	in := quotes.DeleteInput{ID: req.QuoteId, Version: conditional.IfMatch(req.Params.IfMatch)}
+	in := domain.DeleteInput{ID: req.QuoteId, Version: conditional.IfMatch(req.Params.IfMatch)}
 	if _, err := c.wiring.For(who).Delete.Run(ctx, who, in); err != nil {
 		return deleteAnswers.Respond(ctx, err)
 	}
@@ -125,7 +125,7 @@ func (c *Controller) DeleteQuote(ctx context.Context, req api.DeleteQuoteRequest
 // SubmitQuote prices a draft and submits it.
 func (c *Controller) SubmitQuote(ctx context.Context, req api.SubmitQuoteRequestObject) (api.SubmitQuoteResponseObject, error) {
 	who := caller(ctx)
-	q, err := c.wiring.For(who).Submit.Run(ctx, who, quotes.SubmitInput{ID: req.QuoteId})
+	q, err := c.wiring.For(who).Submit.Run(ctx, who, domain.SubmitInput{ID: req.QuoteId})
 	if err != nil {
 		return submitAnswers.Respond(ctx, err)
 	}
@@ -135,7 +135,7 @@ func (c *Controller) SubmitQuote(ctx context.Context, req api.SubmitQuoteRequest
 // AcceptQuote accepts a submitted quote.
 func (c *Controller) AcceptQuote(ctx context.Context, req api.AcceptQuoteRequestObject) (api.AcceptQuoteResponseObject, error) {
 	who := caller(ctx)
-	q, err := c.wiring.For(who).Accept.Run(ctx, who, quotes.AcceptInput{ID: req.QuoteId})
+	q, err := c.wiring.For(who).Accept.Run(ctx, who, domain.AcceptInput{ID: req.QuoteId})
 	if err != nil {
 		return acceptAnswers.Respond(ctx, err)
 	}
@@ -145,31 +145,31 @@ func (c *Controller) AcceptQuote(ctx context.Context, req api.AcceptQuoteRequest
 // RejectQuote rejects a submitted quote.
 func (c *Controller) RejectQuote(ctx context.Context, req api.RejectQuoteRequestObject) (api.RejectQuoteResponseObject, error) {
 	who := caller(ctx)
-	q, err := c.wiring.For(who).Reject.Run(ctx, who, quotes.RejectInput{ID: req.QuoteId})
+	q, err := c.wiring.For(who).Reject.Run(ctx, who, domain.RejectInput{ID: req.QuoteId})
 	if err != nil {
 		return rejectAnswers.Respond(ctx, err)
 	}
 	return api.RejectQuote200JSONResponse(toAPI(q)), nil
 }
 
-func fromAPILines(lines []api.NewQuoteLine) []quotes.Line {
-	out := make([]quotes.Line, len(lines))
+func fromAPILines(lines []api.NewQuoteLine) []domain.Line {
+	out := make([]domain.Line, len(lines))
 	for i, l := range lines {
-		out[i] = quotes.Line{MaterialID: l.MaterialId, Quantity: l.Quantity, WidthMM: l.WidthMm, HeightMM: l.HeightMm}
+		out[i] = domain.Line{MaterialID: l.MaterialId, Quantity: l.Quantity, WidthMM: l.WidthMm, HeightMM: l.HeightMm}
 	}
 	return out
 }
 
 // toAPI maps a domain quote to the generated type. Times go out in UTC;
 // prices only once the quote has them.
-func toAPI(q quotes.Quote) api.Quote {
+func toAPI(q domain.Quote) api.Quote {
 	out := api.Quote{
 		Id: q.ID, CompanyId: q.CompanyID, State: api.QuoteState(q.State),
 		Lines:     make([]api.QuoteLine, len(q.Lines)),
 		CreatedAt: q.CreatedAt.UTC(), UpdatedAt: q.UpdatedAt.UTC(),
 		ValidUntil: utc(q.ValidUntil), SubmittedAt: utc(q.SubmittedAt), DecidedAt: utc(q.DecidedAt),
 	}
-	priced := q.State != quotes.Draft
+	priced := q.State != domain.Draft
 	for i, l := range q.Lines {
 		line := api.QuoteLine{MaterialId: l.MaterialID, Quantity: l.Quantity, WidthMm: l.WidthMM, HeightMm: l.HeightMM}
 		if priced {
@@ -185,7 +185,7 @@ func toAPI(q quotes.Quote) api.Quote {
 	return out
 }
 
-func money(m quotes.Money) shared.Money { return shared.Money{Amount: m.Amount, Currency: m.Currency} }
+func money(m domain.Money) shared.Money { return shared.Money{Amount: m.Amount, Currency: m.Currency} }
 
 func utc(t *time.Time) *time.Time {
 	if t == nil {

@@ -4,13 +4,13 @@ import (
 	"context"
 	"time"
 
-	"github.com/charterhq/charter/stories/quotes"
+	domain "github.com/charterhq/charter/stories/quotes"
 )
 
 // DemoQuotes are what a new user finds in development mode: a draft of
 // company 1 over the first demo materials, ready to submit.
-var DemoQuotes = []quotes.Quote{
-	{CompanyID: 1, State: quotes.Draft, Lines: []quotes.Line{
+var DemoQuotes = []domain.Quote{
+	{CompanyID: 1, State: domain.Draft, Lines: []domain.Line{
 		{MaterialID: 1, Quantity: 10, WidthMM: 600, HeightMM: 400},
 		{MaterialID: 2, Quantity: 4, WidthMM: 1200, HeightMM: 250},
 	}},
@@ -18,8 +18,8 @@ var DemoQuotes = []quotes.Quote{
 
 // SeedDemo adds the demo quotes to an empty store and returns how many it
 // added; a store that has any quote is left alone.
-func SeedDemo(ctx context.Context, repo quotes.Repository, now time.Time) (int, error) {
-	n, err := repo.Count(ctx, quotes.Filter{})
+func SeedDemo(ctx context.Context, repo domain.Repository, now time.Time) (int, error) {
+	n, err := repo.Count(ctx, domain.Filter{})
 	if err != nil || n > 0 {
 		return 0, err
 	}

@@ -8,7 +8,7 @@ import (
 
 	materialsapi "github.com/charterhq/charter/gen/materials"
 	"github.com/charterhq/charter/services/platform/call"
-	"github.com/charterhq/charter/stories/quotes"
+	domain "github.com/charterhq/charter/stories/quotes"
 )
 
 // Materials returns the MaterialsFunc the submission prices with: it reads
@@ -20,34 +20,34 @@ import (
 //
 // A material the service does not know (404) is absent from the answer;
 // a service that cannot answer (down, failing, its breaker open) is
-// quotes.ErrMaterialsUnreachable, which the client answers 503; anything
+// domain.ErrMaterialsUnreachable, which the client answers 503; anything
 // else (a token the service refuses) is a defect of ours and internal.
-func Materials(baseURL string, client *http.Client) (quotes.MaterialsFunc, error) {
+func Materials(baseURL string, client *http.Client) (domain.MaterialsFunc, error) {
 	c, err := materialsapi.NewClientWithResponses(baseURL, materialsapi.WithHTTPClient(client))
 	if err != nil {
 		return nil, err
 	}
-	return func(ctx context.Context, ids []int64) (map[int64]quotes.PricedMaterial, error) {
-		out := make(map[int64]quotes.PricedMaterial, len(ids))
+	return func(ctx context.Context, ids []int64) (map[int64]domain.PricedMaterial, error) {
+		out := make(map[int64]domain.PricedMaterial, len(ids))
 		for _, id := range ids {
 			resp, err := c.GetMaterialWithResponse(ctx, id, nil)
 			switch {
 			case errors.Is(err, call.ErrUnavailable):
-				return nil, fmt.Errorf("%w: %v", quotes.ErrMaterialsUnreachable, err)
+				return nil, fmt.Errorf("%w: %v", domain.ErrMaterialsUnreachable, err)
 			case err != nil:
 				if ctx.Err() != nil {
 					return nil, err
 				}
-				return nil, fmt.Errorf("%w: %v", quotes.ErrMaterialsUnreachable, err)
+				return nil, fmt.Errorf("%w: %v", domain.ErrMaterialsUnreachable, err)
 			case resp.StatusCode() == http.StatusNotFound:
 				continue
 			case resp.JSON200 == nil:
 				return nil, fmt.Errorf("materials answered %s to get material %d", resp.Status(), id)
 			}
 			m := resp.JSON200
-			priced := quotes.PricedMaterial{ID: m.Id, CompanyID: m.CompanyId, Name: m.Name, Active: m.IsActive}
+			priced := domain.PricedMaterial{ID: m.Id, CompanyID: m.CompanyId, Name: m.Name, Active: m.IsActive}
 			if p := m.PricePerSquareMetre; p != nil {
-				priced.PricePerSquareMetre = quotes.Money{Amount: p.Amount, Currency: p.Currency}
+				priced.PricePerSquareMetre = domain.Money{Amount: p.Amount, Currency: p.Currency}
 			}
 			out[id] = priced
 		}

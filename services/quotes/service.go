@@ -18,7 +18,7 @@ import (
 	"github.com/charterhq/charter/services/platform/host"
 	"github.com/charterhq/charter/services/platform/stack"
 	"github.com/charterhq/charter/stories/access"
-	"github.com/charterhq/charter/stories/quotes"
+	domain "github.com/charterhq/charter/stories/quotes"
 	"github.com/charterhq/charter/stories/story"
 )
 
@@ -52,7 +52,7 @@ func build(_ context.Context, env host.Env) (host.Built, error) {
 	if err != nil {
 		return host.Built{}, err
 	}
-	var repo quotes.Repository = memory.NewQuotes()
+	var repo domain.Repository = memory.NewQuotes()
 	var tx story.Middleware
 	if env.DB != nil {
 		repo, tx = sqldb.NewQuotes(env.DB), sqldb.Transaction(env.DB)
@@ -64,7 +64,7 @@ func build(_ context.Context, env host.Env) (host.Built, error) {
 	return host.Built{
 		Mount: Mount(NewController(wiring)),
 		Jobs: []host.Job{{Name: "expire quotes", Every: ExpireEvery, Run: func(ctx context.Context) error {
-			n, err := wiring.Expire.Run(ctx, access.Caller{Subject: "service:quotes", Roles: []access.Role{access.Staff}}, quotes.ExpireInput{})
+			n, err := wiring.Expire.Run(ctx, access.Caller{Subject: "service:quotes", Roles: []access.Role{access.Staff}}, domain.ExpireInput{})
 			if n > 0 && env.Logger != nil {
 				env.Logger.Info("quotes expired", "count", n)
 			}

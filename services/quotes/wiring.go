@@ -11,21 +11,21 @@ import (
 	"time"
 
 	"github.com/charterhq/charter/stories/access"
-	"github.com/charterhq/charter/stories/quotes"
+	domain "github.com/charterhq/charter/stories/quotes"
 	"github.com/charterhq/charter/stories/story"
 )
 
 // Stories are the quote stories wired for one kind of caller, each tagged
 // with the operation of api/quotes.yaml it serves.
 type Stories struct {
-	List         *quotes.ListQuotes   `operation:"listQuotes"`
-	Get          *quotes.GetQuote     `operation:"getQuote"`
-	Create       *quotes.CreateQuote  `operation:"createQuote"`
-	ReplaceLines *quotes.ReplaceLines `operation:"replaceQuoteLines"`
-	Delete       *quotes.DeleteQuote  `operation:"deleteQuote"`
-	Submit       *quotes.SubmitQuote  `operation:"submitQuote"`
-	Accept       *quotes.AcceptQuote  `operation:"acceptQuote"`
-	Reject       *quotes.RejectQuote  `operation:"rejectQuote"`
+	List         *domain.ListQuotes   `operation:"listQuotes"`
+	Get          *domain.GetQuote     `operation:"getQuote"`
+	Create       *domain.CreateQuote  `operation:"createQuote"`
+	ReplaceLines *domain.ReplaceLines `operation:"replaceQuoteLines"`
+	Delete       *domain.DeleteQuote  `operation:"deleteQuote"`
+	Submit       *domain.SubmitQuote  `operation:"submitQuote"`
+	Accept       *domain.AcceptQuote  `operation:"acceptQuote"`
+	Reject       *domain.RejectQuote  `operation:"rejectQuote"`
 }
 
 // Wiring holds the two injectors of the quotes service, which differ only
@@ -34,15 +34,15 @@ type Wiring struct {
 	Staff    Stories
 	External Stories
 	// Expire is the story of the scheduled job that expires lapsed quotes.
-	Expire *quotes.ExpireQuotes
+	Expire *domain.ExpireQuotes
 }
 
 // Parts are what the stories are built from.
 type Parts struct {
 	// Repository stores the quotes.
-	Repository quotes.Repository
+	Repository domain.Repository
 	// Materials prices materials, from the materials service.
-	Materials quotes.MaterialsFunc
+	Materials domain.MaterialsFunc
 	// Now is the clock.
 	Now func() time.Time
 	// Validity is how long a submitted quote can be accepted; the
@@ -64,15 +64,15 @@ func Wire(p Parts) (*Wiring, error) {
 	if p.Transaction != nil {
 		writes = append(slices.Clone(p.Middleware), p.Transaction)
 	}
-	staff, err := inject(p, quotes.StaffAccess, reads, writes)
+	staff, err := inject(p, domain.StaffAccess, reads, writes)
 	if err != nil {
 		return nil, fmt.Errorf("staff stories: %w", err)
 	}
-	external, err := inject(p, quotes.CompanyAccess, reads, writes)
+	external, err := inject(p, domain.CompanyAccess, reads, writes)
 	if err != nil {
 		return nil, fmt.Errorf("external stories: %w", err)
 	}
-	expire, err := quotes.NewExpireQuotes(quotes.ExpireQuotesDeps{Expire: p.Repository.Expire, Now: p.Now})
+	expire, err := domain.NewExpireQuotes(domain.ExpireQuotesDeps{Expire: p.Repository.Expire, Now: p.Now})
 	if err != nil {
 		return nil, err
 	}
@@ -90,7 +90,7 @@ func (w *Wiring) For(c access.Caller) Stories {
 
 // inject is one injector: every story built with the same permission
 // filter over the same repository.
-func inject(p Parts, filter func(access.Caller, quotes.Filter) (quotes.Filter, error), reads, writes []story.Middleware) (Stories, error) {
+func inject(p Parts, filter func(access.Caller, domain.Filter) (domain.Filter, error), reads, writes []story.Middleware) (Stories, error) {
 	repo := p.Repository
 	var s Stories
 	var errs []error
@@ -99,23 +99,23 @@ func inject(p Parts, filter func(access.Caller, quotes.Filter) (quotes.Filter, e
 			errs = append(errs, err)
 		}
 	}
-	list, err := quotes.NewListQuotes(quotes.ListQuotesDeps{FilterOnPermissions: filter, Count: repo.Count, Find: repo.Find})
+	list, err := domain.NewListQuotes(domain.ListQuotesDeps{FilterOnPermissions: filter, Count: repo.Count, Find: repo.Find})
 	keep(err)
-	get, err := quotes.NewGetQuote(quotes.GetQuoteDeps{FilterOnPermissions: filter, Get: repo.Get})
+	get, err := domain.NewGetQuote(domain.GetQuoteDeps{FilterOnPermissions: filter, Get: repo.Get})
 	keep(err)
-	create, err := quotes.NewCreateQuote(quotes.CreateQuoteDeps{FilterOnPermissions: filter, Create: repo.Create, Now: p.Now})
+	create, err := domain.NewCreateQuote(domain.CreateQuoteDeps{FilterOnPermissions: filter, Create: repo.Create, Now: p.Now})
 	keep(err)
-	replace, err := quotes.NewReplaceLines(quotes.ReplaceLinesDeps{FilterOnPermissions: filter, Get: repo.Get, ReplaceLines: repo.ReplaceLines, Now: p.Now})
+	replace, err := domain.NewReplaceLines(domain.ReplaceLinesDeps{FilterOnPermissions: filter, Get: repo.Get, ReplaceLines: repo.ReplaceLines, Now: p.Now})
 	keep(err)
-	del, err := quotes.NewDeleteQuote(quotes.DeleteQuoteDeps{FilterOnPermissions: filter, Get: repo.Get, Delete: repo.Delete})
+	del, err := domain.NewDeleteQuote(domain.DeleteQuoteDeps{FilterOnPermissions: filter, Get: repo.Get, Delete: repo.Delete})
 	keep(err)
-	submit, err := quotes.NewSubmitQuote(quotes.SubmitQuoteDeps{
+	submit, err := domain.NewSubmitQuote(domain.SubmitQuoteDeps{
 		FilterOnPermissions: filter, Get: repo.Get, Materials: p.Materials, Submit: repo.Submit, Now: p.Now, Validity: p.Validity,
 	})
 	keep(err)
-	accept, err := quotes.NewAcceptQuote(quotes.AcceptQuoteDeps{FilterOnPermissions: filter, Get: repo.Get, Decide: repo.Decide, Now: p.Now})
+	accept, err := domain.NewAcceptQuote(domain.AcceptQuoteDeps{FilterOnPermissions: filter, Get: repo.Get, Decide: repo.Decide, Now: p.Now})
 	keep(err)
-	reject, err := quotes.NewRejectQuote(quotes.RejectQuoteDeps{FilterOnPermissions: filter, Get: repo.Get, Decide: repo.Decide, Now: p.Now})
+	reject, err := domain.NewRejectQuote(domain.RejectQuoteDeps{FilterOnPermissions: filter, Get: repo.Get, Decide: repo.Decide, Now: p.Now})
 	keep(err)
 	if len(errs) > 0 {
 		return s, fmt.Errorf("%v", errs)
