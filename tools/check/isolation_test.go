@@ -144,3 +144,43 @@ func ExampleWithIdentities() {
 	// GET Bearer $TOKEN_ALICE
 	// GET Bearer $TOKEN_BOB
 }
+
+// TestEveryKindOfTenantLeakIsFound plants a leak through a read and one
+// through a write; the other tenant's request that shows it comes last in
+// the reproduction.
+//
+// A list that leaks is not planted: the probe reads the list's first
+// page, and the planted server pages in the order of ids, so once the
+// run's earlier cases have filled a page the new widget is on a later
+// one and the leak stops showing, which leaves shrinking nothing steady
+// to shrink.
+func TestEveryKindOfTenantLeakIsFound(t *testing.T) {
+	doc, err := check.LoadSpec(plantedserver.Spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		bug  plantedserver.Bug
+		op   string
+		last string
+	}{
+		{plantedserver.TenantLeak, "getWidget", "GET"},
+		{plantedserver.TenantDeleteLeak, "deleteWidget", "DELETE"},
+	} {
+		t.Run(string(tc.bug), func(t *testing.T) {
+			rep, err := check.Execute(doc, check.Handler(plantedserver.New(tc.bug)), tenants,
+				check.WithSeed(plantedSeed), check.WithMaxExamples(pinnedExamples))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rep.Failures) != 1 || rep.Failures[0].Check != check.TenantIsolated || rep.Failures[0].Operation != tc.op {
+				t.Fatalf("want one %s failure on %s, got %v", check.TenantIsolated, tc.op, rep.Failures)
+			}
+			f := rep.Failures[0]
+			first, last := f.Requests[0], f.Requests[len(f.Requests)-1]
+			if first.Method != "POST" || first.Credential != "Bearer $TOKEN_ALICE" || last.Method != tc.last || last.Credential != "Bearer $TOKEN_BOB" {
+				t.Errorf("want alice's create first and bob's %s last:\n%s", tc.last, f)
+			}
+		})
+	}
+}

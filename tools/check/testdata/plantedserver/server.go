@@ -61,6 +61,9 @@ const (
 	// TenantLeak serves getWidget a widget of another tenant: it finds
 	// the widget by id alone.
 	TenantLeak Bug = "tenant_leak"
+	// TenantDeleteLeak lets deleteWidget delete a widget of another
+	// tenant.
+	TenantDeleteLeak Bug = "tenant_delete_leak"
 )
 
 // Token returns a bearer token granting scopes, of no tenant.
@@ -246,7 +249,7 @@ func (s *server) find(w http.ResponseWriter, r *http.Request) (*widget, bool) {
 	s.mu.Lock()
 	wd, ok := s.stored[id]
 	s.mu.Unlock()
-	leak := s.bug == TenantLeak && r.Method == http.MethodGet
+	leak := (s.bug == TenantLeak && r.Method == http.MethodGet) || (s.bug == TenantDeleteLeak && r.Method == http.MethodDelete)
 	if ok && wd.tenant != tenantOf(r) && !leak {
 		ok = false
 	}
