@@ -76,6 +76,8 @@ type credential struct {
 	// token, e.g. "$TOKEN_ALICE"; "" prints the header as it is, for
 	// made-up tokens that are no secret.
 	shown string
+	// as names the identity the token is of.
+	as string
 }
 
 // credential returns the credential of id granting scopes.
@@ -87,7 +89,7 @@ func (id Identity) credential(scopes []string) credential {
 	if id.Mint != nil {
 		tok = id.Mint(scopes)
 	}
-	return credential{header: "Bearer " + tok, shown: "Bearer $" + id.Variable()}
+	return credential{header: "Bearer " + tok, shown: "Bearer $" + id.Variable(), as: id.Name}
 }
 
 // isolated reports whether what a creates must be out of b's reach.

@@ -100,6 +100,11 @@ type Report struct {
 	Requests int
 	// Elapsed is how long the run took.
 	Elapsed time.Duration
+	// Created counts the resources the run created, all of which it
+	// deletes at the end where the spec has a delete operation for
+	// them; Leftovers lists those it could not delete.
+	Created   int
+	Leftovers []Leftover
 }
 
 // Failed reports whether any check failed.
@@ -137,6 +142,7 @@ func (r *Report) Summary(w io.Writer) {
 		fmt.Fprintf(w, ", the first found after %v", first.Round(time.Millisecond))
 	}
 	fmt.Fprintln(w)
+	fmt.Fprint(w, r.litterLine())
 }
 
 // firstFound returns how long into the run the earliest failure came.

@@ -29,6 +29,13 @@ type Request struct {
 	Credential string
 	// Body is the body sent, nil for none.
 	Body []byte
+	// Identity names the identity whose token the request carries, ""
+	// for none or the only unnamed one; Path is the operation's path
+	// template and PathParams the serialized value of each of its
+	// parameters, which the cleanup at the end of a run deletes by.
+	Identity   string
+	Path       string
+	PathParams map[string]string
 }
 
 // Curl returns a curl command that sends the request to the server at
@@ -100,6 +107,7 @@ func (v *values) at(in string) map[string]any {
 // parameter's style and explode settings.
 func (o *operation) build(v *values, auth credential) Request {
 	path := o.path
+	pathParams := map[string]string{}
 	q := []string{}
 	h := http.Header{}
 	for _, p := range o.params {
@@ -109,7 +117,8 @@ func (o *operation) build(v *values, auth credential) Request {
 		}
 		switch p.In {
 		case openapi3.ParameterInPath:
-			path = strings.ReplaceAll(path, "{"+p.Name+"}", pathValue(p, x))
+			pathParams[p.Name] = pathValue(p, x)
+			path = strings.ReplaceAll(path, "{"+p.Name+"}", pathParams[p.Name])
 		case openapi3.ParameterInQuery:
 			q = append(q, queryPairs(p, x)...)
 		case openapi3.ParameterInHeader:
@@ -123,7 +132,8 @@ func (o *operation) build(v *values, auth credential) Request {
 	if auth.header != "" {
 		h.Set("Authorization", auth.header)
 	}
-	r := Request{Operation: o.id, Method: o.method, Target: target, Header: h, Credential: auth.shown}
+	r := Request{Operation: o.id, Method: o.method, Target: target, Header: h, Credential: auth.shown,
+		Identity: auth.as, Path: o.path, PathParams: pathParams}
 	switch {
 	case v.rawBody != nil:
 		r.Body = v.rawBody

@@ -104,6 +104,9 @@ func Execute(doc *openapi3.T, target Target, opts ...Option) (*Report, error) {
 	r.run()
 	restore()
 	rapidMu.Unlock()
+	if r.err == nil {
+		r.clean()
+	}
 	r.report.Elapsed = time.Since(start)
 	if r.err != nil {
 		return r.report, fmt.Errorf("%w: %v", ErrUnreachable, r.err)
@@ -130,13 +133,22 @@ type runner struct {
 	report *Report
 	start  time.Time
 
+	// made lists what the run's creates made, and litter holds the
+	// identity and path of each, for clean to delete at the end.
+	made   []made
+	litter map[string]bool
+
 	mu  sync.Mutex
 	err error
 }
 
 func (r *runner) send(req Request) (*response, error) {
 	r.report.Requests++
-	return r.target.do(req)
+	res, err := r.target.do(req)
+	if err == nil {
+		r.record(req, res)
+	}
+	return res, err
 }
 
 // broken stops the run: once the target cannot be reached, every further
