@@ -13,6 +13,8 @@ type caseRun struct {
 	p        *property
 	t        *rapid.T
 	requests []Request
+	// responses holds the response to each request, for the replay.
+	responses []*response
 }
 
 // property runs one rapid property until each of its checks has either
@@ -66,7 +68,7 @@ func (c *caseRun) verify(op string, vs ...verdict) {
 			continue
 		}
 		p.last = &Failure{Check: v.check, Operation: op, Seed: p.r.seed, Message: v.why,
-			Requests: append([]Request(nil), c.requests...), Base: p.r.base,
+			Requests: append([]Request(nil), c.requests...), Steps: steps(c.requests, c.responses), Base: p.r.base,
 			FoundAfter: p.found, FoundAfterRequests: p.foundAt}
 		// rapid only keeps a shrunk case that fails with the same
 		// message, so the message names the check and not the
@@ -86,6 +88,7 @@ func (c *caseRun) send(r Request) *response {
 		c.p.r.broken(err)
 		c.t.Skip("target unreachable")
 	}
+	c.responses = append(c.responses, res)
 	return res
 }
 

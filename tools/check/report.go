@@ -45,8 +45,11 @@ type Failure struct {
 	Seed uint64
 	// Message says what was wrong with the last response.
 	Message string
-	// Requests is the sequence that reproduces it, in order.
+	// Requests is the sequence that reproduces it, in order, and Steps
+	// the same as data, with the ids the server chose taken from the
+	// responses that returned them (see ReplayFile).
 	Requests []Request
+	Steps    []Step
 	// Base is the URL the curl commands point at.
 	Base string
 	// FoundAfter is how long into the run the first failing case came,

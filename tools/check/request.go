@@ -32,7 +32,8 @@ type Request struct {
 	// Identity names the identity whose token the request carries, ""
 	// for none or the only unnamed one; Path is the operation's path
 	// template and PathParams the serialized value of each of its
-	// parameters, which the cleanup at the end of a run deletes by.
+	// parameters, which the cleanup at the end of a run deletes by and a
+	// replay file refers to.
 	Identity   string
 	Path       string
 	PathParams map[string]string

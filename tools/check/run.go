@@ -5,7 +5,9 @@
 // through the ids that creates return. Every failure is shrunk by rapid
 // to a minimal case, within a bounded number of requests
 // (WithShrinkLimit), and reported with its check, the seed, and curl
-// commands that reproduce it.
+// commands that reproduce it; Report.ReplayFile holds the same sequences
+// as data, ids taken from earlier responses, and Replay runs one on a
+// fresh server. At the end a run deletes what it created.
 //
 // With several identities (WithIdentities), each stateful sequence runs as
 // one of them, and what it creates is probed by an identity of another

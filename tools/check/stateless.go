@@ -39,7 +39,7 @@ func (r *runner) examples(o *operation) {
 			continue
 		}
 		r.failure(Failure{Check: vd.check, Operation: o.id, Seed: r.seed, Message: "spec example: " + vd.why,
-			Requests: []Request{req}, Base: r.base, FoundAfter: time.Since(r.start), FoundAfterRequests: r.report.Requests})
+			Requests: []Request{req}, Steps: steps([]Request{req}, []*response{res}), Base: r.base, FoundAfter: time.Since(r.start), FoundAfterRequests: r.report.Requests})
 	}
 }
 

@@ -41,8 +41,11 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	shrinkLimit := fs.Int("shrink-limit", check.DefaultShrinkLimit, "requests that shrinking one failure may send (0 reports it unshrunk)")
 	junit := fs.String("junit", "", "write a JUnit XML report to this file")
 	stateless := fs.Bool("no-stateful", false, "skip the stateful create/update/delete sequences")
+	replayOut := fs.String("replay-out", "", "write each failure's shrunk sequence, with ids taken from earlier responses, to this JSON `file`")
+	replay := fs.String("replay", "", "replay the failures of a --replay-out `file` instead of a run: exit 1 when one reproduces, 0 when none does")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: charter check --spec api/x.yaml --url http://localhost:8080 [flags]")
+		fmt.Fprintln(stderr, "       charter check --replay FILE --url http://localhost:8080 [--token name=TOKEN ...]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -50,6 +53,17 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 			return 0
 		}
 		return 2
+	}
+	if *replay != "" && *url != "" {
+		if *authFile != "" {
+			more, err := readAuthFile(*authFile)
+			if err != nil {
+				fmt.Fprintf(stderr, "charter check: %v\n", err)
+				return 2
+			}
+			ids = append(ids, more...)
+		}
+		return runReplay(*replay, *spec, *url, ids, stdout, stderr)
 	}
 	if *spec == "" || *url == "" {
 		fmt.Fprintln(stderr, "charter check: --spec and --url are required")
@@ -96,6 +110,15 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, f.String())
 	}
 	rep.Summary(stdout)
+	if *replayOut != "" {
+		if err := writeReplay(*replayOut, *spec, rep); err != nil {
+			fmt.Fprintf(stderr, "charter check: %v\n", err)
+			return 2
+		}
+		if rep.Failed() {
+			fmt.Fprintf(stdout, "the failures are in %s: charter check --replay %s --url %s replays them on a fresh server\n", *replayOut, *replayOut, *url)
+		}
+	}
 	if *junit != "" {
 		if err := writeJUnit(*junit, rep); err != nil {
 			fmt.Fprintf(stderr, "charter check: %v\n", err)
