@@ -23,6 +23,7 @@ import (
 	"os/signal"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -88,15 +89,24 @@ func serve(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 		return err
 	}
 	defer h.Close()
-	var docs []string
-	return h.Serve(ctx, func(r *host.Running, addr net.Addr) {
+	var (
+		docs    []string
+		welcome sync.WaitGroup
+	)
+	err = h.Serve(ctx, func(r *host.Running, addr net.Addr) {
 		docs = append(docs, fmt.Sprintf("  %-10s http://%s/docs", r.Service.Title, host.DisplayAddr(addr)))
 		if cfg.Dev && len(docs) == len(h.Running) {
-			if err := printWelcome(stdout, docs, h, authCfg); err != nil {
-				logger.Error("welcome", "err", err)
-			}
+			// Every service listens by now; the welcome is printed
+			// beside the last one starting to serve, not before it.
+			welcome.Go(func() {
+				if err := printWelcome(stdout, docs, h, authCfg); err != nil {
+					logger.Error("welcome", "err", err)
+				}
+			})
 		}
 	})
+	welcome.Wait()
+	return err
 }
 
 // authConfig reads the token configuration. In development mode a
@@ -119,15 +129,23 @@ func authConfig(getenv func(string) string, dev bool) (auth.Config, error) {
 	return c, nil
 }
 
-// scopes are every scope the services' contracts name.
-func scopes() ([]string, error) {
+// scopes are every scope the services' contracts name. Those of the
+// services running holds come from the contracts the host has loaded
+// already; the others' contracts are parsed here.
+func scopes(running []*host.Running) ([]string, error) {
 	var out []string
 	for _, s := range services() {
-		spec, err := s.Spec()
-		if err != nil {
-			return nil, err
+		var serviceScopes []string
+		if i := slices.IndexFunc(running, func(r *host.Running) bool { return r.Service.Name == s.Name }); i >= 0 {
+			serviceScopes = running[i].Scopes
+		} else {
+			spec, err := s.Spec()
+			if err != nil {
+				return nil, err
+			}
+			serviceScopes = host.Scopes(spec)
 		}
-		for _, sc := range host.Scopes(spec) {
+		for _, sc := range serviceScopes {
 			if !slices.Contains(out, sc) {
 				out = append(out, sc)
 			}
@@ -136,12 +154,14 @@ func scopes() ([]string, error) {
 	return out, nil
 }
 
-func devTokens(c auth.Config, ttl time.Duration) ([]auth.DevToken, error) {
+// devTokens signs a token for each demo role, with every scope; running
+// are the services the process hosts, if any (see scopes).
+func devTokens(c auth.Config, ttl time.Duration, running []*host.Running) ([]auth.DevToken, error) {
 	signer, err := auth.NewSigner(c)
 	if err != nil {
 		return nil, err
 	}
-	sc, err := scopes()
+	sc, err := scopes(running)
 	if err != nil {
 		return nil, err
 	}
@@ -159,7 +179,7 @@ func token(args []string, getenv func(string) string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	tokens, err := devTokens(c, *ttl)
+	tokens, err := devTokens(c, *ttl, nil)
 	if err != nil {
 		return err
 	}
@@ -178,7 +198,7 @@ func token(args []string, getenv func(string) string, stdout io.Writer) error {
 }
 
 func printWelcome(w io.Writer, docs []string, h *host.Host, c auth.Config) error {
-	tokens, err := devTokens(c, 12*time.Hour)
+	tokens, err := devTokens(c, 12*time.Hour, h.Running)
 	if err != nil {
 		return err
 	}

@@ -8,12 +8,14 @@
 package docs
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
+	"sync"
 
 	"github.com/swaggest/swgui"
 	"github.com/swaggest/swgui/v5emb"
@@ -29,10 +31,15 @@ const (
 	ReadyzPath   = "/readyz"
 )
 
-// Spec serves one OpenAPI document as JSON and as YAML. Both encodings
-// and their ETags are prepared once, in NewSpec.
+// Spec serves one OpenAPI document as JSON and as YAML. The JSON and its
+// ETag are prepared in NewSpec; the YAML, which few clients ask for, is
+// rendered from it on its first request, once.
 type Spec struct {
-	json, yaml document
+	json document
+
+	yamlOnce sync.Once
+	yaml     document
+	yamlErr  error
 }
 
 // document is one prepared encoding of the spec.
@@ -48,6 +55,17 @@ func NewSpec(specJSON []byte) (*Spec, error) {
 	if len(specJSON) == 0 {
 		return nil, errors.New("docs: empty spec")
 	}
+	if !json.Valid(specJSON) {
+		return nil, errors.New("docs: spec is not JSON")
+	}
+	if trimmed := bytes.TrimLeft(specJSON, " \t\r\n"); len(trimmed) == 0 || trimmed[0] != '{' {
+		return nil, errors.New("docs: spec is not a JSON object")
+	}
+	return &Spec{json: newDocument(specJSON, "application/json")}, nil
+}
+
+// toYAML renders the spec, given as a JSON object, as block YAML.
+func toYAML(specJSON []byte) ([]byte, error) {
 	// Decoding into yaml.Node keeps the document's key order, which a
 	// map would lose; JSON is a subset of YAML, so the YAML decoder reads
 	// it as it is.
@@ -55,7 +73,7 @@ func NewSpec(specJSON []byte) (*Spec, error) {
 	if err := yaml.Unmarshal(specJSON, &node); err != nil {
 		return nil, fmt.Errorf("docs: spec is not JSON: %w", err)
 	}
-	if !json.Valid(specJSON) || len(node.Content) == 0 || node.Content[0].Kind != yaml.MappingNode {
+	if len(node.Content) == 0 || node.Content[0].Kind != yaml.MappingNode {
 		return nil, errors.New("docs: spec is not a JSON object")
 	}
 	unstyle(&node)
@@ -63,10 +81,7 @@ func NewSpec(specJSON []byte) (*Spec, error) {
 	if err != nil {
 		return nil, fmt.Errorf("docs: spec to YAML: %w", err)
 	}
-	return &Spec{
-		json: newDocument(specJSON, "application/json"),
-		yaml: newDocument(asYAML, "application/yaml"),
-	}, nil
+	return asYAML, nil
 }
 
 // unstyle drops the flow style the JSON source gave every node, so that
@@ -87,7 +102,21 @@ func newDocument(body []byte, contentType string) document {
 func (s *Spec) JSON(w http.ResponseWriter, r *http.Request) { s.json.serve(w, r) }
 
 // YAML serves the spec as YAML.
-func (s *Spec) YAML(w http.ResponseWriter, r *http.Request) { s.yaml.serve(w, r) }
+func (s *Spec) YAML(w http.ResponseWriter, r *http.Request) {
+	s.yamlOnce.Do(func() {
+		body, err := toYAML(s.json.body)
+		if err != nil {
+			s.yamlErr = err
+			return
+		}
+		s.yaml = newDocument(body, "application/yaml")
+	})
+	if s.yamlErr != nil {
+		http.Error(w, "the spec could not be rendered as YAML", http.StatusInternalServerError)
+		return
+	}
+	s.yaml.serve(w, r)
+}
 
 // serve answers with the document, or 304 when the client holds the same
 // version. The spec changes only with a deploy, so clients may keep it a

@@ -48,8 +48,11 @@ type Running struct {
 	Built   Built
 	Handler http.Handler
 	// Addr is where it listens.
-	Addr  string
-	store *store
+	Addr string
+	// Scopes are every scope the operations of its contract require, in
+	// the order they first appear (see Scopes).
+	Scopes []string
+	store  *store
 }
 
 // Options are what a host is built from besides the configuration.
@@ -169,6 +172,7 @@ func (h *Host) build(ctx context.Context, s Service, cfg Config, o Options, veri
 		st.Close()
 		return nil, fmt.Errorf("embedded spec: %w", err)
 	}
+	r.Scopes = Scopes(spec)
 	specJSON, err := s.SpecJSON()
 	if err != nil {
 		st.Close()
