@@ -300,6 +300,19 @@ type ListMaterialsParams struct {
 	IsActive *IsActive `form:"is_active,omitempty" json:"is_active,omitempty"`
 }
 
+// CreateMaterialParams defines parameters for CreateMaterial.
+type CreateMaterialParams struct {
+	// IdempotencyKey A key the client makes up, unique per operation it means to happen
+	// once (a UUID), as the IETF Idempotency-Key header draft has it. A
+	// retry with the same key gets the first answer (status, headers and
+	// body) without the work being done again; the same key with another
+	// request body is answered 422, and a retry while the first request
+	// is still running 409. Keys belong to the caller that sent them and
+	// are forgotten 24 hours after the first request. Answers other than
+	// success are not kept: a retry after one runs again.
+	IdempotencyKey *externalRef0.IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // DeleteMaterialParams defines parameters for DeleteMaterial.
 type DeleteMaterialParams struct {
 	// IfMatch The `ETag` of the resource as the client read it: the write happens
@@ -434,7 +447,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /materials (the `CreateMaterial` operationId).
-	CreateMaterialWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateMaterialWithBody(ctx context.Context, params *CreateMaterialParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateMaterial Create a material
 	//
@@ -444,7 +457,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /materials (the `CreateMaterial` operationId).
-	CreateMaterial(ctx context.Context, body CreateMaterialJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateMaterial(ctx context.Context, params *CreateMaterialParams, body CreateMaterialJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DeleteMaterial Delete a material
 	//
@@ -507,8 +520,8 @@ func (c *Client) ListMaterials(ctx context.Context, params *ListMaterialsParams,
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /materials (the `CreateMaterial` operationId).
-func (c *Client) CreateMaterialWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateMaterialRequestWithBody(c.Server, contentType, body)
+func (c *Client) CreateMaterialWithBody(ctx context.Context, params *CreateMaterialParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateMaterialRequestWithBody(c.Server, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -527,8 +540,8 @@ func (c *Client) CreateMaterialWithBody(ctx context.Context, contentType string,
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /materials (the `CreateMaterial` operationId).
-func (c *Client) CreateMaterial(ctx context.Context, body CreateMaterialJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateMaterialRequest(c.Server, body)
+func (c *Client) CreateMaterial(ctx context.Context, params *CreateMaterialParams, body CreateMaterialJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateMaterialRequest(c.Server, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -704,18 +717,18 @@ func NewListMaterialsRequest(server string, params *ListMaterialsParams) (*http.
 }
 
 // NewCreateMaterialRequest calls the generic CreateMaterial builder with application/json body
-func NewCreateMaterialRequest(server string, body CreateMaterialJSONRequestBody) (*http.Request, error) {
+func NewCreateMaterialRequest(server string, params *CreateMaterialParams, body CreateMaterialJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateMaterialRequestWithBody(server, "application/json", bodyReader)
+	return NewCreateMaterialRequestWithBody(server, params, "application/json", bodyReader)
 }
 
 // NewCreateMaterialRequestWithBody constructs an http.Request for the CreateMaterial method, with any body, and a specified content type
-func NewCreateMaterialRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreateMaterialRequestWithBody(server string, params *CreateMaterialParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -739,6 +752,21 @@ func NewCreateMaterialRequestWithBody(server string, contentType string, body io
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
 
 	return req, nil
 }
@@ -965,7 +993,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /materials (the `CreateMaterial` operationId).
-	CreateMaterialWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateMaterialResponse, error)
+	CreateMaterialWithBodyWithResponse(ctx context.Context, params *CreateMaterialParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateMaterialResponse, error)
 
 	// CreateMaterialWithResponse Create a material
 	//
@@ -975,7 +1003,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /materials (the `CreateMaterial` operationId).
-	CreateMaterialWithResponse(ctx context.Context, body CreateMaterialJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateMaterialResponse, error)
+	CreateMaterialWithResponse(ctx context.Context, params *CreateMaterialParams, body CreateMaterialJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateMaterialResponse, error)
 
 	// DeleteMaterialWithResponse Delete a material
 	//
@@ -1596,8 +1624,8 @@ func (c *ClientWithResponses) ListMaterialsWithResponse(ctx context.Context, par
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /materials (the `CreateMaterial` operationId).
-func (c *ClientWithResponses) CreateMaterialWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateMaterialResponse, error) {
-	rsp, err := c.CreateMaterialWithBody(ctx, contentType, body, reqEditors...)
+func (c *ClientWithResponses) CreateMaterialWithBodyWithResponse(ctx context.Context, params *CreateMaterialParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateMaterialResponse, error) {
+	rsp, err := c.CreateMaterialWithBody(ctx, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -1612,8 +1640,8 @@ func (c *ClientWithResponses) CreateMaterialWithBodyWithResponse(ctx context.Con
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /materials (the `CreateMaterial` operationId).
-func (c *ClientWithResponses) CreateMaterialWithResponse(ctx context.Context, body CreateMaterialJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateMaterialResponse, error) {
-	rsp, err := c.CreateMaterial(ctx, body, reqEditors...)
+func (c *ClientWithResponses) CreateMaterialWithResponse(ctx context.Context, params *CreateMaterialParams, body CreateMaterialJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateMaterialResponse, error) {
+	rsp, err := c.CreateMaterial(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -2239,7 +2267,7 @@ type ServerInterface interface {
 	ListMaterials(w http.ResponseWriter, r *http.Request, params ListMaterialsParams)
 	// CreateMaterial Create a material
 	// (POST /materials)
-	CreateMaterial(w http.ResponseWriter, r *http.Request)
+	CreateMaterial(w http.ResponseWriter, r *http.Request, params CreateMaterialParams)
 	// DeleteMaterial Delete a material
 	// (DELETE /materials/{material_id})
 	DeleteMaterial(w http.ResponseWriter, r *http.Request, materialId MaterialID, params DeleteMaterialParams)
@@ -2263,7 +2291,7 @@ func (_ Unimplemented) ListMaterials(w http.ResponseWriter, r *http.Request, par
 
 // CreateMaterial Create a material
 // (POST /materials)
-func (_ Unimplemented) CreateMaterial(w http.ResponseWriter, r *http.Request) {
+func (_ Unimplemented) CreateMaterial(w http.ResponseWriter, r *http.Request, params CreateMaterialParams) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
@@ -2415,15 +2443,42 @@ func (siw *ServerInterfaceWrapper) ListMaterials(w http.ResponseWriter, r *http.
 // CreateMaterial operation middleware
 func (siw *ServerInterfaceWrapper) CreateMaterial(w http.ResponseWriter, r *http.Request) {
 
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateMaterialParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey externalRef0.IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "Idempotency-Key", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "Idempotency-Key", Err: err})
+			return
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+
+	}
+
 	if len(siw.HandlerMiddlewares) == 0 {
-		siw.Handler.CreateMaterial(w, r)
+		siw.Handler.CreateMaterial(w, r, params)
 		return
 	}
 
 	var handler http.Handler
 	{
 		handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			siw.Handler.CreateMaterial(w, r)
+			siw.Handler.CreateMaterial(w, r, params)
 		})
 	}
 
@@ -2894,7 +2949,8 @@ func (response ListMaterials503ApplicationProblemPlusJSONResponse) VisitListMate
 }
 
 type CreateMaterialRequestObject struct {
-	Body *CreateMaterialJSONRequestBody
+	Params CreateMaterialParams
+	Body   *CreateMaterialJSONRequestBody
 }
 
 type CreateMaterialResponseObject interface {
@@ -3480,8 +3536,10 @@ func (sh *strictHandler) ListMaterials(w http.ResponseWriter, r *http.Request, p
 }
 
 // CreateMaterial operation middleware
-func (sh *strictHandler) CreateMaterial(w http.ResponseWriter, r *http.Request) {
+func (sh *strictHandler) CreateMaterial(w http.ResponseWriter, r *http.Request, params CreateMaterialParams) {
 	var request CreateMaterialRequestObject
+
+	request.Params = params
 
 	var body CreateMaterialJSONRequestBody
 	if err := runtime.BindJSONBody(r, &body); err != nil {
@@ -3687,105 +3745,109 @@ func (sh *strictHandler) UpdateMaterial(w http.ResponseWriter, r *http.Request, 
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7Hx9d9NI1udXqdXMHhJaduwkNMT8sScNZCYcoBlIDjuDGFyWynZN5Cp1VQnjYbOf/Tn33pJUsuXEpKGf",
-	"efp0/0HHturtvr/8Sl+iVC8KrYRyNhp9ieaCZ8Lgn3bOjcg+Nr9/fHbBZ/BLJmxqZOGkVtEoupgLZp3R",
-	"asaEctKtmOMzpqfMzQUzwurSpIJxy6Rj0jKllyP4M51zNROWLaWbJ0p8EmbFlkY6wbjKGH7BUr0Qlk14",
-	"etVnb4XKYBy3bHw+7b3kLp2PmdM0KFFa5Ssmp0zpic5WfvqsvQkrVSpipk01yyutRDNVoozguAhOtpwL",
-	"1ew06ycqiiPxmS+KXESjKImOkiiKI5vOxYIDXdyqgB+sM1LNouvr6zgquOEL4TxJz+1p6uQnsUnEn2HB",
-	"BXfCSJ5btpxrKxjHh9k05zM255a5ubTsE89L0Y/iSMK4X0phVlEcKb6ApaX9SIO69jXROhdcRbCvl36p",
-	"86fdDD1/WnGw2lS9ZMHdvFmx+vmjzKI4MuKXUhqRRSNnShHuoabbMI6m2iy4g+0q9+NxFEcLqeSiXOCP",
-	"frNSOTETBjf7s8kEkrRzq1Mp8gwEwWrj2GT1mHGWC55JNWPj3hi/tgzGCQVf9tmFFJZxI9jE6Cuh2GTF",
-	"xjIbbyOqrpYPz/NnI6bRKPrTQaMfB/SrPaiIW+8bDrGpTudTlLzuU41B2cZdagSf01wK5ZgX1xF+R8oz",
-	"50UhlP0qfQCFk5ZxZZfCiIwdDw8Tpd1cmKW0ImZWMzfnDjez1H5xS9/hFmACWh50FdewfCFAn/xKSkiY",
-	"j+XaCjoCzn/P+o2xUl0pvZRqlq/6bHx/DHKXzoVNFFcrlpbGwIE/CWOlVn12ypaCX6GlIVPhH2d7b86e",
-	"sJPhcADGo+AGZqjMhTdT+Wrfm5N6t1oJnGulSzzRCGRIWscUX0g1S9RCGwEHVvio38Y60frsnXRzXTqc",
-	"k0xpw5pEed6w5Zw73DT85ueKWalyYT1tCmE4CAPLRJrDIZh0QE3SrphJxZZzmc5Zyq3whrXZyeGjPgMZ",
-	"QlMBPwE9weglKtWLBe9ZAXbJiYwOqaeB5Q5IGDMrUtzGo/6j/tH+NguISkPHbbSmInpLaxZSvRBq5uao",
-	"6gV3ThgY/M+9JLn///beHez/nyR6/7/+1Pv/H+4n0R67H7P769/u39//cxRvGNtuDQMDv0XLSMNa+jTX",
-	"eWZHZPiBz6R9C7bnZSlDqctX+0DN8f1xoiqxC9Uqxk/EDqD+0eAYvRxTmoEutpmTqIo7bAfmfC0LGgf3",
-	"38mHF3Ih3SYH/qqXbAHqLZ1YWKR4wWeC2MC4Ywtt3TarnOOc4aEyMeVl7qLR4aDtY44Owcfwz97HDAa3",
-	"epzNI/w8nVpx+xnADV3Jgk3ElCyGP5J13Di71cPQ5J2Hue0s8F9wnkHHea7BMdtCKyswDHmi1TSXKZ4m",
-	"1coJhX/yoshlinbnoDB6kovFD/+ycMrAfcPOHJd5NIpOyUfUEQKpi7RkedWK8Rxs6aqJXeC4RAPruEph",
-	"lwd10OPDB2EdxBKjaDB8/vTw7z++ffiydzQB2jjuShuNjgcnceSkQ/mvj1Ife+5cYUcHB+mcGydMPxOf",
-	"qtPYg7R6/HpXX74pCa9pMqJrWxi6KULO8DaqXMfRK+3OdKmyX8mXV7rZANodXOX8KROfpa2EsIMBBycn",
-	"JzcxgbeYcNww4ZV2bIob340LSrsePf992HALAShwQbPP8xzZtWJWEA82F/qJZ2+IJL+SLxfoI3AmlmkB",
-	"qZCjuIU2o5UzPEWDJ4zRkDK8D4arcjGBzZbWsYmozCMbDgZRHBUa1N0g+dC4HJB9vP7QZnblo27StsM2",
-	"owcNo8/VJ57LrDrFjuyWNKpXjfo+TN+Ruo/ZmIg7RvdqmeDpnPktJgqTCQgvq6lQVur5Cm4sBuF/vbh4",
-	"zfY4G//vMQRjZOchkV1WEeBSs7n4zDI5k84yPnUQDLgY3bxyRucQ+cKO4HvFuI8XY6Z0osZ/1daN9yF6",
-	"MGJaWpFBkgKr4MJWGAgfAycD30iI6AXGirFPqzkrci5Vz4nPjh0PBgxkASJ2PWWceQ6xTKflQijXT1Si",
-	"3lXBKWybOMEsX9mYUY5Ojp4mqIi0h0SkiIarLFGFgRDWrdC20bPP3/78CsOfmEheZ8ZMq1SwQphUKNfL",
-	"RKozke1jZHR5cdZ7xHDzVQBVqoJDDMxsaYyecSeYLdM5JvRJUmaPBoMxVRB0RehENZSeAGv4JGa5VIJN",
-	"haDkJeXGSPDTRrjSqBG7/AH8Krhz/OtRnCj846eYvnji//+semR4hhPBnw/Pqi9PzjDN9CzsJ+qcfDJt",
-	"kPS5qRDgs5AqOKHgPEgxTB2sf9jGjYABa0vLrJwpiB6rjPffwmg7YuNG0w8Gw3EgSIkyHJ0UZjOUvtnW",
-	"88MxRJmdtvBMm4nMMqF+tSmUNshylBAZxdA21UUTSdsRHn/dY+1kxNKWETtqjFhzht3M17R+/vsZLod1",
-	"CKruyAylNOfplWXcUwTzg0KYhbSYebazRKTfFvcFImcUz5+B1fuVbKvmYmhCt7LlYHgTY2TAmAdt7xLO",
-	"vrNzoUHfkTne2k65zEX2mGy9t5xoN4QNTOH5U1D+X0rttsUTr7R7qTM5lSLrLv005Rkn89zHiVSfCHJV",
-	"C/9ItV7GfFxnmVEcVnOr2m0XZfxjB1sqvtfdGdFrvso1zy60fsHNTHzD4AgLVtKyHOb1hmo4OH704OGP",
-	"bLJywt7JIExDgzAMDII/CHNa05I7il5B43pO6x6N+/6RTRdpXCOjPE1F4baZgtdGpFplEuY9Q2n+Jkzz",
-	"0lpVGLGoyKRjS27Rvzyu6pSMz7hUdzQbVy32HQbsC07llXRXBgYje37k92RhJ6G6yrlBg6MKPRM113mG",
-	"QVlVDKUCVp+9CakbM2AixYq+tOo0VhzZSpfU4YiDgq10VAX1eZJgSizB1GwNAd5SpHmp+Ccucz7Jv4Xm",
-	"V+GrtFQpkWr2mDmzojMxO9fG5as7qf2/Wu4mUHt/EFYGJ9lNbsIR39ftwP5SriD18PVEpZcxm2rDPCnZ",
-	"ci5zZCOVmGKWGS6VTdQUYwY7L12mlxgjLjmID3wP/8+44xNuRUhoTFMSNX4jnFn1TuHTuM9O1SoINiBb",
-	"roqbvvVQ5NxNtVn4722iHgyOWBhnPhgMqKyKkki6hkVrlolCqEyodEW5Fh03UWjR4LhsD5aodlvnQ9qw",
-	"zOii8D2NVCtFxWrs70H2AEcHSWJw/n0SeqcDX03+1ZRKwVO4vYZg92yiZoZTaiJ1xoTKfPk1cKsBoW6o",
-	"DVq0M1gdBB7UiZtZwcK1VWzVZ28o53Xq5aXipZtrI//9Tcz6RHADzMPAFEIQ8bmAvOtOOtgu3w0bHWxt",
-	"emfla4Z8P+1rnV9ahoG3msVswXMQdZHFFUlA3hSWwAxVmrzmrkVg7969652Wbi6UA2aI7uCPN0+AsuH+",
-	"qSW+nJNVpy2Rc6W88uYm9BZpKYxOhbVgxJ40ovJrysFVJzaotkBa+klAqgfT8JzyUOpiNfSiMty2ulfr",
-	"eev4dLpW7/KFVRC7O5W75qF0Hh6G0hkQiVWk2VVMg7G/QWAoLVuKPO+RbGIG6R3HRPg0JWNYN7CM2yuQ",
-	"mi2CYcui0MaJ7KXIJL/As37b0L4uYQYTwQR3si2zVlz4IORefRK2gKMw5Nuu7KsH93BwD0f9dgE+cG68",
-	"TqAx+TZn2Rh2bYUb18+Wbtp7NO5T+4p2AZussAib1uaU2bkQrrcQjuetloVWdbcCS4LjwshUfCyE+Wh/",
-	"KbkRHxfCGYFroz+HAfQLw1/qvgcskKhUW4f9PInFd5leKWEttUmnclYaQQmzZbgQfC8NVugsmxq96Cfq",
-	"nFrcE8x6KeQJwSnooZSm8THIOBiLurORqNQIbKl6z4vPWeoHbCB7CBPlLcpoGEd+8EfswR0ODn/sDYe9",
-	"w6OLwcnoaDAaDP4BckuPNgAcj4DxHb7hgC0W7K0TIgfr1UlP1K2FLkHLhofY1qNQP11Fo+jZ5RsQv19K",
-	"nku3QgtPk9UEjUbDQRyVRXbLZq9hA1ifldQPDI/b5ZOqzlWL4hORazWDmKYfEq8L3rMewbQpGhiNbcSt",
-	"Z4Sj9ZxcCLQIPPtZ5auK0muOj1hyC/BoyxzBTgOGrpPm3Vz4ADcgS8oVmDYMUaXCbIpku0Wl1mo1LquS",
-	"lt3QRa/g2eubhOnrDNRLrcSqJWK77eNv/vHrlijePPaifvC6LbHfSRiuQ2ja+wixaoHUe8I3Rw+PErdQ",
-	"dYHktnb+oV5TT/4lqMPc4lSH/YVFY1Yq+UspMAH3nSS/sxHaVWxUYHZu9ULAMzOEKlqBQBNOhhEjLUuW",
-	"OBfOCRNT6ylmRalSV1a5m7li2iTKrhYTncdrnZKgJbWnNHN8gq0F2MHECH7FCMW130/Uad3asQUHW8pz",
-	"rQhbqadMqk/SSoyaqhlt3ae5/GEwOB1gR+VwMPgJhlz+cPbs7CwO2hR9dlqVRSgtnIv0ylaNNieMoloG",
-	"wkqRPJdKpjqDvHnBIYC2bO85/8TfIsnvWTYuxwil3IAxtW3zgn+uoTEeWdENlXn/zyT5PBj0kuTz8CxJ",
-	"Pj88gz9Pzj7cf58kxZcX1/DvK/z3Nf779vrD9jEdUJpGgNoASA8MISne8OnaOAxXMRinPiDCIMEhNiBI",
-	"hqBGtEkK8kyvE71QGXobStHr1o9e+KGlIL3g04eQ5q0hW8/9ms86sbIeVKOnAWQWs3tMjyCcScGNkuSE",
-	"EK2pzB0de90DluomcE+zTNNRprlippXvjMKebvWFN2X2cYQgIthH/ccuFhhNL83FjeFoivNuyNVFDUiS",
-	"/yYv1dpxJ3Jqc5t6CxgKZqffNqfeZeZ1M41EiD134hry5Ze/yeT+rfFhm1ucGZ5RSy3P9Wod6LyD2YUc",
-	"imA7a6bEbhqRB/8hNuQSfRXGmBmVvHn+OlCCKc+t6MpMIISBBMv38Ssy3bNMZDKwNbbPnqEeUBlgQjDY",
-	"RFFMj5a9yHkKpn1bQhHXFWgaRLlIorbmFugxquLCiOVi6iDJjVsMTdSVEIVt1c5p/j2fTWFekYr9BurM",
-	"K+fj+/GJ6swcGmSIMNxiTrLos1PFKDLw2GQjFvoTQplp+Ea+sTVrOPzKrOH4+C5Zw+FGRvBNo94/wly7",
-	"Ydp2jDe7TNwrsQyT+q/Q5tOGYU4zcs03KeNabp+oTQVk23L7BV+BRFQaibaTVgxsSI3qIXVcCXdbKr5N",
-	"U46+TlGOfryDnhzdOXFev0rD3jo+nVIdbCY/CSbdYyY+E5IhUVQPtUhDLKDilaTSgcvCx6lAopcqKNPs",
-	"HHgMd0hzfYhJJP5D/39T/e/S+YtwxQ74UPUzEH8h81wicdo1h+EAPqR5aeUn8bKSBmJxk1PrkvqgLYh5",
-	"Z9hKkLQtODEIAWrE0Wb47vGWPlQIsYSbsXlVR950RFSRqm+5+En7axEZwhVR1Xw1XCwKIvl6qFQ3FTZT",
-	"dcTi+d/BeLrq4tmIjf90ANyscaCEcYQke9zC4o5jeLTgbn4gM/pA3aGD/9t7hRNMYVCDB1wPLmmd6Lbi",
-	"RnWKuKJcl0Bt04vNoytGRhOzLXhmxDhbznUuKgQj5Pt1aJWu7lm2kEobVirpErWX4mUxSD+fXb4hkOTb",
-	"pzFbCYVfPn/999hfZqIiLvibBVrA/dgHUDxR01xzJ9Wsh8fzSzfxmsemlgtcwOiSslwJkRqifhGWCuw5",
-	"f/szOz4cPmRYLPCWudr7hvu5tR7bltXq8c7OHpGxqvF0UWvEcB3Y9vBw0B8MgGT9RJ16rPfhPx8c9YYU",
-	"3SICyMJ8HlLKmmpHxRm8SJMoJEG+WqdWgDqx/matR+34oHfdqxANNj1LZSpOBoOHw5OTwwfHD48HJyfD",
-	"27LdhpqdV1BvYhRegSuLQhi8AtfWeWBNO8067f3jw5ej6z/fqjyegcHedtOeqrvTpT94ne74wcNNvPVX",
-	"2Dru2JLyEQ1yrahzqlO/zzUKvNIN3GjLFZAN61f1XrvstVDOrFiBUPU1y+2a5hX273YpXNzoMDqKGU1T",
-	"8MsNrTMwrSTfhC9pkyTAmR0fdp0/7DDefCXaPxnXSE+PHbFXYHPAqM1FXrSXb1qWR/846Vq+6mF2LU2g",
-	"f3wAtaE1NV7F2X5F7MHJSRj8DTo10fdMu1qE2jiwqwtu6jj2SipkvZfnddHbuAzUHNL5bvL6Mpdvzn0t",
-	"OxPKyan09bobV9rxjlFAnNLInhFTgRpzqy2o2sVIm5pBm/YAmCfS0ki3eotwDeQiAUhOSzffqg3tQR1a",
-	"EczRaXXaa9Cns+qwz99ddNWH5UyJjD1/d9Fn586yMeLLxyzNuVywPSzmN1dQ99nMcLrr7bH5WMWooGmZ",
-	"mEolbBxcwSgHg6PU/44fxAgcDN3J6PwZcYjjx4nCvrbRubDVdugiaHNT655l+HuwIAJCxhRuVRnUOK6r",
-	"wX6pe/QCAE8IvM9C2S1eRYE5IdnC6l6fPYPvGrxb7u+MVQQAJ0mAe3SPhNCB/AbJ38YXULdfqqmuMBSc",
-	"rl36tPUJiW7UDQDsaM9buiaMWaXvmYN9H4VJ9bwuT8bALJ9jxIxvzROAXq23TXCVxXQvB++WA2Hw6hLl",
-	"6eAHwpIckbtpCG8ACO7fP23Bmvr37/taYUNmx68QSP/83UULfOWT5UThJ8v2kFue7/vMClGFM7TgPdsQ",
-	"q0mqaS6bKD88EBX0j5yNm2Teix9Nju9RqBNuvEFPyxDwFiz++vWVcb0Bkv2YkLj1o4kKniDx92R6olVV",
-	"oRSZdBYIdRqm2dV1A//CFf+WCN8hwxeq0A0hFrxQpXl3CiJ92y9Q8ad/fXnBtGFPn714dvGMijUePBym",
-	"+VveKSGdxzJXr09AYChPwGvndHFh7U0JdOnKvwFGaSyv9zfeyKIV+8uzi0R5VCldpN/EflB1t7oiAXsA",
-	"u+EpijGFbQQOoxzazvbALFF7420op/F+n1X3IKUqSucNhO4Kk/yFworK61mk9PWuXKZCWREYhpfnF4Ff",
-	"rov4Nooj/8KIaBQN+0f9AfZjCqF4IaNRdNQf9I8o+J2jGwruV4++RLOurs0bvPMW3L9fK1fZjruycQMY",
-	"x4Yb6EWVJAbDuNtomNGJa70/z/Auv3XhEcO35rzvdp7NIwfb3jdwHd9hqL/nv8PY5u0utz9bv/jn+sPa",
-	"XfzDweAGeF0Fq/u6985g27QDZ9bZOEUc4DHtomvyercHN16NxkmGd5nkcg3Qezw4uss0Z+E1vQd3O0/7",
-	"rhzOc6e9dNyRCKNEFOowdnsftT1G9AHkxEfd0Sh6Ia1j4YsSHJ/Z1rDoA9avbId6P8Gquw0ihD57VrnF",
-	"qtTsS/ON7pINWHN6jwl/S9CPAKniUQaBB+3Sclqj7l3UGddPOlt9Mx0IuyPX7YjemVJcb6jf8Jur3zaI",
-	"Z9P14BXBs294Sy+OXmjad3cSefnmRWXZlVi23ut1M3r892Ycjgcnt8/xJHhTyPHwTouuX5DEmR7cjQod",
-	"oGyY7vDwbtN1gP//Z1tNDHTXzeaT9X7jFst5HYdvQfkSvNLumlQpF4ScaNsz+j6wZ782bKleCNcRJBx3",
-	"63TLpNB+st+lQz8mCtw8R/3+HNS0O6lGxxXZ36FiPEVJuV0x4iphaAv+TLhvKvXNS9p+k/D4Nv/8jW/O",
-	"H+0iuje/JuAPhf7dhfR/EW4X/fs65Qre6gqrFWVnto8oPErqCYFeVwib+iBXWasg2IL+xYnCV4Y6u6Ug",
-	"SP2QoFWCsBWsMIyaVn/zLputF4ya0k4LuBfg9BLVBuqx3XF6HSkKwfa+m0v/9unOGrpzp4znt7Oo/n7E",
-	"97KsfwQ5X5/JfMOo6D82Lfq9hWuk3DvkMTeuQpPie2KqG9ZtffU317GHVZo8GkUHaLf8UusD3na2p9BR",
-	"VL2fzdeE2+j6w/V/BQAA//8=",
+	"7Hxtd9u4lfBfwcP2ObEzlCzZziRWPuzxJHbraZJJE/tk22EaweSVhJoCGACMoma9v33PvQBJUKJsxePM",
+	"dufMfMhYEl4u7vsb8CVK1bxQEqQ10ehLNAOegaY/zYxryD40v384OedT/CUDk2pRWKFkNIrOZ8CM1UpO",
+	"GUgr7JJZPmVqwuwMmAajSp0C44YJy4RhUi1G+Gc643IKhi2EnSUSPoFesoUWFhiXGaMvWKrmYNglT6/6",
+	"7C3IDOdxw8Znk95LbtPZmFnlJiVSyXzJxIRJdamypV8+awNhhEwhZkpXq7xSEpqlEqmB0ya02GIGsoE0",
+	"6ycyiiP4zOdFDtEoSqKDJIriyKQzmHPEi10W+IOxWshpdH19HUcF13wO1qP0zBynVnyCdST+hBvOuQUt",
+	"eG7YYqYMME6D2STnUzbjhtmZMOwTz0voR3EkcN7HEvQyiiPJ57i1MB/cpC64LpXKgcsI4Xrptzp73k3Q",
+	"s+cVBSug6i0LbmfNjtXPH0QWxZGGj6XQkEUjq0sIYajxNoyjidJzbhFcab8/jOJoLqSYl3P60QMrpIUp",
+	"aAL2J50BobQT1ImAPENGMEpbdrl8yjjLgWdCTtm4N6avDcN5IPHLPjsXYBjXwC61ugLJLpdsLLLxJqSq",
+	"avvwPH/UMIlG0R/2GvnYc7+avQq5Ndx4iHVxOstgXigLMl3+BZbrhztmV7AkGqS5AGnZnF+BYWURs1KK",
+	"jyWwAjRTBWiOM5BV58ClQVzMeFGARKlIge1wdnFx9nw3ZsREwM5Ozk9ZsH3vL7BkTvRZpvnEErsJ22fH",
+	"KBMWRVPYGc01fA4E2BSsW20itLGMS7MAzXaM5bY0sV/OoDQnEkVyl9ZQpaVJC6Wv2CUgkTIlgfEpF/Jp",
+	"ewfak0tlZ6ARjo8lGMtIvIXxG0LGDvf3Y1IanHlYZyKHADQ/M5HCMGNFnjNdSolbHw6O+uwvsDTsEnLU",
+	"YFY5hPM8B83sjFtmEPV2BnN3FOSbidJTZS1Itn/IZqrEY04sTVjZs8+OCUzD6BS4okykKdMUjONBqSy7",
+	"gsKOavDdUogUXUrjMOOUD3GnQ2zDnit0bHHpXMgXIKd2FopWrZ86mXJC6rBb1MZoAcZduj3gUq9DR47M",
+	"pNEdN5qvUtJI0BaVh/uJY4WFMBAzoxx5EJiF8psb9x2BgAu47dGA1JyFjOR3kiCIKLky4I5A6z8wHjBW",
+	"yiupFkJO82WfjR+OURmmMzCJ5HLJ0lJrPPAn0EYo2WfHbAH8isyfs19+ONt5c/qMHQ2HA7RoBde4QmXD",
+	"vO3Ml7vextXQIgfgWktV0omQQ3JhLJN8LuQ0kXOlgTiKhnowVpHWZ+8CsfNCXpMmkZ42bDHjloDG3/xa",
+	"qGhyZFQCp1Y0GaQ5HoIJ68QSVX7MhETJS2cs5Qa8tQ+E9EmfIQ+R/cKfEJ9oiROZqvmc9wygsbSQuUOq",
+	"SeBOBCiMmYGUwHjSf9I/2N1klrtlxSP9BiEpuLWgcfI/dpLk4X/tvNvb/Y8k+vn//aH33+8fJtEOexiz",
+	"h6vf7j7c/WO0rYSh17FBypyEteRppvLMjJw3gnR20jdnO56XMuK6fLmL2Bw/HCeyYrtQrGL65JW0MOxg",
+	"cOj0q1SkUdvESWRFHbYFcb6WBI3X9b9JhxdiLuw6Bf6sFmyO4i0szA1hvOBTcGRg3LK5MnaTq5DTmuGh",
+	"MpjwMrfRaH/QdnwO9tHx4Z+94zMY3OoGrR/hp8nEwO1nQN/oShTsEiZOY/gjGcu1NRvdHrd452FuOwv+",
+	"F5xn0HGea/QWTaGkAfKNnyk5yUVKp0mVtCDpT14UuUhJ7+wVWl3mMP/unwZPGfiUCJnlIkenydmI2m11",
+	"4iKM07xyyXiOunTZONR4XIcDY7lMEcq92hP3Pi0Yiw7uKBoMf3y+/7fv3z5+2Tu4RNyQtxONDgdHcWSF",
+	"Jf6vj1Ife2ZtYUZ7e+mMawu6n8Gn6jRmL62GX2/rYK5zwmu3mMPrihvZiRHvZt2Ildjr58rzavuA4xXH",
+	"Y8xW3SvUC9dx9ErZU1XK7BdS9pVqjuAhEQYDFfgsTMXGHSTcOzo6uomMvEXGw4aMr5RlEwJ8OzpKZXtu",
+	"/Lch5C0IcK5P4L3O+ZIZgH7UqTt+4Nkbh5JfSJdzsjKOQzIFhjxaMkEOGCWt5impTNBaYST8czBdlvNL",
+	"BLZE1x4qBcuGg0EUR4VChaEJfaSe9pyGvX7fJnZl5W6S1/02oQcNoc/kJ56LrDrFluQWblavmvVtiL4l",
+	"dp+ysUPumAy0YcDTGfMgJpJiZHRQq6WIV+r1Cq4NufF/Pj9/jeHi+P+P0Z1zlsLOElmHbgvFZvCZZWIq",
+	"bBX1CBuToyCtVjn6zggRfi8Z9x5nzKRK5PjPytjxLioKDZPSQIaxN+5CGxvQ6IAGZgq/ERgTAHmbsc8W",
+	"cVbkXMiehc+WHQ4GDHkBfX41YZx5CrFMpeUcpO0nMpHvKvcWwXaUYIYvTcxc6sm5Cm6BCkk7hETnE1Hs",
+	"V2h0gu2StKMb++Pbn16RAxU7lNcJH0ahdwE6BWl7GaQqg2yXfKuL89PeE0bAVy5YKQuOXjQzpdZqyi0w",
+	"U6YzylMlSZk9GQzGLjGmKkQnssH0JZKGX8YsFxLYBMCFPynXWqCl12BLLUfs4ju0zOgQ0F9P4kTSHz/E",
+	"7otn/v8n1ZDhKS2Efz4+rb48OqXI1ZOwn8gzZ9UdgE6em8QXjcVgA+NlbhzGKPgwfrCJGwZD0paGGTGV",
+	"aH2qRM6/QCszYuNG0vcGw3HASInUvI6wfQBoWuOHY2+P1uXvVOlLkWUgf7EqFCaIkyRA5rxwk6qi8cXN",
+	"iI6/arG2UmJpS4kdNEqsOcN26mtSj/92istSes0lLUVGXJrz9Mow7jFCEUYBei4Mxa7tOJPwt8F8Ictp",
+	"yfMT1Hq/kGzVWoxU6Eay7A1vIowICPOobV3C1bc2Lm7SNySO17YTLnLIXOat0pykN8AEqvDsOQr/x1LZ",
+	"Tf7EK2VfqkxMBGTdyaMmwUM+4sxnjSyfhtEuZduEXM3OP63j1CgOixRVSaILM37Y3oZCxnV3TPWaL3PF",
+	"s3OlXnA9hXt0jqrEZY7rekU1HBw+efT4e3a5tGDupBAmoUIYBgrBH4RZpdyWW7Je4eb1rFI9N+/bezZd",
+	"qLENj/I0hcJuUgWvNaRKZgLXPSVuvheieW6tcpSUlmTCsgU3ZF+eVplOn6G9m9q4apFvPyBfcCovpNsS",
+	"MJjZ8zO/JQk7EdWVEA7qdpXrmciZyjNyyqp0qkuB9dmbELsxQyL6aohLzlpFOUu2VKUr3MVByldYl0et",
+	"Q1YJC1Q1G12At87TvJD8Exc5v8zvQ/Ir95UCY66tkNOnjFL8eCZmZkrbfHknsf9ny9wEYu8PwsrgJNvx",
+	"TTjj25odhC/lEkMPn5GUahGzidLMo9LXcIT1SaqYZZoLaRI5IZ/BzEqbqQX5iAuO7IPf4/8zbvklNxAi",
+	"msKURI7fgNXL3jF+GvfZsVwGzgZGy1V61BcvipzbidJz/71J5KPBAQv9zEeDgUvMEic6WaO0N8ugAJmB",
+	"TJcu1nLHTSRpNDwu28EtKmjreEhplmlVFL4qkiopXbqbkjEYPeDRraubLeSuY3qrAlvdLnEReA3CHphE",
+	"TjV3oYlQGQOZ+QRuYFYDRN2QXTSkZyi/iDSoAze9xI1rrdjK8N6QEOyUywvJSztTWvzrXtT6JXCNxCPH",
+	"FF0Q+Fxg3HUnGWwnAIeNDLaA3lr4minfTvpa5xeGkeMtpzGb8xxZHbK4Qgnym6QUmHaZJi+5Kx7Yu3fv",
+	"eselnYG0SAzodv54MwKFjeB3nR6LmdPqDiRnXF1ceXNvxQZuKbRKwRhUYs8aVvklCeWqwSDItmBY+gkw",
+	"1MNleO7iUFcHa/Dl0nCb8l6t8cbyyWQl3+VTs8h2d0p3zULu3N8PuTNAEqtQsy2bBnN/BcdQGLaAPO85",
+	"3qQI0huOS/BhSsYob2AYN1fINRsYw5RFobSF7CVkgp/TWe/Xta9TmMFCuMCddMu05Rc+CqlXn4TN8SiM",
+	"6LYt+erJPZrco1m/noOPlBuvImjsbJs1bIxQG7DjemxpJ70n474rgDkoEMiqxaara8bMAGxvDpbnraKH",
+	"knW9g1KC40KLFD4UoD+YjyXX8GEOVgPtTfYcJ7hfGP1SV05wg0SmyliqCApKvov0SoIxsW8CmZYaXMBs",
+	"GG2E3wtNGTrDJlrN+4k8c0XyS4p6m7aVGmq0UFK5+dS9g8qirmwkMtVARVlveWmccfWAtYY11+rnNcpo",
+	"GEd+8geq4u0P9r/vDYe9/YPzwdHoYDAaDP6OfOuGNn1lvrHL1wiHAzafs7cWIEft1YlPkq25KlHKhvtU",
+	"GHSufrqMRtHJxRtkv48lz4VdkoZ3i9UIjUbDQRyVRXYLsNcIAOVnhasohsftsklV7auFcdcHhD5NP0Re",
+	"V9faqgfTxmigNDYht14Rj9azYg6kEXj2k8yXFaZXDJ8jyS39dBvWCCANCLqKmncz8A5ugJaUS1Rt5KIK",
+	"SdGU4+0Wllq71e2GFbds1zT3Csde38RMX6egXioJyxaLbQfHX/3w6xYr3jz3vB543ebYb8QM12HH5c8R",
+	"tWAGXO8R3xw9PErcahYNOLcF+ft6T3X5T3A16halOvSvKx37FkUMwH0lyUM2Ir1KhQqKzo2aA46ZUgeu",
+	"AWpV4U4xkqdlnCbOwVrQsSs9xawoZWrLKnbTV0zpRJrl/FLl8UqlJChJ7UjFLL+k0gJCcKmBXzHXB7bb",
+	"T+RxXdoxBUddynMlXSFcTZiQn4QR5DVVK5q6TnPx3WBwPKCKyv5g8ANOufju9OT0NA7KFH12XKVFXFg4",
+	"g/TKVIU2C1q6XAZ1SxN6LqRIVYZx85yjA23Yzo/8E39LKH9g2LgcU4fwWiNUWzfP+ee6ucb3ZnQ32/z8",
+	"jyT5PBj0kuTz8DRJPj8+xT+PTt8//DlJii8vrvHfV/Tva/r37fX7zXM6mnEaBmr39frWEsfFazZdaUvu",
+	"Kjnjrg5I3b1oEJveXka9uqSTJMaZXiZ6oTD01oSi1y0fvfBDS0B6waf3Ic5bUzae+zWfdraA+7YcNQk6",
+	"wSm6p/AI3ZkUzajjnLDJayJy6469agFLeVN7ULNNU1F2a8VMSV8ZRZhutYU3RfZxRG1ICEf9xzYamFSv",
+	"W4trzUkV591NW+d1S5P4l7NSLYg7e6/WwVQb2qlwdffb+tLbrLyqpgkJsadOXDeN+e1vUrl/bWzYOohT",
+	"zTNXUstztVzt399C7WIM5dqhVlSJWVcij/5NdMgF2SryMTOX8ub560AIJjw30BWZoAuDAZav41doemAY",
+	"ZCLQNabPTkgOXBrg0jXSJtL59KTZi5ynqNo3BRRxnYF2k1wsksiNsQVZjCq5MGI5TCwGuXGLoIm8AihM",
+	"K3fu1t/x0RTFFSnsNs3SvDI+vh6fyM7IoekMAc0NxSTzPjuWzHkGvrtZw1x9omZoN30t3tgYNex/ZdRw",
+	"eHiXqGF/LSK4V6/3dzfXrKm2Lf3NLhX3ChZhUP8V0nzcEMwq5kzzTcK4Etsncl0A2abYfs6XyBGVRJLu",
+	"dDsGOqTu6nHiuAR7Wyi+SVIOvk5QDr6/g5wc3DlwXr0hxt5aPpm4PNhUfAIm7FMGn10nQyJdPtQQDimB",
+	"SjftSosmi4a7BIlayCBNs7XjMdwizPUupkPx7/L/q8p/l8yfhzt2tA9VPyPy5yLPBSGnnXMYDvBDmpdG",
+	"fIKXFTc4EjcxtSpdHbTVpN7ptrqWtA19YugC1B1H6+6777f0rkLYS7jum1d55HVD5DJS9T0Zv2h/xSOj",
+	"dkUSNZ8Nh3nhUL7qKtVFhfVQnXrx/O/V3TcCfsTGf9hDatZ9oK7HEYPscasXdxzj0ILb2Z7I3AdXHdr7",
+	"z94rWmCCk5p+wFXn0u0T3ZbcqE4RV5jrYqhNcrF+dMmc0qRoC8eMGGeLmcqh6mDEeL92rdLlA8PmQirN",
+	"SilsIndSum6G4efJxRvXJPn2ecyWIOnLH1//LfbXoVwSF+3NnDTgbuwdKJ7ISa64FXLao+P5rRt/zfem",
+	"lnT3kGlVuihXoKdGXb/UlkpXOt/+xA73h48ZJQu8Zq5gXzM/t+Zj27xaDe+s7Dk0VjmeLmyNGO2DYA/3",
+	"B/3BAFHWT+Sx7/Xe/8ejg97QebfUAWRwPd9SyppsR0UZuoqTSEJBvlzFVtB1YvyFcd+1453eVavicLBu",
+	"WSpVcTQYPB4eHe0/Onx8ODg6Gt4W7TbY7LxZfROh6BJdWRSg6RJdW+aRNO0w67j39/dfDq7/eKvweAIG",
+	"sG0nPVV1p0t+6ELe4aPH6/3WX6HruGULF48o5GvpKqcq9XCuYOCVatqNNlwBWdN+Ve21S1+DtHpJt6jX",
+	"NLdtildUv9smcXGjwehIZjRFwS83lM5QtTr+dv0lbZQEfWaH+13nDyuMN9/09yPjutPT946YK9Q5qNRm",
+	"kBft7ZuS5cHfj7q2r2qYXVu7pn8aQNLQWpqu4my+ZPbo6Ch0/gadkuhrpl0lQqUt6tU517UfeyUkkd7z",
+	"8yrrrV0Gag5pfTV5dZuLN2c+l52BtGIifL7uxp22vGMUIKfUoqdhAiQxt+qCqlxMuKkJtK4PkHiQllrY",
+	"5Vtq1yAqugaS49LONkpDe1KHVARrdGqd9h7u02l12B/fnXflh8VUQsZ+fHfeZ2fWsDH1l49ZmnMxZzuU",
+	"zG8use6yqebSBr35lMWoWtMymAgJJg6uYJSDwUHqf6cPMEID4+5kdP5MfYjjp4mkurZWOZgKHHeVtLmp",
+	"9cAw+j3YkBpCxs7dqiKocVxng/1WD9y7Fh4RdJ/FRbd0FQXXxGCLsnt9doLfNf1uub8zViEAjaRruCfz",
+	"6Dp0ML4h9Lf7C1y1X8iJqnoouLu46cPWZ451o+4GwI7yvHEXjSmq9DVz1O+jMKie1enJGInlY4yY8Y1x",
+	"AuKr9YgKl1ns7uXQ7XREDF1dcnE62oEwJefQ3RSE1xoIHj48brU19R8+9LnCBs2W3uzgyJmt5isfLCeS",
+	"Phm2Q9TydN9lBqByZ9yGD0yDrCaodmuZRPrpAau4xzPYuAnmPfu5xeklhjrgpjv4bhvXeIsaf/X6yrgG",
+	"wPF+7Dpx66GJDEY49vdoeqZklaGETFiDiDoOw+zquoF/R8i/M+ErZPROkLshxIJ3gpongajTt/0ukD/9",
+	"64tzpjR7fvLi5PzEJWt883AY5m94lUJY38tcPcBAjaE8Qaudu4sLK28tuEtX/mEjqSi93l97aEhJ9qeT",
+	"80T6rlJ3FX+998Nld6srEggD6g2PUfIpTMNw5OU4cDY7ZoncGW/qchrv9ll1D1LIorReQaguN8lfKKyw",
+	"vBpFCp/vykUK0kCgGF6enQd2uU7imyiO/JMT0Sga9g/7A6rHFCB5IaJRdNAf9A+c8zsjMxTc0B59iaZd",
+	"VZs3dOctuMG/kq4yHXdl46ZhnApuKBdVkBhM43atYOZOXMv9WUavARgbHjF8DOrnbuPZDNnb9GLBdXyH",
+	"qf6lgC3mNo8W3T62fs/q+v3Kbf79weCG9rqqre7rnlOismlHn1ln4ZT6AA8dFF2L19Du3Xg1mhYZ3mWR",
+	"i5WG3sPBwV2WOQ2v6T2623nad+VonTvB0nFHIvQSialD3+3nqG0xovfIJ97rjkbRC2EsC59asHxqWtOi",
+	"95S/Mh3i/Yyy7ibwEPrspDKLVarZp+Yb2XU6YMXoPXX9t671I+hU8V0GgQXtknK3R127+OVivvIumJMt",
+	"YscfVLa8N7EKCy7X7SDB6hKu1yR6eO8SvalrtCmk8IqG2T1e/IujF8rB3R2XXrx5URkLCYvWC3g3N6T/",
+	"1vTN4eDo9jWeBc+XHA7vtOnqnUta6dHdsNDR543L7e/fbbmO+wT/txUx+c6rmvjZaglzgzK+jsOHVb4E",
+	"jz9eO1HKwTVjtFWk+/4+VaR/pa7D7zjslumWSnHwZL9JH+HQYeDmNeoneUjS7iQaHbduf4OC8Zw45XbB",
+	"iKsYpM34U7D3yvXNy3G/isd9m32+58v4B9uw7s0vD/wu0L+5KOFPYLeRv68TruD9Y9ytKDsTCNTY5/IE",
+	"rqm9Tjo2KUd6eDbIMba6CeNE0jum1mzIMboSS1B9oU4YSlqMmu6B5nmcjXeWmmxRqxcwaP1LZLv3j23f",
+	"+tcR9bhOwG9m0u8/3FlpGN0q4vn1NKq/cvGtNOvvTs7XRzL36BX924ZFvzV3zQn3FnHMjbu4RenpmerS",
+	"dlte/WV4KouVOo9G0R7pLb/V6oS3nRUvMhRVOWn9QX0TXb+//p8AAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

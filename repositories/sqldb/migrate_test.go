@@ -69,7 +69,7 @@ func assertMigrated(t *testing.T, db *sqlx.DB) {
 	if err := db.Select(&versions, "SELECT version FROM schema_migrations ORDER BY version"); err != nil {
 		t.Fatal(err)
 	}
-	if want := []int64{1, 2, 3}; !slices.Equal(versions, want) {
+	if want := []int64{1, 2, 3, 4}; !slices.Equal(versions, want) {
 		t.Errorf("schema_migrations versions = %v, want %v", versions, want)
 	}
 }

@@ -80,7 +80,7 @@ func TestConditionalRequests(t *testing.T) {
 	t.Run("create, get and update answer the material's ETag, which every update changes", func(t *testing.T) {
 		f := newFixture(t)
 		as := f.as(t, staff(readWrite...))
-		created, err := f.client.CreateMaterialWithResponse(ctx, api.NewMaterial{CompanyId: ptr[int64](ownCompany), Name: "Copper", Quality: "Cu", Thickness: 1}, as)
+		created, err := f.client.CreateMaterialWithResponse(ctx, nil, api.NewMaterial{CompanyId: ptr[int64](ownCompany), Name: "Copper", Quality: "Cu", Thickness: 1}, as)
 		if err != nil || created.StatusCode() != http.StatusCreated {
 			t.Fatalf("create: %v %v", err, created.Status())
 		}

@@ -119,7 +119,7 @@ func journey(t *testing.T, s *service, who access.Caller) {
 		newMaterial("B 1 mm", 1, false),
 		newMaterial("C 2 mm", 2, false),
 	} {
-		res, err := s.client.CreateMaterialWithResponse(ctx, n, as)
+		res, err := s.client.CreateMaterialWithResponse(ctx, nil, n, as)
 		must(t, err)
 		if got, want := res.StatusCode(), http.StatusCreated; got != want {
 			t.Fatalf("create %s: status = %d, want %d: %s", n.Name, got, want, res.Body)
@@ -249,7 +249,7 @@ func priceJourney(t *testing.T, s *service, who access.Caller) {
 	perM2 := shared.Money{Amount: 12000, Currency: "EUR"}
 
 	// Create with a price: the answer and a later get carry it.
-	res, err := s.client.CreateMaterialWithResponse(ctx, api.NewMaterial{
+	res, err := s.client.CreateMaterialWithResponse(ctx, nil, api.NewMaterial{
 		CompanyId: company, Name: "12 mm Steel S355", Quality: "steel S355", Thickness: 12, PricePerSquareMetre: &perM2,
 	}, as)
 	must(t, err)
@@ -354,7 +354,7 @@ func conflictsAndMisses(t *testing.T, f *fixture, who access.Caller) {
 	before := stored(t, f.repo)
 
 	n.Name = f.own.Name
-	dup, err := f.client.CreateMaterialWithResponse(ctx, n, as)
+	dup, err := f.client.CreateMaterialWithResponse(ctx, nil, n, as)
 	must(t, err)
 	if got, want := dup.StatusCode(), http.StatusConflict; got != want {
 		t.Errorf("create with a used name: status = %d, want %d: %s", got, want, dup.Body)
@@ -449,7 +449,7 @@ func isolation(t *testing.T, f *fixture) {
 		}
 	}
 
-	create, err := f.client.CreateMaterialWithResponse(ctx, api.NewMaterial{CompanyId: ptr[int64](otherCompany), Name: "planted", Quality: "steel", Thickness: 1}, as)
+	create, err := f.client.CreateMaterialWithResponse(ctx, nil, api.NewMaterial{CompanyId: ptr[int64](otherCompany), Name: "planted", Quality: "steel", Thickness: 1}, as)
 	must(t, err)
 	if got, want := create.StatusCode(), http.StatusForbidden; got != want {
 		t.Errorf("create for the other company: status = %d, want %d", got, want)

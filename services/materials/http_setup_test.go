@@ -151,7 +151,7 @@ func bearer(token string) api.RequestEditorFn {
 // unless it is created.
 func (s *service) create(t *testing.T, c access.Caller, m api.NewMaterial) api.Material {
 	t.Helper()
-	res, err := s.client.CreateMaterialWithResponse(context.Background(), m, s.as(t, c))
+	res, err := s.client.CreateMaterialWithResponse(context.Background(), nil, m, s.as(t, c))
 	if err != nil {
 		t.Fatal(err)
 	}

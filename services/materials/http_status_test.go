@@ -98,12 +98,12 @@ func TestEveryDocumentedStatus(t *testing.T) {
 	}
 	create := func(m api.NewMaterial) send {
 		return func(f *fixture, auth ...api.RequestEditorFn) (any, error) {
-			return f.client.CreateMaterialWithResponse(ctx, m, auth...)
+			return f.client.CreateMaterialWithResponse(ctx, nil, m, auth...)
 		}
 	}
 	createRaw := func(contentType, body string) send {
 		return func(f *fixture, auth ...api.RequestEditorFn) (any, error) {
-			return f.client.CreateMaterialWithBodyWithResponse(ctx, contentType, strings.NewReader(body), auth...)
+			return f.client.CreateMaterialWithBodyWithResponse(ctx, nil, contentType, strings.NewReader(body), auth...)
 		}
 	}
 	get := func(id pick) send {

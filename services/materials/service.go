@@ -15,6 +15,7 @@ import (
 	"github.com/charterhq/charter/services/platform/contract"
 	"github.com/charterhq/charter/services/platform/docs"
 	"github.com/charterhq/charter/services/platform/host"
+	"github.com/charterhq/charter/services/platform/idempotency"
 	"github.com/charterhq/charter/services/platform/stack"
 	"github.com/charterhq/charter/stories/access"
 	domain "github.com/charterhq/charter/stories/materials"
@@ -42,30 +43,56 @@ var specJSON = docs.Bundled(api.GetSwagger, api.PathToRawSpec)
 func build(_ context.Context, env host.Env) (host.Built, error) {
 	var repo domain.Repository = memory.NewMaterials()
 	var tx story.Middleware
+	var keys idempotency.Store = idempotency.NewMemory()
 	if env.DB != nil {
 		repo, tx = sqldb.NewMaterials(env.DB), sqldb.Transaction(env.DB)
+		keys = sqldb.NewIdempotencyKeys(env.DB)
 	}
 	wiring, err := Wire(repo, env.Now, tx, env.StoryMiddleware...)
 	if err != nil {
 		return host.Built{}, err
 	}
+	mount, err := mountKeyed(NewController(wiring), keys, env.Now, env.Logger)
+	if err != nil {
+		return host.Built{}, err
+	}
 	return host.Built{
-		Mount:    Mount(NewController(wiring)),
+		Mount:    mount,
 		Seed:     func(ctx context.Context) (int, error) { return SeedDemo(ctx, repo, env.Now()) },
 		Describe: wiring.Describe,
 	}, nil
 }
 
 // Mount registers the operations of api/materials.yaml over the
-// controller.
-func Mount(c *Controller) stack.Mount {
+// controller, those that declare the Idempotency-Key header behind mw
+// (none when mw is nil).
+func Mount(c *Controller, mw ...func(http.Handler) http.Handler) stack.Mount {
 	return func(r chi.Router, ct *contract.Contract) {
 		strict := api.NewStrictHandlerWithOptions(c, nil, api.StrictHTTPServerOptions{
 			RequestErrorHandlerFunc:  ct.RequestError,
 			ResponseErrorHandlerFunc: ct.ResponseError,
 		})
-		api.HandlerWithOptions(strict, api.ChiServerOptions{BaseRouter: r, ErrorHandlerFunc: ct.ParamError})
+		r.Group(func(r chi.Router) {
+			r.Use(mw...)
+			api.HandlerWithOptions(strict, api.ChiServerOptions{BaseRouter: r, ErrorHandlerFunc: ct.ParamError})
+		})
 	}
+}
+
+// mountKeyed is Mount with the operations that declare the
+// Idempotency-Key header kept idempotent under it in keys, which must
+// store them in the database of the stories' transaction (see
+// services/platform/idempotency).
+func mountKeyed(c *Controller, keys idempotency.Store, now func() time.Time, logger *slog.Logger) (stack.Mount, error) {
+	spec, err := api.GetSwagger()
+	if err != nil {
+		return nil, err
+	}
+	mw, err := idempotency.Middleware(idempotency.Options{Spec: spec, Store: keys, Now: now, Logger: logger})
+	if err != nil {
+		return nil, err
+	}
+	return Mount(c, mw), nil
 }
 
 // Options are what NewHandler builds the service from, for tests and
@@ -75,6 +102,10 @@ type Options struct {
 	Repository domain.Repository
 	// Transaction wraps the stories that write; nil for none.
 	Transaction story.Middleware
+	// Idempotency keeps the keys of the Idempotency-Key header, in the
+	// database of Transaction (sqldb.NewIdempotencyKeys); in memory when
+	// nil.
+	Idempotency idempotency.Store
 	// Verify checks a bearer token (services/platform/auth). Required.
 	Verify func(token string) (access.Caller, error)
 	// Logger receives access logs and internal errors. Defaults to
@@ -118,8 +149,15 @@ func NewHandler(o Options) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	if o.Idempotency == nil {
+		o.Idempotency = idempotency.NewMemory()
+	}
+	mount, err := mountKeyed(NewController(wiring), o.Idempotency, o.Now, o.Logger)
+	if err != nil {
+		return nil, err
+	}
 	return stack.New(stack.Options{
-		Title: "Materials", Spec: spec, SpecJSON: served, Mount: Mount(NewController(wiring)),
+		Title: "Materials", Spec: spec, SpecJSON: served, Mount: mount,
 		Verify: o.Verify, Logger: o.Logger, BodyLimit: o.BodyLimit, Ready: o.Ready,
 		AccessLog: o.AccessLog, Operations: o.Operations, Responses: o.Responses,
 	})

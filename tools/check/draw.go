@@ -79,6 +79,10 @@ func (o *operation) draw(t *rapid.T, fixed map[string]string) *values {
 		if m == nil {
 			continue // cookie parameters are not sent
 		}
+		if p.In == openapi3.ParameterInHeader && isIdempotencyKey(p.Name) {
+			m[p.Name] = freshIdempotencyKey()
+			continue
+		}
 		m[p.Name] = g.params[p].Draw(t, p.In+" "+p.Name)
 	}
 	if g.body != nil && (o.bodyRequired || rapid.Bool().Draw(t, "has body")) {

@@ -137,7 +137,7 @@ func journey(t *testing.T, materialsURL, quotesURL string) int64 {
 		t.Fatal(err)
 	}
 	company := int64(7)
-	created, err := mc.CreateMaterialWithResponse(ctx, materialsapi.NewMaterial{
+	created, err := mc.CreateMaterialWithResponse(ctx, nil, materialsapi.NewMaterial{
 		CompanyId: &company, Name: "steel " + strconv.FormatInt(time.Now().UnixNano(), 36), Quality: "steel", Thickness: 10,
 		PricePerSquareMetre: &shared.Money{Amount: 12000, Currency: "EUR"},
 	}, bearer(signFor(t, staffCaller)))
