@@ -11,7 +11,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
-	"github.com/charterhq/charter/services/platform/idempotency"
+	"github.com/charterhq/charter/repositories/idempotency"
 )
 
 // IdempotencyKeys is the idempotency.Store of a service's database: the

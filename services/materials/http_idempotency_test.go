@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	api "github.com/charterhq/charter/gen/materials"
+	"github.com/charterhq/charter/repositories/memory"
 	"github.com/charterhq/charter/repositories/sqldb"
 	"github.com/charterhq/charter/repositories/sqldb/pgtest"
 	"github.com/charterhq/charter/services/materials"
@@ -33,7 +34,7 @@ var keyedStores = []struct {
 	open func(t *testing.T) keyedStore
 }{
 	{"memory", func(*testing.T) keyedStore {
-		return keyedStore{repo: newMemory(), keys: idempotency.NewMemory()}
+		return keyedStore{repo: newMemory(), keys: memory.NewIdempotencyKeys()}
 	}},
 	{"sqlite", func(t *testing.T) keyedStore {
 		return openKeyed(t, filepath.Join(t.TempDir(), "materials.db"))

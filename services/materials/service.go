@@ -43,7 +43,7 @@ var specJSON = docs.Bundled(api.GetSwagger, api.PathToRawSpec)
 func build(_ context.Context, env host.Env) (host.Built, error) {
 	var repo domain.Repository = memory.NewMaterials()
 	var tx story.Middleware
-	var keys idempotency.Store = idempotency.NewMemory()
+	var keys idempotency.Store = memory.NewIdempotencyKeys()
 	if env.DB != nil {
 		repo, tx = sqldb.NewMaterials(env.DB), sqldb.Transaction(env.DB)
 		keys = sqldb.NewIdempotencyKeys(env.DB)
@@ -150,7 +150,7 @@ func NewHandler(o Options) (http.Handler, error) {
 		return nil, err
 	}
 	if o.Idempotency == nil {
-		o.Idempotency = idempotency.NewMemory()
+		o.Idempotency = memory.NewIdempotencyKeys()
 	}
 	mount, err := mountKeyed(NewController(wiring), o.Idempotency, o.Now, o.Logger)
 	if err != nil {

@@ -30,9 +30,9 @@
 package idempotency
 
 import (
-	"context"
-	"net/http"
 	"time"
+
+	stored "github.com/charterhq/charter/repositories/idempotency"
 )
 
 // Header is the request header that carries the key.
@@ -46,52 +46,14 @@ const TTL = 24 * time.Hour
 // two steps). It is far longer than any request may run.
 const Lease = 5 * time.Minute
 
-// Key names one key of one caller.
-type Key struct {
-	// Subject is the caller's subject: keys of different callers never
-	// meet.
-	Subject string
-	// Value is the header's value.
-	Value string
-}
-
-// Response is an answer as it is replayed.
-type Response struct {
-	Status int
-	Header http.Header
-	Body   []byte
-}
-
-// Record is what a store holds for a key.
-type Record struct {
-	// Hash identifies the request that reserved the key.
-	Hash string
-	// Done reports whether Response holds the answer; false while the
-	// first request runs.
-	Done bool
-	// Response is the first answer, when Done.
-	Response Response
-}
-
-// Store keeps the keys. The SQL store of repositories/sqldb keeps them in
-// the service's database, beside the rows the work writes; the memory
-// store of this package is for services on the in-memory repository.
-type Store interface {
-	// Reserve records k as in progress for a request of hash, created at
-	// now, and returns nil, in a transaction of its own that commits
-	// before it returns. When k is held already it returns the record that
-	// holds it and changes nothing, unless that record is past its time: a
-	// done record created before expired, or one in progress created
-	// before abandoned, which is replaced as if it were not there.
-	Reserve(ctx context.Context, k Key, hash string, now, expired, abandoned time.Time) (*Record, error)
-	// Complete runs work in one transaction, with a context that carries
-	// it, so that the stories the work runs join it. When work returns a
-	// response, Complete records it as k's answer in that transaction and
-	// commits; when work returns nil or an error, it rolls back. It
-	// returns work's error, or the one that kept the transaction from
-	// committing.
-	Complete(ctx context.Context, k Key, work func(ctx context.Context) (*Response, error)) error
-	// Release forgets k, reserved and not completed, so that a retry runs
-	// the request again.
-	Release(ctx context.Context, k Key) error
-}
+// The storage side, declared with the repositories that implement it.
+type (
+	// Key names one key of one caller.
+	Key = stored.Key
+	// Response is an answer as it is replayed.
+	Response = stored.Response
+	// Record is what a store holds for a key.
+	Record = stored.Record
+	// Store keeps the keys.
+	Store = stored.Store
+)
