@@ -5,6 +5,7 @@
 //	charterd serve [--dev] [--services a,b]   serve the APIs (the default command)
 //	charterd token [--role R]                 print a signed development token
 //	charterd describe                         print the wired stories, step by step
+//	charterd version                          print the version and source revision of the build
 //
 // Configuration comes from the environment; see services/platform/host
 // and services/platform/auth for the variables. --dev (or CHARTER_DEV=1)
@@ -27,6 +28,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/charterhq/charter/internal/buildinfo"
 	"github.com/charterhq/charter/services/platform/auth"
 	"github.com/charterhq/charter/services/platform/host"
 )
@@ -50,8 +52,14 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) er
 		return token(args, getenv, stdout)
 	case "describe":
 		return describe(getenv, stdout)
+	case "version":
+		if len(args) > 0 {
+			return errors.New("usage: charterd version")
+		}
+		_, err := fmt.Fprint(stdout, buildinfo.Read().Format("charterd"))
+		return err
 	default:
-		return fmt.Errorf("unknown command %q (serve, token or describe)", cmd)
+		return fmt.Errorf("unknown command %q (serve, token, describe or version)", cmd)
 	}
 }
 
