@@ -162,6 +162,14 @@ func StartServer(o ServerOptions) (*server.Server, error) {
 		if opts.Port == 0 {
 			// NATS reads 0 as its default port, 4222.
 			opts.Port = server.RANDOM_PORT
+		} else {
+			// The server would only log that it cannot listen, and never
+			// be ready: say so at once.
+			ln, err := net.Listen("tcp", o.Listen)
+			if err != nil {
+				return nil, fmt.Errorf("events: the broker cannot listen: %w", err)
+			}
+			ln.Close()
 		}
 	}
 	srv, err := server.NewServer(opts)
@@ -172,9 +180,9 @@ func StartServer(o ServerOptions) (*server.Server, error) {
 		srv.SetLogger(serverLogger{o.Logger.With("component", "nats")}, false, false)
 	}
 	go srv.Start()
-	if !srv.ReadyForConnections(30 * time.Second) {
+	if !srv.ReadyForConnections(20 * time.Second) {
 		srv.Shutdown()
-		return nil, errors.New("events: the embedded broker did not start within 30s")
+		return nil, errors.New("events: the embedded broker did not start within 20s")
 	}
 	return srv, nil
 }
