@@ -31,6 +31,10 @@ const schema = astToString(
     // components["schemas"]["Material"].
     rootTypes: true,
     rootTypesNoSchemaPrefix: true,
+    // A property with a default stays optional: a client may leave out
+    // is_active of a new material and get the default. (openapi-typescript 7
+    // makes it required by default, which is right only for responses.)
+    defaultNonNullable: false,
     silent: true,
   }),
 );

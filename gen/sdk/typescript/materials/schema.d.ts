@@ -251,7 +251,7 @@ export interface components {
              * @description Whether the material can be used in new quotes.
              * @default true
              */
-            is_active: boolean;
+            is_active?: boolean;
             name: components["schemas"]["MaterialName"];
             price_per_square_metre?: components["schemas"]["Money"];
             quality: components["schemas"]["MaterialQuality"];
