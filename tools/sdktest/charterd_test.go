@@ -226,6 +226,17 @@ func repoRoot(t *testing.T) string {
 	return root
 }
 
+// missing skips t because a tool a scenario needs is not installed, except
+// under CI, which installs every tool (.ci/run) and must run every
+// scenario.
+func missing(t *testing.T, why string) {
+	t.Helper()
+	if os.Getenv("CI") != "" {
+		t.Fatalf("%s, and CI must run every scenario", why)
+	}
+	t.Skip(why)
+}
+
 // runScenario runs cmd in dir with the server's environment and fails t
 // with its output when it fails; the output is logged either way.
 func runScenario(t *testing.T, c *charterd, dir string, name string, args ...string) {

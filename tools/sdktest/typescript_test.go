@@ -1,6 +1,7 @@
 package sdktest
 
 import (
+	"fmt"
 	"os/exec"
 	"path/filepath"
 	"testing"
@@ -13,12 +14,12 @@ import (
 func TestTypeScriptSDKs(t *testing.T) {
 	for _, tool := range []string{"node", "npm"} {
 		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s is not installed: the TypeScript SDK scenarios need Node.js and npm (Debian: nodejs npm)", tool)
+			missing(t, fmt.Sprintf("%s is not installed: the TypeScript SDK scenarios need Node.js and npm (Debian: nodejs npm)", tool))
 		}
 	}
 	dir := filepath.Join(repoRoot(t), "tools", "sdktest", "typescript")
 	c := running(t)
 	runScenario(t, c, dir, "npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
 	runScenario(t, c, dir, filepath.Join("node_modules", ".bin", "tsc"), "-p", ".")
-	runScenario(t, c, dir, "node", "--test", "--test-concurrency=1")
+	runScenario(t, c, dir, "node", "--test")
 }
