@@ -694,7 +694,10 @@ export interface components {
         Ordering: components["schemas"]["QuoteOrdering"];
         /** @description The ID of the quote. */
         QuoteID: number;
-        /** @description Only quotes in this state. */
+        /**
+         * @description Only quotes in this state.
+         * @example draft
+         */
         State: components["schemas"]["QuoteState"];
     };
     requestBodies: never;
@@ -752,7 +755,10 @@ export interface operations {
                 offset?: components["parameters"]["Offset"];
                 /** @description The field to sort by; a leading `-` sorts descending. Ties are broken by `id`. */
                 ordering?: components["parameters"]["Ordering"];
-                /** @description Only quotes in this state. */
+                /**
+                 * @description Only quotes in this state.
+                 * @example draft
+                 */
                 state?: components["parameters"]["State"];
             };
             header?: never;
