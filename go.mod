@@ -4,6 +4,10 @@ go 1.26.8
 
 tool github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen
 
+// npm installs the tools' JavaScript dependencies beside them; they are
+// no Go packages.
+ignore node_modules
+
 require (
 	github.com/cenkalti/backoff/v5 v5.0.3
 	github.com/getkin/kin-openapi v0.152.0

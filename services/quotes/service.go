@@ -55,11 +55,14 @@ func build(_ context.Context, env host.Env) (host.Built, error) {
 		return host.Built{}, err
 	}
 	var repo domain.Repository = memory.NewQuotes()
+	var copies domain.MaterialCopies = memory.NewMaterialCopies()
 	var tx story.Middleware
 	if env.DB != nil {
-		repo, tx = sqldb.NewQuotes(env.DB), sqldb.Transaction(env.DB)
+		repo, copies, tx = sqldb.NewQuotes(env.DB), sqldb.NewMaterialCopies(env.DB), sqldb.Transaction(env.DB)
 	}
-	wiring, err := Wire(Parts{Repository: repo, Materials: prices, Now: env.Now, Transaction: tx, Middleware: env.StoryMiddleware})
+	wiring, err := Wire(Parts{
+		Repository: repo, Copies: copies, Materials: prices, Now: env.Now, Transaction: tx, Middleware: env.StoryMiddleware,
+	})
 	if err != nil {
 		return host.Built{}, err
 	}
