@@ -48,6 +48,8 @@ generate: ## Regenerate gen/ from the specs in api/ and the event contracts in a
 		$(GO) tool oapi-codegen -config gen/oapi-codegen.yaml -package $$s -o gen/$$s/$$s.gen.go api/$$s.yaml || exit 1; \
 	done
 	@rm -rf gen/events && $(GO) run ./tools/cmd/eventgen -out gen/events $(EVENTS)
+	@# The TypeScript and Python SDKs (skipped, saying why, without node or python3).
+	@GO=$(GO) tools/sdk/generate $(SERVICES)
 
 check-generated: generate ## Fail when gen/ differs from what the specs generate.
 	@git diff --exit-code --stat -- gen/ || (echo "gen/ is stale: run make generate and commit the result" >&2; exit 1)
