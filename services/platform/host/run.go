@@ -178,6 +178,10 @@ func (h *Host) build(ctx context.Context, s Service, cfg Config, o Options, veri
 		st.Close()
 		return nil, fmt.Errorf("embedded spec: %w", err)
 	}
+	var events []byte
+	if s.Events != nil {
+		events = s.Events()
+	}
 	ready := []func(context.Context) error{h.ready, st.ping}
 	if built.Ready != nil {
 		ready = append(ready, built.Ready)
@@ -190,7 +194,7 @@ func (h *Host) build(ctx context.Context, s Service, cfg Config, o Options, veri
 	}
 	r.Handler, err = stack.New(stack.Options{
 		Responses: responses,
-		Title:     s.Title, Spec: spec, SpecJSON: specJSON, Mount: built.Mount,
+		Title:     s.Title, Spec: spec, SpecJSON: specJSON, Events: events, Mount: built.Mount,
 		Verify: verifier.Verify, Logger: logger, BodyLimit: cfg.BodyLimit,
 		Ready: all(ready), AccessLog: o.AccessLog,
 		Edge:   []func(http.Handler) http.Handler{tracing.Middleware, metrics.Middleware},

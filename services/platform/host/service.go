@@ -30,6 +30,10 @@ type Service struct {
 	// generated GetSwagger) and SpecJSON the one served to integrators.
 	Spec     func() (*openapi3.T, error)
 	SpecJSON func() ([]byte, error)
+	// Events returns the service's event contract, its generated
+	// package's Document, which the docs serve; nil for a service
+	// without events.
+	Events func() []byte
 	// Calls are the services this one calls through their generated
 	// clients, and the scopes its service identity needs at each.
 	Calls []Call
