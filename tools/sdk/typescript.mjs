@@ -133,9 +133,18 @@ the problem document (RFC 9457) of a call that failed.
 \`\`\`ts
 import { createClient } from "@charterhq/${service}-sdk";
 
-const client = createClient({ baseUrl: "http://localhost:8080", token: process.env.TOKEN });
+// URL: where the service is served; TOKEN: a bearer token (JWT), or a
+// function that returns the current one.
+const client = createClient({ baseUrl: URL, token: TOKEN });
 const { data, error, response } = await client.GET("${firstPath(spec)}");
+if (error) {
+  console.log(error.status, error.detail);
+}
 \`\`\`
+
+## Operations
+
+${operations(spec).join("\n")}
 `;
 
 await rm(out, { recursive: true, force: true });
@@ -148,6 +157,20 @@ await writeFile(join(out, "README.md"), readme);
 
 function pascal(name) {
   return name.replace(/(^|[-_])(\w)/g, (_, __, c) => c.toUpperCase());
+}
+
+/** One line per operation: its method, path and summary. */
+function operations(spec) {
+  const lines = [];
+  for (const path of Object.keys(spec.paths).sort()) {
+    for (const [method, op] of Object.entries(spec.paths[path])) {
+      if (op && typeof op === "object" && op.operationId) {
+        const summary = op.summary ? `, ${op.summary.toLowerCase()}` : "";
+        lines.push(`- \`client.${method.toUpperCase()}("${path}")\` (${op.operationId})${summary}`);
+      }
+    }
+  }
+  return lines;
 }
 
 function firstPath(spec) {

@@ -21,10 +21,10 @@ import (
 // services are the services every scenario runs against.
 var services = []string{"materials", "quotes"}
 
-// charterd is `charterd serve --dev` running for the scenarios: every
+// live is `charterd serve --dev` running for the scenarios: every
 // service on a free loopback port over SQLite in a directory of its own,
 // with the demo tokens `charterd token` mints.
-type charterd struct {
+type live struct {
 	// URLs are each service's base URL, by service name.
 	URLs map[string]string
 	// Tokens are the demo tokens, by role: staff, external (of company
@@ -34,7 +34,7 @@ type charterd struct {
 
 // Env is the environment a scenario runs with: CHARTER_<SERVICE>_URL and
 // CHARTER_TOKEN_<ROLE> added to this process's.
-func (c *charterd) Env() []string {
+func (c *live) Env() []string {
 	env := os.Environ()
 	for s, u := range c.URLs {
 		env = append(env, "CHARTER_"+strings.ToUpper(s)+"_URL="+u)
@@ -47,7 +47,7 @@ func (c *charterd) Env() []string {
 
 var (
 	serverOnce sync.Once
-	server     *charterd
+	server     *live
 	serverErr  error
 	// stopServer ends the server once every test ran.
 	stopServer = func() {}
@@ -61,7 +61,7 @@ func TestMain(m *testing.M) {
 
 // running starts the server the first time a scenario needs it, and
 // returns it.
-func running(t *testing.T) *charterd {
+func running(t *testing.T) *live {
 	t.Helper()
 	serverOnce.Do(func() { server, serverErr = start() })
 	if serverErr != nil {
@@ -73,7 +73,7 @@ func running(t *testing.T) *charterd {
 // listening is the line host logs once a service accepts connections.
 var listening = regexp.MustCompile(`msg=listening service=(\w+) addr=(\S+)`)
 
-func start() (*charterd, error) {
+func start() (*live, error) {
 	dir, err := os.MkdirTemp("", "charter-sdktest-")
 	if err != nil {
 		return nil, err
@@ -136,7 +136,7 @@ func start() (*charterd, error) {
 		cmd.Wait()
 		close(exited)
 	}()
-	c := &charterd{URLs: map[string]string{}, Tokens: map[string]string{}}
+	c := &live{URLs: map[string]string{}, Tokens: map[string]string{}}
 	deadline := time.After(2 * time.Minute)
 	for len(c.URLs) < len(services) {
 		select {
@@ -239,7 +239,7 @@ func missing(t *testing.T, why string) {
 
 // runScenario runs cmd in dir with the server's environment and fails t
 // with its output when it fails; the output is logged either way.
-func runScenario(t *testing.T, c *charterd, dir string, name string, args ...string) {
+func runScenario(t *testing.T, c *live, dir string, name string, args ...string) {
 	t.Helper()
 	cmd := exec.Command(name, args...)
 	cmd.Dir = dir
