@@ -1,6 +1,7 @@
 package check_test
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -12,6 +13,8 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
+	"github.com/charterhq/charter/repositories/memory"
+	"github.com/charterhq/charter/stories/story"
 	"github.com/charterhq/charter/tools/check"
 )
 
@@ -272,5 +275,27 @@ func TestEventsRecordedIsSkippedWithoutWithEvents(t *testing.T) {
 	}
 	if got := rep.Results["createGadget"][check.EventsRecorded]; got != check.Skipped {
 		t.Fatalf("%s without WithEvents: %v, want skipped", check.EventsRecorded, got)
+	}
+}
+
+func TestFromOutboxReadsEachEventOnce(t *testing.T) {
+	store := memory.NewOutbox()
+	read := check.FromOutbox(store)
+	if got := read(); len(got) != 0 {
+		t.Fatalf("an empty outbox gave %v", got)
+	}
+	ctx := context.Background()
+	if err := store.Record(ctx, story.Event{Type: "gadget.created", Subject: "1", Data: map[string]int{"id": 1}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.Record(ctx, story.Event{Type: "gadget.deleted", Subject: "1", Data: map[string]int{"id": 1}}); err != nil {
+		t.Fatal(err)
+	}
+	got := read()
+	if len(got) != 2 || got[0].Type != "gadget.created" || got[1].Type != "gadget.deleted" || got[0].Subject != "1" || string(got[1].Data) != `{"id":1}` {
+		t.Fatalf("read %+v", got)
+	}
+	if again := read(); len(again) != 0 {
+		t.Fatalf("read again %+v", again)
 	}
 }

@@ -260,3 +260,15 @@ func TestOperationsDeclareTheirContractsEvents(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkValidate is the cost of checking one material payload against
+// its schema, as a relay or the CLI does per event.
+func BenchmarkValidate(b *testing.B) {
+	data := []byte(`{"id":1,"company_id":1,"name":"10 mm Steel","quality":"steel","thickness":10,"is_active":true,` +
+		`"price_per_square_metre":{"amount":12000,"currency":"EUR"},"created_at":"2026-11-23T09:30:00Z","updated_at":"2026-11-23T09:30:00Z"}`)
+	for b.Loop() {
+		if err := materialsevents.Validate(materialsevents.MaterialCreated, data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
