@@ -260,6 +260,19 @@ type ListQuotesParams struct {
 	State *State `form:"state,omitempty" json:"state,omitempty"`
 }
 
+// CreateQuoteParams defines parameters for CreateQuote.
+type CreateQuoteParams struct {
+	// IdempotencyKey A key the client makes up, unique per operation it means to happen
+	// once (a UUID), as the IETF Idempotency-Key header draft has it. A
+	// retry with the same key gets the first answer (status, headers and
+	// body) without the work being done again; the same key with another
+	// request body is answered 422, and a retry while the first request
+	// is still running 409. Keys belong to the caller that sent them and
+	// are forgotten 24 hours after the first request. Answers other than
+	// success are not kept: a retry after one runs again.
+	IdempotencyKey *externalRef0.IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // DeleteQuoteParams defines parameters for DeleteQuote.
 type DeleteQuoteParams struct {
 	// IfMatch The `ETag` of the resource as the client read it: the write happens
@@ -283,6 +296,19 @@ type GetQuoteParams struct {
 	IfNoneMatch *externalRef0.IfNoneMatch `json:"If-None-Match,omitempty"`
 }
 
+// AcceptQuoteParams defines parameters for AcceptQuote.
+type AcceptQuoteParams struct {
+	// IdempotencyKey A key the client makes up, unique per operation it means to happen
+	// once (a UUID), as the IETF Idempotency-Key header draft has it. A
+	// retry with the same key gets the first answer (status, headers and
+	// body) without the work being done again; the same key with another
+	// request body is answered 422, and a retry while the first request
+	// is still running 409. Keys belong to the caller that sent them and
+	// are forgotten 24 hours after the first request. Answers other than
+	// success are not kept: a retry after one runs again.
+	IdempotencyKey *externalRef0.IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // ReplaceQuoteLinesParams defines parameters for ReplaceQuoteLines.
 type ReplaceQuoteLinesParams struct {
 	// IfMatch The `ETag` of the resource as the client read it: the write happens
@@ -296,6 +322,32 @@ type ReplaceQuoteLinesParams struct {
 	// required, in which case it is answered 428. The value is `*` or a
 	// comma-separated list of entity tags (RFC 9110, section 8.8.3).
 	IfMatch *externalRef0.IfMatch `json:"If-Match,omitempty"`
+}
+
+// RejectQuoteParams defines parameters for RejectQuote.
+type RejectQuoteParams struct {
+	// IdempotencyKey A key the client makes up, unique per operation it means to happen
+	// once (a UUID), as the IETF Idempotency-Key header draft has it. A
+	// retry with the same key gets the first answer (status, headers and
+	// body) without the work being done again; the same key with another
+	// request body is answered 422, and a retry while the first request
+	// is still running 409. Keys belong to the caller that sent them and
+	// are forgotten 24 hours after the first request. Answers other than
+	// success are not kept: a retry after one runs again.
+	IdempotencyKey *externalRef0.IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// SubmitQuoteParams defines parameters for SubmitQuote.
+type SubmitQuoteParams struct {
+	// IdempotencyKey A key the client makes up, unique per operation it means to happen
+	// once (a UUID), as the IETF Idempotency-Key header draft has it. A
+	// retry with the same key gets the first answer (status, headers and
+	// body) without the work being done again; the same key with another
+	// request body is answered 422, and a retry while the first request
+	// is still running 409. Keys belong to the caller that sent them and
+	// are forgotten 24 hours after the first request. Answers other than
+	// success are not kept: a retry after one runs again.
+	IdempotencyKey *externalRef0.IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // CreateQuoteJSONRequestBody defines body for CreateQuote for application/json ContentType.
@@ -395,7 +447,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /quotes (the `CreateQuote` operationId).
-	CreateQuoteWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateQuoteWithBody(ctx context.Context, params *CreateQuoteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateQuote Create a draft quote
 	//
@@ -406,7 +458,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /quotes (the `CreateQuote` operationId).
-	CreateQuote(ctx context.Context, body CreateQuoteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateQuote(ctx context.Context, params *CreateQuoteParams, body CreateQuoteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DeleteQuote Delete a draft quote
 	//
@@ -425,7 +477,7 @@ type ClientInterface interface {
 	// Staff accept a submitted quote that is still valid.
 	//
 	// Corresponds with POST /quotes/{quote_id}/accept (the `AcceptQuote` operationId).
-	AcceptQuote(ctx context.Context, quoteId QuoteID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	AcceptQuote(ctx context.Context, quoteId QuoteID, params *AcceptQuoteParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ReplaceQuoteLinesWithBody Replace the lines of a draft
 	//
@@ -450,7 +502,7 @@ type ClientInterface interface {
 	// Staff reject a submitted quote.
 	//
 	// Corresponds with POST /quotes/{quote_id}/reject (the `RejectQuote` operationId).
-	RejectQuote(ctx context.Context, quoteId QuoteID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RejectQuote(ctx context.Context, quoteId QuoteID, params *RejectQuoteParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SubmitQuote Submit a draft
 	//
@@ -461,7 +513,7 @@ type ClientInterface interface {
 	// pointing at that line.
 	//
 	// Corresponds with POST /quotes/{quote_id}/submit (the `SubmitQuote` operationId).
-	SubmitQuote(ctx context.Context, quoteId QuoteID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	SubmitQuote(ctx context.Context, quoteId QuoteID, params *SubmitQuoteParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // ListQuotes List quotes
@@ -491,8 +543,8 @@ func (c *Client) ListQuotes(ctx context.Context, params *ListQuotesParams, reqEd
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /quotes (the `CreateQuote` operationId).
-func (c *Client) CreateQuoteWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateQuoteRequestWithBody(c.Server, contentType, body)
+func (c *Client) CreateQuoteWithBody(ctx context.Context, params *CreateQuoteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateQuoteRequestWithBody(c.Server, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -512,8 +564,8 @@ func (c *Client) CreateQuoteWithBody(ctx context.Context, contentType string, bo
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /quotes (the `CreateQuote` operationId).
-func (c *Client) CreateQuote(ctx context.Context, body CreateQuoteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateQuoteRequest(c.Server, body)
+func (c *Client) CreateQuote(ctx context.Context, params *CreateQuoteParams, body CreateQuoteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateQuoteRequest(c.Server, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -561,8 +613,8 @@ func (c *Client) GetQuote(ctx context.Context, quoteId QuoteID, params *GetQuote
 // Staff accept a submitted quote that is still valid.
 //
 // Corresponds with POST /quotes/{quote_id}/accept (the `AcceptQuote` operationId).
-func (c *Client) AcceptQuote(ctx context.Context, quoteId QuoteID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewAcceptQuoteRequest(c.Server, quoteId)
+func (c *Client) AcceptQuote(ctx context.Context, quoteId QuoteID, params *AcceptQuoteParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAcceptQuoteRequest(c.Server, quoteId, params)
 	if err != nil {
 		return nil, err
 	}
@@ -616,8 +668,8 @@ func (c *Client) ReplaceQuoteLines(ctx context.Context, quoteId QuoteID, params 
 // Staff reject a submitted quote.
 //
 // Corresponds with POST /quotes/{quote_id}/reject (the `RejectQuote` operationId).
-func (c *Client) RejectQuote(ctx context.Context, quoteId QuoteID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRejectQuoteRequest(c.Server, quoteId)
+func (c *Client) RejectQuote(ctx context.Context, quoteId QuoteID, params *RejectQuoteParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRejectQuoteRequest(c.Server, quoteId, params)
 	if err != nil {
 		return nil, err
 	}
@@ -637,8 +689,8 @@ func (c *Client) RejectQuote(ctx context.Context, quoteId QuoteID, reqEditors ..
 // pointing at that line.
 //
 // Corresponds with POST /quotes/{quote_id}/submit (the `SubmitQuote` operationId).
-func (c *Client) SubmitQuote(ctx context.Context, quoteId QuoteID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSubmitQuoteRequest(c.Server, quoteId)
+func (c *Client) SubmitQuote(ctx context.Context, quoteId QuoteID, params *SubmitQuoteParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSubmitQuoteRequest(c.Server, quoteId, params)
 	if err != nil {
 		return nil, err
 	}
@@ -740,18 +792,18 @@ func NewListQuotesRequest(server string, params *ListQuotesParams) (*http.Reques
 }
 
 // NewCreateQuoteRequest calls the generic CreateQuote builder with application/json body
-func NewCreateQuoteRequest(server string, body CreateQuoteJSONRequestBody) (*http.Request, error) {
+func NewCreateQuoteRequest(server string, params *CreateQuoteParams, body CreateQuoteJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateQuoteRequestWithBody(server, "application/json", bodyReader)
+	return NewCreateQuoteRequestWithBody(server, params, "application/json", bodyReader)
 }
 
 // NewCreateQuoteRequestWithBody constructs an http.Request for the CreateQuote method, with any body, and a specified content type
-func NewCreateQuoteRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreateQuoteRequestWithBody(server string, params *CreateQuoteParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -775,6 +827,21 @@ func NewCreateQuoteRequestWithBody(server string, contentType string, body io.Re
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
 
 	return req, nil
 }
@@ -878,7 +945,7 @@ func NewGetQuoteRequest(server string, quoteId QuoteID, params *GetQuoteParams) 
 }
 
 // NewAcceptQuoteRequest constructs an http.Request for the AcceptQuote method
-func NewAcceptQuoteRequest(server string, quoteId QuoteID) (*http.Request, error) {
+func NewAcceptQuoteRequest(server string, quoteId QuoteID, params *AcceptQuoteParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -906,6 +973,21 @@ func NewAcceptQuoteRequest(server string, quoteId QuoteID) (*http.Request, error
 	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -974,7 +1056,7 @@ func NewReplaceQuoteLinesRequestWithBody(server string, quoteId QuoteID, params 
 }
 
 // NewRejectQuoteRequest constructs an http.Request for the RejectQuote method
-func NewRejectQuoteRequest(server string, quoteId QuoteID) (*http.Request, error) {
+func NewRejectQuoteRequest(server string, quoteId QuoteID, params *RejectQuoteParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -1004,11 +1086,26 @@ func NewRejectQuoteRequest(server string, quoteId QuoteID) (*http.Request, error
 		return nil, err
 	}
 
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
 // NewSubmitQuoteRequest constructs an http.Request for the SubmitQuote method
-func NewSubmitQuoteRequest(server string, quoteId QuoteID) (*http.Request, error) {
+func NewSubmitQuoteRequest(server string, quoteId QuoteID, params *SubmitQuoteParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -1036,6 +1133,21 @@ func NewSubmitQuoteRequest(server string, quoteId QuoteID) (*http.Request, error
 	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -1104,7 +1216,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /quotes (the `CreateQuote` operationId).
-	CreateQuoteWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateQuoteResponse, error)
+	CreateQuoteWithBodyWithResponse(ctx context.Context, params *CreateQuoteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateQuoteResponse, error)
 
 	// CreateQuoteWithResponse Create a draft quote
 	//
@@ -1115,7 +1227,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /quotes (the `CreateQuote` operationId).
-	CreateQuoteWithResponse(ctx context.Context, body CreateQuoteJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateQuoteResponse, error)
+	CreateQuoteWithResponse(ctx context.Context, params *CreateQuoteParams, body CreateQuoteJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateQuoteResponse, error)
 
 	// DeleteQuoteWithResponse Delete a draft quote
 	//
@@ -1140,7 +1252,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /quotes/{quote_id}/accept (the `AcceptQuote` operationId).
-	AcceptQuoteWithResponse(ctx context.Context, quoteId QuoteID, reqEditors ...RequestEditorFn) (*AcceptQuoteResponse, error)
+	AcceptQuoteWithResponse(ctx context.Context, quoteId QuoteID, params *AcceptQuoteParams, reqEditors ...RequestEditorFn) (*AcceptQuoteResponse, error)
 
 	// ReplaceQuoteLinesWithBodyWithResponse Replace the lines of a draft
 	//
@@ -1167,7 +1279,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /quotes/{quote_id}/reject (the `RejectQuote` operationId).
-	RejectQuoteWithResponse(ctx context.Context, quoteId QuoteID, reqEditors ...RequestEditorFn) (*RejectQuoteResponse, error)
+	RejectQuoteWithResponse(ctx context.Context, quoteId QuoteID, params *RejectQuoteParams, reqEditors ...RequestEditorFn) (*RejectQuoteResponse, error)
 
 	// SubmitQuoteWithResponse Submit a draft
 	//
@@ -1180,7 +1292,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /quotes/{quote_id}/submit (the `SubmitQuote` operationId).
-	SubmitQuoteWithResponse(ctx context.Context, quoteId QuoteID, reqEditors ...RequestEditorFn) (*SubmitQuoteResponse, error)
+	SubmitQuoteWithResponse(ctx context.Context, quoteId QuoteID, params *SubmitQuoteParams, reqEditors ...RequestEditorFn) (*SubmitQuoteResponse, error)
 }
 
 // ListQuotesResponse401Headers the declared response headers of an HTTP 401 response for ListQuotes
@@ -1300,6 +1412,8 @@ type CreateQuoteResponse struct {
 	ApplicationproblemJSON401 *externalRef0.Unauthorized
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
 	ApplicationproblemJSON403 *externalRef0.Forbidden
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *externalRef0.IdempotencyKeyInUse
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
 	ApplicationproblemJSON413 *externalRef0.PayloadTooLarge
 	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
@@ -1336,6 +1450,11 @@ func (r CreateQuoteResponse) GetApplicationproblemJSON401() *externalRef0.Unauth
 // GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
 func (r CreateQuoteResponse) GetApplicationproblemJSON403() *externalRef0.Forbidden {
 	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r CreateQuoteResponse) GetApplicationproblemJSON409() *externalRef0.IdempotencyKeyInUse {
+	return r.ApplicationproblemJSON409
 }
 
 // GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
@@ -1607,6 +1726,11 @@ func (r GetQuoteResponse) ContentType() string {
 	return ""
 }
 
+// AcceptQuoteResponse200Headers the declared response headers of an HTTP 200 response for AcceptQuote
+type AcceptQuoteResponse200Headers struct {
+	ETag *string
+}
+
 // AcceptQuoteResponse401Headers the declared response headers of an HTTP 401 response for AcceptQuote
 type AcceptQuoteResponse401Headers struct {
 	WWWAuthenticate *string
@@ -1632,10 +1756,14 @@ type AcceptQuoteResponse struct {
 	ApplicationproblemJSON404 *NotFound
 	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
 	ApplicationproblemJSON409 *WrongState
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *externalRef0.UnprocessableContent
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *externalRef0.InternalError
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *externalRef0.ServiceUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *AcceptQuoteResponse200Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *AcceptQuoteResponse401Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -1670,6 +1798,11 @@ func (r AcceptQuoteResponse) GetApplicationproblemJSON404() *NotFound {
 // GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
 func (r AcceptQuoteResponse) GetApplicationproblemJSON409() *WrongState {
 	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r AcceptQuoteResponse) GetApplicationproblemJSON422() *externalRef0.UnprocessableContent {
+	return r.ApplicationproblemJSON422
 }
 
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
@@ -1850,6 +1983,11 @@ func (r ReplaceQuoteLinesResponse) ContentType() string {
 	return ""
 }
 
+// RejectQuoteResponse200Headers the declared response headers of an HTTP 200 response for RejectQuote
+type RejectQuoteResponse200Headers struct {
+	ETag *string
+}
+
 // RejectQuoteResponse401Headers the declared response headers of an HTTP 401 response for RejectQuote
 type RejectQuoteResponse401Headers struct {
 	WWWAuthenticate *string
@@ -1875,10 +2013,14 @@ type RejectQuoteResponse struct {
 	ApplicationproblemJSON404 *NotFound
 	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
 	ApplicationproblemJSON409 *WrongState
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *externalRef0.UnprocessableContent
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *externalRef0.InternalError
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *externalRef0.ServiceUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *RejectQuoteResponse200Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *RejectQuoteResponse401Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -1913,6 +2055,11 @@ func (r RejectQuoteResponse) GetApplicationproblemJSON404() *NotFound {
 // GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
 func (r RejectQuoteResponse) GetApplicationproblemJSON409() *WrongState {
 	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r RejectQuoteResponse) GetApplicationproblemJSON422() *externalRef0.UnprocessableContent {
+	return r.ApplicationproblemJSON422
 }
 
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
@@ -1954,6 +2101,11 @@ func (r RejectQuoteResponse) ContentType() string {
 	return ""
 }
 
+// SubmitQuoteResponse200Headers the declared response headers of an HTTP 200 response for SubmitQuote
+type SubmitQuoteResponse200Headers struct {
+	ETag *string
+}
+
 // SubmitQuoteResponse401Headers the declared response headers of an HTTP 401 response for SubmitQuote
 type SubmitQuoteResponse401Headers struct {
 	WWWAuthenticate *string
@@ -1985,6 +2137,8 @@ type SubmitQuoteResponse struct {
 	ApplicationproblemJSON500 *externalRef0.InternalError
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *externalRef0.ServiceUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *SubmitQuoteResponse200Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *SubmitQuoteResponse401Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -2090,8 +2244,8 @@ func (c *ClientWithResponses) ListQuotesWithResponse(ctx context.Context, params
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /quotes (the `CreateQuote` operationId).
-func (c *ClientWithResponses) CreateQuoteWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateQuoteResponse, error) {
-	rsp, err := c.CreateQuoteWithBody(ctx, contentType, body, reqEditors...)
+func (c *ClientWithResponses) CreateQuoteWithBodyWithResponse(ctx context.Context, params *CreateQuoteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateQuoteResponse, error) {
+	rsp, err := c.CreateQuoteWithBody(ctx, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -2107,8 +2261,8 @@ func (c *ClientWithResponses) CreateQuoteWithBodyWithResponse(ctx context.Contex
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /quotes (the `CreateQuote` operationId).
-func (c *ClientWithResponses) CreateQuoteWithResponse(ctx context.Context, body CreateQuoteJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateQuoteResponse, error) {
-	rsp, err := c.CreateQuote(ctx, body, reqEditors...)
+func (c *ClientWithResponses) CreateQuoteWithResponse(ctx context.Context, params *CreateQuoteParams, body CreateQuoteJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateQuoteResponse, error) {
+	rsp, err := c.CreateQuote(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -2150,8 +2304,8 @@ func (c *ClientWithResponses) GetQuoteWithResponse(ctx context.Context, quoteId 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /quotes/{quote_id}/accept (the `AcceptQuote` operationId).
-func (c *ClientWithResponses) AcceptQuoteWithResponse(ctx context.Context, quoteId QuoteID, reqEditors ...RequestEditorFn) (*AcceptQuoteResponse, error) {
-	rsp, err := c.AcceptQuote(ctx, quoteId, reqEditors...)
+func (c *ClientWithResponses) AcceptQuoteWithResponse(ctx context.Context, quoteId QuoteID, params *AcceptQuoteParams, reqEditors ...RequestEditorFn) (*AcceptQuoteResponse, error) {
+	rsp, err := c.AcceptQuote(ctx, quoteId, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -2195,8 +2349,8 @@ func (c *ClientWithResponses) ReplaceQuoteLinesWithResponse(ctx context.Context,
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /quotes/{quote_id}/reject (the `RejectQuote` operationId).
-func (c *ClientWithResponses) RejectQuoteWithResponse(ctx context.Context, quoteId QuoteID, reqEditors ...RequestEditorFn) (*RejectQuoteResponse, error) {
-	rsp, err := c.RejectQuote(ctx, quoteId, reqEditors...)
+func (c *ClientWithResponses) RejectQuoteWithResponse(ctx context.Context, quoteId QuoteID, params *RejectQuoteParams, reqEditors ...RequestEditorFn) (*RejectQuoteResponse, error) {
+	rsp, err := c.RejectQuote(ctx, quoteId, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -2214,8 +2368,8 @@ func (c *ClientWithResponses) RejectQuoteWithResponse(ctx context.Context, quote
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /quotes/{quote_id}/submit (the `SubmitQuote` operationId).
-func (c *ClientWithResponses) SubmitQuoteWithResponse(ctx context.Context, quoteId QuoteID, reqEditors ...RequestEditorFn) (*SubmitQuoteResponse, error) {
-	rsp, err := c.SubmitQuote(ctx, quoteId, reqEditors...)
+func (c *ClientWithResponses) SubmitQuoteWithResponse(ctx context.Context, quoteId QuoteID, params *SubmitQuoteParams, reqEditors ...RequestEditorFn) (*SubmitQuoteResponse, error) {
+	rsp, err := c.SubmitQuote(ctx, quoteId, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -2347,6 +2501,13 @@ func ParseCreateQuoteResponse(rsp *http.Response) (*CreateQuoteResponse, error) 
 			return nil, err
 		}
 		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest externalRef0.IdempotencyKeyInUse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest externalRef0.PayloadTooLarge
@@ -2699,6 +2860,13 @@ func ParseAcceptQuoteResponse(rsp *http.Response) (*AcceptQuoteResponse, error) 
 		}
 		response.ApplicationproblemJSON409 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest externalRef0.UnprocessableContent
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest externalRef0.InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -2716,6 +2884,16 @@ func ParseAcceptQuoteResponse(rsp *http.Response) (*AcceptQuoteResponse, error) 
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers AcceptQuoteResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 401:
 		var headers AcceptQuoteResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -2933,6 +3111,13 @@ func ParseRejectQuoteResponse(rsp *http.Response) (*RejectQuoteResponse, error) 
 		}
 		response.ApplicationproblemJSON409 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest externalRef0.UnprocessableContent
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest externalRef0.InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -2950,6 +3135,16 @@ func ParseRejectQuoteResponse(rsp *http.Response) (*RejectQuoteResponse, error) 
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers RejectQuoteResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 401:
 		var headers RejectQuoteResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -3055,6 +3250,16 @@ func ParseSubmitQuoteResponse(rsp *http.Response) (*SubmitQuoteResponse, error) 
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers SubmitQuoteResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 401:
 		var headers SubmitQuoteResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -3087,7 +3292,7 @@ type ServerInterface interface {
 	ListQuotes(w http.ResponseWriter, r *http.Request, params ListQuotesParams)
 	// CreateQuote Create a draft quote
 	// (POST /quotes)
-	CreateQuote(w http.ResponseWriter, r *http.Request)
+	CreateQuote(w http.ResponseWriter, r *http.Request, params CreateQuoteParams)
 	// DeleteQuote Delete a draft quote
 	// (DELETE /quotes/{quote_id})
 	DeleteQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID, params DeleteQuoteParams)
@@ -3096,16 +3301,16 @@ type ServerInterface interface {
 	GetQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID, params GetQuoteParams)
 	// AcceptQuote Accept a submitted quote
 	// (POST /quotes/{quote_id}/accept)
-	AcceptQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID)
+	AcceptQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID, params AcceptQuoteParams)
 	// ReplaceQuoteLines Replace the lines of a draft
 	// (PUT /quotes/{quote_id}/lines)
 	ReplaceQuoteLines(w http.ResponseWriter, r *http.Request, quoteId QuoteID, params ReplaceQuoteLinesParams)
 	// RejectQuote Reject a submitted quote
 	// (POST /quotes/{quote_id}/reject)
-	RejectQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID)
+	RejectQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID, params RejectQuoteParams)
 	// SubmitQuote Submit a draft
 	// (POST /quotes/{quote_id}/submit)
-	SubmitQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID)
+	SubmitQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID, params SubmitQuoteParams)
 }
 
 // Unimplemented server implementation that returns http.StatusNotImplemented for each endpoint.
@@ -3120,7 +3325,7 @@ func (_ Unimplemented) ListQuotes(w http.ResponseWriter, r *http.Request, params
 
 // CreateQuote Create a draft quote
 // (POST /quotes)
-func (_ Unimplemented) CreateQuote(w http.ResponseWriter, r *http.Request) {
+func (_ Unimplemented) CreateQuote(w http.ResponseWriter, r *http.Request, params CreateQuoteParams) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
@@ -3138,7 +3343,7 @@ func (_ Unimplemented) GetQuote(w http.ResponseWriter, r *http.Request, quoteId 
 
 // AcceptQuote Accept a submitted quote
 // (POST /quotes/{quote_id}/accept)
-func (_ Unimplemented) AcceptQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID) {
+func (_ Unimplemented) AcceptQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID, params AcceptQuoteParams) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
@@ -3150,13 +3355,13 @@ func (_ Unimplemented) ReplaceQuoteLines(w http.ResponseWriter, r *http.Request,
 
 // RejectQuote Reject a submitted quote
 // (POST /quotes/{quote_id}/reject)
-func (_ Unimplemented) RejectQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID) {
+func (_ Unimplemented) RejectQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID, params RejectQuoteParams) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // SubmitQuote Submit a draft
 // (POST /quotes/{quote_id}/submit)
-func (_ Unimplemented) SubmitQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID) {
+func (_ Unimplemented) SubmitQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID, params SubmitQuoteParams) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
@@ -3290,15 +3495,42 @@ func (siw *ServerInterfaceWrapper) ListQuotes(w http.ResponseWriter, r *http.Req
 // CreateQuote operation middleware
 func (siw *ServerInterfaceWrapper) CreateQuote(w http.ResponseWriter, r *http.Request) {
 
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateQuoteParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey externalRef0.IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "Idempotency-Key", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "Idempotency-Key", Err: err})
+			return
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+
+	}
+
 	if len(siw.HandlerMiddlewares) == 0 {
-		siw.Handler.CreateQuote(w, r)
+		siw.Handler.CreateQuote(w, r, params)
 		return
 	}
 
 	var handler http.Handler
 	{
 		handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			siw.Handler.CreateQuote(w, r)
+			siw.Handler.CreateQuote(w, r, params)
 		})
 	}
 
@@ -3452,8 +3684,32 @@ func (siw *ServerInterfaceWrapper) AcceptQuote(w http.ResponseWriter, r *http.Re
 		}
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params AcceptQuoteParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey externalRef0.IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "Idempotency-Key", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "Idempotency-Key", Err: err})
+			return
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+
+	}
+
 	if len(siw.HandlerMiddlewares) == 0 {
-		siw.Handler.AcceptQuote(w, r, quoteId)
+		siw.Handler.AcceptQuote(w, r, quoteId, params)
 		return
 	}
 
@@ -3463,7 +3719,7 @@ func (siw *ServerInterfaceWrapper) AcceptQuote(w http.ResponseWriter, r *http.Re
 		// themselves stay on the stack when there is no middleware.
 		quoteId := quoteId
 		handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			siw.Handler.AcceptQuote(w, r, quoteId)
+			siw.Handler.AcceptQuote(w, r, quoteId, params)
 		})
 	}
 
@@ -3554,8 +3810,32 @@ func (siw *ServerInterfaceWrapper) RejectQuote(w http.ResponseWriter, r *http.Re
 		}
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params RejectQuoteParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey externalRef0.IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "Idempotency-Key", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "Idempotency-Key", Err: err})
+			return
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+
+	}
+
 	if len(siw.HandlerMiddlewares) == 0 {
-		siw.Handler.RejectQuote(w, r, quoteId)
+		siw.Handler.RejectQuote(w, r, quoteId, params)
 		return
 	}
 
@@ -3565,7 +3845,7 @@ func (siw *ServerInterfaceWrapper) RejectQuote(w http.ResponseWriter, r *http.Re
 		// themselves stay on the stack when there is no middleware.
 		quoteId := quoteId
 		handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			siw.Handler.RejectQuote(w, r, quoteId)
+			siw.Handler.RejectQuote(w, r, quoteId, params)
 		})
 	}
 
@@ -3593,8 +3873,32 @@ func (siw *ServerInterfaceWrapper) SubmitQuote(w http.ResponseWriter, r *http.Re
 		}
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params SubmitQuoteParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey externalRef0.IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "Idempotency-Key", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "Idempotency-Key", Err: err})
+			return
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+
+	}
+
 	if len(siw.HandlerMiddlewares) == 0 {
-		siw.Handler.SubmitQuote(w, r, quoteId)
+		siw.Handler.SubmitQuote(w, r, quoteId, params)
 		return
 	}
 
@@ -3604,7 +3908,7 @@ func (siw *ServerInterfaceWrapper) SubmitQuote(w http.ResponseWriter, r *http.Re
 		// themselves stay on the stack when there is no middleware.
 		quoteId := quoteId
 		handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			siw.Handler.SubmitQuote(w, r, quoteId)
+			siw.Handler.SubmitQuote(w, r, quoteId, params)
 		})
 	}
 
@@ -3895,7 +4199,8 @@ func (response ListQuotes503ApplicationProblemPlusJSONResponse) VisitListQuotesR
 }
 
 type CreateQuoteRequestObject struct {
-	Body *CreateQuoteJSONRequestBody
+	Params CreateQuoteParams
+	Body   *CreateQuoteJSONRequestBody
 }
 
 type CreateQuoteResponseObject interface {
@@ -3965,6 +4270,14 @@ type CreateQuote403ApplicationProblemPlusJSONResponse struct {
 
 func (response CreateQuote403ApplicationProblemPlusJSONResponse) VisitCreateQuoteResponse(w http.ResponseWriter) error {
 	return writeStrictJSON(w, 403, "application/problem+json", response)
+}
+
+type CreateQuote409ApplicationProblemPlusJSONResponse struct {
+	externalRef0.IdempotencyKeyInUseApplicationProblemPlusJSONResponse
+}
+
+func (response CreateQuote409ApplicationProblemPlusJSONResponse) VisitCreateQuoteResponse(w http.ResponseWriter) error {
+	return writeStrictJSON(w, 409, "application/problem+json", response)
 }
 
 type CreateQuote413ApplicationProblemPlusJSONResponse struct {
@@ -4242,16 +4555,36 @@ func (response GetQuote503ApplicationProblemPlusJSONResponse) VisitGetQuoteRespo
 
 type AcceptQuoteRequestObject struct {
 	QuoteId QuoteID `json:"quote_id"`
+	Params  AcceptQuoteParams
 }
 
 type AcceptQuoteResponseObject interface {
 	VisitAcceptQuoteResponse(w http.ResponseWriter) error
 }
 
-type AcceptQuote200JSONResponse Quote
+type AcceptQuote200ResponseHeaders struct {
+	ETag *string
+}
+
+type AcceptQuote200JSONResponse struct {
+	Body    Quote
+	Headers AcceptQuote200ResponseHeaders
+}
 
 func (response AcceptQuote200JSONResponse) VisitAcceptQuoteResponse(w http.ResponseWriter) error {
-	return writeStrictJSON(w, 200, "application/json", response)
+
+	enc := getStrictResponseEncoder()
+	defer putStrictResponseEncoder(enc)
+	if err := enc.json.Encode(response.Body); err != nil {
+		return err
+	}
+	setStrictContentType(w.Header(), "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", *response.Headers.ETag)
+	}
+	w.WriteHeader(200)
+	_, err := w.Write(enc.buf.Bytes())
+	return err
 }
 
 type AcceptQuote400ApplicationProblemPlusJSONResponse struct {
@@ -4304,6 +4637,14 @@ type AcceptQuote409ApplicationProblemPlusJSONResponse struct {
 
 func (response AcceptQuote409ApplicationProblemPlusJSONResponse) VisitAcceptQuoteResponse(w http.ResponseWriter) error {
 	return writeStrictJSON(w, 409, "application/problem+json", response)
+}
+
+type AcceptQuote422ApplicationProblemPlusJSONResponse struct {
+	externalRef0.UnprocessableContentApplicationProblemPlusJSONResponse
+}
+
+func (response AcceptQuote422ApplicationProblemPlusJSONResponse) VisitAcceptQuoteResponse(w http.ResponseWriter) error {
+	return writeStrictJSON(w, 422, "application/problem+json", response)
 }
 
 type AcceptQuote500ApplicationProblemPlusJSONResponse struct {
@@ -4483,16 +4824,36 @@ func (response ReplaceQuoteLines503ApplicationProblemPlusJSONResponse) VisitRepl
 
 type RejectQuoteRequestObject struct {
 	QuoteId QuoteID `json:"quote_id"`
+	Params  RejectQuoteParams
 }
 
 type RejectQuoteResponseObject interface {
 	VisitRejectQuoteResponse(w http.ResponseWriter) error
 }
 
-type RejectQuote200JSONResponse Quote
+type RejectQuote200ResponseHeaders struct {
+	ETag *string
+}
+
+type RejectQuote200JSONResponse struct {
+	Body    Quote
+	Headers RejectQuote200ResponseHeaders
+}
 
 func (response RejectQuote200JSONResponse) VisitRejectQuoteResponse(w http.ResponseWriter) error {
-	return writeStrictJSON(w, 200, "application/json", response)
+
+	enc := getStrictResponseEncoder()
+	defer putStrictResponseEncoder(enc)
+	if err := enc.json.Encode(response.Body); err != nil {
+		return err
+	}
+	setStrictContentType(w.Header(), "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", *response.Headers.ETag)
+	}
+	w.WriteHeader(200)
+	_, err := w.Write(enc.buf.Bytes())
+	return err
 }
 
 type RejectQuote400ApplicationProblemPlusJSONResponse struct {
@@ -4547,6 +4908,14 @@ func (response RejectQuote409ApplicationProblemPlusJSONResponse) VisitRejectQuot
 	return writeStrictJSON(w, 409, "application/problem+json", response)
 }
 
+type RejectQuote422ApplicationProblemPlusJSONResponse struct {
+	externalRef0.UnprocessableContentApplicationProblemPlusJSONResponse
+}
+
+func (response RejectQuote422ApplicationProblemPlusJSONResponse) VisitRejectQuoteResponse(w http.ResponseWriter) error {
+	return writeStrictJSON(w, 422, "application/problem+json", response)
+}
+
 type RejectQuote500ApplicationProblemPlusJSONResponse struct {
 	externalRef0.InternalErrorApplicationProblemPlusJSONResponse
 }
@@ -4577,16 +4946,36 @@ func (response RejectQuote503ApplicationProblemPlusJSONResponse) VisitRejectQuot
 
 type SubmitQuoteRequestObject struct {
 	QuoteId QuoteID `json:"quote_id"`
+	Params  SubmitQuoteParams
 }
 
 type SubmitQuoteResponseObject interface {
 	VisitSubmitQuoteResponse(w http.ResponseWriter) error
 }
 
-type SubmitQuote200JSONResponse Quote
+type SubmitQuote200ResponseHeaders struct {
+	ETag *string
+}
+
+type SubmitQuote200JSONResponse struct {
+	Body    Quote
+	Headers SubmitQuote200ResponseHeaders
+}
 
 func (response SubmitQuote200JSONResponse) VisitSubmitQuoteResponse(w http.ResponseWriter) error {
-	return writeStrictJSON(w, 200, "application/json", response)
+
+	enc := getStrictResponseEncoder()
+	defer putStrictResponseEncoder(enc)
+	if err := enc.json.Encode(response.Body); err != nil {
+		return err
+	}
+	setStrictContentType(w.Header(), "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", *response.Headers.ETag)
+	}
+	w.WriteHeader(200)
+	_, err := w.Write(enc.buf.Bytes())
+	return err
 }
 
 type SubmitQuote400ApplicationProblemPlusJSONResponse struct {
@@ -4788,8 +5177,10 @@ func (sh *strictHandler) ListQuotes(w http.ResponseWriter, r *http.Request, para
 }
 
 // CreateQuote operation middleware
-func (sh *strictHandler) CreateQuote(w http.ResponseWriter, r *http.Request) {
+func (sh *strictHandler) CreateQuote(w http.ResponseWriter, r *http.Request, params CreateQuoteParams) {
 	var request CreateQuoteRequestObject
+
+	request.Params = params
 
 	var body CreateQuoteJSONRequestBody
 	if err := runtime.BindJSONBody(r, &body); err != nil {
@@ -4820,6 +5211,8 @@ func (sh *strictHandler) CreateQuote(w http.ResponseWriter, r *http.Request) {
 			err = writeStrictJSON(w, 400, "application/problem+json", response)
 		case CreateQuote403ApplicationProblemPlusJSONResponse:
 			err = writeStrictJSON(w, 403, "application/problem+json", response)
+		case CreateQuote409ApplicationProblemPlusJSONResponse:
+			err = writeStrictJSON(w, 409, "application/problem+json", response)
 		case CreateQuote413ApplicationProblemPlusJSONResponse:
 			err = writeStrictJSON(w, 413, "application/problem+json", response)
 		case CreateQuote415ApplicationProblemPlusJSONResponse:
@@ -4932,10 +5325,11 @@ func (sh *strictHandler) GetQuote(w http.ResponseWriter, r *http.Request, quoteI
 }
 
 // AcceptQuote operation middleware
-func (sh *strictHandler) AcceptQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID) {
+func (sh *strictHandler) AcceptQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID, params AcceptQuoteParams) {
 	var request AcceptQuoteRequestObject
 
 	request.QuoteId = quoteId
+	request.Params = params
 
 	var response interface{}
 	var err error
@@ -4955,8 +5349,6 @@ func (sh *strictHandler) AcceptQuote(w http.ResponseWriter, r *http.Request, quo
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(AcceptQuoteResponseObject); ok {
 		switch response.(type) {
-		case AcceptQuote200JSONResponse:
-			err = writeStrictJSON(w, 200, "application/json", response)
 		case AcceptQuote400ApplicationProblemPlusJSONResponse:
 			err = writeStrictJSON(w, 400, "application/problem+json", response)
 		case AcceptQuote403ApplicationProblemPlusJSONResponse:
@@ -4965,6 +5357,8 @@ func (sh *strictHandler) AcceptQuote(w http.ResponseWriter, r *http.Request, quo
 			err = writeStrictJSON(w, 404, "application/problem+json", response)
 		case AcceptQuote409ApplicationProblemPlusJSONResponse:
 			err = writeStrictJSON(w, 409, "application/problem+json", response)
+		case AcceptQuote422ApplicationProblemPlusJSONResponse:
+			err = writeStrictJSON(w, 422, "application/problem+json", response)
 		case AcceptQuote500ApplicationProblemPlusJSONResponse:
 			err = writeStrictJSON(w, 500, "application/problem+json", response)
 		default:
@@ -5040,10 +5434,11 @@ func (sh *strictHandler) ReplaceQuoteLines(w http.ResponseWriter, r *http.Reques
 }
 
 // RejectQuote operation middleware
-func (sh *strictHandler) RejectQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID) {
+func (sh *strictHandler) RejectQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID, params RejectQuoteParams) {
 	var request RejectQuoteRequestObject
 
 	request.QuoteId = quoteId
+	request.Params = params
 
 	var response interface{}
 	var err error
@@ -5063,8 +5458,6 @@ func (sh *strictHandler) RejectQuote(w http.ResponseWriter, r *http.Request, quo
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(RejectQuoteResponseObject); ok {
 		switch response.(type) {
-		case RejectQuote200JSONResponse:
-			err = writeStrictJSON(w, 200, "application/json", response)
 		case RejectQuote400ApplicationProblemPlusJSONResponse:
 			err = writeStrictJSON(w, 400, "application/problem+json", response)
 		case RejectQuote403ApplicationProblemPlusJSONResponse:
@@ -5073,6 +5466,8 @@ func (sh *strictHandler) RejectQuote(w http.ResponseWriter, r *http.Request, quo
 			err = writeStrictJSON(w, 404, "application/problem+json", response)
 		case RejectQuote409ApplicationProblemPlusJSONResponse:
 			err = writeStrictJSON(w, 409, "application/problem+json", response)
+		case RejectQuote422ApplicationProblemPlusJSONResponse:
+			err = writeStrictJSON(w, 422, "application/problem+json", response)
 		case RejectQuote500ApplicationProblemPlusJSONResponse:
 			err = writeStrictJSON(w, 500, "application/problem+json", response)
 		default:
@@ -5087,10 +5482,11 @@ func (sh *strictHandler) RejectQuote(w http.ResponseWriter, r *http.Request, quo
 }
 
 // SubmitQuote operation middleware
-func (sh *strictHandler) SubmitQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID) {
+func (sh *strictHandler) SubmitQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID, params SubmitQuoteParams) {
 	var request SubmitQuoteRequestObject
 
 	request.QuoteId = quoteId
+	request.Params = params
 
 	var response interface{}
 	var err error
@@ -5110,8 +5506,6 @@ func (sh *strictHandler) SubmitQuote(w http.ResponseWriter, r *http.Request, quo
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(SubmitQuoteResponseObject); ok {
 		switch response.(type) {
-		case SubmitQuote200JSONResponse:
-			err = writeStrictJSON(w, 200, "application/json", response)
 		case SubmitQuote400ApplicationProblemPlusJSONResponse:
 			err = writeStrictJSON(w, 400, "application/problem+json", response)
 		case SubmitQuote403ApplicationProblemPlusJSONResponse:
@@ -5140,110 +5534,117 @@ func (sh *strictHandler) SubmitQuote(w http.ResponseWriter, r *http.Request, quo
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H3rchu5lfCr4OvkK1tMkyJ1GVv0jy3Hl0Quj8ex5PImbseEukEScRPoAUDTjFdbqX2G+blPN0+ydc4B",
-	"+kI2KUqWZypTTm3tUN24HJz7De3PUapnhVZCORsNP0dTwTNh8KedciOy99X790/O+QTeZMKmRhZOahUN",
-	"o/OpYNYZrSZMKCfdkjk+YXrM3FQwI6yem1Qwbpl0TFqm9GIIP9MpVxNh2UK6aaLER2GWbGGkE4yrjOED",
-	"luqZsOyCpx967EyoDOZxy0an4+733KXTEXOaJiVKq3zJ5JgpfaGzpV8+awJhpUpFzLQJq7zQSlRLJcoI",
-	"jpvgYoupUBWkWS9RURyJT3xW5CIaRkl0mERRHNl0KmYc8OKWBbywzkg1iS4vL+Oo4IbPhPMo/cFkAt+1",
-	"InEsRZ7Biaw2jl0sHzDOcsEzqSZs1B3hY8tgnlDwsMfOpbCMG8EujP4gFLtYspHMRr0ojiSs+uNcmGUU",
-	"R4rPADAdtq8D/XsjxtEw+t1+Reh9emv3/zLXTpRAw3nwyenj9gOcPg5k/xGGlWAU3E0rKPDde5lFcWTE",
-	"j3NpRBYNnZmLOlQlmgdxNNZmxl00jKRy3x1FcTSTSs7mM3zpcS6VExNhEMYzx51Yh/AHoClubplUzE2l",
-	"ZRaG9hpkzQwfuw0IxOHXwx4BA2Cty9PpGFmvHZkjkLZRmxzB32kuhXLM8+sQn5H0THlRCGWvJRAgcdIy",
-	"ruxCGJGxo8FBorSbCrOQVsTMauam3CEwC+03t/QMQYAFaHsQVtzD8pkAgfI7KSFhPZZrK+gIuP4d6wFj",
-	"c/VB6YVUk3zZY6POiM0AN8ImiqslS+fGwIE/CmOlVj32kC0E/4CqhnSFH87uvnr6iJ0MBn3QHgU3sELQ",
-	"F15P5cs9r09KaLUSuNZSz/FEQ5A9aR1TfCbVJFEzbQQcWOFQD8Yq0nrsjXRTPXe4JunSijSJ8rRhiyl3",
-	"CDS882vFbK5yYT1uCmE4MAPLRJrDIZh0gE2SlxgYeDGV6ZSl3AqvWStIDu73GPDQR57PBbwCfILWS1Sq",
-	"ZzPetQIUkxMZHVKPa6q7hsKYWZEiGPd793uHe5tUIMoKHbcSloD0hrzMpHou1MRNUXgL7pwwMPnvd5Ok",
-	"81933+zv/UcSvf1/v+v+97tOEt1lnZh1Vp/udfZ+H8Vr2rZdwkDDb5AykrCGPE11ntkhaX6gM0nfjN31",
-	"vJQh1+XLPcDmqDNKVGC7uljF+BeRA7B/2D9CM8eUZiCLTeIkKlCH7UCc65KgsnC/Jh2ey5l06xT4s16w",
-	"GYi3dGJmEeMFnwgiA+OOzbR1m6xZjmvWD5WJMZ/nLhoe9JtW4/AArAb/5K1Gv3+lDVk/wg/jsRVXnwHM",
-	"9wdZsAsxJo3hj2QdN85utMy0eOthrjoL/K92nn7LeS7B1NpCKyvQD3mh3VM9Vxn8TrVyQuHBeFHkMkW9",
-	"s18YfZGL2R/+YeGUNYMMkDku82gYvdBkT4m50aCePmbik7ThpNZxlQIs+2R4909OTrzdF9aBEzCM+oNn",
-	"jw/++t3Zve+7RxxQ4Lib22h41D+KIycdsvkL7dgYQS6PN3WusMP9/XTKjROml4mPAWq7r7Tr0vjLXc31",
-	"Oslf0mqEwCbVtx2d7CJqFZ7naJqWzArRA1jegAEqPZQvQD66M5yhu8JSrtiFCDY+ZpnIBSgQbZidX8yk",
-	"cyJ7QGB6sLmt3myg1WA/l0rYbfS6aNDrpKLXI63GuUzdjuRKw/CvQ63z4JJSAOLAfHJy/ohYPM/1wiKC",
-	"Ymbn6RT8LMQmON/cT8ahgDmeg4+wrGOwVWf8kWevCHVfSOxztC64Esu0oEOg6SE+08oZnqKqFMZoiDbe",
-	"1qar+ewC+HBuHbCJV6xs0O9HcVRoUBQGEY1qaZ806+W7JlcE67aNIQ6aAtyvGOJUfeS5zMIpduQLSbO6",
-	"YdbXY48dsPuAjQi5IzTMlgmeTpkHMVEYvoFjGpZCdinXK7ix6L7/+fz8JbvL2ej/jygOAQsBMfAi+I4L",
-	"zabiE8vkRDrL+NiBG+FidBCUMzoH1gSI4DlwMtn9mCmdqNGftXWjPeB0I8ZzKzIIC2EX3NgKA45nzTzB",
-	"EwmxgEAvM/YROWdFzqXqOvHJsaN+nwEvgK+vx4wzTyGW6XQ+E8r1EpWoN8GtBbCJEszypY0ZhffkItAC",
-	"AUl3EYnkC3GVJaow4Py6JXjegsY+O/vhBTpOMaG8DKqZVqlghTCpUK6biVRnIttDn+r1+dPufYbAB9dr",
-	"rgoO3jOzc2P0BIQ/iPooSebZ/X5/RMkHHRCdqArTF0AafhEz0IpsLASFPSk3RoKFN8LNjRqy138AiwyO",
-	"AP66HycKf/wxpgeP/H+fhCGDp7gQ/Lz3NDw8eYqBvSdhL1GnZM0JQJLnKrmAYyHIcELBeRBjGHRYP9jG",
-	"FYMBaeeWWTlRYCFCjuGfwmg7ZKNK0vf7g1GNkRJlOAZxGAdR4Gcb4wcj8E9bdeFTbS5klgn1xapQ2lp8",
-	"pITIyPu2qS4qH9wO8firpm0nJZY2lNhhpcSqM+ymvsbl+K+nuBxmfqRlpF+BS3OefrBg4BAjGFkUwsyk",
-	"xZi1GV8i/jaYL2A5o3j+BLTeF5ItrMVQhW4ky/5gG2FkjTDHTetSX31n40KTviJxvLYdc5mTAyZKzYl6",
-	"Q9iaKjx9DMLvU2etBHmh3fc6k2MpsvakUZXYcTLP2dRnixyf1KNcC/9PqtUM6IMyPo3ieiI4pH3bMOOH",
-	"7W9IFl+2x1Iv+TLXPDvX+jk3E3GLzhGmuqRlOazrFdWgf3T/+N537GLphL2RQhjXFcKgphD8QZjTmrbc",
-	"kfUKmtd1Wndp3tf3bNpQ4yoe5WkqCrdJFbw0ItUqk7DuU+TmWyGa59aQm8R0JJPkZIN9eRAynIxPuFQ3",
-	"VBsfGuQ7qJGvdiovpLsSsDaz62d+TRK2IqotEVyrjQTXM1FTnWfolIU0KqW+euxVHbsxAyKSr+iTsk5j",
-	"rpIt9ZyKI3Et1Ssd5U99CCyYEgtQNRtdgDPyNF8r/pHLnF/ktyH5wX2lbL5xUk0eMGeWdCZmp9q4fHkj",
-	"sf9Hw9zUxN4fhM1rJ9mNb+ozvq7ZAfhSriD08JlIpRcxG2vDPCrZYipzJCMlp2KWGS6VTdQYfQY7nbtM",
-	"L9BHXHBgH3gO/8244xfcijqiMUxJ1OiVcGbZfQh/jXrsoVrWnI0ZX5ZpUV+0KHLuxtrM/HObqOP+Iav7",
-	"mcf9PiVkkRNJ1jDdzTJRCJUJlS4p1qLjJgo1GhyX3YUtArRlPKQNy4wuCl8NSbVSlObG0iBED3B04CQG",
-	"598jpne6ZqvJvpq5UjAKwasQdscmamI4hSZSZ0yozCdua2a1hqgtWUWLegbzikCDMnAzS8xMBK3YyOxu",
-	"SQS2yuVrxeduqo38562o9QvBDRAPHVNwQcSnAuKuG8lgM8M0qGSwAfTOwldN+XrS1zi/tAwdbzWJ2Yzn",
-	"wOoiiwNKgN8UpjaNL0iS5K54YG/evOk+nLupUA6IIdqdP16NAGFD+KmavpiSVieQyLhSXLm9fr2BWwqj",
-	"U2EtKLFHFat8Adc8DLXvWrYFwtKPAkI9WIbnFIdS/avCF2VYN+W9GuOt4+PxSr4LyzpqCWx3o3TXtM6d",
-	"Bwd17qwhiQXU7Mqmtbm/gGMoLVuIPO8Sb2IE6Q3HhfBhSsYwb2AZtx82ZjtfKzsvCm2cyL4XmeTneNbb",
-	"de3LFGZtIVjgRrpl0vALj+vUK0/CZnAUhnTblXzl5C5O7uKsX87BB8qNVhE0ItvmLBsB1Fa4UTl27sbd",
-	"+6MeFb4ICqwSiQW2MCDhMvJ1ef6S8nNS2Gg45rkVqyA99DUJnzPXLDVitcuC2o685A0HcUSVBhDeqZCT",
-	"qXs/m/kE8ow7YSTPw8gf5xyrodFw0I+jhczcFAd/1+9fxo3pB8er0w/q04/qswcH/f7lu8s4KmrHa0LZ",
-	"pnL9+2bbCzsDTUOsOpEfwcN6wMQnn6EgjWUTBc4Q6jhsOJo7oA8Od1MhDQPHyy+/UvO9bktMid3PEdYo",
-	"r2LAQPfnUiHbzvinU5qHlVO/PDeGL5Fl/AN98Q9BFZzGAtdlnoIbV+ZBYpbOHRsbPWOcBVICJzXJVCN6",
-	"G5XoNRCJKswGsx8zmedyJpyhpECJXuS6KyquVyG8wXVtIIUBPv1vUAuHs8YNfrpjSz74Mi6oWH+jt1mE",
-	"InW1zZcjo5KyNkzg211p890X0+ay3nX2tkGoGoZqQMc17nrXwuylilxlZNJ//mA1Cm7TMFupu45Z0qzZ",
-	"e47GtZyQcSe6Ts4EGj+e/aDyZWixW/HxQP5SmZVrNA/xBuIa9Jt8eog8ViPg8D56wmM+YFyVPm1VYabO",
-	"LL8DeqIQDiit0Bq0wrsG3w6I2XDGGyvAhvZrqrvY9wBeo/Uvjsoy8TZCrR3cacfz6zsL32slENB5kX0x",
-	"c2BN4f1cOZmvc8dreFzGvuGMnvy+IyGwza70XhFPlMqaiMRlC2ZoTaiJQOPIG0U1GKVVccWqHpYbPUfr",
-	"kGIrOwfKM8ZVzqswMhWWjeUnkgd1hXW6wsxcaUquqSHK2dRotM0U3bFUckWCVude6xSpes8GfTabsTMn",
-	"RN7GwHV7s92erMP9xcyvpHuPtPmCReqG6woT9MuYmedBjV3Dozr3iVkUGGJw9M9X/PGbOOAHVzjgx2vT",
-	"D+vTjxsOeL/VAf+6nmudRLTTRtQ3W/d9ax7pp1VNYrVxGPZjUsPrilF3hFmIqn2fYTs+kkGBs+K1XZd0",
-	"Xl2tdTcpuTjqNv4KyrFLP97VhbW5SFNY4+hTF4DofuQGdAAwQnQKcJxmj0uAozh6RGs8dPXfjRGvCR4c",
-	"Uf5ujDjzQOJ/a2/eBVS/5JPW9n3fSanHoYsfs7KY1nIQWOm58k039abcscwdoXnV8ZpTTmI3j7rfpqVK",
-	"ptzdrWhzKfLQHVuCcrCbltRlT2o58wbKiYCPPUbisrHWr75RJDbcs3gzFWbFcEqFmYdcjkWd38NVi9K8",
-	"RHEUHAb0TsjNREWFrmWTo+vT1oxPSwMKSGPZyrDOXL6Ry6ci601K68wTElTrZ6dEa9l47xdt2k3fB4UJ",
-	"Ap9mE7MC7cHaOcps5brHgk0+/j1EzC7cIRqy0e/2QY7LBjNqntImUaNGk98ohqEFd9N9mdEflHbe/8/u",
-	"C1xgDJOqRqPV9nPa50o/LpwiDphrY6pNlnj96IrxGUq7HrMZjBkyzhZTnYvQGqXHtXpnurxj2UwqbRj4",
-	"BYm6m+L9FdDHT16/ou6rs8cxWwqFD5+9/Gvs71eEgIXZGSZu9mIf1fBEjXPNnVSTLh7Pb13dlvFNb/MZ",
-	"bmD0nNS+tEx8wnZC7HcD8pye/cCODgb3WKqzcOmghH0F5Z8jOjvlrPpxFMZFw+jJ61fRmgkNw1tLBoRG",
-	"zyWt2Boy3AfAHhz0e/0+oKyXqIe+ifTg78eH3QFdecDWAgvr+V419ox/5Ge4aaAM9vYnClGQL1exVStn",
-	"W3/bz7cD+O621VwY4WBdb4eUwEm/f29wcnJwfHTvqH9yMrhKpVfYbL3hto1QeCtnXhTC4K2cpswDaRoX",
-	"Ld4+7P7t3efDy99fKTyegDXYdpOekDZukx+84XN0fG+9kfMauo47tgBqLfDyZ7hTp1MP5woGXuiqj2HD",
-	"hYE17ReKOm36WihnlqzAHtgVze2qrDgWBnaxzlsNRovRrqoNn7fk5EG1En9T4bqJkloDy9FB2/nrpYvt",
-	"Ny79yLhMnfrA3H4AnQNKbSryorl9VQs5/NtJqxH1xZG2rambGAegNKzkUI+25emOT07qWbp+qyT6Ysy6",
-	"3cOWDtCrM27K1PsHqZD0np9XWW/t9kgtz+LLVKvbvH51SpSTmVBOjqV3KLfutOOllBpy5kZ2jRgLlJgr",
-	"dUGoQyFuSgKt6wMgnkjnRrrlGdaBkYpUmX44d9ON0tCc1CIVtTVatU5zD/rraTjsszfnbQGTnCiRsWdv",
-	"znvs1Fk2wsbVEUtzLmfsri14KqpbcXtsYjhdP/VNvzZRvOx5ycQYIrm41ts97/cPU/8e/xBDMDDU7N36",
-	"GhucRg8ShQUzo3NhAzh0N6263XPHMnxf2xAzpiNyt0LdZxSX4Yrf6g7d5faIwEZ5anHBHndYk834MlFW",
-	"iB57As+qRprc3zMKCAAjSZ28aB6p9B8NPfqbhUsqI0o11qE4y1N0D/xdtEfEutFarfEvFHVhLX0qhOvO",
-	"BMRdWDOo12l8vg68CB/72x7z+fBEXYhcqwk2tNQS44gcOhUG4sNavSfGnBxlDQISE0V1A8wpl+WdqpjS",
-	"LCGE3X2jExayE9XpYADS6YCvp63wKRKfuTSiyHkqsges0/GRhlSTTgdQ7ZN+6LIkiu4DwNldLZ1W9nLE",
-	"mBwEasEefirA7YGRziZkwKRbPvDpdgfKu9OhaKjTYdqwTocCIgSBuGkt7QruJHfhyjcl3i3TKrQNjWoJ",
-	"3RHrdCiusp0O3t8YjUaJouLtzz/96+ef/kWr02+SjNqG9JggbAwJIVyiWOv/fv7pf9jPP/0vzan/H52v",
-	"sVaIAbev9RPNuRuwuNdYwweP/nxAd4wrAI9AiMpbvdoZZlXkkKgnr1/tkScDWqLhGpZBAmuNEXoExsNG",
-	"w06v02FP0Amu5NzxD9gi/uzNeaOtqMeeeL2SKHxg2V3UGHV9g6BxNqry516H7fmSfOzbPONEEVkpUBE8",
-	"W69B37H1rIvSbgp+hcgt1n7wLj9eLq+PrS4/oYvnu3bELFTIm5CT1tzzH+Hw4UDb5sRfVSHKr/nKX2NB",
-	"PUhxFV2AGNFc0vn+LlIFfvmadL4nzSOtQq+syKSzQJyHZWkjdO77z574TzVQD+Kmz5pUXzDBptnmZ0zQ",
-	"V6NvD6DWoWiqzNgGqcT8YS6w9xY9vUxD/LTlSw9e7WG7cNnEi82XeP8xp7sBK58xoHtN/iCe1L1ErX4w",
-	"RSv2pyfnoXGTbrljR2m18QchiuoKAgIA9tMjGX1rW/E9evteKDcGKIm6O9rURjTa67E3oXyxpoirriZE",
-	"QzoVWcwq1V4e5Lh/6HO2jV5WtKy5TIWyomYuvz89r3mr3khGceQ/6xANo0HvoNfHdF0hFC9kNIwOe/3e",
-	"IcWDU/TM/J1b+Dlpu2X+Ci+X1a7I1zsEbMtl41qJCtOjIJw+Y1LO4fVbjj5PiqcsFdBphhftrSuPVf+g",
-	"zdt2H7Iasr/pSwCX8Q2m+hv4O8ytPllz9VhfpX23ckX+oN/f0rsWetau8SEYzGq3dHCt57Wxve6I9m9b",
-	"toRzf+uNY1xkcJNFXq/0yR71D2+yzNP67bfjm52neQUN17kRLC1XD+oxEvJyPXJ5G9WMRvQO2MMHnNEw",
-	"eg7G7McgEY5PbDUByxiFti0yTAUTW17a9x1OKKfasHA7E9V+ZeCrhjEy2kF8SQE0jXTwHrGO62r9aWSN",
-	"6p5Am6DTBlSmKHMPf9TZ8tYkoWwpvGwGts7MxeWaBA5uVwI39U8SNRbcercou8X7b3H0XBPE7VmU16+e",
-	"B1WuxKL6btb2puzfmnI4GtxojdVrhLjS8c0O1dK6DMsdHNxsuZYW+X9jJYgO7KoWJHXW1GZt6vAyLr8o",
-	"8jl8++2SpAFc2XW5eIzPbfOzG3i9S+Z52O/BauhLd+A/iAJTvk3FRjsFxfalLkz4bFuLz3DULuWVhvEf",
-	"ZvlNmvgjOv72NcpPD+GEk6sn1D6Yg/J9I4Fsub76WxNHkpqrxTEOAUZTRCbC3Z58VB9d+/p+9dbv/dzy",
-	"TfbDXTh8+7X9b3L/24oF/iRcMFQbYoFrSVP4viq2wq2bzX3KfcGpb7rupujkrNbm3dLP2zTCZVNLU4nQ",
-	"7CqA+DXkvmxUrz6k8c3QXt/Q/qZs48MNXN0isdgK+ZE+h/02CmVcn5ghlipb1Db4tvtl0+oXyOi8NQmI",
-	"yWFfeFrtWG/3k9eF1KeYaw3Ft+0S337eoAbsTpmDX9LHqEpAZZv1Lbsd3/TXrxwofMtP/Bsq/VetpTQW",
-	"mo53y1PsU4nx6zlcvoS5Zpra9DaM/HWdq/Lm3zfn6ptzVcpZOwffzLkqm/43CSTt8jUE8mWtq4fdoKkn",
-	"UaHDK9zbxsprvNLsw0KXSo/5W4fYfYSfkqc74dL6fw1BxUwqnjr5UcRsrnAbvIHrf0lV673w/SrVh900",
-	"/YMLqPpm2EiCPRGAP/oS5JjLnLyXo4ODRGGHChbC/TUamNpWJyIS/LqaaIXZYo+Sbyrppv7SN09io4Y7",
-	"881RG32HHfRadVnp3eV2UGhz/Chj+JxRk/n9Z6Kwr3Nu8mgY7aNW81B9vk7bptdY0uDlLFJ4lEB2GvsH",
-	"8V9bWfnHe2x0+e7y/wIAAP//",
+	"7H1tc9u41ehfwWV7J7FLyfLbbqx8uONuktbbbDZN7Mltl+kKJiEJNQlwATCKmus7nec37Mfn1+0veeac",
+	"A5KgRNmKk2zbTDqdWYUkgIPz/gb4XZTqotRKKGej8btoLngmDP60c25E9mP7/sfH53wGbzJhUyNLJ7WK",
+	"xtH5XDDrjFYzJpSTbskcnzE9ZW4umBFWVyYVjFsmHZOWKb0Yw890ztVMWLaQbp4o8UaYJVsY6QTjKmP4",
+	"gKW6EJZd8vRqyF4KlcE4btnkbDr4jrt0PmFO06BEaZUvmZwypS91tvTTZ10grFSpiJk29SzPtBLtVIky",
+	"guMiONliLlQLaTZMVBRH4i0vylxE4yiJDpMoiiObzkXBAS9uWcIL64xUs+j6+jqOSm54IZxH6fcmE/iu",
+	"F4lTKfIMdmS1cexy+ZBxlgueSTVjk8EEH1sG44SCh0N2LoVl3Ah2afSVUOxyySYymwyjOJIw60+VMMso",
+	"jhQvADBdLx8C/VsjptE4+s1eS+g9emv3/lxpJxqgYT/45OxR/wbOHtVk/wk+a8AouZu3UOC7H2UWxZER",
+	"P1XSiCwaO1OJEKoGzftxNNWm4C4aR1K5r46iOCqkkkVV4EuPc6mcmAmDML503Il1CL8HmuLilknF3Fxa",
+	"ZuHTYYesmeFTtwGB+Pn7YY+AAbDW5eksE0WpnVDp8k9iuQ7xKbsSS8RnmkuhHCv4lbCsKmNWKflTJVgp",
+	"DNOlMBxGAK8WgisLPDTnZSkUiEUq2H3OLi7OHu3EwPcw39nj8ycsWH7wJ7FkJPsMEcDmKLBDdgpC4UA2",
+	"pZvjWMsLgYDNhKPZptJYx7iyC2HYfUBSZWM/nQVxThTI5A7OoSuHgxbaXLFLAcydaSUYn3GpHnZXwDW5",
+	"0m4uDMDxUyWsYyjf0voFRcaODg5i1BqceVjnMhcBaH5kopDkMs+ZqZSCpY9GJ0P2J7G07FLkoMKcJoTz",
+	"PBeGuTl3zALq3VwUtBWQt6k2M+2cUOzgiM11BducOhywsuaQnSKYluEuYEaVKFulqbAku0o7diVKN27A",
+	"p6kAKaZSljBD2geZkhDbcuUKHTv8WUj1VKiZm4fC0iioXqacoj7sl/AJmIBJn3IPuNQr0TGRGVU6caN9",
+	"Ly0NBO1Qef8gIVZYSCtiZjWRB4BZaL+4pWcIAkxAy4MFaTgLGMmvpIREouTaCtoCzn/PesBYpa6UXkg1",
+	"y5dDNtmdsAJwI2yiuFqytDIGNvxGGCu1GrJTthD8Cu0fGTD/Obv/4sk37GR/fwQmreQGZqiNmDee+XLH",
+	"G7kGWuAAmGupK9wRcEgurWOKF1LNElVoI5Cj8FMPxirShuxVIHZeyBvSJMrThi3m3CHQ8M7PBYomB0ZF",
+	"cBpFk4k0h00w6UgsQYnHoFUXc5nOWcqt8OY+ENIHQwY89IbnlYBXgE8wxYlKdVHwgRVgLZ3IaJN6GvgT",
+	"AQpjZkWKYDwYPhge7myyy/2y4pF+g5CU3DlhYPDf7ifJ7v+7/2pv5/8k0Q//6zeD//96N4nus92Y7a4+",
+	"3dnd+W20rYSB27FBykjCOvI013lmx+SOAJ1J+gp23/NShlyXL3cAm5PdSaJqtgvFKsZ/eSUtLTscHZF+",
+	"VRo1apc4iaqpw7YgzvuSoHW7/pV0eCoL6dYp8Ee9YAWIt3SisIjxks8EkYFxxwpt3SYXK8c5w01lYsqr",
+	"3EXjg1HXlTk8AFeGv/WuzGh0q2OzvoXvp1Mrbt8D+JRXsmSXYkoaw2/JOm6c3egu0uS9m7ltL/C/YD+j",
+	"nv1cg/9nS62sQOf4mXZPdKUy+J1q5YTCjfGyzGWKemevNPoyF8Xv/m5hl4GXCJA5LvNoHD3T5OTVDou0",
+	"4JeKt9LWO7WOqxRg2SNvcO/k5MQ7o8I68EzH0Wj/20cHf/nq5dffDY44oACdmmh8NDqKIycdsvkz7dgU",
+	"QW62N3eutOO9vXTOjRNmmIk3NdR2T2k3oO+vt/Uh10n+nGYjBHapftPWyS4Grk3Bl8wKMQRYXoEBatzm",
+	"D0A++tjcu5ApV+xS1DY+ZpnIBSgQbZitLgvpnMgeEpgebG7bNxtotb+XSyXsTfS67NDrpKXXN1pNc5m6",
+	"LcmV1p9/Gmqd13ESRcUOzCeniISIxfNcLywiKGa2SufgZyE2wXPliaLR+C2gjufgJCxD5KICr/3mjgef",
+	"qMmK3zhhq94xqPVetfN7nr2gST+QX87RQBF4mRaEB7RexKpaOcNT1LbCGA1R9A/BcFUVl8DKFUQFotbN",
+	"bH80iuKo1KBrDNIKNdseKefr113Gqg3kTTx10NUBo5anztQbnsus3sWWrCVp1KAe9ek4bAvsPmQTQu4E",
+	"bbtlgqdz5kFMFKYlwLetp0KGa+YrubEYAfzx/Pw5RJqT/z2h+BqMjJsnqon6FprNxVuWyZl0dcAkXYw+",
+	"hnJG58DdABE8B2Eg1yFmSidq8kdt3WQHmNSIaWVFxi4pOMaFrTDguwYWDp5ICCcEOqqxzzRxVuZcqoET",
+	"bx07Go0Y8AKEC3rKOPMUYplOq0IoN0xUol7VnjGATZRgli9tzChtRV4GTVAj6T4ikdwpDBtLA/6zW4Lz",
+	"Lujbb19+/wx9r5hQ3iSLGEbtpTCpUG6QiVRnIttBt+zi/MngAUPga++tUiUHB5zZyhg9A/1Ra4tJklTZ",
+	"g9FoQkk1XSM6US2mL4E0/DJmoFjZVAiKnFJujAQnwQhXGTVmF78Dow6+BP56ECcKf/w+pgff+P8+rj/Z",
+	"f4ITwc+vn9QPT55g0OtJOEzUGTkEBCDJc5s0w28hToFQm1vCGMYt1n9s45bBgLSVZVbOFGi+Onf2D2G0",
+	"HbNJK+l7o/1JwEiJMrwJzn3saDvf70826sIn2lzKLBPqg1WhtEGIpYTIyIG3qS5bN96Ocfur1nErJZZ2",
+	"lNhhq8TaPWynvqbN959OcTnMaErLSL8Cl+Y8vbJgIxEjaNtKYQppMezthqiIv2G0Rd7tTF3YD/V7TleN",
+	"LLheK+m1Ves69tkelHVJGbdLAXzuQ+Y70Vj9Zzg/p/1eCbvdKfFo85nNPrxR6mgmHOprerpRfEH9GMXz",
+	"x2ABP5AL6rkYmtON5Nvbv4mAMiDgcdfTCGff2tGgQZ9QUL3lnXKZkz8vGiuKNkTYwCyePQJD4MsDvQR5",
+	"pt13OpNTKbL+HGSbJ0S2mPvko+OzMGmCSVupVqs8D5t0RxSHxa66tNWHGf/Z3oaC2HV/aP6cL3PNs3Ot",
+	"n3IzEx/RUa7z3znM643W/ujowfHXX7HLpRP2TopjGiqO/cA4+I0wpzUtuSXrlTRu4LQe0LhP7+X2oca1",
+	"PMrTVJRuk1l4bkSqVSZh3ifIzR+FaJ5b61Q3ZrdBb0HIBr7Gwzph7hP9d1MbVx3yHQTkC3blhXRbAgYj",
+	"B37kpyRhL6L66gpB/bcOQxI113mGCr/OylMmdchehNiNGRDRF9Uox+80pr7ZUldUAI6DyoF0lI5vrJQS",
+	"C1A1G+3JS4o6LhR/w2XOL/OPIfl1KEMVS+Okmj1kWCmCPTE718blyzuJ/d875iYQe78RVgU72Y5vwhGf",
+	"1uwAfClXEIb6xLbSi5hNtWEelb4UKJ3PdcYsM1wqm6gp+o92XrlMLzBeWHBgH3gO/82445fcihDRGLIm",
+	"avICPJDBKfxrMmSnahk4ngVfNll2XwMrc+6m2hT+uU3U8eiQhTHH8WhE+X3kRJI1rJ6wTJRCZeAOUdxN",
+	"200UajTYLrsPS9TQNrGxNiwzuix9cS3VSlHVBNsfIJKErTsqvy7UDjG904Gt7lZKEbwWYfdsomaGU5gq",
+	"dcaEynwdIDCrAaJuSFJb1DOYpgYaNEG8WWKiq9aKnULBDXnlXrm8ULxyc23kPz6KWr8U3ADxMEgBF0S8",
+	"LeVdffZuwnK/lcEO0FsLXzvk00lfZ//SMgzC1CxmBc+B1cEL9ygBflOYKTe+6YIkd8UDe/Xq1eC0cnOh",
+	"HBBD9Dt/vP0ChA3hp46hxZy0OoFExpVyDDf36GzgltLoVFgLSuybllU+KET0/T1B5o3lgr8REPbDNDyn",
+	"nASVU1t8UcJ+Uw608711fDpdyX1ilVAtge3ulPqch9x5cBByZ4AkVqNmWzYNxv4KjqG0bCHyfEC8idkE",
+	"bzguhQ9TMoY5JMu4vQKu2cAYtipLbZzIvhOZ5Oe414/r2jfp7GAimOBOumXW8QuPQ+o1O2EFbIUh3bYl",
+	"XzN4gIMHOOrXc/CBcpNVBE3ItjnLJgC1FW7SfFu56eDBZEh1VIICi45igW1aSLiMfF2eP6dcrRQ2Gk95",
+	"bsV6+oJKXL4Co1lqxGonGbVWeskb78cRFa5AeOdCzubux6LwxYSCO2Ekz+svf6o4Ftej8f4ojhYyc3P8",
+	"+KvR6DruDD84Xh1+EA4/CkfvH4xG16+v46gMtteFsk/l+vfd1j72EjQNsepMvgEP6yETb32GgjSWTRQ4",
+	"Q6jjsKmyckAf/NzNhTQMHC8//UoLwfu2/TXYfRdhyfs2Bqzp/lQqZNuCvz2jcViI99NzY/gSWcY/0Jd/",
+	"F5QT60zwvsxTcuOaPEjM0sqxqdEF46wmJXBSl0wB0fuoRK+BSNSwYDD7Ucg8l4VwhpICDXqR624p4N+G",
+	"8A7X9YFUf+BLQQa1cL3XuMNP92zDBx/GBS3rb/Q2y7rnoV3mw5HRSlkfJvDttrT56oNpcx121v7QIVSA",
+	"oQDoOOCu1z3M3qjIVUYm/ec3FlDwJg1zI3XXMUuaNfuRo3FtBmTciYGThUDjx7PvVb6s24hXfDyQv1Rm",
+	"zRzdTbyCuAb9Jp8eIo/VCNi8j55wmw8ZV41P2zYsUKOfXwE9UQgHlFZoDXrhXYNvC8Rs2OOdFWBH+3XV",
+	"Xez7nN+jvTmOmqaDmwi1tnGnHc/f31n4TiuBgFZl9sHMgfWlHyvlZL7OHRfwuIl96z168vsGl5pttqX3",
+	"iniiVAYiEjdt5nWnSyACnS1vFNXaKK2KK1Z4sfTsOVrXKbamEaXZY9zmvEojU2HZVL4leVC3WKdbzMyt",
+	"puQ9NUQzmvrWbjJF9yyV35Gg7b7XGo/aVsb9ESsK9tIJkfcxcGhvbrYn63B/MPMr6X5E2nzAJKHhusUE",
+	"/Tpm5mmtxt7Dozr3iVkUGGJw9M9X/PG7OOAHtzjgx2vDD8Phxx0HfNTrgH9azzUkEa20EfXd40m+05P0",
+	"06omsdo4DPsxqeF1xWQwwSxEe0SJ4ZEjJIMCZ8VruwHpvFCtDTYpuTgadP5VK8cB/XgdCmt3kq6wxtHb",
+	"AQAxeMMN6ABghOgM4DjLHjUAR3H0Dc1x6sLfnS8uCB78ovnd+eKlBxL/G7x5XaP6OZ/1HlHyjbl6Wp9U",
+	"wqwsprUcBFa6Ur4BK+zxnsrcEZpXHa+KchLbedSjPi3VMOX2bkWfS5HXzdYNKAfbaUndtDg3I++gnAj4",
+	"2GMkbvq0/ewbRWLDWbJXc2FWDKdUmHnI5VSE/F4fJ2vMSxRHtcOA3gm5maio0LXscnQ4bM349DQjgTQ2",
+	"rQzrzOWb+nwqMmxYW2eeOkG1vndKtDbnOPykXbvpe+IwQeDTbKIo0R6s7aPJVq57LNjw5d/XZ7MQ+DGb",
+	"/GYP5LhpNqRGOm0SNek0fE5i+LTkbr4nM/oHpZ33/u/gGU4whUFt09nqaQZa51Y/rt5FXGOuj6k2WeL1",
+	"rSvGC5R2PWUFfDNmnC3mOhd1m5yeBvXOdHnPskIqbRj4BYm6n+JxKNDHjy9eUCfey0cxWwqFD799/pfY",
+	"H9epAxZmC0zc7MQ+quGJmuaaO6lmA9yeX7o9fOUbICs8G8eMrkjtS8vEW2wtxd5HPHL48nt2dLD/NUt1",
+	"Vp9haWBfQfm7iPZOOatRHNXfRePo8cWLaM2E1p/3lgwIjZ5LerE1ZrgOgL1/MBqORoCyYaJOfUPxwd+O",
+	"Dwf7dIIGWwsszOf7Ftm3/A1/iYvWlMGjIolCFOTLVWwF5WzrTzT7dgDf6biaCyMcrOvtOiVwMhp9vX9y",
+	"cnB89PXR6ORk/zaV3mKz9xTvTYTCQ15VWQqDh7y6Mg+k6Zzb+eF08NfX7w6vf3ur8HgCBrBtJz112rhP",
+	"fvDA2NHx1+tNve+h67hjC6DWAg+41+eGderhXMHAM932MWw4f7Km/eqiTp++FsqZJZ7yXdPcrs2KY2Fg",
+	"G+t8o8HoMdptteHdDTl5UK3E31S47qIkaGA5Oujbf1i6uPlUuf8yblKnPjC3V6BzQKnNRV52l29rIYd/",
+	"Pek1or440rc0dZbjBygNKznUo5vydMcnJ2GWbtQrib4Ys273sKUD9GrBTZN6v5IKSe/5eZX11g4jBXkW",
+	"X6ZaXebixRlRTmZCOTmV3qG8caUtzzgFyKmMHBgxFSgxt+qCug6FuGkItK4PgHgirYx0y5dYB0YqUmX6",
+	"tHLzjdLQHdQjFcEcvVqnuwb960m92W9fnfcFTHKmRMa+fXU+ZGfOsgk2MU9YmnNZsPu25KloD1nusJnh",
+	"ygUN4DZRvOl5ycQUIrk46POvRqPD1L/Hf4gxGBhq/O99jQ1Ok4eJwoKZ0bmwNTh01LE9LHbPMnwfLIgZ",
+	"0wm5W3XdZxI34Ypf6h7dV+ERgYcmqMUFzzvAnKzgy0RZIYbsMTxrG2lyf2ytRgAYSerqRvNIpf9o7NHf",
+	"LVxSGVGqqa6LszxF98AfbfyGWDdaqzX+maIurKXPhXCDQkDchTWDsE7j83XgRfjY3w6Zz4cniu4SwIaW",
+	"IDGOyKFdYSA+Duo9MebkKGtQIzFRVDfAnHJT3mmLKd0SQr26b3TCQnaidncxANndBV9PW+FTJD5zaUSZ",
+	"81RkD9nuro80pJrt7gKqfdIPXZZE0dkQ2LsL0mlNL0eMyUGgFqzhhwLcHhjpbEIGTLrlQ59ud6C8d3cp",
+	"GtrdZdqw3V0KiBCE+k6HlbQruJPc1TcIUOLdMq3qtqFJkNCdsN1diqvs7i6e5ZlMJomi4u0vP//zl5//",
+	"SbPTb5KMYEF6TBB2PqlDuESx3v/98vN/sV9+/m8aE/6f9teZq44Bb57rZxpzv8biTmcOHzz6/QHdMa4A",
+	"PAIhWm/1dmeYtZFDoh5fvKBrOzDU6LiGTZDAemOEIYFx2mnYGe7ussfoBLdy7vBSEw6qsdNWNGSPvV5J",
+	"FD6w7D5qjFDf0A0hbNLmz70O2/El+di3ecaJIrJSoCJ4tl6DvmfDrIvSbg5+hcgt1n78LSQr37YH4dDF",
+	"8107oqgr5F3ISWvu+IuGfDjQtzjxV1uI8nO+8EeaUA9SXEWHYSY0lnS+P5fWgt+8Jp3vSfONVnWvrMik",
+	"s0Cc06a0UXfu+6ud/M0f1IO46eqm9pYmbJrtXtWEvhpdZYFah6KpJmNbSyXmD3OBvbfo6WUa4qcbLg7x",
+	"ag/bhZsmXmy+xOO0OZ0NWLkVg864+Y14Ug8TtXoplFbsD4/P68ZNujShuVyGFr4SomyPICAAYD89kl8I",
+	"B4gE3GIyETsa68J/q3NjT3F8jQwKVMcMqgKNx68EiPHa8Zj20pimWnMllt2jiP5ccKKa/fube8BjD6/u",
+	"oSbX5gIfInnM1u7uqU8e0+09PucKhCv0G5HdepNP5zqe977Ep21LtXh7D6EZQxjbqhcMqrzu2xgHJur+",
+	"ZFO31mRnyF7VVaI1e9c2jyG3pXORhdRs+OV4dOhT452WYXRgcpkKRSfPvFfy3dl5EBR4XySKI38ZSzSO",
+	"9oeHwxFmRUuheCmjcXQ4HA0PKeyeowPsT8rDz1nf3RAv8DxncLFF2Ihhe64ICCqBmIUGHegTU80YHh4s",
+	"9ulo3GWj588yvB7DumZb4d1oP/S76u0ne5vu77iO7zDU35uxxdj29rPbv/XF8NcrF1scjEY3tAjWrYHv",
+	"cacYFg96GuXWywfYxXhE6/dN28C5d+Mhf5xk/y6TXKy0Ix+NDu8yzZPwwOnx3fbTPemH89wJlp4THmEo",
+	"irwcBog/RIFtjl4De/i4PhpHT8Fn+KmWCMdnth2A1aJS2x4ZprqUba7a8PYE5VSbRlejdW39qLYvj3R2",
+	"Lb6kALq+UO2kY7ncBW2AZPRDh6tP0GkBqgZ9uKSvXJRHEoas+XudLT+acDXNoNfdlIQzlbheE+r9jyvU",
+	"mzpficALbmtD+xFPLsbRU00Q9+e/Ll48ra2DEov2Vseb2+k/N31zNDq5k77pOWUOs+3fCaLV46Q40/Hd",
+	"UNTTwg7THRzcbbqeoxL/wVoaA5lVNU36tqtu+/T1ddxcVPSuvuf0mmQLQpp1KXuEz20dEvhkbH3k3a/3",
+	"cDUFQvdiXIkSU/9dzUsrfTTN62+D7HFqjvp1Rquv/H1Pn6UPckTbv3mO5kazbZVIcA8XyvedBLLnGPPn",
+	"Jo4kNbeLY1xHQF0RmQn38eSjvcvx0zv+N14j9pFvNDjchsNvvr7hi9x/XsHKH4SrDdWGYOW9pKm+Sxxb",
+	"ItfN5h5lxGDXd513U/j0Mmj37+nr7hrhprmpq0Ro9CeNcP4VqqQ5A/EpdMoXL+AOXsAXt3yjH3C6QYJ7",
+	"tBO2/76hP3PxQ1S3LvgsGfF605a5wY/faxq1P0AfVb0ZWSyI+GLr6imN/phgXSH5skrQRP+x3f+Pn3EJ",
+	"gN0q5/Jr+lNt2bM5WvBFHX5eQdGXXMx/oNJ/0Vs+ZnWj/XY5mT0qsH4659KX7ddMU5/ehi8/O0eyOUD7",
+	"xZH84kj+++uUfmm9myPZHOrZpHxolU+hfJ4HXXvsDk17iao7OOt7GbDkH68087G6C23I/Kli7C7EvzxC",
+	"dz5I6/94joqZVDx18o2IWaVwGWwW8b+kCnqrfD9ae3EjNYyQmqe/foVtJYA/uvV3ymVOntrRwUGisAMN",
+	"OzD8MTkY2legJBJ8dlp3hX9jj+Uv6veL+v03Vr8vfWfmRiduC6XbnpR8fX0zKLQ43ghb36XWFSN/Rx02",
+	"lVcmj8bRHoq0h+rd+/SMe3UqDZ4MJW1MVQunsXkZ/3LYyl9HtNH16+v/CQAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -8,14 +8,17 @@ from ...client import AuthenticatedClient, Client
 from ...models.new_quote import NewQuote
 from ...models.problem import Problem
 from ...models.quote import Quote
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: NewQuote,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -50,6 +53,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         response_403 = Problem.from_dict(response.json())
 
         return response_403
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
 
     if response.status_code == 413:
         response_413 = Problem.from_dict(response.json())
@@ -95,6 +103,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: NewQuote,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Problem | Quote]:
     """Create a draft quote
 
@@ -103,6 +112,7 @@ def sync_detailed(
     `company_id`.
 
     Args:
+        idempotency_key (str | Unset):
         body (NewQuote): A draft quote to create. Example: {'company_id': 1, 'lines':
             [{'height_mm': 400, 'material_id': 1, 'quantity': 10, 'width_mm': 600}, {'height_mm': 250,
             'material_id': 2, 'quantity': 4, 'width_mm': 1200}]}.
@@ -117,6 +127,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -130,6 +141,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: NewQuote,
+    idempotency_key: str | Unset = UNSET,
 ) -> Problem | Quote | None:
     """Create a draft quote
 
@@ -138,6 +150,7 @@ def sync(
     `company_id`.
 
     Args:
+        idempotency_key (str | Unset):
         body (NewQuote): A draft quote to create. Example: {'company_id': 1, 'lines':
             [{'height_mm': 400, 'material_id': 1, 'quantity': 10, 'width_mm': 600}, {'height_mm': 250,
             'material_id': 2, 'quantity': 4, 'width_mm': 1200}]}.
@@ -153,6 +166,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -160,6 +174,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: NewQuote,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Problem | Quote]:
     """Create a draft quote
 
@@ -168,6 +183,7 @@ async def asyncio_detailed(
     `company_id`.
 
     Args:
+        idempotency_key (str | Unset):
         body (NewQuote): A draft quote to create. Example: {'company_id': 1, 'lines':
             [{'height_mm': 400, 'material_id': 1, 'quantity': 10, 'width_mm': 600}, {'height_mm': 250,
             'material_id': 2, 'quantity': 4, 'width_mm': 1200}]}.
@@ -182,6 +198,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -193,6 +210,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: NewQuote,
+    idempotency_key: str | Unset = UNSET,
 ) -> Problem | Quote | None:
     """Create a draft quote
 
@@ -201,6 +219,7 @@ async def asyncio(
     `company_id`.
 
     Args:
+        idempotency_key (str | Unset):
         body (NewQuote): A draft quote to create. Example: {'company_id': 1, 'lines':
             [{'height_mm': 400, 'material_id': 1, 'quantity': 10, 'width_mm': 600}, {'height_mm': 250,
             'material_id': 2, 'quantity': 4, 'width_mm': 1200}]}.
@@ -217,5 +236,6 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -8,12 +8,17 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.problem import Problem
 from ...models.quote import Quote
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     quote_id: int,
+    *,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -22,6 +27,7 @@ def _get_kwargs(
         ),
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -90,6 +96,7 @@ def sync_detailed(
     quote_id: int,
     *,
     client: AuthenticatedClient,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Problem | Quote]:
     """Submit a draft
 
@@ -101,6 +108,7 @@ def sync_detailed(
 
     Args:
         quote_id (int):  Example: 1.
+        idempotency_key (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -112,6 +120,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         quote_id=quote_id,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -125,6 +134,7 @@ def sync(
     quote_id: int,
     *,
     client: AuthenticatedClient,
+    idempotency_key: str | Unset = UNSET,
 ) -> Problem | Quote | None:
     """Submit a draft
 
@@ -136,6 +146,7 @@ def sync(
 
     Args:
         quote_id (int):  Example: 1.
+        idempotency_key (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -148,6 +159,7 @@ def sync(
     return sync_detailed(
         quote_id=quote_id,
         client=client,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -155,6 +167,7 @@ async def asyncio_detailed(
     quote_id: int,
     *,
     client: AuthenticatedClient,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Problem | Quote]:
     """Submit a draft
 
@@ -166,6 +179,7 @@ async def asyncio_detailed(
 
     Args:
         quote_id (int):  Example: 1.
+        idempotency_key (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -177,6 +191,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         quote_id=quote_id,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -188,6 +203,7 @@ async def asyncio(
     quote_id: int,
     *,
     client: AuthenticatedClient,
+    idempotency_key: str | Unset = UNSET,
 ) -> Problem | Quote | None:
     """Submit a draft
 
@@ -199,6 +215,7 @@ async def asyncio(
 
     Args:
         quote_id (int):  Example: 1.
+        idempotency_key (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -212,5 +229,6 @@ async def asyncio(
         await asyncio_detailed(
             quote_id=quote_id,
             client=client,
+            idempotency_key=idempotency_key,
         )
     ).parsed
