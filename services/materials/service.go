@@ -44,11 +44,12 @@ func build(_ context.Context, env host.Env) (host.Built, error) {
 	var repo domain.Repository = memory.NewMaterials()
 	var tx story.Middleware
 	var keys idempotency.Store = memory.NewIdempotencyKeys()
+	var outbox story.Events = memory.NewOutbox()
 	if env.DB != nil {
 		repo, tx = sqldb.NewMaterials(env.DB), sqldb.Transaction(env.DB)
-		keys = sqldb.NewIdempotencyKeys(env.DB)
+		keys, outbox = sqldb.NewIdempotencyKeys(env.DB), sqldb.NewOutbox(env.DB)
 	}
-	wiring, err := Wire(repo, env.Now, tx, env.StoryMiddleware...)
+	wiring, err := Wire(repo, outbox, env.Now, tx, env.StoryMiddleware...)
 	if err != nil {
 		return host.Built{}, err
 	}
@@ -102,6 +103,10 @@ type Options struct {
 	Repository domain.Repository
 	// Transaction wraps the stories that write; nil for none.
 	Transaction story.Middleware
+	// Events records the events of the stories that write, in the
+	// database of Transaction (sqldb.NewOutbox); in an outbox in memory
+	// when nil.
+	Events story.Events
 	// Idempotency keeps the keys of the Idempotency-Key header, in the
 	// database of Transaction (sqldb.NewIdempotencyKeys); in memory when
 	// nil.
@@ -137,7 +142,10 @@ func NewHandler(o Options) (http.Handler, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	wiring, err := Wire(o.Repository, o.Now, o.Transaction)
+	if o.Events == nil {
+		o.Events = memory.NewOutbox()
+	}
+	wiring, err := Wire(o.Repository, o.Events, o.Now, o.Transaction)
 	if err != nil {
 		return nil, err
 	}
