@@ -54,12 +54,15 @@ func build(_ context.Context, env host.Env) (host.Built, error) {
 	}
 	var repo domain.Repository = memory.NewQuotes()
 	var copies domain.MaterialCopies = memory.NewMaterialCopies()
+	var outbox story.Events = memory.NewOutbox()
 	var tx story.Middleware
 	if env.DB != nil {
 		repo, copies, tx = sqldb.NewQuotes(env.DB), sqldb.NewMaterialCopies(env.DB), sqldb.Transaction(env.DB)
+		outbox = sqldb.NewOutbox(env.DB)
 	}
 	wiring, err := Wire(Parts{
-		Repository: repo, Copies: copies, Materials: prices, Now: env.Now, Transaction: tx, Middleware: env.StoryMiddleware,
+		Repository: repo, Copies: copies, Materials: prices, Events: outbox, Now: env.Now, Transaction: tx,
+		Middleware: env.StoryMiddleware,
 	})
 	if err != nil {
 		return host.Built{}, err
@@ -110,6 +113,10 @@ type Options struct {
 // NewHandler returns the whole quotes service as one http.Handler, on the
 // platform's stack.
 func NewHandler(o Options) (http.Handler, error) {
+	if o.Parts.Events == nil {
+		// Tests that look at no event: they go to an outbox nobody reads.
+		o.Parts.Events = memory.NewOutbox()
+	}
 	wiring, err := Wire(o.Parts)
 	if err != nil {
 		return nil, err
