@@ -10,6 +10,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	quotesevents "github.com/charterhq/charter/gen/events/quotes"
 	api "github.com/charterhq/charter/gen/quotes"
 	"github.com/charterhq/charter/repositories/memory"
 	"github.com/charterhq/charter/repositories/sqldb"
@@ -34,6 +35,7 @@ func Service() host.Service {
 		Addr:     ":8081",
 		Spec:     api.GetSwagger,
 		SpecJSON: specJSON,
+		Events:   quotesevents.Document,
 		Calls:    []host.Call{{Service: "materials", Scopes: []string{"materials:read"}}},
 		Build:    build,
 	}
@@ -130,7 +132,7 @@ func NewHandler(o Options) (http.Handler, error) {
 		return nil, fmt.Errorf("quotes: embedded spec: %w", err)
 	}
 	return stack.New(stack.Options{
-		Title: "Quotes", Spec: spec, SpecJSON: served, Mount: Mount(NewController(wiring)),
+		Title: "Quotes", Spec: spec, SpecJSON: served, Events: quotesevents.Document(), Mount: Mount(NewController(wiring)),
 		Verify: o.Verify, Logger: o.Logger, Ready: o.Ready, Operations: o.Operations, Responses: o.Responses,
 	})
 }

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/charterhq/charter/gen/events/materials"
-	"github.com/charterhq/charter/gen/events/quotes"
+	materialsevents "github.com/charterhq/charter/gen/events/materials"
+	quotesevents "github.com/charterhq/charter/gen/events/quotes"
 	"github.com/charterhq/charter/gen/materials"
 	"github.com/charterhq/charter/gen/quotes"
 	"github.com/charterhq/charter/tools/asyncapi"
