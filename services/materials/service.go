@@ -32,7 +32,10 @@ func Service() host.Service {
 		Spec:     api.GetSwagger,
 		SpecJSON: specJSON,
 		Events:   materialsevents.Document,
-		Build:    build,
+		// The events its stories record, through the outbox the host
+		// gives it (Env.Events) and relays to the broker.
+		Publishes: materialsevents.Types,
+		Build:     build,
 	}
 }
 
@@ -46,12 +49,11 @@ func build(_ context.Context, env host.Env) (host.Built, error) {
 	var repo domain.Repository = memory.NewMaterials()
 	var tx story.Middleware
 	var keys idempotency.Store = memory.NewIdempotencyKeys()
-	var outbox story.Events = memory.NewOutbox()
 	if env.DB != nil {
 		repo, tx = sqldb.NewMaterials(env.DB), sqldb.Transaction(env.DB)
-		keys, outbox = sqldb.NewIdempotencyKeys(env.DB), sqldb.NewOutbox(env.DB)
+		keys = sqldb.NewIdempotencyKeys(env.DB)
 	}
-	wiring, err := Wire(repo, outbox, env.Now, tx, env.StoryMiddleware...)
+	wiring, err := Wire(repo, env.Events, env.Now, tx, env.StoryMiddleware...)
 	if err != nil {
 		return host.Built{}, err
 	}

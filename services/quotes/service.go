@@ -36,7 +36,12 @@ func Service() host.Service {
 		Spec:     api.GetSwagger,
 		SpecJSON: specJSON,
 		Events:   quotesevents.Document,
-		Calls:    []host.Call{{Service: "materials", Scopes: []string{"materials:read"}}},
+		// Materials is called only about a material quotes has no copy of
+		// yet: quotes serves without it.
+		Calls:     []host.Call{{Service: "materials", Scopes: []string{"materials:read"}, Optional: true}},
+		Publishes: quotesevents.Types,
+		// The materials' events, which keep quotes' copies of materials.
+		Consumes: quotesevents.Received,
 		Build:    build,
 	}
 }
@@ -56,14 +61,12 @@ func build(_ context.Context, env host.Env) (host.Built, error) {
 	}
 	var repo domain.Repository = memory.NewQuotes()
 	var copies domain.MaterialCopies = memory.NewMaterialCopies()
-	var outbox story.Events = memory.NewOutbox()
 	var tx story.Middleware
 	if env.DB != nil {
 		repo, copies, tx = sqldb.NewQuotes(env.DB), sqldb.NewMaterialCopies(env.DB), sqldb.Transaction(env.DB)
-		outbox = sqldb.NewOutbox(env.DB)
 	}
 	wiring, err := Wire(Parts{
-		Repository: repo, Copies: copies, Materials: prices, Events: outbox, Now: env.Now, Transaction: tx,
+		Repository: repo, Copies: copies, Materials: prices, Events: env.Events, Now: env.Now, Transaction: tx,
 		Middleware: env.StoryMiddleware,
 	})
 	if err != nil {
@@ -80,6 +83,7 @@ func build(_ context.Context, env host.Env) (host.Built, error) {
 		}}},
 		Seed:     func(ctx context.Context) (int, error) { return SeedDemo(ctx, repo, env.Now()) },
 		Describe: wiring.Describe,
+		Handlers: Handlers(wiring.KeepMaterialCopy),
 	}, nil
 }
 
