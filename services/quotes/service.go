@@ -37,7 +37,12 @@ func Service() host.Service {
 		Spec:     api.GetSwagger,
 		SpecJSON: specJSON,
 		Events:   quotesevents.Document,
-		Calls:    []host.Call{{Service: "materials", Scopes: []string{"materials:read"}}},
+		// Materials is called only about a material quotes has no copy of
+		// yet: quotes serves without it.
+		Calls:     []host.Call{{Service: "materials", Scopes: []string{"materials:read"}, Optional: true}},
+		Publishes: quotesevents.Types,
+		// The materials' events, which keep quotes' copies of materials.
+		Consumes: quotesevents.Received,
 		Build:    build,
 	}
 }
@@ -64,7 +69,8 @@ func build(_ context.Context, env host.Env) (host.Built, error) {
 		keys = sqldb.NewIdempotencyKeys(env.DB)
 	}
 	wiring, err := Wire(Parts{
-		Repository: repo, Copies: copies, Materials: prices, Now: env.Now, Transaction: tx, Middleware: env.StoryMiddleware,
+		Repository: repo, Copies: copies, Materials: prices, Events: env.Events, Now: env.Now, Transaction: tx,
+		Middleware: env.StoryMiddleware,
 	})
 	if err != nil {
 		return host.Built{}, err
@@ -84,6 +90,7 @@ func build(_ context.Context, env host.Env) (host.Built, error) {
 		}}, idempotency.Job(keys, env.Now, env.Logger)},
 		Seed:     func(ctx context.Context) (int, error) { return SeedDemo(ctx, repo, env.Now()) },
 		Describe: wiring.Describe,
+		Handlers: Handlers(wiring.KeepMaterialCopy),
 	}, nil
 }
 
@@ -144,6 +151,10 @@ type Options struct {
 // NewHandler returns the whole quotes service as one http.Handler, on the
 // platform's stack.
 func NewHandler(o Options) (http.Handler, error) {
+	if o.Parts.Events == nil {
+		// Tests that look at no event: they go to an outbox nobody reads.
+		o.Parts.Events = memory.NewOutbox()
+	}
 	wiring, err := Wire(o.Parts)
 	if err != nil {
 		return nil, err
