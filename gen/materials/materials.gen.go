@@ -442,7 +442,9 @@ type ClientInterface interface {
 	// CreateMaterialWithBody Create a material
 	//
 	// Creates a material. External callers create materials of their own
-	// company; staff name the company with `company_id`.
+	// company; staff name the company with `company_id`, and a staff
+	// token without it is answered 403: who must name the company
+	// depends on the token.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -452,7 +454,9 @@ type ClientInterface interface {
 	// CreateMaterial Create a material
 	//
 	// Creates a material. External callers create materials of their own
-	// company; staff name the company with `company_id`.
+	// company; staff name the company with `company_id`, and a staff
+	// token without it is answered 403: who must name the company
+	// depends on the token.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -515,7 +519,9 @@ func (c *Client) ListMaterials(ctx context.Context, params *ListMaterialsParams,
 // CreateMaterialWithBody Create a material
 //
 // Creates a material. External callers create materials of their own
-// company; staff name the company with `company_id`.
+// company; staff name the company with `company_id`, and a staff
+// token without it is answered 403: who must name the company
+// depends on the token.
 //
 // Takes any type of body and a specified content type.
 //
@@ -535,7 +541,9 @@ func (c *Client) CreateMaterialWithBody(ctx context.Context, params *CreateMater
 // CreateMaterial Create a material
 //
 // Creates a material. External callers create materials of their own
-// company; staff name the company with `company_id`.
+// company; staff name the company with `company_id`, and a staff
+// token without it is answered 403: who must name the company
+// depends on the token.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -988,7 +996,9 @@ type ClientWithResponsesInterface interface {
 	// CreateMaterialWithBodyWithResponse Create a material
 	//
 	// Creates a material. External callers create materials of their own
-	// company; staff name the company with `company_id`.
+	// company; staff name the company with `company_id`, and a staff
+	// token without it is answered 403: who must name the company
+	// depends on the token.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -998,7 +1008,9 @@ type ClientWithResponsesInterface interface {
 	// CreateMaterialWithResponse Create a material
 	//
 	// Creates a material. External callers create materials of their own
-	// company; staff name the company with `company_id`.
+	// company; staff name the company with `company_id`, and a staff
+	// token without it is answered 403: who must name the company
+	// depends on the token.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -1619,7 +1631,9 @@ func (c *ClientWithResponses) ListMaterialsWithResponse(ctx context.Context, par
 // CreateMaterialWithBodyWithResponse Create a material
 //
 // Creates a material. External callers create materials of their own
-// company; staff name the company with `company_id`.
+// company; staff name the company with `company_id`, and a staff
+// token without it is answered 403: who must name the company
+// depends on the token.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -1635,7 +1649,9 @@ func (c *ClientWithResponses) CreateMaterialWithBodyWithResponse(ctx context.Con
 // CreateMaterialWithResponse Create a material
 //
 // Creates a material. External callers create materials of their own
-// company; staff name the company with `company_id`.
+// company; staff name the company with `company_id`, and a staff
+// token without it is answered 403: who must name the company
+// depends on the token.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -3836,18 +3852,19 @@ var swaggerSpec = []string{
 	"wPF+7Dpx66GJDEY49vdoeqZklaGETFiDiDoOw+zquoF/R8i/M+ErZPROkLshxIJ3gpongajTt/0ukD/9",
 	"64tzpjR7fvLi5PzEJWt883AY5m94lUJY38tcPcBAjaE8Qaudu4sLK28tuEtX/mEjqSi93l97aEhJ9qeT",
 	"80T6rlJ3FX+998Nld6srEggD6g2PUfIpTMNw5OU4cDY7ZoncGW/qchrv9ll1D1LIorReQaguN8lfKKyw",
-	"vBpFCp/vykUK0kCgGF6enQd2uU7imyiO/JMT0Sga9g/7A6rHFCB5IaJRdNAf9A+c8zsjMxTc0B59iaZd",
+	"vBpFCp/vykUK0kCgGF6enQd2uU7imyiO/JMT0Sga9g/7Q6rHFCB5IaJRdNAf9A+c8zsjMxTc0B59iaZd",
 	"VZs3dOctuMG/kq4yHXdl46ZhnApuKBdVkBhM43atYOZOXMv9WUavARgbHjF8DOrnbuPZDNnb9GLBdXyH",
 	"qf6lgC3mNo8W3T62fs/q+v3Kbf79weCG9rqqre7rnlOismlHn1ln4ZT6AA8dFF2L19Du3Xg1mhYZ3mWR",
 	"i5WG3sPBwV2WOQ2v6T2623nad+VonTvB0nFHIvQSialD3+3nqG0xovfIJ97rjkbRC2EsC59asHxqWtOi",
-	"95S/Mh3i/Yyy7ibwEPrspDKLVarZp+Yb2XU6YMXoPXX9t671I+hU8V0GgQXtknK3R127+OVivvIumJMt",
-	"YscfVLa8N7EKCy7X7SDB6hKu1yR6eO8SvalrtCmk8IqG2T1e/IujF8rB3R2XXrx5URkLCYvWC3g3N6T/",
-	"1vTN4eDo9jWeBc+XHA7vtOnqnUta6dHdsNDR543L7e/fbbmO+wT/txUx+c6rmvjZaglzgzK+jsOHVb4E",
-	"jz9eO1HKwTVjtFWk+/4+VaR/pa7D7zjslumWSnHwZL9JH+HQYeDmNeoneUjS7iQaHbduf4OC8Zw45XbB",
-	"iKsYpM34U7D3yvXNy3G/isd9m32+58v4B9uw7s0vD/wu0L+5KOFPYLeRv68TruD9Y9ytKDsTCNTY5/IE",
-	"rqm9Tjo2KUd6eDbIMba6CeNE0jum1mzIMboSS1B9oU4YSlqMmu6B5nmcjXeWmmxRqxcwaP1LZLv3j23f",
-	"+tcR9bhOwG9m0u8/3FlpGN0q4vn1NKq/cvGtNOvvTs7XRzL36BX924ZFvzV3zQn3FnHMjbu4RenpmerS",
-	"dlte/WV4KouVOo9G0R7pLb/V6oS3nRUvMhRVOWn9QX0TXb+//p8AAAD//w==",
+	"95S/Mh3i/Yyy7ibwEPrspDKLVarZp+Yb2XU6YMXoPXX9t671I+hU8V0GgQWt3pkyge2un7VaffFmcDBi",
+	"i5nySbqVtRPpbgigfmr6n7u0iDtDXRv55Wpk5d0xJ7vE7j+obHlvYhsWdK7bQYjVJVyvaYzhvWuMTV2p",
+	"TaGGVzyS3ePFwjh6oRzc3XHvxZsXlTGSsGi9sHdzw/tvTZ8dDo5uX+NZ8DzK4fBOm67e6aSVHt0NCx19",
+	"5Ljc/v7dluu4r/B/W9GTb76q6Z+tlkg3KPvrOHy45UvwuOS1E6UcXLNHW0W67+9TRfpX8Dr8msNumW6p",
+	"FAdP9pv0QQ4dBm5eo37yhyTtTqLRcav3NygYz4lTbheMuIpx2ow/BXuvXN+8TPerePS32ed7vux/sA3r",
+	"3vyywe8C/ZuLQv4Edhv5+zrhCt5Xxt2KsjNBQY2DLg/hmubrpGaT0qSAI8hhtroV40TSO6nWbMhhuhJO",
+	"UN2hThtKioya7oTm+Z2Nd6KabFSr1zBoLUxku7eQbd9a2BH1uE7Db2bS7z/cWWlI3Sri+fU0qr/S8a00",
+	"6+9OztdHMvfoFf3bhkW/NXfNCfcWccyNu7hF6Wmb6lJ4W179ZXsqu5U6j0bRHuktv9XqhLedFTUyFFW5",
+	"av3BfhNdv7/+nwAAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -390,7 +390,8 @@ type ClientInterface interface {
 	//
 	// Creates a draft quote, with or without lines. External callers
 	// create quotes of their own company; staff name the company with
-	// `company_id`.
+	// `company_id`, and a staff token without it is answered 403: who
+	// must name the company depends on the token.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -401,7 +402,8 @@ type ClientInterface interface {
 	//
 	// Creates a draft quote, with or without lines. External callers
 	// create quotes of their own company; staff name the company with
-	// `company_id`.
+	// `company_id`, and a staff token without it is answered 403: who
+	// must name the company depends on the token.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -457,8 +459,10 @@ type ClientInterface interface {
 	// Prices every line from the materials service, fixes those prices
 	// and the quote's total, and starts its validity. A line whose
 	// material is unknown, inactive, unpriced or priced in another
-	// currency than the other lines makes the submission fail with 422
-	// pointing at that line.
+	// currency than the other lines makes the submission fail with 409
+	// pointing at that line, as does a draft without lines: the request
+	// is valid, the draft as it is now cannot be submitted. A line whose
+	// price or total would exceed the largest amount is answered 422.
 	//
 	// Corresponds with POST /quotes/{quote_id}/submit (the `SubmitQuote` operationId).
 	SubmitQuote(ctx context.Context, quoteId QuoteID, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -486,7 +490,8 @@ func (c *Client) ListQuotes(ctx context.Context, params *ListQuotesParams, reqEd
 //
 // Creates a draft quote, with or without lines. External callers
 // create quotes of their own company; staff name the company with
-// `company_id`.
+// `company_id`, and a staff token without it is answered 403: who
+// must name the company depends on the token.
 //
 // Takes any type of body and a specified content type.
 //
@@ -507,7 +512,8 @@ func (c *Client) CreateQuoteWithBody(ctx context.Context, contentType string, bo
 //
 // Creates a draft quote, with or without lines. External callers
 // create quotes of their own company; staff name the company with
-// `company_id`.
+// `company_id`, and a staff token without it is answered 403: who
+// must name the company depends on the token.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -633,8 +639,10 @@ func (c *Client) RejectQuote(ctx context.Context, quoteId QuoteID, reqEditors ..
 // Prices every line from the materials service, fixes those prices
 // and the quote's total, and starts its validity. A line whose
 // material is unknown, inactive, unpriced or priced in another
-// currency than the other lines makes the submission fail with 422
-// pointing at that line.
+// currency than the other lines makes the submission fail with 409
+// pointing at that line, as does a draft without lines: the request
+// is valid, the draft as it is now cannot be submitted. A line whose
+// price or total would exceed the largest amount is answered 422.
 //
 // Corresponds with POST /quotes/{quote_id}/submit (the `SubmitQuote` operationId).
 func (c *Client) SubmitQuote(ctx context.Context, quoteId QuoteID, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -1099,7 +1107,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Creates a draft quote, with or without lines. External callers
 	// create quotes of their own company; staff name the company with
-	// `company_id`.
+	// `company_id`, and a staff token without it is answered 403: who
+	// must name the company depends on the token.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -1110,7 +1119,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Creates a draft quote, with or without lines. External callers
 	// create quotes of their own company; staff name the company with
-	// `company_id`.
+	// `company_id`, and a staff token without it is answered 403: who
+	// must name the company depends on the token.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -1174,8 +1184,10 @@ type ClientWithResponsesInterface interface {
 	// Prices every line from the materials service, fixes those prices
 	// and the quote's total, and starts its validity. A line whose
 	// material is unknown, inactive, unpriced or priced in another
-	// currency than the other lines makes the submission fail with 422
-	// pointing at that line.
+	// currency than the other lines makes the submission fail with 409
+	// pointing at that line, as does a draft without lines: the request
+	// is valid, the draft as it is now cannot be submitted. A line whose
+	// price or total would exceed the largest amount is answered 422.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -2085,7 +2097,8 @@ func (c *ClientWithResponses) ListQuotesWithResponse(ctx context.Context, params
 //
 // Creates a draft quote, with or without lines. External callers
 // create quotes of their own company; staff name the company with
-// `company_id`.
+// `company_id`, and a staff token without it is answered 403: who
+// must name the company depends on the token.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -2102,7 +2115,8 @@ func (c *ClientWithResponses) CreateQuoteWithBodyWithResponse(ctx context.Contex
 //
 // Creates a draft quote, with or without lines. External callers
 // create quotes of their own company; staff name the company with
-// `company_id`.
+// `company_id`, and a staff token without it is answered 403: who
+// must name the company depends on the token.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -2208,8 +2222,10 @@ func (c *ClientWithResponses) RejectQuoteWithResponse(ctx context.Context, quote
 // Prices every line from the materials service, fixes those prices
 // and the quote's total, and starts its validity. A line whose
 // material is unknown, inactive, unpriced or priced in another
-// currency than the other lines makes the submission fail with 422
-// pointing at that line.
+// currency than the other lines makes the submission fail with 409
+// pointing at that line, as does a draft without lines: the request
+// is valid, the draft as it is now cannot be submitted. A line whose
+// price or total would exceed the largest amount is answered 422.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -5140,109 +5156,111 @@ func (sh *strictHandler) SubmitQuote(w http.ResponseWriter, r *http.Request, quo
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H3rktu4lfCr4GPyld0KpZb6MuOWf2w5viTt8ngcd7u8ydCx0CQkISYBDgBaVry9ldpnmJ/7dPMkW+cA",
-	"IEGJUqsvnqlMObW1oyZxO/cr6M9RKotSCiaMjsafozmjGVP4U8+pYtn75v37p+d0Bm8yplPFS8OliMbR",
-	"+ZwRbZQUM8KE4WZJDJ0ROSVmzohiWlYqZYRqwg3hmgi5GMPPdE7FjGmy4GaeCPaRqSVZKG4YoSIj+ICk",
-	"smCaXND0w4CcMZHBPKrJ5HTa/46adD4hRtpJiZAiXxI+JUJeyGzpls/ah9BcpCwmUvlVXkrBmqUSoRjF",
-	"TXCxxZyJ5qTZIBFRHLFPtChzFo2jJDpMoiiOdDpnBQW8mGUJL7RRXMyiy8vLOCqpogUzDqXfq4zhu04k",
-	"TjnLM4BIS2XIxfIhoSRnNONiRib9CT7WBOYxAQ8H5JwzTahi5ELJD0yQiyWZ8GwyiOKIw6o/VkwtozgS",
-	"tICDSb99eOjfKzaNxtHv9htC79u3ev8vlTSsPjTAg09On3QDcPrEk/1HGFYfo6Rm3pwC373nWRRHiv1Y",
-	"ccWyaGxUxcJT1WgexdFUqoKaaBxxYb45iuKo4IIXVYEvHc65MGzGFJ7xzFDD1k/4PdAUN9eEC2LmXBMN",
-	"QzehC19eD1d2azjEuvScTpHRulE3AdmadEkN/J3mnAlDHHeO8ZmVlTktSyb0tdgf5ItrQoVeMMUycjQ6",
-	"SIQ0c6YWXLOYaEnMnBo8zEK6zbV9hkeABez2IJq4h6YFA/FxOwnGYT2SS80sCLj+Pe0ORirxQcgFF7N8",
-	"OSCT3oQUgBumE0HFkqSVUgDwR6Y0l2JAHpEFox9QsVjN4IaT+6+fPSYno9EQdEVJFazgtYPTSvlyz2mP",
-	"+rRSMFxrKSuEaAySxrUhghZczBJRSMUAYIFD3TFWkTYgb7mZy8rgmlZzNqRJhKMNWcypwUPDO7dWTCqR",
-	"M+1wUzJFgRlIxtIcgCDcADatdMTAros5T+ckpZo5Pdqc5ODBgAAPfaR5xeAV4BN0XCJSWRS0rxmoIcMy",
-	"C6ScBoo6QGFMNEvxGA8GDwaHe5sUHsqKBbcRFo/0lrwUXLxgYmbmKKolNYYpmPz3+0nS+6/7b/f3/iOJ",
-	"fvh/v+v/97teEt0nvZj0Vp/u9fZ+H8VrurVbwkCfb5AyK2EteZrLPNNjq+eBzlb6CnLf8VKGXJcv9wCb",
-	"k94kEZ7tQrGK8S9LDsD+4fAIjRoRkoAstomTCE8dsgNxrkuCxp79mnR4wQtu1inwZ7kgBYg3N6zQiPGS",
-	"zpglA6GGFFKbTco4xzVDoDI2pVVuovHBsG0jDg/ARtBPzkYMh1dajHUQvp9ONbsaBjDWH3hJLtjUagwH",
-	"kjZUGb3RDtvFO4G5Chb4XwDPsAOeSzCsupRCM/Q6XkrzTFYig9+pFIYJBIyWZc5T1Dv7pZIXOSv+8A8N",
-	"UAbmF05mKM+jcfRSWutpmRvN5+kTwj5x7SHVhooUzrJvzez+ycmJs/JMGzD542g4ev7k4K/fnH37Xf+I",
-	"AgoMNZWOxkfDozgy3CCbv5SGTPHINXhzY0o93t9P51QZpgYZ++hPrfeFNH07/nJXc71O8ld2NYvANtW3",
-	"gW7tImoVmudompZEMzaAs7wFA1T7I7dAPjovlGSKTg1JqSAXzNv4mGQsZ6BApCK6uii4MSx7aI/pjk11",
-	"82YDrUb7ORdMb6PXRYteJw29HksxzXlqdiRX6od/GWqdewfUhhsGzCe1rp4lFs1zudCIoJjoKp2Dn4XY",
-	"BFebusk4FDBHc/ARliEGO3XGH2n22qLulsQ+R+uCK5FMMgsEmh7LZ1IYRVNUlUwpCbHFD8F0URUXwIeV",
-	"NsAmTrGS0XAYxVEpQVEoRDSqpX2rWS/ftbnCW7dtDHHQFuBhwxCn4iPNeeah2JEvuJ3V97O+HHvsgN2H",
-	"ZGKRO0HDrAmj6Zy4IyYCgzVwTP1SyC71eiVVGt33P5+fvyL3KZn8/4mNOsBCQMS78L7jQpI5+0QyPuNG",
-	"Ezo14EaYGB0EYZTMgTXhRPAcONna/ZgImYjJn6U2kz3gdMWmlWYZBIGwC26smQLHMzBP8IRDLMDQy4xd",
-	"/E1JmVMu+oZ9MuRoOCTAC+DryymhxFGIZDKtCibMIBGJeOvdWji2pQTRdKljYoN56yLYBTyS7iMSrS9E",
-	"RZaIUoHza5bgeTM79vnZ9y/RcYotyusQmkiRMlIylTJh+hlLZcayPfSp3pw/6z8geHjvelWipOA9E10p",
-	"JWcg/F7UJ0lSZQ+Gw4lNNUiP6EQ0mL4A0tCLmIBWJFPGbNiTUqU4WHjFTKXEmLz5A1hkcATw14M4Efjj",
-	"j7F98Nj996kfMnqGC8HPb5/5hyfPMIx3JBwk4tRac3tAK89NKgHHQpBhmAB4EGMYdGg3WMcNgwFpK000",
-	"nwmwED6j8E+mpB6TSSPp+8PRJGCkRCiKQRzGQTbw063xown4p5268JlUFzzLmLi1KuQ6iI8EY5n1vnUq",
-	"y8YH12MEf9W07aTE0pYSO2yUWAPDbuprWo//corLYJ6Ha2L1K3BpTtMPGgwcYgQji5KpgmuMWdvxJeJv",
-	"g/kCllOC5k9B692SbH4tgip0I1n2R9sIwwPCHLetS7j6zsbFTvqCxHHadkp5bh0wVmtO1BtMB6rw9AkI",
-	"v0uUdRLkpTTfyYxPOcu6k0ZNYsfwPCdzly0ydBZGuRr+Hxer+c6HdXwaxWHa1yd5uzDjhu1vSA1fdsdS",
-	"r+gylzQ7l/IFVTN2h84Rprq4Jjms6xTVaHj04Pjbb8jF0jB9I4UwDRXCKFAIDhBipLRb7sh6pZ3XN1L2",
-	"7bwv79l0ocY0PErTlJVmkyp4pVgqRcZh3WfIzXdCNMetPjeJ6UjCrZMN9uWhz3ASOqNc3FBtfGiR7yAg",
-	"XwCVE9JdCRjM7LuZX5KEnYjqSgQHlRDveiZiLvMMnTKfRrWprwF5HWI3JkBE6yu6pKyRmKskS1nZUkgc",
-	"pHq5sflTFwIzItgCVM1GF+DMeppvBP1IeU4v8ruQfO++2ty9MlzMHhKjlhYmoudSmXx5I7H/R8vcBGLv",
-	"ACFVAMlufBPO+LJmB86XUgGhh8tECrmIyVQq4lBJFnOeIxltciommaJc6ERM0WfQ88pkcoE+4oIC+8Bz",
-	"+G9GDb2gmoWIxjAlEZPXzKhl/xH8NRmQR2IZOBsFXdZpUVe0KHNqplIV7rlOxPHwkIR+5vFwaBOyyIlW",
-	"1jDdTTJWMpExkS5trGXBTQRqNACX3Ict/GnreEgqkilZlq4akkohbJobC4EQPQDowEkE4N+zTG9kYKut",
-	"fVWVEDAKj9cg7J5OxExRG5pwmREmMpe4DcxqgKgtWUWNegbzikCDOnBTS8xMeK3YyuxuSQR2yuUbQSsz",
-	"l4r/807U+gWjCoiHjim4IOxTCXHXjWSwnWEaNTLYOvTOwtdM+XLS14Kfa4KOt5jFpKA5sDrLYo8S4DeB",
-	"qU3lyo9Wclc8sLdv3/YfVWbOhAFisG7njzYjQNjw/LZ2vphbrW6PZI2rjSu3V6s3cEupZMq0BiX2uGGV",
-	"W3DNI1/pDrItEJZ+ZBDqwTI0t3GorX81+LIZ1k15r9Z4beh0upLvwrKOWALb3SjdNQ+58+Ag5M4AScSj",
-	"Zlc2Deb+Ao4h12TB8rxveRMjSGc4LpgLUzKCeQNNqP6wMdv5RuiqLKUyLPuOZZyeI6x369rXKcxgIVjg",
-	"Rrpl1vILj0Pq1ZCQAkAhSLddyVdP7uPkPs765Rx8oNxkFUETa9uMJhM4tWZmUo+tzLT/YDKwhS97CqwS",
-	"sQW2MCDhMuvr0vyVzc9xpqPxlOaarR7pkatJuJy5JKlirqciIHEgeeNRHNlKAwjvnPHZ3LwvCpdALqhh",
-	"itPcj/yxolgNjcajYRwteGbmOPib4fAybk0/OF6dfhBOPwpnjw6Gw8t3l3FUBuC1T9mlct37dpMLOQNN",
-	"Y1l1xj+Ch/WQsE8uQ2E1lk4EOEOo47C9qDJAHxxu5owrAo6XW36l5nvdBpgau58jrFFexYCe7i+4QLYt",
-	"6KdTOw8rp255qhRdIsu4B/LiH8xWcFoLXJd5SqpMnQeJSVoZMlWyIJR4UgIntckUEL2LSvY1EMlWmBVm",
-	"Pwqe57xgRtmkQI1e5LorKq5XIbzFdV1H8gNc+l+hFvawxi1+uqdrPrgdFzSsv9HbLH2Rutnm9shopKwL",
-	"E/h2V9p8c2vaXIY9Zj+0CBVgKDh0HHDXuw5mr1XkKiNb/ecACyi4TcNspe46Zq1mzd5TNK71hIwa1je8",
-	"YGj8aPa9yJe+oW7FxwP5S3lWr9EG4i3ENeg3ufSQ9VgVA+Bd9IRgPiRU1D5tU2G2nVluB/REIRwQUqA1",
-	"6Dzv2vl2QMwGGG+sAFvar63uYtcDeI3Wvziqy8TbCLUGuJGG5td3Fr6TguFBqzK7NXNgTeF9JQzP17nj",
-	"DTyuY18PoyO/60jwbLMrvVfEE6UyEJG4bsH0rQmBCLRA3iiq3iitiitW9bDc6Dha+hRb3TlQwxg3Oa9S",
-	"8ZRpMuWfrDyIK6zTFWbmSlNyTQ1Rz7aNRttM0T1tS65I0AbutU6RpvdsNCRFQc4MY3kXA4f2Zrs9WT/3",
-	"rZlfcPMeaXOLRULDdYUJ+mXMzAuvxq7hUZ27xCwKjGVw9M9X/PGbOOAHVzjgx2vTD8Ppxy0HfNjpgH9Z",
-	"zzUkkd1pI+rbjfquNc/qp1VNoqUyGPZjUsPpikl/glmIplmfYPM9kkGAs+K0Xd/qvFCt9TcpuTjqt/7y",
-	"yrFvf7wLhbW9SFtY4+hTHw7R/0gV6ABghOgUznGaPakPHMXRY7vGIxP+bo14Y8+DI+rfrRFn7pD43+DN",
-	"O4/qV3TW2azvOinl1PfsY1YW01oGAitZCdd0EzblTnluLJpXHa/K5iR286iHXVqqZsrd3YoulyL33bH1",
-	"UQ5205Ky7kmtZ95AOdnDxw4jcd1Y61bfKBIbblW8nTO1Yji5wMxDzqcs5HfUQ1HgH0Vx5B0G9E6sm4mK",
-	"Cl3LNkeH09aMT0cDCkhj3cqwzlyukculIsMmpXXm8QmqddhtorVuvHeLtu2m64PCBIFLs7GiRHuwBked",
-	"rVz3WLDJx72HiNn4G0NjMvndPshx3WBmm6ekSsSk1eQ3iWFoSc18n2f2D5t23v/P/ktcYAqTmkaj1fZz",
-	"u8+VfpyHIvaY62KqTZZ4HXRBaIHSLqekgDFjQsliLnPmW6PkNKh3pst7mhRcSEXAL0jE/RTvr4A+fvrm",
-	"te2+OnsSkyUT+PD5q7/G7n6FD1iILjBxsxe7qIYmYppLariY9RE8t3VzW8Y1vVUFbqBkZdU+14R9wnZC",
-	"7HcD8pyefU+ODkbfklRm/tJBffYVlH+OLOw2ZzWMIz8uGkdP37yO1kyoH95ZMrBodFzSia0xwX3g2KOD",
-	"4WA4BJQNEvHINZEe/P34sD+yVx6wtUDDeq5XjTynH+kZbuopg739iUAU5MtVbAXlbO3u9rl2ANfdtpoL",
-	"szhY19s+JXAyHH47Ojk5OD769mh4cjK6SqU32Oy8z7aNUHgrpypLpvBWTlvmgTStixY/POr/7d3nw8vf",
-	"Xyk8joDB2XaTHp827pIfvOFzdPzteiPnNXQdNWQB1FrgVU9/g06m7pwrGHgpmz6GDRcG1rSfL+p06Wsm",
-	"jFqSEntgVzS3abLiWBjYxTpvNRgdRrupNnzekpMH1Wr52xau2ygJGliODrrgD0sX2+9XupFxnTp1gbn+",
-	"ADoHlNqc5WV7+6YWcvi3k04j6oojXVvbbmIcgNKwkkM92panOz45CbN0w05JdMWYdbuHLR2gVwuq6tT7",
-	"By6Q9I6fV1lv7fZIkGdxZarVbd68PrWU4xkThk+5cyi37rTjpZQAOZXifcWmDCXmSl3g61CIm5pA6/oA",
-	"iMfSSnGzPMM6MFLRVqYfVWa+URrakzqkIlijU+u097B/PfPAPn973hUw8ZlgGXn+9nxATo0mE2xcnZA0",
-	"p7wg93VJU9bcitsjM0Xt9VPX9KsTQeuel4xNIZKLg97uajg8TN17/IONwcDYZu/O19jgNHmYCCyYKZkz",
-	"7Y9j76Y1t3vuaYLvgw0xYzqx7pav+0ziOlxxW92zN7cdIrBR3ra4YI87rEkKukyEZmxAnsKzppEmd/eM",
-	"PALASNpOXjSPtvQfjR3624VLW0bkYip9cZam6B64u2iPLetGa7XGv9ioC2vpc8ZMv2AQd2HNIKzTuHwd",
-	"eBEu9tcD4vLhibhguRQzbGgJEuOIHAsVBuLjoN4TY07OZg08EhNh6waYU67LO00xpV1C8Lu7RicsZCei",
-	"18MApNcDX09q5lIkLnOpWJnTlGUPSa/nIg0uZr0eoNol/dBlSYS9DwCwmyCdVvdyxJgcBGrBHm4qnNsd",
-	"hhudWAPGzfKhS7cbUN69no2Gej0iFen1bECER7DctJZ2BXeSGn/l2ybeNZHCtw1NgoTuhPR6Nq7SvR7e",
-	"35hMJomwxduff/rXzz/9y65uf1vJCDa0j+0JW0N8CJcI0vm/n3/6H/LzT/9r54T/Z+FrreVjwO1r/WTn",
-	"3PdY3Gut4YJHBx/QHeMKwCMQovFWr3aGSRM5JOLpm9d71pMBLdFyDesggXTGCAN7jEethp1Br0eeohPc",
-	"yLmhH7BF/Pnb81Zb0YA8dXolEfhAk/uoMUJ9g0ejZNLkz50O23Ml+di1ecaJsGS1gQqj2XoN+p4Osy5C",
-	"mjn4FSzXWPvBu/x4uTwc21x+QhfPde2wwlfI2ye3WnPPfXLDhQNdm1v+agpRbs3X7hoL6kEbV9kLEBM7",
-	"1+p8dxepOX792up8R5rHUvheWZZxo4E4j+rShu/cdx85cZ9qsD2Imz5i0nyvBJtm2x8tQV/NfnsAtY6N",
-	"puqMrZdKzB/mDHtv0dPLJMRPW7704NQetgvXTbzYfIn3H3N7N2DlMwb2XpMDxJF6kIjVz6NIQf709Nw3",
-	"btpb7thR2mz8gbGyuYKABwD76ZCMvrVu+B69fSeUGwOURNyfbGojmuwNyFtfvlhTxE1XE6IhnbMsJo1q",
-	"rwE5Hh66nG2rlxUta85TJjQLzOV3p+eBt+qMZBRH7rMO0TgaDQ4GQ0zXlUzQkkfj6HAwHBzaeHCOnpm7",
-	"cws/Z123zF/j5bLginzYIaA7LhsHJSpMj4JwuoxJPYeGtxxdnhShrBXQaYYX7bWpwQo/X/NDtw/ZDNnf",
-	"9CWAy/gGU90N/B3mNh+ouXqsq9K+W7kifzAcbuld8z1r1/gQDGa1Ozq41vPa2F53ZPfvWrY+5/7WG8e4",
-	"yOgmi7xZ6ZM9Gh7eZJln4e2345vB076Chuvc6CwdVw/CGAl5OYxcfogCoxG9A/ZwAWc0jl6AMfvRS4Sh",
-	"M91MwDJGKXWHDNuCia4v7bsOJ5RTqYi/nYlqvzHwTcOYNdpefK0CaBtp7z1iHdcE/WnWGoWeQJeg2w1s",
-	"maLOPfxRZss7k4S6pfCyHdgaVbHLNQkc3a0EbuqftNRYUO3couwO77/F0QtpT9ydRXnz+oVX5YItmq9k",
-	"bW/K/q0ph6PRjdZYvUaIKx3fDKiO1mVY7uDgZst1tMj/GytBdGBXtaBVZ21t1qUOL+P6iyKf/ZfeLq00",
-	"gCu7LhdP8Lluf3YDr3fxPPf7PVwNfe0d+A+sxJRvW7HZnbxiu60L4z/b1uEzHHVLeaNh3IdZfpMm/siC",
-	"v32N+tNDOOHk6gnBB3NQvm8kkB3XV39r4mil5mpxjH2A0RaRGTN3Jx/NR9e+vF+99Xs/d3yT/XAXDt9+",
-	"bf+r3P+2YoE/MeMN1YZY4FrS5L+miq1w62Zz3+a+AOqbrrspOjkL2rw7+nnbRrhuamkrETu7CSB+Dbmv",
-	"G9WbD2l8NbTXN7S/Kdv4aANX7+yu7td9qLcQu6ozr4f5XldLWm1C73Z91+XOZY2DHuG79nLvPhUQHHan",
-	"ZMAv6TY0VZ26c/qOPYmvKulX9v2/phz+DfX4687qGPF9xDvqcls1/HI+lKtKrlmbLr0NI39df6m+zPfV",
-	"X/rqL9Vy1s3Bu8uYnfglZOxV0HtDbtB6kwjfh+VvV2N9NF5pySG+l2RA3N1A7BHCD77bm9tcu3+zQMSE",
-	"C5oa/pHFpBK4Dd6Tdb+4CDokXFdJ8/k1af9ZBNRmBbZ7YOcC4M9+r3FKeW4dkqODg0RgHwmWq91lF5ja",
-	"Vc2xJPh1lcsK/8QOJV+1zE1doK/OwUaldeZamLa4A1sXt8vhxxD9Z4Ta7Ow+z4T9lJXKo3G0j3rK7fP5",
-	"Ou2STgdxhZeirAqziVsjsW8P/5WTlX8iR0eX7y7/LwAA//8=",
+	"7H3rchu5lfCr4OvkK1tKkyJ1mbHoH1uOL4lcHo9jyeVNph0T6gZJxE2AA4CmGa+2UvsM83Ofbp5k65wD",
+	"dKPJJkXJ9kxlylOpWOpuXM79CuhjkuvpTCuhnE0GH5OJ4IUw+KOdcCOKt/X7t48v+BjeFMLmRs6c1CoZ",
+	"JBcTwawzWo2ZUE66JXN8zPSIuYlgRlg9N7lg3DLpmLRM6cUAfswnXI2FZQvpJpkS74VZsoWRTjCuCoYP",
+	"WK6nwrJLnr/rsnOhChjHLRuejTrfcZdPhsxpGpQprcolkyOm9KUuln76orkJK1UuUqZNmOW5VqKeKlNG",
+	"cFwEJ1tMhKp3WnQzlaSJ+MCns1IkgyRLjrIkSRObT8SUA17ccgYvrDNSjZOrq6s0mXHDp8J5lH5vCoHv",
+	"WpE4kqIsACKrjWOXy/uMs1LwQqoxG3aG+NgyGCcUPOyyCyks40awS6PfCcUul2woi2E3SRMJs/44F2aZ",
+	"pIniU9iYDsvHm/69EaNkkPzuoCb0Ab21B3+ZayeqTQM8+OTsUTsAZ48C2X+Ez6ptzLib1LvAd29lkaSJ",
+	"ET/OpRFFMnBmLuJdVWjup8lImyl3ySCRyn1znKTJVCo5nU/xpce5VE6MhcE9njvuxPoOvwea4uKWScXc",
+	"RFpm4dNN6MKXN8MVLQ2bWJeesxEyWjvqhiBbwzapgd/zUgrlmOfOAT4jWZnw2UwoeyP2B/mSlnFlF8KI",
+	"gh33DzOl3USYhbQiZVYzN+EON7PQfnFLz3ALMAEtD6KJa1g+FSA+fiUlJMzHSm0FgYDz37F+Y2yu3im9",
+	"kGpcLrtsuD9kU8CNsJniasnyuTEA8HthrNSqyx6wheDvULGQZvCfs7svnzxkp/1+D3TFjBuYIWgHr5XK",
+	"5Z7XHtVutRI411LPEaIBSJq0jik+lWqcqak2AgBW+KnfxirSuuy1dBM9dzgnac6aNJnytGGLCXe4aXjn",
+	"50rZXJXCetzMhOHADKwQeQlAMOkAmyQdKbDrYiLzCcu5FV6P1js5vNdlwEPveTkX8ArwCTouU7meTnnH",
+	"ClBDThQEpB5FijpCYcqsyHEb97r3ukd7mxQeygqBWwtLQHpDXqZSPRNq7CYoqjPunDAw+O93s2z/v+6+",
+	"Ptj7jyz54f/9rvPfb/az5C7bT9n+6tO9/b3fJ+mabm2XMNDnG6SMJKwhTxNdFnZAeh7oTNI3ZXc9LxXI",
+	"deVyD7A53B9mKrBdLFYp/kbkAOwf9Y7RqDGlGchikziZCtRhOxDnpiSo7dmvSYdncirdOgX+rBdsCuIt",
+	"nZhaxPiMjwWRgXHHptq6Tcq4xDljoAox4vPSJYPDXtNGHB2CjeAfvI3o9a61GOsgfD8aWXE9DGCs38kZ",
+	"uxQj0hgeJOu4cXajHabJW4G5Dhb4L4Kn1wLPFRhWO9PKCvQ6nmv3RM9VAT/nWjmhEDA+m5UyR71zMDP6",
+	"shTTP/zDApSR+YWdOS7LZJA812Q9ibnRfJ49YuKDtAFS67jKYS8HZGYPTk9PvZUX1oHJHyS9/tNHh3/9",
+	"5vzb7zrHHFDguJvbZHDcO04TJx2y+XPt2Ai3XIE3cW5mBwcH+YQbJ0y3EO/Dru2B0q5D31/taq7XSf6C",
+	"ZiMENqm+DXSyi6hVeFmiaVoyK0QX9vIaDFDlj3wC8tF54awwfORYzhW7FMHGp6wQpQAFog2z88updE4U",
+	"92mbftvc1m820Kp/UEol7DZ6XTbodVrT66FWo1Lmbkdy5eHzL0Oti+CAUrjhwHxycvWIWLws9cIiglJm",
+	"5/kE/CzEJrja3A/GTwFzvAQfYRljsFVn/JEXLwl1n0jsC7QuOBMrtCAg0PQQn2nlDM9RVQpjNMQWP0TD",
+	"1Xx6CXw4tw7YxCtW1u/1kjSZaVAUBhGNaumANOvVmyZXBOu2jSEOmwLcqxniTL3npSwCFDvyhaRRnTDq",
+	"y7HHDti9z4aE3CEaZssEzyfMbzFTGKyBYxqmQnap5ptxY9F9//PFxQt2l7Ph/x9S1AEWAiLeRfAdF5pN",
+	"xAdWyLF0lvGRAzfCpeggKGd0CawJO4LnwMlk91OmdKaGf9bWDfeA040Yza0oIAiEVXBhKww4npF5gicS",
+	"YgGBXmbq42/OZiWXquPEB8eOez0GvAC+vh4xzjyFWKHz+VQo181Upl4Htxa2TZRgli9tyiiYJxeBJghI",
+	"uotIJF+IqyJTMwPOr1uC5y3o26fn3z9HxykllFchNNMqF2wmTC6U6xQi14Uo9tCnenXxpHOP4eaD6zVX",
+	"Mw7eM7NzY/QYhD+I+jDL5sW9Xm9IqQYdEJ2pGtOXQBp+mTLQimwkBIU9OTdGgoU3ws2NGrBXfwCLDI4A",
+	"/nQvzRT+8MeUHjz0/z4On/Sf4ETw47dPwsPTJxjGexJ2M3VG1pw2SPJcpxLwWwgynFAAD2IMgw7rP7Zp",
+	"zWBA2rllVo4VWIiQUfinMNoO2LCW9INefxgxUqYMxyAO4yAK/Gzj+/4Q/NNWXfhEm0tZFEJ9siqUNoqP",
+	"lBAFed8217PaB7cDBH/VtO2kxPKGEjuqlVgNw27qa1R9/+UUl8M8j7SM9CtwacnzdxYMHGIEI4uZMFNp",
+	"MWZtxpeIvw3mC1jOKF4+Bq33iWQLczFUoRvJctDfRhgZEeakaV3i2Xc2LjToCxLHa9sRlyU5YKLSnKg3",
+	"hI1U4dkjEH6fKGslyHPtvtOFHElRtCeN6sSOk2XJJj5b5Pg4jnIt/J9Uq/nO+1V8mqRx2jckedsw4z87",
+	"2JAavmqPpV7wZal5caH1M27G4jM6R5jqkpaVMK9XVP3e8b2Tb79hl0sn7K0UwihWCP1IIXhAmNOaltyR",
+	"9WY0ruO07tC4L+/ZtKHG1TzK81zM3CZV8MKIXKtCwrxPkJs/C9E8t4bcJKYjmSQnG+zL/ZDhZHzMpbql",
+	"2njXIN9hRL4IKi+kuxIwGtnxI78kCVsR1ZYIjiohwfXM1ESXBTplIY1Kqa8uexljN2VARPIVfVLWacxV",
+	"sqWeUykkjVK90lH+1IfAgimxAFWz0QU4J0/zleLvuSz5Zfk5JD+4r5S7N06q8X3mzJJgYnaijSuXtxL7",
+	"fzTMTST2HhA2jyDZjW/iEV/W7MD+cq4g9PCZSKUXKRtpwzwq2WIiSyQjJadSVhgulc3UCH0GO5m7Qi/Q",
+	"R1xwYB94Dv8W3PFLbkWMaAxTMjV8KZxZdh7Ab8Mue6CWkbMx5csqLeqLFrOSu5E2U//cZuqkd8RiP/Ok",
+	"16OELHIiyRqmu1khZkIVQuVLirUI3EyhRgNw2V1YIuy2ioe0YYXRs5mvhuRaKUpzYyEQogcAHTiJAfx7",
+	"xPROR7aa7KuZKwVf4fZqhN2xmRobTqGJ1AUTqvCJ28isRojaklW0qGcwrwg0qAI3s8TMRNCKjczulkRg",
+	"q1y+UnzuJtrIf34WtX4puAHioWMKLoj4MIO461Yy2Mww9WsZbGx6Z+Grh3w56WvALy1Dx1uNUzblJbC6",
+	"KNKAEuA3halN48uPJLkrHtjr1687D+ZuIpQDYoh254/XX4Cw4f6pdr6YkFanLZFxpbhye7V6A7fMjM6F",
+	"taDEHtas8glc8yBUuqNsC4Sl7wWEejANLykOpfpXjS/KsG7KezW+t46PRiv5LizrqCWw3a3SXZOYOw8P",
+	"Y+6MkMQCanZl02jsL+AYSssWoiw7xJsYQXrDcSl8mFIwzBtYxu27jdnOV8rOZzNtnCi+E4XkFwjr53Xt",
+	"qxRmNBFMcCvdMm74hScx9SpI2BRAYUi3XclXDe7g4A6O+uUcfKDccBVBQ7JtzrIh7NoKN6y+nbtR596w",
+	"S4Uv2gVWicQCWxiQcAX5urx8Qfk5KWwyGPHSitUtPfA1CZ8z1yw3wvdURCSOJG/QTxOqNIDwToQcT9zb",
+	"6dQnkKfcCSN5Gb78cc6xGpoM+r00WcjCTfDjb3q9q7Qx/PBkdfhhPPw4Ht0/7PWu3lylySwCr7nLNpXr",
+	"3zebXNg5aBpi1bF8Dx7WfSY++AwFaSybKXCGUMdhe9HcAX3wczcR0jBwvPz0KzXfmzbAVNj9mGCN8joG",
+	"DHR/JhWy7ZR/OKNxWDn103Nj+BJZxj/Ql/8QVMFpTHBT5plx46o8SMryuWMjo6eMs0BK4KQmmSKit1GJ",
+	"XgORqMJsMPsxlWUpp8IZSgpU6EWuu6bieh3CG1zXtqXwgU//G9TCAda0wU93bMUHn8YFNetv9DZnoUhd",
+	"L/PpyKilrA0T+HZX2nzzybS5invMfmgQKsJQtOk04q43LcxeqchVRib95wGLKLhNw2yl7jpmSbMWbzka",
+	"12pAwZ3oODkVaPx48b0ql6GhbsXHA/nLZVHN0QTiNcQ16Df59BB5rEYA8D56QjDvM64qn7auMFNnll8B",
+	"PVEIB5RWaA1a97u2vx0QswHGWyvAhvZrqrvU9wDeoPUvTaoy8TZCrQHutOPlzZ2F77QSuNH5rPhk5sCa",
+	"wtu5crJc545X8LiKfQOMnvy+IyGwza70XhFPlMpIRNKqBTO0JkQi0AB5o6gGo7QqrljVw3Kj52gdUmxV",
+	"50AFY1rnvGZG5sKykfxA8qCusU7XmJlrTckNNUQ1mhqNtpmiO5ZKrkjQGu61TpG696zfY9MpO3dClG0M",
+	"HNub7fZkfd+fzPxKurdIm0+YJDZc15igX8bMPAtq7AYe1YVPzKLAEIOjf77ij9/GAT+8xgE/WRt+FA8/",
+	"aTjgvVYH/Mt6rjGJaKWNqG826vvWPNJPq5rEauMw7MekhtcVw84QsxB1sz7D5nskgwJnxWu7Dum8WK11",
+	"Nim5NOk0fgvKsUM/vImFtTlJU1jT5EMHNtF5zw3oAGCE5Az2cVY8qjacpMlDmuOBi39ufPGK9oNfVD83",
+	"vjj3m8R/ozdvAqpf8HFrs77vpNSj0LOPWVlMazkIrPRc+aabuCl3JEtHaF51vOaUk9jNo+61aamKKXd3",
+	"K9pcijJ0x1ZbOdxNS+qqJ7UaeQvlRJtPPUbSqrHWz75RJDacqng9EWbFcEqFmYdSjkTM76iHksg/StIk",
+	"OAzonZCbiYoKXcsmR8fD1oxPSwMKSGPVyrDOXL6Ry6ci4yaldeYJCap12CnRWjXe+0mbdtP3QWGCwKfZ",
+	"xHSG9mANjipbue6xYJOPfw8RswsnhgZs+LsDkOOqwYyap7TJ1LDR5DdM4dMZd5MDWdAvlHY++M/Oc5xg",
+	"BIPqRqPV9nNa51o/LkCRBsy1MdUmS7wOumJ8itKuR2wK3wwYZ4uJLkVojdKjqN6ZL+9YNpVKGwZ+Qabu",
+	"5nh+BfTx41cvqfvq/FHKlkLhw6cv/pr68xUhYGF2iombvdRHNTxTo1JzJ9W4g+D5pevTMr7pbT7FBYye",
+	"k9qXlokP2E6I/W5AnrPz79nxYf9blusiHDqo9r6C8o8JwU45q16ahO+SQfL41ctkzYSGz1tLBoRGzyWt",
+	"2BowXAe23T/sdXs9QFk3Uw98E+nh30+OOn068oCtBRbm871q7Cl/z89x0UAZ7O3PFKKgXK5iKypnW3+2",
+	"z7cD+O621VwY4WBdb4eUwGmv923/9PTw5Pjb497paf86lV5js/U82zZC4amc+WwmDJ7Kaco8kKZx0OKH",
+	"B52/vfl4dPX7a4XHEzDa227SE9LGbfKDJ3yOT75db+S8ga7jji2AWgs86hlO0Onc73MFA8913cew4cDA",
+	"mvYLRZ02fS2UM0s2wx7YFc3t6qw4FgZ2sc5bDUaL0a6rDR+35ORBtRJ/U+G6iZKogeX4sA3+uHSx/Xyl",
+	"/zKtUqc+MLfvQOeAUpuIctZcvq6FHP3ttNWI+uJI29LUTYwfoDSs5FCPt+XpTk5P4yxdr1USfTFm3e5h",
+	"Swfo1Sk3Ver9nVRIes/Pq6y3dnokyrP4MtXqMq9enhHlZCGUkyPpHcqtK+14KCVCztzIjhEjgRJzrS4I",
+	"dSjETUWgdX0AxBP53Ei3PMc6MFKRKtMP5m6yURqag1qkIpqjVes016DfngRgn76+aAuY5FiJgj19fdFl",
+	"Z86yITauDllecjlld+2M56I+FbfHxobT8VPf9Gszxauel0KMIJJLo97uea93lPv3+IsYgIGhZu/W19jg",
+	"NLyfKSyYGV0KG7ZDZ9Pq0z13LMP30YKYMR2SuxXqPsO0Clf8Unfo5LZHBDbKU4sL9rjDnGzKl5myQnTZ",
+	"Y3hWN9KU/pxRQAAYSerkRfNIpf9k4NHfLFxSGVGqkQ7FWZ6je+DPoj0k1k3Wao1/oagLa+kTIVxnKiDu",
+	"wppBXKfx+TrwInzsb7vM58MzdSlKrcbY0BIlxhE5BBUG4oOo3pNiTo6yBgGJmaK6AeaUq/JOXUxplhDC",
+	"6r7RCQvZmdrfxwBkfx98PW2FT5H4zKURs5LnorjP9vd9pCHVeH8fUO2TfuiyZIrOAwDsLkqnVb0cKSYH",
+	"gVqwhh8K+/abkc5mZMCkW9736XYHynt/n6Kh/X2mDdvfp4AIt0DctJZ2BXeSu3DkmxLvlmkV2oaGUUJ3",
+	"yPb3Ka6y+/t4fmM4HGaKirc///Svn3/6F81OP5NkRAvSY9ph45MQwmWKtf7380//w37+6X9pTPw/gq8x",
+	"V4gBt8/1E425G7C415jDB48ePqA7xhWARyBE7a1e7wyzOnLI1ONXL/fIkwEt0XANqyCBtcYIXdrGg0bD",
+	"Tnd/nz1GJ7iWc8ffYYv409cXjbaiLnvs9Uqm8IFld1FjxPoGt8bZsM6fex2250vyqW/zTDNFZKVARfBi",
+	"vQZ9x8ZZF6XdBPwKUVqs/eBZfjxcHn9bH35CF8937YhpqJA3d05ac89fueHDgbbFib/qQpSf86U/xoJ6",
+	"kOIqOgAxpLGk8/1ZpHr71WvS+Z40D7UKvbKikM4CcR5UpY3Que8vOfFXNVAP4qZLTOr7SrBptnlpCfpq",
+	"dPcAah2KpqqMbZBKzB+WAntv0dMrNMRPW2568GoP24WrJl5svsTzjyWdDVi5xoDONXlAPKm7mVq9HkUr",
+	"9qfHF6Fxk065Y0dpvfA7IWb1EQTcANhPj2T0rW3N9+jte6HcGKBk6u5wUxvRcK/LXofyxZoirruaEA35",
+	"RBQpq1V7BchJ78jnbBu9rGhZS5kLZUVkLr87u4i8VW8kkzTx1zokg6TfPez2MV03E4rPZDJIjrq97hHF",
+	"gxP0zPyZW/hx3HbK/CUeLouOyMcdArblsHFUosL0KAinz5hUY3h8ytHnSRHKSgGdFXjQ3roKrPj6mh/a",
+	"fcj6k4NNNwFcpbcY6k/g7zC2vqDm+m99lfbNyhH5w15vS+9a6Fm7wUUwmNVu6eBaz2tje90xrd82bbXP",
+	"g60njnGS/m0mebXSJ3vcO7rNNE/i028nt4OneQQN57nVXlqOHsQxEvJyHLn8kERGI3kD7OEDzmSQPANj",
+	"9mOQCMfHth6AZYyZti0yTAUTWx3a9x1OKKfasHA6E9V+beDrhjEy2kF8SQE0jXTwHrGO66L+NLJGsSdQ",
+	"OZC1Ja52sHqdTO9oAB5ypihjvTo5teGjm1k1GbfpEdo/VUGq1MYfdbH8bIJWdSxeNeNmZ+biak3A+59X",
+	"wDe1ZxKxF9x6r6v4jMfr0uSZph23J2levXwWLIUSi/oSru0937813XPcv9Ucq6cUcaaT2wHV0hkN0x0e",
+	"3m66lg78f2Mdi/7xqpIlbdlUlm3a9iqtLiz5GC6SuyJpAE95XS4e4XPbvNUDT4/Jsgzr3V+NrOmI/Tsx",
+	"w4xyU7HRSkGxfaqHFG6Fa3FJjtulvNYw/t6X36QHcUzgb5+jutkIB5xePyC6jwfl+1YC2XI69rcmjiQ1",
+	"14tjGuKXpoiMhft88lHf6fbl3fat1wl95oPyR7tw+PZbAb7K/W8r1PiTcMFQbQg1biRN4bJW7LRbN5sH",
+	"lFoDqG8776bg5zzqIm9pF24a4apnpqlEaHQdQPwacl/1wdf3dHw1tDc3tL8p2/hgA1fv7K4eVG2unyB2",
+	"89a0IaaTfalqtce93fVdlzuflI5akD+3l/v5UwHRZndKBvySbkNdNKoasz+zJ/FVJf3Kvv/XlMO/oR5/",
+	"2Vp8Y6FNeUddTkXJL+dD+aLnmrVp09vw5a/rL1VnBb/6S1/9pUrO2jl4dxmjgV9Cxl5ErT3sFp09mQpt",
+	"XuHwNpZf05WOHxZaVbrMHz3EFiS8T54Ohkvr/ySCSplUPHfyvUjZXOEyeAzX/yRV1IDhm1bq2900/dUF",
+	"1GZT7CbBxgjAH10HOeKyJIfkuHeaKWxTwWq4P0sDQ1PGLTVzhPxPo1g1iDtQMxXuoqSecPo+/mMv0e0i",
+	"9cHCFTQgbAAkne1Z6HlZMPEhF76vIXSah56dxl8/OGyrPtFSv64yXOH31JPwq1a8rcv21ZnZqGTPfUfX",
+	"Fvdl6+Q0Hd4NGW5VarKzv60K20vnpkwGyQHqVb/Ox5t0j3qdKQ2eESOVS4rDaWxjxD/6svIXg2xy9ebq",
+	"/wIAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
