@@ -6,6 +6,9 @@ GO       ?= go
 SPECS    := $(wildcard api/*.yaml)
 SHARED   := api/shared/components.yaml
 SERVICES := $(basename $(notdir $(SPECS)))
+# One AsyncAPI event contract per publishing service; api/events/shared/
+# holds what they share (the CloudEvents envelope).
+EVENTS   := $(wildcard api/events/*.yaml)
 BASE     ?= main
 # make bench: ten runs of each benchmark give the ratios a 95% interval. The
 # runs are rounds of the whole set, one after the other, so that the two
@@ -37,13 +40,16 @@ bench: ## Run the benchmarks; print, per bare/full pair, the share of bare throu
 		$(GO) test -run '^$$' -bench '$(BENCH)' -benchmem -benchtime $(BENCHTIME) -count 1 ./... 2>&1 || exit 1; \
 	done | $(GO) run ./tools/cmd/benchratio $(foreach t,$(BENCH_TARGETS),-target $(t))
 
-generate: ## Regenerate gen/ from the specs in api/.
+generate: ## Regenerate gen/ from the specs in api/ and the event contracts in api/events/.
 	@mkdir -p gen/shared && \
 		$(GO) tool oapi-codegen -config gen/shared/oapi-codegen.yaml -o gen/shared/shared.gen.go $(SHARED)
 	@for s in $(SERVICES); do \
 		mkdir -p gen/$$s && \
 		$(GO) tool oapi-codegen -config gen/oapi-codegen.yaml -package $$s -o gen/$$s/$$s.gen.go api/$$s.yaml || exit 1; \
 	done
+	@rm -rf gen/events && $(GO) run ./tools/cmd/eventgen -out gen/events $(EVENTS)
+	@# The TypeScript and Python SDKs (skipped, saying why, without node or python3).
+	@GO=$(GO) tools/sdk/generate $(SERVICES)
 
 check-generated: generate ## Fail when gen/ differs from what the specs generate.
 	@git diff --exit-code --stat -- gen/ || (echo "gen/ is stale: run make generate and commit the result" >&2; exit 1)
@@ -65,9 +71,13 @@ breaking: ## Compare every spec in api/ at git ref BASE (default main) with the 
 		$(GO) build -o "$$bin/charter" ./tools/cmd/charter && \
 		"$$bin/charter" diff --base $(BASE) --api api
 
-release-spec: ## Record the specs in api/ as released: the baseline .ci/breaking compares with.
+release-spec: ## Record the specs in api/ and api/events/ as released: the baseline .ci/breaking compares with.
 	@mkdir -p api/released
 	@# The released specs' $$refs into shared/ must resolve to the shared
 	@# components as they were released, not as they are now.
 	@rm -rf api/released/shared && cp -R api/shared api/released/shared && echo "released api/shared"
 	@for s in $(SPECS); do cp $$s api/released/ && echo "released $$s ($$(grep -m1 '^  version:' $$s | awk '{print $$2}'))"; done
+	@# The event contracts, with their shared envelope; their $$refs to
+	@# ../<service>.yaml resolve to the released HTTP specs beside them.
+	@rm -rf api/released/events && mkdir -p api/released/events && cp -R api/events/. api/released/events/
+	@for s in $(EVENTS); do echo "released $$s ($$(grep -m1 '^  version:' $$s | awk '{print $$2}'))"; done
