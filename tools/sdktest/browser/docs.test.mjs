@@ -1,8 +1,8 @@
 // The docs of every service, used the way a person uses them: Swagger UI
 // at /docs in Chromium, authorized with a bearer token through its
 // Authorize dialog, then the list and the create operation executed with
-// what the page prefills. Run by docs_test.go (go test), which starts the
-// server and passes, in the environment:
+// what the page prefills. Run by ../browser_test.go (go test), which
+// starts the server and passes, in the environment:
 //
 //   CHARTER_MATERIALS_URL, CHARTER_QUOTES_URL  each service's base URL
 //   CHARTER_TOKEN_EXTERNAL                     a token of the demo company's external user
@@ -24,7 +24,7 @@ const TIMEOUT = 120_000;
 
 const env = (name) => {
   const v = process.env[name];
-  assert.ok(v, `${name} is not set: run this through go test ./tools/sdktest/browser`);
+  assert.ok(v, `${name} is not set: run this through go test -run DocsInBrowser ./tools/sdktest`);
   return v;
 };
 const artifacts = env('CHARTER_ARTIFACTS');
@@ -185,6 +185,12 @@ for (const service of services) {
         headers: { Authorization: `Bearer ${token}` },
       });
       assert.equal(stored.status, 200, `GET ${service.collection}/${made.id} after the create`);
+      // The other scenarios share the server and its demo company: leave
+      // it as it was.
+      const removed = await fetch(new URL(`${service.collection}/${made.id}`, service.url), {
+        method: 'DELETE', headers: { Authorization: `Bearer ${token}` },
+      });
+      assert.equal(removed.status, 204, `DELETE ${service.collection}/${made.id}`);
 
       assert.deepEqual(errors, [], 'the page raised no script errors');
       assert.deepEqual(foreign, [], 'the page loaded nothing from elsewhere (it must work offline)');
