@@ -13,7 +13,8 @@ import (
 // tools/sdktest/browser/package.json and its lock; it never downloads a
 // browser), authorized with a bearer token through the Authorize dialog,
 // then each service's list and create operations executed with what the
-// page prefills and their answers checked (browser/docs.test.mjs). The
+// page prefills and their answers checked; then the page of the service's
+// event contract that /docs links (browser/docs.test.mjs). The
 // screenshots of each step go to the directory the test logs.
 func TestDocsInBrowser(t *testing.T) {
 	for _, tool := range []string{"node", "npm"} {
@@ -34,7 +35,9 @@ func TestDocsInBrowser(t *testing.T) {
 	runScenario(t, c, dir, "node", "--test", "--test-reporter=spec", "docs.test.mjs")
 	for _, shot := range []string{
 		"materials-1-docs", "materials-2-authorize", "materials-3-listMaterials", "materials-4-createMaterial",
+		"materials-5-events",
 		"quotes-1-docs", "quotes-2-authorize", "quotes-3-listQuotes", "quotes-4-createQuote",
+		"quotes-5-events",
 	} {
 		if fi, err := os.Stat(filepath.Join(artifacts, shot+".png")); err != nil || fi.Size() == 0 {
 			t.Errorf("no screenshot %s.png: %v", shot, err)
