@@ -2,6 +2,7 @@ package events
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"os"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"github.com/charterhq/charter/repositories/outbox"
 	"github.com/charterhq/charter/repositories/sqldb"
 	"github.com/charterhq/charter/repositories/sqldb/pgtest"
 	"github.com/charterhq/charter/stories/materials"
@@ -241,3 +243,15 @@ func (p *pipeline) settled(n int) {
 func storyEvent(eventType, subject string, data any) story.Event {
 	return story.Event{Type: eventType, Subject: subject, Data: data}
 }
+
+func seqs(rows []outbox.Event) []int64 {
+	out := make([]int64, len(rows))
+	for i, r := range rows {
+		out[i] = r.Seq
+	}
+	return out
+}
+
+func nowUTC() time.Time { return time.Now().UTC() }
+
+func jsonUnmarshal(data []byte, v any) error { return json.Unmarshal(data, v) }
