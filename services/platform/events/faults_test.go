@@ -116,7 +116,7 @@ func TestFaultACrashAfterPublishingBeforeMarking(t *testing.T) {
 				published.Add(int64(len(evs)))
 				return crashed
 			}
-			if err := EnsureStream(context.Background(), first.js, p.service, StreamOptions{}); err != nil {
+			if err := EnsureStream(context.Background(), first.js, p.service, testStreams()); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := first.Publish(context.Background()); !errors.Is(err, crashed) {
@@ -149,7 +149,7 @@ func TestFaultTwiceInTheStreamIsHandledOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	js, _ := b.JetStream()
-	if err := EnsureStream(context.Background(), js, p.service, StreamOptions{}); err != nil {
+	if err := EnsureStream(context.Background(), js, p.service, testStreams()); err != nil {
 		t.Fatal(err)
 	}
 	for copyNo := range 2 {
@@ -182,7 +182,7 @@ func TestFaultDeliveriesOutOfOrderAndDuplicated(t *testing.T) {
 				t.Fatal(err)
 			}
 			js, _ := b.JetStream()
-			if err := EnsureStream(context.Background(), js, p.service, StreamOptions{}); err != nil {
+			if err := EnsureStream(context.Background(), js, p.service, testStreams()); err != nil {
 				t.Fatal(err)
 			}
 			// Newest first, each twice, the copies apart.
@@ -306,6 +306,8 @@ func TestFaultTheBrokerIsDownForAWhile(t *testing.T) {
 			}
 			t.Cleanup(b.Close)
 			p := newPipeline(t, newURL, b)
+			// One server of its own, whatever the other tests use.
+			p.relayOpts.Streams, p.consOpts.Streams = StreamOptions{}, StreamOptions{}
 			p.startRelay()
 			p.startConsumer()
 			p.record(0, 10, 3)
