@@ -13,6 +13,7 @@ from charterhq_materials.api.materials import (
     update_material,
 )
 from charterhq_materials.models import Material, MaterialOrdering, MaterialUpdate, Money, NewMaterial, Problem
+
 from conftest import OTHER_COMPANY, OWN_COMPANY, env, etag, pointers, unique
 
 
@@ -44,7 +45,9 @@ def test_create_read_update_with_if_match_and_delete(materials):
     external = materials["external"]
     name = unique("Py steel")
     key = str(uuid.uuid4())
-    body = NewMaterial(name=name, quality="S235", thickness=2.5, price_per_square_metre=Money(amount=1500, currency="EUR"))
+    body = NewMaterial(
+        name=name, quality="S235", thickness=2.5, price_per_square_metre=Money(amount=1500, currency="EUR")
+    )
     created = create_material.sync_detailed(client=external, body=body, idempotency_key=key)
     assert created.status_code == HTTPStatus.CREATED, created.content
     material = created.parsed
@@ -78,7 +81,9 @@ def test_create_read_update_with_if_match_and_delete(materials):
     assert updated.status_code == HTTPStatus.OK, updated.content
     assert updated.parsed.quality == "S355"
     assert updated.parsed.is_active is False
-    assert updated.parsed.price_per_square_metre == material.price_per_square_metre, "an update without a price keeps it"
+    assert updated.parsed.price_per_square_metre == material.price_per_square_metre, (
+        "an update without a price keeps it"
+    )
     new_tag = etag(updated)
     assert new_tag != tag
 
@@ -145,14 +150,18 @@ def test_a_viewer_may_read_but_not_change(materials):
 
 def test_another_companys_material_is_not_found(materials):
     staff, external = materials["staff"], materials["external"]
-    theirs = create(staff, NewMaterial(company_id=OTHER_COMPANY, name=unique("Py theirs"), quality="steel", thickness=1))
+    theirs = create(
+        staff, NewMaterial(company_id=OTHER_COMPANY, name=unique("Py theirs"), quality="steel", thickness=1)
+    )
     try:
         read = get_material.sync_detailed(theirs.id, client=external)
         assert read.status_code == HTTPStatus.NOT_FOUND
         assert isinstance(read.parsed, Problem)
         assert read.parsed.type_.endswith("not-found")
         change = MaterialUpdate(name="mine now", quality="steel", thickness=1, is_active=True)
-        assert update_material.sync_detailed(theirs.id, client=external, body=change).status_code == HTTPStatus.NOT_FOUND
+        assert (
+            update_material.sync_detailed(theirs.id, client=external, body=change).status_code == HTTPStatus.NOT_FOUND
+        )
         assert delete_material.sync_detailed(theirs.id, client=external).status_code == HTTPStatus.NOT_FOUND
         listed = list_materials.sync(client=external, limit=100)
         assert theirs.id not in {m.id for m in listed.items}

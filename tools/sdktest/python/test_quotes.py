@@ -5,7 +5,8 @@ from http import HTTPStatus
 
 import pytest
 from charterhq_materials.api.materials import create_material, delete_material
-from charterhq_materials.models import Material, Money as MaterialsMoney, NewMaterial
+from charterhq_materials.models import Material, NewMaterial
+from charterhq_materials.models import Money as MaterialsMoney
 from charterhq_quotes.api.quotes import (
     accept_quote,
     create_quote,
@@ -25,6 +26,7 @@ from charterhq_quotes.models import (
     QuoteOrdering,
     QuoteState,
 )
+
 from conftest import OTHER_COMPANY, OWN_COMPANY, etag, pointers, unique
 
 

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { createClient as createMaterialsClient } from "@charterhq/materials-sdk";
-import { createClient } from "@charterhq/quotes-sdk";
+import { createClient, version } from "@charterhq/quotes-sdk";
 import { env, etag, otherCompany, ownCompany, tokens, unique } from "./scenario.js";
 
 /** @typedef {import("@charterhq/quotes-sdk").NewQuoteLine} NewQuoteLine */
@@ -50,6 +50,11 @@ async function create(client, body) {
   assert.ok(data);
   return data;
 }
+
+test("the package is the version of the spec the server serves", async () => {
+  const served = await (await fetch(`${baseUrl}/openapi.json`)).json();
+  assert.equal(version, served.info.version);
+});
 
 test("create a draft, replace its lines with If-Match, submit it and have staff accept it", async () => {
   const created = await external.POST("/quotes", { body: { lines: [line(2)] } });
