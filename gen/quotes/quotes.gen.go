@@ -442,7 +442,8 @@ type ClientInterface interface {
 	//
 	// Creates a draft quote, with or without lines. External callers
 	// create quotes of their own company; staff name the company with
-	// `company_id`.
+	// `company_id`, and a staff token without it is answered 403: who
+	// must name the company depends on the token.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -453,7 +454,8 @@ type ClientInterface interface {
 	//
 	// Creates a draft quote, with or without lines. External callers
 	// create quotes of their own company; staff name the company with
-	// `company_id`.
+	// `company_id`, and a staff token without it is answered 403: who
+	// must name the company depends on the token.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -509,8 +511,10 @@ type ClientInterface interface {
 	// Prices every line from the materials service, fixes those prices
 	// and the quote's total, and starts its validity. A line whose
 	// material is unknown, inactive, unpriced or priced in another
-	// currency than the other lines makes the submission fail with 422
-	// pointing at that line.
+	// currency than the other lines makes the submission fail with 409
+	// pointing at that line, as does a draft without lines: the request
+	// is valid, the draft as it is now cannot be submitted. A line whose
+	// price or total would exceed the largest amount is answered 422.
 	//
 	// Corresponds with POST /quotes/{quote_id}/submit (the `SubmitQuote` operationId).
 	SubmitQuote(ctx context.Context, quoteId QuoteID, params *SubmitQuoteParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -538,7 +542,8 @@ func (c *Client) ListQuotes(ctx context.Context, params *ListQuotesParams, reqEd
 //
 // Creates a draft quote, with or without lines. External callers
 // create quotes of their own company; staff name the company with
-// `company_id`.
+// `company_id`, and a staff token without it is answered 403: who
+// must name the company depends on the token.
 //
 // Takes any type of body and a specified content type.
 //
@@ -559,7 +564,8 @@ func (c *Client) CreateQuoteWithBody(ctx context.Context, params *CreateQuotePar
 //
 // Creates a draft quote, with or without lines. External callers
 // create quotes of their own company; staff name the company with
-// `company_id`.
+// `company_id`, and a staff token without it is answered 403: who
+// must name the company depends on the token.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -685,8 +691,10 @@ func (c *Client) RejectQuote(ctx context.Context, quoteId QuoteID, params *Rejec
 // Prices every line from the materials service, fixes those prices
 // and the quote's total, and starts its validity. A line whose
 // material is unknown, inactive, unpriced or priced in another
-// currency than the other lines makes the submission fail with 422
-// pointing at that line.
+// currency than the other lines makes the submission fail with 409
+// pointing at that line, as does a draft without lines: the request
+// is valid, the draft as it is now cannot be submitted. A line whose
+// price or total would exceed the largest amount is answered 422.
 //
 // Corresponds with POST /quotes/{quote_id}/submit (the `SubmitQuote` operationId).
 func (c *Client) SubmitQuote(ctx context.Context, quoteId QuoteID, params *SubmitQuoteParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -1211,7 +1219,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Creates a draft quote, with or without lines. External callers
 	// create quotes of their own company; staff name the company with
-	// `company_id`.
+	// `company_id`, and a staff token without it is answered 403: who
+	// must name the company depends on the token.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -1222,7 +1231,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Creates a draft quote, with or without lines. External callers
 	// create quotes of their own company; staff name the company with
-	// `company_id`.
+	// `company_id`, and a staff token without it is answered 403: who
+	// must name the company depends on the token.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -1286,8 +1296,10 @@ type ClientWithResponsesInterface interface {
 	// Prices every line from the materials service, fixes those prices
 	// and the quote's total, and starts its validity. A line whose
 	// material is unknown, inactive, unpriced or priced in another
-	// currency than the other lines makes the submission fail with 422
-	// pointing at that line.
+	// currency than the other lines makes the submission fail with 409
+	// pointing at that line, as does a draft without lines: the request
+	// is valid, the draft as it is now cannot be submitted. A line whose
+	// price or total would exceed the largest amount is answered 422.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -2239,7 +2251,8 @@ func (c *ClientWithResponses) ListQuotesWithResponse(ctx context.Context, params
 //
 // Creates a draft quote, with or without lines. External callers
 // create quotes of their own company; staff name the company with
-// `company_id`.
+// `company_id`, and a staff token without it is answered 403: who
+// must name the company depends on the token.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -2256,7 +2269,8 @@ func (c *ClientWithResponses) CreateQuoteWithBodyWithResponse(ctx context.Contex
 //
 // Creates a draft quote, with or without lines. External callers
 // create quotes of their own company; staff name the company with
-// `company_id`.
+// `company_id`, and a staff token without it is answered 403: who
+// must name the company depends on the token.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -2362,8 +2376,10 @@ func (c *ClientWithResponses) RejectQuoteWithResponse(ctx context.Context, quote
 // Prices every line from the materials service, fixes those prices
 // and the quote's total, and starts its validity. A line whose
 // material is unknown, inactive, unpriced or priced in another
-// currency than the other lines makes the submission fail with 422
-// pointing at that line.
+// currency than the other lines makes the submission fail with 409
+// pointing at that line, as does a draft without lines: the request
+// is valid, the draft as it is now cannot be submitted. A line whose
+// price or total would exceed the largest amount is answered 422.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -5534,117 +5550,119 @@ func (sh *strictHandler) SubmitQuote(w http.ResponseWriter, r *http.Request, quo
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H1tc9u41ehfwWV7J7FLyfLbbqx8uONuktbbbDZN7Mltl+kKJiEJNQlwATCKmus7nec37Mfn1+0veeac",
-	"A5KgRNmKk2zbTDqdWYUkgIPz/gb4XZTqotRKKGej8btoLngmDP60c25E9mP7/sfH53wGbzJhUyNLJ7WK",
-	"xtH5XDDrjFYzJpSTbskcnzE9ZW4umBFWVyYVjFsmHZOWKb0Yw890ztVMWLaQbp4o8UaYJVsY6QTjKmP4",
-	"gKW6EJZd8vRqyF4KlcE4btnkbDr4jrt0PmFO06BEaZUvmZwypS91tvTTZ10grFSpiJk29SzPtBLtVIky",
-	"guMiONliLlQLaTZMVBRH4i0vylxE4yiJDpMoiiObzkXBAS9uWcIL64xUs+j6+jqOSm54IZxH6fcmE/iu",
-	"F4lTKfIMdmS1cexy+ZBxlgueSTVjk8EEH1sG44SCh0N2LoVl3Ah2afSVUOxyySYymwyjOJIw60+VMMso",
-	"jhQvADBdLx8C/VsjptE4+s1eS+g9emv3/lxpJxqgYT/45OxR/wbOHtVk/wk+a8AouZu3UOC7H2UWxZER",
-	"P1XSiCwaO1OJEKoGzftxNNWm4C4aR1K5r46iOCqkkkVV4EuPc6mcmAmDML503Il1CL8HmuLilknF3Fxa",
-	"ZuHTYYesmeFTtwGB+Pn7YY+AAbDW5eksE0WpnVDp8k9iuQ7xKbsSS8RnmkuhHCv4lbCsKmNWKflTJVgp",
-	"DNOlMBxGAK8WgisLPDTnZSkUiEUq2H3OLi7OHu3EwPcw39nj8ycsWH7wJ7FkJPsMEcDmKLBDdgpC4UA2",
-	"pZvjWMsLgYDNhKPZptJYx7iyC2HYfUBSZWM/nQVxThTI5A7OoSuHgxbaXLFLAcydaSUYn3GpHnZXwDW5",
-	"0m4uDMDxUyWsYyjf0voFRcaODg5i1BqceVjnMhcBaH5kopDkMs+ZqZSCpY9GJ0P2J7G07FLkoMKcJoTz",
-	"PBeGuTl3zALq3VwUtBWQt6k2M+2cUOzgiM11BducOhywsuaQnSKYluEuYEaVKFulqbAku0o7diVKN27A",
-	"p6kAKaZSljBD2geZkhDbcuUKHTv8WUj1VKiZm4fC0iioXqacoj7sl/AJmIBJn3IPuNQr0TGRGVU6caN9",
-	"Ly0NBO1Qef8gIVZYSCtiZjWRB4BZaL+4pWcIAkxAy4MFaTgLGMmvpIREouTaCtoCzn/PesBYpa6UXkg1",
-	"y5dDNtmdsAJwI2yiuFqytDIGNvxGGCu1GrJTthD8Cu0fGTD/Obv/4sk37GR/fwQmreQGZqiNmDee+XLH",
-	"G7kGWuAAmGupK9wRcEgurWOKF1LNElVoI5Cj8FMPxirShuxVIHZeyBvSJMrThi3m3CHQ8M7PBYomB0ZF",
-	"cBpFk4k0h00w6UgsQYnHoFUXc5nOWcqt8OY+ENIHQwY89IbnlYBXgE8wxYlKdVHwgRVgLZ3IaJN6GvgT",
-	"AQpjZkWKYDwYPhge7myyy/2y4pF+g5CU3DlhYPDf7ifJ7v+7/2pv5/8k0Q//6zeD//96N4nus92Y7a4+",
-	"3dnd+W20rYSB27FBykjCOvI013lmx+SOAJ1J+gp23/NShlyXL3cAm5PdSaJqtgvFKsZ/eSUtLTscHZF+",
-	"VRo1apc4iaqpw7YgzvuSoHW7/pV0eCoL6dYp8Ee9YAWIt3SisIjxks8EkYFxxwpt3SYXK8c5w01lYsqr",
-	"3EXjg1HXlTk8AFeGv/WuzGh0q2OzvoXvp1Mrbt8D+JRXsmSXYkoaw2/JOm6c3egu0uS9m7ltL/C/YD+j",
-	"nv1cg/9nS62sQOf4mXZPdKUy+J1q5YTCjfGyzGWKemevNPoyF8Xv/m5hl4GXCJA5LvNoHD3T5OTVDou0",
-	"4JeKt9LWO7WOqxRg2SNvcO/k5MQ7o8I68EzH0Wj/20cHf/nq5dffDY44oACdmmh8NDqKIycdsvkz7dgU",
-	"QW62N3eutOO9vXTOjRNmmIk3NdR2T2k3oO+vt/Uh10n+nGYjBHapftPWyS4Grk3Bl8wKMQRYXoEBatzm",
-	"D0A++tjcu5ApV+xS1DY+ZpnIBSgQbZitLgvpnMgeEpgebG7bNxtotb+XSyXsTfS67NDrpKXXN1pNc5m6",
-	"LcmV1p9/Gmqd13ESRcUOzCeniISIxfNcLywiKGa2SufgZyE2wXPliaLR+C2gjufgJCxD5KICr/3mjgef",
-	"qMmK3zhhq94xqPVetfN7nr2gST+QX87RQBF4mRaEB7RexKpaOcNT1LbCGA1R9A/BcFUVl8DKFUQFotbN",
-	"bH80iuKo1KBrDNIKNdseKefr113Gqg3kTTx10NUBo5anztQbnsus3sWWrCVp1KAe9ek4bAvsPmQTQu4E",
-	"bbtlgqdz5kFMFKYlwLetp0KGa+YrubEYAfzx/Pw5RJqT/z2h+BqMjJsnqon6FprNxVuWyZl0dcAkXYw+",
-	"hnJG58DdABE8B2Eg1yFmSidq8kdt3WQHmNSIaWVFxi4pOMaFrTDguwYWDp5ICCcEOqqxzzRxVuZcqoET",
-	"bx07Go0Y8AKEC3rKOPMUYplOq0IoN0xUol7VnjGATZRgli9tzChtRV4GTVAj6T4ikdwpDBtLA/6zW4Lz",
-	"Lujbb19+/wx9r5hQ3iSLGEbtpTCpUG6QiVRnIttBt+zi/MngAUPga++tUiUHB5zZyhg9A/1Ra4tJklTZ",
-	"g9FoQkk1XSM6US2mL4E0/DJmoFjZVAiKnFJujAQnwQhXGTVmF78Dow6+BP56ECcKf/w+pgff+P8+rj/Z",
-	"f4ITwc+vn9QPT55g0OtJOEzUGTkEBCDJc5s0w28hToFQm1vCGMYt1n9s45bBgLSVZVbOFGi+Onf2D2G0",
-	"HbNJK+l7o/1JwEiJMrwJzn3saDvf70826sIn2lzKLBPqg1WhtEGIpYTIyIG3qS5bN96Ocfur1nErJZZ2",
-	"lNhhq8TaPWynvqbN959OcTnMaErLSL8Cl+Y8vbJgIxEjaNtKYQppMezthqiIv2G0Rd7tTF3YD/V7TleN",
-	"LLheK+m1Ves69tkelHVJGbdLAXzuQ+Y70Vj9Zzg/p/1eCbvdKfFo85nNPrxR6mgmHOprerpRfEH9GMXz",
-	"x2ABP5AL6rkYmtON5Nvbv4mAMiDgcdfTCGff2tGgQZ9QUL3lnXKZkz8vGiuKNkTYwCyePQJD4MsDvQR5",
-	"pt13OpNTKbL+HGSbJ0S2mPvko+OzMGmCSVupVqs8D5t0RxSHxa66tNWHGf/Z3oaC2HV/aP6cL3PNs3Ot",
-	"n3IzEx/RUa7z3znM643W/ujowfHXX7HLpRP2TopjGiqO/cA4+I0wpzUtuSXrlTRu4LQe0LhP7+X2oca1",
-	"PMrTVJRuk1l4bkSqVSZh3ifIzR+FaJ5b61Q3ZrdBb0HIBr7Gwzph7hP9d1MbVx3yHQTkC3blhXRbAgYj",
-	"B37kpyRhL6L66gpB/bcOQxI113mGCr/OylMmdchehNiNGRDRF9Uox+80pr7ZUldUAI6DyoF0lI5vrJQS",
-	"C1A1G+3JS4o6LhR/w2XOL/OPIfl1KEMVS+Okmj1kWCmCPTE718blyzuJ/d875iYQe78RVgU72Y5vwhGf",
-	"1uwAfClXEIb6xLbSi5hNtWEelb4UKJ3PdcYsM1wqm6gp+o92XrlMLzBeWHBgH3gO/82445fcihDRGLIm",
-	"avICPJDBKfxrMmSnahk4ngVfNll2XwMrc+6m2hT+uU3U8eiQhTHH8WhE+X3kRJI1rJ6wTJRCZeAOUdxN",
-	"200UajTYLrsPS9TQNrGxNiwzuix9cS3VSlHVBNsfIJKErTsqvy7UDjG904Gt7lZKEbwWYfdsomaGU5gq",
-	"dcaEynwdIDCrAaJuSFJb1DOYpgYaNEG8WWKiq9aKnULBDXnlXrm8ULxyc23kPz6KWr8U3ADxMEgBF0S8",
-	"LeVdffZuwnK/lcEO0FsLXzvk00lfZ//SMgzC1CxmBc+B1cEL9ygBflOYKTe+6YIkd8UDe/Xq1eC0cnOh",
-	"HBBD9Dt/vP0ChA3hp46hxZy0OoFExpVyDDf36GzgltLoVFgLSuybllU+KET0/T1B5o3lgr8REPbDNDyn",
-	"nASVU1t8UcJ+Uw608711fDpdyX1ilVAtge3ulPqch9x5cBByZ4AkVqNmWzYNxv4KjqG0bCHyfEC8idkE",
-	"bzguhQ9TMoY5JMu4vQKu2cAYtipLbZzIvhOZ5Oe414/r2jfp7GAimOBOumXW8QuPQ+o1O2EFbIUh3bYl",
-	"XzN4gIMHOOrXc/CBcpNVBE3ItjnLJgC1FW7SfFu56eDBZEh1VIICi45igW1aSLiMfF2eP6dcrRQ2Gk95",
-	"bsV6+oJKXL4Co1lqxGonGbVWeskb78cRFa5AeOdCzubux6LwxYSCO2Ekz+svf6o4Ftej8f4ojhYyc3P8",
-	"+KvR6DruDD84Xh1+EA4/CkfvH4xG16+v46gMtteFsk/l+vfd1j72EjQNsepMvgEP6yETb32GgjSWTRQ4",
-	"Q6jjsKmyckAf/NzNhTQMHC8//UoLwfu2/TXYfRdhyfs2Bqzp/lQqZNuCvz2jcViI99NzY/gSWcY/0Jd/",
-	"F5QT60zwvsxTcuOaPEjM0sqxqdEF46wmJXBSl0wB0fuoRK+BSNSwYDD7Ucg8l4VwhpICDXqR624p4N+G",
-	"8A7X9YFUf+BLQQa1cL3XuMNP92zDBx/GBS3rb/Q2y7rnoV3mw5HRSlkfJvDttrT56oNpcx121v7QIVSA",
-	"oQDoOOCu1z3M3qjIVUYm/ec3FlDwJg1zI3XXMUuaNfuRo3FtBmTciYGThUDjx7PvVb6s24hXfDyQv1Rm",
-	"zRzdTbyCuAb9Jp8eIo/VCNi8j55wmw8ZV41P2zYsUKOfXwE9UQgHlFZoDXrhXYNvC8Rs2OOdFWBH+3XV",
-	"Xez7nN+jvTmOmqaDmwi1tnGnHc/f31n4TiuBgFZl9sHMgfWlHyvlZL7OHRfwuIl96z168vsGl5pttqX3",
-	"iniiVAYiEjdt5nWnSyACnS1vFNXaKK2KK1Z4sfTsOVrXKbamEaXZY9zmvEojU2HZVL4leVC3WKdbzMyt",
-	"puQ9NUQzmvrWbjJF9yyV35Gg7b7XGo/aVsb9ESsK9tIJkfcxcGhvbrYn63B/MPMr6X5E2nzAJKHhusUE",
-	"/Tpm5mmtxt7Dozr3iVkUGGJw9M9X/PG7OOAHtzjgx2vDD8Phxx0HfNTrgH9azzUkEa20EfXd40m+05P0",
-	"06omsdo4DPsxqeF1xWQwwSxEe0SJ4ZEjJIMCZ8VruwHpvFCtDTYpuTgadP5VK8cB/XgdCmt3kq6wxtHb",
-	"AQAxeMMN6ABghOgM4DjLHjUAR3H0Dc1x6sLfnS8uCB78ovnd+eKlBxL/G7x5XaP6OZ/1HlHyjbl6Wp9U",
-	"wqwsprUcBFa6Ur4BK+zxnsrcEZpXHa+KchLbedSjPi3VMOX2bkWfS5HXzdYNKAfbaUndtDg3I++gnAj4",
-	"2GMkbvq0/ewbRWLDWbJXc2FWDKdUmHnI5VSE/F4fJ2vMSxRHtcOA3gm5maio0LXscnQ4bM349DQjgTQ2",
-	"rQzrzOWb+nwqMmxYW2eeOkG1vndKtDbnOPykXbvpe+IwQeDTbKIo0R6s7aPJVq57LNjw5d/XZ7MQ+DGb",
-	"/GYP5LhpNqRGOm0SNek0fE5i+LTkbr4nM/oHpZ33/u/gGU4whUFt09nqaQZa51Y/rt5FXGOuj6k2WeL1",
-	"rSvGC5R2PWUFfDNmnC3mOhd1m5yeBvXOdHnPskIqbRj4BYm6n+JxKNDHjy9eUCfey0cxWwqFD799/pfY",
-	"H9epAxZmC0zc7MQ+quGJmuaaO6lmA9yeX7o9fOUbICs8G8eMrkjtS8vEW2wtxd5HPHL48nt2dLD/NUt1",
-	"Vp9haWBfQfm7iPZOOatRHNXfRePo8cWLaM2E1p/3lgwIjZ5LerE1ZrgOgL1/MBqORoCyYaJOfUPxwd+O",
-	"Dwf7dIIGWwsszOf7Ftm3/A1/iYvWlMGjIolCFOTLVWwF5WzrTzT7dgDf6biaCyMcrOvtOiVwMhp9vX9y",
-	"cnB89PXR6ORk/zaV3mKz9xTvTYTCQ15VWQqDh7y6Mg+k6Zzb+eF08NfX7w6vf3ur8HgCBrBtJz112rhP",
-	"fvDA2NHx1+tNve+h67hjC6DWAg+41+eGderhXMHAM932MWw4f7Km/eqiTp++FsqZJZ7yXdPcrs2KY2Fg",
-	"G+t8o8HoMdptteHdDTl5UK3E31S47qIkaGA5Oujbf1i6uPlUuf8yblKnPjC3V6BzQKnNRV52l29rIYd/",
-	"Pek1or440rc0dZbjBygNKznUo5vydMcnJ2GWbtQrib4Ys273sKUD9GrBTZN6v5IKSe/5eZX11g4jBXkW",
-	"X6ZaXebixRlRTmZCOTmV3qG8caUtzzgFyKmMHBgxFSgxt+qCug6FuGkItK4PgHgirYx0y5dYB0YqUmX6",
-	"tHLzjdLQHdQjFcEcvVqnuwb960m92W9fnfcFTHKmRMa+fXU+ZGfOsgk2MU9YmnNZsPu25KloD1nusJnh",
-	"ygUN4DZRvOl5ycQUIrk46POvRqPD1L/Hf4gxGBhq/O99jQ1Ok4eJwoKZ0bmwNTh01LE9LHbPMnwfLIgZ",
-	"0wm5W3XdZxI34Ypf6h7dV+ERgYcmqMUFzzvAnKzgy0RZIYbsMTxrG2lyf2ytRgAYSerqRvNIpf9o7NHf",
-	"LVxSGVGqqa6LszxF98AfbfyGWDdaqzX+maIurKXPhXCDQkDchTWDsE7j83XgRfjY3w6Zz4cniu4SwIaW",
-	"IDGOyKFdYSA+Duo9MebkKGtQIzFRVDfAnHJT3mmLKd0SQr26b3TCQnaidncxANndBV9PW+FTJD5zaUSZ",
-	"81RkD9nuro80pJrt7gKqfdIPXZZE0dkQ2LsL0mlNL0eMyUGgFqzhhwLcHhjpbEIGTLrlQ59ud6C8d3cp",
-	"GtrdZdqw3V0KiBCE+k6HlbQruJPc1TcIUOLdMq3qtqFJkNCdsN1diqvs7i6e5ZlMJomi4u0vP//zl5//",
-	"SbPTb5KMYEF6TBB2PqlDuESx3v/98vN/sV9+/m8aE/6f9teZq44Bb57rZxpzv8biTmcOHzz6/QHdMa4A",
-	"PAIhWm/1dmeYtZFDoh5fvKBrOzDU6LiGTZDAemOEIYFx2mnYGe7ussfoBLdy7vBSEw6qsdNWNGSPvV5J",
-	"FD6w7D5qjFDf0A0hbNLmz70O2/El+di3ecaJIrJSoCJ4tl6DvmfDrIvSbg5+hcgt1n78LSQr37YH4dDF",
-	"8107oqgr5F3ISWvu+IuGfDjQtzjxV1uI8nO+8EeaUA9SXEWHYSY0lnS+P5fWgt+8Jp3vSfONVnWvrMik",
-	"s0Cc06a0UXfu+6ud/M0f1IO46eqm9pYmbJrtXtWEvhpdZYFah6KpJmNbSyXmD3OBvbfo6WUa4qcbLg7x",
-	"ag/bhZsmXmy+xOO0OZ0NWLkVg864+Y14Ug8TtXoplFbsD4/P68ZNujShuVyGFr4SomyPICAAYD89kl8I",
-	"B4gE3GIyETsa68J/q3NjT3F8jQwKVMcMqgKNx68EiPHa8Zj20pimWnMllt2jiP5ccKKa/fube8BjD6/u",
-	"oSbX5gIfInnM1u7uqU8e0+09PucKhCv0G5HdepNP5zqe977Ep21LtXh7D6EZQxjbqhcMqrzu2xgHJur+",
-	"ZFO31mRnyF7VVaI1e9c2jyG3pXORhdRs+OV4dOhT452WYXRgcpkKRSfPvFfy3dl5EBR4XySKI38ZSzSO",
-	"9oeHwxFmRUuheCmjcXQ4HA0PKeyeowPsT8rDz1nf3RAv8DxncLFF2Ihhe64ICCqBmIUGHegTU80YHh4s",
-	"9ulo3GWj588yvB7DumZb4d1oP/S76u0ne5vu77iO7zDU35uxxdj29rPbv/XF8NcrF1scjEY3tAjWrYHv",
-	"cacYFg96GuXWywfYxXhE6/dN28C5d+Mhf5xk/y6TXKy0Ix+NDu8yzZPwwOnx3fbTPemH89wJlp4THmEo",
-	"irwcBog/RIFtjl4De/i4PhpHT8Fn+KmWCMdnth2A1aJS2x4ZprqUba7a8PYE5VSbRlejdW39qLYvj3R2",
-	"Lb6kALq+UO2kY7ncBW2AZPRDh6tP0GkBqgZ9uKSvXJRHEoas+XudLT+acDXNoNfdlIQzlbheE+r9jyvU",
-	"mzpficALbmtD+xFPLsbRU00Q9+e/Ll48ra2DEov2Vseb2+k/N31zNDq5k77pOWUOs+3fCaLV46Q40/Hd",
-	"UNTTwg7THRzcbbqeoxL/wVoaA5lVNU36tqtu+/T1ddxcVPSuvuf0mmQLQpp1KXuEz20dEvhkbH3k3a/3",
-	"cDUFQvdiXIkSU/9dzUsrfTTN62+D7HFqjvp1Rquv/H1Pn6UPckTbv3mO5kazbZVIcA8XyvedBLLnGPPn",
-	"Jo4kNbeLY1xHQF0RmQn38eSjvcvx0zv+N14j9pFvNDjchsNvvr7hi9x/XsHKH4SrDdWGYOW9pKm+Sxxb",
-	"ItfN5h5lxGDXd513U/j0Mmj37+nr7hrhprmpq0Ro9CeNcP4VqqQ5A/EpdMoXL+AOXsAXt3yjH3C6QYJ7",
-	"tBO2/76hP3PxQ1S3LvgsGfF605a5wY/faxq1P0AfVb0ZWSyI+GLr6imN/phgXSH5skrQRP+x3f+Pn3EJ",
-	"gN0q5/Jr+lNt2bM5WvBFHX5eQdGXXMx/oNJ/0Vs+ZnWj/XY5mT0qsH4659KX7ddMU5/ehi8/O0eyOUD7",
-	"xZH84kj+++uUfmm9myPZHOrZpHxolU+hfJ4HXXvsDk17iao7OOt7GbDkH68087G6C23I/Kli7C7EvzxC",
-	"dz5I6/94joqZVDx18o2IWaVwGWwW8b+kCnqrfD9ae3EjNYyQmqe/foVtJYA/uvV3ymVOntrRwUGisAMN",
-	"OzD8MTkY2legJBJ8dlp3hX9jj+Uv6veL+v03Vr8vfWfmRiduC6XbnpR8fX0zKLQ43ghb36XWFSN/Rx02",
-	"lVcmj8bRHoq0h+rd+/SMe3UqDZ4MJW1MVQunsXkZ/3LYyl9HtNH16+v/CQAA//8=",
+	"7H1tcxu31ehfwd32ji11SVFviUV/uKPGdqvUcVxbGt8264bQLkiiWgIMgDXN+upO5/kN+fj8uvySZ845",
+	"wC6WXEq0bKetx53OhCYX2IPz/gq9S3I9m2sllLPJ8F0yFbwQBj/aKTei+LH5/cfH53wCvxTC5kbOndQq",
+	"GSbnU8GsM1pNmFBOuiVzfML0mLmpYEZYXZlcMG6ZdExapvRiCB/zKVcTYdlCummmxBthlmxhpBOMq4Lh",
+	"FyzXM2HZJc+v+uylUAWs45aNzsa977jLpyPmNC3KlFblkskxU/pSF0u/fdEGwkqVi5RpE3Z5ppVotsqU",
+	"ERxfgpstpkI1kBb9TCVpIt7y2bwUyTDJksMsSdLE5lMx44AXt5zDD9YZqSbJ9fV1msy54TPhPEq/N4XA",
+	"3zqROJaiLOBEVhvHLpcPGWel4IVUEzbqjfBry2CdUPBln51LYRk3gl0afSUUu1yykSxG/SRNJOz6UyXM",
+	"MkkTxWcAmA6vj4H+rRHjZJj8Zq8h9B79avf+XGknaqDhPPjN2aPuA5w9CmT/CR6rwZhzN22gwN9+lEWS",
+	"Jkb8VEkjimToTCViqGo076fJWJsZd8kwkcp9dZSkyUwqOatm+KPHuVROTIRBGF867sQ6hN8DTfHllknF",
+	"3FRaZuHRfousheFjtwGB+Pj7YY+AAbDW5emsELO5dkLlyz+J5TrEp+xKLBGfeSmFcmzGr4Rl1TxllZI/",
+	"VYLNhWF6LgyHFcCrM8GVBR6a8vlcKBCLXLD7nF1cnD3aSYHvYb+zx+dPWPT63p/EkpHsM0QAm6LA9tkp",
+	"CIUD2ZRuimstnwkEbCIc7TaWxjrGlV0Iw+4Dkiqb+u0siHOmQCZ3cA9dOVy00OaKXQpg7kIrwfiES/Ww",
+	"/QZ8J1faTYUBOH6qhHUM5Vta/0JRsKODgxS1Bmce1qksRQSaX5kpJLksS2YqpeDVR4OTPvuTWFp2KUpQ",
+	"YU4TwnlZCsPclDtmAfVuKmZ0FJC3sTYT7ZxQ7OCITXUFxxw7XLDyzj47RTAtw1PAjipTtspzYUl2lXbs",
+	"SszdsAaftgKkmEpZwgxpH2RKQmzDlSt0bPHnTKqnQk3cNBaWWkF1MuUY9WG3hI/ABIy6lHvEpV6JDonM",
+	"qNKJG+17aWkgaIvK+wcZscJCWpEyq4k8AMxC+5db+g5BgA3o9WBBas4CRvJvUkIiUUptBR0B979nPWCs",
+	"UldKL6SalMs+G+2O2AxwI2ymuFqyvDIGDvxGGCu16rNTthD8Cu0fGTD/OLv/4sk37GR/fwAmbc4N7BCM",
+	"mDee5XLHG7kaWuAA2GupKzwRcEgprWOKz6SaZGqmjUCOwkc9GKtI67NXkdh5Ia9JkylPG7aYcodAw29+",
+	"L1A0JTAqglMrmkLkJRyCSUdiCUo8Ba26mMp8ynJuhTf3kZA+6DPgoTe8rAT8BPgEU5ypXM9mvGcFWEsn",
+	"CjqkHkf+RITClFmRIxgP+g/6hzub7HK3rHik3yAkc+6cMLD4b/ezbPf/3X+1t/N/suSH//Wb3v9/vZsl",
+	"99luynZXv93Z3fltsq2EgduxQcpIwlryNNVlYYfkjgCdSfpm7L7npQK5rlzuADZHu6NMBbaLxSrFf3kl",
+	"LS07HByRflUaNWqbOJkK1GFbEOd9SdC4Xf9KOjyVM+nWKfBHvWAzEG/pxMwixud8IogMjDs209ZtcrFK",
+	"3DM+VCHGvCpdMjwYtF2ZwwNwZfhb78oMBrc6NutH+H48tuL2M4BPeSXn7FKMSWP4I1nHjbMb3UXavPMw",
+	"t50F/hedZ9Bxnmvw/+xcKyvQOX6m3RNdqQI+51o5ofBgfD4vZY56Z29u9GUpZr/7u4VTRl4iQOa4LJNh",
+	"8kyTkxccFmnBLxVvpQ0ntY6rHGDZI29w7+TkxDujwjrwTIfJYP/bRwd/+erl19/1jjigAJ2aZHg0OEoT",
+	"Jx2y+TPt2BhBro83dW5uh3t7+ZQbJ0y/EG8C1HZPadej56+39SHXSf6cdiMEtql+09HJLkauzYwvmRWi",
+	"D7C8AgNUu80fgHz0sbl3IXOu2KUINj5lhSgFKBBtmK0uZ9I5UTwkMD3Y3Da/bKDV/l4plbA30euyRa+T",
+	"hl7faDUuZe62JFceHv801DoPcRJFxQ7MJ6eIhIjFy1IvLCIoZbbKp+BnITbBc+WZotX4LKCOl+AkLGPk",
+	"ogIPfnPLg8/UaMVvHLFV7xjUeqfa+T0vXtCmH8gv52igCLxCC8IDWi9iVa2c4TlqW2GMhij6h2i5qmaX",
+	"wMoVRAUi6Ga2PxgkaTLXoGsM0go12x4p5+vXbcYKBvImnjpo64BBw1Nn6g0vZRFOsSVrSVrVC6s+HYdt",
+	"gd2HbETIHaFtt0zwfMo8iJnCtAT4tmErZLh6vzk3FiOAP56fP4dIc/S/RxRfg5Fx00zVUd9Cs6l4ywo5",
+	"kS4ETNKl6GMoZ3QJ3A0QwfcgDOQ6pEzpTI3+qK0b7QCTGjGurCjYJQXH+GIrDPiukYWDbySEEwId1dRn",
+	"mjibl1yqnhNvHTsaDBjwAoQLesw48xRihc6rmVCun6lMvQqeMYBNlGCWL23KKG1FXgZtEJB0H5FI7hSG",
+	"jXMD/rNbgvMu6NlvX37/DH2vlFBeJ4sYRu1zYXKhXK8QuS5EsYNu2cX5k94DhsAH761Scw4OOLOVMXoC",
+	"+iNoi1GWVcWDwWBESTUdEJ2pBtOXQBp+mTJQrGwsBEVOOTdGgpNghKuMGrKL34FRB18CPz1IM4Uffp/S",
+	"F9/4/z4Oj+w/wY3g49dPwpcnTzDo9STsZ+qMHAICkOS5SZrhsxCnQKjNLWEM4xbrH7Zpw2BA2soyKycK",
+	"NF/Inf1DGG2HbNRI+t5gfxQxUqYMr4NzHzva1vP7o4268Ik2l7IohPpgVShtFGIpIQpy4G2u540bb4d4",
+	"/FXruJUSy1tK7LBRYs0ZtlNf4/r5T6e4HGY0pWWkX4FLS55fWbCRiBG0bXNhZtJi2NsOURF//WSLvNuZ",
+	"urAf6vecrhpZcL1W0mur1nXosz0o65IybpcC+NyHzHeisfrPcH5Ou70SdrtT4tHmM5tdeKPU0UQ41Nf0",
+	"7UbxBfVjFC8fgwX8QC4IezE0pxvJt7d/EwFlRMDjtqcR7761o0GLPqGgess75rIkf17UVhRtiLCRWTx7",
+	"BIbAlwc6CfJMu+90IcdSFN05yCZPiGwx9clHxydx0gSTtlKtVnke1umOJI2LXaG01YUZ/9jehoLYdXdo",
+	"/pwvS82Lc62fcjMRH9FRDvnvEvb1Rmt/cPTg+Ouv2OXSCXsnxTGOFcd+ZBz8QZjTml65JevNaV3Pad2j",
+	"dZ/ey+1CjWt4lOe5mLtNZuG5EblWhYR9nyA3fxSieW4NqW7MboPegpANfI2HIWHuE/13UxtXLfIdROSL",
+	"TuWFdFsCRit7fuWnJGEnorrqClH9N4QhmZrqskCFH7LylEntsxcxdlMGRPRFNcrxO42pb7bUFRWA06hy",
+	"IB2l42srpcQCVM1Ge/KSoo4Lxd9wWfLL8mNIfghlqGJpnFSThwwrRXAmZqfauHJ5J7H/e8vcRGLvD8Kq",
+	"6CTb8U284tOaHYAv5wrCUJ/YVnqRsrE2zKPSlwKl87nOlBWGS2UzNUb/0U4rV+gFxgsLDuwD38N/C+74",
+	"JbciRjSGrJkavQAPpHcK/xr12alaRo7njC/rLLuvgc1L7sbazPz3NlPHg0MWxxzHgwHl95ETSdawesIK",
+	"MReqAHeI4m46bqZQo8Fx2X14RYC2jo21YYXR87kvruVaKaqaYPsDRJJwdEfl14XaIaZ3OrLV7Uopgtcg",
+	"7J7N1MRwClOlLphQha8DRGY1QtQNSWqLegbT1ECDOog3S0x0Ba3YKhTckFfulMsLxSs31Ub+46Oo9UvB",
+	"DRAPgxRwQcTbubyrz95OWO43MtgCemvha5Z8OulrnV9ahkGYmqRsxktgdfDCPUqA3xRmyo1vuiDJXfHA",
+	"Xr161Tut3FQoB8QQ3c4fb54AYUP4qWNoMSWtTiCRcaUcw809Ohu4ZW50LqwFJfZNwyofFCL6/p4o88ZK",
+	"wd8ICPthG15SToLKqQ2+KGG/KQfaet46Ph6v5D6xSqiWwHZ3Sn1OY+48OIi5M0ISC6jZlk2jtb+CYygt",
+	"W4iy7BFvYjbBG45L4cOUgmEOyTJur4BrNjCGreZzbZwovhOF5Od41o/r2tfp7Ggj2OBOumXS8guPY+rV",
+	"J2EzOApDum1LvnpxDxf3cNWv5+AD5UarCBqRbXOWjQBqK9yofrZy496DUZ/qqAQFFh3FAtu0kHAF+bq8",
+	"fE65WilsMhzz0or19AWVuHwFRrPciNVOMmqt9JI33E8TKlyB8E6FnEzdj7OZLybMuBNG8jI8+VPFsbie",
+	"DPcHabKQhZviw18NBtdpa/nB8eryg3j5Ubx6/2AwuH59nSbz6HhtKLtUrv+93drHXoKmIVadyDfgYT1k",
+	"4q3PUJDGspkCZwh1HDZVVg7og4+7qZCGgePlt19pIXjftr8au+8SLHnfxoCB7k+lQrad8bdntA4L8X57",
+	"bgxfIsv4L/Tl3wXlxFobvC/zzLlxdR4kZXnl2NjoGeMskBI4qU2miOhdVKKfgUjUsGAw+zGTZSlnwhlK",
+	"CtToRa67pYB/G8JbXNcFUnjAl4IMauFw1rTFT/dszQcfxgUN62/0Nueh56F5zYcjo5GyLkzgr9vS5qsP",
+	"ps113Fn7Q4tQEYYioNOIu153MHutIlcZmfSfP1hEwZs0zI3UXccsadbiR47GtV5QcCd6Ts4EGj9efK/K",
+	"ZWgjXvHxQP5yWdR7tA/xCuIa9Jt8eog8ViPg8D56wmM+ZFzVPm3TsECNfv4N6IlCOKC0QmvQCe8afFsg",
+	"ZsMZ76wAW9qvre5S3+f8Hu3NaVI3HdxEqLWDO+14+f7OwndaCQS0mhcfzBxYX/qxUk6W69xxAV/XsW84",
+	"oye/b3AJbLMtvVfEE6UyEpG0bjMPnS6RCLSOvFFUg1FaFVes8GLp2XO0Dim2uhGlPmPa5LzmRubCsrF8",
+	"S/KgbrFOt5iZW03Je2qIejX1rd1kiu5ZKr8jQZtzrzUeNa2M+wM2m7GXToiyi4Fje3OzPVmH+4OZX0n3",
+	"I9LmAzaJDdctJujXMTNPgxp7D4/q3CdmUWCIwdE/X/HH7+KAH9zigB+vLT+Mlx+3HPBBpwP+aT3XmET0",
+	"po2ob48n+U5P0k+rmsRq4zDsx6SG1xWj3gizEM2IEsORIySDAmfFa7se6bxYrfU2Kbk06bX+FZRjjz68",
+	"joW1vUlbWNPkbQ+A6L3hBnQAMEJyBnCcFY9qgJM0+Yb2OHXx59YTFwQPPlF/bj3x0gOJ/41+eR1Q/ZxP",
+	"OkeUfGOuHodJJczKYlrLQWClK+UbsOIe77EsHaF51fGqKCexnUc96NJSNVNu71Z0uRRlaLauQTnYTkvq",
+	"usW5XnkH5UTApx4jad2n7XffKBIbZsleTYVZMZxSYeahlGMR83sYJ6vNS5ImwWFA74TcTFRU6Fq2OTpe",
+	"tmZ8OpqRQBrrVoZ15vJNfT4VGTesrTNPSFCtn50SrfUch9+0bTd9TxwmCHyaTczmaA/WzlFnK9c9Fmz4",
+	"8r+H2SwEfshGv9kDOa6bDamRTptMjVoNn6MUHp1zN92TBf2D0s57/7f3DDcYw6Km6Wx1moHec6sfF06R",
+	"Bsx1MdUmS7x+dMX4DKVdj9kMnhkyzhZTXYrQJqfHUb0zX96zbCaVNgz8gkzdz3EcCvTx44sX1In38lHK",
+	"lkLhl98+/0vqx3VCwMLsDBM3O6mPanimxqXmTqpJD4/nX90MX/kGyApn45jRFal9aZl4i62l2PuII4cv",
+	"v2dHB/tfs1wXYYalhn0F5e8SOjvlrAZpEp5LhsnjixfJmgkNj3eWDAiNnks6sTVk+B4Ae/9g0B8MAGX9",
+	"TJ36huKDvx0f9vZpggZbCyzs5/sW2bf8DX+JLw2UwVGRTCEKyuUqtqJytvUTzb4dwHc6rubCCAfrejuk",
+	"BE4Gg6/3T04Ojo++PhqcnOzfptIbbHZO8d5EKBzyquZzYXDIqy3zQJrW3M4Pp72/vn53eP3bW4XHEzCC",
+	"bTvpCWnjLvnBgbGj46/Xm3rfQ9dxxxZArQUOuIe5YZ17OFcw8Ew3fQwb5k/WtF8o6nTpa6GcWeKU75rm",
+	"dk1WHAsD21jnGw1Gh9Fuqg3vbsjJg2ol/qbCdRslUQPL0UHX+ePSxc1T5f7JtE6d+sDcXoHOAaU2FeW8",
+	"/fqmFnL415NOI+qLI12vps5yfAClYSWHenRTnu745CTO0g06JdEXY9btHrZ0gF6dcVOn3q+kQtJ7fl5l",
+	"vbVhpCjP4stUq6+5eHFGlJOFUE6OpXcob3zTljNOEXIqI3tGjAVKzK26INShEDc1gdb1ARBP5JWRbvkS",
+	"68BIRapMn1ZuulEa2os6pCLao1PrtN9B/3oSDvvtq/OugElOlCjYt6/O++zMWTbCJuYRy0suZ+y+nfNc",
+	"NEOWO2xiuHJRA7jNFK97Xgoxhkgujfr8q8HgMPe/4z/EEAwMNf53/owNTqOHmcKCmdGlsAEcGnVshsXu",
+	"WYa/Ry/EjOmI3K1Q9xmldbjiX3WP7qvwiMChCWpxwXkH2JPN+DJTVog+ewzfNY00pR9bCwgAI0ld3Wge",
+	"qfSfDD3624VLKiNKNdahOMtzdA/8aOM3xLrJWq3xzxR1YS19KoTrzQTEXVgziOs0Pl8HXoSP/W2f+Xx4",
+	"puguAWxoiRLjiBw6FQbiw6jek2JOjrIGAYmZoroB5pTr8k5TTGmXEMLbfaMTFrIztbuLAcjuLvh62gqf",
+	"IvGZSyPmJc9F8ZDt7vpIQ6rJ7i6g2if90GXJFM2GwNldlE6rezlSTA4CteAdfinA7YGRzmZkwKRbPvTp",
+	"dgfKe3eXoqHdXaYN292lgAhBCHc6rKRdwZ3kLtwgQIl3y7QKbUOjKKE7Yru7FFfZ3V2c5RmNRpmi4u0v",
+	"P//zl5//SbvTZ5KM6IX0NUHYeiSEcJlinf/75ef/Yr/8/N+0Jv4/na+1V4gBb97rZ1pzP2Bxp7WHDx79",
+	"+YDuGFcAHoEQjbd6uzPMmsghU48vXtC1HRhqtFzDOkhgnTFCn8A4bTXs9Hd32WN0ghs5d3ipCQfV2Gor",
+	"6rPHXq9kCr+w7D5qjFjf0A0hbNTkz70O2/El+dS3eaaZIrJSoCJ4sV6DvmfjrIvSbgp+hSgt1n78LSQr",
+	"zzaDcOji+a4dMQsV8jbkpDV3/EVDPhzoejnxV1OI8nu+8CNNqAcprqJhmBGtJZ3v59Ia8OufSed70nyj",
+	"VeiVFYV0FohzWpc2Que+v9rJ3/xBPYibrm5qbmnCptn2VU3oq9FVFqh1KJqqM7ZBKjF/WArsvUVPr9AQ",
+	"P91wcYhXe9guXDfxYvMljtOWNBuwcisGzbj5g3hS9zO1eimUVuwPj89D4yZdmlBfLkMvvhJi3owgIABg",
+	"Pz2SXwgHiATcYjIROxpD4b/RuamnOP6MDApUxwyqAo3HrwSI8dp4THNpTF2tuRLL9iiinwvOVH1+f3MP",
+	"eOzx1T3U5Fpf4EMkT9na3T1h8phu7/E5VyDcTL8Rxa03+bSu43nvS3yatlSLt/cQmjGEsY16waDK676N",
+	"cWCm7o82dWuNdvrsVagSrdm7pnkMuS2fiiKmZs0vx4NDnxpvtQyjA1PKXCiaPPNeyXdn51FQ4H2RJE38",
+	"ZSzJMNnvH/YHmBWdC8XnMhkmh/1B/5DC7ik6wH5SHj5Ouu6GeIHznNHFFnEjhu24IiCqBGIWGnSgT0zV",
+	"a3g8WOzT0XjKWs+fFXg9hnX1seK70X7odtWbR/Y23d9xnd5hqb83Y4u1ze1ntz/ri+GvVy62OBgMbmgR",
+	"DK2B73GnGBYPOhrl1ssH2MV4RO/v2raGc+/GIX/cZP8um1ystCMfDQ7vss2TeOD0+G7naU/64T53gqVj",
+	"wiMORZGX4wDxhySyzclrYA8f1yfD5Cn4DD8FiXB8YpsFWC2aa9shw1SXsvVVG96eoJxqU+tqtK6NH9X0",
+	"5ZHODuJLCqDtCwUnHcvlLmoDJKMfO1y1n944PDUEq5dADQ6HEIhkigoDq5vTtAN683Uvd5ceIfip2PTh",
+	"imTlHj4SYOT83+ti+dFkt+41vW5nPJypxPWaztj/uDpjU2Mt8c+C22DHP+JgZJo81QRxd3rt4sXTYHyU",
+	"WDSXRt7crf+5qbOjwcmd1FnHEDvstn8niFanVXGn47uhqKNDHrY7OLjbdh2TGP/BRgDjpFUrQOq8rc27",
+	"zMF1Wt+D9C5co3pNsgUR07qUPcLvbYg4fK43TNT79z1czbDQtRtXYo6VhbbmpTd9NM3rL5vs8JmOunVG",
+	"o6/8dVKfpYtzRMe/eY/6wrRtlUh0zRfK950EsmNK+nMTR5Ka28UxDQFWW0Qmwn08+Wiuivz0ccWNt5R9",
+	"5AsTDrfh8Jtvh/gi959XLPQH4YKh2hALvZc0havKseNy3WzuUcINTn3XfTdFZy+jaYKOtvG2Ea57p9pK",
+	"hFZ/0gjnX6FK6hGLT6FTvngBd/ACvrjlG/2A0w0S3KGdsLv4Df0VjR+S0Bnhk3DE63XX5wY/fq/uA/8A",
+	"fVR1Jnyx3uJruatDIN0xwbpC8lWbqEf/Y7v/Hz/jEgG7Vc7l1/SnmqpqPbnwRR1+XkHRl1zMf6DSf9FZ",
+	"nWahj3+7nMwe1W8/nXPpuwLWTFOX3oYnPztHsp7P/eJIfnEk//11Sre03s2RrGeGNikfesunUD7Po6ZA",
+	"doeewEyFBtFw7QN2FKQrvYIsNLn1mR9axuZF/MMmdKWEtP5v86iUScVzJ9+IlFUKX4O9KP6TVFHrlm93",
+	"a+6FpH4UUvP0x7WwawXwR5cKj7ksyVM7GpxkChvcsMHDT+HBUvyrWtgGFjKGrfrrMO5dx54XPB1Nk9Dz",
+	"8R/Hi+4lakaSV9CAZ4ND0lTgQldlwcTbXPiOqDCjErr92m02XQVVetVnZyVW5C31XPHFXHwxF//G5uKl",
+	"b1Td6HRuYSSawdHX1zeDQi/HC3LD1XJtMfJX9mGPfWXKZJjsoUh7qN69Twu9V//S4KAsWQ/SgU5jLzf+",
+	"IbWVPxZpk+vX1/8TAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -18,7 +18,8 @@ export interface paths {
          * Create a draft quote
          * @description Creates a draft quote, with or without lines. External callers
          *     create quotes of their own company; staff name the company with
-         *     `company_id`.
+         *     `company_id`, and a staff token without it is answered 403: who
+         *     must name the company depends on the token.
          */
         post: operations["createQuote"];
         delete?: never;
@@ -137,8 +138,10 @@ export interface paths {
          * @description Prices every line from the materials service, fixes those prices
          *     and the quote's total, and starts its validity. A line whose
          *     material is unknown, inactive, unpriced or priced in another
-         *     currency than the other lines makes the submission fail with 422
-         *     pointing at that line.
+         *     currency than the other lines makes the submission fail with 409
+         *     pointing at that line, as does a draft without lines: the request
+         *     is valid, the draft as it is now cannot be submitted. A line whose
+         *     price or total would exceed the largest amount is answered 422.
          */
         post: operations["submitQuote"];
         delete?: never;

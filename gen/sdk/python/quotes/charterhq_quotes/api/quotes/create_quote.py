@@ -109,7 +109,8 @@ def sync_detailed(
 
      Creates a draft quote, with or without lines. External callers
     create quotes of their own company; staff name the company with
-    `company_id`.
+    `company_id`, and a staff token without it is answered 403: who
+    must name the company depends on the token.
 
     Args:
         idempotency_key (str | Unset):
@@ -147,7 +148,8 @@ def sync(
 
      Creates a draft quote, with or without lines. External callers
     create quotes of their own company; staff name the company with
-    `company_id`.
+    `company_id`, and a staff token without it is answered 403: who
+    must name the company depends on the token.
 
     Args:
         idempotency_key (str | Unset):
@@ -180,7 +182,8 @@ async def asyncio_detailed(
 
      Creates a draft quote, with or without lines. External callers
     create quotes of their own company; staff name the company with
-    `company_id`.
+    `company_id`, and a staff token without it is answered 403: who
+    must name the company depends on the token.
 
     Args:
         idempotency_key (str | Unset):
@@ -216,7 +219,8 @@ async def asyncio(
 
      Creates a draft quote, with or without lines. External callers
     create quotes of their own company; staff name the company with
-    `company_id`.
+    `company_id`, and a staff token without it is answered 403: who
+    must name the company depends on the token.
 
     Args:
         idempotency_key (str | Unset):
