@@ -171,8 +171,6 @@ type statusCase struct {
 // preempted are the documented statuses no request can get through the
 // stack, and why. The cases show what answers instead.
 var preempted = map[string]map[int]string{
-	"createQuote": {422: "every rule the story holds lines to is in the schema too, so the contract answers 400 before the story runs; " +
-		"the answer stays for defence in depth"},
 	"replaceQuoteLines": {422: "every rule the story holds lines to (at most 100, each material ID, quantity, width and height in range) " +
 		"is in the schema too, so the contract answers 400 before the story runs; the answer stays for defence in depth"},
 }
