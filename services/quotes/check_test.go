@@ -2,13 +2,13 @@ package quotes_test
 
 import (
 	"fmt"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
+	quotesevents "github.com/charterhq/charter/gen/events/quotes"
 	"github.com/charterhq/charter/stories/access"
 	"github.com/charterhq/charter/tools/check"
 )
@@ -16,11 +16,12 @@ import (
 // contractTarget builds the whole quotes service in-process over the
 // in-memory repository, pricing from a real materials service, and the
 // checker's identity of a caller like base, named name: its tokens have
-// the scopes the checker asks for.
-func contractTarget(tb testing.TB) (check.Target, func(name string, base access.Caller) check.Identity) {
+// the scopes the checker asks for. events has the checker read the events
+// the service records (events_recorded).
+func contractTarget(tb testing.TB) (target check.Target, identity func(name string, base access.Caller) check.Identity, events check.Option) {
 	tb.Helper()
 	s, h := buildSystem(tb)
-	identity := func(name string, base access.Caller) check.Identity {
+	identity = func(name string, base access.Caller) check.Identity {
 		mint := func(scopes []string) string {
 			c := base
 			c.Scopes = scopes
@@ -32,7 +33,7 @@ func contractTarget(tb testing.TB) (check.Target, func(name string, base access.
 		}
 		return check.Identity{Name: name, Tenant: tenant, Mint: mint}
 	}
-	return check.Handler(h), identity
+	return check.Handler(h), identity, check.WithEvents(check.FromOutbox(s.outbox), quotesevents.Validate)
 }
 
 // externalIdentities returns callers of ownCompany and otherCompany:
@@ -60,11 +61,11 @@ func contractSpec(tb testing.TB) *openapi3.T {
 // tester over the whole service: generated valid and invalid requests,
 // auth, unsupported methods, and create/replace/delete sequences.
 //
-// Only 400 counts as rejecting a valid request. The rules the schema
-// cannot say answer 422, as the spec documents: a submission of a draft
-// without lines or of lines whose materials the company does not have
-// (the checker draws material IDs at random), and, for staff, a quote
-// created without company_id.
+// A valid request must never be refused as invalid (400 or 422): the
+// rules the schema cannot say answer otherwise, as the spec documents. A
+// submission of a draft without lines or of lines whose materials the
+// company does not have (the checker draws material IDs at random) is
+// 409, and a quote staff create without company_id is 403.
 func TestServiceKeepsItsContract(t *testing.T) {
 	callers := []struct {
 		name       string
@@ -78,10 +79,16 @@ func TestServiceKeepsItsContract(t *testing.T) {
 	}
 	for _, c := range callers {
 		t.Run(c.name, func(t *testing.T) {
-			target, identity := contractTarget(t)
-			rep := check.Run(t, contractSpec(t), target, c.identities(identity), check.WithRejectedStatuses(http.StatusBadRequest))
+			target, identity, events := contractTarget(t)
+			rep := check.Run(t, contractSpec(t), target, c.identities(identity), events)
 			if got := rep.Results["getQuote"][check.TenantIsolated]; c.isolated && got != check.Passed {
 				t.Errorf("%s on getQuote: %v, want passed", check.TenantIsolated, got)
+			}
+			// The writes that record events were checked for them.
+			for _, op := range []string{"submitQuote", "createQuote", "getQuote"} {
+				if got := rep.Results[op][check.EventsRecorded]; got != check.Passed {
+					t.Errorf("%s on %s: %v, want passed", check.EventsRecorded, op, got)
+				}
 			}
 			if t.Failed() {
 				var b strings.Builder
@@ -99,8 +106,8 @@ func BenchmarkContractCheck(b *testing.B) {
 	var requests int
 	var elapsed time.Duration
 	for b.Loop() {
-		target, identity := contractTarget(b)
-		rep, err := check.Execute(spec, target, externalIdentities(identity), check.WithRejectedStatuses(http.StatusBadRequest))
+		target, identity, events := contractTarget(b)
+		rep, err := check.Execute(spec, target, externalIdentities(identity), events)
 		if err != nil {
 			b.Fatal(err)
 		}

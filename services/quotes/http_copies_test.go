@@ -33,7 +33,8 @@ func sqlStore(t *testing.T, url string) []systemOption {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	return []systemOption{over(sqldb.NewQuotes(db), sqldb.Transaction(db)), withCopies(sqldb.NewMaterialCopies(db))}
+	return []systemOption{over(sqldb.NewQuotes(db), sqldb.Transaction(db)), withCopies(sqldb.NewMaterialCopies(db)),
+		withOutbox(sqldb.NewOutbox(db))}
 }
 
 // copyOf is quotes' copy of m as the event of its last change carries it.
@@ -97,7 +98,7 @@ func TestSubmitWithMaterialsDown(t *testing.T) {
 				for _, m := range []materialsdomain.Material{cat.inactive, cat.stainless} {
 					q := s.draft(t, bob, line(m, 1, 100, 100))
 					res, body := s.do(t, "POST", idPath(q.Id)+"/submit", s.token(t, bob), "", "")
-					p := assertProblem(t, res, body, http.StatusUnprocessableEntity)
+					p := assertProblem(t, res, body, http.StatusConflict)
 					if got, want := p.pointers(), []string{"#/lines/0/material_id"}; !equalStrings(got, want) {
 						t.Errorf("%s: pointers %v, want %v", m.Name, got, want)
 					}
