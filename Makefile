@@ -23,7 +23,11 @@ COUNT    ?= 10
 # The least share of bare throughput the full stack should keep, per store.
 BENCH_TARGETS ?= memory=70 sqlite=85
 
-.PHONY: help run test test-short bench generate check-generated vet fmt breaking release-spec
+# The events benchmarks run a fixed number of events per op and report
+# their own figures (events/s, latency percentiles, drain time): once.
+EVENTS_PKG := ./services/platform/events
+
+.PHONY: help run test test-short test-nats bench generate check-generated vet fmt breaking release-spec
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -47,13 +51,17 @@ run: ## Start every service (materials on :8080, quotes on :8081) with embedded 
 test: ## Run every test with the race detector (PostgreSQL tests need its binaries).
 	$(GO) test -race -count=1 ./...
 
+test-nats: ## Run the events tests against a three-node NATS cluster started apart (.ci/nats-cluster).
+	.ci/nats-cluster -race
+
 test-short: ## Run the tests without the race detector.
 	$(GO) test -count=1 ./...
 
-bench: ## Run the benchmarks; print, per bare/full pair, the share of bare throughput full keeps.
+bench: ## Run the benchmarks; print, per bare/full pair, the share of bare throughput full keeps, then the events figures.
 	@for round in $$(seq $(COUNT)); do \
-		$(GO) test -run '^$$' -bench '$(BENCH)' -benchmem -benchtime $(BENCHTIME) -count 1 ./... 2>&1 || exit 1; \
+		$(GO) test -run '^$$' -bench '$(BENCH)' -benchmem -benchtime $(BENCHTIME) -count 1 $$($(GO) list ./... | grep -v '/services/platform/events$$') 2>&1 || exit 1; \
 	done | $(GO) run ./tools/cmd/benchratio $(foreach t,$(BENCH_TARGETS),-target $(t))
+	$(GO) test -run '^$$' -bench '$(BENCH)' -benchtime 1x -count 1 $(EVENTS_PKG)
 
 generate: ## Regenerate gen/ from the specs in api/ and the event contracts in api/events/.
 	@mkdir -p gen/shared && \
