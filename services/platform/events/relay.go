@@ -174,7 +174,7 @@ func (r *Relay) Publish(ctx context.Context) (int, error) {
 	futures := make([]jetstream.PubAckFuture, 0, len(batch))
 	var failed error
 	for _, e := range batch {
-		msg, err := message(r.o.Service, e)
+		msg, err := Message(r.o.Service, e)
 		if err != nil {
 			// A row that cannot be an envelope never will: publishing
 			// stops there, loudly, rather than skipping an event.
@@ -223,9 +223,9 @@ wait:
 	return acked, nil
 }
 
-// message is the broker message of an outbox row: its envelope, in
+// Message is the broker message of an outbox row of service: its envelope, in
 // structured mode, on the subject of its type.
-func message(service string, e outbox.Event) (*nats.Msg, error) {
+func Message(service string, e outbox.Event) (*nats.Msg, error) {
 	body, err := FromOutbox(service, e).Encode()
 	if err != nil {
 		return nil, err

@@ -190,17 +190,34 @@ test("another company's quote is not found: 404", async () => {
 
 test("invalid fields are answered with JSON pointers to them", async () => {
   const noCompany = await staff.POST("/quotes", { body: { lines: [] } });
-  assert.equal(noCompany.response.status, 422, JSON.stringify(noCompany.error));
+  assert.equal(noCompany.response.status, 403, JSON.stringify(noCompany.error));
   assert.deepEqual(noCompany.error?.errors?.map((e) => e.pointer), ["#/company_id"]);
 
-  // A draft without lines cannot be submitted: 422 pointing at its lines.
+  // A draft without lines cannot be submitted: 409 pointing at its lines.
   const empty = await create(external, {});
   try {
     const submit = await external.POST("/quotes/{quote_id}/submit", { params: { path: { quote_id: empty.id } } });
-    assert.equal(submit.response.status, 422, JSON.stringify(submit.error));
+    assert.equal(submit.response.status, 409, JSON.stringify(submit.error));
     assert.deepEqual(submit.error?.errors?.map((e) => e.pointer), ["#/lines"]);
   } finally {
     await external.DELETE("/quotes/{quote_id}", { params: { path: { quote_id: empty.id } } });
+  }
+
+  // A request the contract accepts whose total the service cannot carry
+  // out: 422, pointing at the line.
+  const dear = await materials.POST("/materials", {
+    body: { name: unique("TS dear"), quality: "gold", thickness: 1, price_per_square_metre: { amount: Number.MAX_SAFE_INTEGER, currency: "EUR" } },
+  });
+  assert.ok(dear.data, JSON.stringify(dear.error));
+  const tooDear = await create(external, { lines: [{ material_id: dear.data.id, quantity: 4, width_mm: 1000, height_mm: 500 }] });
+  try {
+    const submit = await external.POST("/quotes/{quote_id}/submit", { params: { path: { quote_id: tooDear.id } } });
+    assert.equal(submit.response.status, 422, JSON.stringify(submit.error));
+    assert.equal(submit.error?.status, 422);
+    assert.deepEqual(submit.error?.errors?.map((e) => e.pointer), ["#/lines/0"]);
+  } finally {
+    await external.DELETE("/quotes/{quote_id}", { params: { path: { quote_id: tooDear.id } } });
+    await materials.DELETE("/materials/{material_id}", { params: { path: { material_id: dear.data.id } } });
   }
 
   const invalid = await external.POST("/quotes", { body: { lines: [{ ...line(0), width_mm: 0 }] } });
