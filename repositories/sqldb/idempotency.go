@@ -94,30 +94,37 @@ func (s *IdempotencyKeys) Reserve(ctx context.Context, k idempotency.Key, hash s
 	return held, err
 }
 
-// errDiscard rolls back a work that returned no response to keep.
-var errDiscard = errors.New("sqldb: nothing to keep")
-
-// Complete implements idempotency.Store: work runs in a transaction of s's
-// database that the stories' Transaction middleware joins, and the answer
-// is written in it.
+// Complete implements idempotency.Store: work runs with a transaction of
+// s's database held for it, which the first story or repository method
+// that writes begins and joins (see sqldb.Transaction), and the answer is
+// written in it before it commits. What the work does before it writes,
+// such as pricing a quote from another service, runs outside it, as it
+// does without a key. A work that wrote nothing has its answer written in
+// a transaction of its own.
 func (s *IdempotencyKeys) Complete(ctx context.Context, k idempotency.Key, reserved time.Time, work func(ctx context.Context) (*idempotency.Response, error)) error {
-	ctx = context.WithValue(ctx, txKey{s.db}, nil)
-	err := atomically(ctx, s.db, func(ctx context.Context) error {
-		resp, err := work(ctx)
-		if err != nil {
-			return err
+	held := &deferredTx{ctx: ctx}
+	defer func() {
+		// After a commit this does nothing; it is for the failures and
+		// for a panic going through.
+		if tx, _ := held.current(); tx != nil {
+			tx.Rollback()
 		}
-		if resp == nil {
-			return errDiscard
-		}
-		headers, err := json.Marshal(resp.Header)
-		if err != nil {
-			return fmt.Errorf("sqldb: write idempotency key headers: %w", err)
-		}
-		body := resp.Body
-		if body == nil {
-			body = []byte{}
-		}
+	}()
+	resp, err := work(context.WithValue(ctx, txKey{s.db}, held))
+	tx, failed := held.current()
+	if err != nil || resp == nil || failed {
+		// A failure did nothing to keep: what it wrote rolls back.
+		return err
+	}
+	headers, err := json.Marshal(resp.Header)
+	if err != nil {
+		return fmt.Errorf("sqldb: write idempotency key headers: %w", err)
+	}
+	body := resp.Body
+	if body == nil {
+		body = []byte{}
+	}
+	record := func(ctx context.Context) error {
 		res, err := on(ctx, s.db).ExecContext(ctx, s.done, resp.Status, string(headers), body, k.Subject, k.Value, reserved.UnixNano())
 		if err != nil {
 			return fmt.Errorf("sqldb: complete idempotency key: %w", err)
@@ -130,11 +137,17 @@ func (s *IdempotencyKeys) Complete(ctx context.Context, k idempotency.Key, reser
 			return idempotency.ErrTakenOver
 		}
 		return nil
-	})
-	if errors.Is(err, errDiscard) {
-		return nil
 	}
-	return err
+	if tx == nil {
+		return atomically(context.WithValue(ctx, txKey{s.db}, nil), s.db, record)
+	}
+	if err := record(context.WithValue(ctx, txKey{s.db}, tx)); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("sqldb: commit: %w", classify(err))
+	}
+	return nil
 }
 
 // Release implements idempotency.Store.

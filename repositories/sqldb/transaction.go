@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/jmoiron/sqlx"
 
@@ -24,19 +25,22 @@ func Transaction(db *sqlx.DB) story.Middleware {
 	if db == nil {
 		panic("sqldb: Transaction needs a database")
 	}
-	key := txKey{db}
 	return func(ctx context.Context, _ string, next func(context.Context) error) error {
-		if _, ok := ctx.Value(key).(*sqlx.Tx); ok {
-			return next(ctx)
-		}
-		tx, err := db.BeginTxx(ctx, nil)
+		joined, tx, err := begin(ctx, db)
 		if err != nil {
-			return fmt.Errorf("sqldb: begin: %w", classify(err))
+			return err
+		}
+		if tx == nil {
+			err := next(joined)
+			if err != nil && !errors.Is(err, story.Done) && !errors.Is(err, story.Skip) {
+				fail(ctx, db)
+			}
+			return err
 		}
 		// Rollback after Commit does nothing; it is here for the failures
 		// and for a panic going through.
 		defer tx.Rollback()
-		err = next(context.WithValue(ctx, key, tx))
+		err = next(joined)
 		if err != nil && !errors.Is(err, story.Done) && !errors.Is(err, story.Skip) {
 			return err
 		}
@@ -45,6 +49,81 @@ func Transaction(db *sqlx.DB) story.Middleware {
 		}
 		return err
 	}
+}
+
+// begin returns the context the statements of a transaction of db run
+// with, and the transaction when it is the caller's to commit. A
+// transaction ctx carries is joined (nil: its owner commits). So is one
+// held for later (see deferredTx), begun now if nothing began it yet.
+// Otherwise begin starts one of the caller's own.
+func begin(ctx context.Context, db *sqlx.DB) (context.Context, *sqlx.Tx, error) {
+	key := txKey{db}
+	switch held := ctx.Value(key).(type) {
+	case *sqlx.Tx:
+		return ctx, nil, nil
+	case *deferredTx:
+		tx, err := held.begin(db)
+		if err != nil {
+			return nil, nil, err
+		}
+		return context.WithValue(ctx, key, tx), nil, nil
+	}
+	tx, err := db.BeginTxx(ctx, nil)
+	if err != nil {
+		return nil, nil, fmt.Errorf("sqldb: begin: %w", classify(err))
+	}
+	return context.WithValue(ctx, key, tx), tx, nil
+}
+
+// fail marks the transaction held for later in ctx, if any, as one that
+// must not commit: something that ran in it failed.
+func fail(ctx context.Context, db *sqlx.DB) {
+	if held, ok := ctx.Value(txKey{db}).(*deferredTx); ok {
+		held.fail()
+	}
+}
+
+// deferredTx is a transaction of a database whose owner commits it, begun
+// only when the first story or repository method that writes asks for one
+// (IdempotencyKeys.Complete holds one around a request's work, so that
+// the work's writes and the answer it records commit together, while what
+// the work does before it writes, such as calling another service, runs
+// outside it and holds no lock).
+type deferredTx struct {
+	// ctx is the owner's: the transaction lives as long as it does, not
+	// as long as the context of the step that began it.
+	ctx    context.Context
+	mu     sync.Mutex
+	tx     *sqlx.Tx
+	failed bool
+}
+
+// begin returns the transaction, beginning it on first use.
+func (d *deferredTx) begin(db *sqlx.DB) (*sqlx.Tx, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.tx == nil {
+		tx, err := db.BeginTxx(d.ctx, nil)
+		if err != nil {
+			return nil, fmt.Errorf("sqldb: begin: %w", classify(err))
+		}
+		d.tx = tx
+	}
+	return d.tx, nil
+}
+
+// current returns the transaction if it was begun, and whether something
+// that ran in it failed.
+func (d *deferredTx) current() (*sqlx.Tx, bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.tx, d.failed
+}
+
+func (d *deferredTx) fail() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.failed = true
 }
 
 // txKey keys the transaction of one database in a context, so that a
@@ -62,8 +141,13 @@ type querier interface {
 // on returns the transaction of db that ctx carries, or db itself, with
 // the errors that say the database is unavailable marked as such.
 func on(ctx context.Context, db *sqlx.DB) classified {
-	if tx, ok := ctx.Value(txKey{db}).(*sqlx.Tx); ok {
-		return classified{tx}
+	switch held := ctx.Value(txKey{db}).(type) {
+	case *sqlx.Tx:
+		return classified{held}
+	case *deferredTx:
+		if tx, _ := held.current(); tx != nil {
+			return classified{tx}
+		}
 	}
 	return classified{db}
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	api "github.com/charterhq/charter/gen/quotes"
 	"github.com/charterhq/charter/stories/access"
@@ -211,5 +212,49 @@ func TestIdempotencyKeyOnEveryStore(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestKeyedSubmissionPricesOutsideTheTransaction submits a draft under an
+// Idempotency-Key while materials, pricing it, has the company change
+// another draft: the keyed submission holds no transaction while it calls
+// materials (its write and its kept answer commit together after), so the
+// change is not kept waiting for the lock the submission would hold.
+func TestKeyedSubmissionPricesOutsideTheTransaction(t *testing.T) {
+	for _, store := range stores {
+		t.Run(store.name, func(t *testing.T) {
+			s := startSystem(t, store.open(t))
+			c := s.catalogue
+			submitted := s.draft(t, bob, line(c.steel, 10, 600, 400))
+			other := s.draft(t, bob, line(c.steel, 1, 100, 100))
+			as := s.as(t, bob)
+			changed := make(chan int, 1)
+			var once sync.Once
+			s.materials.answer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				once.Do(func() {
+					ctx, cancel := context.WithTimeout(r.Context(), time.Minute)
+					defer cancel()
+					lines := []api.NewQuoteLine{line(c.stainless, 2, 200, 200)}
+					res, err := s.client.ReplaceQuoteLinesWithResponse(ctx, other.Id, nil, api.ReplaceQuoteLinesJSONRequestBody{Lines: lines}, as)
+					if err != nil {
+						t.Errorf("changing the other draft meanwhile: %v", err)
+						changed <- 0
+						return
+					}
+					changed <- res.StatusCode()
+				})
+				s.materials.real.ServeHTTP(w, r)
+			}))
+			res := keyedOps["submit"](s, t, bob, submitted.Id, "k-price")
+			if res.status != http.StatusOK {
+				t.Fatalf("keyed submission: status %d: %s", res.status, res.body)
+			}
+			if got := <-changed; got != http.StatusOK { // sent before materials answered
+				t.Errorf("the other draft, changed while materials priced: status %d, want 200", got)
+			}
+			if again := keyedOps["submit"](s, t, bob, submitted.Id, "k-price"); again.status != http.StatusOK || string(again.body) != string(res.body) {
+				t.Errorf("retry = %d %s, want the first answer", again.status, again.body)
+			}
+		})
 	}
 }
