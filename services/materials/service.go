@@ -63,7 +63,7 @@ func build(_ context.Context, env host.Env) (host.Built, error) {
 	}
 	return host.Built{
 		Mount:    mount,
-		Seed:     func(ctx context.Context) (int, error) { return SeedDemo(ctx, repo, env.Now()) },
+		Seed:     func(ctx context.Context) (int, error) { return seedDemoThrough(ctx, repo, wiring.Staff.Create) },
 		Describe: wiring.Describe,
 	}, nil
 }
