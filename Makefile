@@ -18,7 +18,14 @@ COUNT    ?= 10
 # The least share of bare throughput the full stack should keep, per store.
 BENCH_TARGETS ?= memory=70 sqlite=85
 
-.PHONY: help run test test-short bench generate check-generated vet fmt breaking release-spec
+# The Go SDK: a module of its own under gen/sdk/go, one package per
+# service and the shared components once, client and models only.
+SDK_GO   := gen/sdk/go
+# A spec's info.version, the version of every SDK package made from it:
+# $(call spec_version,api/materials.yaml) is 1.4.0.
+spec_version = $(shell awk '/^info:/{i=1;next} i&&/^  version:/{print $$2;exit}' $(1))
+
+.PHONY: help run test test-short bench generate generate-sdk-go check-generated vet fmt breaking release-spec
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -37,12 +44,20 @@ bench: ## Run the benchmarks; print, per bare/full pair, the share of bare throu
 		$(GO) test -run '^$$' -bench '$(BENCH)' -benchmem -benchtime $(BENCHTIME) -count 1 ./... 2>&1 || exit 1; \
 	done | $(GO) run ./tools/cmd/benchratio $(foreach t,$(BENCH_TARGETS),-target $(t))
 
-generate: ## Regenerate gen/ from the specs in api/.
+generate: generate-sdk-go ## Regenerate gen/ from the specs in api/.
 	@mkdir -p gen/shared && \
 		$(GO) tool oapi-codegen -config gen/shared/oapi-codegen.yaml -o gen/shared/shared.gen.go $(SHARED)
 	@for s in $(SERVICES); do \
 		mkdir -p gen/$$s && \
 		$(GO) tool oapi-codegen -config gen/oapi-codegen.yaml -package $$s -o gen/$$s/$$s.gen.go api/$$s.yaml || exit 1; \
+	done
+
+generate-sdk-go: ## Regenerate the Go SDK (gen/sdk/go) from the specs in api/.
+	@mkdir -p $(SDK_GO)/shared && \
+		$(GO) tool oapi-codegen -config $(SDK_GO)/shared/oapi-codegen.yaml -o $(SDK_GO)/shared/shared.gen.go $(SHARED)
+	@for s in $(SERVICES); do \
+		mkdir -p $(SDK_GO)/$$s && \
+		$(GO) tool oapi-codegen -config $(SDK_GO)/oapi-codegen.yaml -package $$s -o $(SDK_GO)/$$s/$$s.gen.go api/$$s.yaml || exit 1; \
 	done
 
 check-generated: generate ## Fail when gen/ differs from what the specs generate.

@@ -28,16 +28,16 @@ import (
 
 // Defines values for MaterialOrdering.
 const (
-	MaterialOrderingCreatedAt      MaterialOrdering = "created_at"
-	MaterialOrderingId             MaterialOrdering = "id"
-	MaterialOrderingMinusCreatedAt MaterialOrdering = "-created_at"
-	MaterialOrderingMinusId        MaterialOrdering = "-id"
-	MaterialOrderingMinusName      MaterialOrdering = "-name"
-	MaterialOrderingMinusQuality   MaterialOrdering = "-quality"
-	MaterialOrderingMinusThickness MaterialOrdering = "-thickness"
-	MaterialOrderingName           MaterialOrdering = "name"
-	MaterialOrderingQuality        MaterialOrdering = "quality"
-	MaterialOrderingThickness      MaterialOrdering = "thickness"
+	MaterialOrderingCreatedAt           MaterialOrdering = "created_at"
+	MaterialOrderingCreatedAtDescending MaterialOrdering = "-created_at"
+	MaterialOrderingId                  MaterialOrdering = "id"
+	MaterialOrderingIdDescending        MaterialOrdering = "-id"
+	MaterialOrderingName                MaterialOrdering = "name"
+	MaterialOrderingNameDescending      MaterialOrdering = "-name"
+	MaterialOrderingQuality             MaterialOrdering = "quality"
+	MaterialOrderingQualityDescending   MaterialOrdering = "-quality"
+	MaterialOrderingThickness           MaterialOrdering = "thickness"
+	MaterialOrderingThicknessDescending MaterialOrdering = "-thickness"
 )
 
 // Valid indicates whether the value is a known member of the MaterialOrdering enum.
@@ -45,23 +45,23 @@ func (e MaterialOrdering) Valid() bool {
 	switch e {
 	case MaterialOrderingCreatedAt:
 		return true
+	case MaterialOrderingCreatedAtDescending:
+		return true
 	case MaterialOrderingId:
 		return true
-	case MaterialOrderingMinusCreatedAt:
-		return true
-	case MaterialOrderingMinusId:
-		return true
-	case MaterialOrderingMinusName:
-		return true
-	case MaterialOrderingMinusQuality:
-		return true
-	case MaterialOrderingMinusThickness:
+	case MaterialOrderingIdDescending:
 		return true
 	case MaterialOrderingName:
 		return true
+	case MaterialOrderingNameDescending:
+		return true
 	case MaterialOrderingQuality:
 		return true
+	case MaterialOrderingQualityDescending:
+		return true
 	case MaterialOrderingThickness:
+		return true
+	case MaterialOrderingThicknessDescending:
 		return true
 	default:
 		return false
@@ -227,7 +227,8 @@ type NewMaterial struct {
 	// Example: 1
 	CompanyId *int64 `json:"company_id,omitempty"`
 
-	// IsActive Whether the material can be used in new quotes.
+	// IsActive Whether the material can be used in new quotes. Left out, the
+	// material is active.
 	IsActive *bool `json:"is_active,omitempty"`
 
 	// Name A name, unique within the company: one line with something to
@@ -3745,109 +3746,110 @@ func (sh *strictHandler) UpdateMaterial(w http.ResponseWriter, r *http.Request, 
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7Hxtd9u4lfBfwcP2ObEzlCzZziRWPuzxJHbraZJJE/tk22EaweSVhJoCGACMoma9v33PvQBJUKJsxePM",
-	"dufMfMhYEl4u7vsb8CVK1bxQEqQ10ehLNAOegaY/zYxryD40v384OedT/CUDk2pRWKFkNIrOZ8CM1UpO",
-	"GUgr7JJZPmVqwuwMmAajSp0C44YJy4RhUi1G+Gc643IKhi2EnSUSPoFesoUWFhiXGaMvWKrmYNglT6/6",
-	"7C3IDOdxw8Znk95LbtPZmFnlJiVSyXzJxIRJdamypV8+awNhhEwhZkpXq7xSEpqlEqmB0ya02GIGsoE0",
-	"6ycyiiP4zOdFDtEoSqKDJIriyKQzmHPEi10W+IOxWshpdH19HUcF13wO1qP0zBynVnyCdST+hBvOuQUt",
-	"eG7YYqYMME6D2STnUzbjhtmZMOwTz0voR3EkcN7HEvQyiiPJ57i1MB/cpC64LpXKgcsI4Xrptzp73k3Q",
-	"s+cVBSug6i0LbmfNjtXPH0QWxZGGj6XQkEUjq0sIYajxNoyjidJzbhFcab8/jOJoLqSYl3P60QMrpIUp",
-	"aAL2J50BobQT1ImAPENGMEpbdrl8yjjLgWdCTtm4N6avDcN5IPHLPjsXYBjXwC61ugLJLpdsLLLxJqSq",
-	"avvwPH/UMIlG0R/2GvnYc7+avQq5Ndx4iHVxOstgXigLMl3+BZbrhztmV7AkGqS5AGnZnF+BYWURs1KK",
-	"jyWwAjRTBWiOM5BV58ClQVzMeFGARKlIge1wdnFx9nw3ZsREwM5Ozk9ZsH3vL7BkTvRZpvnEErsJ22fH",
-	"KBMWRVPYGc01fA4E2BSsW20itLGMS7MAzXaM5bY0sV/OoDQnEkVyl9ZQpaVJC6Wv2CUgkTIlgfEpF/Jp",
-	"ewfak0tlZ6ARjo8lGMtIvIXxG0LGDvf3Y1IanHlYZyKHADQ/M5HCMGNFnjNdSolbHw6O+uwvsDTsEnLU",
-	"YFY5hPM8B83sjFtmEPV2BnN3FOSbidJTZS1Itn/IZqrEY04sTVjZs8+OCUzD6BS4okykKdMUjONBqSy7",
-	"gsKOavDdUogUXUrjMOOUD3GnQ2zDnit0bHHpXMgXIKd2FopWrZ86mXJC6rBb1MZoAcZduj3gUq9DR47M",
-	"pNEdN5qvUtJI0BaVh/uJY4WFMBAzoxx5EJiF8psb9x2BgAu47dGA1JyFjOR3kiCIKLky4I5A6z8wHjBW",
-	"yiupFkJO82WfjR+OURmmMzCJ5HLJ0lJrPPAn0EYo2WfHbAH8isyfs19+ONt5c/qMHQ2HA7RoBde4QmXD",
-	"vO3Ml7vextXQIgfgWktV0omQQ3JhLJN8LuQ0kXOlgTiKhnowVpHWZ+8CsfNCXpMmkZ42bDHjloDG3/xa",
-	"qGhyZFQCp1Y0GaQ5HoIJ68QSVX7MhETJS2cs5Qa8tQ+E9EmfIQ+R/cKfEJ9oiROZqvmc9wygsbSQuUOq",
-	"SeBOBCiMmYGUwHjSf9I/2N1klrtlxSP9BiEpuLWgcfI/dpLk4X/tvNvb/Y8k+vn//aH33+8fJtEOexiz",
-	"h6vf7j7c/WO0rYSh17FBypyEteRppvLMjJw3gnR20jdnO56XMuK6fLmL2Bw/HCeyYrtQrGL65JW0MOxg",
-	"cOj0q1SkUdvESWRFHbYFcb6WBI3X9b9JhxdiLuw6Bf6sFmyO4i0szA1hvOBTcGRg3LK5MnaTq5DTmuGh",
-	"MpjwMrfRaH/QdnwO9tHx4Z+94zMY3OoGrR/hp8nEwO1nQN/oShTsEiZOY/gjGcu1NRvdHrd452FuOwv+",
-	"F5xn0HGea/QWTaGkAfKNnyk5yUVKp0mVtCDpT14UuUhJ7+wVWl3mMP/unwZPGfiUCJnlIkenydmI2m11",
-	"4iKM07xyyXiOunTZONR4XIcDY7lMEcq92hP3Pi0Yiw7uKBoMf3y+/7fv3z5+2Tu4RNyQtxONDgdHcWSF",
-	"Jf6vj1Ife2ZtYUZ7e+mMawu6n8Gn6jRmL62GX2/rYK5zwmu3mMPrihvZiRHvZt2Ildjr58rzavuA4xXH",
-	"Y8xW3SvUC9dx9ErZU1XK7BdS9pVqjuAhEQYDFfgsTMXGHSTcOzo6uomMvEXGw4aMr5RlEwJ8OzpKZXtu",
-	"/Lch5C0IcK5P4L3O+ZIZgH7UqTt+4Nkbh5JfSJdzsjKOQzIFhjxaMkEOGCWt5impTNBaYST8czBdlvNL",
-	"BLZE1x4qBcuGg0EUR4VChaEJfaSe9pyGvX7fJnZl5W6S1/02oQcNoc/kJ56LrDrFluQWblavmvVtiL4l",
-	"dp+ysUPumAy0YcDTGfMgJpJiZHRQq6WIV+r1Cq4NufF/Pj9/jeHi+P+P0Z1zlsLOElmHbgvFZvCZZWIq",
-	"bBX1CBuToyCtVjn6zggRfi8Z9x5nzKRK5PjPytjxLioKDZPSQIaxN+5CGxvQ6IAGZgq/ERgTAHmbsc8W",
-	"cVbkXMiehc+WHQ4GDHkBfX41YZx5CrFMpeUcpO0nMpHvKvcWwXaUYIYvTcxc6sm5Cm6BCkk7hETnE1Hs",
-	"V2h0gu2StKMb++Pbn16RAxU7lNcJH0ahdwE6BWl7GaQqg2yXfKuL89PeE0bAVy5YKQuOXjQzpdZqyi0w",
-	"U6YzylMlSZk9GQzGLjGmKkQnssH0JZKGX8YsFxLYBMCFPynXWqCl12BLLUfs4ju0zOgQ0F9P4kTSHz/E",
-	"7otn/v8n1ZDhKS2Efz4+rb48OqXI1ZOwn8gzZ9UdgE6em8QXjcVgA+NlbhzGKPgwfrCJGwZD0paGGTGV",
-	"aH2qRM6/QCszYuNG0vcGw3HASInUvI6wfQBoWuOHY2+P1uXvVOlLkWUgf7EqFCaIkyRA5rxwk6qi8cXN",
-	"iI6/arG2UmJpS4kdNEqsOcN26mtSj/92istSes0lLUVGXJrz9Mow7jFCEUYBei4Mxa7tOJPwt8F8Ictp",
-	"yfMT1Hq/kGzVWoxU6Eay7A1vIowICPOobV3C1bc2Lm7SNySO17YTLnLIXOat0pykN8AEqvDsOQr/x1LZ",
-	"Tf7EK2VfqkxMBGTdyaMmwUM+4sxnjSyfhtEuZduEXM3OP63j1CgOixRVSaILM37Y3oZCxnV3TPWaL3PF",
-	"s3OlXnA9hXt0jqrEZY7rekU1HBw+efT4e3a5tGDupBAmoUIYBgrBH4RZpdyWW7Je4eb1rFI9N+/bezZd",
-	"qLENj/I0hcJuUgWvNaRKZgLXPSVuvheieW6tcpSUlmTCsgU3ZF+eVplOn6G9m9q4apFvPyBfcCovpNsS",
-	"MJjZ8zO/JQk7EdWVEA7qdpXrmciZyjNyyqp0qkuB9dmbELsxQyL6aohLzlpFOUu2VKUr3MVByldYl0et",
-	"Q1YJC1Q1G12At87TvJD8Exc5v8zvQ/Ir95UCY66tkNOnjFL8eCZmZkrbfHknsf9ny9wEYu8PwsrgJNvx",
-	"TTjj25odhC/lEkMPn5GUahGzidLMo9LXcIT1SaqYZZoLaRI5IZ/BzEqbqQX5iAuO7IPf4/8zbvklNxAi",
-	"msKURI7fgNXL3jF+GvfZsVwGzgZGy1V61BcvipzbidJz/71J5KPBAQv9zEeDgUvMEic6WaO0N8ugAJmB",
-	"TJcu1nLHTSRpNDwu28EtKmjreEhplmlVFL4qkiopXbqbkjEYPeDRraubLeSuY3qrAlvdLnEReA3CHphE",
-	"TjV3oYlQGQOZ+QRuYFYDRN2QXTSkZyi/iDSoAze9xI1rrdjK8N6QEOyUywvJSztTWvzrXtT6JXCNxCPH",
-	"FF0Q+Fxg3HUnGWwnAIeNDLaA3lr4minfTvpa5xeGkeMtpzGb8xxZHbK4Qgnym6QUmHaZJi+5Kx7Yu3fv",
-	"eselnYG0SAzodv54MwKFjeB3nR6LmdPqDiRnXF1ceXNvxQZuKbRKwRhUYs8aVvklCeWqwSDItmBY+gkw",
-	"1MNleO7iUFcHa/Dl0nCb8l6t8cbyyWQl3+VTs8h2d0p3zULu3N8PuTNAEqtQsy2bBnN/BcdQGLaAPO85",
-	"3qQI0huOS/BhSsYob2AYN1fINRsYw5RFobSF7CVkgp/TWe/Xta9TmMFCuMCddMu05Rc+CqlXn4TN8SiM",
-	"6LYt+erJPZrco1m/noOPlBuvImjsbJs1bIxQG7DjemxpJ70n474rgDkoEMiqxaara8bMAGxvDpbnraKH",
-	"knW9g1KC40KLFD4UoD+YjyXX8GEOVgPtTfYcJ7hfGP1SV05wg0SmyliqCApKvov0SoIxsW8CmZYaXMBs",
-	"GG2E3wtNGTrDJlrN+4k8c0XyS4p6m7aVGmq0UFK5+dS9g8qirmwkMtVARVlveWmccfWAtYY11+rnNcpo",
-	"GEd+8geq4u0P9r/vDYe9/YPzwdHoYDAaDP6OfOuGNn1lvrHL1wiHAzafs7cWIEft1YlPkq25KlHKhvtU",
-	"GHSufrqMRtHJxRtkv48lz4VdkoZ3i9UIjUbDQRyVRXYLsNcIAOVnhasohsftsklV7auFcdcHhD5NP0Re",
-	"V9faqgfTxmigNDYht14Rj9azYg6kEXj2k8yXFaZXDJ8jyS39dBvWCCANCLqKmncz8A5ugJaUS1Rt5KIK",
-	"SdGU4+0Wllq71e2GFbds1zT3Csde38RMX6egXioJyxaLbQfHX/3w6xYr3jz3vB543ebYb8QM12HH5c8R",
-	"tWAGXO8R3xw9PErcahYNOLcF+ft6T3X5T3A16halOvSvKx37FkUMwH0lyUM2Ir1KhQqKzo2aA46ZUgeu",
-	"AWpV4U4xkqdlnCbOwVrQsSs9xawoZWrLKnbTV0zpRJrl/FLl8UqlJChJ7UjFLL+k0gJCcKmBXzHXB7bb",
-	"T+RxXdoxBUddynMlXSFcTZiQn4QR5DVVK5q6TnPx3WBwPKCKyv5g8ANOufju9OT0NA7KFH12XKVFXFg4",
-	"g/TKVIU2C1q6XAZ1SxN6LqRIVYZx85yjA23Yzo/8E39LKH9g2LgcU4fwWiNUWzfP+ee6ucb3ZnQ32/z8",
-	"jyT5PBj0kuTz8DRJPj8+xT+PTt8//DlJii8vrvHfV/Tva/r37fX7zXM6mnEaBmr39frWEsfFazZdaUvu",
-	"Kjnjrg5I3b1oEJveXka9uqSTJMaZXiZ6oTD01oSi1y0fvfBDS0B6waf3Ic5bUzae+zWfdraA+7YcNQk6",
-	"wSm6p/AI3ZkUzajjnLDJayJy6469agFLeVN7ULNNU1F2a8VMSV8ZRZhutYU3RfZxRG1ICEf9xzYamFSv",
-	"W4trzUkV591NW+d1S5P4l7NSLYg7e6/WwVQb2qlwdffb+tLbrLyqpgkJsadOXDeN+e1vUrl/bWzYOohT",
-	"zTNXUstztVzt399C7WIM5dqhVlSJWVcij/5NdMgF2SryMTOX8ub560AIJjw30BWZoAuDAZav41doemAY",
-	"ZCLQNabPTkgOXBrg0jXSJtL59KTZi5ynqNo3BRRxnYF2k1wsksiNsQVZjCq5MGI5TCwGuXGLoIm8AihM",
-	"K3fu1t/x0RTFFSnsNs3SvDI+vh6fyM7IoekMAc0NxSTzPjuWzHkGvrtZw1x9omZoN30t3tgYNex/ZdRw",
-	"eHiXqGF/LSK4V6/3dzfXrKm2Lf3NLhX3ChZhUP8V0nzcEMwq5kzzTcK4Etsncl0A2abYfs6XyBGVRJLu",
-	"dDsGOqTu6nHiuAR7Wyi+SVIOvk5QDr6/g5wc3DlwXr0hxt5aPpm4PNhUfAIm7FMGn10nQyJdPtQQDimB",
-	"SjftSosmi4a7BIlayCBNs7XjMdwizPUupkPx7/L/q8p/l8yfhzt2tA9VPyPy5yLPBSGnnXMYDvBDmpdG",
-	"fIKXFTc4EjcxtSpdHbTVpN7ptrqWtA19YugC1B1H6+6777f0rkLYS7jum1d55HVD5DJS9T0Zv2h/xSOj",
-	"dkUSNZ8Nh3nhUL7qKtVFhfVQnXrx/O/V3TcCfsTGf9hDatZ9oK7HEYPscasXdxzj0ILb2Z7I3AdXHdr7",
-	"z94rWmCCk5p+wFXn0u0T3ZbcqE4RV5jrYqhNcrF+dMmc0qRoC8eMGGeLmcqh6mDEeL92rdLlA8PmQirN",
-	"SilsIndSum6G4efJxRvXJPn2ecyWIOnLH1//LfbXoVwSF+3NnDTgbuwdKJ7ISa64FXLao+P5rRt/zfem",
-	"lnT3kGlVuihXoKdGXb/UlkpXOt/+xA73h48ZJQu8Zq5gXzM/t+Zj27xaDe+s7Dk0VjmeLmyNGO2DYA/3",
-	"B/3BAFHWT+Sx7/Xe/8ejg97QebfUAWRwPd9SyppsR0UZuoqTSEJBvlzFVtB1YvyFcd+1453eVavicLBu",
-	"WSpVcTQYPB4eHe0/Onx8ODg6Gt4W7TbY7LxZfROh6BJdWRSg6RJdW+aRNO0w67j39/dfDq7/eKvweAIG",
-	"sG0nPVV1p0t+6ELe4aPH6/3WX6HruGULF48o5GvpKqcq9XCuYOCVatqNNlwBWdN+Ve21S1+DtHpJt6jX",
-	"NLdtildUv9smcXGjwehIZjRFwS83lM5QtTr+dv0lbZQEfWaH+13nDyuMN9/09yPjutPT946YK9Q5qNRm",
-	"kBft7ZuS5cHfj7q2r2qYXVu7pn8aQNLQWpqu4my+ZPbo6Ch0/gadkuhrpl0lQqUt6tU517UfeyUkkd7z",
-	"8yrrrV0Gag5pfTV5dZuLN2c+l52BtGIifL7uxp22vGMUIKfUoqdhAiQxt+qCqlxMuKkJtK4PkHiQllrY",
-	"5Vtq1yAqugaS49LONkpDe1KHVARrdGqd9h7u02l12B/fnXflh8VUQsZ+fHfeZ2fWsDH1l49ZmnMxZzuU",
-	"zG8use6yqebSBr35lMWoWtMymAgJJg6uYJSDwUHqf6cPMEID4+5kdP5MfYjjp4mkurZWOZgKHHeVtLmp",
-	"9cAw+j3YkBpCxs7dqiKocVxng/1WD9y7Fh4RdJ/FRbd0FQXXxGCLsnt9doLfNf1uub8zViEAjaRruCfz",
-	"6Dp0ML4h9Lf7C1y1X8iJqnoouLu46cPWZ451o+4GwI7yvHEXjSmq9DVz1O+jMKie1enJGInlY4yY8Y1x",
-	"AuKr9YgKl1ns7uXQ7XREDF1dcnE62oEwJefQ3RSE1xoIHj48brU19R8+9LnCBs2W3uzgyJmt5isfLCeS",
-	"Phm2Q9TydN9lBqByZ9yGD0yDrCaodmuZRPrpAau4xzPYuAnmPfu5xeklhjrgpjv4bhvXeIsaf/X6yrgG",
-	"wPF+7Dpx66GJDEY49vdoeqZklaGETFiDiDoOw+zquoF/R8i/M+ErZPROkLshxIJ3gpongajTt/0ukD/9",
-	"64tzpjR7fvLi5PzEJWt883AY5m94lUJY38tcPcBAjaE8Qaudu4sLK28tuEtX/mEjqSi93l97aEhJ9qeT",
-	"80T6rlJ3FX+998Nld6srEggD6g2PUfIpTMNw5OU4cDY7ZoncGW/qchrv9ll1D1LIorReQaguN8lfKKyw",
-	"vBpFCp/vykUK0kCgGF6enQd2uU7imyiO/JMT0Sga9g/7A6rHFCB5IaJRdNAf9A+c8zsjMxTc0B59iaZd",
-	"VZs3dOctuMG/kq4yHXdl46ZhnApuKBdVkBhM43atYOZOXMv9WUavARgbHjF8DOrnbuPZDNnb9GLBdXyH",
-	"qf6lgC3mNo8W3T62fs/q+v3Kbf79weCG9rqqre7rnlOismlHn1ln4ZT6AA8dFF2L19Du3Xg1mhYZ3mWR",
-	"i5WG3sPBwV2WOQ2v6T2623nad+VonTvB0nFHIvQSialD3+3nqG0xovfIJ97rjkbRC2EsC59asHxqWtOi",
-	"95S/Mh3i/Yyy7ibwEPrspDKLVarZp+Yb2XU6YMXoPXX9t671I+hU8V0GgQXtknK3R127+OVivvIumJMt",
-	"YscfVLa8N7EKCy7X7SDB6hKu1yR6eO8SvalrtCmk8IqG2T1e/IujF8rB3R2XXrx5URkLCYvWC3g3N6T/",
-	"1vTN4eDo9jWeBc+XHA7vtOnqnUta6dHdsNDR543L7e/fbbmO+wT/txUx+c6rmvjZaglzgzK+jsOHVb4E",
-	"jz9eO1HKwTVjtFWk+/4+VaR/pa7D7zjslumWSnHwZL9JH+HQYeDmNeoneUjS7iQaHbduf4OC8Zw45XbB",
-	"iKsYpM34U7D3yvXNy3G/isd9m32+58v4B9uw7s0vD/wu0L+5KOFPYLeRv68TruD9Y9ytKDsTCNTY5/IE",
-	"rqm9Tjo2KUd6eDbIMba6CeNE0jum1mzIMboSS1B9oU4YSlqMmu6B5nmcjXeWmmxRqxcwaP1LZLv3j23f",
-	"+tcR9bhOwG9m0u8/3FlpGN0q4vn1NKq/cvGtNOvvTs7XRzL36BX924ZFvzV3zQn3FnHMjbu4RenpmerS",
-	"dlte/WV4KouVOo9G0R7pLb/V6oS3nRUvMhRVOWn9QX0TXb+//p8AAAD//w==",
+	"7H1td9s2lvBfwcOZ58ROKVmynSZWPuxxE3vGnSTNJPbJzpSZCCYhCWMKYAHQiqbr/e177r0gCUqUrbhO",
+	"d7an/RBLIgFc3Pc3oD9HqZ4XWgnlbDT6OZoJngmDH+2MG5F9ap5/OjnnU3iSCZsaWTipVTSKzmeCWWe0",
+	"mjKhnHRL5viU6QlzM8GMsLo0qWDcMumYtEzpxQg+pjOupsKyhXSzRIlrYZZsYaQTjKuM4Q8s1XNh2SVP",
+	"r/rsvVAZjOOWjc8mvdfcpbMxc5oGJUqrfMnkhCl9qbOlnz5rA2GlSkXMtKlmeaOVaKZKlBEcF8HJFjOh",
+	"GkizfqKiOBKf+bzIRTSKkuggiaI4sulMzDngxS0LeGCdkWoa3dzcxFHBDZ8L51F6Zo9TJ6/FOhJ/gAXn",
+	"3AkjeW7ZYqatYBxfZpOcT9mMW+Zm0rJrnpeiH8WRhHE/lcIsozhSfA5LS/uJBnXBdal1LriKAK7Xfqmz",
+	"l90EPXtZUbACql6y4G7WrFg9/iSzKI6M+KmURmTRyJlShDDUeBvG0USbOXcArnLfHkZxNJdKzss5PvTA",
+	"SuXEVBgE9geTCURpJ6gTKfIMGMFq49jl8jnjLBc8k2rKxr0x/mwZjBMKfuyzcyks40awS6OvhGKXSzaW",
+	"2XgTUnW1fLifPxoxiUbRH/Ya+dijp3avQm4NN2xiXZzOMjEvtBMqXf5FLNc3d8yuxBJpkOZSKMfm/EpY",
+	"VhYxK5X8qRSsEIbpQhgOI4BV54IrC7iY8aIQCqQiFWyHs4uLs5e7MUMmEuzs5PyUBcv3/iKWjESfZYZP",
+	"HLKbdH12DDLhQDSlm+FYy+cCAZsKR7NNpLGOcWUXwrAd67grbeynsyDNiQKR3MU5dOlw0EKbK3YpgEiZ",
+	"VoLxKZfqeXsFXJMr7WbCABw/lcI6huItrV9QZOxwfz9GpcGZh3UmcxGA5kcmSlpmncxzZkqlYOnDwVGf",
+	"/UUsLbsUOWgwpwnhPM+FYW7GHbOAejcTc9oK8M1Em6l2Tii2f8hmuoRtThwOWFmzz44RTMtwFzCjSpQt",
+	"01RY4kGlHbsShRvV4NNUgBRTKkuYIeWD3EmIbdhzhY4tLp1L9UqoqZuFolXrp06mnKA67Ba1MViAcZdu",
+	"D7jU69ARkRk1OnGj/SIlDQRtUXm4nxArLKQVMbOayAPALLRf3NJvCAJMQMuDAak5CxjJr6SERKLk2gra",
+	"As7/yHrAWKmulF5INc2XfTZ+PAZlmM6ETRRXS5aWxsCGr4WxUqs+O2YLwa/Q/JH98q+znXenL9jRcDgA",
+	"i1ZwAzNUNszbzny5621cDS1wAMy11CXuCDgkl9YxxedSTRM110YgR+GrHoxVpPXZh0DsvJDXpEmUpw1b",
+	"zLhDoOGZnwsUTQ6MiuDUiiYTaQ6bYNKRWILKj5lUIHnpjKXcCm/tAyF91mfAQ2i/4BHgEyxxolI9n/Oe",
+	"FWAsnchok3oSuBMBCmNmRYpgPOs/6x/sbjLL3bLikX6LkBTcOWFg8D92kuTxf+182Nv9jyT68f/9offf",
+	"Hx8n0Q57HLPHq7/uPt79Y7SthIHXsUHKSMJa8jTTeWZH5I0AnUn65mzH81KGXJcvdwGb48fjRFVsF4pV",
+	"jN+8kpaWHQwOSb8qjRq1TZxEVdRhWxDnS0nQeF3/m3R4JefSrVPgz3rB5iDe0om5RYwXfCqIDIw7NtfW",
+	"bXIVcpwz3FQmJrzMXTTaH7Qdn4N9cHz4Z+/4DAZ3ukHrW/hhMrHi7j2Ab3QlC3YpJqQx/Jas48bZjW4P",
+	"Td65mbv2Av8F+xl07OcGvEVbaGUF+sYvtJrkMsXdpFo5ofAjL4pcpqh39gqjL3Mx/+afFnYZ+JQAmeMy",
+	"B6eJbETttpK4SEuaVy0Zz0GXLhuHGrZLOLCOqxSg3Ks9ce/TCuvAwR1Fg+H3L/f/9u37p697B5eAG/R2",
+	"otHh4CiOnHTI//VW6m3PnCvsaG8vnXHjhOln4rrajd1Lq9dvtnUw1znhLU1GeF1xIzsx4t2sW7ESe/1c",
+	"eV5tH3C84niM2ap7BXrhJo7eaHeqS5X9Qsq+0c0WPCTSQqAiPktbsXEHCfeOjo5uIyNvkfGwIeMb7dgE",
+	"Ad+Ojkq7Hr3/dQh5BwLI9Qm81zlfMitEP+rUHd/x7B2h5BfS5RytDHFIpoVFjxZNEAGjlTM8RZUpjNEQ",
+	"Cf8YDFfl/BKALcG1F5WCZcPBIIqjQoPCMIg+VE97pGFvPraJXVm52+R1v03oQUPoM3XNc5lVu9iS3JJG",
+	"9apRX4foW2L3ORsTcsdooC0TPJ0xD2KiMEYGB7WaCnmlnq/gxqIb/+fz87cQLo7//xjcObIUbpaoOnRb",
+	"aDYTn1kmp9JVUY90MToKyhmdg+8MEMHvinHvccZM6USN/6ytG++CojBiUlqRQewNq+DCVhhwQAMzBb9I",
+	"iAkEepuxzxZxVuRcqp4Tnx07HAwY8AL4/HrCOPMUYplOy7lQrp+oRH2o3FsAmyjBLF/amFHqiVwFmqBC",
+	"0g4ikXwijP0KA06wW6J2pHe/f//DG3SgYkJ5nfBhGHoXwqRCuV4mUp2JbBd9q4vz094zhsBXLlipCg5e",
+	"NLOlMXrKnWC2TGeYp0qSMns2GIwpMaYrRCeqwfQlkIZfxiyXSrCJEBT+pNwYCZbeCFcaNWIX34BlBocA",
+	"Pz2LE4Ufvovphxf+70n1yvAUJ4KPT0+rH49OMXL1JOwn6oysOgFI8twkvvBdCDYgXuaWMIbBh/Uv27hh",
+	"MCBtaZmVUwXWp0rk/EsYbUds3Ej63mA4DhgpUYbXEbYPAG3r/eHY26N1+TvV5lJmmVC/WBVKG8RJSoiM",
+	"vHCb6qLxxe0It79qsbZSYmlLiR00SqzZw3bqa1K///UUl8P0GiUtZYZcmvP0yjLuMYIRRiHMXFqMXdtx",
+	"JuJvg/kCljOK5yeg9X4h2aq5GKrQjWTZG95GGBkQ5knbuoSzb21caNBXJI7XthMuc5FR5q3SnKg3hA1U",
+	"4dlLEP6fSu02+RNvtHutMzmRIutOHjUJHvQRZz5r5Pg0jHYx2ybVanb+eR2nRnFYpKhKEl2Y8a/tbShk",
+	"3HTHVG/5Mtc8O9f6FTdT8YDOUZW4zGFer6iGg8NnT55+yy6XTth7KYRJqBCGgULwG2FOa1pyS9YraFzP",
+	"ad2jcV/fs+lCjWt4lKepKNwmVfDWiFSrTMK8p8jND0I0z61VjhLTkkw6tuAW7cvzKtPpM7T3UxtXLfLt",
+	"B+QLduWFdFsCBiN7fuTXJGEnoroSwkHdrnI9EzXTeYZOWZVOpRRYn70LsRszIKKvhlBy1mnMWbKlLqlw",
+	"FwcpX+koj1qHrEosQNVsdAHek6d5ofg1lzm/zB9C8iv3FQNjbpxU0+cMU/ywJ2Zn2rh8eS+x/2fL3ARi",
+	"7zfCymAn2/FNOOLrmh2AL+UKQg+fkVR6EbOJNsyj0tdwpPNJqphlhktlEzVBn8HOSpfpBfqICw7sA7/D",
+	"34w7fsmtCBGNYUqixu+EM8veMXwb99mxWgbOBkTLVXrUFy+KnLuJNnP/u03Uk8EBC/3MJ4MBJWaRE0nW",
+	"MO3NMlEIlQmVLinWou0mCjUabJftwBIVtHU8pA3LjC4KXxVJtVKU7sZkDEQPsHVHdbOF2iWmdzqw1e0S",
+	"F4LXIOyRTdTUcApNpM6YUJlP4AZmNUDULdlFi3oG84tAgzpwM0tYuNaKrQzvLQnBTrm8ULx0M23kvx5E",
+	"rV8KboB46JiCCyI+FxB33UsG2wnAYSODLaC3Fr5myNeTvtb+pWXoeKtpzOY8B1YXWVyhBPhNYQrMUKbJ",
+	"S+6KB/bhw4fecelmQjkghuh2/njzBggbwk+dHosZaXUCiYwrxZW391Zs4JbC6FRYC0rsRcMqvyShXDUY",
+	"BNkWCEuvBYR6MA3PKQ6lOliDL0rDbcp7td63jk8mK/kun5oFtrtXumsWcuf+fsidAZJYhZpt2TQY+ys4",
+	"htKyhcjzHvEmRpDecFwKH6ZkDPMGlnF7BVyzgTFsWRTaOJG9Fpnk57jXh3Xt6xRmMBFMcC/dMm35hU9C",
+	"6tU7YXPYCkO6bUu+enAPB/dw1K/n4APlxqsIGpNtc5aNAWor3Lh+t3ST3rNxnwpgBAUAWbXYdHXN2JkQ",
+	"rjcXjuetoodWdb0DU4LjwshUfCqE+WR/KrkRn+bCGYFroz2HAfSE4ZO6cgILJCrV1mFFUGLyXaZXSlgb",
+	"+yaQaWkEBcyW4ULwuzSYobNsYvS8n6gzKpJfYtTbtK3UUIOFUprGY/cOKIu6spGo1AgsynrLi+9Zqges",
+	"NaxRq5/XKKNhHPnBn7CKtz/Y/7Y3HPb2D84HR6ODwWgw+DvwLb3a9JX5xi5fIxwO2HzO3jshctBenfhE",
+	"2ZrrEqRsuI+FQXL102U0ik4u3gH7/VTyXLolaniarEZoNBoO4qgssjuAvQEAMD8rqaIYbrfLJlW1rxbG",
+	"qQ8IfJp+iLyurrVVD6aN0UBpbEJuPSNsrefkXKBG4NkPKl9WmF4xfESSO/rpNswRQBoQdBU1H2bCO7gB",
+	"WlKuQLWhiyoVRlPE2y0stVar2w0rbtmuae4NvHtzGzN9mYJ6rZVYtlhsOzj+6l+/abHi7WPP6xdv2hz7",
+	"lZjhJuy4/DHCFsyA6z3im62HW4lbzaIB57Yg/1ivqS//KahG3aJUh/6l0rFvUYQA3FeSPGQj1KtYqMDo",
+	"3Oq5gHem2IFrBbaqcFKM6GlZ0sS5cE6YmEpPMStKlbqyit3MFdMmUXY5v9R5vFIpCUpSO0ozxy+xtAAQ",
+	"XBrBrxj1ge32E3Vcl3ZswUGX8lwrKoTrCZPqWlqJXlM1o63rNBffDAbHA6yo7A8G38GQi29OT05P46BM",
+	"0WfHVVqEwsKZSK9sVWhzwijKZWC3NKLnQslUZxA3zzk40JbtfM+v+XtE+SPLxuUYO4TXGqHaunnOP9fN",
+	"Nb43o7vZ5sd/JMnnwaCXJJ+Hp0ny+ekpfDw6/fj4xyQpfn51A/++wX/f4r/vbz5uHtPRjNMwULuv17eW",
+	"EBev2XRtHLqr6IxTHRC7e8EgNr29DHt1UScpiDO9TPRCYeitCUWvWz564ZeWgPSCbx9DnLeGtPcdR597",
+	"AFTvmhuAAMKB6AzgOste1huI4ugNgQd/Wr//tQbSf2o9PQ8Wrj+33nhBMB+78HPwxseAMm/5tLNJ3TcO",
+	"6UnQq475BwzgwOFKwdATb4dtaBOZOyLMqo0u1W0NTM0yTc2b5oqZVr52CzDdaa1vyz3EETZKARz1h21s",
+	"BBoHmosbw9FY5N1tZed105X8F9nRFsSd3WHrYOoNDV8wOz1bn3qbmVcNCSIh9tSJ67Y2v/xtRuGvjZVd",
+	"B3FqeEZFvzzXy9UTBlsYBojyqGFrRdnZdTX35N9Ey12gNUUvOKOkPM/fBkIw4bkVXbETOFkQAvpOgwpN",
+	"jywTmQy0oe2zE5QDSlRcUqtvoijqQNtT5DwF47Mp5InrHDkNomgpURujH7RpVfpjxHIxcRCGxy2CJupK",
+	"iMK2svs0/46P9zDyScVu087NK/PoOwYS1RnbNL0rwnCLUdO8z44VI9/F918bMdfX2K5Nw9cioo1xzf4X",
+	"xjWHh/eJa/bXYpYH9ct/d8Ttmmrb0iPuUnFvxCJMO3yBNB83BHOakfNwmzCuZB8StS6AbFP2Yc6XwBGV",
+	"RKLupBUDHVL3HZE4LoW7K1mwSVIOvkxQDr69h5wc3Du0Xz3Dxt47PplQpm4qrwWT7jkTn6nXIlGUsbWI",
+	"Q0zx4lnA0oHJwtcphaMXKkgkbe14DL9uIM5ehUoYTwHQEAikcAkC9net8EVaoUsTnIcrdrQ9VY+BQnOZ",
+	"5xKR086VDAfwJc1LK6/F64pHSLaaXIAuqX7baq7vdGaplW5Dfxs4BnWn1LpT7/tEvQMR9kCue+xV/nud",
+	"WymTVp/v8ZP2V/w0bLNEAfRZfDEvCOWrDlRdDFlPMWAPoX9endlD4Eds/Ic9oGbdv0q9mdokatzqIR7H",
+	"8GrB3WxPZvSFqlp7/9l7gxNMYFDTx7jqctI60V1JmWoXcYW5LobaJBfrW1eMVCnGYPDOiHG2mOlcVJ2X",
+	"ehI4XOnykWVzqbRhpZIuUTspHpODsPnk4h01d75/GbOlUPjj92//FvtjXJR8Bis0R724G3u3iidqkmvu",
+	"pJr2cHt+6caL8z21JZ6ZZEaXFJ1L8N+wWxnbafEo6vsf2OH+8CnDJIfX1xXsa0bpzjxym1er1zsrkoTG",
+	"KjfVha0Rw3UA7OH+oD8YAMr6iTr2Per7/3hy0BuSz4udSxbm862wrMnSVJTBI0SJQhTky1VsBd0y1h90",
+	"991G3hVetTWEg3V7U6mKo8Hg6fDoaP/J4dPDwdHR8K4YuMFm54nw2wiFh//KohAGD/+1ZR5I0w6+jnt/",
+	"//jzwc0f7xQeT8AAtu2kp6pKdckPHiQ8fPJ0vU/8C3Qdd2xBUYoGvlZU8dWph3MFA2900ya14ejKmvar",
+	"asZd+looZ5Z4+ntNc7um6IZ1x23SGbcajI4UR1PM/PmWkh+oVuJv6otpoyTojzvc79p/WBm9/YYC/2Zc",
+	"d6j6nhd7BToHlNpM5EV7+abUevD3o67lq9pr19J0WAFfQGloTY1HiDYfjntydBS6hINOSfS13q7SpjYO",
+	"9Oqcm9q7vZIKSe/5eZX11g4xNZt0vgq+uszFuzOfg8+EcnIifRbv1pW2PBsVIKc0smfERKDE3KkLqjI3",
+	"4qYm0Lo+AOKJtDTSLd9jmwlSkRpfjks32ygN7UEdUhHM0al12mvQt9Nqs99/OO/Ka8upEhn7/sN5n505",
+	"y8bYFz9mac7lnO1gEaI5fLvLpoYrF5wpwNxG1VKXiYlUwsbB0ZFyMDhI/XP8IkZgYOgsSedj7J8cP08U",
+	"1uONzoWtwKEjsM0Js0eW4fNgQWxkGZO7VcVV47jOEfulHtF9HB4ReA6HYl48QgNzQgiGOb8+O4Hfmj69",
+	"3J91qxAARpIOCqB5pM4iiG8Q/e2+COpSkGqiq94PTgdOfTD7glg36m5c7GgrsHRAGmNNX+sH/T4KQ+1Z",
+	"nbSMgVg+xogZ3xgnAL5al79wlcV0nghP1QNi8MgVRe9gB8JEHaG7KWSvNT48fnzcasfqP37sM4gNmh3e",
+	"NcKBM1tNYz6EThR+s2wHqeXpvsusEJU7Qws+sg2ymlCb5rKJ8sMDVqFLP9i4CfE9+9HkeINEHYbj3QG0",
+	"DDUMg8ZfPXYzrgEg3o+pg7h+NVHBG8T+Hk0vtKryliKTzgKijsNYvDom4e8/8vdj+Moe3m9EJ5tYcL9R",
+	"c5URdii37zPyu397cc60YS9PXp2cn1AKxzc9h7mADbdpSOd7sKuLI7ChlSdgtXM6cLFyRwQdFvMXMimN",
+	"Sff+2gVJWrE/nZwnynfD0hUC6z0rlPOtjnYADKA3PEbRp7ANw6GXQ+BsdswStTPe1J013u2z6vymVEXp",
+	"vILQXW6SPwhZYXk1ipQ+C5bLVCgrAsXw+uw8sMt1at9GceSvyohG0bB/2B9glaYQihcyGkUH/UH/gJzf",
+	"GZqh4GT56Odo2lXLeYdn9YKbB1aSWLbjjG/cNLpjGQ7kogoSg2HcrZXRaMe13J9leIuBdeEWw0usfuw2",
+	"ns0re5tuWriJ7zHU33CwxdjmsqW7363v4br5uHILwf5gcEtbYNUO+GXXQGExtaM/rrOciv2LhwRF1+Q1",
+	"tHu3HunGSYb3meRipRH5cHBwn2lOw+OFT+63n/YZP5znXrB0nO0IvURk6tB3+zFqW4zoI/CJ97qjUfRK",
+	"WsfCKyIcn9rWMCymF9p2iDeV3m3gIfTZSWUWqwS0T9g3sks6YMXoPae+YWpZCTpsfHdEYEG7pJzWqCsa",
+	"v1zMV+4zI9lCdvxOZ8sHE6uwDHPTDhKcKcXNmkQPH1yiN3W7NuUVXtEwe8ADi3H0ShPc3XHpxbtXlbFQ",
+	"YtG6ue/2Rvrfmr45HBzdPceL4NqVw+G9Fl09K4ozPbkfFjr602G6/f37TddxDuL/tiJG33lVE79YLWxu",
+	"UMY3cXghzM/BpZU3JEq5oBaNtoqk3x9SRfrb9Tr8jsNumW6pFIIn+036CIeEgdvnqK8SQkm7l2h0nBb+",
+	"DQrGS+SUuwUjrmKQNuNPhXtQrm9uvPtVPO677PMDXyJwsA3r3n5jwu8C/ZuLEv4k3Dby92XCFdzbDKsV",
+	"ZWcCAdv9KE9Azfh10rFJOeKFuUGOsdVjGCcK7191dkOOkUosQfUF+2MwaTFqugeaa302nrVqskWtDsGg",
+	"ITBR7Y5Atn1DYEfUQ/2BX82kP3y4s9JGulXE8+tpVH9U5Gtp1t+dnC+PZB7QK/q3DYt+a+4aCfcWccyt",
+	"q9CkeGVOddi8La/+ED+WxUqTR6NoD/WWX2p1wPvOihcaiqqctP4/ArDRzceb/wkAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
