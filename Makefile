@@ -6,6 +6,9 @@ GO       ?= go
 SPECS    := $(wildcard api/*.yaml)
 SHARED   := api/shared/components.yaml
 SERVICES := $(basename $(notdir $(SPECS)))
+# One AsyncAPI event contract per publishing service; api/events/shared/
+# holds what they share (the CloudEvents envelope).
+EVENTS   := $(wildcard api/events/*.yaml)
 BASE     ?= main
 # make bench: ten runs of each benchmark give the ratios a 95% interval. The
 # runs are rounds of the whole set, one after the other, so that the two
@@ -21,11 +24,13 @@ BENCH_TARGETS ?= memory=70 sqlite=85
 # The Go SDK: a module of its own under gen/sdk/go, one package per
 # service and the shared components once, client and models only.
 SDK_GO   := gen/sdk/go
-# A spec's info.version, the version of every SDK package made from it:
-# $(call spec_version,api/materials.yaml) is 1.4.0.
-spec_version = $(shell awk '/^info:/{i=1;next} i&&/^  version:/{print $$2;exit}' $(1))
+# vacuum lints the specs: a module of its own under tools/vacuum, so that
+# its dependencies stay out of the services' module graph.
+VACUUM   := $(GO) -C tools/vacuum tool vacuum
+# The lowest severity of a finding that fails make lint-spec.
+LINT_FAIL ?= warn
 
-.PHONY: help run test test-short bench generate generate-sdk-go check-generated vet fmt breaking release-spec
+.PHONY: help run test test-short bench generate generate-sdk-go check-generated vet lint-spec check fmt breaking release-spec
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -44,13 +49,16 @@ bench: ## Run the benchmarks; print, per bare/full pair, the share of bare throu
 		$(GO) test -run '^$$' -bench '$(BENCH)' -benchmem -benchtime $(BENCHTIME) -count 1 ./... 2>&1 || exit 1; \
 	done | $(GO) run ./tools/cmd/benchratio $(foreach t,$(BENCH_TARGETS),-target $(t))
 
-generate: generate-sdk-go ## Regenerate gen/ from the specs in api/.
+generate: generate-sdk-go ## Regenerate gen/ from the specs in api/ and the event contracts in api/events/.
 	@mkdir -p gen/shared && \
 		$(GO) tool oapi-codegen -config gen/shared/oapi-codegen.yaml -o gen/shared/shared.gen.go $(SHARED)
 	@for s in $(SERVICES); do \
 		mkdir -p gen/$$s && \
 		$(GO) tool oapi-codegen -config gen/oapi-codegen.yaml -package $$s -o gen/$$s/$$s.gen.go api/$$s.yaml || exit 1; \
 	done
+	@rm -rf gen/events && $(GO) run ./tools/cmd/eventgen -out gen/events $(EVENTS)
+	@# The TypeScript and Python SDKs (skipped, saying why, without node or python3).
+	@GO=$(GO) tools/sdk/generate $(SERVICES)
 
 generate-sdk-go: ## Regenerate the Go SDK (gen/sdk/go) from the specs in api/.
 	@mkdir -p $(SDK_GO)/shared && \
@@ -68,6 +76,14 @@ vet: ## Run go vet and check formatting.
 	$(GO) vet ./...
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); echo "gofmt would change the files above" >&2; exit 1)
 
+lint-spec: ## Lint every spec in api/ with vacuum against api/.vacuum.yaml (what makes good SDKs).
+	@for s in $(SPECS); do \
+		$(VACUUM) lint --ruleset $(CURDIR)/api/.vacuum.yaml --functions $(CURDIR)/tools/vacuum/functions \
+			--details --no-banner --no-style --no-clip --no-update-check --fail-severity $(LINT_FAIL) $(CURDIR)/$$s || exit 1; \
+	done
+
+check: vet lint-spec check-generated ## Vet and format, lint the specs, check that gen/ is fresh.
+
 fmt: ## Format the Go code.
 	gofmt -w $$(git ls-files '*.go')
 
@@ -80,9 +96,15 @@ breaking: ## Compare every spec in api/ at git ref BASE (default main) with the 
 		$(GO) build -o "$$bin/charter" ./tools/cmd/charter && \
 		"$$bin/charter" diff --base $(BASE) --api api
 
-release-spec: ## Record the specs in api/ as released: the baseline .ci/breaking compares with.
+release-spec: ## Record the specs in api/ and api/events/ as released: the baseline .ci/breaking compares with.
 	@mkdir -p api/released
+	@# The SDKs' release: gen/sdk/CHANGELOG.md and the Go SDK's version.
+	@GO=$(GO) tools/release/sdk-changelog
 	@# The released specs' $$refs into shared/ must resolve to the shared
 	@# components as they were released, not as they are now.
 	@rm -rf api/released/shared && cp -R api/shared api/released/shared && echo "released api/shared"
 	@for s in $(SPECS); do cp $$s api/released/ && echo "released $$s ($$(grep -m1 '^  version:' $$s | awk '{print $$2}'))"; done
+	@# The event contracts, with their shared envelope; their $$refs to
+	@# ../<service>.yaml resolve to the released HTTP specs beside them.
+	@rm -rf api/released/events && mkdir -p api/released/events && cp -R api/events/. api/released/events/
+	@for s in $(EVENTS); do echo "released $$s ($$(grep -m1 '^  version:' $$s | awk '{print $$2}'))"; done

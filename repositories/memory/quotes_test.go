@@ -13,3 +13,7 @@ func newQuotes(testing.TB) quotes.Repository { return memory.NewQuotes() }
 func TestQuotes(t *testing.T) {
 	repotest.Quotes(t, newQuotes)
 }
+
+func TestMaterialCopies(t *testing.T) {
+	repotest.MaterialCopies(t, func(testing.TB) quotes.MaterialCopies { return memory.NewMaterialCopies() })
+}

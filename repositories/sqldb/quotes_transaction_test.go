@@ -118,7 +118,8 @@ func TestQuotesAndTheirLinesCommitTogether(t *testing.T) {
 			t.Run("a submission in a transaction commits the quote and its priced lines", func(t *testing.T) {
 				db, repo, draft := open(t)
 				submit, err := quotes.NewSubmitQuote(quotes.SubmitQuoteDeps{
-					FilterOnPermissions: quotes.CompanyAccess, Get: repo.Get, Materials: steel, Submit: repo.Submit, Now: txClock,
+					FilterOnPermissions: quotes.CompanyAccess, Get: repo.Get, Copies: sqldb.NewMaterialCopies(db).Copies,
+					Materials: steel, Submit: repo.Submit, Now: txClock,
 				})
 				if err != nil {
 					t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	materialsevents "github.com/charterhq/charter/gen/events/materials"
 	api "github.com/charterhq/charter/gen/materials"
 	"github.com/charterhq/charter/repositories/memory"
 	"github.com/charterhq/charter/repositories/sqldb"
@@ -30,6 +31,7 @@ func Service() host.Service {
 		Addr:     ":8080",
 		Spec:     api.GetSwagger,
 		SpecJSON: specJSON,
+		Events:   materialsevents.Document,
 		Build:    build,
 	}
 }
@@ -157,7 +159,7 @@ func NewHandler(o Options) (http.Handler, error) {
 		return nil, err
 	}
 	return stack.New(stack.Options{
-		Title: "Materials", Spec: spec, SpecJSON: served, Mount: mount,
+		Title: "Materials", Spec: spec, SpecJSON: served, Events: materialsevents.Document(), Mount: mount,
 		Verify: o.Verify, Logger: o.Logger, BodyLimit: o.BodyLimit, Ready: o.Ready,
 		AccessLog: o.AccessLog, Operations: o.Operations, Responses: o.Responses,
 	})

@@ -245,7 +245,7 @@ func (f *benchFixture) full(b *testing.B) http.Handler {
 		b.Fatal(err)
 	}
 	h, err := quotes.NewHandler(quotes.Options{
-		Parts:  quotes.Parts{Repository: f.repo, Materials: f.prices, Now: time.Now, Transaction: f.tx},
+		Parts:  quotes.Parts{Repository: f.repo, Copies: memory.NewMaterialCopies(), Materials: f.prices, Now: time.Now, Transaction: f.tx},
 		Verify: verifier.Verify,
 		Logger: slog.New(slog.DiscardHandler),
 	})

@@ -120,7 +120,9 @@ var textStores = []struct {
 	name string
 	open func(t *testing.T) quotes.Parts
 }{
-	{"memory", func(*testing.T) quotes.Parts { return quotes.Parts{Repository: memory.NewQuotes()} }},
+	{"memory", func(*testing.T) quotes.Parts {
+		return quotes.Parts{Repository: memory.NewQuotes(), Copies: memory.NewMaterialCopies()}
+	}},
 	{"sqlite", func(t *testing.T) quotes.Parts { return textSQLParts(t, filepath.Join(t.TempDir(), "quotes.db")) }},
 	{"postgres", func(t *testing.T) quotes.Parts { return textSQLParts(t, pgtest.NewDatabase(t)) }}, // skips without PostgreSQL
 }
@@ -132,7 +134,7 @@ func textSQLParts(t *testing.T, url string) quotes.Parts {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	return quotes.Parts{Repository: sqldb.NewQuotes(db), Transaction: sqldb.Transaction(db)}
+	return quotes.Parts{Repository: sqldb.NewQuotes(db), Copies: sqldb.NewMaterialCopies(db), Transaction: sqldb.Transaction(db)}
 }
 
 // textService is the quotes service alone behind a real HTTP server, its

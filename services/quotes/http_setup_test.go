@@ -104,12 +104,15 @@ func (c *clock) Advance(d time.Duration) {
 // real materials service, with a generated client and a signer whose
 // tokens both services accept.
 type system struct {
-	url       string
-	http      *http.Client
-	client    *api.ClientWithResponses
-	signer    *auth.Signer
-	repo      domain.Repository
-	parts     quotes.Parts
+	url    string
+	http   *http.Client
+	client *api.ClientWithResponses
+	signer *auth.Signer
+	repo   domain.Repository
+	parts  quotes.Parts
+	// keep applies a material event to quotes' copies of materials, as
+	// quotes' consumer of materials' events does.
+	keep      *domain.KeepMaterialCopy
 	clock     *clock
 	materials *peer
 	catalogue catalogue
@@ -118,6 +121,7 @@ type system struct {
 
 type systemConfig struct {
 	repo        domain.Repository
+	copies      domain.MaterialCopies
 	tx          story.Middleware
 	overNetwork bool
 	call        call.Options
@@ -132,6 +136,11 @@ type systemOption func(*systemConfig)
 // for none).
 func over(repo domain.Repository, tx story.Middleware) systemOption {
 	return func(c *systemConfig) { c.repo, c.tx = repo, tx }
+}
+
+// withCopies keeps quotes' copies of materials in copies.
+func withCopies(copies domain.MaterialCopies) systemOption {
+	return func(c *systemConfig) { c.copies = copies }
 }
 
 // overHTTP serves materials on an httptest.Server that quotes calls over
@@ -186,7 +195,7 @@ func startSystem(tb testing.TB, opts ...systemOption) *system {
 func buildSystem(tb testing.TB, opts ...systemOption) (*system, http.Handler) {
 	tb.Helper()
 	cfg := systemConfig{
-		repo: memory.NewQuotes(),
+		repo: memory.NewQuotes(), copies: memory.NewMaterialCopies(),
 		// Small tries and backoff, so that a failing materials service
 		// is given up on at once; the attempt timeout is the client's.
 		call:   call.Options{Tries: 2, Backoff: time.Millisecond},
@@ -237,7 +246,7 @@ func buildSystem(tb testing.TB, opts ...systemOption) (*system, http.Handler) {
 	}
 
 	clk := &clock{now: epoch}
-	parts := quotes.Parts{Repository: cfg.repo, Materials: prices, Now: clk.Now, Validity: cfg.validity, Transaction: cfg.tx}
+	parts := quotes.Parts{Repository: cfg.repo, Copies: cfg.copies, Materials: prices, Now: clk.Now, Validity: cfg.validity, Transaction: cfg.tx}
 	h, err := quotes.NewHandler(quotes.Options{
 		Parts:     parts,
 		Verify:    verifier.Verify,
@@ -247,7 +256,13 @@ func buildSystem(tb testing.TB, opts ...systemOption) (*system, http.Handler) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return &system{signer: signer, repo: cfg.repo, parts: parts, clock: clk, materials: p, catalogue: cat, logs: logs}, h
+	// The story the service's consumer of material events runs, over the
+	// same parts.
+	wiring, err := quotes.Wire(parts)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return &system{signer: signer, repo: cfg.repo, parts: parts, keep: wiring.KeepMaterialCopy, clock: clk, materials: p, catalogue: cat, logs: logs}, h
 }
 
 // token signs a token for c valid for an hour.

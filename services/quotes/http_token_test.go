@@ -36,7 +36,7 @@ func aloneService(t *testing.T) func(method, target, token, body string) (*http.
 		return nil, fmt.Errorf("dial materials: %w", domain.ErrMaterialsUnreachable)
 	}
 	h, err := quotes.NewHandler(quotes.Options{
-		Parts:     quotes.Parts{Repository: memory.NewQuotes(), Materials: unreachable, Now: time.Now},
+		Parts:     quotes.Parts{Repository: memory.NewQuotes(), Copies: memory.NewMaterialCopies(), Materials: unreachable, Now: time.Now},
 		Verify:    verifier.Verify,
 		Responses: contract.ResponseCheck{Mode: contract.Strict},
 	})

@@ -10,6 +10,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	quotesevents "github.com/charterhq/charter/gen/events/quotes"
 	api "github.com/charterhq/charter/gen/quotes"
 	"github.com/charterhq/charter/repositories/memory"
 	"github.com/charterhq/charter/repositories/sqldb"
@@ -34,6 +35,7 @@ func Service() host.Service {
 		Addr:     ":8081",
 		Spec:     api.GetSwagger,
 		SpecJSON: specJSON,
+		Events:   quotesevents.Document,
 		Calls:    []host.Call{{Service: "materials", Scopes: []string{"materials:read"}}},
 		Build:    build,
 	}
@@ -53,11 +55,14 @@ func build(_ context.Context, env host.Env) (host.Built, error) {
 		return host.Built{}, err
 	}
 	var repo domain.Repository = memory.NewQuotes()
+	var copies domain.MaterialCopies = memory.NewMaterialCopies()
 	var tx story.Middleware
 	if env.DB != nil {
-		repo, tx = sqldb.NewQuotes(env.DB), sqldb.Transaction(env.DB)
+		repo, copies, tx = sqldb.NewQuotes(env.DB), sqldb.NewMaterialCopies(env.DB), sqldb.Transaction(env.DB)
 	}
-	wiring, err := Wire(Parts{Repository: repo, Materials: prices, Now: env.Now, Transaction: tx, Middleware: env.StoryMiddleware})
+	wiring, err := Wire(Parts{
+		Repository: repo, Copies: copies, Materials: prices, Now: env.Now, Transaction: tx, Middleware: env.StoryMiddleware,
+	})
 	if err != nil {
 		return host.Built{}, err
 	}
@@ -120,7 +125,7 @@ func NewHandler(o Options) (http.Handler, error) {
 		return nil, fmt.Errorf("quotes: embedded spec: %w", err)
 	}
 	return stack.New(stack.Options{
-		Title: "Quotes", Spec: spec, SpecJSON: served, Mount: Mount(NewController(wiring)),
+		Title: "Quotes", Spec: spec, SpecJSON: served, Events: quotesevents.Document(), Mount: Mount(NewController(wiring)),
 		Verify: o.Verify, Logger: o.Logger, Ready: o.Ready, Operations: o.Operations, Responses: o.Responses,
 	})
 }

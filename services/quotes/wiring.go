@@ -29,19 +29,27 @@ type Stories struct {
 }
 
 // Wiring holds the two injectors of the quotes service, which differ only
-// in the permission filter, and the scheduled expiry.
+// in the permission filter, the scheduled expiry, and the story that keeps
+// quotes' copies of materials from materials' events.
 type Wiring struct {
 	Staff    Stories
 	External Stories
 	// Expire is the story of the scheduled job that expires lapsed quotes.
 	Expire *domain.ExpireQuotes
+	// KeepMaterialCopy applies one material event to quotes' copies of
+	// materials, which submissions are priced from.
+	KeepMaterialCopy *domain.KeepMaterialCopy
 }
 
 // Parts are what the stories are built from.
 type Parts struct {
 	// Repository stores the quotes.
 	Repository domain.Repository
-	// Materials prices materials, from the materials service.
+	// Copies are quotes' copies of materials, kept from materials'
+	// events: submissions are priced from them.
+	Copies domain.MaterialCopies
+	// Materials prices materials from the materials service, for those
+	// quotes has no copy of yet.
 	Materials domain.MaterialsFunc
 	// Now is the clock.
 	Now func() time.Time
@@ -57,8 +65,8 @@ type Parts struct {
 
 // Wire builds both injectors and the expiry over p.
 func Wire(p Parts) (*Wiring, error) {
-	if p.Repository == nil || p.Materials == nil || p.Now == nil {
-		return nil, fmt.Errorf("quotes: a repository, materials and a clock are required")
+	if p.Repository == nil || p.Copies == nil || p.Materials == nil || p.Now == nil {
+		return nil, fmt.Errorf("quotes: a repository, material copies, materials and a clock are required")
 	}
 	reads, writes := p.Middleware, p.Middleware
 	if p.Transaction != nil {
@@ -76,7 +84,11 @@ func Wire(p Parts) (*Wiring, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Wiring{Staff: staff, External: external, Expire: expire.With(writes...)}, nil
+	keep, err := domain.NewKeepMaterialCopy(domain.KeepMaterialCopyDeps{Keep: p.Copies.Keep})
+	if err != nil {
+		return nil, err
+	}
+	return &Wiring{Staff: staff, External: external, Expire: expire.With(writes...), KeepMaterialCopy: keep.With(writes...)}, nil
 }
 
 // For returns the stories of the caller's kind. Staff come first: a caller
@@ -110,7 +122,8 @@ func inject(p Parts, filter func(access.Caller, domain.Filter) (domain.Filter, e
 	del, err := domain.NewDeleteQuote(domain.DeleteQuoteDeps{FilterOnPermissions: filter, Get: repo.Get, Delete: repo.Delete})
 	keep(err)
 	submit, err := domain.NewSubmitQuote(domain.SubmitQuoteDeps{
-		FilterOnPermissions: filter, Get: repo.Get, Materials: p.Materials, Submit: repo.Submit, Now: p.Now, Validity: p.Validity,
+		FilterOnPermissions: filter, Get: repo.Get, Copies: p.Copies.Copies, Materials: p.Materials, Submit: repo.Submit,
+		Now: p.Now, Validity: p.Validity,
 	})
 	keep(err)
 	accept, err := domain.NewAcceptQuote(domain.AcceptQuoteDeps{FilterOnPermissions: filter, Get: repo.Get, Decide: repo.Decide, Now: p.Now})
@@ -120,7 +133,7 @@ func inject(p Parts, filter func(access.Caller, domain.Filter) (domain.Filter, e
 	if len(errs) > 0 {
 		return s, fmt.Errorf("%v", errs)
 	}
-	// The submission is not wrapped in the transaction: it calls the
+	// The submission is not wrapped in the transaction: it may call the
 	// materials service, and a transaction held open across a network
 	// call would hold the database's write lock for as long as the call
 	// takes. Its one write is conditional on the version it priced.
@@ -132,7 +145,7 @@ func inject(p Parts, filter func(access.Caller, domain.Filter) (domain.Filter, e
 }
 
 // Describe returns the description of every wired story, staff first,
-// then the expiry.
+// then the expiry and the keeping of material copies.
 func (w *Wiring) Describe() []story.Description {
 	var out []story.Description
 	for _, s := range []Stories{w.Staff, w.External} {
@@ -143,5 +156,5 @@ func (w *Wiring) Describe() []story.Description {
 			}
 		}
 	}
-	return append(out, w.Expire.Describe())
+	return append(out, w.Expire.Describe(), w.KeepMaterialCopy.Describe())
 }

@@ -52,9 +52,10 @@ var (
 	// ErrAmountOutOfRange: a price or total would be negative or above
 	// MaxAmount (422). For one line it comes inside a *LineError.
 	ErrAmountOutOfRange = errors.New("amount out of range")
-	// ErrMaterialsUnreachable: the materials service did not answer, so
-	// nothing can be priced now; the Materials dependency returns an error
-	// wrapping it, and trying later may work (503).
+	// ErrMaterialsUnreachable: the materials service did not answer about
+	// a material quotes has no copy of, so that line cannot be priced
+	// now; the Materials dependency returns an error wrapping it, and
+	// trying later may work (503).
 	ErrMaterialsUnreachable = errors.New("materials service unreachable")
 )
 

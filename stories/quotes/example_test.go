@@ -13,19 +13,24 @@ import (
 
 // A company writes a draft and submits it: each line is priced by its
 // area from its material's price a square metre, rounded half up to the
-// cent, and the quote is valid for thirty days.
+// cent, and the quote is valid for thirty days. The price comes from
+// quotes' copy of the material, kept from the event materials published
+// when the material was created: the materials service itself is down.
 func ExampleSubmitQuote() {
-	repo := memory.NewQuotes()
+	repo, copies := memory.NewQuotes(), memory.NewMaterialCopies()
 	clock := func() time.Time { return time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC) }
-	materials := func(context.Context, []int64) (map[int64]quotes.PricedMaterial, error) {
-		return map[int64]quotes.PricedMaterial{7: {ID: 7, CompanyID: 1, Name: "2 mm Steel", Active: true,
-			PricePerSquareMetre: quotes.Money{Amount: 4500, Currency: "EUR"}}}, nil
+	keep, _ := quotes.NewKeepMaterialCopy(quotes.KeepMaterialCopyDeps{Keep: copies.Keep})
+	_, _ = keep.Run(context.Background(), quotes.MaterialCopy{ID: 7, CompanyID: 1, Name: "2 mm Steel", Thickness: 2, Active: true,
+		Price: &quotes.Money{Amount: 4500, Currency: "EUR"}, Version: 1, ChangedAt: clock()})
+	materialsDown := func(context.Context, []int64) (map[int64]quotes.PricedMaterial, error) {
+		return nil, quotes.ErrMaterialsUnreachable
 	}
 	create, _ := quotes.NewCreateQuote(quotes.CreateQuoteDeps{
 		FilterOnPermissions: quotes.CompanyAccess, Create: repo.Create, Now: clock,
 	})
 	submit, _ := quotes.NewSubmitQuote(quotes.SubmitQuoteDeps{
-		FilterOnPermissions: quotes.CompanyAccess, Get: repo.Get, Materials: materials, Submit: repo.Submit, Now: clock,
+		FilterOnPermissions: quotes.CompanyAccess, Get: repo.Get, Copies: copies.Copies,
+		Materials: materialsDown, Submit: repo.Submit, Now: clock,
 	})
 
 	acme := access.Caller{Subject: "ann", CompanyID: 1, Roles: []access.Role{access.External}}

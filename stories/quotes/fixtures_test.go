@@ -98,6 +98,35 @@ func (m *materialsService) Materials(_ context.Context, ids []int64) (map[int64]
 	return out, nil
 }
 
+// copyOf is quotes' copy of material id of the catalogue, as its creation
+// event left it.
+func copyOf(id int64) quotes.MaterialCopy {
+	m := catalogue[id]
+	price := m.PricePerSquareMetre
+	return quotes.MaterialCopy{ID: m.ID, CompanyID: m.CompanyID, Name: m.Name, Thickness: 2, Active: m.Active,
+		Price: &price, Version: 1, ChangedAt: now.Add(-time.Hour)}
+}
+
+// keep stores c in copies through the story that applies material events.
+func keep(t *testing.T, copies quotes.MaterialCopies, c quotes.MaterialCopy) {
+	t.Helper()
+	k, err := quotes.NewKeepMaterialCopy(quotes.KeepMaterialCopyDeps{Keep: copies.Keep})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := k.Run(context.Background(), c); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// keepCatalogue stores a copy of every material of the catalogue.
+func keepCatalogue(t *testing.T, copies quotes.MaterialCopies) {
+	t.Helper()
+	for id := range catalogue {
+		keep(t, copies, copyOf(id))
+	}
+}
+
 func line(material int64, quantity, width, height int32) quotes.Line {
 	return quotes.Line{MaterialID: material, Quantity: quantity, WidthMM: width, HeightMM: height}
 }

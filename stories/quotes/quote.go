@@ -2,8 +2,9 @@
 // sheet-metal parts cut from its materials: a draft is created and its lines
 // changed by the company, submitted to be priced, then accepted or rejected
 // by staff, or left to expire. Each use case is a story over a repository
-// declared here; prices come from the materials service through an injected
-// dependency.
+// declared here; prices come from quotes' own copies of the materials,
+// kept from the materials service's events (KeepMaterialCopy), and from
+// the materials service itself for a material not copied yet.
 package quotes
 
 import "time"

@@ -28,11 +28,18 @@ type SubmitQuoteDeps struct {
 	FilterOnPermissions func(access.Caller, Filter) (Filter, error)
 	// Get returns a quote by ID. Returns ErrNotFound.
 	Get func(context.Context, int64) (Quote, error)
-	// Materials returns the priced materials of the given IDs: an ID
-	// absent from its answer is unknown. It returns an error wrapping
-	// ErrMaterialsUnreachable when the materials service is down, and
-	// nothing else that wraps a declared failure: any other error is
-	// internal.
+	// Copies returns quotes' copies of the materials with the given IDs,
+	// kept from the materials' events (MaterialCopies.Copies): the lines
+	// are priced from them, so that a submission needs no answer from
+	// the materials service.
+	Copies func(ctx context.Context, ids []int64) (map[int64]MaterialCopy, error)
+	// Materials returns the priced materials of the given IDs, from the
+	// materials service: it is asked only about materials quotes has no
+	// copy of yet (one created a moment ago, whose event has not arrived,
+	// or one older than the events). An ID absent from its answer is
+	// unknown. It returns an error wrapping ErrMaterialsUnreachable when
+	// the materials service is down, and nothing else that wraps a
+	// declared failure: any other error is internal.
 	Materials MaterialsFunc
 	// Submit moves a draft to submitted if it is still at the version
 	// that was priced. Returns ErrNotFound, ErrNotDraft or ErrChanged.
@@ -55,6 +62,8 @@ type SubmitQuote struct {
 type submitState struct {
 	find findState
 
+	// uncopied are the IDs of the lines' materials quotes has no copy of.
+	uncopied   []int64
 	materials  map[int64]PricedMaterial
 	lines      []Line
 	total      Money
@@ -95,7 +104,8 @@ func NewSubmitQuote(deps SubmitQuoteDeps) (*SubmitQuote, error) {
 			story.Sub(find, func(s *submitState) *findState { return &s.find }),
 			story.Do("check quote is a draft", sq.checkDraft),
 			story.Do("check quote has lines", sq.checkHasLines),
-			story.Do("look up materials", sq.lookUpMaterials),
+			story.Do("look up copies of materials", sq.lookUpCopies),
+			story.Do("ask materials service about the others", sq.askMaterialsService),
 			story.Do("check materials are available", sq.checkMaterialsAvailable),
 			story.Do("price lines", sq.priceLines),
 			story.Do("add up total", sq.addUpTotal),
@@ -120,22 +130,52 @@ func (sq *SubmitQuote) checkHasLines(_ context.Context, s *submitState) error {
 	return nil
 }
 
-// lookUpMaterials asks once for every material the lines name, each once,
-// in ID order.
-func (sq *SubmitQuote) lookUpMaterials(ctx context.Context, s *submitState) error {
+// lookUpCopies reads quotes' copies of every material the lines name,
+// each once, in ID order. A deleted material's copy prices nothing: the
+// material is unknown, and the materials service is not asked about it.
+func (sq *SubmitQuote) lookUpCopies(ctx context.Context, s *submitState) error {
 	var ids []int64
 	for _, l := range s.find.quote.Lines {
 		ids = append(ids, l.MaterialID)
 	}
 	slices.Sort(ids)
-	found, err := sq.deps.Materials(ctx, slices.Compact(ids))
+	ids = slices.Compact(ids)
+	copies, err := sq.deps.Copies(ctx, ids)
+	if err != nil {
+		return fmt.Errorf("look up copies of materials: %w", err)
+	}
+	s.materials = make(map[int64]PricedMaterial, len(ids))
+	for _, id := range ids {
+		c, ok := copies[id]
+		switch {
+		case !ok:
+			s.uncopied = append(s.uncopied, id)
+		case !c.Deleted:
+			s.materials[id] = c.Priced()
+		}
+	}
+	return nil
+}
+
+// askMaterialsService asks, once, about the materials quotes has no copy
+// of, if any: with every material copied, a submission succeeds while the
+// materials service is down.
+func (sq *SubmitQuote) askMaterialsService(ctx context.Context, s *submitState) error {
+	if len(s.uncopied) == 0 {
+		return nil
+	}
+	found, err := sq.deps.Materials(ctx, s.uncopied)
 	if err != nil {
 		if errors.Is(err, ErrMaterialsUnreachable) {
 			return err
 		}
-		return fmt.Errorf("look up materials: %w", err)
+		return fmt.Errorf("ask materials service: %w", err)
 	}
-	s.materials = found
+	for _, id := range s.uncopied {
+		if m, ok := found[id]; ok {
+			s.materials[id] = m
+		}
+	}
 	return nil
 }
 
@@ -226,7 +266,8 @@ func (sq *SubmitQuote) submitQuote(ctx context.Context, s *submitState) error {
 // Run submits draft in.ID and returns the priced quote. Errors are
 // *story.Failed; errors.Is tells ErrForbidden, ErrNotFound (also for
 // another company's quote), ErrNotDraft, ErrNoLines, ErrMaterialsUnreachable
-// (try again later), ErrChanged (the lines changed meanwhile),
+// (a material without a copy, and the materials service down: try again
+// later), ErrChanged (the lines changed meanwhile),
 // ErrMaterialUnavailable and ErrAmountOutOfRange; the last two come in a
 // *LineError naming the line when they are about one.
 func (sq *SubmitQuote) Run(ctx context.Context, caller access.Caller, in SubmitInput) (Quote, error) {

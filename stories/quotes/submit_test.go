@@ -14,11 +14,21 @@ import (
 	"github.com/charterhq/charter/stories/quotes"
 )
 
+// submitQuote builds the story over repo, with no copy of any material:
+// every material is asked of service.
 func submitQuote(t *testing.T, repo *memory.Quotes, injector string, service *materialsService) *quotes.SubmitQuote {
+	t.Helper()
+	return submitQuoteWith(t, repo, injector, memory.NewMaterialCopies(), service)
+}
+
+// submitQuoteWith builds the story over repo, pricing from copies and
+// asking service about the materials without one.
+func submitQuoteWith(t *testing.T, repo *memory.Quotes, injector string, copies quotes.MaterialCopies, service *materialsService) *quotes.SubmitQuote {
 	t.Helper()
 	s, err := quotes.NewSubmitQuote(quotes.SubmitQuoteDeps{
 		FilterOnPermissions: filters[injector],
 		Get:                 repo.Get,
+		Copies:              copies.Copies,
 		Materials:           service.Materials,
 		Submit:              repo.Submit,
 		Now:                 clock,
@@ -113,46 +123,59 @@ func TestSubmitQuote(t *testing.T) {
 			lines: []quotes.Line{line(10, quotes.MaxQuantity, quotes.MaxSizeMM, quotes.MaxSizeMM), line(10, quotes.MaxQuantity, quotes.MaxSizeMM, quotes.MaxSizeMM)},
 			want:  quotes.ErrAmountOutOfRange, badLine: -1, asked: []int64{10}},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			repo := seeded(t)
-			id := tc.id
-			if id == 0 {
-				id = draft(t, repo, tc.lines...)
-			}
-			before := snapshot(t, repo)
-			service := &materialsService{}
-			q, err := submitQuote(t, repo, tc.injector, service).Run(context.Background(), tc.caller, quotes.SubmitInput{ID: id})
-			seen.check(t, err, tc.want)
-			var asked [][]int64
-			if tc.asked != nil {
-				asked = [][]int64{tc.asked}
-			}
-			if !slices.EqualFunc(service.asked, asked, slices.Equal) {
-				t.Errorf("materials asked for %v, want %v", service.asked, asked)
-			}
-			if tc.want != nil {
-				if tc.want == quotes.ErrMaterialUnavailable || (tc.want == quotes.ErrAmountOutOfRange && tc.badLine >= 0) {
-					le := lineError(t, err, tc.badLine, tc.want)
-					if got, want := le.MaterialID, before[id].Lines[tc.badLine].MaterialID; got != want {
-						t.Errorf("the line error names material %d, want %d", got, want)
-					}
-				} else if _, ok := errors.AsType[*quotes.LineError](err); ok {
-					t.Errorf("err = %v: a failure about no line names one", err)
+		// Every case runs twice: priced by the materials service, quotes
+		// having no copy of any material, and priced from quotes' copies
+		// of every material of the catalogue, the service being down.
+		for _, source := range []string{"materials service", "copies"} {
+			t.Run(tc.name+", from the "+source, func(t *testing.T) {
+				repo := seeded(t)
+				id := tc.id
+				if id == 0 {
+					id = draft(t, repo, tc.lines...)
 				}
-				unchanged(t, repo, before)
-				return
-			}
-			want := before[id]
-			want.State, want.Lines, want.Version = quotes.Submitted, tc.priced, want.Version+1
-			want.Total = &quotes.Money{Amount: tc.total, Currency: "EUR"}
-			want.ValidUntil, want.SubmittedAt, want.UpdatedAt = at(now.Add(30*24*time.Hour)), at(now), now
-			if !sameQuote(q, want) {
-				t.Errorf("returned %s,\nwant %s", show(q), show(want))
-			}
-			if got := get(t, repo, id); !sameQuote(got, want) {
-				t.Errorf("stored %s,\nwant %s", show(got), show(want))
-			}
-		})
+				before := snapshot(t, repo)
+				service, copies := &materialsService{}, memory.NewMaterialCopies()
+				var asked [][]int64
+				if source == "copies" {
+					service.down = errors.New("materials asked about a material quotes has a copy of")
+					keepCatalogue(t, copies)
+					if slices.Contains(tc.asked, 99) {
+						// 99 is in no catalogue: only it is asked about.
+						service.down = nil
+						asked = [][]int64{{99}}
+					}
+				} else if tc.asked != nil {
+					asked = [][]int64{tc.asked}
+				}
+				q, err := submitQuoteWith(t, repo, tc.injector, copies, service).Run(context.Background(), tc.caller, quotes.SubmitInput{ID: id})
+				seen.check(t, err, tc.want)
+				if !slices.EqualFunc(service.asked, asked, slices.Equal) {
+					t.Errorf("materials asked for %v, want %v", service.asked, asked)
+				}
+				if tc.want != nil {
+					if tc.want == quotes.ErrMaterialUnavailable || (tc.want == quotes.ErrAmountOutOfRange && tc.badLine >= 0) {
+						le := lineError(t, err, tc.badLine, tc.want)
+						if got, want := le.MaterialID, before[id].Lines[tc.badLine].MaterialID; got != want {
+							t.Errorf("the line error names material %d, want %d", got, want)
+						}
+					} else if _, ok := errors.AsType[*quotes.LineError](err); ok {
+						t.Errorf("err = %v: a failure about no line names one", err)
+					}
+					unchanged(t, repo, before)
+					return
+				}
+				want := before[id]
+				want.State, want.Lines, want.Version = quotes.Submitted, tc.priced, want.Version+1
+				want.Total = &quotes.Money{Amount: tc.total, Currency: "EUR"}
+				want.ValidUntil, want.SubmittedAt, want.UpdatedAt = at(now.Add(30*24*time.Hour)), at(now), now
+				if !sameQuote(q, want) {
+					t.Errorf("returned %s,\nwant %s", show(q), show(want))
+				}
+				if got := get(t, repo, id); !sameQuote(got, want) {
+					t.Errorf("stored %s,\nwant %s", show(got), show(want))
+				}
+			})
+		}
 	}
 
 	t.Run("the materials service being down is its own failure", func(t *testing.T) {
@@ -161,8 +184,8 @@ func TestSubmitQuote(t *testing.T) {
 		before := snapshot(t, repo)
 		_, err := submitQuote(t, repo, "external", service).Run(context.Background(), acme, quotes.SubmitInput{ID: 1})
 		seen.check(t, err, quotes.ErrMaterialsUnreachable)
-		if f := asFailed(t, err); f.Step != "look up materials" {
-			t.Errorf("failed at %q, want %q", f.Step, "look up materials")
+		if f := asFailed(t, err); f.Step != "ask materials service about the others" {
+			t.Errorf("failed at %q, want %q", f.Step, "ask materials service about the others")
 		}
 		unchanged(t, repo, before)
 	})
@@ -171,7 +194,72 @@ func TestSubmitQuote(t *testing.T) {
 		broken := errors.New("malformed answer")
 		service := &materialsService{down: broken}
 		_, err := submitQuote(t, seeded(t), "external", service).Run(context.Background(), acme, quotes.SubmitInput{ID: 1})
-		internal(t, err, "look up materials")
+		internal(t, err, "ask materials service about the others")
+		if !errors.Is(err, broken) {
+			t.Errorf("err = %v, want it to wrap %v", err, broken)
+		}
+	})
+
+	t.Run("only the materials without a copy are asked about", func(t *testing.T) {
+		copies := memory.NewMaterialCopies()
+		keep(t, copies, copyOf(1))
+		service := &materialsService{}
+		repo := seeded(t)
+		id := draft(t, repo, line(2, 1, 100, 100), line(1, 1, 100, 100), line(4, 1, 100, 100))
+		_, err := submitQuoteWith(t, repo, "staff", copies, service).Run(context.Background(), staff, quotes.SubmitInput{ID: id})
+		seen.check(t, err, quotes.ErrMaterialUnavailable) // 4 is Globex's
+		if want := [][]int64{{2, 4}}; !slices.EqualFunc(service.asked, want, slices.Equal) {
+			t.Errorf("materials asked for %v, want %v", service.asked, want)
+		}
+	})
+
+	t.Run("a deleted material is unavailable, and the materials service is not asked about it", func(t *testing.T) {
+		copies := memory.NewMaterialCopies()
+		keep(t, copies, copyOf(1))
+		keep(t, copies, quotes.MaterialCopy{ID: 1, CompanyID: 1, Deleted: true, ChangedAt: now})
+		service := &materialsService{}
+		repo := seeded(t)
+		id := draft(t, repo, line(1, 1, 100, 100))
+		before := snapshot(t, repo)
+		_, err := submitQuoteWith(t, repo, "external", copies, service).Run(context.Background(), acme, quotes.SubmitInput{ID: id})
+		seen.check(t, err, quotes.ErrMaterialUnavailable)
+		lineError(t, err, 0, quotes.ErrMaterialUnavailable)
+		if len(service.asked) != 0 {
+			t.Errorf("materials asked for %v, want nothing", service.asked)
+		}
+		unchanged(t, repo, before)
+	})
+
+	t.Run("a copy changed since prices from the change", func(t *testing.T) {
+		copies := memory.NewMaterialCopies()
+		keep(t, copies, copyOf(2))
+		dearer := copyOf(2)
+		dearer.Version, dearer.ChangedAt, dearer.Price = 2, now.Add(time.Minute), &quotes.Money{Amount: 24000, Currency: "EUR"}
+		keep(t, copies, dearer)
+		repo := seeded(t)
+		id := draft(t, repo, line(2, 1, 1000, 1000))
+		q, err := submitQuoteWith(t, repo, "external", copies, &materialsService{}).Run(context.Background(), acme, quotes.SubmitInput{ID: id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if q.Total == nil || q.Total.Amount != 24000 {
+			t.Errorf("total %+v, want 240.00 EUR, the price of the later change", q.Total)
+		}
+	})
+
+	t.Run("a failure to read the copies is internal", func(t *testing.T) {
+		broken := errors.New("copies unreadable")
+		repo := seeded(t)
+		s, err := quotes.NewSubmitQuote(quotes.SubmitQuoteDeps{
+			FilterOnPermissions: quotes.CompanyAccess, Get: repo.Get,
+			Copies:    func(context.Context, []int64) (map[int64]quotes.MaterialCopy, error) { return nil, broken },
+			Materials: (&materialsService{}).Materials, Submit: repo.Submit, Now: clock,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = s.Run(context.Background(), acme, quotes.SubmitInput{ID: 1})
+		internal(t, err, "look up copies of materials")
 		if !errors.Is(err, broken) {
 			t.Errorf("err = %v, want it to wrap %v", err, broken)
 		}
@@ -199,6 +287,7 @@ func TestSubmitQuote(t *testing.T) {
 			s, err := quotes.NewSubmitQuote(quotes.SubmitQuoteDeps{
 				FilterOnPermissions: quotes.CompanyAccess,
 				Get:                 repo.Get,
+				Copies:              memory.NewMaterialCopies().Copies,
 				Materials:           (&materialsService{}).Materials,
 				Submit: func(ctx context.Context, id, version int64, sub quotes.Submission) (quotes.Quote, error) {
 					if err := race.other(repo, id); err != nil {
@@ -234,8 +323,9 @@ func TestSubmitQuoteValidity(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			repo := seeded(t)
 			s, err := quotes.NewSubmitQuote(quotes.SubmitQuoteDeps{
-				FilterOnPermissions: quotes.CompanyAccess, Get: repo.Get, Materials: (&materialsService{}).Materials,
-				Submit: repo.Submit, Now: clock, Validity: tc.validity,
+				FilterOnPermissions: quotes.CompanyAccess, Get: repo.Get, Copies: memory.NewMaterialCopies().Copies,
+				Materials: (&materialsService{}).Materials,
+				Submit:    repo.Submit, Now: clock, Validity: tc.validity,
 			})
 			if err != nil {
 				t.Fatal(err)
@@ -257,7 +347,7 @@ func TestSubmitQuoteWiring(t *testing.T) {
 		if err == nil {
 			t.Fatal("NewSubmitQuote accepted missing dependencies")
 		}
-		if got, want := err.Error(), "story SubmitQuote: missing dependencies: FilterOnPermissions, Materials, Submit, Now"; got != want {
+		if got, want := err.Error(), "story SubmitQuote: missing dependencies: FilterOnPermissions, Copies, Materials, Submit, Now"; got != want {
 			t.Errorf("error %q, want %q", got, want)
 		}
 	})
@@ -265,8 +355,9 @@ func TestSubmitQuoteWiring(t *testing.T) {
 	t.Run("a negative validity is refused at construction", func(t *testing.T) {
 		repo := memory.NewQuotes()
 		_, err := quotes.NewSubmitQuote(quotes.SubmitQuoteDeps{
-			FilterOnPermissions: quotes.StaffAccess, Get: repo.Get, Materials: (&materialsService{}).Materials,
-			Submit: repo.Submit, Now: clock, Validity: -time.Hour,
+			FilterOnPermissions: quotes.StaffAccess, Get: repo.Get, Copies: memory.NewMaterialCopies().Copies,
+			Materials: (&materialsService{}).Materials,
+			Submit:    repo.Submit, Now: clock, Validity: -time.Hour,
 		})
 		if err == nil || !strings.Contains(err.Error(), "negative") {
 			t.Errorf("err = %v, want a negative validity refused", err)
@@ -276,7 +367,7 @@ func TestSubmitQuoteWiring(t *testing.T) {
 	t.Run("it reads like the process, and tells the validity quotes get", func(t *testing.T) {
 		d := submitQuote(t, memory.NewQuotes(), "staff", &materialsService{}).Describe()
 		got := strings.Join(steps(d), ", ")
-		want := "FindQuote, check quote is a draft, check quote has lines, look up materials, " +
+		want := "FindQuote, check quote is a draft, check quote has lines, look up copies of materials, ask materials service about the others, " +
 			"check materials are available, price lines, add up total, set submission time and validity, submit quote"
 		if got != want {
 			t.Errorf("steps %s, want %s", got, want)

@@ -12,14 +12,20 @@ import (
 )
 
 // Pair names one spec and the files of its two versions; Base or Next is
-// empty when the spec was added or removed.
+// empty when the spec was added or removed. Events marks a pair of event
+// contracts (AsyncAPI, events.go).
 type Pair struct {
 	Name, Base, Next string
+	Events           bool
 }
 
 // isSpecFile reports whether a file directly in a spec directory is an
 // OpenAPI document (fragments that only hold shared components are not).
-func isSpecFile(path string) bool {
+func isSpecFile(path string) bool { return declares(path, "openapi") }
+
+// declares reports whether the YAML or JSON file at path has the top-level
+// field key (openapi, asyncapi) in its first lines.
+func declares(path, key string) bool {
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".yaml", ".yml", ".json":
 	default:
@@ -33,16 +39,16 @@ func isSpecFile(path string) bool {
 	sc := bufio.NewScanner(f)
 	for i := 0; i < 50 && sc.Scan(); i++ {
 		line := strings.TrimSpace(sc.Text())
-		if strings.HasPrefix(line, "openapi:") || strings.HasPrefix(line, `"openapi"`) {
+		if strings.HasPrefix(line, key+":") || strings.HasPrefix(line, `"`+key+`"`) {
 			return true
 		}
 	}
 	return false
 }
 
-// specsIn lists the spec files directly in dir by name; a missing dir has
-// none.
-func specsIn(dir string) (map[string]string, error) {
+// specsIn lists the files directly in dir that is accepts, by name; a
+// missing dir has none.
+func specsIn(dir string, is func(path string) bool) (map[string]string, error) {
 	out := map[string]string{}
 	entries, err := os.ReadDir(dir)
 	if os.IsNotExist(err) {
@@ -53,7 +59,7 @@ func specsIn(dir string) (map[string]string, error) {
 	}
 	for _, e := range entries {
 		p := filepath.Join(dir, e.Name())
-		if !e.IsDir() && !strings.HasPrefix(e.Name(), ".") && isSpecFile(p) {
+		if !e.IsDir() && !strings.HasPrefix(e.Name(), ".") && is(p) {
 			out[e.Name()] = p
 		}
 	}
@@ -61,13 +67,31 @@ func specsIn(dir string) (map[string]string, error) {
 }
 
 // PairDirs pairs the specs of two directories by file name, including specs
-// present on one side only.
+// present on one side only, then the event contracts of their events/
+// directories, named events/<file>.
 func PairDirs(baseDir, nextDir string) ([]Pair, error) {
-	base, err := specsIn(baseDir)
+	pairs, err := pairFiles(baseDir, nextDir, isSpecFile, "")
 	if err != nil {
 		return nil, err
 	}
-	next, err := specsIn(nextDir)
+	events, err := pairFiles(filepath.Join(baseDir, eventsDir), filepath.Join(nextDir, eventsDir), IsEventContract, eventsDir+"/")
+	if err != nil {
+		return nil, err
+	}
+	for i := range events {
+		events[i].Events = true
+	}
+	return append(pairs, events...), nil
+}
+
+// pairFiles pairs the files two directories hold that is accepts, by name,
+// each name with prefix before it.
+func pairFiles(baseDir, nextDir string, is func(string) bool, prefix string) ([]Pair, error) {
+	base, err := specsIn(baseDir, is)
+	if err != nil {
+		return nil, err
+	}
+	next, err := specsIn(nextDir, is)
 	if err != nil {
 		return nil, err
 	}
@@ -80,7 +104,7 @@ func PairDirs(baseDir, nextDir string) ([]Pair, error) {
 	}
 	pairs := make([]Pair, 0, len(names))
 	for n := range names {
-		pairs = append(pairs, Pair{Name: n, Base: base[n], Next: next[n]})
+		pairs = append(pairs, Pair{Name: prefix + n, Base: base[n], Next: next[n]})
 	}
 	sort.Slice(pairs, func(i, j int) bool { return pairs[i].Name < pairs[j].Name })
 	return pairs, nil
@@ -89,6 +113,9 @@ func PairDirs(baseDir, nextDir string) ([]Pair, error) {
 // ComparePair loads both versions of a pair and compares them on the wire.
 // An added or removed spec is one finding.
 func ComparePair(p Pair, opts Options) (Result, error) {
+	if p.Events || IsEventContract(p.Base) || IsEventContract(p.Next) {
+		return compareEventPair(p, opts)
+	}
 	res := Result{Spec: p.Name, Base: p.Base, Next: p.Next}
 	switch {
 	case p.Base == "" && p.Next == "":

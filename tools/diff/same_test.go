@@ -14,6 +14,9 @@ import (
 func TestSkippingEqualSubtreesChangesNothing(t *testing.T) {
 	var pairs [][2]string
 	for _, c := range corpus(t) {
+		if diff.IsEventContract(c.base) {
+			continue // TestSkippingEqualSubtreesChangesNothingInEvents
+		}
 		pairs = append(pairs, [2]string{c.base, c.next})
 	}
 	gen := t.TempDir()

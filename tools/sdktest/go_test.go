@@ -13,6 +13,6 @@ func TestGoSDK(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts charterd and runs go test in tools/sdktest/go")
 	}
-	s := sdktest.Start(t)
+	s := sdktest.Shared(t)
 	s.Run(t, "tools/sdktest/go", "go", "test", "-count=1", "-v", "./...")
 }

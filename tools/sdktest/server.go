@@ -13,6 +13,7 @@ package sdktest
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -66,8 +67,54 @@ type Server struct {
 // when t ends. It fails t when the server does not start.
 func Start(t testing.TB) *Server {
 	t.Helper()
-	bin, root := charterd(t)
 	data := t.TempDir()
+	s, stop, err := start(data)
+	t.Cleanup(stop)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+var (
+	sharedOnce sync.Once
+	shared     *Server
+	sharedErr  error
+	stopShared = func() {}
+)
+
+// Shared is one server for every test of the binary that asks for it,
+// started by the first; [Cleanup] stops it. Scenarios that only add data
+// of their own share it, and the machine builds and starts one server.
+func Shared(t testing.TB) *Server {
+	t.Helper()
+	sharedOnce.Do(func() {
+		data, err := os.MkdirTemp("", "sdktest-data-")
+		if err != nil {
+			sharedErr = err
+			return
+		}
+		var stop func()
+		shared, stop, sharedErr = start(data)
+		stopShared = func() {
+			stop()
+			_ = os.RemoveAll(data)
+		}
+	})
+	if sharedErr != nil {
+		t.Fatal(sharedErr)
+	}
+	return shared
+}
+
+// start starts charterd over the data directory data; stop stops it,
+// whether or not it started.
+func start(data string) (s *Server, stop func(), err error) {
+	stop = func() {}
+	bin, root, err := charterd()
+	if err != nil {
+		return nil, stop, err
+	}
 	env := append(withoutCharter(os.Environ()),
 		"CHARTER_DATA_DIR="+data,
 		"CHARTER_MATERIALS_ADDR=127.0.0.1:0",
@@ -80,19 +127,21 @@ func Start(t testing.TB) *Server {
 	cmd.Env = env
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
-		t.Fatal(err)
+		return nil, stop, err
 	}
-	logs, err := os.Create(filepath.Join(data, "charterd.log"))
+	logPath := filepath.Join(data, "charterd.log")
+	logs, err := os.Create(logPath)
 	if err != nil {
-		t.Fatal(err)
+		return nil, stop, err
 	}
 	cmd.Stderr = logs
 	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting charterd: %v", err)
+		_ = logs.Close()
+		return nil, stop, fmt.Errorf("starting charterd: %w", err)
 	}
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
-	t.Cleanup(func() {
+	stop = func() {
 		_ = cmd.Process.Signal(syscall.SIGTERM)
 		select {
 		case <-exited:
@@ -101,32 +150,35 @@ func Start(t testing.TB) *Server {
 			<-exited
 		}
 		_ = logs.Close()
-	})
+	}
 
-	urls, err := readWelcome(stdout, exited, 2*time.Minute)
+	urls, err := readWelcome(stdout, exited, 5*time.Minute)
 	if err != nil {
-		t.Fatalf("charterd did not start: %v\n%s", err, tail(filepath.Join(data, "charterd.log")))
+		return nil, stop, fmt.Errorf("charterd did not start: %v\n%s", err, tail(logPath))
 	}
 	for name, url := range urls {
 		if err := waitReady(url, exited, 2*time.Minute); err != nil {
-			t.Fatalf("%s did not become ready: %v\n%s", name, err, tail(filepath.Join(data, "charterd.log")))
+			return nil, stop, fmt.Errorf("%s did not become ready: %v\n%s", name, err, tail(logPath))
 		}
 	}
-	s := &Server{URLs: urls, Tokens: map[string]string{}, Root: root}
+	s = &Server{URLs: urls, Tokens: map[string]string{}, Root: root}
 	for company, names := range map[int][]string{Company: {Staff, External, Viewer}, OtherCompanyID: {External}} {
-		tokens := mint(t, bin, env, company)
+		tokens, err := mint(bin, env, company)
+		if err != nil {
+			return nil, stop, err
+		}
 		for _, name := range names {
 			key := name
 			if company == OtherCompanyID {
 				key = OtherCompany
 			}
 			if tokens[name] == "" {
-				t.Fatalf("charterd token --company %d printed no %s token", company, name)
+				return nil, stop, fmt.Errorf("charterd token --company %d printed no %s token", company, name)
 			}
 			s.Tokens[key] = tokens[name]
 		}
 	}
-	return s
+	return s, stop, nil
 }
 
 // Env is the environment a scenario runs in: the test's own, less
@@ -150,18 +202,23 @@ func (s *Server) Env() []string {
 	)
 }
 
-// Command is name run with args in dir (relative to the repository's
-// root) and [Server.Env], its output going to the test's log.
+// Command is name run with args in dir (absolute, or relative to the
+// repository's root) and [Server.Env], its output going to the test's log.
 func (s *Server) Command(t testing.TB, dir, name string, args ...string) *exec.Cmd {
 	cmd := exec.Command(name, args...)
-	cmd.Dir = filepath.Join(s.Root, dir)
+	cmd.Dir = dir
+	if !filepath.IsAbs(dir) {
+		cmd.Dir = filepath.Join(s.Root, dir)
+	}
 	cmd.Env = s.Env()
-	w := logWriter{t: t}
+	w := newLogWriter(t)
 	cmd.Stdout, cmd.Stderr = w, w
+	t.Cleanup(w.flush)
 	return cmd
 }
 
-// Run runs name with args in dir (relative to the repository's root) and
+// Run runs name with args in dir (absolute, or relative to the
+// repository's root) and
 // [Server.Env], and fails t when it does not exit 0.
 func (s *Server) Run(t testing.TB, dir, name string, args ...string) {
 	t.Helper()
@@ -172,11 +229,39 @@ func (s *Server) Run(t testing.TB, dir, name string, args ...string) {
 
 // logWriter writes a command's output to the test's log, a line at a
 // time as it comes.
-type logWriter struct{ t testing.TB }
+type logWriter struct {
+	t    testing.TB
+	mu   *sync.Mutex
+	line *[]byte
+}
+
+func newLogWriter(t testing.TB) logWriter {
+	return logWriter{t: t, mu: new(sync.Mutex), line: new([]byte)}
+}
 
 func (w logWriter) Write(p []byte) (int, error) {
-	w.t.Log(strings.TrimRight(string(p), "\n"))
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	*w.line = append(*w.line, p...)
+	for {
+		i := bytes.IndexByte(*w.line, '\n')
+		if i < 0 {
+			break
+		}
+		w.t.Log(string((*w.line)[:i]))
+		*w.line = (*w.line)[i+1:]
+	}
 	return len(p), nil
+}
+
+// flush logs what is left of a last line without a line feed.
+func (w logWriter) flush() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if len(*w.line) > 0 {
+		w.t.Log(string(*w.line))
+		*w.line = nil
+	}
 }
 
 var (
@@ -188,8 +273,7 @@ var (
 
 // charterd builds services/cmd/charterd once per test binary and returns
 // the binary and the repository's root.
-func charterd(t testing.TB) (bin, root string) {
-	t.Helper()
+func charterd() (bin, root string, err error) {
 	buildOnce.Do(func() {
 		out, err := exec.Command("go", "env", "GOMOD").Output()
 		if err != nil {
@@ -209,18 +293,27 @@ func charterd(t testing.TB) (bin, root string) {
 			buildErr = fmt.Errorf("go build charterd: %v\n%s", err, out)
 		}
 	})
-	if buildErr != nil {
-		t.Fatal(buildErr)
-	}
-	return builtBin, builtRoot
+	return builtBin, builtRoot, buildErr
 }
 
-// Cleanup removes what the package built; call it from TestMain after
-// m.Run.
+// Cleanup stops the [Shared] server and removes what the package built;
+// call it from TestMain after m.Run.
 func Cleanup() {
+	stopShared()
 	if builtBin != "" {
 		_ = os.RemoveAll(filepath.Dir(builtBin))
 	}
+}
+
+// Missing skips t because a tool a scenario needs is not installed, except
+// under CI (CI set), which installs every tool (.ci/run) and must run
+// every scenario: there it fails t.
+func Missing(t testing.TB, why string) {
+	t.Helper()
+	if os.Getenv("CI") != "" {
+		t.Fatalf("%s, and CI must run every scenario", why)
+	}
+	t.Skip(why)
 }
 
 // welcomeLine is a service's line in the development welcome:
@@ -294,13 +387,12 @@ func waitReady(url string, exited <-chan error, within time.Duration) error {
 
 // mint runs `charterd token --company company` and returns its tokens by
 // role.
-func mint(t testing.TB, bin string, env []string, company int) map[string]string {
-	t.Helper()
+func mint(bin string, env []string, company int) (map[string]string, error) {
 	cmd := exec.Command(bin, "token", "--company", fmt.Sprint(company))
 	cmd.Env = env
 	out, err := cmd.Output()
 	if err != nil {
-		t.Fatalf("charterd token --company %d: %v", company, err)
+		return nil, fmt.Errorf("charterd token --company %d: %w", company, err)
 	}
 	tokens := map[string]string{}
 	for line := range strings.Lines(string(out)) {
@@ -309,7 +401,7 @@ func mint(t testing.TB, bin string, env []string, company int) map[string]string
 			tokens[name] = token
 		}
 	}
-	return tokens
+	return tokens, nil
 }
 
 // withoutCharter is env less Charter's own configuration, so that a

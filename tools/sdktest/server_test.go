@@ -15,7 +15,7 @@ func TestServerServesEveryCaller(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts charterd")
 	}
-	s := sdktest.Start(t)
+	s := sdktest.Shared(t)
 	for _, service := range []string{"materials", "quotes"} {
 		if s.URLs[service] == "" {
 			t.Fatalf("no URL for %s: %v", service, s.URLs)

@@ -14,6 +14,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html/template"
 	"net/http"
 	"sync"
 
@@ -140,12 +141,18 @@ func (d *document) serve(w http.ResponseWriter, r *http.Request) {
 // UI returns Swagger UI, served from the assets embedded in the binary,
 // loading the spec from SpecJSONPath. basePath is where the UI is mounted
 // (UIPath). The bearer token a user enters stays across page reloads
-// (persistAuthorization), so that trying the API needs it once.
-func UI(title, basePath string) http.Handler {
+// (persistAuthorization), so that trying the API needs it once. above is
+// HTML shown above the UI, such as EventsLink; none when empty.
+func UI(title, basePath string, above ...template.HTML) http.Handler {
+	var prepend template.HTML
+	for _, h := range above {
+		prepend += h
+	}
 	ui := v5emb.NewHandlerWithConfig(swgui.Config{
 		Title:       title,
 		SwaggerJSON: SpecJSONPath,
 		BasePath:    basePath,
+		PrependHTML: prepend,
 		SettingsUI: map[string]string{
 			"persistAuthorization":   "true",
 			"tryItOutEnabled":        "true",

@@ -73,7 +73,48 @@ type Config struct {
 	Responses string
 	// LogFormat is "text" or "json" (CHARTER_LOG_FORMAT, default "text").
 	LogFormat string
+	// Events configure the broker, the relays and the consumers of the
+	// services that publish or consume events.
+	Events EventsConfig
 }
+
+// EventsConfig configure how a process's services exchange events.
+type EventsConfig struct {
+	// URL is an external NATS server or cluster (NATS_URL; several URLs
+	// comma-separated). Empty runs a server in the process, with its
+	// streams under DataDir/nats.
+	URL string
+	// Listen is where the embedded server accepts clients, such as the
+	// CLI and the processes of services hosted elsewhere
+	// (CHARTER_NATS_LISTEN, default 127.0.0.1:4222; a free port when the
+	// default one is taken; "none" for this process alone).
+	Listen string
+	// Replicas of each stream (CHARTER_NATS_REPLICAS, default 1; 3 on a
+	// cluster of three).
+	Replicas int
+	// MaxAge is how long streams keep events (CHARTER_NATS_MAX_AGE,
+	// default 0: for ever, so that read models can be rebuilt by replay).
+	MaxAge time.Duration
+	// MaxAttempts is how many deliveries a handler gets before the event
+	// goes to the dead letters (CHARTER_EVENTS_MAX_ATTEMPTS, default 5).
+	MaxAttempts int
+	// RetryBase and RetryMax bound the wait before a failed event comes
+	// again (CHARTER_EVENTS_RETRY_BASE, CHARTER_EVENTS_RETRY_MAX, default
+	// 1s doubling up to 1m).
+	RetryBase, RetryMax time.Duration
+	// AckWait is how long the broker waits on a handler before it
+	// delivers the event again (CHARTER_EVENTS_ACK_WAIT, default 30s).
+	AckWait time.Duration
+	// Poll is how often a relay looks at its outbox besides the commits
+	// that wake it (CHARTER_EVENTS_POLL, default 1s).
+	Poll time.Duration
+	// Workers are the handlers each consumer runs side by side
+	// (CHARTER_EVENTS_WORKERS, default 4).
+	Workers int
+}
+
+// defaultNATSListen is where the embedded broker listens by default.
+const defaultNATSListen = "127.0.0.1:4222"
 
 // Defaults returns the configuration used when no variable is set.
 func Defaults() Config {
@@ -88,6 +129,11 @@ func Defaults() Config {
 		DrainTimeout:      5 * time.Second,
 		MaxConnections:    4096,
 		LogFormat:         "text",
+		Events: EventsConfig{
+			Listen: defaultNATSListen, Replicas: 1, MaxAttempts: 5,
+			RetryBase: time.Second, RetryMax: time.Minute, AckWait: 30 * time.Second,
+			Poll: time.Second, Workers: 4,
+		},
 	}
 }
 
@@ -188,6 +234,26 @@ func FromEnv(getenv func(string) string) (Config, error) {
 			c.MaxConnections = n
 		}
 	}
+	str("NATS_URL", &c.Events.URL)
+	str("CHARTER_NATS_LISTEN", &c.Events.Listen)
+	positive := func(name string, dst *int) {
+		if v := getenv(name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n <= 0 {
+				errs = append(errs, fmt.Errorf("%s: %q is not a positive number", name, v))
+				return
+			}
+			*dst = n
+		}
+	}
+	positive("CHARTER_NATS_REPLICAS", &c.Events.Replicas)
+	dur("CHARTER_NATS_MAX_AGE", &c.Events.MaxAge)
+	positive("CHARTER_EVENTS_MAX_ATTEMPTS", &c.Events.MaxAttempts)
+	dur("CHARTER_EVENTS_RETRY_BASE", &c.Events.RetryBase)
+	dur("CHARTER_EVENTS_RETRY_MAX", &c.Events.RetryMax)
+	dur("CHARTER_EVENTS_ACK_WAIT", &c.Events.AckWait)
+	dur("CHARTER_EVENTS_POLL", &c.Events.Poll)
+	positive("CHARTER_EVENTS_WORKERS", &c.Events.Workers)
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("CHARTER_LOG_FORMAT: %q is neither text nor json", c.LogFormat))
 	}

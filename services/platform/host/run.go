@@ -17,6 +17,7 @@ import (
 
 	"github.com/charterhq/charter/services/platform/auth"
 	"github.com/charterhq/charter/services/platform/call"
+	"github.com/charterhq/charter/services/platform/events"
 	"github.com/charterhq/charter/services/platform/stack"
 	"github.com/charterhq/charter/services/platform/telemetry"
 	"github.com/charterhq/charter/stories/access"
@@ -34,6 +35,9 @@ type Host struct {
 	// by each one's /metrics.
 	registry *prometheus.Registry
 	tracing  []*telemetry.Tracing
+	// events is the broker and the relays and consumers; nil when no
+	// service publishes or consumes events.
+	events *eventing
 	// draining is set when a shutdown begins: every service's /readyz
 	// answers 503 from then on.
 	draining atomic.Bool
@@ -92,12 +96,21 @@ func Build(ctx context.Context, cfg Config, o Options) (h *Host, err error) {
 	if err != nil {
 		return nil, err
 	}
-	h = &Host{logger: o.Logger, cfg: cfg}
+	built := &Host{logger: o.Logger, cfg: cfg}
+	h = built
 	defer func() {
+		// Not h: a failed Build returns nil for it.
 		if err != nil {
-			h.Close()
+			built.Close()
 		}
 	}()
+	if needsBroker(chosen) {
+		broker, err := startBroker(cfg, o.Logger)
+		if err != nil {
+			return nil, fmt.Errorf("event broker: %w", err)
+		}
+		h.events = &eventing{broker: broker}
+	}
 	inProcess := map[string]*Running{}
 	for _, s := range chosen {
 		r, err := h.build(ctx, s, cfg, o, verifier, inProcess)
@@ -132,6 +145,12 @@ func (h *Host) build(ctx context.Context, s Service, cfg Config, o Options, veri
 		return nil, err
 	}
 	h.registry = metrics.Registry()
+	if h.events != nil && h.events.metrics == nil {
+		if h.events.metrics, err = events.NewMetrics(h.registry); err != nil {
+			st.Close()
+			return nil, err
+		}
+	}
 	tracing, err := telemetry.NewTracing(ctx, s.Name, telemetry.TracingOptions{Getenv: o.Getenv})
 	if err != nil {
 		st.Close()
@@ -148,13 +167,30 @@ func (h *Host) build(ctx context.Context, s Service, cfg Config, o Options, veri
 		st.Close()
 		return nil, err
 	}
-	built, err := s.Build(ctx, Env{
+	env := Env{
 		Logger: logger, DB: st.db, Now: o.Now, Dev: cfg.Dev, Peers: peers,
 		StoryMiddleware: []story.Middleware{metrics.Story(), tracing.Story()},
-	})
+	}
+	relay, err := h.wireEvents(s, st, &env, logger)
 	if err != nil {
 		st.Close()
 		return nil, err
+	}
+	built, err := s.Build(ctx, env)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	consumer, err := h.consumerOf(s, st, built.Handlers, logger)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	if relay != nil {
+		h.events.relays = append(h.events.relays, relay)
+	}
+	if consumer != nil {
+		h.events.consumers = append(h.events.consumers, consumer)
 	}
 	r.Built = built
 	if cfg.Dev && built.Seed != nil {
@@ -178,7 +214,14 @@ func (h *Host) build(ctx context.Context, s Service, cfg Config, o Options, veri
 		st.Close()
 		return nil, fmt.Errorf("embedded spec: %w", err)
 	}
+	var events []byte
+	if s.Events != nil {
+		events = s.Events()
+	}
 	ready := []func(context.Context) error{h.ready, st.ping}
+	if h.events != nil {
+		ready = append(ready, h.events.broker.Ready)
+	}
 	if built.Ready != nil {
 		ready = append(ready, built.Ready)
 	}
@@ -190,7 +233,7 @@ func (h *Host) build(ctx context.Context, s Service, cfg Config, o Options, veri
 	}
 	r.Handler, err = stack.New(stack.Options{
 		Responses: responses,
-		Title:     s.Title, Spec: spec, SpecJSON: specJSON, Mount: built.Mount,
+		Title:     s.Title, Spec: spec, SpecJSON: specJSON, Events: events, Mount: built.Mount,
 		Verify: verifier.Verify, Logger: logger, BodyLimit: cfg.BodyLimit,
 		Ready: all(ready), AccessLog: o.AccessLog,
 		Edge:   []func(http.Handler) http.Handler{tracing.Middleware, metrics.Middleware},
@@ -371,8 +414,12 @@ func envName(service, what string) string {
 // Prometheus's text format.
 const MetricsPath = "/metrics"
 
-// Close closes every service's store and flushes the traces.
+// Close closes the broker and every service's store, and flushes the
+// traces.
 func (h *Host) Close() {
+	if h.events != nil {
+		h.events.broker.Close()
+	}
 	for _, r := range h.Running {
 		r.store.Close()
 	}
@@ -439,7 +486,11 @@ func (h *Host) Serve(ctx context.Context, listening func(r *Running, addr net.Ad
 		h.drain(servers, cfg.DrainTimeout)
 		stopServing()
 	})
+	stopEvents := h.runEvents()
 	wg.Wait()
+	// After the servers: the stories of the last requests record events
+	// the relays still publish.
+	stopEvents()
 	return errors.Join(errs...)
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/jmoiron/sqlx"
 
+	"github.com/charterhq/charter/services/platform/events"
 	"github.com/charterhq/charter/services/platform/stack"
 	"github.com/charterhq/charter/stories/story"
 )
@@ -30,9 +31,21 @@ type Service struct {
 	// generated GetSwagger) and SpecJSON the one served to integrators.
 	Spec     func() (*openapi3.T, error)
 	SpecJSON func() ([]byte, error)
+	// Events returns the service's event contract, its generated
+	// package's Document, which the docs serve; nil for a service
+	// without events.
+	Events func() []byte
 	// Calls are the services this one calls through their generated
 	// clients, and the scopes its service identity needs at each.
 	Calls []Call
+	// Publishes are the event types the service's stories record (the
+	// Types of its gen/events package): the host relays its outbox to
+	// the broker, and Env.Events refuses any other type.
+	Publishes []string
+	// Consumes are the event types the service handles: Built.Handlers
+	// must handle exactly these. The host runs a durable consumer named
+	// after the service, shared by its replicas.
+	Consumes []string
 	// Build builds the service over env. It runs once at start.
 	Build func(ctx context.Context, env Env) (Built, error)
 }
@@ -57,9 +70,15 @@ type Env struct {
 	// Peers are the services of Calls, by name.
 	Peers map[string]Peer
 	// StoryMiddleware wraps every story the service wires: metrics and
-	// tracing per story and step. The service adds its own (a
-	// transaction) inside them.
+	// tracing per story and step, and the wake of the relay after a story
+	// that recorded events. The service adds its own (a transaction)
+	// inside them.
 	StoryMiddleware []story.Middleware
+	// Events records the events of Publishes in the service's outbox, in
+	// the transaction of the story that records them (the DB's, joined
+	// through the service's Transaction middleware); the relay publishes
+	// them once it committed.
+	Events story.Events
 }
 
 // Peer is how a service reaches one it calls: the base URL of its API and
@@ -86,6 +105,9 @@ type Built struct {
 	Seed func(context.Context) (int, error)
 	// Describe describes every wired story.
 	Describe func() []story.Description
+	// Handlers handle the events of Service.Consumes, each in a
+	// transaction of DB with its inbox row; nil when it consumes none.
+	Handlers *events.Handlers
 }
 
 // Job is work a service does on a schedule, such as expiring what is past

@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html/template"
 	"log/slog"
 	"net/http"
 
@@ -46,6 +47,11 @@ type Options struct {
 	// SpecJSON is the contract served at /openapi.json and /openapi.yaml.
 	// Required.
 	SpecJSON []byte
+	// Events is the service's event contract, its generated package's
+	// Document (gen/events/<service>): when given, it is served at
+	// /events.json and /events.yaml and as a page at /docs/events, which
+	// /docs links. None for a service without events.
+	Events []byte
 	// Mount registers the generated operations. Required.
 	Mount Mount
 	// Verify checks a bearer token (services/platform/auth). Required.
@@ -100,6 +106,12 @@ func New(o Options) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	var events *docs.Events
+	if len(o.Events) > 0 {
+		if events, err = docs.NewEvents(o.Title, o.Events); err != nil {
+			return nil, err
+		}
+	}
 	c, err := contract.New(o.Spec, contract.Options{Verify: o.Verify, Logger: o.Logger})
 	if err != nil {
 		return nil, err
@@ -125,9 +137,21 @@ func New(o Options) (http.Handler, error) {
 		r.Get(path, h)
 		r.Head(path, h)
 	}
+	var above []template.HTML
+	if events != nil {
+		for path, h := range map[string]http.HandlerFunc{
+			docs.EventsJSONPath: events.JSON,
+			docs.EventsYAMLPath: events.YAML,
+			docs.EventsUIPath:   events.Page,
+		} {
+			r.Get(path, h)
+			r.Head(path, h)
+		}
+		above = append(above, docs.EventsLink(o.Title))
+	}
 	// The root says where the docs are, for whoever opens the bare URL.
 	r.Get("/", http.RedirectHandler(docs.UIPath, http.StatusFound).ServeHTTP)
-	ui := docs.UI(o.Title, docs.UIPath)
+	ui := docs.UI(o.Title, docs.UIPath, above...)
 	r.Handle(docs.UIPath, ui)
 	r.Handle(docs.UIPath+"/*", ui)
 	if o.Routes != nil {

@@ -191,7 +191,7 @@ func gate(f diffFlags, files []string) (*diff.Report, error) {
 		switch {
 		case sdkSkipped != "":
 			res.SDKSkipped = sdkSkipped
-		case f.sdk != "off" && p.Base != "" && p.Next != "":
+		case f.sdk != "off" && p.Base != "" && p.Next != "" && !p.Events && !diff.IsEventContract(p.Next):
 			findings, err := sdkFindings(p, f.codegenConfig)
 			// Where the SDK check cannot run (no go command, no Go
 			// module), the wire verdict stands: only --sdk fail, which

@@ -118,6 +118,8 @@ type NewQuoteLine struct {
 }
 
 // Quote A quote of one company.
+//
+// Example: {"company_id":1,"created_at":"2026-11-23T09:00:00Z","id":1,"lines":[{"height_mm":400,"material_id":1,"material_name":"10 mm Steel","quantity":10,"total":{"amount":28800,"currency":"EUR"},"unit_price":{"amount":2880,"currency":"EUR"},"width_mm":600}],"state":"submitted","submitted_at":"2026-11-23T09:30:00Z","total":{"amount":28800,"currency":"EUR"},"updated_at":"2026-11-23T09:30:00Z","valid_until":"2026-12-23T09:30:00Z"}
 type Quote struct {
 	// CompanyId Example: 1
 	CompanyId int64     `json:"company_id"`
@@ -201,6 +203,8 @@ type QuoteLines struct {
 type QuoteOrdering string
 
 // QuotePage One page of quotes and the total count that matches the filter.
+//
+// Example: {"count":1,"items":[{"company_id":1,"created_at":"2026-11-23T09:00:00Z","id":1,"lines":[{"height_mm":400,"material_id":1,"quantity":10,"width_mm":600}],"state":"draft","updated_at":"2026-11-23T09:00:00Z"}],"limit":20,"offset":0}
 type QuotePage struct {
 	// Count Example: 1
 	Count int64   `json:"count"`

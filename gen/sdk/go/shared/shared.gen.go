@@ -48,6 +48,8 @@ type Problem struct {
 	Detail *string `json:"detail,omitempty"`
 
 	// Errors One entry per invalid field of the request.
+	//
+	// Example: [{"detail":"string must not be empty","pointer":"#/name"}]
 	Errors *[]FieldError `json:"errors,omitempty"`
 
 	// Instance The request path that failed.

@@ -42,6 +42,10 @@ func Start(tb testing.TB, store string, services ...host.Service) map[string]str
 	cfg := host.Defaults()
 	// No load balancer to wait for when the benchmark ends.
 	cfg.DrainTimeout = 0
+	// Tests run side by side: each embedded broker on a port of its own.
+	cfg.Events.Listen = "127.0.0.1:0"
+	// The broker's streams, whatever the store.
+	cfg.DataDir = tb.TempDir()
 	switch store {
 	case "memory":
 		cfg.DatabaseURL = "memory"

@@ -1,0 +1,221 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.new_quote import NewQuote
+from ...models.problem import Problem
+from ...models.quote import Quote
+from ...types import Response
+
+
+def _get_kwargs(
+    *,
+    body: NewQuote,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/quotes",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | Quote | None:
+    if response.status_code == 201:
+        response_201 = Quote.from_dict(response.json())
+
+        return response_201
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Problem.from_dict(response.json())
+
+        return response_415
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 500:
+        response_500 = Problem.from_dict(response.json())
+
+        return response_500
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Problem | Quote]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: NewQuote,
+) -> Response[Problem | Quote]:
+    """Create a draft quote
+
+     Creates a draft quote, with or without lines. External callers
+    create quotes of their own company; staff name the company with
+    `company_id`.
+
+    Args:
+        body (NewQuote): A draft quote to create. Example: {'company_id': 1, 'lines':
+            [{'height_mm': 400, 'material_id': 1, 'quantity': 10, 'width_mm': 600}, {'height_mm': 250,
+            'material_id': 2, 'quantity': 4, 'width_mm': 1200}]}.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | Quote]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    body: NewQuote,
+) -> Problem | Quote | None:
+    """Create a draft quote
+
+     Creates a draft quote, with or without lines. External callers
+    create quotes of their own company; staff name the company with
+    `company_id`.
+
+    Args:
+        body (NewQuote): A draft quote to create. Example: {'company_id': 1, 'lines':
+            [{'height_mm': 400, 'material_id': 1, 'quantity': 10, 'width_mm': 600}, {'height_mm': 250,
+            'material_id': 2, 'quantity': 4, 'width_mm': 1200}]}.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | Quote
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: NewQuote,
+) -> Response[Problem | Quote]:
+    """Create a draft quote
+
+     Creates a draft quote, with or without lines. External callers
+    create quotes of their own company; staff name the company with
+    `company_id`.
+
+    Args:
+        body (NewQuote): A draft quote to create. Example: {'company_id': 1, 'lines':
+            [{'height_mm': 400, 'material_id': 1, 'quantity': 10, 'width_mm': 600}, {'height_mm': 250,
+            'material_id': 2, 'quantity': 4, 'width_mm': 1200}]}.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | Quote]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    body: NewQuote,
+) -> Problem | Quote | None:
+    """Create a draft quote
+
+     Creates a draft quote, with or without lines. External callers
+    create quotes of their own company; staff name the company with
+    `company_id`.
+
+    Args:
+        body (NewQuote): A draft quote to create. Example: {'company_id': 1, 'lines':
+            [{'height_mm': 400, 'material_id': 1, 'quantity': 10, 'width_mm': 600}, {'height_mm': 250,
+            'material_id': 2, 'quantity': 4, 'width_mm': 1200}]}.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | Quote
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+        )
+    ).parsed

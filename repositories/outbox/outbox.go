@@ -1,0 +1,101 @@
+// Package outbox declares how a service keeps the events its stories
+// record until they are published (the transactional outbox), and which
+// events its consumers have handled (the inbox): the rows and the stores
+// that repositories/sqldb and repositories/memory implement, and that the
+// relay and the consumers of services/platform/events use. It sits at the
+// storage layer so that repositories never import the platform.
+package outbox
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/charterhq/charter/stories/story"
+)
+
+// Event is one row of the outbox: an event a story recorded.
+type Event struct {
+	// Seq orders the outbox: a later commit has a greater Seq for every
+	// subject.
+	Seq int64
+	// ID is the event's unique id, its CloudEvents id and the broker's
+	// de-duplication id.
+	ID string
+	// Type is the event type, also its subject on the broker.
+	Type string
+	// Subject is the aggregate's id.
+	Subject string
+	// Time is when the story recorded the event.
+	Time time.Time
+	// Data is the payload as JSON.
+	Data json.RawMessage
+}
+
+// Store is a service's outbox. Record writes in the story's transaction;
+// the rest is for the relay and the tools that watch it.
+type Store interface {
+	story.Events
+	// Unpublished returns at most limit events not marked published, in
+	// Seq order.
+	Unpublished(ctx context.Context, limit int) ([]Event, error)
+	// MarkPublished marks the events of seqs published at.
+	MarkPublished(ctx context.Context, seqs []int64, at time.Time) error
+	// Backlog counts the events not marked published.
+	Backlog(ctx context.Context) (int64, error)
+	// Purge deletes the events marked published before, and returns how
+	// many it deleted.
+	Purge(ctx context.Context, before time.Time) (int64, error)
+}
+
+// Inbox records which events each consumer has handled.
+type Inbox interface {
+	// Once runs fn once per consumer and event id: in a transaction with
+	// the inbox row (consumer, id), so that fn's writes on the same
+	// database commit with the row or not at all. When the row exists
+	// already fn does not run and Once returns false. An error of fn
+	// rolls everything back and is returned.
+	Once(ctx context.Context, consumer, id string, fn func(ctx context.Context) error) (ran bool, err error)
+}
+
+// New makes the outbox rows of events recorded at now: each gets a new id
+// and its data marshalled. It refuses an event without a valid type, or
+// whose data does not marshal.
+func New(now time.Time, events ...story.Event) ([]Event, error) {
+	out := make([]Event, 0, len(events))
+	for _, e := range events {
+		if err := ValidType(e.Type); err != nil {
+			return nil, err
+		}
+		data, err := json.Marshal(e.Data)
+		if err != nil {
+			return nil, fmt.Errorf("outbox: event %s: the data does not marshal: %w", e.Type, err)
+		}
+		id, err := uuid.NewV7()
+		if err != nil {
+			return nil, fmt.Errorf("outbox: event id: %w", err)
+		}
+		out = append(out, Event{ID: id.String(), Type: e.Type, Subject: e.Subject, Time: now.UTC(), Data: data})
+	}
+	return out, nil
+}
+
+// ValidType reports why t cannot be an event type, which is also a
+// subject on the broker: dot-separated tokens without wildcards or
+// white space.
+func ValidType(t string) error {
+	if t == "" {
+		return errors.New("outbox: an event needs a type")
+	}
+	for _, token := range strings.Split(t, ".") {
+		if token == "" || token == "*" || token == ">" || strings.ContainsAny(token, " \t\r\n*>") {
+			return fmt.Errorf("outbox: %q is not an event type (dot-separated tokens, no wildcards or spaces)", t)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,341 @@
+package events
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"log/slog"
+	"runtime/debug"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/charterhq/charter/repositories/outbox"
+)
+
+// ConsumerOptions configure a Consumer.
+type ConsumerOptions struct {
+	// Name is the consuming service: the durable consumer's name on every
+	// stream it reads, shared by the service's replicas, and its inbox's.
+	Name string
+	// Conn is the broker's connection.
+	Conn *nats.Conn
+	// Inbox is the consuming service's inbox.
+	Inbox outbox.Inbox
+	// Handlers are what it consumes.
+	Handlers *Handlers
+	// MaxAttempts is how many deliveries of an event a handler gets
+	// before it goes to the dead letters (5 when 0).
+	MaxAttempts int
+	// RetryBase and RetryMax bound the wait before a failed event is
+	// delivered again: RetryBase after the first failure, doubling up to
+	// RetryMax (1s and 1m when 0).
+	RetryBase, RetryMax time.Duration
+	// AckWait is how long the broker waits for a delivery's outcome
+	// before it delivers the event again, to this replica or another (30s
+	// when 0): a replica that crashed mid-handler is noticed then.
+	AckWait time.Duration
+	// Workers handle events side by side (4 when 0). Events of one
+	// subject go to one worker, in the order delivered.
+	Workers int
+	// Streams configure the streams the consumer creates when missing.
+	Streams StreamOptions
+	Metrics *Metrics
+	Logger  *slog.Logger
+}
+
+// Consumer consumes the events of a service's Handlers.
+type Consumer struct {
+	o  ConsumerOptions
+	js jetstream.JetStream
+	// crashed, when set, reports whether an error a handler returned
+	// stands for the process dying at that point: the delivery is then
+	// neither acknowledged nor refused, as a crash would leave it.
+	crashed func(error) bool
+	// afterCommit, when set, runs after the handler's transaction
+	// committed and before the acknowledgement; an error skips it, as a
+	// crash there would.
+	afterCommit func(env Envelope) error
+}
+
+// NewConsumer returns the consumer of o.Handlers; Run runs it.
+func NewConsumer(o ConsumerOptions) (*Consumer, error) {
+	if o.Name == "" || o.Conn == nil || o.Inbox == nil || o.Handlers == nil {
+		return nil, errors.New("events: a consumer needs a name, a broker connection, an inbox and handlers")
+	}
+	if err := jetstreamName(o.Name); err != nil {
+		return nil, err
+	}
+	if o.MaxAttempts <= 0 {
+		o.MaxAttempts = 5
+	}
+	if o.RetryBase <= 0 {
+		o.RetryBase = time.Second
+	}
+	if o.RetryMax <= 0 {
+		o.RetryMax = time.Minute
+	}
+	if o.AckWait <= 0 {
+		o.AckWait = 30 * time.Second
+	}
+	if o.Workers <= 0 {
+		o.Workers = 4
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	js, err := jetstream.New(o.Conn)
+	if err != nil {
+		return nil, err
+	}
+	return &Consumer{o: o, js: js}, nil
+}
+
+// jetstreamName refuses a name JetStream refuses for a durable.
+func jetstreamName(name string) error {
+	for _, r := range name {
+		if r == '.' || r == '*' || r == '>' || r == ' ' || r == '\t' || r == '/' || r == '\\' {
+			return fmt.Errorf("events: %q cannot name a consumer", name)
+		}
+	}
+	return nil
+}
+
+// Run consumes until ctx ends, then lets the handlers that run finish.
+// A broker that is away is waited for; Run returns only when ctx ends.
+func (c *Consumer) Run(ctx context.Context) error {
+	streams := c.o.Handlers.byStream()
+	if len(streams) == 0 {
+		<-ctx.Done()
+		return nil
+	}
+	work := make([]chan jetstream.Msg, c.o.Workers)
+	var workers sync.WaitGroup
+	for i := range work {
+		work[i] = make(chan jetstream.Msg, 64)
+		workers.Go(func() {
+			for msg := range work[i] {
+				if ctx.Err() != nil {
+					// Stopping: another replica, or this one's next
+					// start, gets it at once.
+					_ = msg.Nak()
+					continue
+				}
+				c.handle(ctx, msg)
+			}
+		})
+	}
+	var consuming []jetstream.ConsumeContext
+	var failures int
+	for stream, types := range streams {
+		for ctx.Err() == nil {
+			cc, err := c.consume(ctx, stream, types, work)
+			if err == nil {
+				consuming = append(consuming, cc)
+				break
+			}
+			failures++
+			if failures == 1 || failures%20 == 0 {
+				c.o.Logger.Warn("the consumer cannot start yet; retrying", "consumer", c.o.Name, "stream", stream, "error", err)
+			}
+			wait(ctx, backoff(failures, 50*time.Millisecond, 5*time.Second))
+		}
+	}
+	<-ctx.Done()
+	for _, cc := range consuming {
+		cc.Stop()
+		<-cc.Closed()
+	}
+	for _, w := range work {
+		close(w)
+	}
+	workers.Wait()
+	return nil
+}
+
+// consume creates or updates the durable consumer of stream and starts
+// feeding its messages to the workers.
+func (c *Consumer) consume(ctx context.Context, stream string, types []string, work []chan jetstream.Msg) (jetstream.ConsumeContext, error) {
+	if err := EnsureDeadLetterStream(ctx, c.js, c.o.Streams); err != nil {
+		return nil, err
+	}
+	if _, err := c.js.Stream(ctx, stream); errors.Is(err, jetstream.ErrStreamNotFound) {
+		// The publishing service has not started yet: make its stream, as
+		// its relay would, so that nothing it publishes meanwhile is lost.
+		if err := EnsureStream(ctx, c.js, serviceOfStream(stream), c.o.Streams); err != nil {
+			return nil, err
+		}
+	} else if err != nil {
+		return nil, err
+	}
+	cons, err := c.js.CreateOrUpdateConsumer(ctx, stream, jetstream.ConsumerConfig{
+		Durable:        c.o.Name,
+		Description:    "The " + c.o.Name + " service's handlers.",
+		FilterSubjects: types,
+		DeliverPolicy:  jetstream.DeliverAllPolicy,
+		AckPolicy:      jetstream.AckExplicitPolicy,
+		AckWait:        c.o.AckWait,
+		// The consumer counts attempts and dead-letters; the broker's own
+		// limit is a backstop should that fail.
+		MaxDeliver:    c.o.MaxAttempts + 5,
+		MaxAckPending: 1000,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("events: consumer %s on %s: %w", c.o.Name, stream, err)
+	}
+	return cons.Consume(func(msg jetstream.Msg) {
+		work[c.worker(msg, len(work))] <- msg
+	}, jetstream.PullMaxMessages(500), jetstream.ConsumeErrHandler(func(_ jetstream.ConsumeContext, err error) {
+		if ctx.Err() == nil && !errors.Is(err, nats.ErrConnectionClosed) {
+			c.o.Logger.Debug("consumer", "consumer", c.o.Name, "stream", stream, "error", err)
+		}
+	}))
+}
+
+// serviceOfStream is the service whose stream is named stream.
+func serviceOfStream(stream string) string {
+	b := []byte(stream)
+	for i, ch := range b {
+		if ch >= 'A' && ch <= 'Z' {
+			b[i] = ch + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
+// worker picks the worker of a message: one per subject header, so that
+// the events of one aggregate are handled in the order delivered.
+func (c *Consumer) worker(msg jetstream.Msg, n int) int {
+	if n == 1 {
+		return 0
+	}
+	h := fnv.New32a()
+	h.Write([]byte(msg.Headers().Get(subjectHeader)))
+	return int(h.Sum32() % uint32(n))
+}
+
+// subjectHeader carries the envelope's subject, so that a consumer can
+// route a message without decoding it.
+const subjectHeader = "Charter-Subject"
+
+// handle runs one delivery to its outcome: acknowledged once handled now
+// or before, delivered again later, or dead-lettered.
+func (c *Consumer) handle(ctx context.Context, msg jetstream.Msg) {
+	start := time.Now()
+	attempt := 1
+	if md, err := msg.Metadata(); err == nil {
+		attempt = int(md.NumDelivered)
+	}
+	env, err := Decode(msg.Data())
+	if err != nil {
+		c.deadLetter(ctx, msg, env, attempt, err)
+		return
+	}
+	h, ok := c.o.Handlers.byType[env.Type]
+	if !ok {
+		// A type the consumer's filter let through but no handler takes:
+		// a message published by hand on another type's subject.
+		c.deadLetter(ctx, msg, env, attempt, Permanent(fmt.Errorf("no handler for %s", env.Type)))
+		return
+	}
+	// A stop lets the handler finish: its transaction commits or rolls
+	// back as a whole, and the broker redelivers what was not acked.
+	hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.o.AckWait)
+	defer cancel()
+	ran, err := c.o.Inbox.Once(hctx, c.o.Name, env.ID, func(ctx context.Context) error {
+		return safely(func() error { return h(ctx, env) })
+	})
+	switch {
+	case err == nil:
+		if c.afterCommit != nil && c.afterCommit(env) != nil {
+			return
+		}
+		outcome := "ok"
+		if !ran {
+			outcome = "duplicate"
+		}
+		c.ack(msg)
+		c.o.Metrics.handledEvent(c.o.Name, env.Type, outcome, time.Since(start))
+	case c.crashed != nil && c.crashed(err):
+		return
+	case IsPermanent(err) || attempt >= c.o.MaxAttempts:
+		c.deadLetter(ctx, msg, env, attempt, err)
+	default:
+		delay := backoff(attempt, c.o.RetryBase, c.o.RetryMax)
+		c.o.Logger.Warn("an event handler failed; retrying", "consumer", c.o.Name, "type", env.Type, "id", env.ID,
+			"attempt", attempt, "retry_in", delay, "error", err)
+		if err := msg.NakWithDelay(delay); err != nil {
+			c.o.Logger.Debug("nak", "error", err)
+		}
+		c.o.Metrics.handledEvent(c.o.Name, env.Type, "retry", time.Since(start))
+	}
+}
+
+func (c *Consumer) ack(msg jetstream.Msg) {
+	if err := msg.Ack(); err != nil {
+		// The broker delivers it again after AckWait, and the inbox
+		// makes that a duplicate.
+		c.o.Logger.Debug("ack", "consumer", c.o.Name, "error", err)
+	}
+}
+
+// Headers of a dead letter besides the original message's.
+const (
+	headerError       = "Charter-Error"
+	headerAttempts    = "Charter-Attempts"
+	headerConsumer    = "Charter-Consumer"
+	headerOrigSubject = "Charter-Original-Subject"
+	headerOrigStream  = "Charter-Original-Stream"
+	headerOrigSeq     = "Charter-Original-Sequence"
+)
+
+// deadLetter publishes the delivery to DeadLetterPrefix + consumer + type
+// and acknowledges it; when the dead letter cannot be published, the
+// delivery is refused and comes again.
+func (c *Consumer) deadLetter(ctx context.Context, msg jetstream.Msg, env Envelope, attempt int, cause error) {
+	eventType := env.Type
+	if eventType == "" {
+		eventType = msg.Subject()
+	}
+	dl := nats.NewMsg(DeadLetterPrefix + c.o.Name + "." + eventType)
+	dl.Data = msg.Data()
+	dl.Header.Set("Content-Type", ContentType)
+	dl.Header.Set(headerError, cause.Error())
+	dl.Header.Set(headerAttempts, strconv.Itoa(attempt))
+	dl.Header.Set(headerConsumer, c.o.Name)
+	dl.Header.Set(headerOrigSubject, msg.Subject())
+	var opts []jetstream.PublishOpt
+	if md, err := msg.Metadata(); err == nil {
+		dl.Header.Set(headerOrigStream, md.Stream)
+		dl.Header.Set(headerOrigSeq, strconv.FormatUint(md.Sequence.Stream, 10))
+		// A dead letter published twice, by a crash before the ack, is
+		// kept once.
+		opts = append(opts, jetstream.WithMsgID(c.o.Name+"."+md.Stream+"."+strconv.FormatUint(md.Sequence.Stream, 10)))
+	}
+	pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if _, err := c.js.PublishMsg(pctx, dl, opts...); err != nil {
+		c.o.Logger.Warn("an event could not be dead-lettered; retrying", "consumer", c.o.Name, "type", eventType, "error", err)
+		_ = msg.NakWithDelay(backoff(attempt, c.o.RetryBase, c.o.RetryMax))
+		return
+	}
+	c.o.Logger.Error("an event went to the dead letters", "consumer", c.o.Name, "type", eventType, "id", env.ID,
+		"attempts", attempt, "error", cause)
+	c.ack(msg)
+	c.o.Metrics.handledEvent(c.o.Name, eventType, "dead_letter", 0)
+}
+
+// safely runs fn, turning a panic into an error, so that a handler's
+// panic rolls back its transaction and is retried like any failure.
+func safely(fn func() error) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("the handler panicked: %v\n%s", p, debug.Stack())
+		}
+	}()
+	return fn()
+}

@@ -1,0 +1,293 @@
+package events
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync/atomic"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/charterhq/charter/repositories/outbox"
+	"github.com/charterhq/charter/stories/story"
+)
+
+// RelayOptions configure a Relay.
+type RelayOptions struct {
+	// Service is the service whose outbox is relayed, which names the
+	// stream and the events' source.
+	Service string
+	// Outbox is the service's outbox.
+	Outbox outbox.Store
+	// Conn is the broker's connection.
+	Conn *nats.Conn
+	// Streams configure the service's stream, which the relay creates.
+	Streams StreamOptions
+	// Batch is the most events published before their acknowledgements
+	// are awaited and their rows marked (1000 when 0).
+	Batch int
+	// Poll is how often the relay looks at the outbox when no commit
+	// woke it (1s when 0): a story whose commit did not wake it, or one
+	// of another process on the same database, waits at most that long.
+	Poll time.Duration
+	// AckTimeout bounds the wait for the broker's acknowledgement of a
+	// message (10s when 0).
+	AckTimeout time.Duration
+	// Retention is how long published rows stay in the outbox (24h when
+	// 0), for the operators who look at it; the stream keeps the events.
+	Retention time.Duration
+	Metrics   *Metrics
+	Logger    *slog.Logger
+}
+
+// Relay publishes the events of a service's outbox in order, at least
+// once: a batch of rows is published asynchronously on one connection,
+// which keeps their order, and the rows are marked published once the
+// broker acknowledged them. A crash between the two publishes them again,
+// and the broker drops the copies by their Nats-Msg-Id (the event id)
+// within its de-duplication window; past it, the consumers' inboxes do.
+type Relay struct {
+	o    RelayOptions
+	js   jetstream.JetStream
+	wake chan struct{}
+	// beforeMark, when set, runs after the broker acknowledged a batch and
+	// before its rows are marked: the tests' crash point.
+	beforeMark func(events []outbox.Event) error
+}
+
+// NewRelay returns the relay of o.Service; Run runs it.
+func NewRelay(o RelayOptions) (*Relay, error) {
+	if o.Service == "" || o.Outbox == nil || o.Conn == nil {
+		return nil, errors.New("events: a relay needs a service, its outbox and a broker connection")
+	}
+	if o.Batch <= 0 {
+		o.Batch = 1000
+	}
+	if o.Poll <= 0 {
+		o.Poll = time.Second
+	}
+	if o.AckTimeout <= 0 {
+		o.AckTimeout = 10 * time.Second
+	}
+	if o.Retention <= 0 {
+		o.Retention = 24 * time.Hour
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	js, err := jetstream.New(o.Conn,
+		jetstream.WithPublishAsyncMaxPending(2*o.Batch),
+		jetstream.WithPublishAsyncTimeout(o.AckTimeout))
+	if err != nil {
+		return nil, err
+	}
+	if err := o.Metrics.backlog(o.Service, o.Outbox.Backlog); err != nil {
+		return nil, err
+	}
+	return &Relay{o: o, js: js, wake: make(chan struct{}, 1)}, nil
+}
+
+// Wake makes the relay look at the outbox now.
+func (r *Relay) Wake() {
+	select {
+	case r.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run publishes until ctx ends, waking when a story that recorded events
+// ends (see Events and Middleware) and every Poll otherwise. Failures,
+// the broker's absence included, are logged and retried with backoff;
+// Run returns only when ctx ends.
+func (r *Relay) Run(ctx context.Context) error {
+	var streamReady bool
+	var failures int
+	lastPurge := time.Time{}
+	for ctx.Err() == nil {
+		var n int
+		err := func() error {
+			if !streamReady {
+				if err := EnsureStream(ctx, r.js, r.o.Service, r.o.Streams); err != nil {
+					return err
+				}
+				streamReady = true
+			}
+			var err error
+			n, err = r.Publish(ctx)
+			return err
+		}()
+		if err != nil {
+			if ctx.Err() != nil {
+				break
+			}
+			failures++
+			r.o.Metrics.publishFailed(r.o.Service)
+			if failures == 1 || failures%20 == 0 {
+				r.o.Logger.Warn("the relay could not publish; retrying", "service", r.o.Service, "failures", failures, "error", err)
+			}
+			wait(ctx, backoff(failures, 50*time.Millisecond, 5*time.Second))
+			continue
+		}
+		if failures > 0 {
+			r.o.Logger.Info("the relay publishes again", "service", r.o.Service, "after_failures", failures)
+			failures = 0
+		}
+		if n == r.o.Batch {
+			continue
+		}
+		if time.Since(lastPurge) > time.Hour {
+			lastPurge = time.Now()
+			if _, err := r.o.Outbox.Purge(ctx, time.Now().Add(-r.o.Retention)); err != nil && ctx.Err() == nil {
+				r.o.Logger.Warn("the relay could not purge the outbox", "service", r.o.Service, "error", err)
+			}
+		}
+		select {
+		case <-ctx.Done():
+		case <-r.wake:
+		case <-time.After(r.o.Poll):
+		}
+	}
+	return nil
+}
+
+// Publish publishes one batch of unpublished events and marks those the
+// broker acknowledged, the longest acknowledged prefix of the batch, so
+// that a failure never marks an event after one that is not. It returns
+// how many it marked.
+func (r *Relay) Publish(ctx context.Context) (int, error) {
+	batch, err := r.o.Outbox.Unpublished(ctx, r.o.Batch)
+	if err != nil || len(batch) == 0 {
+		return 0, err
+	}
+	futures := make([]jetstream.PubAckFuture, 0, len(batch))
+	var failed error
+	for _, e := range batch {
+		msg, err := message(r.o.Service, e)
+		if err != nil {
+			// A row that cannot be an envelope never will: publishing
+			// stops there, loudly, rather than skipping an event.
+			failed = fmt.Errorf("event %s (seq %d): %w", e.ID, e.Seq, err)
+			break
+		}
+		f, err := r.js.PublishMsgAsync(msg, jetstream.WithMsgID(e.ID), jetstream.WithExpectStream(StreamName(r.o.Service)))
+		if err != nil {
+			failed = err
+			break
+		}
+		futures = append(futures, f)
+	}
+	acked := 0
+wait:
+	for _, f := range futures {
+		select {
+		case <-f.Ok():
+			acked++
+		case err := <-f.Err():
+			failed = err
+			break wait
+		case <-ctx.Done():
+			failed = ctx.Err()
+			break wait
+		}
+	}
+	if acked > 0 {
+		if r.beforeMark != nil {
+			if err := r.beforeMark(batch[:acked]); err != nil {
+				return 0, err
+			}
+		}
+		seqs := make([]int64, acked)
+		for i, e := range batch[:acked] {
+			seqs[i] = e.Seq
+		}
+		if err := r.o.Outbox.MarkPublished(ctx, seqs, time.Now()); err != nil {
+			return 0, err
+		}
+		r.o.Metrics.publishedEvents(r.o.Service, acked)
+	}
+	if failed != nil {
+		return acked, fmt.Errorf("events: publish: %w", failed)
+	}
+	return acked, nil
+}
+
+// message is the broker message of an outbox row: its envelope, in
+// structured mode, on the subject of its type.
+func message(service string, e outbox.Event) (*nats.Msg, error) {
+	body, err := FromOutbox(service, e).Encode()
+	if err != nil {
+		return nil, err
+	}
+	msg := nats.NewMsg(e.Type)
+	msg.Header.Set("Content-Type", ContentType)
+	if e.Subject != "" {
+		msg.Header.Set(subjectHeader, e.Subject)
+	}
+	msg.Data = body
+	return msg, nil
+}
+
+// recordedKey keys, in the context of a story run, whether the story
+// recorded events.
+type recordedKey struct{}
+
+// Events is the outbox as stories record into it: after the story that
+// recorded commits, Middleware wakes the relay, so that its events are
+// published at once rather than at the next poll.
+func (r *Relay) Events() story.Events { return relayEvents{r} }
+
+type relayEvents struct{ r *Relay }
+
+func (e relayEvents) Record(ctx context.Context, events ...story.Event) error {
+	if err := e.r.o.Outbox.Record(ctx, events...); err != nil {
+		return err
+	}
+	if mark, ok := ctx.Value(recordedKey{}).(*atomic.Bool); ok {
+		mark.Store(true)
+	} else {
+		// No story around it to wait for: the poll catches a commit
+		// that comes after this wake.
+		e.r.Wake()
+	}
+	return nil
+}
+
+// Middleware wakes the relay when a story that recorded events ends. It
+// goes outside the story's transaction, so that the relay wakes after the
+// commit.
+func (r *Relay) Middleware() story.Middleware {
+	return func(ctx context.Context, _ string, next func(context.Context) error) error {
+		if _, ok := ctx.Value(recordedKey{}).(*atomic.Bool); ok {
+			return next(ctx)
+		}
+		mark := new(atomic.Bool)
+		err := next(context.WithValue(ctx, recordedKey{}, mark))
+		if mark.Load() {
+			r.Wake()
+		}
+		return err
+	}
+}
+
+// backoff is the wait before attempt n+1 after n failures: doubling from
+// base up to most.
+func backoff(n int, base, most time.Duration) time.Duration {
+	d := base
+	for i := 1; i < n && d < most; i++ {
+		d *= 2
+	}
+	return min(d, most)
+}
+
+// wait sleeps for d or until ctx ends.
+func wait(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
+}

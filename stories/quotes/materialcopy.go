@@ -1,0 +1,86 @@
+package quotes
+
+import (
+	"context"
+	"time"
+)
+
+// MaterialCopy is quotes' own copy of one material of the materials
+// service, kept from the events materials publishes when a material is
+// created, updated or deleted: the read model submissions are priced
+// from, so that quoting does not need materials to answer.
+type MaterialCopy struct {
+	// ID is the material's ID in the materials service.
+	ID int64
+	// CompanyID is the company the material belongs to.
+	CompanyID int64
+	// Name is the material's name.
+	Name string
+	// Thickness is in millimetres.
+	Thickness float64
+	// Active is false for a material its company no longer quotes with.
+	Active bool
+	// Price is the price of one square metre; nil while the material has
+	// none.
+	Price *Money
+	// Deleted is set once the material is deleted. A deleted material
+	// stays deleted: materials never reuses an ID.
+	Deleted bool
+	// Version is the material's version after the change, one more with
+	// every write of it; 0 when the change does not say.
+	Version int64
+	// ChangedAt is when the material was changed: the material's
+	// updated_at, or the event's time for a deletion.
+	ChangedAt time.Time
+}
+
+// Supersedes reports whether c is a later state of the material than
+// old, so that a change delivered twice, or after a later one, leaves the
+// copy as the latest change left it:
+//
+//   - a deleted material stays deleted, whatever arrives after;
+//   - a deletion supersedes any other change;
+//   - otherwise the higher version wins when both changes carry one, and
+//     the later ChangedAt when either does not. A change equal to the
+//     copy (a redelivery) does not supersede it.
+//
+// Repositories hold a stored copy to the same rule in the statement that
+// writes (see MaterialCopies.Keep).
+func (c MaterialCopy) Supersedes(old MaterialCopy) bool {
+	switch {
+	case old.Deleted:
+		return false
+	case c.Deleted:
+		return true
+	case c.Version > 0 && old.Version > 0 && c.Version != old.Version:
+		return c.Version > old.Version
+	}
+	return c.ChangedAt.After(old.ChangedAt)
+}
+
+// Priced is the copy as a submission prices from it. A material without a
+// price gets a zero Money, which no line can be priced in.
+func (c MaterialCopy) Priced() PricedMaterial {
+	p := PricedMaterial{ID: c.ID, CompanyID: c.CompanyID, Name: c.Name, Active: c.Active}
+	if c.Price != nil {
+		p.PricePerSquareMetre = *c.Price
+	}
+	return p
+}
+
+// MaterialCopies stores quotes' copies of materials. Implementations live
+// in repositories/ and pass one contract test suite.
+type MaterialCopies interface {
+	// Keep stores c unless the stored copy of the same material is as
+	// recent or more (see MaterialCopy.Supersedes), checked in the step
+	// that writes, so that of two changes kept at once the later one
+	// stays. It reports whether it stored c.
+	Keep(ctx context.Context, c MaterialCopy) (bool, error)
+	// Copies returns the stored copies of the materials with the given
+	// IDs, deleted ones included, keyed by ID; an ID without a copy is
+	// absent from the map.
+	Copies(ctx context.Context, ids []int64) (map[int64]MaterialCopy, error)
+	// Clear removes every copy, so that replaying the materials' events
+	// from the start builds the copies again.
+	Clear(ctx context.Context) error
+}
