@@ -10,6 +10,8 @@ SERVICES := $(basename $(notdir $(SPECS)))
 # holds what they share (the CloudEvents envelope).
 EVENTS   := $(wildcard api/events/*.yaml)
 BASE     ?= main
+# make run: more flags for charterd serve, such as RUN_ARGS="--services materials".
+RUN_ARGS ?=
 # make bench: ten runs of each benchmark give the ratios a 95% interval. The
 # runs are rounds of the whole set, one after the other, so that the two
 # sides of a ratio are measured at the same moments of a machine whose
@@ -21,6 +23,9 @@ COUNT    ?= 10
 # The least share of bare throughput the full stack should keep, per store.
 BENCH_TARGETS ?= memory=70 sqlite=85
 
+# The events benchmarks run a fixed number of events per op and report
+# their own figures (events/s, latency percentiles, drain time): once.
+EVENTS_PKG := ./services/platform/events
 # The Go SDK: a module of its own under gen/sdk/go, one package per
 # service and the shared components once, client and models only.
 SDK_GO   := gen/sdk/go
@@ -30,24 +35,41 @@ VACUUM   := $(GO) -C tools/vacuum tool vacuum
 # The lowest severity of a finding that fails make lint-spec.
 LINT_FAIL ?= warn
 
-.PHONY: help run test test-short bench generate generate-sdk-go check-generated vet lint-spec check fmt breaking release-spec
+.PHONY: help run test test-short test-nats bench generate generate-sdk-go check-generated vet lint-spec check fmt breaking release-spec
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
 
+# make run builds the binary, then runs it, rather than go run, which
+# compiles in silence: go build -v names each package it compiles, and a
+# count every 50 says that a cold build goes on without listing them all.
+# Other lines (downloads, errors) pass through; the last line carries go
+# build's status through the pipe.
 run: ## Start every service (materials on :8080, quotes on :8081) with embedded SQLite and demo data.
-	$(GO) run ./services/cmd/charterd serve --dev
+	@echo "make run: building bin/charterd. The first build downloads the Go modules and compiles some 500 packages,"
+	@echo "          which takes minutes on a small machine; later builds take seconds."
+	@{ $(GO) build -v -o bin/charterd ./services/cmd/charterd 2>&1; echo "go build exit $$?"; } | \
+		awk '/^go build exit [0-9]+$$/ { if (n >= 50) printf "make run: compiled %d packages\n", n; exit $$4 } \
+			/^[A-Za-z0-9._~\/-]+$$/ { if (++n % 50 == 0) printf "make run: compiled %d packages...\n", n; fflush(); next } \
+			{ print; fflush() }'
+	@echo "make run: starting every service in development mode (CHARTER_MATERIALS_ADDR and CHARTER_QUOTES_ADDR"
+	@echo "          change the ports; Ctrl-C stops them)."
+	@exec ./bin/charterd serve --dev $(RUN_ARGS)
 
 test: ## Run every test with the race detector (PostgreSQL tests need its binaries).
 	$(GO) test -race -count=1 ./...
 
+test-nats: ## Run the events tests against a three-node NATS cluster started apart (.ci/nats-cluster).
+	.ci/nats-cluster -race
+
 test-short: ## Run the tests without the race detector.
 	$(GO) test -count=1 ./...
 
-bench: ## Run the benchmarks; print, per bare/full pair, the share of bare throughput full keeps.
+bench: ## Run the benchmarks; print, per bare/full pair, the share of bare throughput full keeps, then the events figures.
 	@for round in $$(seq $(COUNT)); do \
-		$(GO) test -run '^$$' -bench '$(BENCH)' -benchmem -benchtime $(BENCHTIME) -count 1 ./... 2>&1 || exit 1; \
+		$(GO) test -run '^$$' -bench '$(BENCH)' -benchmem -benchtime $(BENCHTIME) -count 1 $$($(GO) list ./... | grep -v '/services/platform/events$$') 2>&1 || exit 1; \
 	done | $(GO) run ./tools/cmd/benchratio $(foreach t,$(BENCH_TARGETS),-target $(t))
+	$(GO) test -run '^$$' -bench '$(BENCH)' -benchtime 1x -count 1 $(EVENTS_PKG)
 
 generate: generate-sdk-go ## Regenerate gen/ from the specs in api/ and the event contracts in api/events/.
 	@mkdir -p gen/shared && \

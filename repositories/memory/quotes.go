@@ -139,14 +139,14 @@ func (r *Quotes) Decide(ctx context.Context, id int64, to quotes.State, at time.
 }
 
 // Expire moves every submitted quote whose ValidUntil is before now to
-// expired and returns how many it moved.
-func (r *Quotes) Expire(ctx context.Context, now time.Time) (int64, error) {
+// expired and returns the quotes it moved, in ID order.
+func (r *Quotes) Expire(ctx context.Context, now time.Time) ([]quotes.Quote, error) {
 	if err := ctx.Err(); err != nil {
-		return 0, err
+		return nil, err
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	var n int64
+	var moved []quotes.Quote
 	for id, q := range r.byID {
 		if q.State != quotes.Submitted || q.ValidUntil == nil || !q.ValidUntil.Before(now) {
 			continue
@@ -155,9 +155,10 @@ func (r *Quotes) Expire(ctx context.Context, now time.Time) (int64, error) {
 		q.UpdatedAt = now.UTC()
 		q.Version++
 		r.byID[id] = q
-		n++
+		moved = append(moved, stored(q))
 	}
-	return n, nil
+	slices.SortFunc(moved, func(a, b quotes.Quote) int { return cmp.Compare(a.ID, b.ID) })
+	return moved, nil
 }
 
 // Count returns how many quotes match f.

@@ -219,22 +219,23 @@ func quoteExpire(t *testing.T, r quotes.Repository) {
 		mustCreateQuote(t, r, submittedQuote(2, quotes.Expired, now.Add(-time.Hour))),
 		mustCreateQuote(t, r, draftQuote(1, quoteLine(1, 1, 1, 1))),
 	}
-	n, err := r.Expire(context.Background(), now)
+	moved, err := r.Expire(context.Background(), now)
 	if err != nil {
 		t.Fatalf("Expire: %v", err)
 	}
-	if n != int64(len(lapsed)) {
-		t.Errorf("Expire moved %d quotes, want %d", n, len(lapsed))
+	if len(moved) != len(lapsed) {
+		t.Fatalf("Expire moved %d quotes, want %d", len(moved), len(lapsed))
 	}
-	for _, q := range lapsed {
+	for i, q := range lapsed {
 		want := q
 		want.State, want.UpdatedAt, want.Version = quotes.Expired, now, 2
+		sameQuote(t, "a lapsed quote as Expire returns it", moved[i], want)
 		sameQuote(t, "a lapsed quote after Expire", mustGetQuote(t, r, q.ID), want)
 	}
 	for _, q := range kept {
 		sameQuote(t, "a quote "+string(q.State)+" not lapsed after Expire", mustGetQuote(t, r, q.ID), q)
 	}
-	if n, err := r.Expire(context.Background(), now); err != nil || n != 0 {
-		t.Errorf("Expire again = %d, %v; want 0", n, err)
+	if again, err := r.Expire(context.Background(), now); err != nil || len(again) != 0 {
+		t.Errorf("Expire again = %v, %v; want none", again, err)
 	}
 }

@@ -162,21 +162,30 @@ func quoteParallelExpiry(t *testing.T, r quotes.Repository) {
 		mustCreateQuote(t, r, submittedQuote(int64(1+i%2), quotes.Submitted, now.Add(-time.Duration(i+1)*time.Minute)))
 	}
 	mustCreateQuote(t, r, submittedQuote(1, quotes.Submitted, now.Add(time.Minute)))
-	counts := make([]int64, 6)
-	errs := raceQuotes(len(counts), func(i int) error {
+	moved := make([][]quotes.Quote, 6)
+	errs := raceQuotes(len(moved), func(i int) error {
 		var err error
-		counts[i], err = r.Expire(context.Background(), now)
+		moved[i], err = r.Expire(context.Background(), now)
 		return err
 	})
 	if err := errors.Join(errs...); err != nil {
 		t.Fatal(err)
 	}
-	var sum int64
-	for _, c := range counts {
-		sum += c
+	// Each lapsed quote is returned by exactly one run.
+	counts, seen := make([]int, len(moved)), map[int64]int{}
+	for i, qs := range moved {
+		counts[i] = len(qs)
+		for _, q := range qs {
+			seen[q.ID]++
+		}
 	}
-	if sum != lapsed {
-		t.Errorf("the runs expired %v, %d in all; want %d in all", counts, sum, lapsed)
+	if len(seen) != lapsed {
+		t.Errorf("the runs expired %v, %d quotes in all; want %d", counts, len(seen), lapsed)
+	}
+	for id, n := range seen {
+		if n != 1 {
+			t.Errorf("quote %d was returned by %d runs, want one", id, n)
+		}
 	}
 	if n, err := r.Count(context.Background(), quotes.Filter{State: quotes.Expired}); err != nil || n != lapsed {
 		t.Errorf("Count(expired) = %d, %v; want %d", n, err, lapsed)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -58,7 +59,7 @@ func NewQuotes(db *sqlx.DB) *Quotes {
 		decide: db.Rebind(`UPDATE quotes SET state = ?, decided_at = ?, updated_at = ?, version = version + 1
 			WHERE id = ? AND state = ?`),
 		expire: db.Rebind(`UPDATE quotes SET state = ?, updated_at = ?, version = version + 1
-			WHERE state = ? AND valid_until < ?`),
+			WHERE state = ? AND valid_until < ? RETURNING id`),
 		remove:      db.Rebind(`DELETE FROM quotes WHERE id = ? AND state = ?`),
 		removeAt:    db.Rebind(`DELETE FROM quotes WHERE id = ? AND state = ? AND version = ?`),
 		removeLines: db.Rebind(`DELETE FROM quote_lines WHERE quote_id = ?`),
@@ -229,22 +230,33 @@ func (r *Quotes) Decide(ctx context.Context, id int64, to quotes.State, at time.
 }
 
 // Expire moves every submitted quote whose ValidUntil is before now to
-// expired, in one statement, and returns how many it moved. Of two runs at
-// once, each quote is moved, and counted, by exactly one.
-func (r *Quotes) Expire(ctx context.Context, now time.Time) (int64, error) {
+// expired, in one conditional statement, and returns the quotes it moved
+// as they are after it, in ID order, read in the same transaction.
+func (r *Quotes) Expire(ctx context.Context, now time.Time) ([]quotes.Quote, error) {
 	at, err := nanos(now)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	res, err := on(ctx, r.db).ExecContext(ctx, r.expire, string(quotes.Expired), at, string(quotes.Submitted), at)
+	var moved []quotes.Quote
+	err = atomically(ctx, r.db, func(ctx context.Context) error {
+		var ids []int64
+		if err := on(ctx, r.db).SelectContext(ctx, &ids, r.expire, string(quotes.Expired), at, string(quotes.Submitted), at); err != nil {
+			return fmt.Errorf("sqldb: expire quotes: %w", err)
+		}
+		slices.Sort(ids)
+		for _, id := range ids {
+			q, err := r.Get(ctx, id)
+			if err != nil {
+				return err
+			}
+			moved = append(moved, q)
+		}
+		return nil
+	})
 	if err != nil {
-		return 0, fmt.Errorf("sqldb: expire quotes: %w", err)
+		return nil, err
 	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return 0, fmt.Errorf("sqldb: expire quotes: %w", err)
-	}
-	return n, nil
+	return moved, nil
 }
 
 // Count returns how many quotes match f.

@@ -119,7 +119,7 @@ func TestQuotesAndTheirLinesCommitTogether(t *testing.T) {
 				db, repo, draft := open(t)
 				submit, err := quotes.NewSubmitQuote(quotes.SubmitQuoteDeps{
 					FilterOnPermissions: quotes.CompanyAccess, Get: repo.Get, Copies: sqldb.NewMaterialCopies(db).Copies,
-					Materials: steel, Submit: repo.Submit, Now: txClock,
+					Materials: steel, Submit: repo.Submit, Events: sqldb.NewOutbox(db), Now: txClock,
 				})
 				if err != nil {
 					t.Fatal(err)

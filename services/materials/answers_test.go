@@ -20,7 +20,7 @@ import (
 // each declared failure exactly one answer whose status the spec
 // documents. An operation added to the spec without them fails here.
 func TestEveryFailureHasOneDocumentedAnswer(t *testing.T) {
-	wiring, err := Wire(memory.NewMaterials(), time.Now, nil)
+	wiring, err := Wire(memory.NewMaterials(), memory.NewOutbox(), time.Now, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
+	materialsevents "github.com/charterhq/charter/gen/events/materials"
 	"github.com/charterhq/charter/repositories/memory"
 	"github.com/charterhq/charter/services/materials"
 	"github.com/charterhq/charter/services/platform/auth"
@@ -21,8 +22,9 @@ import (
 
 // contractTarget builds the whole service in-process over the in-memory
 // repository, and the checker's identity of a caller like base, named
-// name: its tokens have the scopes the checker asks for.
-func contractTarget(tb testing.TB) (check.Target, func(name string, base access.Caller) check.Identity) {
+// name: its tokens have the scopes the checker asks for. events has the
+// checker read the events the service records (events_recorded).
+func contractTarget(tb testing.TB) (target check.Target, identity func(name string, base access.Caller) check.Identity, events check.Option) {
 	tb.Helper()
 	cfg := auth.DevelopmentConfig()
 	signer, err := auth.NewSigner(cfg)
@@ -33,8 +35,10 @@ func contractTarget(tb testing.TB) (check.Target, func(name string, base access.
 	if err != nil {
 		tb.Fatal(err)
 	}
+	outbox := memory.NewOutbox()
 	h, err := materials.NewHandler(materials.Options{
 		Repository: memory.NewMaterials(),
+		Events:     outbox,
 		Verify:     verifier.Verify,
 		Logger:     slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Responses:  contract.ResponseCheck{Mode: contract.Strict},
@@ -42,7 +46,7 @@ func contractTarget(tb testing.TB) (check.Target, func(name string, base access.
 	if err != nil {
 		tb.Fatal(err)
 	}
-	identity := func(name string, base access.Caller) check.Identity {
+	identity = func(name string, base access.Caller) check.Identity {
 		mint := func(scopes []string) string {
 			c := base
 			c.Scopes = scopes
@@ -58,7 +62,7 @@ func contractTarget(tb testing.TB) (check.Target, func(name string, base access.
 		}
 		return check.Identity{Name: name, Tenant: tenant, Mint: mint}
 	}
-	return check.Handler(h), identity
+	return check.Handler(h), identity, check.WithEvents(check.FromOutbox(outbox), materialsevents.Validate)
 }
 
 // externals are callers of two companies, 7 and 8: what one creates, the
@@ -96,10 +100,16 @@ func contractSpec(tb testing.TB) *openapi3.T {
 // auth, unsupported methods, and create/update/delete sequences.
 func TestServiceKeepsItsContract(t *testing.T) {
 	t.Run("as external callers of two companies", func(t *testing.T) {
-		target, identity := contractTarget(t)
-		rep := check.Run(t, contractSpec(t), target, externalIdentities(identity))
+		target, identity, events := contractTarget(t)
+		rep := check.Run(t, contractSpec(t), target, externalIdentities(identity), events)
 		if got := rep.Results["getMaterial"][check.TenantIsolated]; got != check.Passed {
 			t.Errorf("%s on getMaterial: %v, want passed", check.TenantIsolated, got)
+		}
+		// Every write, and a read, was checked for the events it records.
+		for _, op := range []string{"createMaterial", "updateMaterial", "deleteMaterial", "getMaterial"} {
+			if got := rep.Results[op][check.EventsRecorded]; got != check.Passed {
+				t.Errorf("%s on %s: %v, want passed", check.EventsRecorded, op, got)
+			}
 		}
 		if t.Failed() {
 			var b strings.Builder
@@ -112,9 +122,9 @@ func TestServiceKeepsItsContract(t *testing.T) {
 		// schema cannot say (company_id is optional for external
 		// callers): the service answers 422, as the spec documents, so
 		// only 400 counts as rejecting a valid request here.
-		target, identity := contractTarget(t)
+		target, identity, events := contractTarget(t)
 		staff := identity("staff", access.Caller{Subject: "check-staff", Roles: []access.Role{access.Staff}})
-		check.Run(t, contractSpec(t), target, check.WithIdentities(staff), check.WithRejectedStatuses(http.StatusBadRequest))
+		check.Run(t, contractSpec(t), target, check.WithIdentities(staff), events, check.WithRejectedStatuses(http.StatusBadRequest))
 	})
 }
 
@@ -125,8 +135,8 @@ func BenchmarkContractCheck(b *testing.B) {
 	var requests int
 	var elapsed time.Duration
 	for b.Loop() {
-		target, identity := contractTarget(b)
-		rep, err := check.Execute(spec, target, externalIdentities(identity))
+		target, identity, events := contractTarget(b)
+		rep, err := check.Execute(spec, target, externalIdentities(identity), events)
 		if err != nil {
 			b.Fatal(err)
 		}

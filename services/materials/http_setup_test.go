@@ -28,6 +28,7 @@ import (
 	"github.com/charterhq/charter/services/platform/contract"
 	"github.com/charterhq/charter/stories/access"
 	domain "github.com/charterhq/charter/stories/materials"
+	"github.com/charterhq/charter/stories/story"
 )
 
 // TestMain stops the throwaway PostgreSQL server the store tests start.
@@ -78,6 +79,14 @@ type serviceOption func(*serviceConfig)
 type serviceConfig struct {
 	verify, sign auth.Config
 	bodyLimit    int64
+	tx           story.Middleware
+	events       story.Events
+}
+
+// withEvents records the stories' events through events, the stories
+// that write running inside tx (nil for none).
+func withEvents(events story.Events, tx story.Middleware) serviceOption {
+	return func(s *serviceConfig) { s.events, s.tx = events, tx }
 }
 
 // withAuth verifies tokens with verify and signs the test's tokens with
@@ -106,11 +115,13 @@ func startService(t *testing.T, repo domain.Repository, opts ...serviceOption) *
 	}
 	logs := &syncBuffer{}
 	h, err := materials.NewHandler(materials.Options{
-		Repository: repo,
-		Verify:     verifier.Verify,
-		Logger:     slog.New(slog.NewTextHandler(logs, nil)),
-		BodyLimit:  cfg.bodyLimit,
-		Responses:  contract.ResponseCheck{Mode: contract.Strict},
+		Repository:  repo,
+		Events:      cfg.events,
+		Transaction: cfg.tx,
+		Verify:      verifier.Verify,
+		Logger:      slog.New(slog.NewTextHandler(logs, nil)),
+		BodyLimit:   cfg.bodyLimit,
+		Responses:   contract.ResponseCheck{Mode: contract.Strict},
 	})
 	if err != nil {
 		t.Fatal(err)

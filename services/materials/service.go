@@ -32,7 +32,10 @@ func Service() host.Service {
 		Spec:     api.GetSwagger,
 		SpecJSON: specJSON,
 		Events:   materialsevents.Document,
-		Build:    build,
+		// The events its stories record, through the outbox the host
+		// gives it (Env.Events) and relays to the broker.
+		Publishes: materialsevents.Types,
+		Build:     build,
 	}
 }
 
@@ -50,7 +53,7 @@ func build(_ context.Context, env host.Env) (host.Built, error) {
 		repo, tx = sqldb.NewMaterials(env.DB), sqldb.Transaction(env.DB)
 		keys = sqldb.NewIdempotencyKeys(env.DB)
 	}
-	wiring, err := Wire(repo, env.Now, tx, env.StoryMiddleware...)
+	wiring, err := Wire(repo, env.Events, env.Now, tx, env.StoryMiddleware...)
 	if err != nil {
 		return host.Built{}, err
 	}
@@ -104,6 +107,10 @@ type Options struct {
 	Repository domain.Repository
 	// Transaction wraps the stories that write; nil for none.
 	Transaction story.Middleware
+	// Events records the events of the stories that write, in the
+	// database of Transaction (sqldb.NewOutbox); in an outbox in memory
+	// when nil.
+	Events story.Events
 	// Idempotency keeps the keys of the Idempotency-Key header, in the
 	// database of Transaction (sqldb.NewIdempotencyKeys); in memory when
 	// nil.
@@ -139,7 +146,10 @@ func NewHandler(o Options) (http.Handler, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	wiring, err := Wire(o.Repository, o.Now, o.Transaction)
+	if o.Events == nil {
+		o.Events = memory.NewOutbox()
+	}
+	wiring, err := Wire(o.Repository, o.Events, o.Now, o.Transaction)
 	if err != nil {
 		return nil, err
 	}

@@ -37,20 +37,26 @@ type Wiring struct {
 	repository string
 }
 
-// Wire builds both injectors over repo, dating changes with now, running
-// every story that writes inside tx (a transaction of repo's database; nil
-// for a store that needs none) and wrapping every story in mw (metrics,
+// Wire builds both injectors over repo, recording the events of the
+// stories that write through events (the service's outbox, which Events
+// gives the contract's payloads), dating changes with now, running every
+// story that writes inside tx (a transaction of repo's database; nil for
+// a store that needs none) and wrapping every story in mw (metrics,
 // tracing...), outside the transaction.
-func Wire(repo domain.Repository, now func() time.Time, tx story.Middleware, mw ...story.Middleware) (*Wiring, error) {
+func Wire(repo domain.Repository, events story.Events, now func() time.Time, tx story.Middleware, mw ...story.Middleware) (*Wiring, error) {
 	writes := mw
 	if tx != nil {
 		writes = append(slices.Clone(mw), tx)
 	}
-	staff, err := inject(repo, now, domain.StaffAccess, mw, writes)
+	if events == nil {
+		return nil, fmt.Errorf("the events of the stories that write are required")
+	}
+	events = Events(events)
+	staff, err := inject(repo, events, now, domain.StaffAccess, mw, writes)
 	if err != nil {
 		return nil, fmt.Errorf("staff stories: %w", err)
 	}
-	external, err := inject(repo, now, domain.CompanyAccess, mw, writes)
+	external, err := inject(repo, events, now, domain.CompanyAccess, mw, writes)
 	if err != nil {
 		return nil, fmt.Errorf("external stories: %w", err)
 	}
@@ -69,7 +75,7 @@ func (w *Wiring) For(c access.Caller) Stories {
 
 // inject is one injector: every story built with the same permission
 // filter over the same repository.
-func inject(repo domain.Repository, now func() time.Time, filter func(access.Caller, domain.Filter) (domain.Filter, error), reads, writes []story.Middleware) (Stories, error) {
+func inject(repo domain.Repository, events story.Events, now func() time.Time, filter func(access.Caller, domain.Filter) (domain.Filter, error), reads, writes []story.Middleware) (Stories, error) {
 	if repo == nil || now == nil {
 		return Stories{}, fmt.Errorf("a repository and a clock are required")
 	}
@@ -86,19 +92,19 @@ func inject(repo domain.Repository, now func() time.Time, filter func(access.Cal
 		return Stories{}, err
 	}
 	create, err := domain.NewCreateMaterial(domain.CreateMaterialDeps{
-		FilterOnPermissions: filter, Create: repo.Create, Now: now,
+		FilterOnPermissions: filter, Create: repo.Create, Events: events, Now: now,
 	})
 	if err != nil {
 		return Stories{}, err
 	}
 	update, err := domain.NewUpdateMaterial(domain.UpdateMaterialDeps{
-		FilterOnPermissions: filter, Get: repo.Get, Update: repo.Update, Now: now,
+		FilterOnPermissions: filter, Get: repo.Get, Update: repo.Update, Events: events, Now: now,
 	})
 	if err != nil {
 		return Stories{}, err
 	}
 	del, err := domain.NewDeleteMaterial(domain.DeleteMaterialDeps{
-		FilterOnPermissions: filter, Get: repo.Get, Delete: repo.Delete,
+		FilterOnPermissions: filter, Get: repo.Get, Delete: repo.Delete, Events: events,
 	})
 	if err != nil {
 		return Stories{}, err

@@ -11,7 +11,7 @@ import (
 )
 
 func TestDescribeNamesTheWiredRepository(t *testing.T) {
-	w, err := materials.Wire(memory.NewMaterials(), time.Now, nil)
+	w, err := materials.Wire(memory.NewMaterials(), memory.NewOutbox(), time.Now, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,7 +22,7 @@ func noMaterials(context.Context, []int64) (map[int64]domain.PricedMaterial, err
 // each declared failure exactly one answer whose status the spec
 // documents. An operation added to the spec without them fails here.
 func TestEveryFailureHasOneDocumentedAnswer(t *testing.T) {
-	wiring, err := Wire(Parts{Repository: memory.NewQuotes(), Copies: memory.NewMaterialCopies(), Materials: noMaterials, Now: time.Now})
+	wiring, err := Wire(Parts{Repository: memory.NewQuotes(), Copies: memory.NewMaterialCopies(), Materials: noMaterials, Events: memory.NewOutbox(), Now: time.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
+	quotesevents "github.com/charterhq/charter/gen/events/quotes"
 	"github.com/charterhq/charter/stories/access"
 	"github.com/charterhq/charter/tools/check"
 )
@@ -16,11 +17,12 @@ import (
 // contractTarget builds the whole quotes service in-process over the
 // in-memory repository, pricing from a real materials service, and the
 // checker's identity of a caller like base, named name: its tokens have
-// the scopes the checker asks for.
-func contractTarget(tb testing.TB) (check.Target, func(name string, base access.Caller) check.Identity) {
+// the scopes the checker asks for. events has the checker read the events
+// the service records (events_recorded).
+func contractTarget(tb testing.TB) (target check.Target, identity func(name string, base access.Caller) check.Identity, events check.Option) {
 	tb.Helper()
 	s, h := buildSystem(tb)
-	identity := func(name string, base access.Caller) check.Identity {
+	identity = func(name string, base access.Caller) check.Identity {
 		mint := func(scopes []string) string {
 			c := base
 			c.Scopes = scopes
@@ -32,7 +34,7 @@ func contractTarget(tb testing.TB) (check.Target, func(name string, base access.
 		}
 		return check.Identity{Name: name, Tenant: tenant, Mint: mint}
 	}
-	return check.Handler(h), identity
+	return check.Handler(h), identity, check.WithEvents(check.FromOutbox(s.outbox), quotesevents.Validate)
 }
 
 // externalIdentities returns callers of ownCompany and otherCompany:
@@ -78,10 +80,16 @@ func TestServiceKeepsItsContract(t *testing.T) {
 	}
 	for _, c := range callers {
 		t.Run(c.name, func(t *testing.T) {
-			target, identity := contractTarget(t)
-			rep := check.Run(t, contractSpec(t), target, c.identities(identity), check.WithRejectedStatuses(http.StatusBadRequest))
+			target, identity, events := contractTarget(t)
+			rep := check.Run(t, contractSpec(t), target, c.identities(identity), events, check.WithRejectedStatuses(http.StatusBadRequest))
 			if got := rep.Results["getQuote"][check.TenantIsolated]; c.isolated && got != check.Passed {
 				t.Errorf("%s on getQuote: %v, want passed", check.TenantIsolated, got)
+			}
+			// The writes that record events were checked for them.
+			for _, op := range []string{"submitQuote", "createQuote", "getQuote"} {
+				if got := rep.Results[op][check.EventsRecorded]; got != check.Passed {
+					t.Errorf("%s on %s: %v, want passed", check.EventsRecorded, op, got)
+				}
 			}
 			if t.Failed() {
 				var b strings.Builder
@@ -99,8 +107,8 @@ func BenchmarkContractCheck(b *testing.B) {
 	var requests int
 	var elapsed time.Duration
 	for b.Loop() {
-		target, identity := contractTarget(b)
-		rep, err := check.Execute(spec, target, externalIdentities(identity), check.WithRejectedStatuses(http.StatusBadRequest))
+		target, identity, events := contractTarget(b)
+		rep, err := check.Execute(spec, target, externalIdentities(identity), events, check.WithRejectedStatuses(http.StatusBadRequest))
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -95,9 +95,9 @@ func (b *brokenRepository) Decide(ctx context.Context, id int64, to domain.State
 	return b.Repository.Decide(ctx, id, to, at)
 }
 
-func (b *brokenRepository) Expire(ctx context.Context, now time.Time) (int64, error) {
+func (b *brokenRepository) Expire(ctx context.Context, now time.Time) ([]domain.Quote, error) {
 	if err := b.fails("Expire"); err != nil {
-		return 0, err
+		return nil, err
 	}
 	return b.Repository.Expire(ctx, now)
 }

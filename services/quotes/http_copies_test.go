@@ -33,7 +33,8 @@ func sqlStore(t *testing.T, url string) []systemOption {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	return []systemOption{over(sqldb.NewQuotes(db), sqldb.Transaction(db)), withCopies(sqldb.NewMaterialCopies(db))}
+	return []systemOption{over(sqldb.NewQuotes(db), sqldb.Transaction(db)), withCopies(sqldb.NewMaterialCopies(db)),
+		withOutbox(sqldb.NewOutbox(db))}
 }
 
 // copyOf is quotes' copy of m as the event of its last change carries it.

@@ -16,6 +16,7 @@ import (
 
 	api "github.com/charterhq/charter/gen/quotes"
 	"github.com/charterhq/charter/repositories/memory"
+	"github.com/charterhq/charter/repositories/outbox"
 	"github.com/charterhq/charter/repositories/sqldb/pgtest"
 	"github.com/charterhq/charter/services/materials"
 	"github.com/charterhq/charter/services/platform/auth"
@@ -109,6 +110,7 @@ type system struct {
 	client *api.ClientWithResponses
 	signer *auth.Signer
 	repo   domain.Repository
+	outbox outbox.Store
 	parts  quotes.Parts
 	// keep applies a material event to quotes' copies of materials, as
 	// quotes' consumer of materials' events does.
@@ -122,6 +124,7 @@ type system struct {
 type systemConfig struct {
 	repo        domain.Repository
 	copies      domain.MaterialCopies
+	outbox      outbox.Store
 	tx          story.Middleware
 	overNetwork bool
 	call        call.Options
@@ -136,6 +139,11 @@ type systemOption func(*systemConfig)
 // for none).
 func over(repo domain.Repository, tx story.Middleware) systemOption {
 	return func(c *systemConfig) { c.repo, c.tx = repo, tx }
+}
+
+// withOutbox records the stories' events in box.
+func withOutbox(box outbox.Store) systemOption {
+	return func(c *systemConfig) { c.outbox = box }
 }
 
 // withCopies keeps quotes' copies of materials in copies.
@@ -195,7 +203,7 @@ func startSystem(tb testing.TB, opts ...systemOption) *system {
 func buildSystem(tb testing.TB, opts ...systemOption) (*system, http.Handler) {
 	tb.Helper()
 	cfg := systemConfig{
-		repo: memory.NewQuotes(), copies: memory.NewMaterialCopies(),
+		repo: memory.NewQuotes(), copies: memory.NewMaterialCopies(), outbox: memory.NewOutbox(),
 		// Small tries and backoff, so that a failing materials service
 		// is given up on at once; the attempt timeout is the client's.
 		call:   call.Options{Tries: 2, Backoff: time.Millisecond},
@@ -246,7 +254,7 @@ func buildSystem(tb testing.TB, opts ...systemOption) (*system, http.Handler) {
 	}
 
 	clk := &clock{now: epoch}
-	parts := quotes.Parts{Repository: cfg.repo, Copies: cfg.copies, Materials: prices, Now: clk.Now, Validity: cfg.validity, Transaction: cfg.tx}
+	parts := quotes.Parts{Repository: cfg.repo, Copies: cfg.copies, Materials: prices, Events: cfg.outbox, Now: clk.Now, Validity: cfg.validity, Transaction: cfg.tx}
 	h, err := quotes.NewHandler(quotes.Options{
 		Parts:     parts,
 		Verify:    verifier.Verify,
@@ -262,7 +270,7 @@ func buildSystem(tb testing.TB, opts ...systemOption) (*system, http.Handler) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return &system{signer: signer, repo: cfg.repo, parts: parts, keep: wiring.KeepMaterialCopy, clock: clk, materials: p, catalogue: cat, logs: logs}, h
+	return &system{signer: signer, repo: cfg.repo, outbox: cfg.outbox, parts: parts, keep: wiring.KeepMaterialCopy, clock: clk, materials: p, catalogue: cat, logs: logs}, h
 }
 
 // token signs a token for c valid for an hour.

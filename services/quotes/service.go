@@ -36,7 +36,12 @@ func Service() host.Service {
 		Spec:     api.GetSwagger,
 		SpecJSON: specJSON,
 		Events:   quotesevents.Document,
-		Calls:    []host.Call{{Service: "materials", Scopes: []string{"materials:read"}}},
+		// Materials is called only about a material quotes has no copy of
+		// yet: quotes serves without it.
+		Calls:     []host.Call{{Service: "materials", Scopes: []string{"materials:read"}, Optional: true}},
+		Publishes: quotesevents.Types,
+		// The materials' events, which keep quotes' copies of materials.
+		Consumes: quotesevents.Received,
 		Build:    build,
 	}
 }
@@ -61,7 +66,8 @@ func build(_ context.Context, env host.Env) (host.Built, error) {
 		repo, copies, tx = sqldb.NewQuotes(env.DB), sqldb.NewMaterialCopies(env.DB), sqldb.Transaction(env.DB)
 	}
 	wiring, err := Wire(Parts{
-		Repository: repo, Copies: copies, Materials: prices, Now: env.Now, Transaction: tx, Middleware: env.StoryMiddleware,
+		Repository: repo, Copies: copies, Materials: prices, Events: env.Events, Now: env.Now, Transaction: tx,
+		Middleware: env.StoryMiddleware,
 	})
 	if err != nil {
 		return host.Built{}, err
@@ -77,6 +83,7 @@ func build(_ context.Context, env host.Env) (host.Built, error) {
 		}}},
 		Seed:     func(ctx context.Context) (int, error) { return SeedDemo(ctx, repo, env.Now()) },
 		Describe: wiring.Describe,
+		Handlers: Handlers(wiring.KeepMaterialCopy),
 	}, nil
 }
 
@@ -112,6 +119,10 @@ type Options struct {
 // NewHandler returns the whole quotes service as one http.Handler, on the
 // platform's stack.
 func NewHandler(o Options) (http.Handler, error) {
+	if o.Parts.Events == nil {
+		// Tests that look at no event: they go to an outbox nobody reads.
+		o.Parts.Events = memory.NewOutbox()
+	}
 	wiring, err := Wire(o.Parts)
 	if err != nil {
 		return nil, err

@@ -51,6 +51,10 @@ type Parts struct {
 	// Materials prices materials from the materials service, for those
 	// quotes has no copy of yet.
 	Materials domain.MaterialsFunc
+	// Events records the events of the stories that write (the service's
+	// outbox, in the database of Transaction); Wire gives them the
+	// contract's payloads (Events).
+	Events story.Events
 	// Now is the clock.
 	Now func() time.Time
 	// Validity is how long a submitted quote can be accepted; the
@@ -65,22 +69,23 @@ type Parts struct {
 
 // Wire builds both injectors and the expiry over p.
 func Wire(p Parts) (*Wiring, error) {
-	if p.Repository == nil || p.Copies == nil || p.Materials == nil || p.Now == nil {
-		return nil, fmt.Errorf("quotes: a repository, material copies, materials and a clock are required")
+	if p.Repository == nil || p.Copies == nil || p.Materials == nil || p.Events == nil || p.Now == nil {
+		return nil, fmt.Errorf("quotes: a repository, material copies, materials, events and a clock are required")
 	}
+	p.Events = Events(p.Events)
 	reads, writes := p.Middleware, p.Middleware
 	if p.Transaction != nil {
 		writes = append(slices.Clone(p.Middleware), p.Transaction)
 	}
-	staff, err := inject(p, domain.StaffAccess, reads, writes)
+	staff, err := inject(p, domain.StaffAccess, reads, writes, p.Transaction)
 	if err != nil {
 		return nil, fmt.Errorf("staff stories: %w", err)
 	}
-	external, err := inject(p, domain.CompanyAccess, reads, writes)
+	external, err := inject(p, domain.CompanyAccess, reads, writes, p.Transaction)
 	if err != nil {
 		return nil, fmt.Errorf("external stories: %w", err)
 	}
-	expire, err := domain.NewExpireQuotes(domain.ExpireQuotesDeps{Expire: p.Repository.Expire, Now: p.Now})
+	expire, err := domain.NewExpireQuotes(domain.ExpireQuotesDeps{Expire: p.Repository.Expire, Events: p.Events, Now: p.Now})
 	if err != nil {
 		return nil, err
 	}
@@ -102,7 +107,7 @@ func (w *Wiring) For(c access.Caller) Stories {
 
 // inject is one injector: every story built with the same permission
 // filter over the same repository.
-func inject(p Parts, filter func(access.Caller, domain.Filter) (domain.Filter, error), reads, writes []story.Middleware) (Stories, error) {
+func inject(p Parts, filter func(access.Caller, domain.Filter) (domain.Filter, error), reads, writes []story.Middleware, tx story.Middleware) (Stories, error) {
 	repo := p.Repository
 	var s Stories
 	var errs []error
@@ -123,12 +128,12 @@ func inject(p Parts, filter func(access.Caller, domain.Filter) (domain.Filter, e
 	keep(err)
 	submit, err := domain.NewSubmitQuote(domain.SubmitQuoteDeps{
 		FilterOnPermissions: filter, Get: repo.Get, Copies: p.Copies.Copies, Materials: p.Materials, Submit: repo.Submit,
-		Now: p.Now, Validity: p.Validity,
+		Events: p.Events, Now: p.Now, Validity: p.Validity,
 	})
 	keep(err)
-	accept, err := domain.NewAcceptQuote(domain.AcceptQuoteDeps{FilterOnPermissions: filter, Get: repo.Get, Decide: repo.Decide, Now: p.Now})
+	accept, err := domain.NewAcceptQuote(domain.AcceptQuoteDeps{FilterOnPermissions: filter, Get: repo.Get, Decide: repo.Decide, Events: p.Events, Now: p.Now})
 	keep(err)
-	reject, err := domain.NewRejectQuote(domain.RejectQuoteDeps{FilterOnPermissions: filter, Get: repo.Get, Decide: repo.Decide, Now: p.Now})
+	reject, err := domain.NewRejectQuote(domain.RejectQuoteDeps{FilterOnPermissions: filter, Get: repo.Get, Decide: repo.Decide, Events: p.Events, Now: p.Now})
 	keep(err)
 	if len(errs) > 0 {
 		return s, fmt.Errorf("%v", errs)
@@ -136,7 +141,11 @@ func inject(p Parts, filter func(access.Caller, domain.Filter) (domain.Filter, e
 	// The submission is not wrapped in the transaction: it may call the
 	// materials service, and a transaction held open across a network
 	// call would hold the database's write lock for as long as the call
-	// takes. Its one write is conditional on the version it priced.
+	// takes. Only its write, the submission (conditional on the version
+	// it priced) and its event, runs in one.
+	if tx != nil {
+		submit = submit.WritingIn(tx)
+	}
 	return Stories{
 		List: list.With(reads...), Get: get.With(reads...),
 		Create: create.With(writes...), ReplaceLines: replace.With(writes...), Delete: del.With(writes...),

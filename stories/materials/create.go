@@ -34,6 +34,9 @@ type CreateMaterialDeps struct {
 	FilterOnPermissions func(access.Caller, Filter) (Filter, error)
 	// Create stores a new material. Returns ErrConflict.
 	Create func(context.Context, Material) (Material, error)
+	// Events records the EventCreated of the new material, in the
+	// story's transaction.
+	Events story.Events
 	// Now is the clock that dates the material.
 	Now func() time.Time
 }
@@ -67,6 +70,7 @@ func NewCreateMaterial(deps CreateMaterialDeps) (*CreateMaterial, error) {
 			story.Do("check price", c.checkPrice),
 			story.Do("prepare material", c.prepareMaterial),
 			story.Do("create material", c.createMaterial),
+			story.Do("record material created", c.recordCreated),
 		},
 	})
 	if err != nil {
@@ -127,6 +131,10 @@ func (c *CreateMaterial) createMaterial(ctx context.Context, s *createState) err
 	}
 	s.material = m
 	return nil
+}
+
+func (c *CreateMaterial) recordCreated(ctx context.Context, s *createState) error {
+	return record(ctx, c.deps.Events, EventCreated, s.material.ID, s.material)
 }
 
 // Run creates the material and returns it with its ID. Errors are

@@ -16,6 +16,7 @@ func createMaterial(t *testing.T, repo *memory.Materials, injector string) *mate
 	c, err := materials.NewCreateMaterial(materials.CreateMaterialDeps{
 		FilterOnPermissions: filters[injector],
 		Create:              repo.Create,
+		Events:              memory.NewOutbox(),
 		Now:                 clock,
 	})
 	if err != nil {
@@ -125,14 +126,14 @@ func TestCreateMaterialWiring(t *testing.T) {
 		if err == nil {
 			t.Fatal("NewCreateMaterial accepted missing dependencies")
 		}
-		if got, want := err.Error(), "story CreateMaterial: missing dependencies: FilterOnPermissions, Now"; got != want {
+		if got, want := err.Error(), "story CreateMaterial: missing dependencies: FilterOnPermissions, Events, Now"; got != want {
 			t.Errorf("error %q, want %q", got, want)
 		}
 	})
 
 	t.Run("it describes its steps in order", func(t *testing.T) {
 		got := createMaterial(t, memory.NewMaterials(), "staff").Describe().String()
-		want := "CreateMaterial\n  check permissions\n  choose company\n  check price\n  prepare material\n  create material\n"
+		want := "CreateMaterial\n  check permissions\n  choose company\n  check price\n  prepare material\n  create material\n  record material created\n"
 		if !strings.HasPrefix(got, want) {
 			t.Errorf("description\n%s\nwant it to start\n%s", got, want)
 		}

@@ -26,6 +26,9 @@ type DeleteMaterialDeps struct {
 	// Delete removes a material if it is at version (any when 0).
 	// Returns ErrNotFound or ErrVersionMismatch.
 	Delete func(ctx context.Context, id, version int64) error
+	// Events records the EventDeleted of the material, in the story's
+	// transaction.
+	Events story.Events
 }
 
 // DeleteMaterial is the story of deleting a material the caller may reach.
@@ -57,6 +60,7 @@ func NewDeleteMaterial(deps DeleteMaterialDeps) (*DeleteMaterial, error) {
 		Steps: []story.Step[deleteState]{
 			story.Sub(find, func(s *deleteState) *findState { return &s.find }),
 			story.Do("delete material", d.deleteMaterial),
+			story.Do("record material deleted", d.recordDeleted),
 		},
 	})
 	if err != nil {
@@ -69,6 +73,11 @@ func NewDeleteMaterial(deps DeleteMaterialDeps) (*DeleteMaterial, error) {
 // the material since it was found; FindMaterial declares it.
 func (d *DeleteMaterial) deleteMaterial(ctx context.Context, s *deleteState) error {
 	return d.deps.Delete(ctx, s.find.material.ID, s.version)
+}
+
+func (d *DeleteMaterial) recordDeleted(ctx context.Context, s *deleteState) error {
+	m := s.find.material
+	return record(ctx, d.deps.Events, EventDeleted, m.ID, Deleted{ID: m.ID, CompanyID: m.CompanyID})
 }
 
 // Run deletes material in.ID and returns it as it was, for whoever must

@@ -17,6 +17,7 @@ func deleteMaterial(t *testing.T, repo *memory.Materials, injector string) *mate
 		FilterOnPermissions: filters[injector],
 		Get:                 repo.Get,
 		Delete:              repo.Delete,
+		Events:              memory.NewOutbox(),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -92,6 +93,7 @@ func TestDeleteMaterial(t *testing.T) {
 				}
 				return repo.Delete(ctx, id, version) // the second of two racing requests
 			},
+			Events: memory.NewOutbox(),
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -123,7 +125,7 @@ func TestDeleteMaterialWiring(t *testing.T) {
 		if err == nil {
 			t.Fatal("NewDeleteMaterial accepted missing dependencies")
 		}
-		if got, want := err.Error(), "story DeleteMaterial: missing dependencies: FilterOnPermissions, Get, Delete"; got != want {
+		if got, want := err.Error(), "story DeleteMaterial: missing dependencies: FilterOnPermissions, Get, Delete, Events"; got != want {
 			t.Errorf("error %q, want %q", got, want)
 		}
 	})

@@ -32,6 +32,9 @@ type UpdateMaterialDeps struct {
 	// Fields.Price is nil, if the material is at version (any when 0).
 	// Returns ErrNotFound, ErrVersionMismatch or ErrConflict.
 	Update func(ctx context.Context, id, version int64, f Fields, at time.Time) (Material, error)
+	// Events records the EventUpdated of the changed material, in the
+	// story's transaction.
+	Events story.Events
 	// Now is the clock that dates the change.
 	Now func() time.Time
 }
@@ -74,6 +77,7 @@ func NewUpdateMaterial(deps UpdateMaterialDeps) (*UpdateMaterial, error) {
 			story.Sub(find, func(s *updateState) *findState { return &s.find }),
 			story.Do("check price", u.checkPrice),
 			story.Do("save changes", u.saveChanges),
+			story.Do("record material updated", u.recordUpdated),
 		},
 	})
 	if err != nil {
@@ -96,6 +100,10 @@ func (u *UpdateMaterial) saveChanges(ctx context.Context, s *updateState) error 
 	}
 	s.updated = m
 	return nil
+}
+
+func (u *UpdateMaterial) recordUpdated(ctx context.Context, s *updateState) error {
+	return record(ctx, u.deps.Events, EventUpdated, s.updated.ID, s.updated)
 }
 
 // Run replaces the fields of material in.ID, its price only when one is

@@ -19,6 +19,7 @@ func updateMaterial(t *testing.T, repo *memory.Materials, injector string) *mate
 		FilterOnPermissions: filters[injector],
 		Get:                 repo.Get,
 		Update:              repo.Update,
+		Events:              memory.NewOutbox(),
 		Now:                 clock,
 	})
 	if err != nil {
@@ -106,6 +107,7 @@ func TestUpdateMaterial(t *testing.T) {
 				return m, err
 			},
 			Update: repo.Update,
+			Events: memory.NewOutbox(),
 			Now:    clock,
 		})
 		if err != nil {
@@ -171,7 +173,7 @@ func TestUpdateMaterialWiring(t *testing.T) {
 		if err == nil {
 			t.Fatal("NewUpdateMaterial accepted missing dependencies")
 		}
-		if got, want := err.Error(), "story UpdateMaterial: missing dependencies: FilterOnPermissions, Get, Update"; got != want {
+		if got, want := err.Error(), "story UpdateMaterial: missing dependencies: FilterOnPermissions, Get, Update, Events"; got != want {
 			t.Errorf("error %q, want %q", got, want)
 		}
 	})
@@ -179,7 +181,7 @@ func TestUpdateMaterialWiring(t *testing.T) {
 	t.Run("it finds the material, checks the price, then saves the changes", func(t *testing.T) {
 		got := updateMaterial(t, memory.NewMaterials(), "staff").Describe().String()
 		want := "UpdateMaterial\n  FindMaterial\n    check permissions\n    find material\n    hide materials out of reach\n" +
-			"    fails with: forbidden, material not found\n  check price\n  save changes\n"
+			"    fails with: forbidden, material not found\n  check price\n  save changes\n  record material updated\n"
 		if !strings.HasPrefix(got, want) {
 			t.Errorf("description\n%s\nwant it to start\n%s", got, want)
 		}

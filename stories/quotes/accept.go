@@ -25,6 +25,9 @@ type AcceptQuoteDeps struct {
 	// Decide moves a submitted quote to a final state. Returns
 	// ErrNotFound or ErrNotSubmitted.
 	Decide func(ctx context.Context, id int64, to State, at time.Time) (Quote, error)
+	// Events records the event of the decision, in the story's
+	// transaction.
+	Events story.Events
 	// Now is the clock the validity is checked against and the decision
 	// dated with.
 	Now func() time.Time

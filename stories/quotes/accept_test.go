@@ -36,7 +36,7 @@ func TestAcceptQuoteWiring(t *testing.T) {
 	if err == nil {
 		t.Fatal("NewAcceptQuote accepted missing dependencies")
 	}
-	if got, want := err.Error(), "story AcceptQuote: missing dependencies: FilterOnPermissions, Decide, Now"; got != want {
+	if got, want := err.Error(), "story AcceptQuote: missing dependencies: FilterOnPermissions, Decide, Events, Now"; got != want {
 		t.Errorf("error %q, want %q", got, want)
 	}
 }

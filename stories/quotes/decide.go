@@ -19,6 +19,7 @@ type decideDeps struct {
 	FilterOnPermissions func(access.Caller, Filter) (Filter, error)
 	Get                 func(context.Context, int64) (Quote, error)
 	Decide              func(ctx context.Context, id int64, to State, at time.Time) (Quote, error)
+	Events              story.Events
 	Now                 func() time.Time
 }
 
@@ -30,8 +31,9 @@ type decideState struct {
 }
 
 type decision struct {
-	to   State
-	deps decideDeps
+	to    State
+	event string
+	deps  decideDeps
 }
 
 // decideFailures are the reasons a decision can fail with. ErrNotSubmitted
@@ -51,6 +53,7 @@ func newDecision(name string, to State, deps decideDeps, described any) (*story.
 	}
 	d := &decision{to: to, deps: deps}
 	verb := map[State]string{Accepted: "accept quote", Rejected: "reject quote"}[to]
+	d.event = map[State]string{Accepted: EventAccepted, Rejected: EventRejected}[to]
 	return story.New(story.Definition[decideState]{
 		Name:         name,
 		Dependencies: described,
@@ -61,6 +64,7 @@ func newDecision(name string, to State, deps decideDeps, described any) (*story.
 			story.Do("check quote is submitted", d.checkSubmitted),
 			story.Do("check quote is still valid", d.checkStillValid),
 			story.Do(verb, d.decide),
+			story.Do("record quote "+string(to), d.recordDecision),
 		},
 	})
 }
@@ -95,6 +99,10 @@ func (d *decision) checkStillValid(_ context.Context, s *decideState) error {
 		return ErrExpired
 	}
 	return nil
+}
+
+func (d *decision) recordDecision(ctx context.Context, s *decideState) error {
+	return recordQuote(ctx, d.deps.Events, d.event, s.decided)
 }
 
 func (d *decision) decide(ctx context.Context, s *decideState) error {

@@ -25,6 +25,7 @@ type decisionDeps struct {
 	FilterOnPermissions func(access.Caller, quotes.Filter) (quotes.Filter, error)
 	Get                 func(context.Context, int64) (quotes.Quote, error)
 	Decide              func(ctx context.Context, id int64, to quotes.State, at time.Time) (quotes.Quote, error)
+	Events              story.Events
 	Now                 func() time.Time
 }
 
@@ -35,7 +36,7 @@ type newDecision func(t *testing.T, deps decisionDeps) decision
 // name and whose last step is verb.
 func testDecision(t *testing.T, name string, to quotes.State, verb string, build newDecision) {
 	wired := func(t *testing.T, repo *memory.Quotes, injector string) decision {
-		return build(t, decisionDeps{FilterOnPermissions: filters[injector], Get: repo.Get, Decide: repo.Decide, Now: clock})
+		return build(t, decisionDeps{FilterOnPermissions: filters[injector], Get: repo.Get, Decide: repo.Decide, Events: memory.NewOutbox(), Now: clock})
 	}
 	seen := reasons{}
 	for _, tc := range []struct {
@@ -110,7 +111,8 @@ func testDecision(t *testing.T, name string, to quotes.State, verb string, build
 					}
 					return repo.Decide(ctx, id, to, at)
 				},
-				Now: clock,
+				Events: memory.NewOutbox(),
+				Now:    clock,
 			})
 			_, err := d.run(context.Background(), staff, 3)
 			seen.check(t, err, quotes.ErrNotSubmitted)
@@ -137,7 +139,8 @@ func testDecision(t *testing.T, name string, to quotes.State, verb string, build
 			t.Errorf("named %q, want %q", d.Name, name)
 		}
 		got := strings.Join(steps(d), ", ")
-		if want := "allow only staff to decide, FindQuote, check quote is submitted, check quote is still valid, " + verb; got != want {
+		if want := "allow only staff to decide, FindQuote, check quote is submitted, check quote is still valid, " + verb +
+			", record quote " + string(to); got != want {
 			t.Errorf("steps %s, want %s", got, want)
 		}
 	})

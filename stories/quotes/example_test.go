@@ -30,7 +30,7 @@ func ExampleSubmitQuote() {
 	})
 	submit, _ := quotes.NewSubmitQuote(quotes.SubmitQuoteDeps{
 		FilterOnPermissions: quotes.CompanyAccess, Get: repo.Get, Copies: copies.Copies,
-		Materials: materialsDown, Submit: repo.Submit, Now: clock,
+		Materials: materialsDown, Submit: repo.Submit, Events: memory.NewOutbox(), Now: clock,
 	})
 
 	acme := access.Caller{Subject: "ann", CompanyID: 1, Roles: []access.Role{access.External}}

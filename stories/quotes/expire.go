@@ -15,8 +15,11 @@ type ExpireInput struct{}
 // ExpireQuotesDeps are the parts ExpireQuotes is built from.
 type ExpireQuotesDeps struct {
 	// Expire moves every submitted quote valid until before a time to
-	// expired and says how many it moved.
-	Expire func(ctx context.Context, now time.Time) (int64, error)
+	// expired and returns the quotes it moved.
+	Expire func(ctx context.Context, now time.Time) ([]Quote, error)
+	// Events records an EventExpired per quote expired, in the story's
+	// transaction.
+	Events story.Events
 	// Now is the clock lapsed quotes are found by.
 	Now func() time.Time
 }
@@ -33,7 +36,7 @@ type ExpireQuotes struct {
 type expireState struct {
 	caller access.Caller
 
-	expired int64
+	expired []Quote
 }
 
 // NewExpireQuotes builds the story. Returns an error naming every missing
@@ -47,6 +50,7 @@ func NewExpireQuotes(deps ExpireQuotesDeps) (*ExpireQuotes, error) {
 		Steps: []story.Step[expireState]{
 			story.Do("allow only staff to expire", e.allowOnlyStaff),
 			story.Do("expire lapsed quotes", e.expireLapsedQuotes),
+			story.Do("record quotes expired", e.recordExpired),
 		},
 	})
 	if err != nil {
@@ -66,12 +70,18 @@ func (e *ExpireQuotes) allowOnlyStaff(_ context.Context, s *expireState) error {
 // ValidUntil is strictly before now: a quote is still valid at the very
 // instant it is valid until, when AcceptQuote still accepts it.
 func (e *ExpireQuotes) expireLapsedQuotes(ctx context.Context, s *expireState) error {
-	n, err := e.deps.Expire(ctx, e.deps.Now())
+	expired, err := e.deps.Expire(ctx, e.deps.Now())
 	if err != nil {
 		return err
 	}
-	s.expired = n
+	s.expired = expired
 	return nil
+}
+
+// recordExpired records one event per quote this run expired: a quote
+// another run expired is that run's to tell.
+func (e *ExpireQuotes) recordExpired(ctx context.Context, s *expireState) error {
+	return recordQuote(ctx, e.deps.Events, EventExpired, s.expired...)
 }
 
 // Run expires every lapsed quote and returns how many this run expired.
@@ -82,7 +92,7 @@ func (e *ExpireQuotes) Run(ctx context.Context, caller access.Caller, _ ExpireIn
 	if err := e.story.Run(ctx, &s); err != nil {
 		return 0, err
 	}
-	return s.expired, nil
+	return int64(len(s.expired)), nil
 }
 
 // With returns a copy of the story that runs inside mw, the first

@@ -15,7 +15,7 @@ import (
 
 func expireQuotes(t *testing.T, repo *memory.Quotes) *quotes.ExpireQuotes {
 	t.Helper()
-	e, err := quotes.NewExpireQuotes(quotes.ExpireQuotesDeps{Expire: repo.Expire, Now: clock})
+	e, err := quotes.NewExpireQuotes(quotes.ExpireQuotesDeps{Expire: repo.Expire, Events: memory.NewOutbox(), Now: clock})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +127,8 @@ func TestExpireQuotes(t *testing.T) {
 	t.Run("a failing repository is internal", func(t *testing.T) {
 		broken := errors.New("read-only file system")
 		e, err := quotes.NewExpireQuotes(quotes.ExpireQuotesDeps{
-			Expire: func(context.Context, time.Time) (int64, error) { return 0, broken },
+			Expire: func(context.Context, time.Time) ([]quotes.Quote, error) { return nil, broken },
+			Events: memory.NewOutbox(),
 			Now:    clock,
 		})
 		if err != nil {
@@ -149,14 +150,14 @@ func TestExpireQuotesWiring(t *testing.T) {
 		if err == nil {
 			t.Fatal("NewExpireQuotes accepted a missing dependency")
 		}
-		if got, want := err.Error(), "story ExpireQuotes: missing dependencies: Expire"; got != want {
+		if got, want := err.Error(), "story ExpireQuotes: missing dependencies: Expire, Events"; got != want {
 			t.Errorf("error %q, want %q", got, want)
 		}
 	})
 
 	t.Run("it describes its steps in order", func(t *testing.T) {
 		got := strings.Join(steps(expireQuotes(t, memory.NewQuotes()).Describe()), ", ")
-		if want := "allow only staff to expire, expire lapsed quotes"; got != want {
+		if want := "allow only staff to expire, expire lapsed quotes, record quotes expired"; got != want {
 			t.Errorf("steps %s, want %s", got, want)
 		}
 	})

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/charterhq/charter/repositories/memory"
 	"github.com/charterhq/charter/stories/quotes"
 	"github.com/charterhq/charter/stories/story"
 )
@@ -15,7 +16,7 @@ import (
 func TestMiddleware(t *testing.T) {
 	deciding := func(t *testing.T) decisionDeps {
 		repo := seeded(t)
-		return decisionDeps{FilterOnPermissions: quotes.StaffAccess, Get: repo.Get, Decide: repo.Decide, Now: clock}
+		return decisionDeps{FilterOnPermissions: quotes.StaffAccess, Get: repo.Get, Decide: repo.Decide, Events: memory.NewOutbox(), Now: clock}
 	}
 	for _, tc := range []struct {
 		story string

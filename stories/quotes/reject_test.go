@@ -36,7 +36,7 @@ func TestRejectQuoteWiring(t *testing.T) {
 	if err == nil {
 		t.Fatal("NewRejectQuote accepted missing dependencies")
 	}
-	if got, want := err.Error(), "story RejectQuote: missing dependencies: FilterOnPermissions, Decide, Now"; got != want {
+	if got, want := err.Error(), "story RejectQuote: missing dependencies: FilterOnPermissions, Decide, Events, Now"; got != want {
 		t.Errorf("error %q, want %q", got, want)
 	}
 }

@@ -112,8 +112,9 @@ type Repository interface {
 	// other to.
 	Decide(ctx context.Context, id int64, to State, at time.Time) (Quote, error)
 	// Expire moves every submitted quote whose ValidUntil is before now to
-	// expired, sets its UpdatedAt to now, and returns how many it moved.
-	Expire(ctx context.Context, now time.Time) (int64, error)
+	// expired, sets its UpdatedAt to now, and returns the quotes it moved
+	// as they are now, in ID order.
+	Expire(ctx context.Context, now time.Time) ([]Quote, error)
 	// Count returns how many quotes match f.
 	Count(ctx context.Context, f Filter) (int64, error)
 	// Find returns the page of quotes q selects, with their lines, in q's

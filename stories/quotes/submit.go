@@ -44,6 +44,9 @@ type SubmitQuoteDeps struct {
 	// Submit moves a draft to submitted if it is still at the version
 	// that was priced. Returns ErrNotFound, ErrNotDraft or ErrChanged.
 	Submit func(ctx context.Context, id, version int64, s Submission) (Quote, error)
+	// Events records the EventSubmitted of the quote, in the transaction
+	// of the write (see WritingIn).
+	Events story.Events
 	// Now is the clock that dates the submission.
 	Now func() time.Time
 	// Validity is how long after its submission a quote can be accepted:
@@ -54,21 +57,44 @@ type SubmitQuoteDeps struct {
 // SubmitQuote is the story of submitting a draft the caller may reach: its
 // lines are priced from their materials as they are now, and the quote is
 // valid for a while.
+//
+// Its write, the submission and its event, is a story of its own,
+// WriteSubmission, so that a transaction can wrap the write alone
+// (WritingIn): pricing may call the materials service, and a transaction
+// held open across a network call would hold the database's write lock
+// for as long as the call takes.
 type SubmitQuote struct {
 	deps  SubmitQuoteDeps
 	story *story.Story[submitState]
+	find  *story.Story[findState]
+	// write is WriteSubmission; outer wraps the whole story.
+	write *story.Story[writeState]
+	outer []story.Middleware
+}
+
+// writeDeps are the parts of SubmitQuoteDeps that WriteSubmission uses.
+type writeDeps struct {
+	Submit func(ctx context.Context, id, version int64, s Submission) (Quote, error)
+	Events story.Events
+}
+
+// writeState is what WriteSubmission writes: the submission of a draft at
+// the version that was priced.
+type writeState struct {
+	id, version int64
+	submission  Submission
+	submitted   Quote
 }
 
 type submitState struct {
 	find findState
 
 	// uncopied are the IDs of the lines' materials quotes has no copy of.
-	uncopied   []int64
-	materials  map[int64]PricedMaterial
-	lines      []Line
-	total      Money
-	submission Submission
-	submitted  Quote
+	uncopied  []int64
+	materials map[int64]PricedMaterial
+	lines     []Line
+	total     Money
+	write     writeState
 }
 
 // NewSubmitQuote builds the story. Returns an error naming every missing
@@ -90,12 +116,31 @@ func NewSubmitQuote(deps SubmitQuoteDeps) (*SubmitQuote, error) {
 		return nil, err
 	}
 	sq := &SubmitQuote{deps: deps}
-	sq.story, err = story.New(story.Definition[submitState]{
+	sq.write, err = story.New(story.Definition[writeState]{
+		Name:         "WriteSubmission",
+		Dependencies: writeDeps{Submit: deps.Submit, Events: deps.Events},
+		// ErrNotFound and ErrNotDraft are met here when another request
+		// deleted or submitted the quote since it was found.
+		Failures: []error{ErrNotFound, ErrNotDraft, ErrChanged},
+		Steps: []story.Step[writeState]{
+			story.Do("submit quote", sq.submitQuote),
+			story.Do("record quote submitted", sq.recordSubmitted),
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := sq.build(find); err != nil {
+		return nil, err
+	}
+	return sq, nil
+}
+
+// build builds the whole story around sq.write, wrapped in sq.outer.
+func (sq *SubmitQuote) build(find *story.Story[findState]) error {
+	s, err := story.New(story.Definition[submitState]{
 		Name:         "SubmitQuote",
-		Dependencies: deps,
-		// ErrNotFound and ErrNotDraft are met again in "submit quote"
-		// when another request deleted or submitted the quote since it
-		// was found.
+		Dependencies: sq.deps,
 		Failures: []error{
 			ErrForbidden, ErrNotFound, ErrNotDraft, ErrNoLines,
 			ErrMaterialsUnreachable, ErrMaterialUnavailable, ErrAmountOutOfRange, ErrChanged,
@@ -110,13 +155,14 @@ func NewSubmitQuote(deps SubmitQuoteDeps) (*SubmitQuote, error) {
 			story.Do("price lines", sq.priceLines),
 			story.Do("add up total", sq.addUpTotal),
 			story.Do("set submission time and validity", sq.setSubmissionTime),
-			story.Do("submit quote", sq.submitQuote),
+			story.Sub(sq.write, func(s *submitState) *writeState { return &s.write }),
 		},
 	})
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return sq, nil
+	sq.find, sq.story = find, s.With(sq.outer...)
+	return nil
 }
 
 func (sq *SubmitQuote) checkDraft(_ context.Context, s *submitState) error {
@@ -248,19 +294,26 @@ func (sq *SubmitQuote) addUpTotal(_ context.Context, s *submitState) error {
 // exactly Validity after the instant it is submitted at.
 func (sq *SubmitQuote) setSubmissionTime(_ context.Context, s *submitState) error {
 	now := sq.deps.Now()
-	s.submission = Submission{Lines: s.lines, Total: s.total, ValidUntil: now.Add(sq.deps.Validity), At: now}
+	s.write = writeState{
+		id: s.find.quote.ID, version: s.find.quote.Version,
+		submission: Submission{Lines: s.lines, Total: s.total, ValidUntil: now.Add(sq.deps.Validity), At: now},
+	}
 	return nil
 }
 
 // submitQuote writes the prices only if the quote is still the version
 // they were found for: lines replaced meanwhile fail it with ErrChanged.
-func (sq *SubmitQuote) submitQuote(ctx context.Context, s *submitState) error {
-	q, err := sq.deps.Submit(ctx, s.find.quote.ID, s.find.quote.Version, s.submission)
+func (sq *SubmitQuote) submitQuote(ctx context.Context, s *writeState) error {
+	q, err := sq.deps.Submit(ctx, s.id, s.version, s.submission)
 	if err != nil {
 		return err
 	}
 	s.submitted = q
 	return nil
+}
+
+func (sq *SubmitQuote) recordSubmitted(ctx context.Context, s *writeState) error {
+	return recordQuote(ctx, sq.deps.Events, EventSubmitted, s.submitted)
 }
 
 // Run submits draft in.ID and returns the priced quote. Errors are
@@ -275,14 +328,28 @@ func (sq *SubmitQuote) Run(ctx context.Context, caller access.Caller, in SubmitI
 	if err := sq.story.Run(ctx, &s); err != nil {
 		return Quote{}, err
 	}
-	return s.submitted, nil
+	return s.write.submitted, nil
 }
 
 // With returns a copy of the story that runs inside mw, the first
 // outermost.
 func (sq *SubmitQuote) With(mw ...story.Middleware) *SubmitQuote {
 	c := *sq
+	c.outer = append(slices.Clone(sq.outer), mw...)
 	c.story = sq.story.With(mw...)
+	return &c
+}
+
+// WritingIn returns a copy of the story whose write, WriteSubmission (the
+// submission and its event), runs inside mw, the first outermost: a
+// transaction, so that the two commit together without the transaction
+// spanning the pricing.
+func (sq *SubmitQuote) WritingIn(mw ...story.Middleware) *SubmitQuote {
+	c := *sq
+	c.write = sq.write.With(mw...)
+	if err := c.build(sq.find); err != nil {
+		panic(err) // the same definition built once already
+	}
 	return &c
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/charterhq/charter/repositories/memory"
 	"github.com/charterhq/charter/stories/access"
 	"github.com/charterhq/charter/stories/quotes"
+	"github.com/charterhq/charter/stories/story"
 )
 
 // submitQuote builds the story over repo, with no copy of any material:
@@ -31,6 +32,7 @@ func submitQuoteWith(t *testing.T, repo *memory.Quotes, injector string, copies 
 		Copies:              copies.Copies,
 		Materials:           service.Materials,
 		Submit:              repo.Submit,
+		Events:              memory.NewOutbox(),
 		Now:                 clock,
 	})
 	if err != nil {
@@ -253,7 +255,7 @@ func TestSubmitQuote(t *testing.T) {
 		s, err := quotes.NewSubmitQuote(quotes.SubmitQuoteDeps{
 			FilterOnPermissions: quotes.CompanyAccess, Get: repo.Get,
 			Copies:    func(context.Context, []int64) (map[int64]quotes.MaterialCopy, error) { return nil, broken },
-			Materials: (&materialsService{}).Materials, Submit: repo.Submit, Now: clock,
+			Materials: (&materialsService{}).Materials, Submit: repo.Submit, Events: memory.NewOutbox(), Now: clock,
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -295,15 +297,17 @@ func TestSubmitQuote(t *testing.T) {
 					}
 					return repo.Submit(ctx, id, version, sub)
 				},
-				Now: clock,
+				Events: memory.NewOutbox(),
+				Now:    clock,
 			})
 			if err != nil {
 				t.Fatal(err)
 			}
 			_, err = s.Run(context.Background(), acme, quotes.SubmitInput{ID: 1})
 			seen.check(t, err, race.want)
-			if f := asFailed(t, err); f.Step != "submit quote" {
-				t.Errorf("failed at %q, want %q", f.Step, "submit quote")
+			f := asFailed(t, err)
+			if inner, ok := f.Err.(*story.Failed); f.Step != "WriteSubmission" || !ok || inner.Step != "submit quote" {
+				t.Errorf("failed at %q (%v), want %q in WriteSubmission", f.Step, f.Err, "submit quote")
 			}
 		})
 	}
@@ -325,7 +329,7 @@ func TestSubmitQuoteValidity(t *testing.T) {
 			s, err := quotes.NewSubmitQuote(quotes.SubmitQuoteDeps{
 				FilterOnPermissions: quotes.CompanyAccess, Get: repo.Get, Copies: memory.NewMaterialCopies().Copies,
 				Materials: (&materialsService{}).Materials,
-				Submit:    repo.Submit, Now: clock, Validity: tc.validity,
+				Submit:    repo.Submit, Events: memory.NewOutbox(), Now: clock, Validity: tc.validity,
 			})
 			if err != nil {
 				t.Fatal(err)
@@ -347,7 +351,7 @@ func TestSubmitQuoteWiring(t *testing.T) {
 		if err == nil {
 			t.Fatal("NewSubmitQuote accepted missing dependencies")
 		}
-		if got, want := err.Error(), "story SubmitQuote: missing dependencies: FilterOnPermissions, Copies, Materials, Submit, Now"; got != want {
+		if got, want := err.Error(), "story SubmitQuote: missing dependencies: FilterOnPermissions, Copies, Materials, Submit, Events, Now"; got != want {
 			t.Errorf("error %q, want %q", got, want)
 		}
 	})
@@ -357,7 +361,7 @@ func TestSubmitQuoteWiring(t *testing.T) {
 		_, err := quotes.NewSubmitQuote(quotes.SubmitQuoteDeps{
 			FilterOnPermissions: quotes.StaffAccess, Get: repo.Get, Copies: memory.NewMaterialCopies().Copies,
 			Materials: (&materialsService{}).Materials,
-			Submit:    repo.Submit, Now: clock, Validity: -time.Hour,
+			Submit:    repo.Submit, Events: memory.NewOutbox(), Now: clock, Validity: -time.Hour,
 		})
 		if err == nil || !strings.Contains(err.Error(), "negative") {
 			t.Errorf("err = %v, want a negative validity refused", err)
@@ -368,7 +372,7 @@ func TestSubmitQuoteWiring(t *testing.T) {
 		d := submitQuote(t, memory.NewQuotes(), "staff", &materialsService{}).Describe()
 		got := strings.Join(steps(d), ", ")
 		want := "FindQuote, check quote is a draft, check quote has lines, look up copies of materials, ask materials service about the others, " +
-			"check materials are available, price lines, add up total, set submission time and validity, submit quote"
+			"check materials are available, price lines, add up total, set submission time and validity, WriteSubmission"
 		if got != want {
 			t.Errorf("steps %s, want %s", got, want)
 		}

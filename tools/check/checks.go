@@ -62,11 +62,11 @@ const (
 // Checks lists every check in the order reports show them.
 func Checks() []string {
 	return []string{NotServerError, StatusDocumented, ContentType, ResponseSchema, ResponseHeaders,
-		InvalidRejected, ValidAccepted, AuthEnforced, MethodNotAllowed, DeleteGone, CreateFetchable, TenantIsolated}
+		InvalidRejected, ValidAccepted, AuthEnforced, MethodNotAllowed, DeleteGone, CreateFetchable, TenantIsolated, EventsRecorded}
 }
 
 // responseChecks are the checks every response goes through.
-var responseChecks = []string{NotServerError, StatusDocumented, ContentType, ResponseSchema, ResponseHeaders}
+var responseChecks = []string{NotServerError, StatusDocumented, ContentType, ResponseSchema, ResponseHeaders, EventsRecorded}
 
 // verdict is the outcome of one check on one response: ok, or why not.
 type verdict struct {
@@ -88,6 +88,9 @@ func (o *operation) conform(r Request, res *response) []verdict {
 		out = append(out, fail(NotServerError, "server error %d: %s", res.status, snippet(res.body)))
 	} else {
 		out = append(out, pass(NotServerError))
+	}
+	if v, ok := o.eventsVerdict(res); ok {
+		out = append(out, v)
 	}
 	doc := o.documented(res.status)
 	if doc == nil && res.status >= 500 {

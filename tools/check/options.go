@@ -16,6 +16,7 @@ type config struct {
 	rejected    []int
 	progress    func(Progress)
 	stateful    bool
+	events      *eventSource
 }
 
 func defaults() config {

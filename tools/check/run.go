@@ -148,6 +148,7 @@ func (r *runner) send(req Request) (*response, error) {
 	r.report.Requests++
 	res, err := r.target.do(req)
 	if err == nil {
+		r.drainEvents(res)
 		r.record(req, res)
 	}
 	return res, err

@@ -31,6 +31,10 @@ type response struct {
 	status int
 	header http.Header
 	body   []byte
+	// events are what the service recorded while serving the request,
+	// read from eventSource; nil without WithEvents (events.go).
+	events      []RecordedEvent
+	eventSource *eventSource
 }
 
 // do sends r and reads the whole response.

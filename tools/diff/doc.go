@@ -46,6 +46,15 @@
 // (webhook-removed, callback-removed). The request-* and response-* rules
 // are about values the client writes and values the API writes.
 //
+// # Event contracts
+//
+// An AsyncAPI 3 document (api/events/) is compared from the side of a
+// service that consumes its events (events.go): its send operations'
+// channels are the event types, paired by channel id; a type no longer
+// sent or sent at another address breaks consumers; each payload, made
+// self-contained by package asyncapi, is read into the same schema model
+// and walked in the response direction, as a response body a client reads.
+//
 // # Cost
 //
 // libopenapi holds a parsed document as its YAML node tree (about 35 MiB

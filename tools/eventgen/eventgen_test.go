@@ -5,8 +5,11 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
 
 	materialsevents "github.com/charterhq/charter/gen/events/materials"
 	quotesevents "github.com/charterhq/charter/gen/events/quotes"
@@ -208,6 +211,64 @@ func TestGenerateAnInlinePayload(t *testing.T) {
 	for _, want := range []string{"package widgetsevents", `WidgetMade = "widgets.made"`, "type WidgetMadeData struct", "Id int64 `json:\"id\"`", "var Types = []string{WidgetMade}"} {
 		if !strings.Contains(string(out.Go), want) {
 			t.Errorf("the generated file has no %s:\n%s", want, out.Go)
+		}
+	}
+}
+
+// TestOperationsDeclareTheirContractsEvents holds the HTTP specs' x-events
+// (what charter check's events_recorded checks a write records) to the
+// event contracts: every type an operation declares is one its service
+// publishes, and every published type is declared by an operation, but
+// for an expiry, which a job records.
+func TestOperationsDeclareTheirContractsEvents(t *testing.T) {
+	for _, tc := range []struct {
+		spec      string
+		types     []string
+		byNoWrite []string
+	}{
+		{"../../api/materials.yaml", materialsevents.Types, nil},
+		{"../../api/quotes.yaml", quotesevents.Types, []string{quotesevents.QuoteExpired}},
+	} {
+		t.Run(filepath.Base(tc.spec), func(t *testing.T) {
+			loader := openapi3.NewLoader()
+			loader.IsExternalRefsAllowed = true
+			doc, err := loader.LoadFromFile(tc.spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			declared := map[string]string{}
+			for path, item := range doc.Paths.Map() {
+				for method, op := range item.Operations() {
+					list, _ := op.Extensions["x-events"].([]any)
+					for _, v := range list {
+						typ, _ := v.(string)
+						if !slices.Contains(tc.types, typ) {
+							t.Errorf("%s %s declares %q, which the service does not publish", method, path, v)
+						}
+						if other, ok := declared[typ]; ok {
+							t.Errorf("%s is declared by %s and by %s %s", typ, other, method, path)
+						}
+						declared[typ] = method + " " + path
+					}
+				}
+			}
+			for _, typ := range tc.types {
+				if _, ok := declared[typ]; !ok && !slices.Contains(tc.byNoWrite, typ) {
+					t.Errorf("no operation declares %s", typ)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkValidate is the cost of checking one material payload against
+// its schema, as a relay or the CLI does per event.
+func BenchmarkValidate(b *testing.B) {
+	data := []byte(`{"id":1,"company_id":1,"name":"10 mm Steel","quality":"steel","thickness":10,"is_active":true,` +
+		`"price_per_square_metre":{"amount":12000,"currency":"EUR"},"created_at":"2026-11-23T09:30:00Z","updated_at":"2026-11-23T09:30:00Z"}`)
+	for b.Loop() {
+		if err := materialsevents.Validate(materialsevents.MaterialCreated, data); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

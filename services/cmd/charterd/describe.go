@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/charterhq/charter/repositories/memory"
 	"github.com/charterhq/charter/repositories/sqldb"
 	"github.com/charterhq/charter/services/platform/host"
 )
@@ -36,7 +37,8 @@ func describe(getenv func(string) string, w io.Writer) error {
 	fmt.Fprintf(w, "store: %s\n\n", kind)
 	ctx := context.Background()
 	for _, s := range services() {
-		env := host.Env{Now: time.Now, Peers: map[string]host.Peer{}}
+		// An outbox nobody relays: described, nothing is recorded.
+		env := host.Env{Now: time.Now, Peers: map[string]host.Peer{}, Events: memory.NewOutbox()}
 		for _, c := range s.Calls {
 			// Described, never called.
 			env.Peers[c.Service] = host.Peer{BaseURL: "http://" + c.Service, Client: http.DefaultClient}

@@ -5,6 +5,7 @@
 //	charterd serve [--dev] [--services a,b]   serve the APIs (the default command)
 //	charterd token [--role R] [--company N]   print a signed development token
 //	charterd describe                         print the wired stories, step by step
+//	charterd version                          print the version and source revision of the build
 //
 // Configuration comes from the environment; see services/platform/host
 // and services/platform/auth for the variables. --dev (or CHARTER_DEV=1)
@@ -27,6 +28,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/charterhq/charter/internal/buildinfo"
 	"github.com/charterhq/charter/services/platform/auth"
 	"github.com/charterhq/charter/services/platform/host"
 )
@@ -50,8 +52,14 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) er
 		return token(args, getenv, stdout)
 	case "describe":
 		return describe(getenv, stdout)
+	case "version":
+		if len(args) > 0 {
+			return errors.New("usage: charterd version")
+		}
+		_, err := fmt.Fprint(stdout, buildinfo.Read().Format("charterd"))
+		return err
 	default:
-		return fmt.Errorf("unknown command %q (serve, token or describe)", cmd)
+		return fmt.Errorf("unknown command %q (serve, token, describe or version)", cmd)
 	}
 }
 
@@ -91,15 +99,19 @@ func serve(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 	defer h.Close()
 	var (
 		docs    []string
+		example string // a request to show, on the address materials listens at
 		welcome sync.WaitGroup
 	)
 	err = h.Serve(ctx, func(r *host.Running, addr net.Addr) {
 		docs = append(docs, fmt.Sprintf("  %-10s http://%s/docs", r.Service.Title, host.DisplayAddr(addr)))
+		if r.Service.Name == "materials" {
+			example = "http://" + host.DisplayAddr(addr) + "/materials"
+		}
 		if cfg.Dev && len(docs) == len(h.Running) {
 			// Every service listens by now; the welcome is printed
 			// beside the last one starting to serve, not before it.
 			welcome.Go(func() {
-				if err := printWelcome(stdout, docs, h, authCfg); err != nil {
+				if err := printWelcome(stdout, docs, example, h, authCfg); err != nil {
 					logger.Error("welcome", "err", err)
 				}
 			})
@@ -201,7 +213,9 @@ func token(args []string, getenv func(string) string, stdout io.Writer) error {
 	return nil
 }
 
-func printWelcome(w io.Writer, docs []string, h *host.Host, c auth.Config) error {
+// printWelcome tells a developer where the docs are and gives them tokens;
+// example, when not empty, is a URL to show a curl command for.
+func printWelcome(w io.Writer, docs []string, example string, h *host.Host, c auth.Config) error {
 	tokens, err := devTokens(c, 12*time.Hour, h.Running, 1)
 	if err != nil {
 		return err
@@ -211,6 +225,8 @@ func printWelcome(w io.Writer, docs []string, h *host.Host, c auth.Config) error
 	for _, t := range tokens {
 		fmt.Fprintf(w, "  %s — %s\n  %s\n\n", t.Name, t.Description, t.Token)
 	}
-	fmt.Fprintf(w, "Or: curl -H \"Authorization: Bearer $(go run ./services/cmd/charterd token --role staff)\" http://localhost:8080/materials\n\n")
+	if example != "" {
+		fmt.Fprintf(w, "Or: curl -H \"Authorization: Bearer $(go run ./services/cmd/charterd token --role staff)\" %s\n\n", example)
+	}
 	return nil
 }

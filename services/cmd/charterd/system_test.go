@@ -47,6 +47,10 @@ func startHost(t *testing.T, env map[string]string, names ...string) *running {
 		// No load balancer to wait for.
 		env["CHARTER_DRAIN_TIMEOUT"] = "0"
 	}
+	if _, ok := env["CHARTER_NATS_LISTEN"]; !ok {
+		// The embedded broker on a free port, whatever else runs here.
+		env["CHARTER_NATS_LISTEN"] = "127.0.0.1:0"
+	}
 	getenv := func(k string) string { return env[k] }
 	for _, s := range services() {
 		key := "CHARTER_" + map[string]string{"materials": "MATERIALS", "quotes": "QUOTES"}[s.Name] + "_ADDR"
@@ -183,18 +187,21 @@ func TestSystemInOneHost(t *testing.T) {
 
 func TestSystemInHostsOfTheirOwn(t *testing.T) {
 	dir := t.TempDir()
-	materials := startHost(t, map[string]string{"CHARTER_DATA_DIR": dir}, "materials")
+	// Processes of their own share a broker, as they would a cluster.
+	broker := startBroker(t)
+	materials := startHost(t, map[string]string{"CHARTER_DATA_DIR": dir, "NATS_URL": broker}, "materials")
 	quotes := startHost(t, map[string]string{
-		"CHARTER_DATA_DIR": dir, "CHARTER_MATERIALS_URL": "http://" + materials.addrs["materials"],
+		"CHARTER_DATA_DIR": dir, "CHARTER_MATERIALS_URL": "http://" + materials.addrs["materials"], "NATS_URL": broker,
 	}, "quotes")
 	journey(t, materials.addrs["materials"], quotes.addrs["quotes"])
 
-	t.Run("with materials stopped, submitting answers 503 with Retry-After, and quotes is not ready", func(t *testing.T) {
-		// A draft to submit, made while materials runs.
+	t.Run("with materials stopped, a material without a copy answers 503 with Retry-After, and quotes stays ready", func(t *testing.T) {
+		// A draft to submit, made while materials runs, of a material
+		// quotes has no copy of.
 		ctx := context.Background()
 		qc, _ := quotesapi.NewClientWithResponses("http://" + quotes.addrs["quotes"])
 		ext := bearer(signFor(t, externalCaller))
-		lines := []quotesapi.NewQuoteLine{{MaterialId: 1, Quantity: 1, WidthMm: 100, HeightMm: 100}}
+		lines := []quotesapi.NewQuoteLine{{MaterialId: 999, Quantity: 1, WidthMm: 100, HeightMm: 100}}
 		draft, err := qc.CreateQuoteWithResponse(ctx, quotesapi.NewQuote{Lines: &lines}, ext)
 		if err != nil || draft.JSON201 == nil {
 			t.Fatalf("create quote: %v", err)
@@ -212,13 +219,13 @@ func TestSystemInHostsOfTheirOwn(t *testing.T) {
 			t.Fatal(err)
 		}
 		ready.Body.Close()
-		if ready.StatusCode != http.StatusServiceUnavailable {
-			t.Errorf("/readyz of quotes with materials down: %d, want 503", ready.StatusCode)
+		if ready.StatusCode != http.StatusOK {
+			t.Errorf("/readyz of quotes with materials down: %d, want 200: it prices from its copies", ready.StatusCode)
 		}
 
 		// Materials comes back on the same address: quotes heals
 		// without a restart once its breaker lets a call through.
-		startHost(t, map[string]string{"CHARTER_DATA_DIR": dir, "CHARTER_MATERIALS_ADDR": materials.addrs["materials"]}, "materials")
+		startHost(t, map[string]string{"CHARTER_DATA_DIR": dir, "CHARTER_MATERIALS_ADDR": materials.addrs["materials"], "NATS_URL": broker}, "materials")
 		deadline := time.Now().Add(2 * time.Minute) // a hang guard, not a speed target
 		for {
 			resp, err := qc.SubmitQuoteWithResponse(ctx, draft.JSON201.Id, ext)

@@ -397,7 +397,7 @@ h2.type { font-size: 1.3em; }
 <h2 class="type">{{.Type}}</h2>
 <p><strong>{{.Title}}.</strong> {{.Summary}}</p>
 {{.Description}}
-<p>{{if .Queue}}Received by the consumer <code>{{.Queue}}</code> from {{.Publisher}}{{else}}Published{{end}}: {{.Operation}}</p>
+<p>{{if .Queue}}Received from {{.Publisher}} by the durable consumer <code>{{.Queue}}</code>: {{end}}{{.Operation}}</p>
 <p>Subject (NATS): <code>{{.Type}}</code>. Payload (the CloudEvent's <code>data</code>): <code>{{.ContentType}}</code>.</p>
 {{if .Fields}}<table>
 <tr><th>Field</th><th>Type</th><th>Values</th><th>Description</th></tr>

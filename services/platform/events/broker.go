@@ -98,7 +98,16 @@ func (b *Broker) Embedded() bool { return b.server != nil }
 
 // JetStream returns a JetStream context of the connection.
 func (b *Broker) JetStream(opts ...jetstream.JetStreamOpt) (jetstream.JetStream, error) {
-	return jetstream.New(b.Conn, opts...)
+	return newJetStream(b.Conn, opts...)
+}
+
+// apiTimeout bounds a JetStream request whose context has no deadline.
+// The library's 5s is short for a stream of three replicas created on a
+// busy machine; a relay or consumer retries anyway.
+const apiTimeout = 30 * time.Second
+
+func newJetStream(nc *nats.Conn, opts ...jetstream.JetStreamOpt) (jetstream.JetStream, error) {
+	return jetstream.New(nc, append([]jetstream.JetStreamOpt{jetstream.WithDefaultTimeout(apiTimeout)}, opts...)...)
 }
 
 // Ready reports whether the broker serves JetStream now.

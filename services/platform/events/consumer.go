@@ -42,7 +42,7 @@ type ConsumerOptions struct {
 	// Workers handle events side by side (4 when 0). Events of one
 	// subject go to one worker, in the order delivered.
 	Workers int
-	// Streams configure the streams the consumer creates when missing.
+	// Streams configure the DLQ stream, which the consumer creates.
 	Streams StreamOptions
 	Metrics *Metrics
 	Logger  *slog.Logger
@@ -88,7 +88,7 @@ func NewConsumer(o ConsumerOptions) (*Consumer, error) {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	js, err := jetstream.New(o.Conn)
+	js, err := newJetStream(o.Conn)
 	if err != nil {
 		return nil, err
 	}
@@ -139,7 +139,9 @@ func (c *Consumer) Run(ctx context.Context) error {
 				break
 			}
 			failures++
-			if failures == 1 || failures%20 == 0 {
+			// The publisher may simply not have started yet: say so only
+			// when it takes long.
+			if failures%20 == 0 {
 				c.o.Logger.Warn("the consumer cannot start yet; retrying", "consumer", c.o.Name, "stream", stream, "error", err)
 			}
 			wait(ctx, backoff(failures, 50*time.Millisecond, 5*time.Second))
@@ -163,14 +165,10 @@ func (c *Consumer) consume(ctx context.Context, stream string, types []string, w
 	if err := EnsureDeadLetterStream(ctx, c.js, c.o.Streams); err != nil {
 		return nil, err
 	}
-	if _, err := c.js.Stream(ctx, stream); errors.Is(err, jetstream.ErrStreamNotFound) {
-		// The publishing service has not started yet: make its stream, as
-		// its relay would, so that nothing it publishes meanwhile is lost.
-		if err := EnsureStream(ctx, c.js, serviceOfStream(stream), c.o.Streams); err != nil {
-			return nil, err
-		}
-	} else if err != nil {
-		return nil, err
+	// The publisher's relay makes its stream: until then there is
+	// nothing to consume, and Run tries again.
+	if _, err := c.js.Stream(ctx, stream); err != nil {
+		return nil, fmt.Errorf("events: stream %s: %w", stream, err)
 	}
 	cons, err := c.js.CreateOrUpdateConsumer(ctx, stream, jetstream.ConsumerConfig{
 		Durable:        c.o.Name,
@@ -194,17 +192,6 @@ func (c *Consumer) consume(ctx context.Context, stream string, types []string, w
 			c.o.Logger.Debug("consumer", "consumer", c.o.Name, "stream", stream, "error", err)
 		}
 	}))
-}
-
-// serviceOfStream is the service whose stream is named stream.
-func serviceOfStream(stream string) string {
-	b := []byte(stream)
-	for i, ch := range b {
-		if ch >= 'A' && ch <= 'Z' {
-			b[i] = ch + 'a' - 'A'
-		}
-	}
-	return string(b)
 }
 
 // worker picks the worker of a message: one per subject header, so that

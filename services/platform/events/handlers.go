@@ -50,6 +50,18 @@ func Handle[T any](h *Handlers, eventType string, fn func(ctx context.Context, e
 	}
 }
 
+// Run runs the handler of env's type on env, as the consumer would but
+// without the inbox: for a replay through handlers that are idempotent
+// themselves, such as one that rebuilds a read model. It returns an error
+// for a type without a handler.
+func (h *Handlers) Run(ctx context.Context, env Envelope) error {
+	fn, ok := h.byType[env.Type]
+	if !ok {
+		return fmt.Errorf("events: no handler of %s", env.Type)
+	}
+	return fn(ctx, env)
+}
+
 // Types returns the event types that have a handler, sorted.
 func (h *Handlers) Types() []string {
 	if h == nil {

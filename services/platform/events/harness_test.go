@@ -2,10 +2,12 @@ package events
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -13,6 +15,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"github.com/charterhq/charter/repositories/outbox"
 	"github.com/charterhq/charter/repositories/sqldb"
 	"github.com/charterhq/charter/repositories/sqldb/pgtest"
 	"github.com/charterhq/charter/stories/materials"
@@ -25,6 +28,13 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 // externalURL is the NATS server or cluster the tests use instead of an
 // embedded one, when set: make test-nats starts one and sets it.
 var externalURL = os.Getenv("CHARTER_TEST_NATS_URL")
+
+// testStreams are the streams' options: three replicas on the external
+// cluster when CHARTER_TEST_NATS_REPLICAS says so.
+func testStreams() StreamOptions {
+	n, _ := strconv.Atoi(os.Getenv("CHARTER_TEST_NATS_REPLICAS"))
+	return StreamOptions{Replicas: n}
+}
 
 // quiet is the logger of the parts under test: warnings and worse.
 func quiet() *slog.Logger {
@@ -117,9 +127,10 @@ func newPipeline(t testing.TB, newURL func(testing.TB) string, b *Broker) *pipel
 		}
 		return nil
 	})
-	p.relayOpts = RelayOptions{Service: p.service, Outbox: p.outbox, Conn: b.Conn, Poll: 50 * time.Millisecond, Logger: quiet()}
+	p.relayOpts = RelayOptions{Service: p.service, Outbox: p.outbox, Conn: b.Conn, Poll: 50 * time.Millisecond, Streams: testStreams(), Logger: quiet()}
 	p.consOpts = ConsumerOptions{Name: p.consumer, Conn: b.Conn, Inbox: p.inbox, Handlers: p.handlers,
-		MaxAttempts: 3, RetryBase: 10 * time.Millisecond, RetryMax: 50 * time.Millisecond, AckWait: time.Second, Logger: quiet()}
+		MaxAttempts: 3, RetryBase: 10 * time.Millisecond, RetryMax: 50 * time.Millisecond, AckWait: time.Second,
+		Streams: testStreams(), Logger: quiet()}
 	return p
 }
 
@@ -241,3 +252,15 @@ func (p *pipeline) settled(n int) {
 func storyEvent(eventType, subject string, data any) story.Event {
 	return story.Event{Type: eventType, Subject: subject, Data: data}
 }
+
+func seqs(rows []outbox.Event) []int64 {
+	out := make([]int64, len(rows))
+	for i, r := range rows {
+		out[i] = r.Seq
+	}
+	return out
+}
+
+func nowUTC() time.Time { return time.Now().UTC() }
+
+func jsonUnmarshal(data []byte, v any) error { return json.Unmarshal(data, v) }

@@ -78,7 +78,7 @@ func NewRelay(o RelayOptions) (*Relay, error) {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	js, err := jetstream.New(o.Conn,
+	js, err := newJetStream(o.Conn,
 		jetstream.WithPublishAsyncMaxPending(2*o.Batch),
 		jetstream.WithPublishAsyncTimeout(o.AckTimeout))
 	if err != nil {

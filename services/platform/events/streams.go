@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -72,6 +73,16 @@ func ensure(ctx context.Context, js jetstream.JetStream, cfg jetstream.StreamCon
 	}
 	if o.MaxAge > 0 && cfg.Duplicates > o.MaxAge {
 		cfg.Duplicates = o.MaxAge
+	}
+	// Every relay and consumer ensures its streams at start: an update
+	// only when something changed, since on a cluster concurrent updates
+	// of one stream wait on each other.
+	if stream, err := js.Stream(ctx, cfg.Name); err == nil {
+		have := stream.CachedInfo().Config
+		if have.Replicas == cfg.Replicas && have.MaxAge == cfg.MaxAge && have.Duplicates == cfg.Duplicates &&
+			slices.Equal(have.Subjects, cfg.Subjects) {
+			return nil
+		}
 	}
 	_, err := js.CreateOrUpdateStream(ctx, cfg)
 	if errors.Is(err, jetstream.ErrStreamNameAlreadyInUse) {

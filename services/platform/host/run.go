@@ -288,7 +288,9 @@ func (h *Host) peers(s Service, o Options, inProcess map[string]*Running, tracin
 			Token:     serviceToken(signer, access.Caller{Subject: "service:" + s.Name, Roles: []access.Role{access.Staff}, Scopes: c.Scopes}),
 		})
 		peers[c.Service] = Peer{BaseURL: baseURL, Client: client}
-		ready = append(ready, readyz(c.Service, baseURL, transport))
+		if !c.Optional {
+			ready = append(ready, readyz(c.Service, baseURL, transport))
+		}
 	}
 	return peers, ready, nil
 }

@@ -54,6 +54,10 @@ type Service struct {
 type Call struct {
 	Service string
 	Scopes  []string
+	// Optional says that the service serves without this one (it keeps
+	// its own copy of what it needs, fed by events, and calls only for
+	// what the copy lacks): its readiness does not wait for it.
+	Optional bool
 }
 
 // Env is what the host gives a service to build itself with.

@@ -33,6 +33,11 @@ Exit status: 0 nothing fails the gate, 1 breaking changes, 2 the tool could not 
 non-zero exit as 1: scripts that branch on the code build the command and run it.
 A breaking change passes when the same change bumps the major number of info.version.
 
+Event contracts (AsyncAPI 3: api/events/<name>.yaml, paired as events/<name>.yaml
+by --base and --released, or two AsyncAPI files) are compared from a consumer's
+side: an event type no longer published or with another channel address (its
+NATS subject) breaks, and a payload is judged as a response body is.
+
 The generated Go client of both versions is compared too (oapi-codegen, with the
 settings of --codegen-config). Its incompatible changes (a renamed type or method,
 a field that became a pointer) are reported apart from the wire's, grouped by

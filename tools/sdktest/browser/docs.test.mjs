@@ -1,8 +1,9 @@
 // The docs of every service, used the way a person uses them: Swagger UI
 // at /docs in Chromium, authorized with a bearer token through its
 // Authorize dialog, then the list and the create operation executed with
-// what the page prefills. Run by docs_test.go (go test), which starts the
-// server and passes, in the environment:
+// what the page prefills; then the event contract's page /docs links.
+// Run by ../browser_test.go (go test), which
+// starts the server and passes, in the environment:
 //
 //   CHARTER_MATERIALS_URL, CHARTER_QUOTES_URL  each service's base URL
 //   CHARTER_TOKEN_EXTERNAL                     a token of the demo company's external user
@@ -24,7 +25,7 @@ const TIMEOUT = 120_000;
 
 const env = (name) => {
   const v = process.env[name];
-  assert.ok(v, `${name} is not set: run this through go test ./tools/sdktest/browser`);
+  assert.ok(v, `${name} is not set: run this through go test -run DocsInBrowser ./tools/sdktest`);
   return v;
 };
 const artifacts = env('CHARTER_ARTIFACTS');
@@ -129,7 +130,7 @@ async function open(page, service, operationId) {
 }
 
 for (const service of services) {
-  test(`${service.name}: /docs authorizes, lists and creates`, async () => {
+  test(`${service.name}: /docs authorizes, lists, creates and links the events`, async () => {
     const page = await context.newPage();
     const errors = [];
     page.on('pageerror', (e) => errors.push(String(e)));
@@ -185,6 +186,34 @@ for (const service of services) {
         headers: { Authorization: `Bearer ${token}` },
       });
       assert.equal(stored.status, 200, `GET ${service.collection}/${made.id} after the create`);
+      // The other scenarios share the server and its demo company: leave
+      // it as it was.
+      const removed = await fetch(new URL(`${service.collection}/${made.id}`, service.url), {
+        method: 'DELETE', headers: { Authorization: `Bearer ${token}` },
+      });
+      assert.equal(removed.status, 204, `DELETE ${service.collection}/${made.id}`);
+
+      // /docs links the service's event contract, a page rendered by the
+      // service: every event type of the contract has its section there,
+      // and the page links back to the HTTP API's docs.
+      await page.evaluate(() => window.scrollTo(0, 0));
+      const eventsLink = page.locator('a[href="/docs/events"]').first();
+      const [events] = await Promise.all([
+        page.waitForResponse((r) => new URL(r.url()).pathname === '/docs/events'),
+        eventsLink.click(),
+      ]);
+      await page.waitForURL((u) => u.pathname === '/docs/events');
+      assert.equal(events.status(), 200, 'GET /docs/events');
+      assert.match(await page.locator('h1').first().textContent(), new RegExp(`${service.name} events`, 'i'));
+      const contract = await (await fetch(new URL('/events.json', service.url))).json();
+      const declared = Object.values(contract.channels).map((c) => c.address).sort();
+      const shown = (await page.locator('h2.type').allTextContents()).map((t) => t.trim()).sort();
+      assert.ok(declared.length > 0, 'the event contract declares event types');
+      assert.deepEqual(shown, declared, 'the page has a section per event type of the contract');
+      await shot(page, `${service.name}-5-events`);
+      await page.locator('a[href="/docs"]').first().click();
+      await page.waitForURL((u) => u.pathname === '/docs');
+      await page.locator('.opblock').first().waitFor();
 
       assert.deepEqual(errors, [], 'the page raised no script errors');
       assert.deepEqual(foreign, [], 'the page loaded nothing from elsewhere (it must work offline)');

@@ -1,0 +1,27 @@
+package quotes
+
+import (
+	"fmt"
+
+	quotesevents "github.com/charterhq/charter/gen/events/quotes"
+	"github.com/charterhq/charter/services/platform/events"
+	domain "github.com/charterhq/charter/stories/quotes"
+	"github.com/charterhq/charter/stories/story"
+)
+
+// Events returns what the quote stories record their events through:
+// next (the service's outbox), each event's payload made from the story's
+// data as api/events/quotes.yaml has it, the quote as getQuote answers
+// it, and checked against the contract.
+func Events(next story.Events) story.Events {
+	return events.Payloads(next, payload, quotesevents.ValidateValue)
+}
+
+// payload is the contract's payload of e.
+func payload(e story.Event) (any, error) {
+	q, ok := e.Data.(domain.Quote)
+	if !ok {
+		return nil, fmt.Errorf("no payload for %T", e.Data)
+	}
+	return toAPI(q), nil
+}
