@@ -96,6 +96,9 @@ check-generated: generate ## Fail when gen/ differs from what the specs generate
 
 vet: ## Run go vet and check formatting.
 	$(GO) vet ./...
+	@# The modules of their own: the Go SDK and its scenarios.
+	$(GO) -C $(SDK_GO) vet ./...
+	$(GO) -C tools/sdktest/go vet ./...
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); echo "gofmt would change the files above" >&2; exit 1)
 
 lint-spec: ## Lint every spec in api/ with vacuum against api/.vacuum.yaml (what makes good SDKs).
