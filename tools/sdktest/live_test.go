@@ -39,3 +39,8 @@ func runScenario(t *testing.T, c *Server, dir string, name string, args ...strin
 	t.Helper()
 	c.Run(t, dir, name, args...)
 }
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}

@@ -181,15 +181,16 @@ func start(data string) (s *Server, stop func(), err error) {
 	return s, stop, nil
 }
 
-// Env is the environment a scenario runs in: the test's own, less
-// Charter's configuration, plus
+// Env is the environment a scenario runs in: the test's own plus (taking
+// their place where the test's has them)
 //
 //	CHARTER_<SERVICE>_URL   each service's base URL (CHARTER_MATERIALS_URL, CHARTER_QUOTES_URL)
 //	CHARTER_TOKEN_<CALLER>  each caller's bearer token (CHARTER_TOKEN_STAFF, CHARTER_TOKEN_EXTERNAL,
 //	                        CHARTER_TOKEN_OTHER_COMPANY, CHARTER_TOKEN_VIEWER)
 //	CHARTER_COMPANY_ID, CHARTER_OTHER_COMPANY_ID  the companies of the external tokens
 func (s *Server) Env() []string {
-	env := withoutCharter(os.Environ())
+	// exec keeps the last value of a variable set twice.
+	env := os.Environ()
 	for name, url := range s.URLs {
 		env = append(env, "CHARTER_"+strings.ToUpper(name)+"_URL="+url)
 	}
@@ -405,7 +406,7 @@ func mint(bin string, env []string, company int) (map[string]string, error) {
 }
 
 // withoutCharter is env less Charter's own configuration, so that a
-// developer's settings reach neither the server nor a scenario.
+// developer's settings do not reach the server.
 func withoutCharter(env []string) []string {
 	var out []string
 	for _, kv := range env {
