@@ -445,7 +445,9 @@ type ClientInterface interface {
 	// CreateMaterialWithBody Create a material
 	//
 	// Creates a material. External callers create materials of their own
-	// company; staff name the company with `company_id`.
+	// company; staff name the company with `company_id`, and a staff
+	// token without it is answered 403: who must name the company
+	// depends on the token.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -455,7 +457,9 @@ type ClientInterface interface {
 	// CreateMaterial Create a material
 	//
 	// Creates a material. External callers create materials of their own
-	// company; staff name the company with `company_id`.
+	// company; staff name the company with `company_id`, and a staff
+	// token without it is answered 403: who must name the company
+	// depends on the token.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -518,7 +522,9 @@ func (c *Client) ListMaterials(ctx context.Context, params *ListMaterialsParams,
 // CreateMaterialWithBody Create a material
 //
 // Creates a material. External callers create materials of their own
-// company; staff name the company with `company_id`.
+// company; staff name the company with `company_id`, and a staff
+// token without it is answered 403: who must name the company
+// depends on the token.
 //
 // Takes any type of body and a specified content type.
 //
@@ -538,7 +544,9 @@ func (c *Client) CreateMaterialWithBody(ctx context.Context, params *CreateMater
 // CreateMaterial Create a material
 //
 // Creates a material. External callers create materials of their own
-// company; staff name the company with `company_id`.
+// company; staff name the company with `company_id`, and a staff
+// token without it is answered 403: who must name the company
+// depends on the token.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -991,7 +999,9 @@ type ClientWithResponsesInterface interface {
 	// CreateMaterialWithBodyWithResponse Create a material
 	//
 	// Creates a material. External callers create materials of their own
-	// company; staff name the company with `company_id`.
+	// company; staff name the company with `company_id`, and a staff
+	// token without it is answered 403: who must name the company
+	// depends on the token.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -1001,7 +1011,9 @@ type ClientWithResponsesInterface interface {
 	// CreateMaterialWithResponse Create a material
 	//
 	// Creates a material. External callers create materials of their own
-	// company; staff name the company with `company_id`.
+	// company; staff name the company with `company_id`, and a staff
+	// token without it is answered 403: who must name the company
+	// depends on the token.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -1622,7 +1634,9 @@ func (c *ClientWithResponses) ListMaterialsWithResponse(ctx context.Context, par
 // CreateMaterialWithBodyWithResponse Create a material
 //
 // Creates a material. External callers create materials of their own
-// company; staff name the company with `company_id`.
+// company; staff name the company with `company_id`, and a staff
+// token without it is answered 403: who must name the company
+// depends on the token.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -1638,7 +1652,9 @@ func (c *ClientWithResponses) CreateMaterialWithBodyWithResponse(ctx context.Con
 // CreateMaterialWithResponse Create a material
 //
 // Creates a material. External callers create materials of their own
-// company; staff name the company with `company_id`.
+// company; staff name the company with `company_id`, and a staff
+// token without it is answered 403: who must name the company
+// depends on the token.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -3845,15 +3861,15 @@ var swaggerSpec = []string{
 	"SibMdlygjptbBFjjBLmoIs1gGndrtTg6cS33pxk+EWFdeMTwhbAP3cazGbK36RmL6/gOU/3zEVvMbV6y",
 	"un1s/cgZuMitJx72B4Mbei6rXsuve2MLK9UdzYedtWpsDj0kKLoWr6Hdu/G+PC4yvMsi5ytd3oeDg7ss",
 	"cxLe3Xx0t/O0L1DiOneCpePiTOglIlOHvtuHqG0xoo/AJ97rjkbRS2kdC9/fcHxqW9OwU6HQtkO8qa/B",
-	"Bh5Cn72ozGKVxfZZ/0Z2SQesGL2n1JRN/UBB+5JvPQksaJeU0x51WeSXi/nKY3EkW8iOP+hseW9iFdZy",
-	"NrT0dpRs1l7+u16T/OG9S/6t8C14RevsHm+NxtFLTXB3x6/nb19WRkWJRev5xJtvM/zW9NLh4Oj2NZ4F",
-	"b98cDu+06eqFXVzp0d2w0HFJAJbb37/bch2XUf5vK2z0sVc19rPVKmq30sYGuCt6aPZDVCUyGttcS4qX",
-	"2egjgBW84/MleGv0moQvF9RB0la+9P19Kl//KGKHR3PYrQVaSojgyX6T3schYeDmNeoXoFA27yRMHZe8",
-	"f4Oi9Bw55f5EyXMeekw+HmqLylS4e5WT5mnDX8X7v80HuOfXIg62Yfabn8b4XQX85iKWPwl3q8Ref61w",
-	"BQ90w25F2ZnMwP5FylnQrYs6AdqkP/Fl5CDf2WqajBOFD+06uyHfSeWeoBKEDT+YQBk17RDN+00bL9U1",
-	"matWy2PQ4Ziodosj277DsSMCo4bHb+YE3H/otdIXe4tme2AxvNhE9bgjxe27UvNl7Ls+twjbfj2V7Zvn",
-	"v5Xq/t3v+vpw7B4dtX/b2O635kGS9rg/D9KLJQRjN8JFYOBzTdVDB20J9w9IYNWwNHk0ivZQlXrgVie8",
-	"6ywIou2qqm3r/ycUNrr+eP0/AQAA//8=",
+	"Bh5Cn72ozGKVxfZZ/0Z2SQesGL2n1JRN/UBB+5JvPQksaPX4mA1sd/3W2eozSIODEVvMtA8yV9ZOFF0b",
+	"Af3UNMV3aRE6Q112+eVqZOUxOpJdZPcfdLa8N7ENa0UbWoY7SkJrLwter2mW4b1rllvhW/CKl7J7vJUa",
+	"Ry81wd0dH5+/fVkZLSUWrecZb74t8VvTe4eDo9vXeBa8rXM4vNOmqxeCcaVHd8NCxyUEWG5//27LdVx2",
+	"+b9tENCHX7UIz1artN1GARvsrugh2w9RlShpbH8tKV5mo48AVvBO0JfgLdNrEr5cUIdKW/nS9/epfP2j",
+	"ix0e02G3FmgpIYIn+016N4eEgZvXqF+YQtm8kzB1XCL/DYrSc+SU+xMlz3nokfl4qy0qU+HuVU6apxN/",
+	"lejiNh/gnl+jONiG2W9+euN3FfCbi4j+JNytEnv9tcIVPAAOuxVlZ7IE+yMpJ0K3OuoEa5NexeAnyKe2",
+	"mjLjROFDvs5uyKdSOSmoNGFDESZoRk27RfM+1MZLe01mrNVSGXRQJqrdQsm276DsiMCoofKbOQH3H3qt",
+	"9N3eotkeWAwvNlE97kih+67XfBn7rtItwrZfT2X75vxvpbp/97u+Phy7R0ft3za2+615kKQ97s+D9GIJ",
+	"wdiNcBEY+BxU9ZBCW8L9AxVYlSxNHo2iPVSlHrjVCe86C45ou6pq3vr/yYWNrj9e/08AAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -394,7 +394,8 @@ type ClientInterface interface {
 	//
 	// Creates a draft quote, with or without lines. External callers
 	// create quotes of their own company; staff name the company with
-	// `company_id`.
+	// `company_id`, and a staff token without it is answered 403: who
+	// must name the company depends on the token.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -405,7 +406,8 @@ type ClientInterface interface {
 	//
 	// Creates a draft quote, with or without lines. External callers
 	// create quotes of their own company; staff name the company with
-	// `company_id`.
+	// `company_id`, and a staff token without it is answered 403: who
+	// must name the company depends on the token.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -461,8 +463,10 @@ type ClientInterface interface {
 	// Prices every line from the materials service, fixes those prices
 	// and the quote's total, and starts its validity. A line whose
 	// material is unknown, inactive, unpriced or priced in another
-	// currency than the other lines makes the submission fail with 422
-	// pointing at that line.
+	// currency than the other lines makes the submission fail with 409
+	// pointing at that line, as does a draft without lines: the request
+	// is valid, the draft as it is now cannot be submitted. A line whose
+	// price or total would exceed the largest amount is answered 422.
 	//
 	// Corresponds with POST /quotes/{quote_id}/submit (the `SubmitQuote` operationId).
 	SubmitQuote(ctx context.Context, quoteId QuoteID, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -490,7 +494,8 @@ func (c *Client) ListQuotes(ctx context.Context, params *ListQuotesParams, reqEd
 //
 // Creates a draft quote, with or without lines. External callers
 // create quotes of their own company; staff name the company with
-// `company_id`.
+// `company_id`, and a staff token without it is answered 403: who
+// must name the company depends on the token.
 //
 // Takes any type of body and a specified content type.
 //
@@ -511,7 +516,8 @@ func (c *Client) CreateQuoteWithBody(ctx context.Context, contentType string, bo
 //
 // Creates a draft quote, with or without lines. External callers
 // create quotes of their own company; staff name the company with
-// `company_id`.
+// `company_id`, and a staff token without it is answered 403: who
+// must name the company depends on the token.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -637,8 +643,10 @@ func (c *Client) RejectQuote(ctx context.Context, quoteId QuoteID, reqEditors ..
 // Prices every line from the materials service, fixes those prices
 // and the quote's total, and starts its validity. A line whose
 // material is unknown, inactive, unpriced or priced in another
-// currency than the other lines makes the submission fail with 422
-// pointing at that line.
+// currency than the other lines makes the submission fail with 409
+// pointing at that line, as does a draft without lines: the request
+// is valid, the draft as it is now cannot be submitted. A line whose
+// price or total would exceed the largest amount is answered 422.
 //
 // Corresponds with POST /quotes/{quote_id}/submit (the `SubmitQuote` operationId).
 func (c *Client) SubmitQuote(ctx context.Context, quoteId QuoteID, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -1103,7 +1111,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Creates a draft quote, with or without lines. External callers
 	// create quotes of their own company; staff name the company with
-	// `company_id`.
+	// `company_id`, and a staff token without it is answered 403: who
+	// must name the company depends on the token.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -1114,7 +1123,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Creates a draft quote, with or without lines. External callers
 	// create quotes of their own company; staff name the company with
-	// `company_id`.
+	// `company_id`, and a staff token without it is answered 403: who
+	// must name the company depends on the token.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -1178,8 +1188,10 @@ type ClientWithResponsesInterface interface {
 	// Prices every line from the materials service, fixes those prices
 	// and the quote's total, and starts its validity. A line whose
 	// material is unknown, inactive, unpriced or priced in another
-	// currency than the other lines makes the submission fail with 422
-	// pointing at that line.
+	// currency than the other lines makes the submission fail with 409
+	// pointing at that line, as does a draft without lines: the request
+	// is valid, the draft as it is now cannot be submitted. A line whose
+	// price or total would exceed the largest amount is answered 422.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -2089,7 +2101,8 @@ func (c *ClientWithResponses) ListQuotesWithResponse(ctx context.Context, params
 //
 // Creates a draft quote, with or without lines. External callers
 // create quotes of their own company; staff name the company with
-// `company_id`.
+// `company_id`, and a staff token without it is answered 403: who
+// must name the company depends on the token.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -2106,7 +2119,8 @@ func (c *ClientWithResponses) CreateQuoteWithBodyWithResponse(ctx context.Contex
 //
 // Creates a draft quote, with or without lines. External callers
 // create quotes of their own company; staff name the company with
-// `company_id`.
+// `company_id`, and a staff token without it is answered 403: who
+// must name the company depends on the token.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -2212,8 +2226,10 @@ func (c *ClientWithResponses) RejectQuoteWithResponse(ctx context.Context, quote
 // Prices every line from the materials service, fixes those prices
 // and the quote's total, and starts its validity. A line whose
 // material is unknown, inactive, unpriced or priced in another
-// currency than the other lines makes the submission fail with 422
-// pointing at that line.
+// currency than the other lines makes the submission fail with 409
+// pointing at that line, as does a draft without lines: the request
+// is valid, the draft as it is now cannot be submitted. A line whose
+// price or total would exceed the largest amount is answered 422.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -5234,23 +5250,24 @@ var swaggerSpec = []string{
 	"LBDnQVUOCudT/OU+/kIS6rTddnlPfU8PtoY3L+tBX41u2ECtQyFZleUOUok511Jghzl6eoWGIGzHfSZe",
 	"7WFTfNWqji3GeMq3pBMwa5d10Ok9vxFP6m6m1q8F0or96dFFaE+muxywb7p+8Vsh5vVBGwQA7KdHMvrW",
 	"tuZ7DBm8UG6NcjJ1d7StWW500GWvQslnQxHXvXuIhnwqipTVqr3ayGnv2Oe5Gx3baFlLmQtlRWQuvzu/",
-	"iLxVbySTNPGXlyTDpN8ddPuY85sLxecyGSbH3V73mILKKXpm/mQ5fJy03aXwHI9QRhdBxH0wtuVIfVTW",
+	"iLxVbySTNPGXlyTDpN8ddAeY85sLxecyGSbH3V73mILKKXpm/mQ5fJy03aXwHI9QRhdBxH0wtuVIfVTW",
 	"w5QyCKdPu1RzeHyW1+eWcZeVAjov8DoJ66ptxdc2vW73IeshR9vuu7hKbzHV3zOxx9z6Yqbrx/rK9pu1",
 	"iyAGvd6ODs3QmXmD646wEtDSp7hZC8Am0hN6f9uyFZxHO8/V4yL92yzycq0b/KR3fJtlHsdnPE9vt5/m",
 	"QUtc51awtBywiWMk5OU4cnmdREYjeYMFDQo4k2HyBIzZj0EiHJ/YegKWfubatsgwFZlsdTWF7+NDOdWG",
-	"hTPIqPZrA1+3RZLRDuJLCqBppIP3iLVvF3VhkjWKPYE2QacXUK2jyj38URerTyYJVePsloZdQkzVGbsN",
-	"ORsXpF1tSG//00rvboCX3HqIi094QjRNnmiCuD0D8/L5k2AGlFjWN8vtPrbwW1MsJ/1brbF+0BZXOr3d",
-	"plqa+2G5weB2y7UcIvk3VqDo/K5rUFKFTU3Ypkqv0urOnQ/hdsQrkgZwgzfl4iE+t82LafAApCzL8L77",
-	"62Ez3RLxVswx59xUivSmoBQ/1v0JFxu2+Bsn7VJeaxh/ddFv0j04oe3vXqO6nAsnnF0/IbpSCuX7VgLZ",
-	"csD7tyaOJDXXi2MagpOmiEyE+3TyUV9L+Pl98p03Yn3iux6O9+Hw3RdbfJH731Yc8SfhgqHaEkfcSJrC",
-	"DcTYerhpNo8obwa7vu262yKbF1FbfUv/dNMIV101TSVCs+vg49eQ++pgQH3VzBdDe3ND+5uyjQ+2cHWL",
-	"xGLr6Tu6MP51EkrAPqlDLFX1yG3xbY+qJuGPkNFFawIRE8u+aLV+QqDdT94UUp+ejhq4P7VL/OlzDhGw",
-	"LWL/qEaHq7xtieXJqS7pPmmfZwktztelHn5JJ6WuP1V98Z/Yb/miAH/lSONLguPf0Go8b63jsdA2vV+i",
-	"44jqm5/PY/P10w3b1qb4YeSv651VRzW/eGdfvLNKzto5+HbeWXVsYZtA0ls+h0A+i1qK2C06ijIV2svC",
-	"1QhY9k3XOo1YaJHpMn9MFFuf8K810LUL0vo/OKLA9+G5k+9EyhYKX4NHpv0nqaLGD98sU9+dqOlvmqDq",
-	"m2EXCzZkAP7ostUxlyV5LyeDQaawPQar8P7cE0xtK1IRCX5dTbTGbKlHyReVdFt/6YsnsVXDvfCdWVt9",
-	"hz30Wn3c6s3VblDo5XjvabgxrMn8/iY2bCpdmDIZJkeo1TxUH27SM+o1ljR4vIwUXlUBLkQu8Q8arf19",
-	"LJtcvbn6vwAAAP//",
+	"hTPIqPZrA1+3RZLRDuJLCqBppIP3iLVvF3VhkjWKPYHKgawtcQXB+qVJveMheMiZoozL+uJ02ATdzKqV",
+	"vk2PEPxUSqlSG3/UxeqTCVrVl7ulH5jwXjXebsP9xv1rVxvKof9plcNugJfceoiLT3gANU2eaIK4PcHz",
+	"8vmTYGWUWNYX1+0+FfFb01sn/VutsX6OF1c6vd2mWs4OwHKDwe2Wazmj8m+sn9G3XlfQpGmbirZNU1+l",
+	"1ZU+H8Lli1ckDeBlb8rFQ3xum/fe4PlKWZbhfffXo3K6hOKtmGNKu6kU6U1BKX6sdxXuTWxxZ07apbzW",
+	"MP5mpN+k93FC29+9RnX3F044u35CdGMVyvetBLLl/PhvTRxJaq4XxzTEPk0RmQj36eSjvvXw87v8Oy/c",
+	"+sRXSRzvw+G77834Ive/rTDlT8IFQ7UlTLmRNIULjrGzcdNsHlFaDnZ923W3BU4voq79lvbsphGumnaa",
+	"SoRm18HHryH31bmD+iabL4b25ob2N2UbH2zh6haJxc7Wd3Qf/eskVJh9zohYqmrB2+LbHlU9yB8ho4vW",
+	"/CTmrX1NbP0AQrufvCmkPvsd9Yd/apf40+ccImBbxP5RjQ5XedsSq59TXdJ11T6NEzqor0s9/JJOSl3e",
+	"qtruP7Hf8kUB/sqRxpcEx7+h1XjeWiZkoSt7v0THEZVPP5/H5suzG7atTfHDyF/XO6tOgn7xzr54Z5Wc",
+	"tXPw7byz6lTENoGkt3wOgXwWdSyxWzQsZSp0r4WbF7CqnK41MrHQgdNl/hQqdlbhH4OgWx2k9X/PRIHv",
+	"w3Mn34mULRS+Bk9k+09SRX0lvhenvppR059MQdU3wyYZ7PcA/NFdrmMuS/JeTnpnmcLuGyzy+2NVMDVl",
+	"3FKPSkhNNepAw7ixNlPhItk08uTiv90UXQ1UnzFdQwPuDTZJx7yWelEWTLzPhW/XCF34oRWp8adLBm1F",
+	"NXrVr6s514Qj9ST8okJv69998Xy2auQXvlFtq6+zhx6uT5+9udoNCr0cr4ENF6g1md9fTIc9tgtTJsPk",
+	"CLWwh+rDTVpovYaVBk/bkYKuKtaFyCX+fae1Pxdmk6s3V/8XAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

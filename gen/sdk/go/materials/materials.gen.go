@@ -437,7 +437,9 @@ type ClientInterface interface {
 	// CreateMaterialWithBody Create a material
 	//
 	// Creates a material. External callers create materials of their own
-	// company; staff name the company with `company_id`.
+	// company; staff name the company with `company_id`, and a staff
+	// token without it is answered 403: who must name the company
+	// depends on the token.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -447,7 +449,9 @@ type ClientInterface interface {
 	// CreateMaterial Create a material
 	//
 	// Creates a material. External callers create materials of their own
-	// company; staff name the company with `company_id`.
+	// company; staff name the company with `company_id`, and a staff
+	// token without it is answered 403: who must name the company
+	// depends on the token.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -510,7 +514,9 @@ func (c *Client) ListMaterials(ctx context.Context, params *ListMaterialsParams,
 // CreateMaterialWithBody Create a material
 //
 // Creates a material. External callers create materials of their own
-// company; staff name the company with `company_id`.
+// company; staff name the company with `company_id`, and a staff
+// token without it is answered 403: who must name the company
+// depends on the token.
 //
 // Takes any type of body and a specified content type.
 //
@@ -530,7 +536,9 @@ func (c *Client) CreateMaterialWithBody(ctx context.Context, params *CreateMater
 // CreateMaterial Create a material
 //
 // Creates a material. External callers create materials of their own
-// company; staff name the company with `company_id`.
+// company; staff name the company with `company_id`, and a staff
+// token without it is answered 403: who must name the company
+// depends on the token.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -983,7 +991,9 @@ type ClientWithResponsesInterface interface {
 	// CreateMaterialWithBodyWithResponse Create a material
 	//
 	// Creates a material. External callers create materials of their own
-	// company; staff name the company with `company_id`.
+	// company; staff name the company with `company_id`, and a staff
+	// token without it is answered 403: who must name the company
+	// depends on the token.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -993,7 +1003,9 @@ type ClientWithResponsesInterface interface {
 	// CreateMaterialWithResponse Create a material
 	//
 	// Creates a material. External callers create materials of their own
-	// company; staff name the company with `company_id`.
+	// company; staff name the company with `company_id`, and a staff
+	// token without it is answered 403: who must name the company
+	// depends on the token.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -1728,7 +1740,9 @@ func (c *ClientWithResponses) ListMaterialsWithResponse(ctx context.Context, par
 // CreateMaterialWithBodyWithResponse Create a material
 //
 // Creates a material. External callers create materials of their own
-// company; staff name the company with `company_id`.
+// company; staff name the company with `company_id`, and a staff
+// token without it is answered 403: who must name the company
+// depends on the token.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -1744,7 +1758,9 @@ func (c *ClientWithResponses) CreateMaterialWithBodyWithResponse(ctx context.Con
 // CreateMaterialWithResponse Create a material
 //
 // Creates a material. External callers create materials of their own
-// company; staff name the company with `company_id`.
+// company; staff name the company with `company_id`, and a staff
+// token without it is answered 403: who must name the company
+// depends on the token.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //

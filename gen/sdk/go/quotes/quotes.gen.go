@@ -386,7 +386,8 @@ type ClientInterface interface {
 	//
 	// Creates a draft quote, with or without lines. External callers
 	// create quotes of their own company; staff name the company with
-	// `company_id`.
+	// `company_id`, and a staff token without it is answered 403: who
+	// must name the company depends on the token.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -397,7 +398,8 @@ type ClientInterface interface {
 	//
 	// Creates a draft quote, with or without lines. External callers
 	// create quotes of their own company; staff name the company with
-	// `company_id`.
+	// `company_id`, and a staff token without it is answered 403: who
+	// must name the company depends on the token.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -453,8 +455,10 @@ type ClientInterface interface {
 	// Prices every line from the materials service, fixes those prices
 	// and the quote's total, and starts its validity. A line whose
 	// material is unknown, inactive, unpriced or priced in another
-	// currency than the other lines makes the submission fail with 422
-	// pointing at that line.
+	// currency than the other lines makes the submission fail with 409
+	// pointing at that line, as does a draft without lines: the request
+	// is valid, the draft as it is now cannot be submitted. A line whose
+	// price or total would exceed the largest amount is answered 422.
 	//
 	// Corresponds with POST /quotes/{quote_id}/submit (the `SubmitQuote` operationId).
 	SubmitQuote(ctx context.Context, quoteId QuoteID, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -482,7 +486,8 @@ func (c *Client) ListQuotes(ctx context.Context, params *ListQuotesParams, reqEd
 //
 // Creates a draft quote, with or without lines. External callers
 // create quotes of their own company; staff name the company with
-// `company_id`.
+// `company_id`, and a staff token without it is answered 403: who
+// must name the company depends on the token.
 //
 // Takes any type of body and a specified content type.
 //
@@ -503,7 +508,8 @@ func (c *Client) CreateQuoteWithBody(ctx context.Context, contentType string, bo
 //
 // Creates a draft quote, with or without lines. External callers
 // create quotes of their own company; staff name the company with
-// `company_id`.
+// `company_id`, and a staff token without it is answered 403: who
+// must name the company depends on the token.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -629,8 +635,10 @@ func (c *Client) RejectQuote(ctx context.Context, quoteId QuoteID, reqEditors ..
 // Prices every line from the materials service, fixes those prices
 // and the quote's total, and starts its validity. A line whose
 // material is unknown, inactive, unpriced or priced in another
-// currency than the other lines makes the submission fail with 422
-// pointing at that line.
+// currency than the other lines makes the submission fail with 409
+// pointing at that line, as does a draft without lines: the request
+// is valid, the draft as it is now cannot be submitted. A line whose
+// price or total would exceed the largest amount is answered 422.
 //
 // Corresponds with POST /quotes/{quote_id}/submit (the `SubmitQuote` operationId).
 func (c *Client) SubmitQuote(ctx context.Context, quoteId QuoteID, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -1095,7 +1103,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Creates a draft quote, with or without lines. External callers
 	// create quotes of their own company; staff name the company with
-	// `company_id`.
+	// `company_id`, and a staff token without it is answered 403: who
+	// must name the company depends on the token.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -1106,7 +1115,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Creates a draft quote, with or without lines. External callers
 	// create quotes of their own company; staff name the company with
-	// `company_id`.
+	// `company_id`, and a staff token without it is answered 403: who
+	// must name the company depends on the token.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -1170,8 +1180,10 @@ type ClientWithResponsesInterface interface {
 	// Prices every line from the materials service, fixes those prices
 	// and the quote's total, and starts its validity. A line whose
 	// material is unknown, inactive, unpriced or priced in another
-	// currency than the other lines makes the submission fail with 422
-	// pointing at that line.
+	// currency than the other lines makes the submission fail with 409
+	// pointing at that line, as does a draft without lines: the request
+	// is valid, the draft as it is now cannot be submitted. A line whose
+	// price or total would exceed the largest amount is answered 422.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -2265,7 +2277,8 @@ func (c *ClientWithResponses) ListQuotesWithResponse(ctx context.Context, params
 //
 // Creates a draft quote, with or without lines. External callers
 // create quotes of their own company; staff name the company with
-// `company_id`.
+// `company_id`, and a staff token without it is answered 403: who
+// must name the company depends on the token.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -2282,7 +2295,8 @@ func (c *ClientWithResponses) CreateQuoteWithBodyWithResponse(ctx context.Contex
 //
 // Creates a draft quote, with or without lines. External callers
 // create quotes of their own company; staff name the company with
-// `company_id`.
+// `company_id`, and a staff token without it is answered 403: who
+// must name the company depends on the token.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -2388,8 +2402,10 @@ func (c *ClientWithResponses) RejectQuoteWithResponse(ctx context.Context, quote
 // Prices every line from the materials service, fixes those prices
 // and the quote's total, and starts its validity. A line whose
 // material is unknown, inactive, unpriced or priced in another
-// currency than the other lines makes the submission fail with 422
-// pointing at that line.
+// currency than the other lines makes the submission fail with 409
+// pointing at that line, as does a draft without lines: the request
+// is valid, the draft as it is now cannot be submitted. A line whose
+// price or total would exceed the largest amount is answered 422.
 //
 // Returns a wrapper object for the known response body format(s).
 //

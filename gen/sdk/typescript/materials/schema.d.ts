@@ -17,7 +17,9 @@ export interface paths {
         /**
          * Create a material
          * @description Creates a material. External callers create materials of their own
-         *     company; staff name the company with `company_id`.
+         *     company; staff name the company with `company_id`, and a staff
+         *     token without it is answered 403: who must name the company
+         *     depends on the token.
          */
         post: operations["createMaterial"];
         delete?: never;
