@@ -22,12 +22,12 @@ func quotesAs(t *testing.T, tokenVar string) *quotes.ClientWithResponses {
 }
 
 // pricedMaterial creates a material of the external caller's company at
-// 100.00 EUR a square metre and returns its ID.
-func pricedMaterial(t *testing.T, name string) int64 {
+// cents EUR a square metre and returns its ID.
+func pricedMaterial(t *testing.T, name string, cents int64) int64 {
 	t.Helper()
 	r, err := materialsAs(t, "CHARTER_TOKEN_EXTERNAL").CreateMaterialWithResponse(ctx(t), nil, materials.NewMaterial{
 		Name: name, Quality: "steel", Thickness: 3,
-		PricePerSquareMetre: &shared.Money{Amount: 10000, Currency: "EUR"},
+		PricePerSquareMetre: &shared.Money{Amount: cents, Currency: "EUR"},
 	})
 	if err != nil || r.JSON201 == nil {
 		t.Fatalf("create material %s: %v %s", name, err, r.Body)
@@ -42,7 +42,7 @@ func TestQuotes(t *testing.T) {
 	c := ctx(t)
 	ext := quotesAs(t, "CHARTER_TOKEN_EXTERNAL")
 	run := unique()
-	material := pricedMaterial(t, "3 mm Steel "+run)
+	material := pricedMaterial(t, "3 mm Steel "+run, 10000)
 
 	created, err := ext.CreateQuoteWithResponse(c, quotes.NewQuote{})
 	if err != nil {
@@ -192,9 +192,8 @@ func TestQuotesProblems(t *testing.T) {
 		}
 	})
 
-	t.Run("422 pointing at the line", func(t *testing.T) {
-		// The second line's material does not exist.
-		material := pricedMaterial(t, "2 mm Steel "+unique())
+	t.Run("409 pointing at the line whose material is unknown", func(t *testing.T) {
+		material := pricedMaterial(t, "2 mm Steel "+unique(), 10000)
 		lines := []quotes.NewQuoteLine{
 			{MaterialId: material, Quantity: 1, WidthMm: 100, HeightMm: 100},
 			{MaterialId: 1 << 40, Quantity: 1, WidthMm: 100, HeightMm: 100},
@@ -207,12 +206,28 @@ func TestQuotesProblems(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		p := r.Problem422
-		if p == nil || p.Errors == nil || len(*p.Errors) != 1 {
-			t.Fatalf("submit with an unknown material answered %s %s, want a 422 problem with one error", r.Status(), r.Body)
+		p := r.Problem409
+		if p == nil || p.Errors == nil || len(*p.Errors) != 1 || (*p.Errors)[0].Pointer != "#/lines/1/material_id" {
+			t.Fatalf("submit with an unknown material answered %s %s, want a 409 problem pointing at #/lines/1/material_id", r.Status(), r.Body)
 		}
-		if got := (*p.Errors)[0].Pointer; got != "#/lines/1/material_id" {
-			t.Errorf("the 422 points at %s, want #/lines/1/material_id", got)
+	})
+
+	t.Run("422 pointing at the line out of range", func(t *testing.T) {
+		// The largest price a material takes, for 100 m² a part: a total
+		// no amount holds.
+		material := pricedMaterial(t, "1 mm Gold "+unique(), 9007199254740991)
+		lines := []quotes.NewQuoteLine{{MaterialId: material, Quantity: 10000, WidthMm: 10000, HeightMm: 10000}}
+		draft, err := ext.CreateQuoteWithResponse(c, quotes.NewQuote{Lines: &lines})
+		if err != nil || draft.JSON201 == nil {
+			t.Fatalf("create: %v %s", err, draft.Body)
+		}
+		r, err := ext.SubmitQuoteWithResponse(c, draft.JSON201.Id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := r.Problem422
+		if p == nil || p.Errors == nil || len(*p.Errors) != 1 || (*p.Errors)[0].Pointer != "#/lines/0" {
+			t.Fatalf("submit of an unpriceable line answered %s %s, want a 422 problem pointing at #/lines/0", r.Status(), r.Body)
 		}
 	})
 }
