@@ -442,7 +442,9 @@ type ClientInterface interface {
 	// CreateMaterialWithBody Create a material
 	//
 	// Creates a material. External callers create materials of their own
-	// company; staff name the company with `company_id`.
+	// company; staff name the company with `company_id`, and a staff
+	// token without it is answered 403: who must name the company
+	// depends on the token.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -452,7 +454,9 @@ type ClientInterface interface {
 	// CreateMaterial Create a material
 	//
 	// Creates a material. External callers create materials of their own
-	// company; staff name the company with `company_id`.
+	// company; staff name the company with `company_id`, and a staff
+	// token without it is answered 403: who must name the company
+	// depends on the token.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -515,7 +519,9 @@ func (c *Client) ListMaterials(ctx context.Context, params *ListMaterialsParams,
 // CreateMaterialWithBody Create a material
 //
 // Creates a material. External callers create materials of their own
-// company; staff name the company with `company_id`.
+// company; staff name the company with `company_id`, and a staff
+// token without it is answered 403: who must name the company
+// depends on the token.
 //
 // Takes any type of body and a specified content type.
 //
@@ -535,7 +541,9 @@ func (c *Client) CreateMaterialWithBody(ctx context.Context, params *CreateMater
 // CreateMaterial Create a material
 //
 // Creates a material. External callers create materials of their own
-// company; staff name the company with `company_id`.
+// company; staff name the company with `company_id`, and a staff
+// token without it is answered 403: who must name the company
+// depends on the token.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -988,7 +996,9 @@ type ClientWithResponsesInterface interface {
 	// CreateMaterialWithBodyWithResponse Create a material
 	//
 	// Creates a material. External callers create materials of their own
-	// company; staff name the company with `company_id`.
+	// company; staff name the company with `company_id`, and a staff
+	// token without it is answered 403: who must name the company
+	// depends on the token.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -998,7 +1008,9 @@ type ClientWithResponsesInterface interface {
 	// CreateMaterialWithResponse Create a material
 	//
 	// Creates a material. External callers create materials of their own
-	// company; staff name the company with `company_id`.
+	// company; staff name the company with `company_id`, and a staff
+	// token without it is answered 403: who must name the company
+	// depends on the token.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -1619,7 +1631,9 @@ func (c *ClientWithResponses) ListMaterialsWithResponse(ctx context.Context, par
 // CreateMaterialWithBodyWithResponse Create a material
 //
 // Creates a material. External callers create materials of their own
-// company; staff name the company with `company_id`.
+// company; staff name the company with `company_id`, and a staff
+// token without it is answered 403: who must name the company
+// depends on the token.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -1635,7 +1649,9 @@ func (c *ClientWithResponses) CreateMaterialWithBodyWithResponse(ctx context.Con
 // CreateMaterialWithResponse Create a material
 //
 // Creates a material. External callers create materials of their own
-// company; staff name the company with `company_id`.
+// company; staff name the company with `company_id`, and a staff
+// token without it is answered 403: who must name the company
+// depends on the token.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -3745,110 +3761,110 @@ func (sh *strictHandler) UpdateMaterial(w http.ResponseWriter, r *http.Request, 
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7Hxtd9u4lfBfwcP2ObEzlCzZziRWPuzxJHHraZJJE/tk2zCNYPJKQk0BHAC0oma9v33PvQBJUKJsxePM",
-	"dufMfMhYEl4u7vsb8CVK1bxQEqQ10ehLNAOegaY/zYxryD41v396ccan+EsGJtWisELJaBSdzYAZq5Wc",
-	"MpBW2CWzfMrUhNkZMA1GlToFxg0TlgnDpFqM8M90xuUUDFsIO0skXIFesoUWFhiXGaMvWKrmYNgFTy/7",
-	"7B3IDOdxw8ank94rbtPZmFnlJiVSyXzJxIRJdaGypV8+awNhhEwhZkpXq7xWEpqlEqmB0ya02GIGsoE0",
-	"6ycyiiP4zOdFDtEoSqKDJIriyKQzmHPEi10W+IOxWshpdH19HUcF13wO1qP01BynVlzBOhJ/wg3n3IIW",
-	"PDdsMVMGGKfBbJLzKZtxw+xMGHbF8xL6URwJnPdzCXoZxZHkc9xamE9uUhdcF0rlwGWEcL3yW50+7ybo",
-	"6fOKghVQ9ZYFt7Nmx+rnTyKL4kjDz6XQkEUjq0sIYajxNoyjidJzbhFcab8/jOJoLqSYl3P60QMrpIUp",
-	"aAL2J50BobQT1ImAPENGMEpbdrF8yjjLgWdCTtm4N6avDcN5IPHLPjsTYBjXwC60ugTJLpZsLLLxJqSq",
-	"avvwPH/UMIlG0R/2GvnYc7+avQq5Ndx4iHVxOs1gXigLMl3+BZbrhztml7AkGqS5AGnZnF+CYWURs1KK",
-	"n0tgBWimCtAcZyCrzoFLg7iY8aIAiVKRAtvh7Pz89PluzIiJgJ2+ODthwfa9v8CSOdFnmeYTS+wmbJ8d",
-	"o0xYFE1hZzTX8DkQYFOwbrWJ0MYyLs0CNNsxltvSxH45g9KcSBTJXVpDlZYmLZS+ZBeARMqUBManXMin",
-	"7R1oTy6VnYFGOH4uwVhG4i2M3xAydri/H5PS4MzDOhM5BKD5mYkUhhkr8pzpUkrc+nBw1Gd/gaVhF5Cj",
-	"BrPKIZznOWhmZ9wyg6i3M5i7oyDfTJSeKmtBsv1DNlMlHnNiacLKnn12TGAaRqfAFWUiTZmmYBwPSmXZ",
-	"JRR2VIPvlkKk6FIahxmnfIg7HWIb9lyhY4tL50K+BDm1s1C0av3UyZQTUofdojZGCzDu0u0Bl3odOnJk",
-	"Jo3uuNF8lZJGgraoPNxPHCsshIGYGeXIg8AslN/cuO8IBFzAbY8GpOYsZCS/kwRBRMmVAXcEWv+B8YCx",
-	"Ul5KtRBymi/7bPxwjMownYFJJJdLlpZa44GvQBuhZJ8dswXwSzJ/zn754Wzn7ckzdjQcDtCiFVzjCpUN",
-	"87YzX+56G1dDixyAay1VSSdCDsmFsUzyuZDTRM6VBuIoGurBWEVan70PxM4LeU2aRHrasMWMWwIaf/Nr",
-	"oaLJkVEJnFrRZJDmeAgmrBNLVPkxExIlL52xlBvw1j4Q0id9hjxE9gt/QnyiJU5kquZz3jOAxtJC5g6p",
-	"JoE7EaAwZgZSAuNJ/0n/YHeTWe6WFY/0G4Sk4NaCxsn/2EmSh/+1835v9z+S6MP/+0Pvvz8+TKId9jBm",
-	"D1e/3X24+8doWwlDr2ODlDkJa8nTTOWZGTlvBOnspG/OdjwvZcR1+XIXsTl+OE5kxXahWMX0yStpYdjB",
-	"4NDpV6lIo7aJk8iKOmwL4nwtCRqv63+TDi/FXNh1CvxZLdgcxVtYmBvCeMGn4MjAuGVzZewmVyGnNcND",
-	"ZTDhZW6j0f6g7fgc7KPjwz97x2cwuNUNWj/CT5OJgdvPgL7RpSjYBUycxvBHMpZraza6PW7xzsPcdhb8",
-	"LzjPoOM81+gtmkJJA+QbP1NykouUTpMqaUHSn7wocpGS3tkrtLrIYf7dPw2eMvApETLLRY5Ok7MRtdvq",
-	"xEUYp3nlkvEcdemycajxuA4HxnKZIpR7tSfufVowFh3cUTQY/vh8/2/fv3v8qndwgbghbycaHQ6O4sgK",
-	"S/xfH6U+9szawoz29tIZ1xZ0P4Or6jRmL62GX2/rYK5zwhu3mMPrihvZiRHvZt2Ildjr58rzavuA4xXH",
-	"Y8xW3SvUC9dx9FrZE1XK7BdS9rVqjuAhEQYDFfgsTMXGHSTcOzo6uomMvEXGw4aMr5VlEwJ8OzpKZXtu",
-	"/Lch5C0IcK5P4L3O+ZIZgH7UqTt+4Nlbh5JfSJczsjKOQzIFhjxaMkEOGCWt5impTNBaYST8IZguy/kF",
-	"Aluiaw+VgmXDwSCKo0KhwtCEPlJPe07DXn9sE7uycjfJ636b0IOG0Kfyiuciq06xJbmFm9WrZn0bom+J",
-	"3ads7JA7JgNtGPB0xjyIiaQYGR3UainilXq9gmtDbvyfz87eYLg4/v9jdOecpbCzRNah20KxGXxmmZgK",
-	"W0U9wsbkKEirVY6+M0KE30vGvccZM6kSOf6zMna8i4pCw6Q0kGHsjbvQxgY0OqCBmcJvBMYEQN5m7LNF",
-	"nBU5F7Jn4bNlh4MBQ15An19NGGeeQixTaTkHafuJTOT7yr1FsB0lmOFLEzOXenKuglugQtIOIdH5RBT7",
-	"FRqdYLsk7ejG/vjup9fkQMUO5XXCh1HoXYBOQdpeBqnKINsl3+r87KT3hBHwlQtWyoKjF81MqbWacgvM",
-	"lOmM8lRJUmZPBoOxS4ypCtGJbDB9gaThFzHLhQQ2AXDhT8q1FmjpNdhSyxE7/w4tMzoE9NeTOJH0xw+x",
-	"++KZ//+LasjwhBbCPx+fVF8enVDk6knYT+Sps+oOQCfPTeKLxmKwgfEyNw5jFHwYP9jEDYMhaUvDjJhK",
-	"tD5VIudfoJUZsXEj6XuD4ThgpERqXkfYPgA0rfHDsbdH6/J3ovSFyDKQv1gVChPESRIgc164SVXR+OJm",
-	"RMdftVhbKbG0pcQOGiXWnGE79TWpx387xWUpveaSliIjLs15emkY9xihCKMAPReGYtd2nEn422C+kOW0",
-	"5PkL1Hq/kGzVWoxU6Eay7A1vIowICPOobV3C1bc2Lm7SNySO17YTLnLIXOat0pykN8AEqvD0OQr/z6Wy",
-	"m/yJ18q+UpmYCMi6k0dNgod8xJnPGlk+DaNdyrYJuZqdf1rHqVEcFimqkkQXZvywvQ2FjOvumOoNX+aK",
-	"Z2dKveR6CvfoHFWJyxzX9YpqODh88ujx9+xiacHcSSFMQoUwDBSCPwizSrktt2S9ws3rWaV6bt6392y6",
-	"UGMbHuVpCoXdpAreaEiVzASue0LcfC9E89xa5SgpLcmEZQtuyL48rTKdPkN7N7Vx2SLffkC+4FReSLcl",
-	"YDCz52d+SxJ2IqorIRzU7SrXM5EzlWfklFXpVJcC67O3IXZjhkT01RCXnLWKcpZsqUpXuIuDlK+wLo9a",
-	"h6wSFqhqNroA75yneS75FRc5v8jvQ/Ir95UCY66tkNOnjFL8eCZmZkrbfHknsf9ny9wEYu8PwsrgJNvx",
-	"TTjj25odhC/lEkMPn5GUahGzidLMo9LXcIT1SaqYZZoLaRI5IZ/BzEqbqQX5iAuO7IPf4/8zbvkFNxAi",
-	"msKURI7fgtXL3jF+GvfZsVwGzgZGy1V61BcvipzbidJz/71J5KPBAQv9zEeDgUvMEic6WaO0N8ugAJmB",
-	"TJcu1nLHTSRpNDwu28EtKmjreEhplmlVFL4qkiopXbqbkjEYPeDRraubLeSuY3qrAlvdLnEReA3CHphE",
-	"TjV3oYlQGQOZ+QRuYFYDRN2QXTSkZyi/iDSoAze9xI1rrdjK8N6QEOyUy3PJSztTWvzrXtT6BXCNxCPH",
-	"FF0Q+Fxg3HUnGWwnAIeNDLaA3lr4minfTvpa5xeGkeMtpzGb8xxZHbK4Qgnym6QUmHaZJi+5Kx7Y+/fv",
-	"e8elnYG0SAzodv54MwKFjeB3nR6LmdPqDiRnXF1ceXNvxQZuKbRKwRhUYs8aVvklCeWqwSDItmBYegUY",
-	"6uEyPHdxqKuDNfhyabhNea/WeGP5ZLKS7/KpWWS7O6W7ZiF37u+H3BkgiVWo2ZZNg7m/gmMoDFtAnvcc",
-	"b1IE6Q3HBfgwJWOUNzCMm0vkmg2MYcqiUNpC9goywc/orPfr2tcpzGAhXOBOumXa8gsfhdSrT8LmeBRG",
-	"dNuWfPXkHk3u0axfz8FHyo1XETR2ts0aNkaoDdhxPba0k96Tcd8VwBwUCGTVYtPVNWNmALY3B8vzVtFD",
-	"ybreQSnBcaFFCp8K0J/MzyXX8GkOVgPtTfYcJ7hfGP1SV05wg0SmyliqCApKvov0UoIxsW8CmZYaXMBs",
-	"GG2E3wtNGTrDJlrN+4k8dUXyC4p6m7aVGmq0UFK5+dS9g8qirmwkMtVARVlveWmccfWAtYY11+rnNcpo",
-	"GEd+8ieq4u0P9r/vDYe9/YOzwdHoYDAaDP6OfOuGNn1lvrHL1wiHAzafs3cWIEft1YlPkq25KlHKhvtU",
-	"GHSufrqMRtGL87fIfj+XPBd2SRreLVYjNBoNB3FUFtktwF4jAJSfFa6iGB63yyZVta8Wxl0fEPo0/RB5",
-	"XV1rqx5MG6OB0tiE3HpFPFrPijmQRuDZTzJfVpheMXyOJLf0021YI4A0IOgqat7PwDu4AVpSLlG1kYsq",
-	"JEVTjrdbWGrtVrcbVtyyXdPcaxx7fRMzfZ2CeqUkLFssth0cf/XDr1usePPcs3rgdZtjvxEzXIcdlx8i",
-	"asEMuN4jvjl6eJS41SwacG4L8o/1nurin+Bq1C1KdehfVzr2LYoYgPtKkodsRHqVChUUnRs1BxwzpQ5c",
-	"A9Sqwp1iJE/LOE2cg7WgY1d6illRytSWVeymL5nSiTTL+YXK45VKSVCS2pGKWX5BpQWE4EIDv2SuD2y3",
-	"n8jjurRjCo66lOdKukK4mjAhr4QR5DVVK5q6TnP+3WBwPKCKyv5g8ANOOf/u5MXJSRyUKfrsuEqLuLBw",
-	"BumlqQptFrR0uQzqlib0nEuRqgzj5jlHB9qwnR/5FX9HKH9g2LgcU4fwWiNUWzfP+ee6ucb3ZnQ323z4",
-	"R5J8Hgx6SfJ5eJIknx+f4J9HJx8ffkiS4svLa/z3Nf37hv59d/1x85yOZpyGgdp9vb61xHHxmk1X2pK7",
-	"Ss64qwNSdy8axKa3l1GvLukkiXGml4leKAy9NaHodctHL/zQEpBe8OljiPPWlI3nfsOnnS3gvi1HTYJO",
-	"cIruKTxCdyZFM+o4J2zymojcumOvWsBS3tQe1GzTVJTdWjFT0ldGEaZbbeFNkX0cURsSwlH/sY0GJtXr",
-	"1uJac1LFeXfT1lnd0iT+5axUC+LO3qt1MNWGdipc3f22vvQ2K6+qaUJC7KkT101jfvubVO5fGxu2DuJU",
-	"88yV1PJcLVf797dQuxhDuXaoFVVi1pXIo38THXJOtop8zMylvHn+JhCCCc8NdEUm6MJggOXr+BWaHhgG",
-	"mQh0jemzFyQHLg1w4RppE+l8etLsRc5TVO2bAoq4zkC7SS4WSeTG2IIsRpVcGLEcJhaD3LhF0EReAhSm",
-	"lTt36+/4aIriihR2m2ZpXhkfX49PZGfk0HSGgOaGYpJ5nx1L5jwD392sYa6uqBnaTV+LNzZGDftfGTUc",
-	"Ht4lathfiwju1ev93c01a6ptS3+zS8W9hkUY1H+FNB83BLOKOdN8kzCuxPaJXBdAtim2n/MlckQlkaQ7",
-	"3Y6BDqm7epw4LsHeFopvkpSDrxOUg+/vICcHdw6cV2+IsXeWTyYuDzYVV8CEfcrgs+tkSKTLhxrCISVQ",
-	"6aZdadFk0XCXIFELGaRptnY8hluEud7FdCj+Xf5/VfnvkvmzcMeO9qHqZ0T+XOS5IOS0cw7DAX5I89KI",
-	"K3hVcYMjcRNTq9LVQVtN6p1uq2tJ29Anhi5A3XG07r77fkvvKoS9hOu+eZVHXjdELiNV35Pxi/ZXPDJq",
-	"VyRR89lwmBcO5auuUl1UWA/VqRfP/17dfSPgR2z8hz2kZt0H6nocMcget3pxxzEOLbid7YnMfXDVob3/",
-	"7L2mBSY4qekHXHUu3T7RbcmN6hRxhbkuhtokF+tHl8wpTYq2cMyIcbaYqRyqDkaM92vXKl0+MGwupNKs",
-	"lMImciel62YYfr44f+uaJN89j9kSJH3545u/xf46lEvior2Zkwbcjb0DxRM5yRW3Qk57dDy/deOv+d7U",
-	"ku4eMq1KF+UK9NSo65faUulK57uf2OH+8DGjZIHXzBXsa+bn1nxsm1er4Z2VPYfGKsfTha0Ro30Q7OH+",
-	"oD8YIMr6iTz2vd77/3h00Bs675Y6gAyu51tKWZPtqChDV3ESSSjIl6vYCrpOjL8w7rt2vNO7alUcDtYt",
-	"S6UqjgaDx8Ojo/1Hh48PB0dHw9ui3QabnTerbyIUXaIriwI0XaJryzySph1mHff+/vHLwfUfbxUeT8AA",
-	"tu2kp6rudMkPXcg7fPR4vd/6K3Qdt2zh4hGFfC1d5VSlHs4VDLxWTbvRhisga9qvqr126WuQVi/pFvWa",
-	"5rZN8Yrqd9skLm40GB3JjKYo+OWG0hmqVsffrr+kjZKgz+xwv+v8YYXx5pv+fmRcd3r63hFziToHldoM",
-	"8qK9fVOyPPj7Udf2VQ2za2vX9E8DSBpaS9NVnM2XzB4dHYXO36BTEn3NtKtEqLRFvTrnuvZjL4Uk0nt+",
-	"XmW9tctAzSGtryavbnP+9tTnsjOQVkyEz9fduNOWd4wC5JRa9DRMgCTmVl1QlYsJNzWB1vUBEg/SUgu7",
-	"fEftGkRF10ByXNrZRmloT+qQimCNTq3T3sN9OqkO++P7s678sJhKyNiP78/67NQaNqb+8jFLcy7mbIeS",
-	"+c0l1l021VzaoDefshhVa1oGEyHBxMEVjHIwOEj97/QBRmhg3J2Mzp+pD3H8NJFU19YqB1OB466SNje1",
-	"HhhGvwcbUkPI2LlbVQQ1jutssN/qgXvXwiOC7rO46JauouCaGGxRdq/PXuB3Tb9b7u+MVQhAI+ka7sk8",
-	"ug4djG8I/e3+AlftF3Kiqh4K7i5u+rD1mWPdqLsBsKM8b9xFY4oqfc0c9fsoDKpndXoyRmL5GCNmfGOc",
-	"gPhqPaLCZRa7ezl0Ox0RQ1eXXJyOdiBMyTl0NwXhtQaChw+PW21N/YcPfa6wQbOlNzs4cmar+coHy4mk",
-	"T4btELU83XeZAajcGbfhA9Mgqwmq3VomkX56wCru8Qw2boJ5z35ucXqJoQ646Q6+28Y13qLGX72+Mq4B",
-	"cLwfu07cemgigxGO/T2anilZZSghE9Ygoo7DMLu6buDfEfLvTPgKGb0T5G4IseCdoOZJIOr0bb8L5E//",
-	"5vyMKc2ev3j54uyFS9b45uEwzN/wKoWwvpe5eoCBGkN5glY7dxcXVt5acJeu/MNGUlF6vb/20JCS7E8v",
-	"zhLpu0rdVfz13g+X3a2uSCAMqDc8RsmnMA3DkZfjwNnsmCVyZ7ypy2m822fVPUghi9J6BaG63CR/obDC",
-	"8moUKXy+KxcpSAOBYnh1ehbY5TqJb6I48k9ORKNo2D/sD6geU4DkhYhG0UF/0D9wzu+MzFBwQ3v0JZp2",
-	"VW3e0p234Ab/SrrKdNyVjZuGcSq4oVxUQWIwjdu1gpk7cS33pxm9BmBseMTwMagP3cazGbK36cWC6/gO",
-	"U/1LAVvMbR4tun1s/Z7V9ceV2/z7g8EN7XVVW93XPadEZdOOPrPOwin1AR46KLoWr6Hdu/FqNC0yvMsi",
-	"5ysNvYeDg7sscxJe03t0t/O078rROneCpeOOROglElOHvtuHqG0xoo/IJ97rjkbRS2EsC59asHxqWtOi",
-	"j5S/Mh3i/Yyy7ibwEPrsRWUWq1SzT803sut0wIrRe+r6b13rR9Cp4rsMAgvaJeVuj7p28cvFfOVdMCdb",
-	"xI4/qGx5b2IVFlyu20GC1SVcr0n08N4lelPXaFNI4RUNs3u8+BdHL5WDuzsuPX/7sjIWEhatF/Bubkj/",
-	"rembw8HR7Ws8C54vORzeadPVO5e00qO7YaGjzxuX29+/23Id9wn+byti8p1XNfGz1RJmtzKOo889uHJv",
-	"hX6IqgRFY3NrSfEyG31EsIKnWL4Ez0VeO+HLwbVvtJWq+/4+lap/167DUzns1gItJeTgyX6TXsWhw8DN",
-	"a9SP+JBs3kmYOu7p/gZF6Tlxyv2Jkuc88oR8nNMWlSnYe5WT5nW6X8Wrv80HuOcL/wfbMPvNrxv8rgJ+",
-	"c5HIn8DeKrHXXytcwRvLuFtRdiYpqHnQ5SJc43yd2GzSmvS4bZDHbHUsxomkt1Kt2ZDHdGWcoMJD3TaU",
-	"GBk1HQrNEzwb70U1GalWv2HQXpjIdn8h2769sCOyct2G38wJuP+QaqUpdauo6tfTqP5ax7fSrL+7RV8f",
-	"Ld2jH/VvG3r91hw8J9z35+B5scRY6Ua4HBj0IE51lbwt4f6KPhXrSp1Ho2iPNJ0HbnXCu846HJmWqsi1",
-	"/sy/ia4/Xv9PAAAA//8=",
+	"7H1td9u4lfBfwcP2ObEzlCzZziRWPuzxJHHraZJJE/tk2zCNYPJKQk0BHAC0oma9v33PvQBJUKJsxePM",
+	"dudMP2QsCS8X9/0N6JcoVfNCSZDWRKMv0Qx4Bpr+NDOuIfvU/P7pxRmf4i8ZmFSLwgolo1F0NgNmrFZy",
+	"ykBaYZfM8ilTE2ZnwDQYVeoUGDdMWCYMk2oxwj/TGZdTMGwh7CyRcAV6yRZaWGBcZoy+YKmag2EXPL3s",
+	"s3cgM5zHDRufTnqvuE1nY2aVm5RIJfMlExMm1YXKln75rA2EETKFmCldrfJaSWiWSqQGTpvQYosZyAbS",
+	"rJ/IKI7gM58XOUSjKIkOkiiKI5POYM4RL3ZZ4A/GaiGn0fX1dRwVXPM5WI/SU3OcWnEF60j8CTeccwta",
+	"8NywxUwZYJwGs0nOp2zGDbMzYdgVz0voR3EkcN7PJehlFEeSz3FrYT65SV1wXSiVA5cRwvXKb3X6vJug",
+	"p88rClZA1VsW3M6aHaufP4ksiiMNP5dCQxaNrC4hhKHG2zCOJkrPuUVwpf3+MIqjuZBiXs7pRw+skBam",
+	"oAnYn3QGhNJOUCcC8gwZwSht2cXyKeMsB54JOWXj3pi+NgzngcQv++xMgGFcA7vQ6hIku1iyscjGm5Cq",
+	"qu3D8/xRwyQaRX/Ya+Rjz/1q9irk1nDjIdbF6TSDeaEsyHT5F1iuH+6YXcKSaJDmAqRlc34JhpVFzEop",
+	"fi6BFaCZKkBznIGsOgcuDeJixosCJEpFCmyHs/Pz0+e7MSMmAnb64uyEBdv3/gJL5kSfZZpPLLGbsH12",
+	"jDJhUTSFndFcw+dAgE3ButUmQhvLuDQL0GzHWG5LE/vlDEpzIlEkd2kNVVqatFD6kl0AEilTEhifciGf",
+	"tnegPblUdgYa4fi5BGMZibcwfkPI2OH+fkxKgzMP60zkEIDmZyZSGGasyHOmSylx68PBUZ/9BZaGXUCO",
+	"Gswqh3Ce56CZnXHLDKLezmDujoJ8M1F6qqwFyfYP2UyVeMyJpQkre/bZMYFpGJ0CV5SJNGWagnE8KJVl",
+	"l1DYUQ2+WwqRoktpHGac8iHudIht2HOFji0unQv5EuTUzkLRqvVTJ1NOSB12i9oYLcC4S7cHXOp16MiR",
+	"mTS640bzVUoaCdqi8nA/caywEAZiZpQjDwKzUH5z474jEHABtz0akJqzkJH8ThIEESVXBtwRaP0HxgPG",
+	"Snkp1ULIab7ss/HDMSrDdAYmkVwuWVpqjQe+Am2Ekn12zBbAL8n8Ofvlh7OdtyfP2NFwOECLVnCNK1Q2",
+	"zNvOfLnrbVwNLXIArrVUJZ0IOSQXxjLJ50JOEzlXGoijaKgHYxVpffY+EDsv5DVpEulpwxYzbglo/M2v",
+	"hYomR0YlcGpFk0Ga4yGYsE4sUeXHTEiUvHTGUm7AW/tASJ/0GfIQ2S/8CfGJljiRqZrPec8AGksLmTuk",
+	"mgTuRIDCmBlICYwn/Sf9g91NZrlbVjzSbxCSglsLGif/YydJHv7Xzvu93f9Iog//7w+9//74MIl22MOY",
+	"PVz9dvfh7h+jbSUMvY4NUuYkrCVPM5VnZuS8EaSzk7452/G8lBHX5ctdxOb44TiRFduFYhXTJ6+khWEH",
+	"g0OnX6UijdomTiIr6rAtiPO1JGi8rv9NOrwUc2HXKfBntWBzFG9hYW4I4wWfgiMD45bNlbGbXIWc1gwP",
+	"lcGEl7mNRvuDtuNzsI+OD//sHZ/B4FY3aP0IP00mBm4/A/pGl6JgFzBxGsMfyViurdno9rjFOw9z21nw",
+	"f8F5Bh3nuUZv0RRKGiDf+JmSk1ykdJpUSQuS/uRFkYuU9M5eodVFDvPv/mnwlIFPiZBZLnJ0mpyNqN1W",
+	"Jy7COM0rl4znqEuXjUONx3U4MJbLFKHcqz1x79OCsejgjqLB8Mfn+3/7/t3jV72DC8QNeTvR6HBwFEdW",
+	"WOL/+ij1sWfWFma0t5fOuLag+xlcVacxe2k1/HpbB3OdE964xRxeV9zITox4N+tGrMReP1eeV9sHHK84",
+	"HmO26l6hXriOo9fKnqhSZr+Qsq9VcwQPiTAYqMBnYSo27iDh3tHR0U1k5C0yHjZkfK0smxDg29FRKttz",
+	"478NIW9BgHN9Au91zpfMAPSjTt3xA8/eOpT8QrqckZVxHJIpMOTRkglywChpNU9JZYLWCiPhD8F0Wc4v",
+	"ENgSXXuoFCwbDgZRHBUKFYYm9JF62nMa9vpjm9iVlbtJXvfbhB40hD6VVzwXWXWKLckt3KxeNevbEH1L",
+	"7D5lY4fcMRlow4CnM+ZBTCTFyOigVksRr9TrFVwbcuP/fHb2BsPF8f8fozvnLIWdJbIO3RaKzeAzy8RU",
+	"2CrqETYmR0FarXL0nREi/F4y7j3OmEmVyPGflbHjXVQUGialgQxjb9yFNjag0QENzBR+IzAmAPI2Y58t",
+	"4qzIuZA9C58tOxwMGPIC+vxqwjjzFGKZSss5SNtPZCLfV+4tgu0owQxfmpi51JNzFdwCFZJ2CInOJ6LY",
+	"r9DoBNslaUc39sd3P70mByp2KK8TPoxC7wJ0CtL2MkhVBtku+VbnZye9J4yAr1ywUhYcvWhmSq3VlFtg",
+	"pkxnlKdKkjJ7MhiMXWJMVYhOZIPpCyQNv4hZLiSwCYALf1KutUBLr8GWWo7Y+XdomdEhoL+exImkP36I",
+	"3RfP/H9fVEOGJ7QQ/vn4pPry6IQiV0/CfiJPnVV3ADp5bhJfNBaDDYyXuXEYo+DD+MEmbhgMSVsaZsRU",
+	"ovWpEjn/Aq3MiI0bSd8bDMcBIyVS8zrC9gGgaY0fjr09Wpe/E6UvRJaB/MWqUJggTpIAmfPCTaqKxhc3",
+	"Izr+qsXaSomlLSV20Cix5gzbqa9JPf7bKS5L6TWXtBQZcWnO00vDuMcIRRgF6LkwFLu240zC3wbzhSyn",
+	"Jc9foNb7hWSr1mKkQjeSZW94E2FEQJhHbesSrr61cXGTviFxvLadcJFD5jJvleYkvQEmUIWnz1H4fy6V",
+	"3eRPvFb2lcrEREDWnTxqEjzkI8581sjyaRjtUrZNyNXs/NM6To3isEhRlSS6MOOH7W0oZFx3x1Rv+DJX",
+	"PDtT6iXXU7hH56hKXOa4rldUw8Hhk0ePv2cXSwvmTgphEiqEYaAQ/EGYVcptuSXrFW5ezyrVc/O+vWfT",
+	"hRrb8ChPUyjsJlXwRkOqZCZw3RPi5nshmufWKkdJaUkmLFtwQ/blaZXp9Bnau6mNyxb59gPyBafyQrot",
+	"AYOZPT/zW5KwE1FdCeGgble5nomcqTwjp6xKp7oUWJ+9DbEbMySir4a45KxVlLNkS1W6wl0cpHyFdXnU",
+	"OmSVsEBVs9EFeOc8zXPJr7jI+UV+H5Jfua8UGHNthZw+ZZTixzMxM1Pa5ss7if0/W+YmEHt/EFYGJ9mO",
+	"b8IZ39bsIHwplxh6+IykVIuYTZRmHpW+hiOsT1LFLNNcSJPICfkMZlbaTC3IR1xwZB/8Hv+bccsvuIEQ",
+	"0RSmJHL8Fqxe9o7x07jPjuUycDYwWq7So754UeTcTpSe++9NIh8NDljoZz4aDFxiljjRyRqlvVkGBcgM",
+	"ZLp0sZY7biJJo+Fx2Q5uUUFbx0NKs0yrovBVkVRJ6dLdlIzB6AGPbl3dbCF3HdNbFdjqdomLwGsQ9sAk",
+	"cqq5C02EyhjIzCdwA7MaIOqG7KIhPUP5RaRBHbjpJW5ca8VWhveGhGCnXJ5LXtqZ0uJf96LWL4BrJB45",
+	"puiCwOcC4647yWA7AThsZLAF9NbC10z5dtLXOr8wjBxvOY3ZnOfI6pDFFUqQ3ySlwLTLNHnJXfHA3r9/",
+	"3zsu7QykRWJAt/PHmxEobAS/6/RYzJxWdyA54+riypt7KzZwS6FVCsagEnvWsMovSShXDQZBtgXD0ivA",
+	"UA+X4bmLQ10drMGXS8Ntynu1xhvLJ5OVfJdPzSLb3SndNQu5c38/5M4ASaxCzbZsGsz9FRxDYdgC8rzn",
+	"eJMiSG84LsCHKRmjvIFh3Fwi12xgDFMWhdIWsleQCX5GZ71f175OYQYL4QJ30i3Tll/4KKRefRI2x6Mw",
+	"otu25Ksn92hyj2b9eg4+Um68iqCxs23WsDFCbcCO67GlnfSejPuuAOagQCCrFpuurhkzA7C9OViet4oe",
+	"Stb1DkoJjgstUvhUgP5kfi65hk9zsBpob7LnOMH9wuiXunKCGyQyVcZSRVBQ8l2klxKMiX0TyLTU4AJm",
+	"w2gj/F5oytAZNtFq3k/kqSuSX1DU27St1FCjhZLKzafuHVQWdWUjkakGKsp6y0vjjKsHrDWsuVY/r1FG",
+	"wzjykz9RFW9/sP99bzjs7R+cDY5GB4PRYPB35Fs3tOkr841dvkY4HLD5nL2zADlqr058kmzNVYlSNtyn",
+	"wqBz9dNlNIpenL9F9vu55LmwS9LwbrEaodFoOIijsshuAfYaAaD8rHAVxfC4XTapqn21MO76gNCn6YfI",
+	"6+paW/Vg2hgNlMYm5NYr4tF6VsyBNALPfpL5ssL0iuFzJLmln27DGgGkAUFXUfN+Bt7BDdCScomqjVxU",
+	"ISmacrzdwlJrt7rdsOKW7ZrmXuPY65uY6esU1CslYdlise3g+Ksfft1ixZvnntUDr9sc+42Y4TrsuPwQ",
+	"UQtmwPUe8c3Rw6PErWbRgHNbkH+s91QX/wRXo25RqkP/utKxb1HEANxXkjxkI9KrVKig6NyoOeCYKXXg",
+	"GqBWFe4UI3laxmniHKwFHbvSU8yKUqa2rGI3fcmUTqRZzi9UHq9USoKS1I5UzPILKi0gBBca+CVzfWC7",
+	"/UQe16UdU3DUpTxX0hXC1YQJeSWMIK+pWtHUdZrz7waD4wFVVPYHgx9wyvl3Jy9OTuKgTNFnx1VaxIWF",
+	"M0gvTVVos6Cly2VQtzSh51yKVGUYN885OtCG7fzIr/g7QvkDw8blmDqE1xqh2rp5zj/XzTW+N6O72ebD",
+	"P5Lk82DQS5LPw5Mk+fz4BP88Ovn48EOSFF9eXuO/r+nfN/Tvu+uPm+d0NOM0DNTu6/WtJY6L12y60pbc",
+	"VXLGXR2QunvRIDa9vYx6dUknSYwzvUz0QmHorQlFr1s+euGHloD0gk8fQ5y3pmw89xs+7WwB9205ahJ0",
+	"glN0T+ERujMpmlHHOWGT10Tk1h171QKW8qb2oGabpqLs1oqZkr4yijDdagtviuzjiNqQEI76j200MKle",
+	"txbXmpMqzrubts7qlibxL2elWhB39l6tg6k2tFPh6u639aW3WXlVTRMSYk+duG4a89vfpHL/2tiwdRCn",
+	"mmeupJbnarnav7+F2sUYyrVDragSs65EHv2b6JBzslXkY2Yu5c3zN4EQTHhuoCsyQRcGAyxfx6/Q9MAw",
+	"yESga0yfvSA5cGmAC9dIm0jn05NmL3KeomrfFFDEdQbaTXKxSCI3xhZkMarkwojlMLEY5MYtgibyEqAw",
+	"rdy5W3/HR1MUV6Sw2zRL88r4+Hp8Ijsjh6YzBDQ3FJPM++xYMucZ+O5mDXN1Rc3QbvpavLExatj/yqjh",
+	"8PAuUcP+WkRwr17v726uWVNtW/qbXSruNSzCoP4rpPm4IZhVzJnmm4RxJbZP5LoAsk2x/ZwvkSMqiSTd",
+	"6XYMdEjd1ePEcQn2tlB8k6QcfJ2gHHx/Bzk5uHPgvHpDjL2zfDJxebCpuAIm7FMGn10nQyJdPtQQDimB",
+	"SjftSosmi4a7BIlayCBNs7XjMdwizPUupkPx7/L/q8p/l8yfhTt2tA9VPyPy5yLPBSGnnXMYDvBDmpdG",
+	"XMGrihsciZuYWpWuDtpqUu90W11L2oY+MXQB6o6jdffd91t6VyHsJVz3zas88rohchmp+p6MX7S/4pFR",
+	"uyKJms+Gw7xwKF91leqiwnqoTr14/vfq7hsBP2LjP+whNes+UNfjiEH2uNWLO45xaMHtbE9k7oOrDu39",
+	"Z+81LTDBSU0/4Kpz6faJbktuVKeIK8x1MdQmuVg/umROaVK0hWNGjLPFTOVQdTBivF+7VunygWFzIZVm",
+	"pRQ2kTspXTfD8PPF+VvXJPnuecyWIOnLH9/8LfbXoVwSF+3NnDTgbuwdKJ7ISa64FXLao+P5rRt/zfem",
+	"lnT3kGlVuihXoKdGXb/UlkpXOt/9xA73h48ZJQu8Zq5gXzM/t+Zj27xaDe+s7Dk0VjmeLmyNGO2DYA/3",
+	"B/3BAFHWT+Sx7/Xe/8ejg97QebfUAWRwPd9SyppsR0UZuoqTSEJBvlzFVtB1YvyFcd+1453eVavicLBu",
+	"WSpVcTQYPB4eHe0/Onx8ODg6Gt4W7TbY7LxZfROh6BJdWRSg6RJdW+aRNO0w67j3949fDq7/eKvweAIG",
+	"sG0nPVV1p0t+6ELe4aPH6/3WX6HruGULF48o5GvpKqcq9XCuYOC1atqNNlwBWdN+Ve21S1+DtHpJt6jX",
+	"NLdtildUv9smcXGjwehIZjRFwS83lM5QtTr+dv0lbZQEfWaH+13nDyuMN9/09yPjutPT946YS9Q5qNRm",
+	"kBft7ZuS5cHfj7q2r2qYXVu7pn8aQNLQWpqu4my+ZPbo6Ch0/gadkuhrpl0lQqUt6tU517Ufeykkkd7z",
+	"8yrrrV0Gag5pfTV5dZvzt6c+l52BtGIifL7uxp22vGMUIKfUoqdhAiQxt+qCqlxMuKkJtK4PkHiQllrY",
+	"5Ttq1yAqugaS49LONkpDe1KHVARrdGqd9h7u00l12B/fn3Xlh8VUQsZ+fH/WZ6fWsDH1l49ZmnMxZzuU",
+	"zG8use6yqebSBr35lMWoWtMymAgJJg6uYJSDwUHqf6cPMEID4+5kdP5MfYjjp4mkurZWOZgKHHeVtLmp",
+	"9cAw+j3YkBpCxs7dqiKocVxng/1WD9y7Fh4RdJ/FRbd0FQXXxGCLsnt99gK/a/rdcn9nrEIAGknXcE/m",
+	"0XXoYHxD6G/3F7hqv5ATVfVQcHdx04etzxzrRt0NgB3leeMuGlNU6WvmqN9HYVA9q9OTMRLLxxgx4xvj",
+	"BMRX6xEVLrPY3cuh2+mIGLq65OJ0tANhSs6huykIrzUQPHx43Gpr6j986HOFDZotvdnBkTNbzVc+WE4k",
+	"fTJsh6jl6b7LDEDlzrgNH5gGWU1Q7dYyifTTA1Zxj2ewcRPMe/Zzi9NLDHXATXfw3Tau8RY1/ur1lXEN",
+	"gOP92HXi1kMTGYxw7O/R9EzJKkMJmbAGEXUchtnVdQP/jpB/Z8JXyOidIHdDiAXvBDVPAlGnb/tdIH/6",
+	"N+dnTGn2/MXLF2cvXLLGNw+HYf6GVymE9b3M1QMM1BjKE7Taubu4sPLWgrt05R82korS6/21h4aUZH96",
+	"cZZI31XqruKv93647G51RQJhQL3hMUo+hWkYjrwcB85mxyyRO+NNXU7j3T6r7kEKWZTWKwjV5Sb5C4UV",
+	"llejSOHzXblIQRoIFMOr07PALtdJfBPFkX9yIhpFw/5hf0j1mAIkL0Q0ig76g/6Bc35nZIaCG9qjL9G0",
+	"q2rzlu68BTf4V9JVpuOubNw0jFPBDeWiChKDadyuFczciWu5P83oNQBjwyOGj0F96DaezZC9TS8WXMd3",
+	"mOpfCthibvNo0e1j6/esrj+u3ObfHwxuaK+r2uq+7jklKpt29Jl1Fk6pD/DQQdG1eA3t3o1Xo2mR4V0W",
+	"OV9p6D0cHNxlmZPwmt6ju52nfVeO1rkTLB13JEIvkZg69N0+RG2LEX1EPvFedzSKXgpjWfjUguVT05oW",
+	"faT8lekQ72eUdTeBh9BnLyqzWKWafWq+kV2nA1aM3lPXf+taP4JOFd9lEFjQ6p0pE9ju+lmr1RdvBgcj",
+	"tpgpn6RbWTuR7oYA6qem/7lLi7gz1LWRX65GVt4dc7JL7P6Dypb3JrZhQee6HYRYXcL1msYY3rvG2NSV",
+	"2hRqeMUj2T1eLIyjl8rB3R33nr99WRkjCYvWC3s3N7z/1vTZ4eDo9jWeBc+jHA7vtOnqnU5a6dHdsNDR",
+	"R47L7e/fbbmO+wr/txU9+earmv7Zaom0W9nH0eceXLm3SD9EVQKksem1pHiZjT4iWMFTL1+C5yivnfDl",
+	"4NpD2krVfX+fStW/m9fhCR12a4GWEnLwZL9Jr+XQYeDmNepHgkg27yRMHfeAf4Oi9Jw45f5EyXMeeVo+",
+	"jmqLyhTsvcpJ8/rdrxI13OYD3PODAgfbMPvNryf8rgJ+c5HOn8DeKrHXXytcwRvOuFtRdiZBqDnR5Tpc",
+	"Y36dOG3SphTUBHnSVkdknEh6i9WaDXlSVyYKKkjUzUOJl1HTAdE88bPx3lWT8Wr1Mwbti4ls9y+y7dsX",
+	"OyIr1834zZyA+w+pVppet4qqfj2N6q+NfCvN+rtb9PXR0j36Uf+2oddvzcFzwn1/Dp4XS4yVboTLgUEP",
+	"7lRX1dsS7p8AoGJgqfNoFO2RpvPArU5411nnI9NSFdHW/28ETHT98fp/AgAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -390,7 +390,8 @@ type ClientInterface interface {
 	//
 	// Creates a draft quote, with or without lines. External callers
 	// create quotes of their own company; staff name the company with
-	// `company_id`.
+	// `company_id`, and a staff token without it is answered 403: who
+	// must name the company depends on the token.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -401,7 +402,8 @@ type ClientInterface interface {
 	//
 	// Creates a draft quote, with or without lines. External callers
 	// create quotes of their own company; staff name the company with
-	// `company_id`.
+	// `company_id`, and a staff token without it is answered 403: who
+	// must name the company depends on the token.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -457,8 +459,10 @@ type ClientInterface interface {
 	// Prices every line from the materials service, fixes those prices
 	// and the quote's total, and starts its validity. A line whose
 	// material is unknown, inactive, unpriced or priced in another
-	// currency than the other lines makes the submission fail with 422
-	// pointing at that line.
+	// currency than the other lines makes the submission fail with 409
+	// pointing at that line, as does a draft without lines: the request
+	// is valid, the draft as it is now cannot be submitted. A line whose
+	// price or total would exceed the largest amount is answered 422.
 	//
 	// Corresponds with POST /quotes/{quote_id}/submit (the `SubmitQuote` operationId).
 	SubmitQuote(ctx context.Context, quoteId QuoteID, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -486,7 +490,8 @@ func (c *Client) ListQuotes(ctx context.Context, params *ListQuotesParams, reqEd
 //
 // Creates a draft quote, with or without lines. External callers
 // create quotes of their own company; staff name the company with
-// `company_id`.
+// `company_id`, and a staff token without it is answered 403: who
+// must name the company depends on the token.
 //
 // Takes any type of body and a specified content type.
 //
@@ -507,7 +512,8 @@ func (c *Client) CreateQuoteWithBody(ctx context.Context, contentType string, bo
 //
 // Creates a draft quote, with or without lines. External callers
 // create quotes of their own company; staff name the company with
-// `company_id`.
+// `company_id`, and a staff token without it is answered 403: who
+// must name the company depends on the token.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -633,8 +639,10 @@ func (c *Client) RejectQuote(ctx context.Context, quoteId QuoteID, reqEditors ..
 // Prices every line from the materials service, fixes those prices
 // and the quote's total, and starts its validity. A line whose
 // material is unknown, inactive, unpriced or priced in another
-// currency than the other lines makes the submission fail with 422
-// pointing at that line.
+// currency than the other lines makes the submission fail with 409
+// pointing at that line, as does a draft without lines: the request
+// is valid, the draft as it is now cannot be submitted. A line whose
+// price or total would exceed the largest amount is answered 422.
 //
 // Corresponds with POST /quotes/{quote_id}/submit (the `SubmitQuote` operationId).
 func (c *Client) SubmitQuote(ctx context.Context, quoteId QuoteID, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -1099,7 +1107,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Creates a draft quote, with or without lines. External callers
 	// create quotes of their own company; staff name the company with
-	// `company_id`.
+	// `company_id`, and a staff token without it is answered 403: who
+	// must name the company depends on the token.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -1110,7 +1119,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Creates a draft quote, with or without lines. External callers
 	// create quotes of their own company; staff name the company with
-	// `company_id`.
+	// `company_id`, and a staff token without it is answered 403: who
+	// must name the company depends on the token.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -1174,8 +1184,10 @@ type ClientWithResponsesInterface interface {
 	// Prices every line from the materials service, fixes those prices
 	// and the quote's total, and starts its validity. A line whose
 	// material is unknown, inactive, unpriced or priced in another
-	// currency than the other lines makes the submission fail with 422
-	// pointing at that line.
+	// currency than the other lines makes the submission fail with 409
+	// pointing at that line, as does a draft without lines: the request
+	// is valid, the draft as it is now cannot be submitted. A line whose
+	// price or total would exceed the largest amount is answered 422.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -2085,7 +2097,8 @@ func (c *ClientWithResponses) ListQuotesWithResponse(ctx context.Context, params
 //
 // Creates a draft quote, with or without lines. External callers
 // create quotes of their own company; staff name the company with
-// `company_id`.
+// `company_id`, and a staff token without it is answered 403: who
+// must name the company depends on the token.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -2102,7 +2115,8 @@ func (c *ClientWithResponses) CreateQuoteWithBodyWithResponse(ctx context.Contex
 //
 // Creates a draft quote, with or without lines. External callers
 // create quotes of their own company; staff name the company with
-// `company_id`.
+// `company_id`, and a staff token without it is answered 403: who
+// must name the company depends on the token.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -2208,8 +2222,10 @@ func (c *ClientWithResponses) RejectQuoteWithResponse(ctx context.Context, quote
 // Prices every line from the materials service, fixes those prices
 // and the quote's total, and starts its validity. A line whose
 // material is unknown, inactive, unpriced or priced in another
-// currency than the other lines makes the submission fail with 422
-// pointing at that line.
+// currency than the other lines makes the submission fail with 409
+// pointing at that line, as does a draft without lines: the request
+// is valid, the draft as it is now cannot be submitted. A line whose
+// price or total would exceed the largest amount is answered 422.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -5140,110 +5156,111 @@ func (sh *strictHandler) SubmitQuote(w http.ResponseWriter, r *http.Request, quo
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H3rchu5lfCr4OvkK1tMkyJ1GVv0jy3Hl0Quj8ex5PImbseEukEScRPoAUDTjFdbqX2G+blPN0+ydc4B",
-	"+kI2KUqWZypTTm3tUN24HJz7De3PUapnhVZCORsNP0dTwTNh8KedciOy99X790/O+QTeZMKmRhZOahUN",
-	"o/OpYNYZrSZMKCfdkjk+YXrM3FQwI6yem1Qwbpl0TFqm9GIIP9MpVxNh2UK6aaLER2GWbGGkE4yrjOED",
-	"luqZsOyCpx967EyoDOZxy0an4+733KXTEXOaJiVKq3zJ5JgpfaGzpV8+awJhpUpFzLQJq7zQSlRLJcoI",
-	"jpvgYoupUBWkWS9RURyJT3xW5CIaRkl0mERRHNl0KmYc8OKWBbywzkg1iS4vL+Oo4IbPhPMo/cFkAt+1",
-	"InEsRZ7Biaw2jl0sHzDOcsEzqSZs1B3hY8tgnlDwsMfOpbCMG8EujP4gFLtYspHMRr0ojiSs+uNcmGUU",
-	"R4rPADAdtq8D/XsjxtEw+t1+Reh9emv3/zLXTpRAw3nwyenj9gOcPg5k/xGGlWAU3E0rKPDde5lFcWTE",
-	"j3NpRBYNnZmLOlQlmgdxNNZmxl00jKRy3x1FcTSTSs7mM3zpcS6VExNhEMYzx51Yh/AHoClubplUzE2l",
-	"ZRaG9hpkzQwfuw0IxOHXwx4BA2Cty9PpGFmvHZkjkLZRmxzB32kuhXLM8+sQn5H0THlRCGWvJRAgcdIy",
-	"ruxCGJGxo8FBorSbCrOQVsTMauam3CEwC+03t/QMQYAFaHsQVtzD8pkAgfI7KSFhPZZrK+gIuP4d6wFj",
-	"c/VB6YVUk3zZY6POiM0AN8ImiqslS+fGwIE/CmOlVj32kC0E/4CqhnSFH87uvnr6iJ0MBn3QHgU3sELQ",
-	"F15P5cs9r09KaLUSuNZSz/FEQ5A9aR1TfCbVJFEzbQQcWOFQD8Yq0nrsjXRTPXe4JunSijSJ8rRhiyl3",
-	"CDS882vFbK5yYT1uCmE4MAPLRJrDIZh0gE2SlxgYeDGV6ZSl3AqvWStIDu73GPDQR57PBbwCfILWS1Sq",
-	"ZzPetQIUkxMZHVKPa6q7hsKYWZEiGPd793uHe5tUIMoKHbcSloD0hrzMpHou1MRNUXgL7pwwMPnvd5Ok",
-	"81933+zv/UcSvf1/v+v+97tOEt1lnZh1Vp/udfZ+H8Vr2rZdwkDDb5AykrCGPE11ntkhaX6gM0nfjN31",
-	"vJQh1+XLPcDmqDNKVGC7uljF+BeRA7B/2D9CM8eUZiCLTeIkKlCH7UCc65KgsnC/Jh2ey5l06xT4s16w",
-	"GYi3dGJmEeMFnwgiA+OOzbR1m6xZjmvWD5WJMZ/nLhoe9JtW4/AArAb/5K1Gv3+lDVk/wg/jsRVXnwHM",
-	"9wdZsAsxJo3hj2QdN85utMy0eOthrjoL/K92nn7LeS7B1NpCKyvQD3mh3VM9Vxn8TrVyQuHBeFHkMkW9",
-	"s18YfZGL2R/+YeGUNYMMkDku82gYvdBkT4m50aCePmbik7ThpNZxlQIs+2R4909OTrzdF9aBEzCM+oNn",
-	"jw/++t3Zve+7RxxQ4Lib22h41D+KIycdsvkL7dgYQS6PN3WusMP9/XTKjROml4mPAWq7r7Tr0vjLXc31",
-	"Oslf0mqEwCbVtx2d7CJqFZ7naJqWzArRA1jegAEqPZQvQD66M5yhu8JSrtiFCDY+ZpnIBSgQbZidX8yk",
-	"cyJ7QGB6sLmt3myg1WA/l0rYbfS6aNDrpKLXI63GuUzdjuRKw/CvQ63z4JJSAOLAfHJy/ohYPM/1wiKC",
-	"Ymbn6RT8LMQmON/cT8ahgDmeg4+wrGOwVWf8kWevCHVfSOxztC64Esu0oEOg6SE+08oZnqKqFMZoiDbe",
-	"1qar+ewC+HBuHbCJV6xs0O9HcVRoUBQGEY1qaZ806+W7JlcE67aNIQ6aAtyvGOJUfeS5zMIpduQLSbO6",
-	"YdbXY48dsPuAjQi5IzTMlgmeTpkHMVEYvoFjGpZCdinXK7ix6L7/+fz8JbvL2ej/jygOAQsBMfAi+I4L",
-	"zabiE8vkRDrL+NiBG+FidBCUMzoH1gSI4DlwMtn9mCmdqNGftXWjPeB0I8ZzKzIIC2EX3NgKA45nzTzB",
-	"EwmxgEAvM/YROWdFzqXqOvHJsaN+nwEvgK+vx4wzTyGW6XQ+E8r1EpWoN8GtBbCJEszypY0ZhffkItAC",
-	"AUl3EYnkC3GVJaow4Py6JXjegsY+O/vhBTpOMaG8DKqZVqlghTCpUK6biVRnIttDn+r1+dPufYbAB9dr",
-	"rgoO3jOzc2P0BIQ/iPooSebZ/X5/RMkHHRCdqArTF0AafhEz0IpsLASFPSk3RoKFN8LNjRqy138AiwyO",
-	"AP66HycKf/wxpgeP/H+fhCGDp7gQ/Lz3NDw8eYqBvSdhL1GnZM0JQJLnKrmAYyHIcELBeRBjGHRYP9jG",
-	"FYMBaeeWWTlRYCFCjuGfwmg7ZKNK0vf7g1GNkRJlOAZxGAdR4Gcb4wcj8E9bdeFTbS5klgn1xapQ2lp8",
-	"pITIyPu2qS4qH9wO8firpm0nJZY2lNhhpcSqM+ymvsbl+K+nuBxmfqRlpF+BS3OefrBg4BAjGFkUwsyk",
-	"xZi1GV8i/jaYL2A5o3j+BLTeF5ItrMVQhW4ky/5gG2FkjTDHTetSX31n40KTviJxvLYdc5mTAyZKzYl6",
-	"Q9iaKjx9DMLvU2etBHmh3fc6k2MpsvakUZXYcTLP2dRnixyf1KNcC/9PqtUM6IMyPo3ieiI4pH3bMOOH",
-	"7W9IFl+2x1Iv+TLXPDvX+jk3E3GLzhGmuqRlOazrFdWgf3T/+N537GLphL2RQhjXFcKgphD8QZjTmrbc",
-	"kfUKmtd1Wndp3tf3bNpQ4yoe5WkqCrdJFbw0ItUqk7DuU+TmWyGa59aQm8R0JJPkZIN9eRAynIxPuFQ3",
-	"VBsfGuQ7qJGvdiovpLsSsDaz62d+TRK2IqotEVyrjQTXM1FTnWfolIU0KqW+euxVHbsxAyKSr+iTsk5j",
-	"rpIt9ZyKI3Et1Ssd5U99CCyYEgtQNRtdgDPyNF8r/pHLnF/ktyH5wX2lbL5xUk0eMGeWdCZmp9q4fHkj",
-	"sf9Hw9zUxN4fhM1rJ9mNb+ozvq7ZAfhSriD08JlIpRcxG2vDPCrZYipzJCMlp2KWGS6VTdQYfQY7nbtM",
-	"L9BHXHBgH3gO/8244xfcijqiMUxJ1OiVcGbZfQh/jXrsoVrWnI0ZX5ZpUV+0KHLuxtrM/HObqOP+Iav7",
-	"mcf9PiVkkRNJ1jDdzTJRCJUJlS4p1qLjJgo1GhyX3YUtArRlPKQNy4wuCl8NSbVSlObG0iBED3B04CQG",
-	"598jpne6ZqvJvpq5UjAKwasQdscmamI4hSZSZ0yozCdua2a1hqgtWUWLegbzikCDMnAzS8xMBK3YyOxu",
-	"SQS2yuVrxeduqo38562o9QvBDRAPHVNwQcSnAuKuG8lgM8M0qGSwAfTOwldN+XrS1zi/tAwdbzWJ2Yzn",
-	"wOoiiwNKgN8UpjaNL0iS5K54YG/evOk+nLupUA6IIdqdP16NAGFD+KmavpiSVieQyLhSXLm9fr2BWwqj",
-	"U2EtKLFHFat8Adc8DLXvWrYFwtKPAkI9WIbnFIdS/avCF2VYN+W9GuOt4+PxSr4LyzpqCWx3o3TXtM6d",
-	"Bwd17qwhiQXU7Mqmtbm/gGMoLVuIPO8Sb2IE6Q3HhfBhSsYwb2AZtx82ZjtfKzsvCm2cyL4XmeTneNbb",
-	"de3LFGZtIVjgRrpl0vALj+vUK0/CZnAUhnTblXzl5C5O7uKsX87BB8qNVhE0ItvmLBsB1Fa4UTl27sbd",
-	"+6MeFb4ICqwSiQW2MCDhMvJ1ef6S8nNS2Gg45rkVqyA99DUJnzPXLDVitcuC2o685A0HcUSVBhDeqZCT",
-	"qXs/m/kE8ow7YSTPw8gf5xyrodFw0I+jhczcFAd/1+9fxo3pB8er0w/q04/qswcH/f7lu8s4KmrHa0LZ",
-	"pnL9+2bbCzsDTUOsOpEfwcN6wMQnn6EgjWUTBc4Q6jhsOJo7oA8Od1MhDQPHyy+/UvO9bktMid3PEdYo",
-	"r2LAQPfnUiHbzvinU5qHlVO/PDeGL5Fl/AN98Q9BFZzGAtdlnoIbV+ZBYpbOHRsbPWOcBVICJzXJVCN6",
-	"G5XoNRCJKswGsx8zmedyJpyhpECJXuS6KyquVyG8wXVtIIUBPv1vUAuHs8YNfrpjSz74Mi6oWH+jt1mE",
-	"InW1zZcjo5KyNkzg211p890X0+ay3nX2tkGoGoZqQMc17nrXwuylilxlZNJ//mA1Cm7TMFupu45Z0qzZ",
-	"e47GtZyQcSe6Ts4EGj+e/aDyZWixW/HxQP5SmZVrNA/xBuIa9Jt8eog8ViPg8D56wmM+YFyVPm1VYabO",
-	"LL8DeqIQDiit0Bq0wrsG3w6I2XDGGyvAhvZrqrvY9wBeo/Uvjsoy8TZCrR3cacfz6zsL32slENB5kX0x",
-	"c2BN4f1cOZmvc8dreFzGvuGMnvy+IyGwza70XhFPlMqaiMRlC2ZoTaiJQOPIG0U1GKVVccWqHpYbPUfr",
-	"kGIrOwfKM8ZVzqswMhWWjeUnkgd1hXW6wsxcaUquqSHK2dRotM0U3bFUckWCVude6xSpes8GfTabsTMn",
-	"RN7GwHV7s92erMP9xcyvpHuPtPmCReqG6woT9MuYmedBjV3Dozr3iVkUGGJw9M9X/PGbOOAHVzjgx2vT",
-	"D+vTjxsOeL/VAf+6nmudRLTTRtQ3W/d9ax7pp1VNYrVxGPZjUsPrilF3hFmIqn2fYTs+kkGBs+K1XZd0",
-	"Xl2tdTcpuTjqNv4KyrFLP97VhbW5SFNY4+hTF4DofuQGdAAwQnQKcJxmj0uAozh6RGs8dPXfjRGvCR4c",
-	"Uf5ujDjzQOJ/a2/eBVS/5JPW9n3fSanHoYsfs7KY1nIQWOm58k039abcscwdoXnV8ZpTTmI3j7rfpqVK",
-	"ptzdrWhzKfLQHVuCcrCbltRlT2o58wbKiYCPPUbisrHWr75RJDbcs3gzFWbFcEqFmYdcjkWd38NVi9K8",
-	"RHEUHAb0TsjNREWFrmWTo+vT1oxPSwMKSGPZyrDOXL6Ry6ci601K68wTElTrZ6dEa9l47xdt2k3fB4UJ",
-	"Ap9mE7MC7cHaOcps5brHgk0+/j1EzC7cIRqy0e/2QY7LBjNqntImUaNGk98ohqEFd9N9mdEflHbe/8/u",
-	"C1xgDJOqRqPV9nPa50o/LpwiDphrY6pNlnj96IrxGUq7HrMZjBkyzhZTnYvQGqXHtXpnurxj2UwqbRj4",
-	"BYm6m+L9FdDHT16/ou6rs8cxWwqFD5+9/Gvs71eEgIXZGSZu9mIf1fBEjXPNnVSTLh7Pb13dlvFNb/MZ",
-	"bmD0nNS+tEx8wnZC7HcD8pye/cCODgb3WKqzcOmghH0F5Z8jOjvlrPpxFMZFw+jJ61fRmgkNw1tLBoRG",
-	"zyWt2Boy3AfAHhz0e/0+oKyXqIe+ifTg78eH3QFdecDWAgvr+V419ox/5Ge4aaAM9vYnClGQL1exVStn",
-	"W3/bz7cD+O621VwY4WBdb4eUwEm/f29wcnJwfHTvqH9yMrhKpVfYbL3hto1QeCtnXhTC4K2cpswDaRoX",
-	"Ld4+7P7t3efDy99fKTyegDXYdpOekDZukx+84XN0fG+9kfMauo47tgBqLfDyZ7hTp1MP5woGXuiqj2HD",
-	"hYE17ReKOm36WihnlqzAHtgVze2qrDgWBnaxzlsNRovRrqoNn7fk5EG1En9T4bqJkloDy9FB2/nrpYvt",
-	"Ny79yLhMnfrA3H4AnQNKbSryorl9VQs5/NtJqxH1xZG2rambGAegNKzkUI+25emOT07qWbp+qyT6Ysy6",
-	"3cOWDtCrM27K1PsHqZD0np9XWW/t9kgtz+LLVKvbvH51SpSTmVBOjqV3KLfutOOllBpy5kZ2jRgLlJgr",
-	"dUGoQyFuSgKt6wMgnkjnRrrlGdaBkYpUmX44d9ON0tCc1CIVtTVatU5zD/rraTjsszfnbQGTnCiRsWdv",
-	"znvs1Fk2wsbVEUtzLmfsri14KqpbcXtsYjhdP/VNvzZRvOx5ycQYIrm41ts97/cPU/8e/xBDMDDU7N36",
-	"GhucRg8ShQUzo3NhAzh0N6263XPHMnxf2xAzpiNyt0LdZxSX4Yrf6g7d5faIwEZ5anHBHndYk834MlFW",
-	"iB57As+qRprc3zMKCAAjSZ28aB6p9B8NPfqbhUsqI0o11qE4y1N0D/xdtEfEutFarfEvFHVhLX0qhOvO",
-	"BMRdWDOo12l8vg68CB/72x7z+fBEXYhcqwk2tNQS44gcOhUG4sNavSfGnBxlDQISE0V1A8wpl+WdqpjS",
-	"LCGE3X2jExayE9XpYADS6YCvp63wKRKfuTSiyHkqsges0/GRhlSTTgdQ7ZN+6LIkiu4DwNldLZ1W9nLE",
-	"mBwEasEefirA7YGRziZkwKRbPvDpdgfKu9OhaKjTYdqwTocCIgSBuGkt7QruJHfhyjcl3i3TKrQNjWoJ",
-	"3RHrdCiusp0O3t8YjUaJouLtzz/96+ef/kWr02+SjNqG9JggbAwJIVyiWOv/fv7pf9jPP/0vzan/H52v",
-	"sVaIAbev9RPNuRuwuNdYwweP/nxAd4wrAI9AiMpbvdoZZlXkkKgnr1/tkScDWqLhGpZBAmuNEXoExsNG",
-	"w06v02FP0Amu5NzxD9gi/uzNeaOtqMeeeL2SKHxg2V3UGHV9g6BxNqry516H7fmSfOzbPONEEVkpUBE8",
-	"W69B37H1rIvSbgp+hcgt1n7wLj9eLq+PrS4/oYvnu3bELFTIm5CT1tzzH+Hw4UDb5sRfVSHKr/nKX2NB",
-	"PUhxFV2AGNFc0vn+LlIFfvmadL4nzSOtQq+syKSzQJyHZWkjdO77z574TzVQD+Kmz5pUXzDBptnmZ0zQ",
-	"V6NvD6DWoWiqzNgGqcT8YS6w9xY9vUxD/LTlSw9e7WG7cNnEi82XeP8xp7sBK58xoHtN/iCe1L1ErX4w",
-	"RSv2pyfnoXGTbrljR2m18QchiuoKAgIA9tMjGX1rW/E9evteKDcGKIm6O9rURjTa67E3oXyxpoirriZE",
-	"QzoVWcwq1V4e5Lh/6HO2jV5WtKy5TIWyomYuvz89r3mr3khGceQ/6xANo0HvoNfHdF0hFC9kNIwOe/3e",
-	"IcWDU/TM/J1b+Dlpu2X+Ci+X1a7I1zsEbMtl41qJCtOjIJw+Y1LO4fVbjj5PiqcsFdBphhftrSuPVf+g",
-	"zdt2H7Iasr/pSwCX8Q2m+hv4O8ytPllz9VhfpX23ckX+oN/f0rsWetau8SEYzGq3dHCt57Wxve6I9m9b",
-	"toRzf+uNY1xkcJNFXq/0yR71D2+yzNP67bfjm52neQUN17kRLC1XD+oxEvJyPXJ5G9WMRvQO2MMHnNEw",
-	"eg7G7McgEY5PbDUByxiFti0yTAUTW17a9x1OKKfasHA7E9V+ZeCrhjEy2kF8SQE0jXTwHrGO62r9aWSN",
-	"6p5Am6DTBlSmKHMPf9TZ8tYkoWwpvGwGts7MxeWaBA5uVwI39U8SNRbcercou8X7b3H0XBPE7VmU16+e",
-	"B1WuxKL6btb2puzfmnI4GtxojdVrhLjS8c0O1dK6DMsdHNxsuZYW+X9jJYgO7KoWJHXW1GZt6vAyLr8o",
-	"8jl8++2SpAFc2XW5eIzPbfOzG3i9S+Z52O/BauhLd+A/iAJTvk3FRjsFxfalLkz4bFuLz3DULuWVhvEf",
-	"ZvlNmvgjOv72NcpPD+GEk6sn1D6Yg/J9I4Fsub76WxNHkpqrxTEOAUZTRCbC3Z58VB9d+/p+9dbv/dzy",
-	"TfbDXTh8+7X9b3L/24oF/iRcMFQbYoFrSVP4viq2wq2bzX3KfcGpb7rupujkrNbm3dLP2zTCZVNLU4nQ",
-	"7CqA+DXkvmxUrz6k8c3QXt/Q/qZs48MNXN0isdgK+ZE+h/02CmVcn5ghlipb1Db4tvtl0+oXyOi8NQmI",
-	"yWFfeFrtWG/3k9eF1KeYaw3Ft+0S337eoAbsTpmDX9LHqEpAZZv1Lbsd3/TXrxwofMtP/Bsq/VetpTQW",
-	"mo53y1PsU4nx6zlcvoS5Zpra9DaM/HWdq/Lm3zfn6ptzVcpZOwffzLkqm/43CSTt8jUE8mWtq4fdoKkn",
-	"UaHDK9zbxsprvNLsw0KXSo/5W4fYfYSfkqc74dL6fw1BxUwqnjr5UcRsrnAbvIHrf0lV673w/SrVh900",
-	"/YMLqPpm2EiCPRGAP/oS5JjLnLyXo4ODRGGHChbC/TUamNpWJyIS/LqaaIXZYo+Sbyrppv7SN09io4Y7",
-	"881RG32HHfRadVnp3eV2UGhz/Chj+JxRk/n9Z6Kwr3Nu8mgY7aNW81B9vk7bptdY0uDlLFJ4lEB2GvsH",
-	"8V9bWfnHe2x0+e7y/wIAAP//",
+	"7H37ctu4ufir4Mf2N4lVSpZ82cTKH2fSXFpnstk0dianDdMIJiEJDQlwATCKmuMznfMM++d5un2SM/g+",
+	"gAQlSpYdZ3e6k51OY5ME8OG73wB/jlJZlFIwYXQ0/hzNGc2Ygh/1nCqWvW/ev39yTmf2TcZ0qnhpuBTR",
+	"ODqfM6KNkmJGmDDcLImhMyKnxMwZUUzLSqWMUE24IVwTIRdj+2M6p2LGNFlwM08E+8jUkiwUN4xQkRF4",
+	"QFJZME0uaPphQM6YyOw4qsnkdNr/npp0PiFG4qBESJEvCZ8SIS9ktnTTZ20gNBcpi4lUfpYXUrBmqkQo",
+	"RmERmGwxZ6KBNBskIooj9okWZc6icZREh0kUxZFO56ygFi9mWdoX2iguZtHl5WUclVTRghmH0h9UxuBd",
+	"JxKnnOWZ3ZGWypCL5QNCSc5oxsWMTPoTeKyJHceEfTgg55xpQhUjF0p+YIJcLMmEZ5NBFEfczvpjxdQy",
+	"iiNBCwuY9MuHQP9esWk0jn633xB6H9/q/b9U0rAaaLsfeHL6uHsDp4892X+0n9VglNTMGyjg3XueRXGk",
+	"2I8VVyyLxkZVLISqRvMojqZSFdRE44gL891RFEcFF7yoCnjpcM6FYTOmAMYzQw1bh/AHS1NYXBMuiJlz",
+	"TbT9dNAia6bo1GxAIHx+PewhMBasdXk6nQLrdSNzYqVt0iVH9vc050wY4vh1DM9Qeua0LJnQ1xIIK3Fc",
+	"Eyr0gimWkaPRQSKkmTO14JrFREti5tQAMAvpFtf4DECwE+DyVlhhDU0LZgXKrSQYt/ORXGqGW4D572gH",
+	"GKnEByEXXMzy5YBMehNSWNwwnQgqliStlLIb/siU5lIMyEOyYPQDqBrUFe5zcvfV00fkZDQaWu1RUmVn",
+	"8PrC6al8uef0SQ2tFAzmWsoKdjS2sse1IYIWXMwSUUjF7IYFfOrAWEXagLzhZi4rA3OiLm1IkwhHG7KY",
+	"UwNA23durphUImfa4aZkilpmIBlLc7sJwo3FJspLbBl4MefpnKRUM6dZG0gO7g+I5aGPNK+YfWXxabVe",
+	"IlJZFLSvmVVMhmW4STkNVHeAwpholgIY9wf3B4d7m1QgyAputxEWj/SWvBRcPGdiZuYgvCU1hik7+O93",
+	"k6T3X3ff7O/9RxK9/X+/6//3u14S3SW9mPRWn+719n4fxWvatlvCrIbfIGUoYS15mss802PU/JbOKH0F",
+	"uet4KQOuy5d7FpuT3iQRnu1CsYrhNySHxf7h8AjMHBGSWFlsEycRnjpkB+JclwSNhfs16fCcF9ysU+DP",
+	"ckEKK97csEIDxks6Y0gGQg0ppDabrFkOc4abytiUVrmJxgfDttU4PLBWg35yVmM4vNKGrG/hh+lUs6v3",
+	"YM33B16SCzZFjeG2pA1VRm+0zDh552au2ov9L9jPsGM/l9bU6lIKzcAPeSHNU1mJzP6cSmGYgI3Rssx5",
+	"Cnpnv1TyImfFH/6h7S4Dg2whM5Tn0Th6IdGeInODQT19TNgnrv1OtaEitbDso+HdPzk5cXafaWOdgHE0",
+	"HD17fPDX787ufd8/ohYFhppKR+Oj4VEcGW6AzV9IQ6YAcr29uTGlHu/vp3OqDFODjH30UOt9IU0fv7/c",
+	"1Vyvk/wlzoYIbFN929bRLoJWoXkOpmlJNGMDC8sba4BqD+ULkA/uDCXgrpCUCnLBvI2PScZyZhWIVERX",
+	"FwU3hmUPEEwHNtXNmw20Gu3nXDC9jV4XLXqdNPR6JMU056nZkVyp//zrUOvcu6QYgBhrPik6f0gsmudy",
+	"oQFBMdFVOrd+FmDTOt/UDYZPLeZobn2EZYjBTp3xR5q9QtR9IbHPwbrATCSTDDcBpgf5TAqjaAqqkikl",
+	"bbTxNhguquLC8mGljWUTp1jJaDiM4qiUVlEoQDSopX3UrJfv2lzhrds2hjhoC/CwYYhT8ZHmPPO72JEv",
+	"OI7q+1Ffjz12wO4DMkHkTsAwa8JoOicOxERA+GYdUz8VsEs9X0mVBvf9z+fnL8ldSib/f4JxiLUQNgZe",
+	"eN9xIcmcfSIZn3GjCZ0a60aYGBwEYZTMLWtaiOxzy8lo92MiZCImf5baTPYspys2rTTLbFhoV4GFNVPW",
+	"8QzMk33CbSzAwMuMXUROSZlTLvqGfTLkaDgklhesry+nhBJHIZLJtCqYMINEJOKNd2st2EgJoulSxwTD",
+	"e3QRcAKPpLuARPSFqMgSUSrr/Jql9bwZfvvs7IcX4DjFiPI6qCZSpIyUTKVMmH7GUpmxbA98qtfnT/v3",
+	"CQDvXa9KlNR6z0RXSsmZFX4v6pMkqbL7w+EEkw/SIzoRDaYvLGnoRUysViRTxjDsSalS3Fp4xUylxJi8",
+	"/oO1yNYRgJ/ux4mAH/4Y44NH7t8n/pPRU5jI/njvqX948hQCe0fCQSJO0ZojgCjPTXIBvrVBhmHC7gcw",
+	"BkGHdh/ruGEwS9pKE81nwloIn2P4J1NSj8mkkfT94WgSMFIiFIUgDuIgDPx06/vRxPqnnbrwqVQXPMuY",
+	"+GJVyHUQHwnGMvS+dSrLxgfXY9j+qmnbSYmlLSV22CixZg+7qa9p/f3XU1wGMj9cE9Svlktzmn7Q1sAB",
+	"RiCyKJkquIaYtR1fAv42mC/LckrQ/InVel9INj8XARW6kSz7o22E4QFhjtvWJZx9Z+OCg74icZy2nVKe",
+	"owPGas0JeoPpQBWePrbC71JnnQR5Ic33MuNTzrLupFGT2DE8z8ncZYsMnYVRrrb/x8VqBvRBHZ9GcZgI",
+	"9mnfLsy4z/Y3JIsvu2Opl3SZS5qdS/mcqhm7RecIUl1ck9zO6xTVaHh0//jed+RiaZi+kUKYhgphFCgE",
+	"txFipMQld2S9Esf1jZR9HPf1PZsu1JiGR2mastJsUgUvFUulyLid9ylw860QzXGrz01COpJwdLKtfXng",
+	"M5yEzigXN1QbH1rkOwjIF+zKCemuBAxG9t3Ir0nCTkR1JYKD2oh3PRMxl3kGTplPo2Lqa0BehdiNiSUi",
+	"+oouKWsk5CrJUlZYHImDVC83mD91ITAjgi2sqtnoApyhp/la0I+U5/Qivw3J9+4rZvOV4WL2gBi1xD0R",
+	"PZfK5Msbif0/WuYmEHu3EVIFO9mNb8IRX9fsWPhSKmzo4TKRQi5iMpWKOFSSxZznQEZMTsUkU5QLnYgp",
+	"+Ax6XplMLsBHXFDLPva5/Tejhl5QzUJEQ5iSiMkrZtSy/9D+NhmQh2IZOBsFXdZpUVe0KHNqplIV7rlO",
+	"xPHwkIR+5vFwiAlZ4ESUNUh3k4yVTGRMpEuMtXC7iQCNZrdL7tolPLR1PCQVyZQsS1cNSaUQmOaG0qCN",
+	"HuzWLScRu/89ZHojA1uN9lVVQtivALwGYXd0ImaKYmjCZUaYyFziNjCrAaK2ZBU16BnIK1oa1IGbWkJm",
+	"wmvFVmZ3SyKwUy5fC1qZuVT8n7ei1i8YVZZ44JhaF4R9Km3cdSMZbGeYRo0MtoDeWfiaIV9P+lr755qA",
+	"4y1mMSloblmdZbFHieU3AalN5QqSKLkrHtibN2/6DyszZ8JYYrBu5482X1hhA/ixmr6Yo1ZHkNC4Yly5",
+	"vX69gVtKJVOmtVVijxpW+QKueehr30G2xYalH5kN9ew0NMc4FOtfDb4ww7op79X6Xhs6na7ku6CsI5aW",
+	"7W6U7pqH3HlwEHJngCTiUbMrmwZjfwHHkGuyYHneR96ECNIZjgvmwpSMQN5AE6o/bMx2vha6KkupDMu+",
+	"Zxmn57DX23Xt6xRmMJGd4Ea6ZdbyC49D6tU7IYXdCgG67Uq+enAfBvdh1C/n4FvKTVYRNEHbZjSZWKg1",
+	"M5P628pM+/cnAyx8IRRQJWILaGEAwmXo69L8JebnONPReEpzzVZBeuhqEi5nLkmq2GqXBbYdOckbj+II",
+	"Kw1WeOeMz+bmfVG4BHJBDVOc5v7LHysK1dBoPBrG0YJnZg4ffzccXsat4QfHq8MPwuFH4ejRwXB4+e4y",
+	"jspge20ou1Sue99ueyFnVtMgq874R+thPSDsk8tQoMbSibDOEOg4aDiqjKUPfG7mjCtiHS83/UrN97ot",
+	"MTV2P0dQo7yKAT3dn3MBbFvQT6c4DiqnbnqqFF0Cy7gH8uIfDCs4rQmuyzwlVabOg8QkrQyZKlkQSjwp",
+	"LSe1yRQQvYtK+NoSCSvMCrIfBc9zXjCjMClQoxe47oqK61UIb3FdF0j+A5f+V6CF/V7jFj/d0TUffBkX",
+	"NKy/0dssfZG6WebLkdFIWRcm4O2utPnui2lzGXadvW0RKsBQAHQccNe7DmavVeQqI6P+cxsLKLhNw2yl",
+	"7jpmUbNm7ykY13pARg3rG14wMH40+0HkS99it+LjWflLeVbP0d7EGxvXgN/k0kPosSpmN++iJ9jmA0JF",
+	"7dM2FWbszHIrgCdqwwEhBViDTnjX4NsBMRv2eGMF2NJ+bXUXux7Aa7T+xVFdJt5GqLWNG2lofn1n4Xsp",
+	"GABaldkXMwfUFN5XwvB8nTte28d17Ov36MjvOhI82+xK7xXxBKkMRCSuWzB9a0IgAq0tbxRVb5RWxRWq",
+	"elBudBwtfYqt7hyo9xg3Oa9S8ZRpMuWfUB7EFdbpCjNzpSm5poaoR2Oj0TZTdEdjyRUI2ux7rVOk6T0b",
+	"DUlRkDPDWN7FwKG92W5P1uH+YuYX3LwH2nzBJKHhusIE/TJm5rlXY9fwqM5dYhYEBhkc/PMVf/wmDvjB",
+	"FQ748drww3D4ccsBH3Y64F/Xcw1JhCttRH27dd+15qF+WtUkWioDYT8kNZyumPQnkIVo2vcJtOMDGYR1",
+	"Vpy266POC9Vaf5OSi6N+6zevHPv4w7tQWNuTtIU1jj71LRD9j1RZHWAZITq1cJxmj2uAozh6hHM8NOHP",
+	"rS9eIzzwRf1z64szByT8G7x551H9ks462/ddJ6Wc+i5+yMpCWsvYwEpWwjXdhE25U54bRPOq41VhTmI3",
+	"j3rYpaVqptzdrehyKXLfHVuDcrCblpR1T2o98gbKCYGPHUbiurHWzb5RJDacs3gzZ2rFcHIBmYecT1nI",
+	"7/6oRW1eojjyDgN4J+hmgqIC17LN0eGwNePT0YBipbFuZVhnLtfI5VKRYZPSOvP4BNX63jHRWjfeu0nb",
+	"dtP1QUGCwKXZWFGCPVjbR52tXPdYoMnHvbcRs/FniMZk8rt9K8d1gxk2T0mViEmryW8S209Laub7PMNf",
+	"MO28/5/9FzDB1A5qGo1W289xnSv9OL+L2GOui6k2WeL1rQtCC5B2OSWF/WZMKFnMZc58a5ScBvXOdHlH",
+	"k4ILqYj1CxJxN4XzK1YfP3n9Cruvzh7HZMkEPHz28q+xO1/hAxaiC0jc7MUuqqGJmOaSGi5mfdieW7o5",
+	"LeOa3qoCFlCyQrXPNWGfoJ0Q+t0seU7PfiBHB6N7JJWZP3RQw76C8s8R7h1zVsM48t9F4+jJ61fRmgn1",
+	"n3eWDBCNjks6sTUmsI4Fe3QwHAyHFmWDRDx0TaQHfz8+7I/wyAO0Fmg7n+tVI8/oR3oGi3rKQG9/IgAF",
+	"+XIVW0E5W7vTfq4dwHW3rebCEAfretunBE6Gw3ujk5OD46N7R8OTk9FVKr3BZucJt22EglM5VVkyBady",
+	"2jJvSdM6aPH2Yf9v7z4fXv7+SuFxBAxg2016fNq4S37ghM/R8b31Rs5r6DpqyMJSawGHP/2ZOpk6OFcw",
+	"8EI2fQwbDgysaT9f1OnS10wYtSQl9MCuaG7TZMWhMLCLdd5qMDqMdlNt+LwlJ29VK/I3Fq7bKAkaWI4O",
+	"uvYfli62n7h0X8Z16tQF5vqD1TlWqc1ZXraXb2ohh3876TSirjjStTR2E8MHIA0rOdSjbXm645OTMEs3",
+	"7JREV4xZt3vQ0mH1akFVnXr/wAWQ3vHzKuutnR4J8iyuTLW6zOtXp0g5njFh+JQ7h3LrSjseSgmQUyne",
+	"V2zKQGKu1AW+DgW4qQm0rg8s8VhaKW6WZ1AHBipiZfphZeYbpaE9qEMqgjk6tU57Dfztqd/sszfnXQET",
+	"nwmWkWdvzgfk1GgygcbVCUlzygtyV5c0Zc2puD0yUxSPn7qmX50IWve8ZGxqI7k46O2uhsPD1L2HX9jY",
+	"Ghhs9u58DQ1OkweJgIKZkjnTHhw8m9ac7rmjCbwPFoSM6QTdLV/3mcR1uOKWuoNnuR0ioFEeW1ygx93O",
+	"SQq6TIRmbECe2GdNI03uzhl5BFgjiZ28YB6x9B+NHfrbhUssI3Ixlb44S1NwD9xZtEfIutFarfEvGHVB",
+	"LX3OmOkXzMZdUDMI6zQuX2e9CBf76wFx+fBEXLBcihk0tASJcUAO7goC8XFQ74khJ4dZA4/ERGDdAHLK",
+	"dXmnKaa0Swh+ddfoBIXsRPR6EID0etbXk5q5FInLXCpW5jRl2QPS67lIg4tZr2dR7ZJ+4LIkAs8D2L2b",
+	"IJ1W93LEkBy01LJruKEWbgcMNzpBA8bN8oFLtxurvHs9jIZ6PSIV6fUwIAIQkJvW0q7WnaTGH/nGxLsm",
+	"Uvi2oUmQ0J2QXg/jKt3rwfmNyWSSCCze/vzTv37+6V84O/6MkhEsiI8RwtYnPoRLBOn87+ef/of8/NP/",
+	"4pjwf7i/1lw+Btw+10845q7H4l5rDhc8uv1ZukNcYfFoCdF4q1c7w6SJHBLx5PWrPfRkrJZouYZ1kEA6",
+	"Y4QBgvGw1bAz6PXIE3CCGzk39AO0iD97c95qKxqQJ06vJAIeaHIXNEaobwA0SiZN/tzpsD1Xko9dm2ec",
+	"CCQrBiqMZus16Ds6zLoIaebWr2C5htoPnOWHw+Xht83hJ3DxXNcOK3yFvA05as09dwmHCwe6Fkf+agpR",
+	"bs5X7hgL6EGMq/AAxATHos53Z5Ea8OvXqPMdaR5J4XtlWcaNtsR5WJc2fOe+u/bEXdWAPYibrjVpbjCB",
+	"ptn2NSbgq+HdA6B1MJqqM7ZeKiF/mDPovQVPL5M2ftpy04NTe9AuXDfxQvMlnH/M8WzAyjUGeK7JbcSR",
+	"epCI1QtTpCB/enLuGzfxlDt0lDYLf2CsbI4gAADWfjokg2+tG74Hb98J5cYAJRF3J5vaiCZ7A/LGly/W",
+	"FHHT1QRoSOcsi0mj2uuNHA8PXc621csKljXnKROaBeby+9PzwFt1RjKKI3etQzSORoODwQjSdSUTtOTR",
+	"ODocDAeHGA/OwTNzZ27tj7OuU+av4HBZcEQ+7BDQHYeNgxIVpEetcLqMST2GhqccXZ4UdlkroNMMDtpr",
+	"U28rvNDmbbcP2Xyyv+kmgMv4BkPdCfwdxjZX1lz9ravSvls5In8wHG7pXfM9a9e4CAay2h0dXOt5bWiv",
+	"O8L1u6at4dzfeuIYJhndZJLXK32yR8PDm0zzNDz9dnyz/bSPoME8N4Kl4+hBGCMBL4eRy9soMBrRO8se",
+	"LuCMxtFza8x+9BJh6Ew3A6CMUUrdIcNYMNH1oX3X4QRyKhXxpzNB7TcGvmkYQ6PtxRcVQNtIe+8R6rgm",
+	"6E9DaxR6ArUD2VjiGoLV62SGh2PrIScCM9ark2MbPriZdZNxlx5B+LEKUqc2/iiz5a0JWt2xeNmOm42q",
+	"2OWagI9uV8A3tWcisRdUO68ru8XjdXH0XCLE3Uma16+ee0sh2KK5lmt7z/dvTfccjW40x+opRZjp+Gab",
+	"6uiMttMdHNxsuo4O/H9jHQv+8aqSRW3ZVpZd2vYyri8s+eyvlrtEabCe8rpcPIbnun2rB5we43nu13uw",
+	"GlnjEfsPrISMclux4UpesX2ph+RvhetwSY66pbzRMO7el9+kB3GE298+R32zEQw4uXpAcB8PyPeNBLLj",
+	"dOxvTRxRaq4Wx9jHL20RmTFze/LR3On29d32rdcJ3fJB+cNdOHz7rQDf5P63FWr8iRlvqDaEGteSJn99",
+	"K3TarZvNfUyt2V3fdN5Nwc9Z0EXe0S7cNsJ1z0xbieDoJoD4NeS+7oNv7un4Zmivb2h/U7bx4Qau7pBY",
+	"6LT8iLdtv418ldjlfZCl6g64Db7tft0T+wUyWnXmGCH37Opaqw3x3X7yupC6DHbQr3zbLvHt5w0CYHfK",
+	"HPySPkZTYaq7uG/Z7fimv37lQOFbfuLfUOm/6qzUEd/TvFueYh8rmF/P4XIV0jXT1KW37Ze/rnNVHyz8",
+	"5lx9c65qOevm4Js5V/WZgk0Ciat8DYF8GTQNkRv0DCXCN5D5Y+FQ2I1XeomIb4IZEHeoEZqb4KZ6PHLO",
+	"tftjCyImXNDU8I8sJpWAZeCAr/uJi6C1w7XDNPfGSfx7DqD6CuhTgZYLiz+8aHJKeY7ey9HwJBHQAAN1",
+	"dndKxw6NCdXYJuIzS60y2DjsbU2Ev+USu83x+/APywT3ljRHFlfQAHuzm8RTQwtZ5Rlhn1LmOiZ8D7vv",
+	"Bmr9XYWDrroWLvXras4V4YgdCb+p0Jv6d988n40a+cz1im30dXbQw83ZrXeX20HBxeGOSn+7U5v53a1Z",
+	"0OZaqTwaR/ughR1Un6/Txeo0LFdwVg0VNKoZI6GdEv74zMrfMtLR5bvL/wsAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

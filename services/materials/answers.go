@@ -45,9 +45,11 @@ var createAnswers = answer.Table[api.CreateMaterialResponseObject]{
 		Respond: func(p shared.Problem) api.CreateMaterialResponseObject {
 			return api.CreateMaterial403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: shared.ForbiddenApplicationProblemPlusJSONResponse(p)}
 		}},
-	{Reason: domain.ErrCompanyRequired, Status: http.StatusUnprocessableEntity, Detail: "required for staff", Pointer: "#/company_id",
+	// Who must name the company depends on the token, which no schema
+	// can say: like every refusal that depends on the token, it is 403.
+	{Reason: domain.ErrCompanyRequired, Status: http.StatusForbidden, Detail: "Staff create materials in the company they name: send company_id.", Pointer: "#/company_id",
 		Respond: func(p shared.Problem) api.CreateMaterialResponseObject {
-			return api.CreateMaterial422ApplicationProblemPlusJSONResponse{UnprocessableContentApplicationProblemPlusJSONResponse: shared.UnprocessableContentApplicationProblemPlusJSONResponse(p)}
+			return api.CreateMaterial403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: shared.ForbiddenApplicationProblemPlusJSONResponse(p)}
 		}},
 	{Reason: domain.ErrConflict, Status: http.StatusConflict, Detail: conflictDetail,
 		Respond: func(p shared.Problem) api.CreateMaterialResponseObject {

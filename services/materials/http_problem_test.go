@@ -32,7 +32,7 @@ func TestEveryProblemLooksTheSame(t *testing.T) {
 		{name: "contract: an invalid parameter", method: "GET", target: "/materials?limit=0", token: tok, status: 400},
 		{name: "controller: a material that does not exist", method: "GET", target: "/materials/999999", token: tok, status: 404},
 		{name: "controller: a rule of the story", method: "POST", target: "/materials", token: tok,
-			body: `{"name":"x","quality":"steel","thickness":2}`, status: 422},
+			body: `{"name":"x","quality":"steel","thickness":2}`, status: 403},
 		{name: "internal error", method: "GET", target: idPath(f.own.Id), token: tok, status: 500,
 			before: func() { repo.breakMethod("Get") }},
 	}

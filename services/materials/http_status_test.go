@@ -196,7 +196,19 @@ func TestEveryDocumentedStatus(t *testing.T) {
 			send: create(api.NewMaterial{Name: "10 mm Steel", Quality: "steel", Thickness: 10}), status: 409},
 		{op: "createMaterial", name: "refuses a body over the limit", who: ptr(external(ownCompany, readWrite...)), send: createRaw("application/json", bigNew), status: 413},
 		{op: "createMaterial", name: "refuses a body that is not JSON", who: ptr(external(ownCompany, readWrite...)), send: createRaw("text/plain", validNew), status: 415},
-		{op: "createMaterial", name: "asks staff for the company", who: ptr(staff(readWrite...)), send: create(copper), status: 422, pointers: []string{"#/company_id"}},
+		{op: "createMaterial", name: "asks staff for the company", who: ptr(staff(readWrite...)), send: create(copper), status: 403, pointers: []string{"#/company_id"}},
+		{op: "createMaterial", name: "refuses an Idempotency-Key sent before with another body", who: ptr(external(ownCompany, readWrite...)),
+			setup: func(t *testing.T, f *fixture) {
+				res, err := f.client.CreateMaterialWithResponse(ctx, &api.CreateMaterialParams{IdempotencyKey: ptr("key-422")}, copper,
+					f.as(t, external(ownCompany, readWrite...)))
+				if err != nil || res.StatusCode() != http.StatusCreated {
+					t.Fatalf("the first create: %v %d", err, res.StatusCode())
+				}
+			},
+			send: func(f *fixture, auth ...api.RequestEditorFn) (any, error) {
+				other := api.NewMaterial{Name: "3 mm Copper", Quality: "copper", Thickness: 3}
+				return f.client.CreateMaterialWithResponse(ctx, &api.CreateMaterialParams{IdempotencyKey: ptr("key-422")}, other, auth...)
+			}, status: 422},
 		{op: "createMaterial", name: "answers 500 when storing fails", who: ptr(external(ownCompany, readWrite...)), send: create(copper), broken: "Create", status: 500},
 		{op: "createMaterial", name: "answers 503 when the database is down", who: ptr(external(ownCompany, readWrite...)), send: create(copper), broken: "Create" + downSuffix, status: 503, check: assertUnavailable},
 

@@ -72,9 +72,12 @@ var (
 			Respond: func(p shared.Problem) api.CreateQuoteResponseObject {
 				return api.CreateQuote403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: shared.ForbiddenApplicationProblemPlusJSONResponse(p)}
 			}},
-		{Reason: domain.ErrCompanyRequired, Status: http.StatusUnprocessableEntity, Detail: "required for staff", Pointer: "#/company_id",
+		// Who must name the company depends on the token, which no
+		// schema can say: like every refusal that depends on the token,
+		// it is 403.
+		{Reason: domain.ErrCompanyRequired, Status: http.StatusForbidden, Detail: "Staff create quotes in the company they name: send company_id.", Pointer: "#/company_id",
 			Respond: func(p shared.Problem) api.CreateQuoteResponseObject {
-				return api.CreateQuote422ApplicationProblemPlusJSONResponse{UnprocessableContentApplicationProblemPlusJSONResponse: shared.UnprocessableContentApplicationProblemPlusJSONResponse(p)}
+				return api.CreateQuote403ApplicationProblemPlusJSONResponse{ForbiddenApplicationProblemPlusJSONResponse: shared.ForbiddenApplicationProblemPlusJSONResponse(p)}
 			}},
 		{Reason: domain.ErrInvalidLine, Status: http.StatusUnprocessableEntity, Detail: "A line is invalid.", Refine: lineProblem(""),
 			Respond: func(p shared.Problem) api.CreateQuoteResponseObject {
@@ -149,13 +152,16 @@ var (
 			Respond: func(p shared.Problem) api.SubmitQuoteResponseObject {
 				return api.SubmitQuote409ApplicationProblemPlusJSONResponse{WrongStateApplicationProblemPlusJSONResponse: api.WrongStateApplicationProblemPlusJSONResponse(p)}
 			}},
-		{Reason: domain.ErrNoLines, Status: http.StatusUnprocessableEntity, Detail: "A quote without lines cannot be submitted.", Pointer: "#/lines",
+		// The submission itself is a valid request: what refuses it is
+		// the draft as it is now, its lines against the materials as
+		// they are now, which is 409 (RFC 9110, section 15.5.10).
+		{Reason: domain.ErrNoLines, Status: http.StatusConflict, Detail: "A quote without lines cannot be submitted.", Pointer: "#/lines",
 			Respond: func(p shared.Problem) api.SubmitQuoteResponseObject {
-				return api.SubmitQuote422ApplicationProblemPlusJSONResponse{UnprocessableContentApplicationProblemPlusJSONResponse: shared.UnprocessableContentApplicationProblemPlusJSONResponse(p)}
+				return api.SubmitQuote409ApplicationProblemPlusJSONResponse{WrongStateApplicationProblemPlusJSONResponse: api.WrongStateApplicationProblemPlusJSONResponse(p)}
 			}},
-		{Reason: domain.ErrMaterialUnavailable, Status: http.StatusUnprocessableEntity, Detail: "A line's material cannot be quoted.", Refine: lineProblem("material_id"),
+		{Reason: domain.ErrMaterialUnavailable, Status: http.StatusConflict, Detail: "A line's material cannot be quoted.", Refine: lineProblem("material_id"),
 			Respond: func(p shared.Problem) api.SubmitQuoteResponseObject {
-				return api.SubmitQuote422ApplicationProblemPlusJSONResponse{UnprocessableContentApplicationProblemPlusJSONResponse: shared.UnprocessableContentApplicationProblemPlusJSONResponse(p)}
+				return api.SubmitQuote409ApplicationProblemPlusJSONResponse{WrongStateApplicationProblemPlusJSONResponse: api.WrongStateApplicationProblemPlusJSONResponse(p)}
 			}},
 		{Reason: domain.ErrAmountOutOfRange, Status: http.StatusUnprocessableEntity, Detail: "A price or total is out of range.", Refine: lineProblem(""),
 			Respond: func(p shared.Problem) api.SubmitQuoteResponseObject {

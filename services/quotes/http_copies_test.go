@@ -98,7 +98,7 @@ func TestSubmitWithMaterialsDown(t *testing.T) {
 				for _, m := range []materialsdomain.Material{cat.inactive, cat.stainless} {
 					q := s.draft(t, bob, line(m, 1, 100, 100))
 					res, body := s.do(t, "POST", idPath(q.Id)+"/submit", s.token(t, bob), "", "")
-					p := assertProblem(t, res, body, http.StatusUnprocessableEntity)
+					p := assertProblem(t, res, body, http.StatusConflict)
 					if got, want := p.pointers(), []string{"#/lines/0/material_id"}; !equalStrings(got, want) {
 						t.Errorf("%s: pointers %v, want %v", m.Name, got, want)
 					}

@@ -341,7 +341,7 @@ func isolation(t *testing.T, s *system) {
 	assertProblem(t, create.HTTPResponse, create.Body, http.StatusForbidden)
 	sub, err := s.client.SubmitQuoteWithResponse(ctx, planted.Id, as)
 	must(t, err)
-	p := assertProblem(t, sub.HTTPResponse, sub.Body, http.StatusUnprocessableEntity)
+	p := assertProblem(t, sub.HTTPResponse, sub.Body, http.StatusConflict)
 	if got, want := p.pointers(), []string{"#/lines/0/material_id"}; !equalStrings(got, want) {
 		t.Errorf("pointers = %q, want %q", got, want)
 	}
@@ -401,7 +401,7 @@ func staffCreate(t *testing.T, s *system) {
 	lines := []api.NewQuoteLine{line(s.catalogue.steel, 1, 1000, 1000)}
 	res, err := s.client.CreateQuoteWithResponse(ctx, api.NewQuote{Lines: &lines}, s.as(t, ada))
 	must(t, err)
-	p := assertProblem(t, res.HTTPResponse, res.Body, http.StatusUnprocessableEntity)
+	p := assertProblem(t, res.HTTPResponse, res.Body, http.StatusForbidden)
 	if got, want := p.pointers(), []string{"#/company_id"}; !equalStrings(got, want) {
 		t.Errorf("pointers = %q, want %q", got, want)
 	}

@@ -137,6 +137,8 @@ type statusCase struct {
 // preempted are the documented statuses no request can get through the
 // stack, and why. The cases show what answers instead.
 var preempted = map[string]map[int]string{
+	"createQuote": {422: "every rule the story holds lines to is in the schema too, so the contract answers 400 before the story runs; " +
+		"the answer stays for defence in depth"},
 	"replaceQuoteLines": {422: "every rule the story holds lines to (at most 100, each material ID, quantity, width and height in range) " +
 		"is in the schema too, so the contract answers 400 before the story runs; the answer stays for defence in depth"},
 }
@@ -205,7 +207,7 @@ func TestEveryDocumentedStatus(t *testing.T) {
 			body: fmt.Sprintf(`{"company_id":%d}`, otherCompany)},
 		{op: "createQuote", name: "refuses a body over the limit", status: 413, who: bob, body: overLimit},
 		{op: "createQuote", name: "refuses a body that is not JSON", status: 415, who: bob, contentType: "text/plain"},
-		{op: "createQuote", name: "asks staff for the company", status: 422, who: ada, pointers: []string{"#/company_id"}},
+		{op: "createQuote", name: "asks staff for the company", status: 403, who: ada, pointers: []string{"#/company_id"}},
 		{op: "createQuote", name: "answers 500 when storing fails", status: 500, who: bob, broken: "Create"},
 		{op: "createQuote", name: "answers 503 while the database is unavailable", status: 503, who: bob, down: "Create"},
 
@@ -280,16 +282,16 @@ func TestEveryDocumentedStatus(t *testing.T) {
 					t.Errorf("the quote is %+v, want the draft with its new lines", q)
 				}
 			}},
-		{op: "submitQuote", name: "refuses a draft without lines", status: 422, who: bob, quote: ownEmpty, pointers: []string{"#/lines"}, detail: "without lines"},
-		{op: "submitQuote", name: "refuses a material nobody has", status: 422, who: bob, quote: unknownLine, pointers: []string{"#/lines/1/material_id"},
+		{op: "submitQuote", name: "refuses a draft without lines", status: 409, who: bob, quote: ownEmpty, pointers: []string{"#/lines"}, detail: "without lines"},
+		{op: "submitQuote", name: "refuses a material nobody has", status: 409, who: bob, quote: unknownLine, pointers: []string{"#/lines/1/material_id"},
 			detail: "not one of the company's materials"},
-		{op: "submitQuote", name: "refuses another company's material as if nobody had it", status: 422, who: bob, quote: foreignLine,
+		{op: "submitQuote", name: "refuses another company's material as if nobody had it", status: 409, who: bob, quote: foreignLine,
 			pointers: []string{"#/lines/1/material_id"}, detail: "not one of the company's materials"},
-		{op: "submitQuote", name: "refuses an inactive material", status: 422, who: bob, quote: inactiveLine, pointers: []string{"#/lines/1/material_id"},
+		{op: "submitQuote", name: "refuses an inactive material", status: 409, who: bob, quote: inactiveLine, pointers: []string{"#/lines/1/material_id"},
 			detail: "inactive"},
-		{op: "submitQuote", name: "refuses a material without a price", status: 422, who: bob, quote: unpricedLine, pointers: []string{"#/lines/1/material_id"},
+		{op: "submitQuote", name: "refuses a material without a price", status: 409, who: bob, quote: unpricedLine, pointers: []string{"#/lines/1/material_id"},
 			detail: "no usable price"},
-		{op: "submitQuote", name: "refuses a material priced in another currency", status: 422, who: bob, quote: dollarsLine,
+		{op: "submitQuote", name: "refuses a material priced in another currency", status: 409, who: bob, quote: dollarsLine,
 			pointers: []string{"#/lines/1/material_id"}, detail: "priced in USD"},
 		{op: "submitQuote", name: "refuses a line whose price is out of range", status: 422, who: bob, quote: costlyLine, pointers: []string{"#/lines/1"},
 			detail: "would exceed"},

@@ -16,7 +16,8 @@ var (
 	ErrNotFound = errors.New("quote not found")
 	// ErrForbidden: the caller may not do this at all (403).
 	ErrForbidden = errors.New("forbidden")
-	// ErrCompanyRequired: staff must name the company of a new quote (422).
+	// ErrCompanyRequired: staff must name the company of a new quote (403:
+	// who must depends on the token).
 	ErrCompanyRequired = errors.New("company_id is required")
 	// ErrInvalidOrdering: the ordering is not one of the sortable fields
 	// (400).
@@ -42,11 +43,11 @@ var (
 	// ErrVersionMismatch: the quote is no longer at the version the
 	// caller expected; someone changed it since the caller read it (412).
 	ErrVersionMismatch = errors.New("quote changed since it was read")
-	// ErrNoLines: a draft without lines cannot be submitted (422).
+	// ErrNoLines: a draft without lines cannot be submitted (409).
 	ErrNoLines = errors.New("quote has no lines")
 	// ErrMaterialUnavailable: a line's material cannot be quoted: unknown,
 	// of another company, inactive, without a usable price, or priced in
-	// another currency than the quote's first line (422). Steps return it
+	// another currency than the quote's first line (409). Steps return it
 	// inside a *LineError that names the line.
 	ErrMaterialUnavailable = errors.New("material unavailable")
 	// ErrAmountOutOfRange: a price or total would be negative or above

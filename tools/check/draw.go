@@ -30,7 +30,7 @@ func (o *operation) gens() *generators {
 			nonEmpty.MinLength = 1
 			s = &nonEmpty
 		}
-		g.params[p] = gen.Value(s)
+		g.params[p] = alphabet(p).Value(s)
 		if p.In == openapi3.ParameterInPath {
 			// Dot segments are resolved away by clients, and most
 			// routers decode %2F before they match: such values never
@@ -47,6 +47,16 @@ func (o *operation) gens() *generators {
 	g.bad = o.badInputs()
 	o.cache = g
 	return g
+}
+
+// alphabet returns what the free text of p's values is drawn from: a
+// header carries visible ASCII, which every client sends as it is; other
+// parameters and bodies carry any text the platform's text rules allow.
+func alphabet(p *openapi3.Parameter) gen.Alphabet {
+	if p.In == openapi3.ParameterInHeader {
+		return gen.Header
+	}
+	return gen.Text
 }
 
 func paramSchema(p *openapi3.Parameter) *openapi3.Schema {

@@ -33,7 +33,7 @@ func (o *operation) badInputs() []badInput {
 				return true
 			}})
 		}
-		for _, vio := range gen.Violations(s) {
+		for _, vio := range alphabet(p).Violations(s) {
 			if len(vio.Path) > 0 || vio.Rule == "additionalProperties" {
 				// Objects in parameters are rare; their inner
 				// constraints are left to the body checks.
@@ -48,7 +48,7 @@ func (o *operation) badInputs() []badInput {
 				m := v.at(p.In)
 				cur, ok := m[p.Name]
 				if !ok {
-					cur = gen.Value(s).Draw(t, "valid "+p.Name)
+					cur = alphabet(p).Value(s).Draw(t, "valid "+p.Name)
 				}
 				bad := vio.Apply(t, cur)
 				if gen.Valid(s, bad) {

@@ -45,7 +45,7 @@ func TestTenantLeakIsFoundAndShrunk(t *testing.T) {
 		got = append(got, r.Credential+" "+shape(r, id))
 	}
 	want := []string{
-		`Bearer $TOKEN_ALICE POST /widgets {"name":"\u0000","size":0}`,
+		`Bearer $TOKEN_ALICE POST /widgets {"name":"!","size":0}`,
 		"Bearer $TOKEN_ALICE GET /widgets/{id}",
 		"Bearer $TOKEN_BOB GET /widgets/{id}",
 	}

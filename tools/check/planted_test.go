@@ -20,7 +20,7 @@ type plantedCase struct {
 
 var plantedCases = []plantedCase{
 	{plantedserver.EdgeServerError, check.NotServerError, "createWidget",
-		[]string{`POST /widgets {"name":"\u0000","size":9223372036854775807}`}},
+		[]string{`POST /widgets {"name":"!","size":9223372036854775807}`}},
 	{plantedserver.UndocumentedStatus, check.StatusDocumented, "listWidgets",
 		[]string{"GET /widgets?limit=51"}},
 	{plantedserver.MissingField, check.ResponseSchema, "listWidgets",
@@ -28,17 +28,17 @@ var plantedCases = []plantedCase{
 	{plantedserver.WrongContentType, check.ContentType, "listWidgets",
 		[]string{"GET /widgets?name="}},
 	{plantedserver.InvalidAccepted, check.InvalidRejected, "createWidget",
-		[]string{`POST /widgets {"name":"\u0000aaaaaaaaaaaaaaaaaaaa","size":0}`}},
+		[]string{`POST /widgets {"name":"!aaaaaaaaaaaaaaaaaaaa","size":0}`}},
 	{plantedserver.ValidRejected, check.ValidAccepted, "createWidget",
-		[]string{`POST /widgets {"name":"\u0000","size":0,"weight":50.5}`}},
+		[]string{`POST /widgets {"name":"!","size":0,"weight":50.5}`}},
 	{plantedserver.AuthIgnored, check.AuthEnforced, "getWidget",
 		[]string{"GET /widgets/1"}},
 	{plantedserver.DeletedServed, check.DeleteGone, "deleteWidget",
-		[]string{`POST /widgets {"name":"\u0000","size":0}`, "GET /widgets/{id}", "DELETE /widgets/{id}", "GET /widgets/{id}"}},
+		[]string{`POST /widgets {"name":"!","size":0}`, "GET /widgets/{id}", "DELETE /widgets/{id}", "GET /widgets/{id}"}},
 	{plantedserver.CreatedMissing, check.CreateFetchable, "createWidget",
-		[]string{`POST /widgets {"name":"\u0000","size":0}`, "GET /widgets/{id}"}},
+		[]string{`POST /widgets {"name":"!","size":0}`, "GET /widgets/{id}"}},
 	{plantedserver.UpdateBreaksGet, check.ResponseSchema, "getWidget",
-		[]string{`POST /widgets {"name":"\u0000","size":0}`, "GET /widgets/{id}", `PUT /widgets/{id} {"name":"\u0000","size":0}`, "GET /widgets/{id}"}},
+		[]string{`POST /widgets {"name":"!","size":0}`, "GET /widgets/{id}", `PUT /widgets/{id} {"name":"!","size":0}`, "GET /widgets/{id}"}},
 }
 
 // shape prints a request the way minimal lists it, with the id the server
@@ -57,7 +57,7 @@ func shape(r check.Request, id string) string {
 // weight of 100 stays 100 instead of becoming 50.5); a pinned seed keeps
 // the assertion on the exact minimal case stable. Random seeds are
 // covered by TestPlantedBugsAreFoundWithAnySeed.
-const plantedSeed = 1
+const plantedSeed = 3
 
 // pinnedExamples is how many cases a property draws in the tests that pin
 // a seed, a fifth of the default: what they assert (the exact

@@ -79,7 +79,9 @@ func (r *Report) writeSDKMarkdown(w io.Writer, sdk []Finding) {
 			if f.Hint != "" {
 				hint = "; to keep it: " + f.Hint
 			}
-			fmt.Fprintf(w, "- %s %s%s (`%s`)\n", mdIcon(f), mdCell(mdNote(f)), mdCell(hint), f.Rule)
+			shown := f
+			shown.Severity = r.shown(f)
+			fmt.Fprintf(w, "- %s %s%s (`%s`)\n", mdIcon(shown), mdCell(mdNote(f)), mdCell(hint), f.Rule)
 		}
 		fmt.Fprintln(w)
 	}

@@ -123,6 +123,17 @@ func (r *Report) fails(f Finding) bool {
 	return f.Counts() && f.Severity.AtLeast(failOn)
 }
 
+// shown is the severity a report shows f with: an incompatible change of
+// the generated client that does not fail the gate (--sdk report) is a
+// warning, so that ERROR always means what fails the gate; the JSON
+// report keeps the finding's own severity, beside sdkFails.
+func (r *Report) shown(f Finding) Severity {
+	if f.SDK() && !r.SDKFails && f.Severity == Error {
+		return Warning
+	}
+	return f.Severity
+}
+
 // Failed reports whether the gate fails.
 func (r *Report) Failed() bool { return r.Summary().Failing > 0 }
 

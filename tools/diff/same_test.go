@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/charterhq/charter/tools/diff"
+	"github.com/charterhq/charter/tools/diff/benchspec"
 )
 
 // TestSkippingEqualSubtreesChangesNothing compares every corpus pair and a
@@ -21,8 +22,8 @@ func TestSkippingEqualSubtreesChangesNothing(t *testing.T) {
 	}
 	gen := t.TempDir()
 	pairs = append(pairs, [2]string{
-		write(t, gen, "base.yaml", benchSpec(40, 30, 3, false)),
-		write(t, gen, "next.yaml", benchSpec(40, 30, 3, true)),
+		write(t, gen, "base.yaml", benchspec.Spec(40, 30, 3, false)),
+		write(t, gen, "next.yaml", benchspec.Spec(40, 30, 3, true)),
 	})
 	for _, p := range pairs {
 		base, err := diff.Load(p[0])

@@ -34,7 +34,7 @@ func (r *Report) WriteText(w io.Writer, color bool) error {
 		for _, g := range byOperation(wire) {
 			fmt.Fprintf(w, "  %s\n", paint(bold, g.name))
 			for _, f := range g.findings {
-				fmt.Fprintf(w, "    %s\n", textLine(f, paint))
+				fmt.Fprintf(w, "    %s\n", textLine(f, f.Severity, paint))
 			}
 		}
 		r.writeSDKText(w, sdk, paint)
@@ -49,11 +49,11 @@ func (r *Report) WriteText(w io.Writer, color bool) error {
 	return err
 }
 
-// textLine is one finding: its severity, message, rule and pointer, and
-// what became of it.
-func textLine(f Finding, paint func(code, s string) string) string {
+// textLine is one finding: the severity it is shown with, its message,
+// rule and pointer, and what became of it.
+func textLine(f Finding, sev Severity, paint func(code, s string) string) string {
 	label, code := "INFO ", cyan
-	switch f.Severity {
+	switch sev {
 	case Error:
 		label, code = "ERROR", red
 	case Warning:
@@ -101,7 +101,7 @@ func (r *Report) writeSDKText(w io.Writer, sdk []Finding, paint func(code, s str
 				fmt.Fprintf(w, "      … and %d more (--format json lists every one)\n", len(g.findings)-sdkShown)
 				break
 			}
-			fmt.Fprintf(w, "      %s\n", textLine(f, paint))
+			fmt.Fprintf(w, "      %s\n", textLine(f, r.shown(f), paint))
 		}
 	}
 }

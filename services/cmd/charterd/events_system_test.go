@@ -154,8 +154,8 @@ func TestSystemEvents(t *testing.T) {
 	})
 
 	t.Run("with materials stopped, a deleted material is unavailable", func(t *testing.T) {
-		if res := submit(gone.Id); res.StatusCode() != http.StatusUnprocessableEntity {
-			t.Errorf("submit: %d %s, want 422", res.StatusCode(), res.Body)
+		if res := submit(gone.Id); res.StatusCode() != http.StatusConflict {
+			t.Errorf("submit: %d %s, want 409", res.StatusCode(), res.Body)
 		}
 	})
 

@@ -233,7 +233,7 @@ func TestSystemInHostsOfTheirOwn(t *testing.T) {
 				t.Fatal(err)
 			}
 			if resp.StatusCode() != http.StatusServiceUnavailable {
-				if resp.StatusCode() != http.StatusOK && resp.StatusCode() != http.StatusUnprocessableEntity {
+				if resp.StatusCode() != http.StatusOK && resp.StatusCode() != http.StatusConflict {
 					t.Fatalf("submit after materials came back: %d %s", resp.StatusCode(), resp.Body)
 				}
 				break

@@ -34,12 +34,18 @@ func (v Violation) Pointer() string {
 // the properties of objects. Constraints that a request value cannot
 // carry (read-only properties) are left out.
 func Violations(s *openapi3.Schema) []Violation {
+	return Text.Violations(s)
+}
+
+// Violations lists the single-constraint violations of s whose values
+// draw their free text from a.
+func (a Alphabet) Violations(s *openapi3.Schema) []Violation {
 	var out []Violation
-	violations(s, nil, 0, &out)
+	a.violations(s, nil, 0, &out)
 	return out
 }
 
-func violations(s *openapi3.Schema, path []string, depth int, out *[]Violation) {
+func (a Alphabet) violations(s *openapi3.Schema, path []string, depth int, out *[]Violation) {
 	if s == nil || depth > maxDepth {
 		return
 	}
@@ -58,7 +64,7 @@ func violations(s *openapi3.Schema, path []string, depth int, out *[]Violation) 
 	}
 	if len(s.Enum) > 0 {
 		set("enum", func(rt *rapid.T) any {
-			return rapid.StringN(1, 8, -1).Filter(func(v string) bool { return !inEnum(s.Enum, v) }).Draw(rt, "not in enum")
+			return a.stringN(1, 8).Filter(func(v string) bool { return !inEnum(s.Enum, v) }).Draw(rt, "not in enum")
 		})
 		return
 	}
@@ -68,11 +74,11 @@ func violations(s *openapi3.Schema, path []string, depth int, out *[]Violation) 
 	case openapi3.TypeNumber:
 		numberViolations(s, set)
 	case openapi3.TypeString:
-		stringViolations(s, set)
+		a.stringViolations(s, set)
 	case openapi3.TypeArray:
-		arrayViolations(s, path, out)
+		a.arrayViolations(s, path, out)
 	case openapi3.TypeObject:
-		objectViolations(s, path, depth, out)
+		a.objectViolations(s, path, depth, out)
 	}
 }
 
@@ -168,18 +174,18 @@ func numberViolations(s *openapi3.Schema, set func(string, func(*rapid.T) any)) 
 	}
 }
 
-func stringViolations(s *openapi3.Schema, set func(string, func(*rapid.T) any)) {
+func (a Alphabet) stringViolations(s *openapi3.Schema, set func(string, func(*rapid.T) any)) {
 	lo, hi := lengthBounds(s)
 	var re *regexp.Regexp
 	if s.Pattern != "" {
-		re, _ = regexp.Compile(s.Pattern)
+		re, _ = compile(s.Pattern)
 	}
 	fits := func(v string) bool { return re == nil || re.MatchString(v) }
 	if s.MaxLength != nil && format(s.Format) == nil {
 		set("maxLength", func(t *rapid.T) any {
 			n := hi + rapid.IntRange(1, 8).Draw(t, "over")
 			// Pad a valid string so that only the length is wrong.
-			base := String(s).Draw(t, "base")
+			base := a.String(s).Draw(t, "base")
 			pad := "a"
 			if !fits(pad) && base != "" {
 				r, _ := utf8.DecodeLastRuneInString(base)
@@ -194,7 +200,7 @@ func stringViolations(s *openapi3.Schema, set func(string, func(*rapid.T) any)) 
 	if lo > 0 && format(s.Format) == nil {
 		set("minLength", func(t *rapid.T) any {
 			n := rapid.IntRange(0, lo-1).Draw(t, "length")
-			return rapid.StringN(n, n, -1).Draw(t, "short")
+			return a.stringN(n, n).Draw(t, "short")
 		})
 	}
 	if re != nil {
@@ -203,7 +209,7 @@ func stringViolations(s *openapi3.Schema, set func(string, func(*rapid.T) any)) 
 			// exclude; free text covers the rest.
 			g := rapid.OneOf(
 				rapid.StringOfN(rapid.SampledFrom([]rune{' ', '\t', '-', '.'}), max(lo, 1), max(lo, 1)+4, -1),
-				rapid.StringN(max(lo, 1), min(hi, max(lo, 1)+8), -1),
+				a.stringN(max(lo, 1), min(hi, max(lo, 1)+8)),
 			)
 			return g.Filter(func(v string) bool {
 				n := utf8.RuneCountInString(v)
@@ -213,7 +219,7 @@ func stringViolations(s *openapi3.Schema, set func(string, func(*rapid.T) any)) 
 	}
 }
 
-func arrayViolations(s *openapi3.Schema, path []string, out *[]Violation) {
+func (a Alphabet) arrayViolations(s *openapi3.Schema, path []string, out *[]Violation) {
 	p := append([]string(nil), path...)
 	var item *openapi3.Schema
 	if s.Items != nil {
@@ -222,26 +228,26 @@ func arrayViolations(s *openapi3.Schema, path []string, out *[]Violation) {
 	if s.MaxItems != nil {
 		*out = append(*out, Violation{Path: p, Rule: "maxItems", Apply: func(t *rapid.T, v any) any {
 			n := int(*s.MaxItems) + 1
-			items := rapid.SliceOfNDistinct(Value(item), n, n, Key).Draw(t, "too many")
+			items := rapid.SliceOfNDistinct(a.Value(item), n, n, Key).Draw(t, "too many")
 			return setAt(v, p, items)
 		}})
 	}
 	if s.MinItems > 0 {
 		*out = append(*out, Violation{Path: p, Rule: "minItems", Apply: func(t *rapid.T, v any) any {
 			n := int(s.MinItems) - 1
-			items := rapid.SliceOfNDistinct(Value(item), n, n, Key).Draw(t, "too few")
+			items := rapid.SliceOfNDistinct(a.Value(item), n, n, Key).Draw(t, "too few")
 			return setAt(v, p, items)
 		}})
 	}
 	if s.UniqueItems && (s.MaxItems == nil || *s.MaxItems >= 2) {
 		*out = append(*out, Violation{Path: p, Rule: "uniqueItems", Apply: func(t *rapid.T, v any) any {
-			x := Value(item).Draw(t, "twice")
+			x := a.Value(item).Draw(t, "twice")
 			return setAt(v, p, []any{x, x})
 		}})
 	}
 }
 
-func objectViolations(s *openapi3.Schema, path []string, depth int, out *[]Violation) {
+func (a Alphabet) objectViolations(s *openapi3.Schema, path []string, depth int, out *[]Violation) {
 	names := make([]string, 0, len(s.Properties))
 	for n := range s.Properties {
 		names = append(names, n)
@@ -258,7 +264,7 @@ func objectViolations(s *openapi3.Schema, path []string, depth int, out *[]Viola
 			// remove: removing one would leave the value valid. Draw the
 			// object, then remove the property from it.
 			if !has(v, parent) {
-				v = setAt(v, parent, Value(s).Draw(t, "object missing "+n))
+				v = setAt(v, parent, a.Value(s).Draw(t, "object missing "+n))
 			}
 			return deleteAt(v, p)
 		}})
@@ -268,7 +274,7 @@ func objectViolations(s *openapi3.Schema, path []string, depth int, out *[]Viola
 		if ps == nil || ps.ReadOnly {
 			continue
 		}
-		violations(ps, append(append([]string(nil), path...), n), depth+1, out)
+		a.violations(ps, append(append([]string(nil), path...), n), depth+1, out)
 	}
 	if s.AdditionalProperties.Has != nil && !*s.AdditionalProperties.Has {
 		p := append([]string(nil), path...)

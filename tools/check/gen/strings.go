@@ -3,7 +3,6 @@ package gen
 import (
 	"encoding/base64"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -28,17 +27,25 @@ func lengthBounds(s *openapi3.Schema) (lo, hi int) {
 // String returns a generator of strings that satisfy the string schema s:
 // its format, length and pattern.
 func String(s *openapi3.Schema) *rapid.Generator[string] {
+	return Text.String(s)
+}
+
+// String returns a generator of strings that satisfy the string schema s,
+// their free text drawn from a.
+func (a Alphabet) String(s *openapi3.Schema) *rapid.Generator[string] {
 	lo, hi := lengthBounds(s)
 	if g := format(s.Format); g != nil {
 		return g
 	}
 	if s.Pattern != "" {
-		return matching(s.Pattern, lo, hi)
+		return a.matching(s.Pattern, lo, hi)
 	}
-	g := rapid.StringN(lo, min(hi, lo+defaultMaxLength), -1)
+	g := a.stringN(lo, min(hi, lo+defaultMaxLength))
 	if hi > lo+defaultMaxLength {
-		// The upper bound itself is an edge worth drawing.
-		return rapid.OneOf(g, rapid.StringN(hi, hi, -1))
+		// The upper bound itself is an edge worth drawing, and so is
+		// every length between: a column one rune too short for its
+		// maximum fails only past the short strings.
+		return rapid.OneOf(g, a.stringN(hi, hi), a.stringN(lo, hi))
 	}
 	return g
 }
@@ -78,13 +85,13 @@ func instant() *rapid.Generator[time.Time] {
 // matching draws strings in which pattern matches and whose length lies in
 // [lo, hi]. JSON Schema patterns are not anchored, so an unanchored pattern
 // is surrounded by free text; rapid's StringMatching draws the match.
-func matching(pattern string, lo, hi int) *rapid.Generator[string] {
-	re, err := regexp.Compile(pattern)
+func (a Alphabet) matching(pattern string, lo, hi int) *rapid.Generator[string] {
+	re, err := compile(pattern)
 	if err != nil {
 		// A pattern Go cannot read is not checked either; draw free text.
-		return rapid.StringN(lo, hi, -1)
+		return a.stringN(lo, hi)
 	}
-	core := rapid.StringMatching(pattern)
+	core := rapid.StringMatching(a.generatorPattern(re))
 	startFree := !strings.HasPrefix(pattern, "^")
 	endFree := !strings.HasSuffix(pattern, "$") || strings.HasSuffix(pattern, `\$`)
 	return rapid.Custom(func(t *rapid.T) string {
@@ -93,12 +100,12 @@ func matching(pattern string, lo, hi int) *rapid.Generator[string] {
 		room := max(0, min(hi, lo+defaultMaxLength)-utf8.RuneCountInString(m))
 		need := max(0, lo-utf8.RuneCountInString(m))
 		if startFree && room > 0 {
-			pre = rapid.StringN(0, room, -1).Draw(t, "prefix")
+			pre = a.stringN(0, room).Draw(t, "prefix")
 			room -= utf8.RuneCountInString(pre)
 			need = max(0, need-utf8.RuneCountInString(pre))
 		}
 		if endFree && (room > 0 || need > 0) {
-			post = rapid.StringN(need, max(need, room), -1).Draw(t, "suffix")
+			post = a.stringN(need, max(need, room)).Draw(t, "suffix")
 		}
 		return pre + m + post
 	}).Filter(func(v string) bool {

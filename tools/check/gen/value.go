@@ -16,14 +16,20 @@ const maxDepth = 6
 // Value returns a generator of values that satisfy s. A nil schema (no
 // schema at all) accepts anything, so it draws small strings.
 func Value(s *openapi3.Schema) *rapid.Generator[any] {
-	return value(s, 0)
+	return Text.Value(s)
 }
 
-func value(s *openapi3.Schema, depth int) *rapid.Generator[any] {
+// Value returns a generator of values that satisfy s whose free text is
+// drawn from a.
+func (a Alphabet) Value(s *openapi3.Schema) *rapid.Generator[any] {
+	return a.value(s, 0)
+}
+
+func (a Alphabet) value(s *openapi3.Schema, depth int) *rapid.Generator[any] {
 	if s == nil {
-		return rapid.Map(rapid.StringN(0, 8, -1), func(v string) any { return v })
+		return rapid.Map(a.stringN(0, 8), func(v string) any { return v })
 	}
-	g := nonNull(s, depth)
+	g := a.nonNull(s, depth)
 	if s.Nullable {
 		// The non-null branch comes first so that shrinking prefers a value.
 		return rapid.OneOf(g, rapid.Just[any](nil))
@@ -31,16 +37,16 @@ func value(s *openapi3.Schema, depth int) *rapid.Generator[any] {
 	return g
 }
 
-func nonNull(s *openapi3.Schema, depth int) *rapid.Generator[any] {
+func (a Alphabet) nonNull(s *openapi3.Schema, depth int) *rapid.Generator[any] {
 	switch {
 	case len(s.Enum) > 0:
 		return rapid.SampledFrom(s.Enum)
 	case len(s.AllOf) > 0:
-		return allOf(s, depth)
+		return a.allOf(s, depth)
 	case len(s.OneOf) > 0:
-		return oneOf(s, s.OneOf, depth, true)
+		return a.oneOf(s, s.OneOf, depth, true)
 	case len(s.AnyOf) > 0:
-		return oneOf(s, s.AnyOf, depth, false)
+		return a.oneOf(s, s.AnyOf, depth, false)
 	}
 	switch typeOf(s) {
 	case openapi3.TypeInteger:
@@ -48,17 +54,17 @@ func nonNull(s *openapi3.Schema, depth int) *rapid.Generator[any] {
 	case openapi3.TypeNumber:
 		return number(s)
 	case openapi3.TypeString:
-		return rapid.Map(String(s), func(v string) any { return v })
+		return rapid.Map(a.String(s), func(v string) any { return v })
 	case openapi3.TypeBoolean:
 		return rapid.Map(rapid.Bool(), func(v bool) any { return v })
 	case openapi3.TypeArray:
-		return array(s, depth)
+		return a.array(s, depth)
 	case openapi3.TypeObject:
-		return object(s, depth)
+		return a.object(s, depth)
 	}
 	// No type: any small JSON scalar is valid.
 	return rapid.OneOf(
-		rapid.Map(rapid.StringN(0, 8, -1), func(v string) any { return v }),
+		rapid.Map(a.stringN(0, 8), func(v string) any { return v }),
 		rapid.Map(rapid.Int64Range(-100, 100), func(v int64) any { return v }),
 		rapid.Map(rapid.Bool(), func(v bool) any { return v }),
 	)
@@ -196,7 +202,7 @@ func number(s *openapi3.Schema) *rapid.Generator[any] {
 	)
 }
 
-func array(s *openapi3.Schema, depth int) *rapid.Generator[any] {
+func (a Alphabet) array(s *openapi3.Schema, depth int) *rapid.Generator[any] {
 	lo, hi := int(s.MinItems), int(s.MinItems)+5
 	if s.MaxItems != nil {
 		hi = min(hi, int(*s.MaxItems))
@@ -208,7 +214,7 @@ func array(s *openapi3.Schema, depth int) *rapid.Generator[any] {
 	if s.Items != nil {
 		item = s.Items.Value
 	}
-	elem := value(item, depth+1)
+	elem := a.value(item, depth+1)
 	var g *rapid.Generator[[]any]
 	if s.UniqueItems {
 		g = rapid.SliceOfNDistinct(elem, lo, hi, Key)
@@ -246,7 +252,7 @@ func normalize(v any) any {
 	return v
 }
 
-func object(s *openapi3.Schema, depth int) *rapid.Generator[any] {
+func (a Alphabet) object(s *openapi3.Schema, depth int) *rapid.Generator[any] {
 	names := make([]string, 0, len(s.Properties))
 	for n := range s.Properties {
 		names = append(names, n)
@@ -268,14 +274,14 @@ func object(s *openapi3.Schema, depth int) *rapid.Generator[any] {
 			if !required[n] && (depth >= maxDepth || !rapid.Bool().Draw(t, "has "+n)) {
 				continue
 			}
-			out[n] = value(ps, depth+1).Draw(t, n)
+			out[n] = a.value(ps, depth+1).Draw(t, n)
 		}
 		if extra := s.AdditionalProperties.Schema; extra != nil && extra.Value != nil && depth < maxDepth {
 			n := rapid.IntRange(0, 2).Draw(t, "additional")
 			for i := range n {
 				k := fmt.Sprintf("extra%d", i)
 				if _, taken := out[k]; !taken {
-					out[k] = value(extra.Value, depth+1).Draw(t, k)
+					out[k] = a.value(extra.Value, depth+1).Draw(t, k)
 				}
 			}
 		}
@@ -286,7 +292,7 @@ func object(s *openapi3.Schema, depth int) *rapid.Generator[any] {
 // allOf merges the object parts of every subschema and checks the drawn
 // value against the whole schema, because constraints of other kinds do
 // not merge by hand reliably.
-func allOf(s *openapi3.Schema, depth int) *rapid.Generator[any] {
+func (a Alphabet) allOf(s *openapi3.Schema, depth int) *rapid.Generator[any] {
 	merged := *s
 	merged.AllOf = nil
 	merged.Properties = openapi3.Schemas{}
@@ -325,15 +331,15 @@ func allOf(s *openapi3.Schema, depth int) *rapid.Generator[any] {
 			merged.Enum = p.Enum
 		}
 	}
-	return nonNull(&merged, depth).Filter(func(v any) bool { return valid(s, v) })
+	return a.nonNull(&merged, depth).Filter(func(v any) bool { return valid(s, v) })
 }
 
 // oneOf draws from one branch; for oneOf the value must match that branch
 // only, which the filter enforces.
-func oneOf(s *openapi3.Schema, branches openapi3.SchemaRefs, depth int, exclusive bool) *rapid.Generator[any] {
+func (a Alphabet) oneOf(s *openapi3.Schema, branches openapi3.SchemaRefs, depth int, exclusive bool) *rapid.Generator[any] {
 	gens := make([]*rapid.Generator[any], 0, len(branches))
 	for _, b := range branches {
-		gens = append(gens, value(b.Value, depth+1))
+		gens = append(gens, a.value(b.Value, depth+1))
 	}
 	g := rapid.OneOf(gens...)
 	if !exclusive {
@@ -344,7 +350,7 @@ func oneOf(s *openapi3.Schema, branches openapi3.SchemaRefs, depth int, exclusiv
 
 // valid reports whether v satisfies s, as a request value.
 func valid(s *openapi3.Schema, v any) bool {
-	return s.VisitJSON(v, openapi3.VisitAsRequest(), openapi3.DisableReadOnlyValidation()) == nil
+	return s.VisitJSON(v, openapi3.VisitAsRequest(), openapi3.DisableReadOnlyValidation(), openapi3.SetSchemaRegexCompiler(PatternCompiler)) == nil
 }
 
 // Valid reports whether v satisfies s as a request value: read-only

@@ -154,12 +154,20 @@ func TestSDKRenameIsReportedApart(t *testing.T) {
 	next := strings.ReplaceAll(released(t), "MaterialUpdate", "MaterialChange")
 	dir := apiDir(t, next)
 	for _, tc := range []struct {
-		mode string
-		code int
-	}{{"report", 0}, {"fail", 1}} {
+		mode  string
+		code  int
+		label string // what the text report labels the finding with
+	}{{"report", 0, "WARN "}, {"fail", 1, "ERROR"}} {
 		code, out, _ := runGate(t, "--released", "--api", dir, "--codegen-config", "../../../gen/oapi-codegen.yaml", "--sdk", tc.mode)
 		if code != tc.code || !strings.Contains(out, "sdk-incompatible") || !strings.Contains(out, "MaterialUpdate: removed") {
 			t.Fatalf("--sdk %s: exit %d, want %d with an sdk-incompatible finding:\n%s", tc.mode, code, tc.code, out)
+		}
+		// ERROR is what fails the gate, and only that.
+		if !strings.Contains(out, tc.label+" generated Go client: MaterialUpdate: removed") {
+			t.Errorf("--sdk %s: the finding is not labelled %q:\n%s", tc.mode, tc.label, out)
+		}
+		if tc.code == 0 && strings.Contains(out, "ERROR") {
+			t.Errorf("--sdk %s: a gate that passes labels a finding ERROR:\n%s", tc.mode, out)
 		}
 		for _, want := range []string{"Go SDK (generated client): 2 incompatible changes", "schemas renamed: types renamed: 2",
 			"to keep it: x-go-name: MaterialUpdate", "0 breaking changes, 2 incompatible Go SDK changes", "recommended bump: patch"} {

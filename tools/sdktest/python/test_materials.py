@@ -170,10 +170,10 @@ def test_another_companys_material_is_not_found(materials):
 
 
 def test_invalid_fields_are_answered_with_json_pointers(materials):
-    # Staff must name the company of a material: 422.
+    # Staff must name the company of a material, a rule of the token: 403.
     body = NewMaterial(name=unique("Py nobody's"), quality="steel", thickness=1)
     no_company = create_material.sync_detailed(client=materials["staff"], body=body)
-    assert no_company.status_code == HTTPStatus.UNPROCESSABLE_ENTITY, no_company.content
+    assert no_company.status_code == HTTPStatus.FORBIDDEN, no_company.content
     assert pointers(no_company.parsed) == ["#/company_id"]
 
     # A body the contract refuses: 400, one entry per field.

@@ -170,15 +170,15 @@ def test_another_companys_quote_is_not_found(quotes):
 
 def test_invalid_fields_are_answered_with_json_pointers(quotes, line):
     no_company = create_quote.sync_detailed(client=quotes["staff"], body=NewQuote(lines=[]))
-    assert no_company.status_code == HTTPStatus.UNPROCESSABLE_ENTITY, no_company.content
+    assert no_company.status_code == HTTPStatus.FORBIDDEN, no_company.content
     assert pointers(no_company.parsed) == ["#/company_id"]
 
-    # A draft without lines cannot be submitted: 422 pointing at its lines.
+    # A draft without lines cannot be submitted: 409 pointing at its lines.
     external = quotes["external"]
     empty = create(external, NewQuote())
     try:
         submit = submit_quote.sync_detailed(empty.id, client=external)
-        assert submit.status_code == HTTPStatus.UNPROCESSABLE_ENTITY, submit.content
+        assert submit.status_code == HTTPStatus.CONFLICT, submit.content
         assert pointers(submit.parsed) == ["#/lines"]
     finally:
         delete_quote.sync_detailed(empty.id, client=external)

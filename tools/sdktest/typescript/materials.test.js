@@ -188,9 +188,9 @@ test("another company's material is not found: 404", async () => {
 });
 
 test("invalid fields are answered with JSON pointers to them", async () => {
-  // Staff must name the company of a material: 422.
+  // Staff must name the company of a material, a rule of the token: 403.
   const noCompany = await staff.POST("/materials", { body: { name: unique("TS nobody's"), quality: "steel", thickness: 1 } });
-  assert.equal(noCompany.response.status, 422, JSON.stringify(noCompany.error));
+  assert.equal(noCompany.response.status, 403, JSON.stringify(noCompany.error));
   assert.deepEqual(noCompany.error?.errors?.map((e) => e.pointer), ["#/company_id"]);
 
   // A body the contract refuses: 400, one entry per field.

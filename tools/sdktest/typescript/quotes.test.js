@@ -190,14 +190,14 @@ test("another company's quote is not found: 404", async () => {
 
 test("invalid fields are answered with JSON pointers to them", async () => {
   const noCompany = await staff.POST("/quotes", { body: { lines: [] } });
-  assert.equal(noCompany.response.status, 422, JSON.stringify(noCompany.error));
+  assert.equal(noCompany.response.status, 403, JSON.stringify(noCompany.error));
   assert.deepEqual(noCompany.error?.errors?.map((e) => e.pointer), ["#/company_id"]);
 
-  // A draft without lines cannot be submitted: 422 pointing at its lines.
+  // A draft without lines cannot be submitted: 409 pointing at its lines.
   const empty = await create(external, {});
   try {
     const submit = await external.POST("/quotes/{quote_id}/submit", { params: { path: { quote_id: empty.id } } });
-    assert.equal(submit.response.status, 422, JSON.stringify(submit.error));
+    assert.equal(submit.response.status, 409, JSON.stringify(submit.error));
     assert.deepEqual(submit.error?.errors?.map((e) => e.pointer), ["#/lines"]);
   } finally {
     await external.DELETE("/quotes/{quote_id}", { params: { path: { quote_id: empty.id } } });

@@ -108,7 +108,9 @@ def sync_detailed(
     """Create a material
 
      Creates a material. External callers create materials of their own
-    company; staff name the company with `company_id`.
+    company; staff name the company with `company_id`, and a staff
+    token without it is answered 403: who must name the company
+    depends on the token.
 
     Args:
         idempotency_key (str | Unset):
@@ -148,7 +150,9 @@ def sync(
     """Create a material
 
      Creates a material. External callers create materials of their own
-    company; staff name the company with `company_id`.
+    company; staff name the company with `company_id`, and a staff
+    token without it is answered 403: who must name the company
+    depends on the token.
 
     Args:
         idempotency_key (str | Unset):
@@ -183,7 +187,9 @@ async def asyncio_detailed(
     """Create a material
 
      Creates a material. External callers create materials of their own
-    company; staff name the company with `company_id`.
+    company; staff name the company with `company_id`, and a staff
+    token without it is answered 403: who must name the company
+    depends on the token.
 
     Args:
         idempotency_key (str | Unset):
@@ -221,7 +227,9 @@ async def asyncio(
     """Create a material
 
      Creates a material. External callers create materials of their own
-    company; staff name the company with `company_id`.
+    company; staff name the company with `company_id`, and a staff
+    token without it is answered 403: who must name the company
+    depends on the token.
 
     Args:
         idempotency_key (str | Unset):

@@ -100,7 +100,8 @@ def sync_detailed(
 
      Creates a draft quote, with or without lines. External callers
     create quotes of their own company; staff name the company with
-    `company_id`.
+    `company_id`, and a staff token without it is answered 403: who
+    must name the company depends on the token.
 
     Args:
         body (NewQuote): A draft quote to create. Example: {'company_id': 1, 'lines':
@@ -135,7 +136,8 @@ def sync(
 
      Creates a draft quote, with or without lines. External callers
     create quotes of their own company; staff name the company with
-    `company_id`.
+    `company_id`, and a staff token without it is answered 403: who
+    must name the company depends on the token.
 
     Args:
         body (NewQuote): A draft quote to create. Example: {'company_id': 1, 'lines':
@@ -165,7 +167,8 @@ async def asyncio_detailed(
 
      Creates a draft quote, with or without lines. External callers
     create quotes of their own company; staff name the company with
-    `company_id`.
+    `company_id`, and a staff token without it is answered 403: who
+    must name the company depends on the token.
 
     Args:
         body (NewQuote): A draft quote to create. Example: {'company_id': 1, 'lines':
@@ -198,7 +201,8 @@ async def asyncio(
 
      Creates a draft quote, with or without lines. External callers
     create quotes of their own company; staff name the company with
-    `company_id`.
+    `company_id`, and a staff token without it is answered 403: who
+    must name the company depends on the token.
 
     Args:
         body (NewQuote): A draft quote to create. Example: {'company_id': 1, 'lines':

@@ -96,8 +96,10 @@ def sync_detailed(
      Prices every line from the materials service, fixes those prices
     and the quote's total, and starts its validity. A line whose
     material is unknown, inactive, unpriced or priced in another
-    currency than the other lines makes the submission fail with 422
-    pointing at that line.
+    currency than the other lines makes the submission fail with 409
+    pointing at that line, as does a draft without lines: the request
+    is valid, the draft as it is now cannot be submitted. A line whose
+    price or total would exceed the largest amount is answered 422.
 
     Args:
         quote_id (int):  Example: 1.
@@ -131,8 +133,10 @@ def sync(
      Prices every line from the materials service, fixes those prices
     and the quote's total, and starts its validity. A line whose
     material is unknown, inactive, unpriced or priced in another
-    currency than the other lines makes the submission fail with 422
-    pointing at that line.
+    currency than the other lines makes the submission fail with 409
+    pointing at that line, as does a draft without lines: the request
+    is valid, the draft as it is now cannot be submitted. A line whose
+    price or total would exceed the largest amount is answered 422.
 
     Args:
         quote_id (int):  Example: 1.
@@ -161,8 +165,10 @@ async def asyncio_detailed(
      Prices every line from the materials service, fixes those prices
     and the quote's total, and starts its validity. A line whose
     material is unknown, inactive, unpriced or priced in another
-    currency than the other lines makes the submission fail with 422
-    pointing at that line.
+    currency than the other lines makes the submission fail with 409
+    pointing at that line, as does a draft without lines: the request
+    is valid, the draft as it is now cannot be submitted. A line whose
+    price or total would exceed the largest amount is answered 422.
 
     Args:
         quote_id (int):  Example: 1.
@@ -194,8 +200,10 @@ async def asyncio(
      Prices every line from the materials service, fixes those prices
     and the quote's total, and starts its validity. A line whose
     material is unknown, inactive, unpriced or priced in another
-    currency than the other lines makes the submission fail with 422
-    pointing at that line.
+    currency than the other lines makes the submission fail with 409
+    pointing at that line, as does a draft without lines: the request
+    is valid, the draft as it is now cannot be submitted. A line whose
+    price or total would exceed the largest amount is answered 422.
 
     Args:
         quote_id (int):  Example: 1.
