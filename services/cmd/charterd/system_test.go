@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -182,6 +183,16 @@ func TestSystemInOneHost(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
 			t.Error(err)
 		}
+	}
+	// The embedded broker's address, for charter events; gone once the
+	// process stops.
+	url, err := os.ReadFile(filepath.Join(dir, host.BrokerURLFile))
+	if err != nil || !strings.HasPrefix(string(url), "nats://127.0.0.1:") {
+		t.Errorf("%s holds %q (%v), want the embedded broker's address", host.BrokerURLFile, url, err)
+	}
+	r.stop()
+	if _, err := os.Stat(filepath.Join(dir, host.BrokerURLFile)); !os.IsNotExist(err) {
+		t.Errorf("%s is left behind after the stop: %v", host.BrokerURLFile, err)
 	}
 }
 
