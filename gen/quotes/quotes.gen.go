@@ -260,6 +260,19 @@ type ListQuotesParams struct {
 	State *State `form:"state,omitempty" json:"state,omitempty"`
 }
 
+// CreateQuoteParams defines parameters for CreateQuote.
+type CreateQuoteParams struct {
+	// IdempotencyKey A key the client makes up, unique per operation it means to happen
+	// once (a UUID), as the IETF Idempotency-Key header draft has it. A
+	// retry with the same key gets the first answer (status, headers and
+	// body) without the work being done again; the same key with another
+	// request body is answered 422, and a retry while the first request
+	// is still running 409. Keys belong to the caller that sent them and
+	// are forgotten 24 hours after the first request. Answers other than
+	// success are not kept: a retry after one runs again.
+	IdempotencyKey *externalRef0.IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // DeleteQuoteParams defines parameters for DeleteQuote.
 type DeleteQuoteParams struct {
 	// IfMatch The `ETag` of the resource as the client read it: the write happens
@@ -283,6 +296,19 @@ type GetQuoteParams struct {
 	IfNoneMatch *externalRef0.IfNoneMatch `json:"If-None-Match,omitempty"`
 }
 
+// AcceptQuoteParams defines parameters for AcceptQuote.
+type AcceptQuoteParams struct {
+	// IdempotencyKey A key the client makes up, unique per operation it means to happen
+	// once (a UUID), as the IETF Idempotency-Key header draft has it. A
+	// retry with the same key gets the first answer (status, headers and
+	// body) without the work being done again; the same key with another
+	// request body is answered 422, and a retry while the first request
+	// is still running 409. Keys belong to the caller that sent them and
+	// are forgotten 24 hours after the first request. Answers other than
+	// success are not kept: a retry after one runs again.
+	IdempotencyKey *externalRef0.IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // ReplaceQuoteLinesParams defines parameters for ReplaceQuoteLines.
 type ReplaceQuoteLinesParams struct {
 	// IfMatch The `ETag` of the resource as the client read it: the write happens
@@ -296,6 +322,32 @@ type ReplaceQuoteLinesParams struct {
 	// required, in which case it is answered 428. The value is `*` or a
 	// comma-separated list of entity tags (RFC 9110, section 8.8.3).
 	IfMatch *externalRef0.IfMatch `json:"If-Match,omitempty"`
+}
+
+// RejectQuoteParams defines parameters for RejectQuote.
+type RejectQuoteParams struct {
+	// IdempotencyKey A key the client makes up, unique per operation it means to happen
+	// once (a UUID), as the IETF Idempotency-Key header draft has it. A
+	// retry with the same key gets the first answer (status, headers and
+	// body) without the work being done again; the same key with another
+	// request body is answered 422, and a retry while the first request
+	// is still running 409. Keys belong to the caller that sent them and
+	// are forgotten 24 hours after the first request. Answers other than
+	// success are not kept: a retry after one runs again.
+	IdempotencyKey *externalRef0.IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// SubmitQuoteParams defines parameters for SubmitQuote.
+type SubmitQuoteParams struct {
+	// IdempotencyKey A key the client makes up, unique per operation it means to happen
+	// once (a UUID), as the IETF Idempotency-Key header draft has it. A
+	// retry with the same key gets the first answer (status, headers and
+	// body) without the work being done again; the same key with another
+	// request body is answered 422, and a retry while the first request
+	// is still running 409. Keys belong to the caller that sent them and
+	// are forgotten 24 hours after the first request. Answers other than
+	// success are not kept: a retry after one runs again.
+	IdempotencyKey *externalRef0.IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // CreateQuoteJSONRequestBody defines body for CreateQuote for application/json ContentType.
@@ -396,7 +448,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /quotes (the `CreateQuote` operationId).
-	CreateQuoteWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateQuoteWithBody(ctx context.Context, params *CreateQuoteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateQuote Create a draft quote
 	//
@@ -408,7 +460,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /quotes (the `CreateQuote` operationId).
-	CreateQuote(ctx context.Context, body CreateQuoteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateQuote(ctx context.Context, params *CreateQuoteParams, body CreateQuoteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DeleteQuote Delete a draft quote
 	//
@@ -427,7 +479,7 @@ type ClientInterface interface {
 	// Staff accept a submitted quote that is still valid.
 	//
 	// Corresponds with POST /quotes/{quote_id}/accept (the `AcceptQuote` operationId).
-	AcceptQuote(ctx context.Context, quoteId QuoteID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	AcceptQuote(ctx context.Context, quoteId QuoteID, params *AcceptQuoteParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ReplaceQuoteLinesWithBody Replace the lines of a draft
 	//
@@ -452,7 +504,7 @@ type ClientInterface interface {
 	// Staff reject a submitted quote.
 	//
 	// Corresponds with POST /quotes/{quote_id}/reject (the `RejectQuote` operationId).
-	RejectQuote(ctx context.Context, quoteId QuoteID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RejectQuote(ctx context.Context, quoteId QuoteID, params *RejectQuoteParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SubmitQuote Submit a draft
 	//
@@ -465,7 +517,7 @@ type ClientInterface interface {
 	// price or total would exceed the largest amount is answered 422.
 	//
 	// Corresponds with POST /quotes/{quote_id}/submit (the `SubmitQuote` operationId).
-	SubmitQuote(ctx context.Context, quoteId QuoteID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	SubmitQuote(ctx context.Context, quoteId QuoteID, params *SubmitQuoteParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // ListQuotes List quotes
@@ -496,8 +548,8 @@ func (c *Client) ListQuotes(ctx context.Context, params *ListQuotesParams, reqEd
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /quotes (the `CreateQuote` operationId).
-func (c *Client) CreateQuoteWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateQuoteRequestWithBody(c.Server, contentType, body)
+func (c *Client) CreateQuoteWithBody(ctx context.Context, params *CreateQuoteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateQuoteRequestWithBody(c.Server, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -518,8 +570,8 @@ func (c *Client) CreateQuoteWithBody(ctx context.Context, contentType string, bo
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /quotes (the `CreateQuote` operationId).
-func (c *Client) CreateQuote(ctx context.Context, body CreateQuoteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateQuoteRequest(c.Server, body)
+func (c *Client) CreateQuote(ctx context.Context, params *CreateQuoteParams, body CreateQuoteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateQuoteRequest(c.Server, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -567,8 +619,8 @@ func (c *Client) GetQuote(ctx context.Context, quoteId QuoteID, params *GetQuote
 // Staff accept a submitted quote that is still valid.
 //
 // Corresponds with POST /quotes/{quote_id}/accept (the `AcceptQuote` operationId).
-func (c *Client) AcceptQuote(ctx context.Context, quoteId QuoteID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewAcceptQuoteRequest(c.Server, quoteId)
+func (c *Client) AcceptQuote(ctx context.Context, quoteId QuoteID, params *AcceptQuoteParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAcceptQuoteRequest(c.Server, quoteId, params)
 	if err != nil {
 		return nil, err
 	}
@@ -622,8 +674,8 @@ func (c *Client) ReplaceQuoteLines(ctx context.Context, quoteId QuoteID, params 
 // Staff reject a submitted quote.
 //
 // Corresponds with POST /quotes/{quote_id}/reject (the `RejectQuote` operationId).
-func (c *Client) RejectQuote(ctx context.Context, quoteId QuoteID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRejectQuoteRequest(c.Server, quoteId)
+func (c *Client) RejectQuote(ctx context.Context, quoteId QuoteID, params *RejectQuoteParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRejectQuoteRequest(c.Server, quoteId, params)
 	if err != nil {
 		return nil, err
 	}
@@ -645,8 +697,8 @@ func (c *Client) RejectQuote(ctx context.Context, quoteId QuoteID, reqEditors ..
 // price or total would exceed the largest amount is answered 422.
 //
 // Corresponds with POST /quotes/{quote_id}/submit (the `SubmitQuote` operationId).
-func (c *Client) SubmitQuote(ctx context.Context, quoteId QuoteID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSubmitQuoteRequest(c.Server, quoteId)
+func (c *Client) SubmitQuote(ctx context.Context, quoteId QuoteID, params *SubmitQuoteParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSubmitQuoteRequest(c.Server, quoteId, params)
 	if err != nil {
 		return nil, err
 	}
@@ -748,18 +800,18 @@ func NewListQuotesRequest(server string, params *ListQuotesParams) (*http.Reques
 }
 
 // NewCreateQuoteRequest calls the generic CreateQuote builder with application/json body
-func NewCreateQuoteRequest(server string, body CreateQuoteJSONRequestBody) (*http.Request, error) {
+func NewCreateQuoteRequest(server string, params *CreateQuoteParams, body CreateQuoteJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateQuoteRequestWithBody(server, "application/json", bodyReader)
+	return NewCreateQuoteRequestWithBody(server, params, "application/json", bodyReader)
 }
 
 // NewCreateQuoteRequestWithBody constructs an http.Request for the CreateQuote method, with any body, and a specified content type
-func NewCreateQuoteRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreateQuoteRequestWithBody(server string, params *CreateQuoteParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -783,6 +835,21 @@ func NewCreateQuoteRequestWithBody(server string, contentType string, body io.Re
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
 
 	return req, nil
 }
@@ -886,7 +953,7 @@ func NewGetQuoteRequest(server string, quoteId QuoteID, params *GetQuoteParams) 
 }
 
 // NewAcceptQuoteRequest constructs an http.Request for the AcceptQuote method
-func NewAcceptQuoteRequest(server string, quoteId QuoteID) (*http.Request, error) {
+func NewAcceptQuoteRequest(server string, quoteId QuoteID, params *AcceptQuoteParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -914,6 +981,21 @@ func NewAcceptQuoteRequest(server string, quoteId QuoteID) (*http.Request, error
 	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -982,7 +1064,7 @@ func NewReplaceQuoteLinesRequestWithBody(server string, quoteId QuoteID, params 
 }
 
 // NewRejectQuoteRequest constructs an http.Request for the RejectQuote method
-func NewRejectQuoteRequest(server string, quoteId QuoteID) (*http.Request, error) {
+func NewRejectQuoteRequest(server string, quoteId QuoteID, params *RejectQuoteParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -1012,11 +1094,26 @@ func NewRejectQuoteRequest(server string, quoteId QuoteID) (*http.Request, error
 		return nil, err
 	}
 
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
 // NewSubmitQuoteRequest constructs an http.Request for the SubmitQuote method
-func NewSubmitQuoteRequest(server string, quoteId QuoteID) (*http.Request, error) {
+func NewSubmitQuoteRequest(server string, quoteId QuoteID, params *SubmitQuoteParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -1044,6 +1141,21 @@ func NewSubmitQuoteRequest(server string, quoteId QuoteID) (*http.Request, error
 	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -1113,7 +1225,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /quotes (the `CreateQuote` operationId).
-	CreateQuoteWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateQuoteResponse, error)
+	CreateQuoteWithBodyWithResponse(ctx context.Context, params *CreateQuoteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateQuoteResponse, error)
 
 	// CreateQuoteWithResponse Create a draft quote
 	//
@@ -1125,7 +1237,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /quotes (the `CreateQuote` operationId).
-	CreateQuoteWithResponse(ctx context.Context, body CreateQuoteJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateQuoteResponse, error)
+	CreateQuoteWithResponse(ctx context.Context, params *CreateQuoteParams, body CreateQuoteJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateQuoteResponse, error)
 
 	// DeleteQuoteWithResponse Delete a draft quote
 	//
@@ -1150,7 +1262,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /quotes/{quote_id}/accept (the `AcceptQuote` operationId).
-	AcceptQuoteWithResponse(ctx context.Context, quoteId QuoteID, reqEditors ...RequestEditorFn) (*AcceptQuoteResponse, error)
+	AcceptQuoteWithResponse(ctx context.Context, quoteId QuoteID, params *AcceptQuoteParams, reqEditors ...RequestEditorFn) (*AcceptQuoteResponse, error)
 
 	// ReplaceQuoteLinesWithBodyWithResponse Replace the lines of a draft
 	//
@@ -1177,7 +1289,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /quotes/{quote_id}/reject (the `RejectQuote` operationId).
-	RejectQuoteWithResponse(ctx context.Context, quoteId QuoteID, reqEditors ...RequestEditorFn) (*RejectQuoteResponse, error)
+	RejectQuoteWithResponse(ctx context.Context, quoteId QuoteID, params *RejectQuoteParams, reqEditors ...RequestEditorFn) (*RejectQuoteResponse, error)
 
 	// SubmitQuoteWithResponse Submit a draft
 	//
@@ -1192,7 +1304,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /quotes/{quote_id}/submit (the `SubmitQuote` operationId).
-	SubmitQuoteWithResponse(ctx context.Context, quoteId QuoteID, reqEditors ...RequestEditorFn) (*SubmitQuoteResponse, error)
+	SubmitQuoteWithResponse(ctx context.Context, quoteId QuoteID, params *SubmitQuoteParams, reqEditors ...RequestEditorFn) (*SubmitQuoteResponse, error)
 }
 
 // ListQuotesResponse401Headers the declared response headers of an HTTP 401 response for ListQuotes
@@ -1312,6 +1424,8 @@ type CreateQuoteResponse struct {
 	ApplicationproblemJSON401 *externalRef0.Unauthorized
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
 	ApplicationproblemJSON403 *externalRef0.Forbidden
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *externalRef0.IdempotencyKeyInUse
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
 	ApplicationproblemJSON413 *externalRef0.PayloadTooLarge
 	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
@@ -1348,6 +1462,11 @@ func (r CreateQuoteResponse) GetApplicationproblemJSON401() *externalRef0.Unauth
 // GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
 func (r CreateQuoteResponse) GetApplicationproblemJSON403() *externalRef0.Forbidden {
 	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r CreateQuoteResponse) GetApplicationproblemJSON409() *externalRef0.IdempotencyKeyInUse {
+	return r.ApplicationproblemJSON409
 }
 
 // GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
@@ -1619,6 +1738,11 @@ func (r GetQuoteResponse) ContentType() string {
 	return ""
 }
 
+// AcceptQuoteResponse200Headers the declared response headers of an HTTP 200 response for AcceptQuote
+type AcceptQuoteResponse200Headers struct {
+	ETag *string
+}
+
 // AcceptQuoteResponse401Headers the declared response headers of an HTTP 401 response for AcceptQuote
 type AcceptQuoteResponse401Headers struct {
 	WWWAuthenticate *string
@@ -1644,10 +1768,14 @@ type AcceptQuoteResponse struct {
 	ApplicationproblemJSON404 *NotFound
 	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
 	ApplicationproblemJSON409 *WrongState
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *externalRef0.UnprocessableContent
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *externalRef0.InternalError
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *externalRef0.ServiceUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *AcceptQuoteResponse200Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *AcceptQuoteResponse401Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -1682,6 +1810,11 @@ func (r AcceptQuoteResponse) GetApplicationproblemJSON404() *NotFound {
 // GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
 func (r AcceptQuoteResponse) GetApplicationproblemJSON409() *WrongState {
 	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r AcceptQuoteResponse) GetApplicationproblemJSON422() *externalRef0.UnprocessableContent {
+	return r.ApplicationproblemJSON422
 }
 
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
@@ -1862,6 +1995,11 @@ func (r ReplaceQuoteLinesResponse) ContentType() string {
 	return ""
 }
 
+// RejectQuoteResponse200Headers the declared response headers of an HTTP 200 response for RejectQuote
+type RejectQuoteResponse200Headers struct {
+	ETag *string
+}
+
 // RejectQuoteResponse401Headers the declared response headers of an HTTP 401 response for RejectQuote
 type RejectQuoteResponse401Headers struct {
 	WWWAuthenticate *string
@@ -1887,10 +2025,14 @@ type RejectQuoteResponse struct {
 	ApplicationproblemJSON404 *NotFound
 	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
 	ApplicationproblemJSON409 *WrongState
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *externalRef0.UnprocessableContent
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *externalRef0.InternalError
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *externalRef0.ServiceUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *RejectQuoteResponse200Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *RejectQuoteResponse401Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -1925,6 +2067,11 @@ func (r RejectQuoteResponse) GetApplicationproblemJSON404() *NotFound {
 // GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
 func (r RejectQuoteResponse) GetApplicationproblemJSON409() *WrongState {
 	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r RejectQuoteResponse) GetApplicationproblemJSON422() *externalRef0.UnprocessableContent {
+	return r.ApplicationproblemJSON422
 }
 
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
@@ -1966,6 +2113,11 @@ func (r RejectQuoteResponse) ContentType() string {
 	return ""
 }
 
+// SubmitQuoteResponse200Headers the declared response headers of an HTTP 200 response for SubmitQuote
+type SubmitQuoteResponse200Headers struct {
+	ETag *string
+}
+
 // SubmitQuoteResponse401Headers the declared response headers of an HTTP 401 response for SubmitQuote
 type SubmitQuoteResponse401Headers struct {
 	WWWAuthenticate *string
@@ -1997,6 +2149,8 @@ type SubmitQuoteResponse struct {
 	ApplicationproblemJSON500 *externalRef0.InternalError
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *externalRef0.ServiceUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *SubmitQuoteResponse200Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *SubmitQuoteResponse401Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -2103,8 +2257,8 @@ func (c *ClientWithResponses) ListQuotesWithResponse(ctx context.Context, params
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /quotes (the `CreateQuote` operationId).
-func (c *ClientWithResponses) CreateQuoteWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateQuoteResponse, error) {
-	rsp, err := c.CreateQuoteWithBody(ctx, contentType, body, reqEditors...)
+func (c *ClientWithResponses) CreateQuoteWithBodyWithResponse(ctx context.Context, params *CreateQuoteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateQuoteResponse, error) {
+	rsp, err := c.CreateQuoteWithBody(ctx, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -2121,8 +2275,8 @@ func (c *ClientWithResponses) CreateQuoteWithBodyWithResponse(ctx context.Contex
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /quotes (the `CreateQuote` operationId).
-func (c *ClientWithResponses) CreateQuoteWithResponse(ctx context.Context, body CreateQuoteJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateQuoteResponse, error) {
-	rsp, err := c.CreateQuote(ctx, body, reqEditors...)
+func (c *ClientWithResponses) CreateQuoteWithResponse(ctx context.Context, params *CreateQuoteParams, body CreateQuoteJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateQuoteResponse, error) {
+	rsp, err := c.CreateQuote(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -2164,8 +2318,8 @@ func (c *ClientWithResponses) GetQuoteWithResponse(ctx context.Context, quoteId 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /quotes/{quote_id}/accept (the `AcceptQuote` operationId).
-func (c *ClientWithResponses) AcceptQuoteWithResponse(ctx context.Context, quoteId QuoteID, reqEditors ...RequestEditorFn) (*AcceptQuoteResponse, error) {
-	rsp, err := c.AcceptQuote(ctx, quoteId, reqEditors...)
+func (c *ClientWithResponses) AcceptQuoteWithResponse(ctx context.Context, quoteId QuoteID, params *AcceptQuoteParams, reqEditors ...RequestEditorFn) (*AcceptQuoteResponse, error) {
+	rsp, err := c.AcceptQuote(ctx, quoteId, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -2209,8 +2363,8 @@ func (c *ClientWithResponses) ReplaceQuoteLinesWithResponse(ctx context.Context,
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /quotes/{quote_id}/reject (the `RejectQuote` operationId).
-func (c *ClientWithResponses) RejectQuoteWithResponse(ctx context.Context, quoteId QuoteID, reqEditors ...RequestEditorFn) (*RejectQuoteResponse, error) {
-	rsp, err := c.RejectQuote(ctx, quoteId, reqEditors...)
+func (c *ClientWithResponses) RejectQuoteWithResponse(ctx context.Context, quoteId QuoteID, params *RejectQuoteParams, reqEditors ...RequestEditorFn) (*RejectQuoteResponse, error) {
+	rsp, err := c.RejectQuote(ctx, quoteId, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -2230,8 +2384,8 @@ func (c *ClientWithResponses) RejectQuoteWithResponse(ctx context.Context, quote
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /quotes/{quote_id}/submit (the `SubmitQuote` operationId).
-func (c *ClientWithResponses) SubmitQuoteWithResponse(ctx context.Context, quoteId QuoteID, reqEditors ...RequestEditorFn) (*SubmitQuoteResponse, error) {
-	rsp, err := c.SubmitQuote(ctx, quoteId, reqEditors...)
+func (c *ClientWithResponses) SubmitQuoteWithResponse(ctx context.Context, quoteId QuoteID, params *SubmitQuoteParams, reqEditors ...RequestEditorFn) (*SubmitQuoteResponse, error) {
+	rsp, err := c.SubmitQuote(ctx, quoteId, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -2363,6 +2517,13 @@ func ParseCreateQuoteResponse(rsp *http.Response) (*CreateQuoteResponse, error) 
 			return nil, err
 		}
 		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest externalRef0.IdempotencyKeyInUse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest externalRef0.PayloadTooLarge
@@ -2715,6 +2876,13 @@ func ParseAcceptQuoteResponse(rsp *http.Response) (*AcceptQuoteResponse, error) 
 		}
 		response.ApplicationproblemJSON409 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest externalRef0.UnprocessableContent
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest externalRef0.InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -2732,6 +2900,16 @@ func ParseAcceptQuoteResponse(rsp *http.Response) (*AcceptQuoteResponse, error) 
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers AcceptQuoteResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 401:
 		var headers AcceptQuoteResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -2949,6 +3127,13 @@ func ParseRejectQuoteResponse(rsp *http.Response) (*RejectQuoteResponse, error) 
 		}
 		response.ApplicationproblemJSON409 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest externalRef0.UnprocessableContent
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest externalRef0.InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -2966,6 +3151,16 @@ func ParseRejectQuoteResponse(rsp *http.Response) (*RejectQuoteResponse, error) 
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers RejectQuoteResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 401:
 		var headers RejectQuoteResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -3071,6 +3266,16 @@ func ParseSubmitQuoteResponse(rsp *http.Response) (*SubmitQuoteResponse, error) 
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers SubmitQuoteResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 401:
 		var headers SubmitQuoteResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -3103,7 +3308,7 @@ type ServerInterface interface {
 	ListQuotes(w http.ResponseWriter, r *http.Request, params ListQuotesParams)
 	// CreateQuote Create a draft quote
 	// (POST /quotes)
-	CreateQuote(w http.ResponseWriter, r *http.Request)
+	CreateQuote(w http.ResponseWriter, r *http.Request, params CreateQuoteParams)
 	// DeleteQuote Delete a draft quote
 	// (DELETE /quotes/{quote_id})
 	DeleteQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID, params DeleteQuoteParams)
@@ -3112,16 +3317,16 @@ type ServerInterface interface {
 	GetQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID, params GetQuoteParams)
 	// AcceptQuote Accept a submitted quote
 	// (POST /quotes/{quote_id}/accept)
-	AcceptQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID)
+	AcceptQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID, params AcceptQuoteParams)
 	// ReplaceQuoteLines Replace the lines of a draft
 	// (PUT /quotes/{quote_id}/lines)
 	ReplaceQuoteLines(w http.ResponseWriter, r *http.Request, quoteId QuoteID, params ReplaceQuoteLinesParams)
 	// RejectQuote Reject a submitted quote
 	// (POST /quotes/{quote_id}/reject)
-	RejectQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID)
+	RejectQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID, params RejectQuoteParams)
 	// SubmitQuote Submit a draft
 	// (POST /quotes/{quote_id}/submit)
-	SubmitQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID)
+	SubmitQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID, params SubmitQuoteParams)
 }
 
 // Unimplemented server implementation that returns http.StatusNotImplemented for each endpoint.
@@ -3136,7 +3341,7 @@ func (_ Unimplemented) ListQuotes(w http.ResponseWriter, r *http.Request, params
 
 // CreateQuote Create a draft quote
 // (POST /quotes)
-func (_ Unimplemented) CreateQuote(w http.ResponseWriter, r *http.Request) {
+func (_ Unimplemented) CreateQuote(w http.ResponseWriter, r *http.Request, params CreateQuoteParams) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
@@ -3154,7 +3359,7 @@ func (_ Unimplemented) GetQuote(w http.ResponseWriter, r *http.Request, quoteId 
 
 // AcceptQuote Accept a submitted quote
 // (POST /quotes/{quote_id}/accept)
-func (_ Unimplemented) AcceptQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID) {
+func (_ Unimplemented) AcceptQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID, params AcceptQuoteParams) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
@@ -3166,13 +3371,13 @@ func (_ Unimplemented) ReplaceQuoteLines(w http.ResponseWriter, r *http.Request,
 
 // RejectQuote Reject a submitted quote
 // (POST /quotes/{quote_id}/reject)
-func (_ Unimplemented) RejectQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID) {
+func (_ Unimplemented) RejectQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID, params RejectQuoteParams) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // SubmitQuote Submit a draft
 // (POST /quotes/{quote_id}/submit)
-func (_ Unimplemented) SubmitQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID) {
+func (_ Unimplemented) SubmitQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID, params SubmitQuoteParams) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
@@ -3306,15 +3511,42 @@ func (siw *ServerInterfaceWrapper) ListQuotes(w http.ResponseWriter, r *http.Req
 // CreateQuote operation middleware
 func (siw *ServerInterfaceWrapper) CreateQuote(w http.ResponseWriter, r *http.Request) {
 
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateQuoteParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey externalRef0.IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "Idempotency-Key", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "Idempotency-Key", Err: err})
+			return
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+
+	}
+
 	if len(siw.HandlerMiddlewares) == 0 {
-		siw.Handler.CreateQuote(w, r)
+		siw.Handler.CreateQuote(w, r, params)
 		return
 	}
 
 	var handler http.Handler
 	{
 		handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			siw.Handler.CreateQuote(w, r)
+			siw.Handler.CreateQuote(w, r, params)
 		})
 	}
 
@@ -3468,8 +3700,32 @@ func (siw *ServerInterfaceWrapper) AcceptQuote(w http.ResponseWriter, r *http.Re
 		}
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params AcceptQuoteParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey externalRef0.IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "Idempotency-Key", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "Idempotency-Key", Err: err})
+			return
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+
+	}
+
 	if len(siw.HandlerMiddlewares) == 0 {
-		siw.Handler.AcceptQuote(w, r, quoteId)
+		siw.Handler.AcceptQuote(w, r, quoteId, params)
 		return
 	}
 
@@ -3479,7 +3735,7 @@ func (siw *ServerInterfaceWrapper) AcceptQuote(w http.ResponseWriter, r *http.Re
 		// themselves stay on the stack when there is no middleware.
 		quoteId := quoteId
 		handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			siw.Handler.AcceptQuote(w, r, quoteId)
+			siw.Handler.AcceptQuote(w, r, quoteId, params)
 		})
 	}
 
@@ -3570,8 +3826,32 @@ func (siw *ServerInterfaceWrapper) RejectQuote(w http.ResponseWriter, r *http.Re
 		}
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params RejectQuoteParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey externalRef0.IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "Idempotency-Key", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "Idempotency-Key", Err: err})
+			return
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+
+	}
+
 	if len(siw.HandlerMiddlewares) == 0 {
-		siw.Handler.RejectQuote(w, r, quoteId)
+		siw.Handler.RejectQuote(w, r, quoteId, params)
 		return
 	}
 
@@ -3581,7 +3861,7 @@ func (siw *ServerInterfaceWrapper) RejectQuote(w http.ResponseWriter, r *http.Re
 		// themselves stay on the stack when there is no middleware.
 		quoteId := quoteId
 		handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			siw.Handler.RejectQuote(w, r, quoteId)
+			siw.Handler.RejectQuote(w, r, quoteId, params)
 		})
 	}
 
@@ -3609,8 +3889,32 @@ func (siw *ServerInterfaceWrapper) SubmitQuote(w http.ResponseWriter, r *http.Re
 		}
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params SubmitQuoteParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey externalRef0.IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "Idempotency-Key", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "Idempotency-Key", Err: err})
+			return
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+
+	}
+
 	if len(siw.HandlerMiddlewares) == 0 {
-		siw.Handler.SubmitQuote(w, r, quoteId)
+		siw.Handler.SubmitQuote(w, r, quoteId, params)
 		return
 	}
 
@@ -3620,7 +3924,7 @@ func (siw *ServerInterfaceWrapper) SubmitQuote(w http.ResponseWriter, r *http.Re
 		// themselves stay on the stack when there is no middleware.
 		quoteId := quoteId
 		handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			siw.Handler.SubmitQuote(w, r, quoteId)
+			siw.Handler.SubmitQuote(w, r, quoteId, params)
 		})
 	}
 
@@ -3911,7 +4215,8 @@ func (response ListQuotes503ApplicationProblemPlusJSONResponse) VisitListQuotesR
 }
 
 type CreateQuoteRequestObject struct {
-	Body *CreateQuoteJSONRequestBody
+	Params CreateQuoteParams
+	Body   *CreateQuoteJSONRequestBody
 }
 
 type CreateQuoteResponseObject interface {
@@ -3981,6 +4286,14 @@ type CreateQuote403ApplicationProblemPlusJSONResponse struct {
 
 func (response CreateQuote403ApplicationProblemPlusJSONResponse) VisitCreateQuoteResponse(w http.ResponseWriter) error {
 	return writeStrictJSON(w, 403, "application/problem+json", response)
+}
+
+type CreateQuote409ApplicationProblemPlusJSONResponse struct {
+	externalRef0.IdempotencyKeyInUseApplicationProblemPlusJSONResponse
+}
+
+func (response CreateQuote409ApplicationProblemPlusJSONResponse) VisitCreateQuoteResponse(w http.ResponseWriter) error {
+	return writeStrictJSON(w, 409, "application/problem+json", response)
 }
 
 type CreateQuote413ApplicationProblemPlusJSONResponse struct {
@@ -4258,16 +4571,36 @@ func (response GetQuote503ApplicationProblemPlusJSONResponse) VisitGetQuoteRespo
 
 type AcceptQuoteRequestObject struct {
 	QuoteId QuoteID `json:"quote_id"`
+	Params  AcceptQuoteParams
 }
 
 type AcceptQuoteResponseObject interface {
 	VisitAcceptQuoteResponse(w http.ResponseWriter) error
 }
 
-type AcceptQuote200JSONResponse Quote
+type AcceptQuote200ResponseHeaders struct {
+	ETag *string
+}
+
+type AcceptQuote200JSONResponse struct {
+	Body    Quote
+	Headers AcceptQuote200ResponseHeaders
+}
 
 func (response AcceptQuote200JSONResponse) VisitAcceptQuoteResponse(w http.ResponseWriter) error {
-	return writeStrictJSON(w, 200, "application/json", response)
+
+	enc := getStrictResponseEncoder()
+	defer putStrictResponseEncoder(enc)
+	if err := enc.json.Encode(response.Body); err != nil {
+		return err
+	}
+	setStrictContentType(w.Header(), "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", *response.Headers.ETag)
+	}
+	w.WriteHeader(200)
+	_, err := w.Write(enc.buf.Bytes())
+	return err
 }
 
 type AcceptQuote400ApplicationProblemPlusJSONResponse struct {
@@ -4320,6 +4653,14 @@ type AcceptQuote409ApplicationProblemPlusJSONResponse struct {
 
 func (response AcceptQuote409ApplicationProblemPlusJSONResponse) VisitAcceptQuoteResponse(w http.ResponseWriter) error {
 	return writeStrictJSON(w, 409, "application/problem+json", response)
+}
+
+type AcceptQuote422ApplicationProblemPlusJSONResponse struct {
+	externalRef0.UnprocessableContentApplicationProblemPlusJSONResponse
+}
+
+func (response AcceptQuote422ApplicationProblemPlusJSONResponse) VisitAcceptQuoteResponse(w http.ResponseWriter) error {
+	return writeStrictJSON(w, 422, "application/problem+json", response)
 }
 
 type AcceptQuote500ApplicationProblemPlusJSONResponse struct {
@@ -4499,16 +4840,36 @@ func (response ReplaceQuoteLines503ApplicationProblemPlusJSONResponse) VisitRepl
 
 type RejectQuoteRequestObject struct {
 	QuoteId QuoteID `json:"quote_id"`
+	Params  RejectQuoteParams
 }
 
 type RejectQuoteResponseObject interface {
 	VisitRejectQuoteResponse(w http.ResponseWriter) error
 }
 
-type RejectQuote200JSONResponse Quote
+type RejectQuote200ResponseHeaders struct {
+	ETag *string
+}
+
+type RejectQuote200JSONResponse struct {
+	Body    Quote
+	Headers RejectQuote200ResponseHeaders
+}
 
 func (response RejectQuote200JSONResponse) VisitRejectQuoteResponse(w http.ResponseWriter) error {
-	return writeStrictJSON(w, 200, "application/json", response)
+
+	enc := getStrictResponseEncoder()
+	defer putStrictResponseEncoder(enc)
+	if err := enc.json.Encode(response.Body); err != nil {
+		return err
+	}
+	setStrictContentType(w.Header(), "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", *response.Headers.ETag)
+	}
+	w.WriteHeader(200)
+	_, err := w.Write(enc.buf.Bytes())
+	return err
 }
 
 type RejectQuote400ApplicationProblemPlusJSONResponse struct {
@@ -4563,6 +4924,14 @@ func (response RejectQuote409ApplicationProblemPlusJSONResponse) VisitRejectQuot
 	return writeStrictJSON(w, 409, "application/problem+json", response)
 }
 
+type RejectQuote422ApplicationProblemPlusJSONResponse struct {
+	externalRef0.UnprocessableContentApplicationProblemPlusJSONResponse
+}
+
+func (response RejectQuote422ApplicationProblemPlusJSONResponse) VisitRejectQuoteResponse(w http.ResponseWriter) error {
+	return writeStrictJSON(w, 422, "application/problem+json", response)
+}
+
 type RejectQuote500ApplicationProblemPlusJSONResponse struct {
 	externalRef0.InternalErrorApplicationProblemPlusJSONResponse
 }
@@ -4593,16 +4962,36 @@ func (response RejectQuote503ApplicationProblemPlusJSONResponse) VisitRejectQuot
 
 type SubmitQuoteRequestObject struct {
 	QuoteId QuoteID `json:"quote_id"`
+	Params  SubmitQuoteParams
 }
 
 type SubmitQuoteResponseObject interface {
 	VisitSubmitQuoteResponse(w http.ResponseWriter) error
 }
 
-type SubmitQuote200JSONResponse Quote
+type SubmitQuote200ResponseHeaders struct {
+	ETag *string
+}
+
+type SubmitQuote200JSONResponse struct {
+	Body    Quote
+	Headers SubmitQuote200ResponseHeaders
+}
 
 func (response SubmitQuote200JSONResponse) VisitSubmitQuoteResponse(w http.ResponseWriter) error {
-	return writeStrictJSON(w, 200, "application/json", response)
+
+	enc := getStrictResponseEncoder()
+	defer putStrictResponseEncoder(enc)
+	if err := enc.json.Encode(response.Body); err != nil {
+		return err
+	}
+	setStrictContentType(w.Header(), "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", *response.Headers.ETag)
+	}
+	w.WriteHeader(200)
+	_, err := w.Write(enc.buf.Bytes())
+	return err
 }
 
 type SubmitQuote400ApplicationProblemPlusJSONResponse struct {
@@ -4804,8 +5193,10 @@ func (sh *strictHandler) ListQuotes(w http.ResponseWriter, r *http.Request, para
 }
 
 // CreateQuote operation middleware
-func (sh *strictHandler) CreateQuote(w http.ResponseWriter, r *http.Request) {
+func (sh *strictHandler) CreateQuote(w http.ResponseWriter, r *http.Request, params CreateQuoteParams) {
 	var request CreateQuoteRequestObject
+
+	request.Params = params
 
 	var body CreateQuoteJSONRequestBody
 	if err := runtime.BindJSONBody(r, &body); err != nil {
@@ -4836,6 +5227,8 @@ func (sh *strictHandler) CreateQuote(w http.ResponseWriter, r *http.Request) {
 			err = writeStrictJSON(w, 400, "application/problem+json", response)
 		case CreateQuote403ApplicationProblemPlusJSONResponse:
 			err = writeStrictJSON(w, 403, "application/problem+json", response)
+		case CreateQuote409ApplicationProblemPlusJSONResponse:
+			err = writeStrictJSON(w, 409, "application/problem+json", response)
 		case CreateQuote413ApplicationProblemPlusJSONResponse:
 			err = writeStrictJSON(w, 413, "application/problem+json", response)
 		case CreateQuote415ApplicationProblemPlusJSONResponse:
@@ -4948,10 +5341,11 @@ func (sh *strictHandler) GetQuote(w http.ResponseWriter, r *http.Request, quoteI
 }
 
 // AcceptQuote operation middleware
-func (sh *strictHandler) AcceptQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID) {
+func (sh *strictHandler) AcceptQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID, params AcceptQuoteParams) {
 	var request AcceptQuoteRequestObject
 
 	request.QuoteId = quoteId
+	request.Params = params
 
 	var response interface{}
 	var err error
@@ -4971,8 +5365,6 @@ func (sh *strictHandler) AcceptQuote(w http.ResponseWriter, r *http.Request, quo
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(AcceptQuoteResponseObject); ok {
 		switch response.(type) {
-		case AcceptQuote200JSONResponse:
-			err = writeStrictJSON(w, 200, "application/json", response)
 		case AcceptQuote400ApplicationProblemPlusJSONResponse:
 			err = writeStrictJSON(w, 400, "application/problem+json", response)
 		case AcceptQuote403ApplicationProblemPlusJSONResponse:
@@ -4981,6 +5373,8 @@ func (sh *strictHandler) AcceptQuote(w http.ResponseWriter, r *http.Request, quo
 			err = writeStrictJSON(w, 404, "application/problem+json", response)
 		case AcceptQuote409ApplicationProblemPlusJSONResponse:
 			err = writeStrictJSON(w, 409, "application/problem+json", response)
+		case AcceptQuote422ApplicationProblemPlusJSONResponse:
+			err = writeStrictJSON(w, 422, "application/problem+json", response)
 		case AcceptQuote500ApplicationProblemPlusJSONResponse:
 			err = writeStrictJSON(w, 500, "application/problem+json", response)
 		default:
@@ -5056,10 +5450,11 @@ func (sh *strictHandler) ReplaceQuoteLines(w http.ResponseWriter, r *http.Reques
 }
 
 // RejectQuote operation middleware
-func (sh *strictHandler) RejectQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID) {
+func (sh *strictHandler) RejectQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID, params RejectQuoteParams) {
 	var request RejectQuoteRequestObject
 
 	request.QuoteId = quoteId
+	request.Params = params
 
 	var response interface{}
 	var err error
@@ -5079,8 +5474,6 @@ func (sh *strictHandler) RejectQuote(w http.ResponseWriter, r *http.Request, quo
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(RejectQuoteResponseObject); ok {
 		switch response.(type) {
-		case RejectQuote200JSONResponse:
-			err = writeStrictJSON(w, 200, "application/json", response)
 		case RejectQuote400ApplicationProblemPlusJSONResponse:
 			err = writeStrictJSON(w, 400, "application/problem+json", response)
 		case RejectQuote403ApplicationProblemPlusJSONResponse:
@@ -5089,6 +5482,8 @@ func (sh *strictHandler) RejectQuote(w http.ResponseWriter, r *http.Request, quo
 			err = writeStrictJSON(w, 404, "application/problem+json", response)
 		case RejectQuote409ApplicationProblemPlusJSONResponse:
 			err = writeStrictJSON(w, 409, "application/problem+json", response)
+		case RejectQuote422ApplicationProblemPlusJSONResponse:
+			err = writeStrictJSON(w, 422, "application/problem+json", response)
 		case RejectQuote500ApplicationProblemPlusJSONResponse:
 			err = writeStrictJSON(w, 500, "application/problem+json", response)
 		default:
@@ -5103,10 +5498,11 @@ func (sh *strictHandler) RejectQuote(w http.ResponseWriter, r *http.Request, quo
 }
 
 // SubmitQuote operation middleware
-func (sh *strictHandler) SubmitQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID) {
+func (sh *strictHandler) SubmitQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID, params SubmitQuoteParams) {
 	var request SubmitQuoteRequestObject
 
 	request.QuoteId = quoteId
+	request.Params = params
 
 	var response interface{}
 	var err error
@@ -5126,8 +5522,6 @@ func (sh *strictHandler) SubmitQuote(w http.ResponseWriter, r *http.Request, quo
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(SubmitQuoteResponseObject); ok {
 		switch response.(type) {
-		case SubmitQuote200JSONResponse:
-			err = writeStrictJSON(w, 200, "application/json", response)
 		case SubmitQuote400ApplicationProblemPlusJSONResponse:
 			err = writeStrictJSON(w, 400, "application/problem+json", response)
 		case SubmitQuote403ApplicationProblemPlusJSONResponse:
@@ -5156,111 +5550,119 @@ func (sh *strictHandler) SubmitQuote(w http.ResponseWriter, r *http.Request, quo
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H37ctu4ufir4Mf2N4lVSpZ82cTKH2fSXFpnstk0dianDdMIJiEJDQlwATCKmuMznfMM++d5un2SM/g+",
-	"gAQlSpYdZ3e6k51OY5ME8OG73wB/jlJZlFIwYXQ0/hzNGc2Ygh/1nCqWvW/ev39yTmf2TcZ0qnhpuBTR",
-	"ODqfM6KNkmJGmDDcLImhMyKnxMwZUUzLSqWMUE24IVwTIRdj+2M6p2LGNFlwM08E+8jUkiwUN4xQkRF4",
-	"QFJZME0uaPphQM6YyOw4qsnkdNr/npp0PiFG4qBESJEvCZ8SIS9ktnTTZ20gNBcpi4lUfpYXUrBmqkQo",
-	"RmERmGwxZ6KBNBskIooj9okWZc6icZREh0kUxZFO56ygFi9mWdoX2iguZtHl5WUclVTRghmH0h9UxuBd",
-	"JxKnnOWZ3ZGWypCL5QNCSc5oxsWMTPoTeKyJHceEfTgg55xpQhUjF0p+YIJcLMmEZ5NBFEfczvpjxdQy",
-	"iiNBCwuY9MuHQP9esWk0jn633xB6H9/q/b9U0rAaaLsfeHL6uHsDp4892X+0n9VglNTMGyjg3XueRXGk",
-	"2I8VVyyLxkZVLISqRvMojqZSFdRE44gL891RFEcFF7yoCnjpcM6FYTOmAMYzQw1bh/AHS1NYXBMuiJlz",
-	"TbT9dNAia6bo1GxAIHx+PewhMBasdXk6nQLrdSNzYqVt0iVH9vc050wY4vh1DM9Qeua0LJnQ1xIIK3Fc",
-	"Eyr0gimWkaPRQSKkmTO14JrFREti5tQAMAvpFtf4DECwE+DyVlhhDU0LZgXKrSQYt/ORXGqGW4D572gH",
-	"GKnEByEXXMzy5YBMehNSWNwwnQgqliStlLIb/siU5lIMyEOyYPQDqBrUFe5zcvfV00fkZDQaWu1RUmVn",
-	"8PrC6al8uef0SQ2tFAzmWsoKdjS2sse1IYIWXMwSUUjF7IYFfOrAWEXagLzhZi4rA3OiLm1IkwhHG7KY",
-	"UwNA23durphUImfa4aZkilpmIBlLc7sJwo3FJspLbBl4MefpnKRUM6dZG0gO7g+I5aGPNK+YfWXxabVe",
-	"IlJZFLSvmVVMhmW4STkNVHeAwpholgIY9wf3B4d7m1QgyAputxEWj/SWvBRcPGdiZuYgvCU1hik7+O93",
-	"k6T3X3ff7O/9RxK9/X+/6//3u14S3SW9mPRWn+719n4fxWvatlvCrIbfIGUoYS15mss802PU/JbOKH0F",
-	"uet4KQOuy5d7FpuT3iQRnu1CsYrhNySHxf7h8AjMHBGSWFlsEycRnjpkB+JclwSNhfs16fCcF9ysU+DP",
-	"ckEKK97csEIDxks6Y0gGQg0ppDabrFkOc4abytiUVrmJxgfDttU4PLBWg35yVmM4vNKGrG/hh+lUs6v3",
-	"YM33B16SCzZFjeG2pA1VRm+0zDh552au2ov9L9jPsGM/l9bU6lIKzcAPeSHNU1mJzP6cSmGYgI3Rssx5",
-	"Cnpnv1TyImfFH/6h7S4Dg2whM5Tn0Th6IdGeInODQT19TNgnrv1OtaEitbDso+HdPzk5cXafaWOdgHE0",
-	"HD17fPDX787ufd8/ohYFhppKR+Oj4VEcGW6AzV9IQ6YAcr29uTGlHu/vp3OqDFODjH30UOt9IU0fv7/c",
-	"1Vyvk/wlzoYIbFN929bRLoJWoXkOpmlJNGMDC8sba4BqD+ULkA/uDCXgrpCUCnLBvI2PScZyZhWIVERX",
-	"FwU3hmUPEEwHNtXNmw20Gu3nXDC9jV4XLXqdNPR6JMU056nZkVyp//zrUOvcu6QYgBhrPik6f0gsmudy",
-	"oQFBMdFVOrd+FmDTOt/UDYZPLeZobn2EZYjBTp3xR5q9QtR9IbHPwbrATCSTDDcBpgf5TAqjaAqqkikl",
-	"bbTxNhguquLC8mGljWUTp1jJaDiM4qiUVlEoQDSopX3UrJfv2lzhrds2hjhoC/CwYYhT8ZHmPPO72JEv",
-	"OI7q+1Ffjz12wO4DMkHkTsAwa8JoOicOxERA+GYdUz8VsEs9X0mVBvf9z+fnL8ldSib/f4JxiLUQNgZe",
-	"eN9xIcmcfSIZn3GjCZ0a60aYGBwEYZTMLWtaiOxzy8lo92MiZCImf5baTPYspys2rTTLbFhoV4GFNVPW",
-	"8QzMk33CbSzAwMuMXUROSZlTLvqGfTLkaDgklhesry+nhBJHIZLJtCqYMINEJOKNd2st2EgJoulSxwTD",
-	"e3QRcAKPpLuARPSFqMgSUSrr/Jql9bwZfvvs7IcX4DjFiPI6qCZSpIyUTKVMmH7GUpmxbA98qtfnT/v3",
-	"CQDvXa9KlNR6z0RXSsmZFX4v6pMkqbL7w+EEkw/SIzoRDaYvLGnoRUysViRTxjDsSalS3Fp4xUylxJi8",
-	"/oO1yNYRgJ/ux4mAH/4Y44NH7t8n/pPRU5jI/njvqX948hQCe0fCQSJO0ZojgCjPTXIBvrVBhmHC7gcw",
-	"BkGHdh/ruGEwS9pKE81nwloIn2P4J1NSj8mkkfT94WgSMFIiFIUgDuIgDPx06/vRxPqnnbrwqVQXPMuY",
-	"+GJVyHUQHwnGMvS+dSrLxgfXY9j+qmnbSYmlLSV22CixZg+7qa9p/f3XU1wGMj9cE9Svlktzmn7Q1sAB",
-	"RiCyKJkquIaYtR1fAv42mC/LckrQ/InVel9INj8XARW6kSz7o22E4QFhjtvWJZx9Z+OCg74icZy2nVKe",
-	"owPGas0JeoPpQBWePrbC71JnnQR5Ic33MuNTzrLupFGT2DE8z8ncZYsMnYVRrrb/x8VqBvRBHZ9GcZgI",
-	"9mnfLsy4z/Y3JIsvu2Opl3SZS5qdS/mcqhm7RecIUl1ck9zO6xTVaHh0//jed+RiaZi+kUKYhgphFCgE",
-	"txFipMQld2S9Esf1jZR9HPf1PZsu1JiGR2mastJsUgUvFUulyLid9ylw860QzXGrz01COpJwdLKtfXng",
-	"M5yEzigXN1QbH1rkOwjIF+zKCemuBAxG9t3Ir0nCTkR1JYKD2oh3PRMxl3kGTplPo2Lqa0BehdiNiSUi",
-	"+oouKWsk5CrJUlZYHImDVC83mD91ITAjgi2sqtnoApyhp/la0I+U5/Qivw3J9+4rZvOV4WL2gBi1xD0R",
-	"PZfK5Msbif0/WuYmEHu3EVIFO9mNb8IRX9fsWPhSKmzo4TKRQi5iMpWKOFSSxZznQEZMTsUkU5QLnYgp",
-	"+Ax6XplMLsBHXFDLPva5/Tejhl5QzUJEQ5iSiMkrZtSy/9D+NhmQh2IZOBsFXdZpUVe0KHNqplIV7rlO",
-	"xPHwkIR+5vFwiAlZ4ESUNUh3k4yVTGRMpEuMtXC7iQCNZrdL7tolPLR1PCQVyZQsS1cNSaUQmOaG0qCN",
-	"HuzWLScRu/89ZHojA1uN9lVVQtivALwGYXd0ImaKYmjCZUaYyFziNjCrAaK2ZBU16BnIK1oa1IGbWkJm",
-	"wmvFVmZ3SyKwUy5fC1qZuVT8n7ei1i8YVZZ44JhaF4R9Km3cdSMZbGeYRo0MtoDeWfiaIV9P+lr755qA",
-	"4y1mMSloblmdZbFHieU3AalN5QqSKLkrHtibN2/6DyszZ8JYYrBu5482X1hhA/ixmr6Yo1ZHkNC4Yly5",
-	"vX69gVtKJVOmtVVijxpW+QKueehr30G2xYalH5kN9ew0NMc4FOtfDb4ww7op79X6Xhs6na7ku6CsI5aW",
-	"7W6U7pqH3HlwEHJngCTiUbMrmwZjfwHHkGuyYHneR96ECNIZjgvmwpSMQN5AE6o/bMx2vha6KkupDMu+",
-	"Zxmn57DX23Xt6xRmMJGd4Ea6ZdbyC49D6tU7IYXdCgG67Uq+enAfBvdh1C/n4FvKTVYRNEHbZjSZWKg1",
-	"M5P628pM+/cnAyx8IRRQJWILaGEAwmXo69L8JebnONPReEpzzVZBeuhqEi5nLkmq2GqXBbYdOckbj+II",
-	"Kw1WeOeMz+bmfVG4BHJBDVOc5v7LHysK1dBoPBrG0YJnZg4ffzccXsat4QfHq8MPwuFH4ejRwXB4+e4y",
-	"jspge20ou1Sue99ueyFnVtMgq874R+thPSDsk8tQoMbSibDOEOg4aDiqjKUPfG7mjCtiHS83/UrN97ot",
-	"MTV2P0dQo7yKAT3dn3MBbFvQT6c4DiqnbnqqFF0Cy7gH8uIfDCs4rQmuyzwlVabOg8QkrQyZKlkQSjwp",
-	"LSe1yRQQvYtK+NoSCSvMCrIfBc9zXjCjMClQoxe47oqK61UIb3FdF0j+A5f+V6CF/V7jFj/d0TUffBkX",
-	"NKy/0dssfZG6WebLkdFIWRcm4O2utPnui2lzGXadvW0RKsBQAHQccNe7DmavVeQqI6P+cxsLKLhNw2yl",
-	"7jpmUbNm7ykY13pARg3rG14wMH40+0HkS99it+LjWflLeVbP0d7EGxvXgN/k0kPosSpmN++iJ9jmA0JF",
-	"7dM2FWbszHIrgCdqwwEhBViDTnjX4NsBMRv2eGMF2NJ+bXUXux7Aa7T+xVFdJt5GqLWNG2lofn1n4Xsp",
-	"GABaldkXMwfUFN5XwvB8nTte28d17Ov36MjvOhI82+xK7xXxBKkMRCSuWzB9a0IgAq0tbxRVb5RWxRWq",
-	"elBudBwtfYqt7hyo9xg3Oa9S8ZRpMuWfUB7EFdbpCjNzpSm5poaoR2Oj0TZTdEdjyRUI2ux7rVOk6T0b",
-	"DUlRkDPDWN7FwKG92W5P1uH+YuYX3LwH2nzBJKHhusIE/TJm5rlXY9fwqM5dYhYEBhkc/PMVf/wmDvjB",
-	"FQ748drww3D4ccsBH3Y64F/Xcw1JhCttRH27dd+15qF+WtUkWioDYT8kNZyumPQnkIVo2vcJtOMDGYR1",
-	"Vpy266POC9Vaf5OSi6N+6zevHPv4w7tQWNuTtIU1jj71LRD9j1RZHWAZITq1cJxmj2uAozh6hHM8NOHP",
-	"rS9eIzzwRf1z64szByT8G7x551H9ks462/ddJ6Wc+i5+yMpCWsvYwEpWwjXdhE25U54bRPOq41VhTmI3",
-	"j3rYpaVqptzdrehyKXLfHVuDcrCblpR1T2o98gbKCYGPHUbiurHWzb5RJDacs3gzZ2rFcHIBmYecT1nI",
-	"7/6oRW1eojjyDgN4J+hmgqIC17LN0eGwNePT0YBipbFuZVhnLtfI5VKRYZPSOvP4BNX63jHRWjfeu0nb",
-	"dtP1QUGCwKXZWFGCPVjbR52tXPdYoMnHvbcRs/FniMZk8rt9K8d1gxk2T0mViEmryW8S209Laub7PMNf",
-	"MO28/5/9FzDB1A5qGo1W289xnSv9OL+L2GOui6k2WeL1rQtCC5B2OSWF/WZMKFnMZc58a5ScBvXOdHlH",
-	"k4ILqYj1CxJxN4XzK1YfP3n9Cruvzh7HZMkEPHz28q+xO1/hAxaiC0jc7MUuqqGJmOaSGi5mfdieW7o5",
-	"LeOa3qoCFlCyQrXPNWGfoJ0Q+t0seU7PfiBHB6N7JJWZP3RQw76C8s8R7h1zVsM48t9F4+jJ61fRmgn1",
-	"n3eWDBCNjks6sTUmsI4Fe3QwHAyHFmWDRDx0TaQHfz8+7I/wyAO0Fmg7n+tVI8/oR3oGi3rKQG9/IgAF",
-	"+XIVW0E5W7vTfq4dwHW3rebCEAfretunBE6Gw3ujk5OD46N7R8OTk9FVKr3BZucJt22EglM5VVkyBady",
-	"2jJvSdM6aPH2Yf9v7z4fXv7+SuFxBAxg2016fNq4S37ghM/R8b31Rs5r6DpqyMJSawGHP/2ZOpk6OFcw",
-	"8EI2fQwbDgysaT9f1OnS10wYtSQl9MCuaG7TZMWhMLCLdd5qMDqMdlNt+LwlJ29VK/I3Fq7bKAkaWI4O",
-	"uvYfli62n7h0X8Z16tQF5vqD1TlWqc1ZXraXb2ohh3876TSirjjStTR2E8MHIA0rOdSjbXm645OTMEs3",
-	"7JREV4xZt3vQ0mH1akFVnXr/wAWQ3vHzKuutnR4J8iyuTLW6zOtXp0g5njFh+JQ7h3LrSjseSgmQUyne",
-	"V2zKQGKu1AW+DgW4qQm0rg8s8VhaKW6WZ1AHBipiZfphZeYbpaE9qEMqgjk6tU57Dfztqd/sszfnXQET",
-	"nwmWkWdvzgfk1GgygcbVCUlzygtyV5c0Zc2puD0yUxSPn7qmX50IWve8ZGxqI7k46O2uhsPD1L2HX9jY",
-	"Ghhs9u58DQ1OkweJgIKZkjnTHhw8m9ac7rmjCbwPFoSM6QTdLV/3mcR1uOKWuoNnuR0ioFEeW1ygx93O",
-	"SQq6TIRmbECe2GdNI03uzhl5BFgjiZ28YB6x9B+NHfrbhUssI3Ixlb44S1NwD9xZtEfIutFarfEvGHVB",
-	"LX3OmOkXzMZdUDMI6zQuX2e9CBf76wFx+fBEXLBcihk0tASJcUAO7goC8XFQ74khJ4dZA4/ERGDdAHLK",
-	"dXmnKaa0Swh+ddfoBIXsRPR6EID0etbXk5q5FInLXCpW5jRl2QPS67lIg4tZr2dR7ZJ+4LIkAs8D2L2b",
-	"IJ1W93LEkBy01LJruKEWbgcMNzpBA8bN8oFLtxurvHs9jIZ6PSIV6fUwIAIQkJvW0q7WnaTGH/nGxLsm",
-	"Uvi2oUmQ0J2QXg/jKt3rwfmNyWSSCCze/vzTv37+6V84O/6MkhEsiI8RwtYnPoRLBOn87+ef/of8/NP/",
-	"4pjwf7i/1lw+Btw+10845q7H4l5rDhc8uv1ZukNcYfFoCdF4q1c7w6SJHBLx5PWrPfRkrJZouYZ1kEA6",
-	"Y4QBgvGw1bAz6PXIE3CCGzk39AO0iD97c95qKxqQJ06vJAIeaHIXNEaobwA0SiZN/tzpsD1Xko9dm2ec",
-	"CCQrBiqMZus16Ds6zLoIaebWr2C5htoPnOWHw+Xht83hJ3DxXNcOK3yFvA05as09dwmHCwe6Fkf+agpR",
-	"bs5X7hgL6EGMq/AAxATHos53Z5Ea8OvXqPMdaR5J4XtlWcaNtsR5WJc2fOe+u/bEXdWAPYibrjVpbjCB",
-	"ptn2NSbgq+HdA6B1MJqqM7ZeKiF/mDPovQVPL5M2ftpy04NTe9AuXDfxQvMlnH/M8WzAyjUGeK7JbcSR",
-	"epCI1QtTpCB/enLuGzfxlDt0lDYLf2CsbI4gAADWfjokg2+tG74Hb98J5cYAJRF3J5vaiCZ7A/LGly/W",
-	"FHHT1QRoSOcsi0mj2uuNHA8PXc621csKljXnKROaBeby+9PzwFt1RjKKI3etQzSORoODwQjSdSUTtOTR",
-	"ODocDAeHGA/OwTNzZ27tj7OuU+av4HBZcEQ+7BDQHYeNgxIVpEetcLqMST2GhqccXZ4UdlkroNMMDtpr",
-	"U28rvNDmbbcP2Xyyv+kmgMv4BkPdCfwdxjZX1lz9ravSvls5In8wHG7pXfM9a9e4CAay2h0dXOt5bWiv",
-	"O8L1u6at4dzfeuIYJhndZJLXK32yR8PDm0zzNDz9dnyz/bSPoME8N4Kl4+hBGCMBL4eRy9soMBrRO8se",
-	"LuCMxtFza8x+9BJh6Ew3A6CMUUrdIcNYMNH1oX3X4QRyKhXxpzNB7TcGvmkYQ6PtxRcVQNtIe+8R6rgm",
-	"6E9DaxR6ArUD2VjiGoLV62SGh2PrIScCM9ark2MbPriZdZNxlx5B+LEKUqc2/iiz5a0JWt2xeNmOm42q",
-	"2OWagI9uV8A3tWcisRdUO68ru8XjdXH0XCLE3Uma16+ee0sh2KK5lmt7z/dvTfccjW40x+opRZjp+Gab",
-	"6uiMttMdHNxsuo4O/H9jHQv+8aqSRW3ZVpZd2vYyri8s+eyvlrtEabCe8rpcPIbnun2rB5we43nu13uw",
-	"GlnjEfsPrISMclux4UpesX2ph+RvhetwSY66pbzRMO7el9+kB3GE298+R32zEQw4uXpAcB8PyPeNBLLj",
-	"dOxvTRxRaq4Wx9jHL20RmTFze/LR3On29d32rdcJ3fJB+cNdOHz7rQDf5P63FWr8iRlvqDaEGteSJn99",
-	"K3TarZvNfUyt2V3fdN5Nwc9Z0EXe0S7cNsJ1z0xbieDoJoD4NeS+7oNv7un4Zmivb2h/U7bx4Qau7pBY",
-	"6LT8iLdtv418ldjlfZCl6g64Db7tft0T+wUyWnXmGCH37Opaqw3x3X7yupC6DHbQr3zbLvHt5w0CYHfK",
-	"HPySPkZTYaq7uG/Z7fimv37lQOFbfuLfUOm/6qzUEd/TvFueYh8rmF/P4XIV0jXT1KW37Ze/rnNVHyz8",
-	"5lx9c65qOevm4Js5V/WZgk0Ciat8DYF8GTQNkRv0DCXCN5D5Y+FQ2I1XeomIb4IZEHeoEZqb4KZ6PHLO",
-	"tftjCyImXNDU8I8sJpWAZeCAr/uJi6C1w7XDNPfGSfx7DqD6CuhTgZYLiz+8aHJKeY7ey9HwJBHQAAN1",
-	"dndKxw6NCdXYJuIzS60y2DjsbU2Ev+USu83x+/APywT3ljRHFlfQAHuzm8RTQwtZ5Rlhn1LmOiZ8D7vv",
-	"Bmr9XYWDrroWLvXras4V4YgdCb+p0Jv6d988n40a+cz1im30dXbQw83ZrXeX20HBxeGOSn+7U5v53a1Z",
-	"0OZaqTwaR/ughR1Un6/Txeo0LFdwVg0VNKoZI6GdEv74zMrfMtLR5bvL/wsAAP//",
+	"7H1tcxu31ehfwd32ji11SVFviUV/uKPGdqvUcVxbGt8264bQLkiiWgIMgDXN+upO5/kN+fj8uvySZ845",
+	"wC6WXEq0bKetx53OhCYX2IPz/gq9S3I9m2sllLPJ8F0yFbwQBj/aKTei+LH5/cfH53wCvxTC5kbOndQq",
+	"GSbnU8GsM1pNmFBOuiVzfML0mLmpYEZYXZlcMG6ZdExapvRiCB/zKVcTYdlCummmxBthlmxhpBOMq4Lh",
+	"FyzXM2HZJc+v+uylUAWs45aNzsa977jLpyPmNC3KlFblkskxU/pSF0u/fdEGwkqVi5RpE3Z5ppVotsqU",
+	"ERxfgpstpkI1kBb9TCVpIt7y2bwUyTDJksMsSdLE5lMx44AXt5zDD9YZqSbJ9fV1msy54TPhPEq/N4XA",
+	"3zqROJaiLOBEVhvHLpcPGWel4IVUEzbqjfBry2CdUPBln51LYRk3gl0afSUUu1yykSxG/SRNJOz6UyXM",
+	"MkkTxWcAmA6vj4H+rRHjZJj8Zq8h9B79avf+XGknaqDhPPjN2aPuA5w9CmT/CR6rwZhzN22gwN9+lEWS",
+	"Jkb8VEkjimToTCViqGo076fJWJsZd8kwkcp9dZSkyUwqOatm+KPHuVROTIRBGF867sQ6hN8DTfHllknF",
+	"3FRaZuHRfousheFjtwGB+Pj7YY+AAbDW5emsELO5dkLlyz+J5TrEp+xKLBGfeSmFcmzGr4Rl1TxllZI/",
+	"VYLNhWF6LgyHFcCrM8GVBR6a8vlcKBCLXLD7nF1cnD3aSYHvYb+zx+dPWPT63p/EkpHsM0QAm6LA9tkp",
+	"CIUD2ZRuimstnwkEbCIc7TaWxjrGlV0Iw+4Dkiqb+u0siHOmQCZ3cA9dOVy00OaKXQpg7kIrwfiES/Ww",
+	"/QZ8J1faTYUBOH6qhHUM5Vta/0JRsKODgxS1Bmce1qksRQSaX5kpJLksS2YqpeDVR4OTPvuTWFp2KUpQ",
+	"YU4TwnlZCsPclDtmAfVuKmZ0FJC3sTYT7ZxQ7OCITXUFxxw7XLDyzj47RTAtw1PAjipTtspzYUl2lXbs",
+	"SszdsAaftgKkmEpZwgxpH2RKQmzDlSt0bPHnTKqnQk3cNBaWWkF1MuUY9WG3hI/ABIy6lHvEpV6JDonM",
+	"qNKJG+17aWkgaIvK+wcZscJCWpEyq4k8AMxC+5db+g5BgA3o9WBBas4CRvJvUkIiUUptBR0B979nPWCs",
+	"UldKL6SalMs+G+2O2AxwI2ymuFqyvDIGDvxGGCu16rNTthD8Cu0fGTD/OLv/4sk37GR/fwAmbc4N7BCM",
+	"mDee5XLHG7kaWuAA2GupKzwRcEgprWOKz6SaZGqmjUCOwkc9GKtI67NXkdh5Ia9JkylPG7aYcodAw29+",
+	"L1A0JTAqglMrmkLkJRyCSUdiCUo8Ba26mMp8ynJuhTf3kZA+6DPgoTe8rAT8BPgEU5ypXM9mvGcFWEsn",
+	"CjqkHkf+RITClFmRIxgP+g/6hzub7HK3rHik3yAkc+6cMLD4b/ezbPf/3X+1t/N/suSH//Wb3v9/vZsl",
+	"99luynZXv93Z3fltsq2EgduxQcpIwlryNNVlYYfkjgCdSfpm7L7npQK5rlzuADZHu6NMBbaLxSrFf3kl",
+	"LS07HByRflUaNWqbOJkK1GFbEOd9SdC4Xf9KOjyVM+nWKfBHvWAzEG/pxMwixud8IogMjDs209ZtcrFK",
+	"3DM+VCHGvCpdMjwYtF2ZwwNwZfhb78oMBrc6NutH+H48tuL2M4BPeSXn7FKMSWP4I1nHjbMb3UXavPMw",
+	"t50F/hedZ9Bxnmvw/+xcKyvQOX6m3RNdqQI+51o5ofBgfD4vZY56Z29u9GUpZr/7u4VTRl4iQOa4LJNh",
+	"8kyTkxccFmnBLxVvpQ0ntY6rHGDZI29w7+TkxDujwjrwTIfJYP/bRwd/+erl19/1jjigAJ2aZHg0OEoT",
+	"Jx2y+TPt2BhBro83dW5uh3t7+ZQbJ0y/EG8C1HZPadej56+39SHXSf6cdiMEtql+09HJLkauzYwvmRWi",
+	"D7C8AgNUu80fgHz0sbl3IXOu2KUINj5lhSgFKBBtmK0uZ9I5UTwkMD3Y3Da/bKDV/l4plbA30euyRa+T",
+	"hl7faDUuZe62JFceHv801DoPcRJFxQ7MJ6eIhIjFy1IvLCIoZbbKp+BnITbBc+WZotX4LKCOl+AkLGPk",
+	"ogIPfnPLg8/UaMVvHLFV7xjUeqfa+T0vXtCmH8gv52igCLxCC8IDWi9iVa2c4TlqW2GMhij6h2i5qmaX",
+	"wMoVRAUi6Ga2PxgkaTLXoGsM0go12x4p5+vXbcYKBvImnjpo64BBw1Nn6g0vZRFOsSVrSVrVC6s+HYdt",
+	"gd2HbETIHaFtt0zwfMo8iJnCtAT4tmErZLh6vzk3FiOAP56fP4dIc/S/RxRfg5Fx00zVUd9Cs6l4ywo5",
+	"kS4ETNKl6GMoZ3QJ3A0QwfcgDOQ6pEzpTI3+qK0b7QCTGjGurCjYJQXH+GIrDPiukYWDbySEEwId1dRn",
+	"mjibl1yqnhNvHTsaDBjwAoQLesw48xRihc6rmVCun6lMvQqeMYBNlGCWL23KKG1FXgZtEJB0H5FI7hSG",
+	"jXMD/rNbgvMu6NlvX37/DH2vlFBeJ4sYRu1zYXKhXK8QuS5EsYNu2cX5k94DhsAH761Scw4OOLOVMXoC",
+	"+iNoi1GWVcWDwWBESTUdEJ2pBtOXQBp+mTJQrGwsBEVOOTdGgpNghKuMGrKL34FRB18CPz1IM4Uffp/S",
+	"F9/4/z4Oj+w/wY3g49dPwpcnTzDo9STsZ+qMHAICkOS5SZrhsxCnQKjNLWEM4xbrH7Zpw2BA2soyKycK",
+	"NF/Inf1DGG2HbNRI+t5gfxQxUqYMr4NzHzva1vP7o4268Ik2l7IohPpgVShtFGIpIQpy4G2u540bb4d4",
+	"/FXruJUSy1tK7LBRYs0ZtlNf4/r5T6e4HGY0pWWkX4FLS55fWbCRiBG0bXNhZtJi2NsOURF//WSLvNuZ",
+	"urAf6vecrhpZcL1W0mur1nXosz0o65IybpcC+NyHzHeisfrPcH5Ou70SdrtT4tHmM5tdeKPU0UQ41Nf0",
+	"7UbxBfVjFC8fgwX8QC4IezE0pxvJt7d/EwFlRMDjtqcR7761o0GLPqGgess75rIkf17UVhRtiLCRWTx7",
+	"BIbAlwc6CfJMu+90IcdSFN05yCZPiGwx9clHxydx0gSTtlKtVnke1umOJI2LXaG01YUZ/9jehoLYdXdo",
+	"/pwvS82Lc62fcjMRH9FRDvnvEvb1Rmt/cPTg+Ouv2OXSCXsnxTGOFcd+ZBz8QZjTml65JevNaV3Pad2j",
+	"dZ/ey+1CjWt4lOe5mLtNZuG5EblWhYR9nyA3fxSieW4NqW7MboPegpANfI2HIWHuE/13UxtXLfIdROSL",
+	"TuWFdFsCRit7fuWnJGEnorrqClH9N4QhmZrqskCFH7LylEntsxcxdlMGRPRFNcrxO42pb7bUFRWA06hy",
+	"IB2l42srpcQCVM1Ge/KSoo4Lxd9wWfLL8mNIfghlqGJpnFSThwwrRXAmZqfauHJ5J7H/e8vcRGLvD8Kq",
+	"6CTb8U284tOaHYAv5wrCUJ/YVnqRsrE2zKPSlwKl87nOlBWGS2UzNUb/0U4rV+gFxgsLDuwD38N/C+74",
+	"JbciRjSGrJkavQAPpHcK/xr12alaRo7njC/rLLuvgc1L7sbazPz3NlPHg0MWxxzHgwHl95ETSdawesIK",
+	"MReqAHeI4m46bqZQo8Fx2X14RYC2jo21YYXR87kvruVaKaqaYPsDRJJwdEfl14XaIaZ3OrLV7Uopgtcg",
+	"7J7N1MRwClOlLphQha8DRGY1QtQNSWqLegbT1ECDOog3S0x0Ba3YKhTckFfulMsLxSs31Ub+46Oo9UvB",
+	"DRAPgxRwQcTbubyrz95OWO43MtgCemvha5Z8OulrnV9ahkGYmqRsxktgdfDCPUqA3xRmyo1vuiDJXfHA",
+	"Xr161Tut3FQoB8QQ3c4fb54AYUP4qWNoMSWtTiCRcaUcw809Ohu4ZW50LqwFJfZNwyofFCL6/p4o88ZK",
+	"wd8ICPthG15SToLKqQ2+KGG/KQfaet46Ph6v5D6xSqiWwHZ3Sn1OY+48OIi5M0ISC6jZlk2jtb+CYygt",
+	"W4iy7BFvYjbBG45L4cOUgmEOyTJur4BrNjCGreZzbZwovhOF5Od41o/r2tfp7Ggj2OBOumXS8guPY+rV",
+	"J2EzOApDum1LvnpxDxf3cNWv5+AD5UarCBqRbXOWjQBqK9yofrZy496DUZ/qqAQFFh3FAtu0kHAF+bq8",
+	"fE65WilsMhzz0or19AWVuHwFRrPciNVOMmqt9JI33E8TKlyB8E6FnEzdj7OZLybMuBNG8jI8+VPFsbie",
+	"DPcHabKQhZviw18NBtdpa/nB8eryg3j5Ubx6/2AwuH59nSbz6HhtKLtUrv+93drHXoKmIVadyDfgYT1k",
+	"4q3PUJDGspkCZwh1HDZVVg7og4+7qZCGgePlt19pIXjftr8au+8SLHnfxoCB7k+lQrad8bdntA4L8X57",
+	"bgxfIsv4L/Tl3wXlxFobvC/zzLlxdR4kZXnl2NjoGeMskBI4qU2miOhdVKKfgUjUsGAw+zGTZSlnwhlK",
+	"CtToRa67pYB/G8JbXNcFUnjAl4IMauFw1rTFT/dszQcfxgUN62/0Nueh56F5zYcjo5GyLkzgr9vS5qsP",
+	"ps113Fn7Q4tQEYYioNOIu153MHutIlcZmfSfP1hEwZs0zI3UXccsadbiR47GtV5QcCd6Ts4EGj9efK/K",
+	"ZWgjXvHxQP5yWdR7tA/xCuIa9Jt8eog8ViPg8D56wmM+ZFzVPm3TsECNfv4N6IlCOKC0QmvQCe8afFsg",
+	"ZsMZ76wAW9qvre5S3+f8Hu3NaVI3HdxEqLWDO+14+f7OwndaCQS0mhcfzBxYX/qxUk6W69xxAV/XsW84",
+	"oye/b3AJbLMtvVfEE6UyEpG0bjMPnS6RCLSOvFFUg1FaFVes8GLp2XO0Dim2uhGlPmPa5LzmRubCsrF8",
+	"S/KgbrFOt5iZW03Je2qIejX1rd1kiu5ZKr8jQZtzrzUeNa2M+wM2m7GXToiyi4Fje3OzPVmH+4OZX0n3",
+	"I9LmAzaJDdctJujXMTNPgxp7D4/q3CdmUWCIwdE/X/HH7+KAH9zigB+vLT+Mlx+3HPBBpwP+aT3XmET0",
+	"po2ob48n+U5P0k+rmsRq4zDsx6SG1xWj3gizEM2IEsORIySDAmfFa7se6bxYrfU2Kbk06bX+FZRjjz68",
+	"joW1vUlbWNPkbQ+A6L3hBnQAMEJyBnCcFY9qgJM0+Yb2OHXx59YTFwQPPlF/bj3x0gOJ/41+eR1Q/ZxP",
+	"OkeUfGOuHodJJczKYlrLQWClK+UbsOIe77EsHaF51fGqKCexnUc96NJSNVNu71Z0uRRlaLauQTnYTkvq",
+	"usW5XnkH5UTApx4jad2n7XffKBIbZsleTYVZMZxSYeahlGMR83sYJ6vNS5ImwWFA74TcTFRU6Fq2OTpe",
+	"tmZ8OpqRQBrrVoZ15vJNfT4VGTesrTNPSFCtn50SrfUch9+0bTd9TxwmCHyaTczmaA/WzlFnK9c9Fmz4",
+	"8r+H2SwEfshGv9kDOa6bDamRTptMjVoNn6MUHp1zN92TBf2D0s57/7f3DDcYw6Km6Wx1moHec6sfF06R",
+	"Bsx1MdUmS7x+dMX4DKVdj9kMnhkyzhZTXYrQJqfHUb0zX96zbCaVNgz8gkzdz3EcCvTx44sX1In38lHK",
+	"lkLhl98+/0vqx3VCwMLsDBM3O6mPanimxqXmTqpJD4/nX90MX/kGyApn45jRFal9aZl4i62l2PuII4cv",
+	"v2dHB/tfs1wXYYalhn0F5e8SOjvlrAZpEp5LhsnjixfJmgkNj3eWDAiNnks6sTVk+B4Ae/9g0B8MAGX9",
+	"TJ36huKDvx0f9vZpggZbCyzs5/sW2bf8DX+JLw2UwVGRTCEKyuUqtqJytvUTzb4dwHc6rubCCAfrejuk",
+	"BE4Gg6/3T04Ojo++PhqcnOzfptIbbHZO8d5EKBzyquZzYXDIqy3zQJrW3M4Pp72/vn53eP3bW4XHEzCC",
+	"bTvpCWnjLvnBgbGj46/Xm3rfQ9dxxxZArQUOuIe5YZ17OFcw8Ew3fQwb5k/WtF8o6nTpa6GcWeKU75rm",
+	"dk1WHAsD21jnGw1Gh9Fuqg3vbsjJg2ol/qbCdRslUQPL0UHX+ePSxc1T5f7JtE6d+sDcXoHOAaU2FeW8",
+	"/fqmFnL415NOI+qLI12vps5yfAClYSWHenRTnu745CTO0g06JdEXY9btHrZ0gF6dcVOn3q+kQtJ7fl5l",
+	"vbVhpCjP4stUq6+5eHFGlJOFUE6OpXcob3zTljNOEXIqI3tGjAVKzK26INShEDc1gdb1ARBP5JWRbvkS",
+	"68BIRapMn1ZuulEa2os6pCLao1PrtN9B/3oSDvvtq/OugElOlCjYt6/O++zMWTbCJuYRy0suZ+y+nfNc",
+	"NEOWO2xiuHJRA7jNFK97Xgoxhkgujfr8q8HgMPe/4z/EEAwMNf53/owNTqOHmcKCmdGlsAEcGnVshsXu",
+	"WYa/Ry/EjOmI3K1Q9xmldbjiX3WP7qvwiMChCWpxwXkH2JPN+DJTVog+ewzfNY00pR9bCwgAI0ld3Wge",
+	"qfSfDD3624VLKiNKNdahOMtzdA/8aOM3xLrJWq3xzxR1YS19KoTrzQTEXVgziOs0Pl8HXoSP/W2f+Xx4",
+	"puguAWxoiRLjiBw6FQbiw6jek2JOjrIGAYmZoroB5pTr8k5TTGmXEMLbfaMTFrIztbuLAcjuLvh62gqf",
+	"IvGZSyPmJc9F8ZDt7vpIQ6rJ7i6g2if90GXJFM2GwNldlE6rezlSTA4CteAdfinA7YGRzmZkwKRbPvTp",
+	"dgfKe3eXoqHdXaYN292lgAhBCHc6rKRdwZ3kLtwgQIl3y7QKbUOjKKE7Yru7FFfZ3V2c5RmNRpmi4u0v",
+	"P//zl5//SbvTZ5KM6IX0NUHYeiSEcJlinf/75ef/Yr/8/N+0Jv4/na+1V4gBb97rZ1pzP2Bxp7WHDx79",
+	"+YDuGFcAHoEQjbd6uzPMmsghU48vXtC1HRhqtFzDOkhgnTFCn8A4bTXs9Hd32WN0ghs5d3ipCQfV2Gor",
+	"6rPHXq9kCr+w7D5qjFjf0A0hbNTkz70O2/El+dS3eaaZIrJSoCJ4sV6DvmfjrIvSbgp+hSgt1n78LSQr",
+	"zzaDcOji+a4dMQsV8jbkpDV3/EVDPhzoejnxV1OI8nu+8CNNqAcprqJhmBGtJZ3v59Ia8OufSed70nyj",
+	"VeiVFYV0FohzWpc2Que+v9rJ3/xBPYibrm5qbmnCptn2VU3oq9FVFqh1KJqqM7ZBKjF/WArsvUVPr9AQ",
+	"P91wcYhXe9guXDfxYvMljtOWNBuwcisGzbj5g3hS9zO1eimUVuwPj89D4yZdmlBfLkMvvhJi3owgIABg",
+	"Pz2SXwgHiATcYjIROxpD4b/RuamnOP6MDApUxwyqAo3HrwSI8dp4THNpTF2tuRLL9iiinwvOVH1+f3MP",
+	"eOzx1T3U5Fpf4EMkT9na3T1h8phu7/E5VyDcTL8Rxa03+bSu43nvS3yatlSLt/cQmjGEsY16waDK676N",
+	"cWCm7o82dWuNdvrsVagSrdm7pnkMuS2fiiKmZs0vx4NDnxpvtQyjA1PKXCiaPPNeyXdn51FQ4H2RJE38",
+	"ZSzJMNnvH/YHmBWdC8XnMhkmh/1B/5DC7ik6wH5SHj5Ouu6GeIHznNHFFnEjhu24IiCqBGIWGnSgT0zV",
+	"a3g8WOzT0XjKWs+fFXg9hnX1seK70X7odtWbR/Y23d9xnd5hqb83Y4u1ze1ntz/ri+GvVy62OBgMbmgR",
+	"DK2B73GnGBYPOhrl1ssH2MV4RO/v2raGc+/GIX/cZP8um1ystCMfDQ7vss2TeOD0+G7naU/64T53gqVj",
+	"wiMORZGX4wDxhySyzclrYA8f1yfD5Cn4DD8FiXB8YpsFWC2aa9shw1SXsvVVG96eoJxqU+tqtK6NH9X0",
+	"5ZHODuJLCqDtCwUnHcvlLmoDJKMfO1y1n944PDUEq5dADQ6HEIhkigoDq5vTtAN683Uvd5ceIfip2PTh",
+	"imTlHj4SYOT83+ti+dFkt+41vW5nPJypxPWaztj/uDpjU2Mt8c+C22DHP+JgZJo81QRxd3rt4sXTYHyU",
+	"WDSXRt7crf+5qbOjwcmd1FnHEDvstn8niFanVXGn47uhqKNDHrY7OLjbdh2TGP/BRgDjpFUrQOq8rc27",
+	"zMF1Wt+D9C5co3pNsgUR07qUPcLvbYg4fK43TNT79z1czbDQtRtXYo6VhbbmpTd9NM3rL5vs8JmOunVG",
+	"o6/8dVKfpYtzRMe/eY/6wrRtlUh0zRfK950EsmNK+nMTR5Ka28UxDQFWW0Qmwn08+Wiuivz0ccWNt5R9",
+	"5AsTDrfh8Jtvh/gi959XLPQH4YKh2hALvZc0havKseNy3WzuUcINTn3XfTdFZy+jaYKOtvG2Ea57p9pK",
+	"hFZ/0gjnX6FK6hGLT6FTvngBd/ACvrjlG/2A0w0S3KGdsLv4Df0VjR+S0Bnhk3DE63XX5wY/fq/uA/8A",
+	"fVR1Jnyx3uJruatDIN0xwbpC8lWbqEf/Y7v/Hz/jEgG7Vc7l1/SnmqpqPbnwRR1+XkHRl1zMf6DSf9FZ",
+	"nWahj3+7nMwe1W8/nXPpuwLWTFOX3oYnPztHsp7P/eJIfnEk//11Sre03s2RrGeGNikfesunUD7Po6ZA",
+	"doeewEyFBtFw7QN2FKQrvYIsNLn1mR9axuZF/MMmdKWEtP5v86iUScVzJ9+IlFUKX4O9KP6TVFHrlm93",
+	"a+6FpH4UUvP0x7WwawXwR5cKj7ksyVM7GpxkChvcsMHDT+HBUvyrWtgGFjKGrfrrMO5dx54XPB1Nk9Dz",
+	"8R/Hi+4lakaSV9CAZ4ND0lTgQldlwcTbXPiOqDCjErr92m02XQVVetVnZyVW5C31XPHFXHwxF//G5uKl",
+	"b1Td6HRuYSSawdHX1zeDQi/HC3LD1XJtMfJX9mGPfWXKZJjsoUh7qN69Twu9V//S4KAsWQ/SgU5jLzf+",
+	"IbWVPxZpk+vX1/8TAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -168,7 +168,7 @@ def test_another_companys_quote_is_not_found(quotes):
         delete_quote.sync_detailed(theirs.id, client=staff)
 
 
-def test_invalid_fields_are_answered_with_json_pointers(quotes, line):
+def test_invalid_fields_are_answered_with_json_pointers(quotes, materials, line):
     no_company = create_quote.sync_detailed(client=quotes["staff"], body=NewQuote(lines=[]))
     assert no_company.status_code == HTTPStatus.FORBIDDEN, no_company.content
     assert pointers(no_company.parsed) == ["#/company_id"]
@@ -182,6 +182,23 @@ def test_invalid_fields_are_answered_with_json_pointers(quotes, line):
         assert pointers(submit.parsed) == ["#/lines"]
     finally:
         delete_quote.sync_detailed(empty.id, client=external)
+
+    # A request the contract accepts whose total the service cannot carry
+    # out: 422, pointing at the line.
+    price = MaterialsMoney(2**53 - 1, "EUR")
+    body = NewMaterial(name=unique("Py dear"), quality="gold", thickness=1, price_per_square_metre=price)
+    dear = create_material.sync_detailed(client=materials["external"], body=body).parsed
+    too_dear = create(
+        external, NewQuote(lines=[NewQuoteLine(material_id=dear.id, quantity=4, width_mm=1000, height_mm=500)])
+    )
+    try:
+        submit = submit_quote.sync_detailed(too_dear.id, client=external)
+        assert submit.status_code == HTTPStatus.UNPROCESSABLE_ENTITY, submit.content
+        assert isinstance(submit.parsed, Problem)
+        assert pointers(submit.parsed) == ["#/lines/0"]
+    finally:
+        delete_quote.sync_detailed(too_dear.id, client=external)
+        delete_material.sync_detailed(dear.id, client=materials["external"])
 
     bad = line(0)
     bad.width_mm = 0

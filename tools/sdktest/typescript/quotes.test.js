@@ -203,6 +203,23 @@ test("invalid fields are answered with JSON pointers to them", async () => {
     await external.DELETE("/quotes/{quote_id}", { params: { path: { quote_id: empty.id } } });
   }
 
+  // A request the contract accepts whose total the service cannot carry
+  // out: 422, pointing at the line.
+  const dear = await materials.POST("/materials", {
+    body: { name: unique("TS dear"), quality: "gold", thickness: 1, price_per_square_metre: { amount: Number.MAX_SAFE_INTEGER, currency: "EUR" } },
+  });
+  assert.ok(dear.data, JSON.stringify(dear.error));
+  const tooDear = await create(external, { lines: [{ material_id: dear.data.id, quantity: 4, width_mm: 1000, height_mm: 500 }] });
+  try {
+    const submit = await external.POST("/quotes/{quote_id}/submit", { params: { path: { quote_id: tooDear.id } } });
+    assert.equal(submit.response.status, 422, JSON.stringify(submit.error));
+    assert.equal(submit.error?.status, 422);
+    assert.deepEqual(submit.error?.errors?.map((e) => e.pointer), ["#/lines/0"]);
+  } finally {
+    await external.DELETE("/quotes/{quote_id}", { params: { path: { quote_id: tooDear.id } } });
+    await materials.DELETE("/materials/{material_id}", { params: { path: { material_id: dear.data.id } } });
+  }
+
   const invalid = await external.POST("/quotes", { body: { lines: [{ ...line(0), width_mm: 0 }] } });
   assert.equal(invalid.response.status, 400);
   const pointers = (invalid.error?.errors ?? []).map((e) => e.pointer).sort();
