@@ -23,12 +23,17 @@ func TestNarrowingChangesNothing(t *testing.T) {
 	}
 	type pair struct{ name, base, next string }
 	var pairs []pair
-	dirs, err := filepath.Glob("../testdata/corpus/*")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, d := range dirs {
-		pairs = append(pairs, pair{filepath.Base(d), filepath.Join(d, "base.yaml"), filepath.Join(d, "next.yaml")})
+	// The corpus pairs that change what the narrowing decides on: paths
+	// and operations coming and going, components renamed, extracted,
+	// merged by allOf, shared or made optional or nullable. Each costs
+	// four generations and type-checks; the rest of the corpus changes
+	// nothing more for narrowing.
+	for _, name := range []string{"allof-refactor", "operation-added", "operation-id-changed", "operation-removed",
+		"path-added", "path-removed", "path-item-parameter", "ref-extracted", "reordered", "response-property-became-nullable",
+		"response-property-became-optional", "request-property-became-required", "sdk-type-renamed", "shared-components-moved",
+		"shared-schema-both-directions", "response-enum-value-replaced", "multi-file"} {
+		d := filepath.Join("../testdata/corpus", name)
+		pairs = append(pairs, pair{name, filepath.Join(d, "base.yaml"), filepath.Join(d, "next.yaml")})
 	}
 	for _, s := range []string{"materials", "quotes"} {
 		pairs = append(pairs, pair{s, "../../../api/released/" + s + ".yaml", "../../../api/" + s + ".yaml"})
