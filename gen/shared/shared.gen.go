@@ -60,6 +60,8 @@ type Problem struct {
 	Detail *string `json:"detail,omitempty"`
 
 	// Errors One entry per invalid field of the request.
+	//
+	// Example: [{"detail":"string must not be empty","pointer":"#/name"}]
 	Errors *[]FieldError `json:"errors,omitempty"`
 
 	// Instance The request path that failed.
@@ -251,20 +253,21 @@ var swaggerSpec = []string{
 	"WhPgc4js8f5oOBoRZMNEHYee9v7vTw4GYz/1wdUJMqZNMw1eic/iPR/acIYHHhLFEBSrTbR6WbMNI5Wh",
 	"xhDabxtoBAz6cwQ/HvbnCI5Go6fjo6P9J4dPD0dHR+PbBwr6aG7D61ZG8RhSXVVoeAxpXcOJNWuzJh+P",
 	"B//49OXg6vuvqkpgYI+2bbrS2NBt2sIDTIdPnl7vK/8FOyYcLIk3S56nZZGhpD8NVG3c9w4l3muWrYlV",
-	"ttliVJQdVdyS37DKrnMR7BMdlvZrHqdn+q9aSoQxYkXfO7f65RZ3REbSy67Po9YB6JUyDve33bbvo7fK",
-	"2ouNy8VtLT7kSPaC7AkZrByLav34zukf/ONo2/FNFLDtaD/KwC+wpK9tzYX1mwd3nhwd9UeORlu1LEQd",
-	"1z0Y1xPIZpbCrJr7X0jFjA7Suylo10r73SVdiMc2jzl/d+o5JzNKBOYyDLHdetIdOwY9cGojBwbnyPrx",
-	"VT1vAi7GpmXQdV0n5mFaG+lW7zl1YS76ZIqSn+7bSUPIqw9n0fV+nZULhRm8+nA2hFMKnLjDOoW0ELKE",
-	"HVuJFLuBvF1YGKFcrxdtEyXa8kiGc6nQxr2hj3o0OkjD7/wFJ2TY/RTI1p+5nDV9niiO44wu0Dbk+EG5",
-	"rkvyyAL/3juQU5mpD2rw0vfNpqHe0BVyHlnoAcETNL4awsMvtCeUYpUoiziEl/Ssq7kUoV/TAEDOybec",
-	"2S35TDKaBPjXo2cf3Uo1102GIPwARxiV+8mLVbQ1BO5MWHCU4e1uvCgXBq0vA22a+0Q19r7Fgk0ttLNz",
-	"TcnHmBXPKLmN7JzQ8BLXz5bDDCAZoV48CMc9pG2FKbAKWP5fDDxQyv5gSuZ5AknElGc9Iz1cibJYs9rD",
-	"4TCJuFnlcjotR4OJItx4LiCUAhKVqOOmQE6vtP+RYy2B1vMmMgvQhbntQCNIN0nUNCg5ZJJEyiBlN8xu",
-	"rvmxVPjx2HAsETMo5AU2Y1g7flAkBgGFmGFBHxZGZMizYxRR8qATY2F1iXyzRDkNFvH55owXhUlt0TdE",
-	"EYma/v7x9yS5HI0GSXI5PkmSy6cn9PHo5NPjj0lSffn1iv5+w3+/5b/fX326ec3300miuvGsbg4uBidm",
-	"zHMmemZQXFAqkxZ11nTnBdcmrKO7JapAx+t4yi6Gqlapq5vCpbmgXM2uypkuugiQ7Y0FUfDwsUmUVJ+l",
-	"lVwpaAixsHP+w2h0PIrh/If9MPV18vLkZHdtngvOehzvzyk3wXeDIXRDWwYXeFk973oo7f8LIlnyCl7I",
-	"FJUfJAla+/r0rOfQolYtWah7ahvFUZhsjybReDgajmiZrlCJSkaT6GA4Gh74CDEne3519b8BAAD//w==",
+	"ttliVJQdVdyS37DKrnMRazT0Q55bDGw/8GHTxSGPw9J+zW31/MdVex1hjFjR9843f7nFp5Gl9Qrgk7F1",
+	"FHv1kMP9bZD1Hf1WgX2xgVDcFvRDomUvCBiyejkW1frxXeRw8I+jbcc3ocS2o/08BL/A6rK2NVfnb57+",
+	"eXJ01J9bGm1V1RC6XHeDXJQgw1sKs2rufyEVS0tQgU1pvdYf6C7pQlC3ecz5u1PPOZlRNjGXYRLu1pPu",
+	"2HbogVMbOTA4R1ayrxqLJmpjbFoGXTcYxDxMayPd6j3nP8xFn5FRBtV9O2kIefXhLLre9LNyoTCDVx/O",
+	"hnBK0Re3aaeQFkKWsGMrkWI31bcLCyOU6zW0baJEW2PJcC4V2rg3OVKPRgdp+J2/4IS8gx8l2foz18Sm",
+	"zxPFwaDRBdqGHD9t17VaHlng33sHcj409ZERXvrm2zQULbpq0CMLPSB4DMeXVHiChvaEUqwSZRGH8JKe",
+	"dYWbIjR9GgDIw/m+Nfs2n45GkwD/egjuQ2Sp5rpJM4SfAgnzdj95sYq2xtGdCQveNrzdzSjlwqD1taRN",
+	"n5Goxmm0WLC9hnYAr6kbGbPiQSe3keITGl7i+il3GCQkI9QLKuG4h7StMAVWAcv/FYKnUtmpTMk8TyCJ",
+	"mPKsZ6SHK1EWa1Z7OBwmEXe8XE6n5WgwUYQbDxeEekKiEnXcVNnplfZ/g6xl4XrehHcBujD8HWgE6SaJ",
+	"mgYlh0ySSBmkFInZzYVDlgo/YxuOJWIGhbzAZpZrx0+bxCCgEDMs6MPCiAx5AI3CUp6WYiysLpFvliin",
+	"wSI+3xwUo1irrRyHUCRR098//p4kl6PRIEkuxydJcvn0hD4enXx6/DFJqi+/XtHfb/jvt/z3+6tPN6/5",
+	"fjpJVDfj1Q3TxeDEjHnORM8MigvKh9KizpoWv+ACh3V0t0QV6Hgdj+rFUNUqdXVT/TQXlPDZVTnTRRdG",
+	"sr2xIAqeYDaJkuqztJLLDQ0hFnbOfxiNjkcxnP+wH0bHTl6enOyuDYXBWY/j/WHnJoJvMIRu8svgAi+r",
+	"510jpv3PRSRLXsELmaLy0yhBa1+fnvUcWtSqJQt1T22jOArj8dEkGg9HwxEt0xUqUcloEh0MR8MDH2bm",
+	"ZM+vrv43AAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
