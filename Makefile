@@ -26,8 +26,16 @@ BENCH_TARGETS ?= memory=70 sqlite=85
 # The events benchmarks run a fixed number of events per op and report
 # their own figures (events/s, latency percentiles, drain time): once.
 EVENTS_PKG := ./services/platform/events
+# The Go SDK: a module of its own under gen/sdk/go, one package per
+# service and the shared components once, client and models only.
+SDK_GO   := gen/sdk/go
+# vacuum lints the specs: a module of its own under tools/vacuum, so that
+# its dependencies stay out of the services' module graph.
+VACUUM   := $(GO) -C tools/vacuum tool vacuum
+# The lowest severity of a finding that fails make lint-spec.
+LINT_FAIL ?= warn
 
-.PHONY: help run test test-short test-nats bench generate check-generated vet fmt breaking release-spec
+.PHONY: help run test test-short test-nats bench generate generate-sdk-go check-generated vet lint-spec check fmt breaking release-spec
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -63,7 +71,7 @@ bench: ## Run the benchmarks; print, per bare/full pair, the share of bare throu
 	done | $(GO) run ./tools/cmd/benchratio $(foreach t,$(BENCH_TARGETS),-target $(t))
 	$(GO) test -run '^$$' -bench '$(BENCH)' -benchtime 1x -count 1 $(EVENTS_PKG)
 
-generate: ## Regenerate gen/ from the specs in api/ and the event contracts in api/events/.
+generate: generate-sdk-go ## Regenerate gen/ from the specs in api/ and the event contracts in api/events/.
 	@mkdir -p gen/shared && \
 		$(GO) tool oapi-codegen -config gen/shared/oapi-codegen.yaml -o gen/shared/shared.gen.go $(SHARED)
 	@for s in $(SERVICES); do \
@@ -74,13 +82,32 @@ generate: ## Regenerate gen/ from the specs in api/ and the event contracts in a
 	@# The TypeScript and Python SDKs (skipped, saying why, without node or python3).
 	@GO=$(GO) tools/sdk/generate $(SERVICES)
 
+generate-sdk-go: ## Regenerate the Go SDK (gen/sdk/go) from the specs in api/.
+	@mkdir -p $(SDK_GO)/shared && \
+		$(GO) tool oapi-codegen -config $(SDK_GO)/shared/oapi-codegen.yaml -o $(SDK_GO)/shared/shared.gen.go $(SHARED)
+	@for s in $(SERVICES); do \
+		mkdir -p $(SDK_GO)/$$s && \
+		$(GO) tool oapi-codegen -config $(SDK_GO)/oapi-codegen.yaml -package $$s -o $(SDK_GO)/$$s/$$s.gen.go api/$$s.yaml || exit 1; \
+	done
+
 check-generated: generate ## Fail when gen/ differs from what the specs generate.
 	@git diff --exit-code --stat -- gen/ || (echo "gen/ is stale: run make generate and commit the result" >&2; exit 1)
 	@test -z "$$(git status --porcelain -- gen/)" || (git status --porcelain -- gen/; echo "gen/ has files that are not committed" >&2; exit 1)
 
 vet: ## Run go vet and check formatting.
 	$(GO) vet ./...
+	@# The modules of their own: the Go SDK and its scenarios.
+	$(GO) -C $(SDK_GO) vet ./...
+	$(GO) -C tools/sdktest/go vet ./...
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); echo "gofmt would change the files above" >&2; exit 1)
+
+lint-spec: ## Lint every spec in api/ with vacuum against api/.vacuum.yaml (what makes good SDKs).
+	@for s in $(SPECS); do \
+		$(VACUUM) lint --ruleset $(CURDIR)/api/.vacuum.yaml --functions $(CURDIR)/tools/vacuum/functions \
+			--details --no-banner --no-style --no-clip --no-update-check --fail-severity $(LINT_FAIL) $(CURDIR)/$$s || exit 1; \
+	done
+
+check: vet lint-spec check-generated ## Vet and format, lint the specs, check that gen/ is fresh.
 
 fmt: ## Format the Go code.
 	gofmt -w $$(git ls-files '*.go')
@@ -96,6 +123,8 @@ breaking: ## Compare every spec in api/ at git ref BASE (default main) with the 
 
 release-spec: ## Record the specs in api/ and api/events/ as released: the baseline .ci/breaking compares with.
 	@mkdir -p api/released
+	@# The SDKs' release: gen/sdk/CHANGELOG.md and the Go SDK's version.
+	@GO=$(GO) tools/release/sdk-changelog
 	@# The released specs' $$refs into shared/ must resolve to the shared
 	@# components as they were released, not as they are now.
 	@rm -rf api/released/shared && cp -R api/shared api/released/shared && echo "released api/shared"

@@ -28,16 +28,16 @@ import (
 
 // Defines values for MaterialOrdering.
 const (
-	MaterialOrderingCreatedAt      MaterialOrdering = "created_at"
-	MaterialOrderingId             MaterialOrdering = "id"
-	MaterialOrderingMinusCreatedAt MaterialOrdering = "-created_at"
-	MaterialOrderingMinusId        MaterialOrdering = "-id"
-	MaterialOrderingMinusName      MaterialOrdering = "-name"
-	MaterialOrderingMinusQuality   MaterialOrdering = "-quality"
-	MaterialOrderingMinusThickness MaterialOrdering = "-thickness"
-	MaterialOrderingName           MaterialOrdering = "name"
-	MaterialOrderingQuality        MaterialOrdering = "quality"
-	MaterialOrderingThickness      MaterialOrdering = "thickness"
+	MaterialOrderingCreatedAt           MaterialOrdering = "created_at"
+	MaterialOrderingCreatedAtDescending MaterialOrdering = "-created_at"
+	MaterialOrderingId                  MaterialOrdering = "id"
+	MaterialOrderingIdDescending        MaterialOrdering = "-id"
+	MaterialOrderingName                MaterialOrdering = "name"
+	MaterialOrderingNameDescending      MaterialOrdering = "-name"
+	MaterialOrderingQuality             MaterialOrdering = "quality"
+	MaterialOrderingQualityDescending   MaterialOrdering = "-quality"
+	MaterialOrderingThickness           MaterialOrdering = "thickness"
+	MaterialOrderingThicknessDescending MaterialOrdering = "-thickness"
 )
 
 // Valid indicates whether the value is a known member of the MaterialOrdering enum.
@@ -45,23 +45,23 @@ func (e MaterialOrdering) Valid() bool {
 	switch e {
 	case MaterialOrderingCreatedAt:
 		return true
+	case MaterialOrderingCreatedAtDescending:
+		return true
 	case MaterialOrderingId:
 		return true
-	case MaterialOrderingMinusCreatedAt:
-		return true
-	case MaterialOrderingMinusId:
-		return true
-	case MaterialOrderingMinusName:
-		return true
-	case MaterialOrderingMinusQuality:
-		return true
-	case MaterialOrderingMinusThickness:
+	case MaterialOrderingIdDescending:
 		return true
 	case MaterialOrderingName:
 		return true
+	case MaterialOrderingNameDescending:
+		return true
 	case MaterialOrderingQuality:
 		return true
+	case MaterialOrderingQualityDescending:
+		return true
 	case MaterialOrderingThickness:
+		return true
+	case MaterialOrderingThicknessDescending:
 		return true
 	default:
 		return false
@@ -145,6 +145,8 @@ type MaterialName = string
 type MaterialOrdering string
 
 // MaterialPage One page of materials and the total count that matches the filter.
+//
+// Example: {"count":1,"items":[{"company_id":1,"created_at":"2026-11-23T09:30:00Z","id":1,"is_active":true,"name":"10 mm Steel","price_per_square_metre":{"amount":12000,"currency":"EUR"},"quality":"steel","thickness":10,"updated_at":"2026-11-23T09:30:00Z"}],"limit":20,"offset":0}
 type MaterialPage struct {
 	// Count How many materials match the filter, on every page.
 	//
@@ -227,7 +229,8 @@ type NewMaterial struct {
 	// Example: 1
 	CompanyId *int64 `json:"company_id,omitempty"`
 
-	// IsActive Whether the material can be used in new quotes.
+	// IsActive Whether the material can be used in new quotes. Left out, the
+	// material is active.
 	IsActive *bool `json:"is_active,omitempty"`
 
 	// Name A name, unique within the company: one line with something to
@@ -3761,110 +3764,112 @@ func (sh *strictHandler) UpdateMaterial(w http.ResponseWriter, r *http.Request, 
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H1td9u4lfBfwcP2ObEzlCzZziRWPuzxJHHraZJJE/tk2zCNYPJKQk0BHAC0oma9v33PvQBJUKJsxePM",
-	"dudMP2QsCS8X9/0N6JcoVfNCSZDWRKMv0Qx4Bpr+NDOuIfvU/P7pxRmf4i8ZmFSLwgolo1F0NgNmrFZy",
-	"ykBaYZfM8ilTE2ZnwDQYVeoUGDdMWCYMk2oxwj/TGZdTMGwh7CyRcAV6yRZaWGBcZoy+YKmag2EXPL3s",
-	"s3cgM5zHDRufTnqvuE1nY2aVm5RIJfMlExMm1YXKln75rA2EETKFmCldrfJaSWiWSqQGTpvQYosZyAbS",
-	"rJ/IKI7gM58XOUSjKIkOkiiKI5POYM4RL3ZZ4A/GaiGn0fX1dRwVXPM5WI/SU3OcWnEF60j8CTeccwta",
-	"8NywxUwZYJwGs0nOp2zGDbMzYdgVz0voR3EkcN7PJehlFEeSz3FrYT65SV1wXSiVA5cRwvXKb3X6vJug",
-	"p88rClZA1VsW3M6aHaufP4ksiiMNP5dCQxaNrC4hhKHG2zCOJkrPuUVwpf3+MIqjuZBiXs7pRw+skBam",
-	"oAnYn3QGhNJOUCcC8gwZwSht2cXyKeMsB54JOWXj3pi+NgzngcQv++xMgGFcA7vQ6hIku1iyscjGm5Cq",
-	"qu3D8/xRwyQaRX/Ya+Rjz/1q9irk1nDjIdbF6TSDeaEsyHT5F1iuH+6YXcKSaJDmAqRlc34JhpVFzEop",
-	"fi6BFaCZKkBznIGsOgcuDeJixosCJEpFCmyHs/Pz0+e7MSMmAnb64uyEBdv3/gJL5kSfZZpPLLGbsH12",
-	"jDJhUTSFndFcw+dAgE3ButUmQhvLuDQL0GzHWG5LE/vlDEpzIlEkd2kNVVqatFD6kl0AEilTEhifciGf",
-	"tnegPblUdgYa4fi5BGMZibcwfkPI2OH+fkxKgzMP60zkEIDmZyZSGGasyHOmSylx68PBUZ/9BZaGXUCO",
-	"Gswqh3Ce56CZnXHLDKLezmDujoJ8M1F6qqwFyfYP2UyVeMyJpQkre/bZMYFpGJ0CV5SJNGWagnE8KJVl",
-	"l1DYUQ2+WwqRoktpHGac8iHudIht2HOFji0unQv5EuTUzkLRqvVTJ1NOSB12i9oYLcC4S7cHXOp16MiR",
-	"mTS640bzVUoaCdqi8nA/caywEAZiZpQjDwKzUH5z474jEHABtz0akJqzkJH8ThIEESVXBtwRaP0HxgPG",
-	"Snkp1ULIab7ss/HDMSrDdAYmkVwuWVpqjQe+Am2Ekn12zBbAL8n8Ofvlh7OdtyfP2NFwOECLVnCNK1Q2",
-	"zNvOfLnrbVwNLXIArrVUJZ0IOSQXxjLJ50JOEzlXGoijaKgHYxVpffY+EDsv5DVpEulpwxYzbglo/M2v",
-	"hYomR0YlcGpFk0Ga4yGYsE4sUeXHTEiUvHTGUm7AW/tASJ/0GfIQ2S/8CfGJljiRqZrPec8AGksLmTuk",
-	"mgTuRIDCmBlICYwn/Sf9g91NZrlbVjzSbxCSglsLGif/YydJHv7Xzvu93f9Iog//7w+9//74MIl22MOY",
-	"PVz9dvfh7h+jbSUMvY4NUuYkrCVPM5VnZuS8EaSzk7452/G8lBHX5ctdxOb44TiRFduFYhXTJ6+khWEH",
-	"g0OnX6UijdomTiIr6rAtiPO1JGi8rv9NOrwUc2HXKfBntWBzFG9hYW4I4wWfgiMD45bNlbGbXIWc1gwP",
-	"lcGEl7mNRvuDtuNzsI+OD//sHZ/B4FY3aP0IP00mBm4/A/pGl6JgFzBxGsMfyViurdno9rjFOw9z21nw",
-	"f8F5Bh3nuUZv0RRKGiDf+JmSk1ykdJpUSQuS/uRFkYuU9M5eodVFDvPv/mnwlIFPiZBZLnJ0mpyNqN1W",
-	"Jy7COM0rl4znqEuXjUONx3U4MJbLFKHcqz1x79OCsejgjqLB8Mfn+3/7/t3jV72DC8QNeTvR6HBwFEdW",
-	"WOL/+ij1sWfWFma0t5fOuLag+xlcVacxe2k1/HpbB3OdE964xRxeV9zITox4N+tGrMReP1eeV9sHHK84",
-	"HmO26l6hXriOo9fKnqhSZr+Qsq9VcwQPiTAYqMBnYSo27iDh3tHR0U1k5C0yHjZkfK0smxDg29FRKttz",
-	"478NIW9BgHN9Au91zpfMAPSjTt3xA8/eOpT8QrqckZVxHJIpMOTRkglywChpNU9JZYLWCiPhD8F0Wc4v",
-	"ENgSXXuoFCwbDgZRHBUKFYYm9JF62nMa9vpjm9iVlbtJXvfbhB40hD6VVzwXWXWKLckt3KxeNevbEH1L",
-	"7D5lY4fcMRlow4CnM+ZBTCTFyOigVksRr9TrFVwbcuP/fHb2BsPF8f8fozvnLIWdJbIO3RaKzeAzy8RU",
-	"2CrqETYmR0FarXL0nREi/F4y7j3OmEmVyPGflbHjXVQUGialgQxjb9yFNjag0QENzBR+IzAmAPI2Y58t",
-	"4qzIuZA9C58tOxwMGPIC+vxqwjjzFGKZSss5SNtPZCLfV+4tgu0owQxfmpi51JNzFdwCFZJ2CInOJ6LY",
-	"r9DoBNslaUc39sd3P70mByp2KK8TPoxC7wJ0CtL2MkhVBtku+VbnZye9J4yAr1ywUhYcvWhmSq3VlFtg",
-	"pkxnlKdKkjJ7MhiMXWJMVYhOZIPpCyQNv4hZLiSwCYALf1KutUBLr8GWWo7Y+XdomdEhoL+exImkP36I",
-	"3RfP/H9fVEOGJ7QQ/vn4pPry6IQiV0/CfiJPnVV3ADp5bhJfNBaDDYyXuXEYo+DD+MEmbhgMSVsaZsRU",
-	"ovWpEjn/Aq3MiI0bSd8bDMcBIyVS8zrC9gGgaY0fjr09Wpe/E6UvRJaB/MWqUJggTpIAmfPCTaqKxhc3",
-	"Izr+qsXaSomlLSV20Cix5gzbqa9JPf7bKS5L6TWXtBQZcWnO00vDuMcIRRgF6LkwFLu240zC3wbzhSyn",
-	"Jc9foNb7hWSr1mKkQjeSZW94E2FEQJhHbesSrr61cXGTviFxvLadcJFD5jJvleYkvQEmUIWnz1H4fy6V",
-	"3eRPvFb2lcrEREDWnTxqEjzkI8581sjyaRjtUrZNyNXs/NM6To3isEhRlSS6MOOH7W0oZFx3x1Rv+DJX",
-	"PDtT6iXXU7hH56hKXOa4rldUw8Hhk0ePv2cXSwvmTgphEiqEYaAQ/EGYVcptuSXrFW5ezyrVc/O+vWfT",
-	"hRrb8ChPUyjsJlXwRkOqZCZw3RPi5nshmufWKkdJaUkmLFtwQ/blaZXp9Bnau6mNyxb59gPyBafyQrot",
-	"AYOZPT/zW5KwE1FdCeGgble5nomcqTwjp6xKp7oUWJ+9DbEbMySir4a45KxVlLNkS1W6wl0cpHyFdXnU",
-	"OmSVsEBVs9EFeOc8zXPJr7jI+UV+H5Jfua8UGHNthZw+ZZTixzMxM1Pa5ss7if0/W+YmEHt/EFYGJ9mO",
-	"b8IZ39bsIHwplxh6+IykVIuYTZRmHpW+hiOsT1LFLNNcSJPICfkMZlbaTC3IR1xwZB/8Hv+bccsvuIEQ",
-	"0RSmJHL8Fqxe9o7x07jPjuUycDYwWq7So754UeTcTpSe++9NIh8NDljoZz4aDFxiljjRyRqlvVkGBcgM",
-	"ZLp0sZY7biJJo+Fx2Q5uUUFbx0NKs0yrovBVkVRJ6dLdlIzB6AGPbl3dbCF3HdNbFdjqdomLwGsQ9sAk",
-	"cqq5C02EyhjIzCdwA7MaIOqG7KIhPUP5RaRBHbjpJW5ca8VWhveGhGCnXJ5LXtqZ0uJf96LWL4BrJB45",
-	"puiCwOcC4647yWA7AThsZLAF9NbC10z5dtLXOr8wjBxvOY3ZnOfI6pDFFUqQ3ySlwLTLNHnJXfHA3r9/",
-	"3zsu7QykRWJAt/PHmxEobAS/6/RYzJxWdyA54+riypt7KzZwS6FVCsagEnvWsMovSShXDQZBtgXD0ivA",
-	"UA+X4bmLQ10drMGXS8Ntynu1xhvLJ5OVfJdPzSLb3SndNQu5c38/5M4ASaxCzbZsGsz9FRxDYdgC8rzn",
-	"eJMiSG84LsCHKRmjvIFh3Fwi12xgDFMWhdIWsleQCX5GZ71f175OYQYL4QJ30i3Tll/4KKRefRI2x6Mw",
-	"otu25Ksn92hyj2b9eg4+Um68iqCxs23WsDFCbcCO67GlnfSejPuuAOagQCCrFpuurhkzA7C9OViet4oe",
-	"Stb1DkoJjgstUvhUgP5kfi65hk9zsBpob7LnOMH9wuiXunKCGyQyVcZSRVBQ8l2klxKMiX0TyLTU4AJm",
-	"w2gj/F5oytAZNtFq3k/kqSuSX1DU27St1FCjhZLKzafuHVQWdWUjkakGKsp6y0vjjKsHrDWsuVY/r1FG",
-	"wzjykz9RFW9/sP99bzjs7R+cDY5GB4PRYPB35Fs3tOkr841dvkY4HLD5nL2zADlqr058kmzNVYlSNtyn",
-	"wqBz9dNlNIpenL9F9vu55LmwS9LwbrEaodFoOIijsshuAfYaAaD8rHAVxfC4XTapqn21MO76gNCn6YfI",
-	"6+paW/Vg2hgNlMYm5NYr4tF6VsyBNALPfpL5ssL0iuFzJLmln27DGgGkAUFXUfN+Bt7BDdCScomqjVxU",
-	"ISmacrzdwlJrt7rdsOKW7ZrmXuPY65uY6esU1CslYdlise3g+Ksfft1ixZvnntUDr9sc+42Y4TrsuPwQ",
-	"UQtmwPUe8c3Rw6PErWbRgHNbkH+s91QX/wRXo25RqkP/utKxb1HEANxXkjxkI9KrVKig6NyoOeCYKXXg",
-	"GqBWFe4UI3laxmniHKwFHbvSU8yKUqa2rGI3fcmUTqRZzi9UHq9USoKS1I5UzPILKi0gBBca+CVzfWC7",
-	"/UQe16UdU3DUpTxX0hXC1YQJeSWMIK+pWtHUdZrz7waD4wFVVPYHgx9wyvl3Jy9OTuKgTNFnx1VaxIWF",
-	"M0gvTVVos6Cly2VQtzSh51yKVGUYN885OtCG7fzIr/g7QvkDw8blmDqE1xqh2rp5zj/XzTW+N6O72ebD",
-	"P5Lk82DQS5LPw5Mk+fz4BP88Ovn48EOSFF9eXuO/r+nfN/Tvu+uPm+d0NOM0DNTu6/WtJY6L12y60pbc",
-	"VXLGXR2QunvRIDa9vYx6dUknSYwzvUz0QmHorQlFr1s+euGHloD0gk8fQ5y3pmw89xs+7WwB9205ahJ0",
-	"glN0T+ERujMpmlHHOWGT10Tk1h171QKW8qb2oGabpqLs1oqZkr4yijDdagtviuzjiNqQEI76j200MKle",
-	"txbXmpMqzrubts7qlibxL2elWhB39l6tg6k2tFPh6u639aW3WXlVTRMSYk+duG4a89vfpHL/2tiwdRCn",
-	"mmeupJbnarnav7+F2sUYyrVDragSs65EHv2b6JBzslXkY2Yu5c3zN4EQTHhuoCsyQRcGAyxfx6/Q9MAw",
-	"yESga0yfvSA5cGmAC9dIm0jn05NmL3KeomrfFFDEdQbaTXKxSCI3xhZkMarkwojlMLEY5MYtgibyEqAw",
-	"rdy5W3/HR1MUV6Sw2zRL88r4+Hp8Ijsjh6YzBDQ3FJPM++xYMucZ+O5mDXN1Rc3QbvpavLExatj/yqjh",
-	"8PAuUcP+WkRwr17v726uWVNtW/qbXSruNSzCoP4rpPm4IZhVzJnmm4RxJbZP5LoAsk2x/ZwvkSMqiSTd",
-	"6XYMdEjd1ePEcQn2tlB8k6QcfJ2gHHx/Bzk5uHPgvHpDjL2zfDJxebCpuAIm7FMGn10nQyJdPtQQDimB",
-	"SjftSosmi4a7BIlayCBNs7XjMdwizPUupkPx7/L/q8p/l8yfhTt2tA9VPyPy5yLPBSGnnXMYDvBDmpdG",
-	"XMGrihsciZuYWpWuDtpqUu90W11L2oY+MXQB6o6jdffd91t6VyHsJVz3zas88rohchmp+p6MX7S/4pFR",
-	"uyKJms+Gw7xwKF91leqiwnqoTr14/vfq7hsBP2LjP+whNes+UNfjiEH2uNWLO45xaMHtbE9k7oOrDu39",
-	"Z+81LTDBSU0/4Kpz6faJbktuVKeIK8x1MdQmuVg/umROaVK0hWNGjLPFTOVQdTBivF+7VunygWFzIZVm",
-	"pRQ2kTspXTfD8PPF+VvXJPnuecyWIOnLH9/8LfbXoVwSF+3NnDTgbuwdKJ7ISa64FXLao+P5rRt/zfem",
-	"lnT3kGlVuihXoKdGXb/UlkpXOt/9xA73h48ZJQu8Zq5gXzM/t+Zj27xaDe+s7Dk0VjmeLmyNGO2DYA/3",
-	"B/3BAFHWT+Sx7/Xe/8ejg97QebfUAWRwPd9SyppsR0UZuoqTSEJBvlzFVtB1YvyFcd+1453eVavicLBu",
-	"WSpVcTQYPB4eHe0/Onx8ODg6Gt4W7TbY7LxZfROh6BJdWRSg6RJdW+aRNO0w67j3949fDq7/eKvweAIG",
-	"sG0nPVV1p0t+6ELe4aPH6/3WX6HruGULF48o5GvpKqcq9XCuYOC1atqNNlwBWdN+Ve21S1+DtHpJt6jX",
-	"NLdtildUv9smcXGjwehIZjRFwS83lM5QtTr+dv0lbZQEfWaH+13nDyuMN9/09yPjutPT946YS9Q5qNRm",
-	"kBft7ZuS5cHfj7q2r2qYXVu7pn8aQNLQWpqu4my+ZPbo6Ch0/gadkuhrpl0lQqUt6tU517Ufeykkkd7z",
-	"8yrrrV0Gag5pfTV5dZvzt6c+l52BtGIifL7uxp22vGMUIKfUoqdhAiQxt+qCqlxMuKkJtK4PkHiQllrY",
-	"5Ttq1yAqugaS49LONkpDe1KHVARrdGqd9h7u00l12B/fn3Xlh8VUQsZ+fH/WZ6fWsDH1l49ZmnMxZzuU",
-	"zG8use6yqebSBr35lMWoWtMymAgJJg6uYJSDwUHqf6cPMEID4+5kdP5MfYjjp4mkurZWOZgKHHeVtLmp",
-	"9cAw+j3YkBpCxs7dqiKocVxng/1WD9y7Fh4RdJ/FRbd0FQXXxGCLsnt99gK/a/rdcn9nrEIAGknXcE/m",
-	"0XXoYHxD6G/3F7hqv5ATVfVQcHdx04etzxzrRt0NgB3leeMuGlNU6WvmqN9HYVA9q9OTMRLLxxgx4xvj",
-	"BMRX6xEVLrPY3cuh2+mIGLq65OJ0tANhSs6huykIrzUQPHx43Gpr6j986HOFDZotvdnBkTNbzVc+WE4k",
-	"fTJsh6jl6b7LDEDlzrgNH5gGWU1Q7dYyifTTA1Zxj2ewcRPMe/Zzi9NLDHXATXfw3Tau8RY1/ur1lXEN",
-	"gOP92HXi1kMTGYxw7O/R9EzJKkMJmbAGEXUchtnVdQP/jpB/Z8JXyOidIHdDiAXvBDVPAlGnb/tdIH/6",
-	"N+dnTGn2/MXLF2cvXLLGNw+HYf6GVymE9b3M1QMM1BjKE7Taubu4sPLWgrt05R82korS6/21h4aUZH96",
-	"cZZI31XqruKv93647G51RQJhQL3hMUo+hWkYjrwcB85mxyyRO+NNXU7j3T6r7kEKWZTWKwjV5Sb5C4UV",
-	"llejSOHzXblIQRoIFMOr07PALtdJfBPFkX9yIhpFw/5hf0j1mAIkL0Q0ig76g/6Bc35nZIaCG9qjL9G0",
-	"q2rzlu68BTf4V9JVpuOubNw0jFPBDeWiChKDadyuFczciWu5P83oNQBjwyOGj0F96DaezZC9TS8WXMd3",
-	"mOpfCthibvNo0e1j6/esrj+u3ObfHwxuaK+r2uq+7jklKpt29Jl1Fk6pD/DQQdG1eA3t3o1Xo2mR4V0W",
-	"OV9p6D0cHNxlmZPwmt6ju52nfVeO1rkTLB13JEIvkZg69N0+RG2LEX1EPvFedzSKXgpjWfjUguVT05oW",
-	"faT8lekQ72eUdTeBh9BnLyqzWKWafWq+kV2nA1aM3lPXf+taP4JOFd9lEFjQ6p0pE9ju+lmr1RdvBgcj",
-	"tpgpn6RbWTuR7oYA6qem/7lLi7gz1LWRX65GVt4dc7JL7P6Dypb3JrZhQee6HYRYXcL1msYY3rvG2NSV",
-	"2hRqeMUj2T1eLIyjl8rB3R33nr99WRkjCYvWC3s3N7z/1vTZ4eDo9jWeBc+jHA7vtOnqnU5a6dHdsNDR",
-	"R47L7e/fbbmO+wr/txU9+earmv7Zaom0W9nH0eceXLm3SD9EVQKksem1pHiZjT4iWMFTL1+C5yivnfDl",
-	"4NpD2krVfX+fStW/m9fhCR12a4GWEnLwZL9Jr+XQYeDmNepHgkg27yRMHfeAf4Oi9Jw45f5EyXMeeVo+",
-	"jmqLyhTsvcpJ8/rdrxI13OYD3PODAgfbMPvNryf8rgJ+c5HOn8DeKrHXXytcwRvOuFtRdiZBqDnR5Tpc",
-	"Y36dOG3SphTUBHnSVkdknEh6i9WaDXlSVyYKKkjUzUOJl1HTAdE88bPx3lWT8Wr1Mwbti4ls9y+y7dsX",
-	"OyIr1834zZyA+w+pVppet4qqfj2N6q+NfCvN+rtb9PXR0j36Uf+2oddvzcFzwn1/Dp4XS4yVboTLgUEP",
-	"7lRX1dsS7p8AoGJgqfNoFO2RpvPArU5411nnI9NSFdHW/28ETHT98fp/AgAA//8=",
+	"7H1td9u4lfBfwcP2ObEzlCzZziRWPuzxJHHraZJJE/tk2zCNYBKSUFMABwCtqFnvb99z7wVJUKJsxePM",
+	"dudMP0xkCS8X9/0N6Jco1fNCK6GcjUZfopngmTD40c64Edmn5vdPL874FH7JhE2NLJzUKhpFZzPBrDNa",
+	"TZlQTrolc3zK9IS5mWBGWF2aVDBumXRMWqb0YgQf0xlXU2HZQrpZosSVMEu2MNIJxlXG8AuW6rmw7IKn",
+	"l332TqgM5nHLxqeT3ivu0tmYOU2TEqVVvmRywpS+0NnSL5+1gbBSpSJm2lSrvNZKNEslygiOm+Bii5lQ",
+	"DaRZP1FRHInPfF7kIhpFSXSQRFEc2XQm5hzw4pYF/GCdkWoaXV9fx1HBDZ8L51F6ao9TJ6/EOhJ/gg3n",
+	"3AkjeW7ZYqatYBwHs0nOp2zGLXMzadkVz0vRj+JIwryfS2GWURwpPoetpf1Ek7rgutA6F1xFANcrv9Xp",
+	"826Cnj6vKFgBVW9ZcDdrdqx+/iSzKI6M+LmURmTRyJlShDDUeBvG0USbOXcArnLfH0ZxNJdKzss5/uiB",
+	"lcqJqTAI7E8mE4jSTlAnUuQZMILVxrGL5VPGWS54JtWUjXtj/NoymCcUfNlnZ1JYxo1gF0ZfCsUulmws",
+	"s/EmpOpq+/A8fzRiEo2iP+w18rFHv9q9Crk13HCIdXE6zcS80E6odPkXsVw/3DG7FEukQZpLoRyb80th",
+	"WVnErFTy51KwQhimC2E4zABWnQuuLOBixotCKJCKVLAdzs7PT5/vxgyZSLDTF2cnLNi+9xexZCT6LDN8",
+	"4pDdpOuzY5AJB6Ip3QznWj4XCNhUOFptIo11jCu7EIbtWMddaWO/nAVpThSI5C6uoUuHkxbaXLILAUTK",
+	"tBKMT7lUT9s74J5caTcTBuD4uRTWMRRvaf2GImOH+/sxKg3OPKwzmYsAND8zUdIy62SeM1MqBVsfDo76",
+	"7C9iadmFyEGDOU0I53kuDHMz7pgF1LuZmNNRgG8m2ky1c0Kx/UM20yUcc+JwwsqefXaMYFqGp4AVVaJs",
+	"mabCEg8q7dilKNyoBp+WAqSYUlnCDCkf5E5CbMOeK3RscelcqpdCTd0sFK1aP3Uy5QTVYbeojcECjLt0",
+	"e8ClXoeOiMyo0Ykb7VcpaSBoi8rD/YRYYSGtiJnVRB4AZqH95pa+QxBgAdoeDEjNWcBIficlJBIl11bQ",
+	"EXD9B9YDxkp1qfRCqmm+7LPxwzEow3QmbKK4WrK0NAYOfCWMlVr12TFbCH6J5o/slx/Odt6ePGNHw+EA",
+	"LFrBDaxQ2TBvO/PlrrdxNbTAAbDWUpd4IuCQXFrHFJ9LNU3UXBuBHIVDPRirSOuz94HYeSGvSZMoTxu2",
+	"mHGHQMNvfi1QNDkwKoJTK5pMpDkcgklHYgkqP2ZSgeSlM5ZyK7y1D4T0SZ8BD6H9gp8An2CJE5Xq+Zz3",
+	"rABj6URGh9STwJ0IUBgzK1IE40n/Sf9gd5NZ7pYVj/QbhKTgzgkDk/+xkyQP/2vn/d7ufyTRh//3h95/",
+	"f3yYRDvsYcwern67+3D3j9G2EgZexwYpIwlrydNM55kdkTcCdCbpm7Mdz0sZcl2+3AVsjh+OE1WxXShW",
+	"Mf7llbS07GBwSPpVadSobeIkqqIO24I4X0uCxuv636TDSzmXbp0Cf9YLNgfxlk7MLWK84FNBZGDcsbm2",
+	"bpOrkOOa4aEyMeFl7qLR/qDt+Bzsg+PDP3vHZzC41Q1aP8JPk4kVt58BfKNLWbALMSGN4Y9kHTfObnR7",
+	"aPHOw9x2FvhfcJ5Bx3muwVu0hVZWoG/8TKtJLlM8TaqVEwo/8qLIZYp6Z68w+iIX8+/+aeGUgU8JkDku",
+	"c3CayEbUbiuJi7SkedWS8Rx06bJxqOG4hAPruEoByr3aE/c+rbAOHNxRNBj++Hz/b9+/e/yqd3ABuEFv",
+	"JxodDo7iyEmH/F8fpT72zLnCjvb20hk3Tph+Jq6q09i9tBp+va2Duc4Jb2gxwuuKG9mJEe9m3YiV2Ovn",
+	"yvNq+4DjFcdjzFbdK9AL13H0WrsTXarsF1L2tW6O4CGRFgIV8Vnaio07SLh3dHR0Exl5i4yHDRlfa8cm",
+	"CPh2dFTa9Wj8tyHkLQgg1yfwXud8yawQ/ahTd/zAs7eEkl9IlzO0MsQhmRYWPVo0QQSMVs7wFFWmMEZD",
+	"JPwhmK7K+QUAW4JrLyoFy4aDQRRHhQaFYRB9qJ72SMNef2wTu7JyN8nrfpvQg4bQp+qK5zKrTrEluSXN",
+	"6lWzvg3Rt8TuUzYm5I7RQFsmeDpjHsREYYwMDmq1FPJKvV7BjUU3/s9nZ28gXBz//zG4c2Qp3CxRdei2",
+	"0GwmPrNMTqWroh7pYnQUlDM6B98ZIILvFePe44yZ0oka/1lbN94FRWHEpLQig9gbdsGNrTDggAZmCr6R",
+	"EBMI9DZjny3irMi5VD0nPjt2OBgw4AXw+fWEceYpxDKdlnOhXD9RiXpfubcANlGCWb60MaPUE7kKtECF",
+	"pB1EIvlEGPsVBpxgt0TtSGN/fPfTa3SgYkJ5nfBhGHoXwqRCuV4mUp2JbBd9q/Ozk94ThsBXLlipCg5e",
+	"NLOlMXrKnWC2TGeYp0qSMnsyGIwpMaYrRCeqwfQFkIZfxCyXSrCJEBT+pNwYCZbeCFcaNWLn34FlBocA",
+	"Pz2JE4Uffojpi2f+3xfVkOEJLgQfH59UXx6dYOTqSdhP1ClZdQKQ5LlJfOFYCDYgXuaWMIbBh/WDbdww",
+	"GJC2tMzKqQLrUyVy/iWMtiM2biR9bzAcB4yUKMPrCNsHgLY1fjj29mhd/k60uZBZJtQvVoXSBnGSEiIj",
+	"L9ymumh8cTvC469arK2UWNpSYgeNEmvOsJ36mtTjv53icpheo6SlzJBLc55eWsY9RjDCKISZS4uxazvO",
+	"RPxtMF/Ackbx/AVovV9Itmothip0I1n2hjcRRgaEedS2LuHqWxsXmvQNieO17YTLXGSUeas0J+oNYQNV",
+	"ePochP/nUrtN/sRr7V7pTE6kyLqTR02CB33Emc8aOT4No13Mtkm1mp1/WsepURwWKaqSRBdm/LC9DYWM",
+	"6+6Y6g1f5ppnZ1q/5GYq7tE5qhKXOazrFdVwcPjk0ePv2cXSCXsnhTAJFcIwUAj+IMxpTVtuyXoFzes5",
+	"rXs079t7Nl2ocQ2P8jQVhdukCt4YkWqVSVj3BLn5XojmubXKUWJakknHFtyifXlaZTp9hvZuauOyRb79",
+	"gHzBqbyQbkvAYGbPz/yWJOxEVFdCOKjbVa5nomY6z9Apq9KplALrs7chdmMGRPTVEErOOo05S7bUJRXu",
+	"4iDlKx3lUeuQVYkFqJqNLsA78jTPFb/iMucX+X1IfuW+YmDMjZNq+pRhih/OxOxMG5cv7yT2/2yZm0Ds",
+	"/UFYGZxkO74JZ3xbswPwpVxB6OEzkkovYjbRhnlU+hqOdD5JFbPMcKlsoiboM9hZ6TK9QB9xwYF94Hv4",
+	"N+OOX3ArQkRjmJKo8VvhzLJ3DH+N++xYLQNnA6LlKj3qixdFzt1Em7n/3ibq0eCAhX7mo8GAErPIiSRr",
+	"mPZmmSiEyoRKlxRr0XEThRoNjst2YIsK2joe0oZlRheFr4qkWilKd2MyBqIHOLqjutlC7RLTOx3Y6naJ",
+	"C8FrEPbAJmpqOIUmUmdMqMwncAOzGiDqhuyiRT2D+UWgQR24mSVsXGvFVob3hoRgp1yeK166mTbyX/ei",
+	"1i8EN0A8dEzBBRGfC4i77iSD7QTgsJHBFtBbC18z5dtJX+v80jJ0vNU0ZnOeA6uLLK5QAvymMAVmKNPk",
+	"JXfFA3v//n3vuHQzoRwQQ3Q7f7wZAcKG8FOnx2JGWp1AIuNKceXNvRUbuKUwOhXWghJ71rDKL0koVw0G",
+	"QbYFwtIrAaEeLMNzikOpDtbgi9Jwm/JerfHW8clkJd/lU7PAdndKd81C7tzfD7kzQBKrULMtmwZzfwXH",
+	"UFq2EHneI97ECNIbjgvhw5SMYd7AMm4vgWs2MIYti0IbJ7JXIpP8DM96v659ncIMFoIF7qRbpi2/8FFI",
+	"vfokbA5HYUi3bclXT+7h5B7O+vUcfKDceBVBY7JtzrIxQG2FG9djSzfpPRn3qQBGUACQVYtNV9eMnQnh",
+	"enPheN4qemhV1zswJTgujEzFp0KYT/bnkhvxaS6cEbg32nOYQL8w/KWunMAGiUq1dVgRlJh8l+mlEtbG",
+	"vglkWhpBAbNluBF8Lw1m6CybGD3vJ+qUiuQXGPU2bSs11GChlKb52L0DyqKubCQqNQKLst7y4jhL9YC1",
+	"hjVq9fMaZTSMIz/5E1bx9gf73/eGw97+wdngaHQwGA0Gfwe+paFNX5lv7PI1wuGAzefsnRMiB+3ViU+U",
+	"rbkuQcqG+1gYJFc/XUaj6MX5W2C/n0ueS7dEDU+L1QiNRsNBHJVFdguw1wAA5mclVRTD43bZpKr21cI4",
+	"9QGBT9MPkdfVtbbqwbQxGiiNTcitV4Sj9ZycC9QIPPtJ5csK0yuGj0hySz/dhjUCSAOCrqLm/Ux4BzdA",
+	"S8oVqDZ0UaXCaIp4u4Wl1m51u2HFLds1zb2Gsdc3MdPXKahXWolli8W2g+Ovfvh1ixVvnntWD7xuc+w3",
+	"YobrsOPyQ4QtmAHXe8Q3Rw+PEreaRQPObUH+sd5TX/xTUI26RakO/UulY9+iCAG4ryR5yEaoV7FQgdG5",
+	"1XMBY6bYgWsFtqpwUozoaVnSxLlwTpiYSk8xK0qVurKK3cwl0yZRdjm/0Hm8UikJSlI7SjPHL7C0ABBc",
+	"GMEvGfWB7fYTdVyXdmzBQZfyXCsqhOsJk+pKWoleU7Wires0598NBscDrKjsDwY/wJTz705enJzEQZmi",
+	"z46rtAiFhTORXtqq0OaEUZTLwG5pRM+5kqnOIG6ec3CgLdv5kV/xd4jyB5aNyzF2CK81QrV185x/rptr",
+	"fG9Gd7PNh38kyefBoJckn4cnSfL58Ql8PDr5+PBDkhRfXl7Df1/jf9/gf99df9w8p6MZp2Ggdl+vby0h",
+	"Ll6z6do4dFfRGac6IHb3gkFsensZ9uqiTlIQZ3qZ6IXC0FsTil63fPTCP1oC0gv++hjivDWlfe44+twD",
+	"oHpX3AAEEA5EpwDXafa8PkAUR68JPPin9f1fayD9p9avZ8HG9efWiGcE87ELPwcjPgaUecOnnU3qvnFI",
+	"T4Jedcw/YAAHDlcKhp54O2xDm8jcecKE/gg5BXGEfUoYH/3GfZSPse8Rw34w32I1GnT4LqW6qbGrQX/T",
+	"C0A4jplWvqYNtLrVi7kpJ1MT5kvzYRvbiUaT1uLGcDSieXe73VndjCb/Rf5FC+LOrrl1MPWGRjhYnX5b",
+	"X3qblVcNLCIh9tSJ63Y/v/1NxvKvjfexDuLU8IyKoXmul6s3L7YwmBD9UiPbihGw6+r/0b+J9j9HaUHJ",
+	"y6hYwfM3gRBMeG5FV0wJzieExr4Do0LTA8tEJgMrYfvsBcoBJXAuqAU6URSNoU0ucp6CUd4UCsZ17YAm",
+	"URSZqI1RIdr6Ki00YrmYOKZLF7cImqhLIQrbqnrQ+js+DsaIMBW7TZs7r9wG30mRqM6Yr+npEYZbjCbn",
+	"fXasGOkm35duxFxfYRs7TV+LFDfq0v2v1KWHh3fRpftr+vBe45XfAxS7ptq2jBS6VNxrsQjTMV8hzccN",
+	"wZxmZOtvEsaVrEyi1gWQbcrKzPkSOKKSSNSdtGOgQ+p+LBLHpXC3JVE2ScrB1wnKwfd3kJODO6c8Vu/2",
+	"sXeOTyaUwZzKK8Gke8rEZ+pBSRRlsi3iEFPfeEeydGCycDiltvRCBQm2rR2P4bdNULCXoRLG2xE0BQJM",
+	"3IKA/V0rfJVW6NIEZ+GOHe1g1c9AobnMc4nIaeeQwJEWn9O8tPJKvKp4hGSryZHokurarUsHnc4stRhu",
+	"6PsDx6DuIFsPdnz/rHcgwt7QfrQqelVdYJ1bKcNY33vyi/ZX/DRsP0UB9NUNMS8I5asOVF0kWk+9YG+l",
+	"/726y4jAj9j4D3tAzbqvl3pWtUnUuNVbPY5haMHdbE9m9AdV+/b+s/caF5jApKa/c9XlpH2i25JV1Sni",
+	"CnNdDLVJLtaPrhipUoxNYcyIcbaY6VxUHal6Ejhc6fKBZXOptGGlki5ROyleH5xow16cv6Wm13fPY7YU",
+	"Cr/88c3fYn+9jZLyYIXmqBd3Y+9W8URNcs2dVNMeHs9v3Xhxvte4xLukzOiSshYS/Dfs4sY2Y7yi++4n",
+	"drg/fMww+eP1dQX7mlG6NXZt82o1vLNSS2iscnZd2Box3AfAHu4P+oMBoKyfqGPfu7//j0cHvSH5vNjR",
+	"ZWE93yLMmuxVRRm8WpUoREG+XMVW0EVk/QMAvgvLu8KrtoZwsG5vKlVxNBg8Hh4d7T86fHw4ODoa3hYD",
+	"N9jsvCl/E6HwUmRZFMLgpci2zANp2sHXce/vH78cXP/xVuHxBAxg2056qmpdl/zgBcvDR4/X++e/Qtdx",
+	"xxYUpWjga0WVcJ16OFcw8Fo37WMbrvSsab+qlt6lr4VyZom34tc0t2uKkS0YwpL8DUo4LMyjesOS/DY5",
+	"kRutTkeepKkUf7mhngr6mYSEmo7aeA2aDw/3u5AYlp1vfv7Bj4zr9l/fUGQvAVWgGWciL9rbN3Xsg78f",
+	"dW1fFba7tqabIDgARaq1NN7P2nzz8NHRUehXDjrF2RfSu+rG2jhQznNuahf5UirkHy8Uq/y7dkOsOaTz",
+	"LQar25y/PfUFjkwoJyfSp0hv3GnLi2cBckoje0ZMBIrdrQql6iFA3NQEWlcqQDyRlka65Tvs4UEqUlfR",
+	"celmG6WhPalDKoI1OlVXew/666Q67I/vz7qKBnKqRMZ+fH/WZ6fOsjFeOhizNOdyznawwtPcbN5lU8OV",
+	"Cy5sYIKk6lfMxEQqYePgXk45GByk/nf8Q4zAStFFnc6fsTl1/DRR2OxgdC5sBQ7dL26u7z2wDH8PNsQu",
+	"oTH5bFVwNo7rBLzf6gE9duIRgZecKHDG+0mwJsRxmDjssxfwXdMEmfuLhBUCwNLSLQy0sdS2BUESor/d",
+	"dEItIFJNdNVYw+k2r4+InxHrRt1doR09G5Zun2PA6hspwEiMwnh9Vmc+YyCWD1RixjcGG4Cv1ss6XGUx",
+	"XdbCJwsAMXifjVIAYEzCbB+hu+kSWOsqefjwuNXr1n/40KchGzQ7fMiFA2e2OvJ8HJ4o/MuyHaSWp/su",
+	"s0JUPhFt+MA2yGridVrLJspPD1iFXlRh4yZP4NmPFsfnOepYHh9moG2oGxs0/uqdpnENAPF+TO3Z9dBE",
+	"BSOI/T2anmlVJT9FJp0FRB2HAX11B8U/LuUfH/FlU3w8iq6NseDxqOadKGz/bj8W5U//5vyMacOev3j5",
+	"4uwF5YF8R3mYUNjwVIl0vsG9epUDu4V5AlY7p9ssKw9w0E08/9qV0pi576+9PqUV+9OLs0T5VmN6n2G9",
+	"IYgSx9W9GYAB9IbHKPoUtmE4dJUInM3eXaJ2xpta38a7fVZdjpWqKJ1XELrL1/K3TCssr4ai0qfScpkK",
+	"ZUWgGF6dngV2ua4P2CiO/Dsk0Sga9h/1B1jqKYTihYxG0UF/0D8gD3qGZii4tj/6Ek27CkJv8SJk8KzD",
+	"SibMdlygjptbBFjjBLmoIs1gGndrtTg6cS33pxk+EWFdeMTwhbAP3cazGbK36RmL6/gOU/3zEVvMbV6y",
+	"un1s/cgZuMitJx72B4Mbei6rXsuve2MLK9UdzYedtWpsDj0kKLoWr6Hdu/G+PC4yvMsi5ytd3oeDg7ss",
+	"cxLe3Xx0t/O0L1DiOneCpePiTOglIlOHvtuHqG0xoo/AJ97rjkbRS2kdC9/fcHxqW9OwU6HQtkO8qa/B",
+	"Bh5Cn72ozGKVxfZZ/0Z2SQesGL2n1JRN/UBB+5JvPQksaPX4mA1sd/3W2eozSIODEVvMtA8yV9ZOFF0b",
+	"Af3UNMV3aRE6Q112+eVqZOUxOpJdZPcfdLa8N7ENa0UbWoY7SkJrLwter2mW4b1rllvhW/CKl7J7vJUa",
+	"Ry81wd0dH5+/fVkZLSUWrecZb74t8VvTe4eDo9vXeBa8rXM4vNOmqxeCcaVHd8NCxyUEWG5//27LdVx2",
+	"+b9tENCHX7UIz1artN1GARvsrugh2w9RlShpbH8tKV5mo48AVvBO0JfgLdNrEr5cUIdKW/nS9/epfP2j",
+	"ix0e02G3FmgpIYIn+016N4eEgZvXqF+YQtm8kzB1XCL/DYrSc+SU+xMlz3nokfl4qy0qU+HuVU6apxN/",
+	"lejiNh/gnl+jONiG2W9+euN3FfCbi4j+JNytEnv9tcIVPAAOuxVlZ7IE+yMpJ0K3OuoEa5NexeAnyKe2",
+	"mjLjROFDvs5uyKdSOSmoNGFDESZoRk27RfM+1MZLe01mrNVSGXRQJqrdQsm276DsiMCoofKbOQH3H3qt",
+	"9N3eotkeWAwvNlE97kih+67XfBn7rtItwrZfT2X75vxvpbp/97u+Phy7R0ft3za2+615kKQ97s+D9GIJ",
+	"wdiNcBEY+BxU9ZBCW8L9AxVYlSxNHo2iPVSlHrjVCe86C45ou6pq3vr/yYWNrj9e/08AAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -267,6 +267,11 @@ func (g *generation) importMapping(eventsDir string) (map[string]string, error) 
 	mapping := map[string]string{"../shared/components.yaml": g.cfg.GenModule + "/shared"}
 	for _, s := range specs {
 		name := strings.TrimSuffix(filepath.Base(s), ".yaml")
+		if strings.HasPrefix(name, ".") {
+			// A tool's settings (.breaking-ignore.yaml, .vacuum.yaml),
+			// not a contract: Glob's * matches a leading dot.
+			continue
+		}
 		mapping["../"+name+".yaml"] = g.cfg.GenModule + "/" + name
 	}
 	return mapping, nil

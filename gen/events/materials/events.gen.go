@@ -14,7 +14,7 @@ import (
 	"slices"
 	"sync"
 
-	externalRef1 "github.com/charterhq/charter/gen/materials"
+	externalRef0 "github.com/charterhq/charter/gen/materials"
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
@@ -26,7 +26,7 @@ import (
 // created before prices existed.
 //
 // Example: {"company_id":1,"created_at":"2026-11-23T09:30:00Z","id":1,"is_active":true,"name":"10 mm Steel","price_per_square_metre":{"amount":12000,"currency":"EUR"},"quality":"steel","thickness":10,"updated_at":"2026-11-23T09:30:00Z"}
-type MaterialCreatedData = externalRef1.Material
+type MaterialCreatedData = externalRef0.Material
 
 // MaterialDeletedData The material that was deleted.
 type MaterialDeletedData struct {
@@ -49,7 +49,7 @@ type MaterialDeletedData struct {
 // created before prices existed.
 //
 // Example: {"company_id":1,"created_at":"2026-11-23T09:30:00Z","id":1,"is_active":true,"name":"10 mm Steel","price_per_square_metre":{"amount":12000,"currency":"EUR"},"quality":"steel","thickness":10,"updated_at":"2026-11-23T09:30:00Z"}
-type MaterialUpdatedData = externalRef1.Material
+type MaterialUpdatedData = externalRef0.Material
 
 // The event types materials publishes. Each is also its channel's address
 // in the contract and the event's subject on the broker.

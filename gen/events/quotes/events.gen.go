@@ -14,21 +14,29 @@ import (
 	"slices"
 	"sync"
 
-	externalRef2 "github.com/charterhq/charter/gen/quotes"
+	externalRef1 "github.com/charterhq/charter/gen/quotes"
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
 // QuoteAcceptedData A quote of one company.
-type QuoteAcceptedData = externalRef2.Quote
+//
+// Example: {"company_id":1,"created_at":"2026-11-23T09:00:00Z","id":1,"lines":[{"height_mm":400,"material_id":1,"material_name":"10 mm Steel","quantity":10,"total":{"amount":28800,"currency":"EUR"},"unit_price":{"amount":2880,"currency":"EUR"},"width_mm":600}],"state":"submitted","submitted_at":"2026-11-23T09:30:00Z","total":{"amount":28800,"currency":"EUR"},"updated_at":"2026-11-23T09:30:00Z","valid_until":"2026-12-23T09:30:00Z"}
+type QuoteAcceptedData = externalRef1.Quote
 
 // QuoteExpiredData A quote of one company.
-type QuoteExpiredData = externalRef2.Quote
+//
+// Example: {"company_id":1,"created_at":"2026-11-23T09:00:00Z","id":1,"lines":[{"height_mm":400,"material_id":1,"material_name":"10 mm Steel","quantity":10,"total":{"amount":28800,"currency":"EUR"},"unit_price":{"amount":2880,"currency":"EUR"},"width_mm":600}],"state":"submitted","submitted_at":"2026-11-23T09:30:00Z","total":{"amount":28800,"currency":"EUR"},"updated_at":"2026-11-23T09:30:00Z","valid_until":"2026-12-23T09:30:00Z"}
+type QuoteExpiredData = externalRef1.Quote
 
 // QuoteRejectedData A quote of one company.
-type QuoteRejectedData = externalRef2.Quote
+//
+// Example: {"company_id":1,"created_at":"2026-11-23T09:00:00Z","id":1,"lines":[{"height_mm":400,"material_id":1,"material_name":"10 mm Steel","quantity":10,"total":{"amount":28800,"currency":"EUR"},"unit_price":{"amount":2880,"currency":"EUR"},"width_mm":600}],"state":"submitted","submitted_at":"2026-11-23T09:30:00Z","total":{"amount":28800,"currency":"EUR"},"updated_at":"2026-11-23T09:30:00Z","valid_until":"2026-12-23T09:30:00Z"}
+type QuoteRejectedData = externalRef1.Quote
 
 // QuoteSubmittedData A quote of one company.
-type QuoteSubmittedData = externalRef2.Quote
+//
+// Example: {"company_id":1,"created_at":"2026-11-23T09:00:00Z","id":1,"lines":[{"height_mm":400,"material_id":1,"material_name":"10 mm Steel","quantity":10,"total":{"amount":28800,"currency":"EUR"},"unit_price":{"amount":2880,"currency":"EUR"},"width_mm":600}],"state":"submitted","submitted_at":"2026-11-23T09:30:00Z","total":{"amount":28800,"currency":"EUR"},"updated_at":"2026-11-23T09:30:00Z","valid_until":"2026-12-23T09:30:00Z"}
+type QuoteSubmittedData = externalRef1.Quote
 
 // The event types quotes publishes. Each is also its channel's address
 // in the contract and the event's subject on the broker.

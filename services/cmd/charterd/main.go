@@ -3,7 +3,7 @@
 // CHARTER_SERVICES) names, so that each can also run as its own process.
 //
 //	charterd serve [--dev] [--services a,b]   serve the APIs (the default command)
-//	charterd token [--role R]                 print a signed development token
+//	charterd token [--role R] [--company N]   print a signed development token
 //	charterd describe                         print the wired stories, step by step
 //	charterd version                          print the version and source revision of the build
 //
@@ -168,7 +168,7 @@ func scopes(running []*host.Running) ([]string, error) {
 
 // devTokens signs a token for each demo role, with every scope; running
 // are the services the process hosts, if any (see scopes).
-func devTokens(c auth.Config, ttl time.Duration, running []*host.Running) ([]auth.DevToken, error) {
+func devTokens(c auth.Config, ttl time.Duration, running []*host.Running, company int64) ([]auth.DevToken, error) {
 	signer, err := auth.NewSigner(c)
 	if err != nil {
 		return nil, err
@@ -177,13 +177,14 @@ func devTokens(c auth.Config, ttl time.Duration, running []*host.Running) ([]aut
 	if err != nil {
 		return nil, err
 	}
-	return auth.DevTokens(signer, ttl, sc)
+	return auth.SignDevTokens(signer, ttl, auth.DevCallersOf(company, sc))
 }
 
 func token(args []string, getenv func(string) string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("token", flag.ContinueOnError)
 	role := fs.String("role", "", "print only this demo role's token: staff, external or viewer")
 	ttl := fs.Duration("ttl", 12*time.Hour, "how long the token is valid")
+	company := fs.Int64("company", 1, "the company of the external and viewer tokens")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -191,7 +192,10 @@ func token(args []string, getenv func(string) string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	tokens, err := devTokens(c, *ttl, nil)
+	if *company < 1 {
+		return fmt.Errorf("--company %d: a company ID is positive", *company)
+	}
+	tokens, err := devTokens(c, *ttl, nil, *company)
 	if err != nil {
 		return err
 	}
@@ -212,7 +216,7 @@ func token(args []string, getenv func(string) string, stdout io.Writer) error {
 // printWelcome tells a developer where the docs are and gives them tokens;
 // example, when not empty, is a URL to show a curl command for.
 func printWelcome(w io.Writer, docs []string, example string, h *host.Host, c auth.Config) error {
-	tokens, err := devTokens(c, 12*time.Hour, h.Running)
+	tokens, err := devTokens(c, 12*time.Hour, h.Running, 1)
 	if err != nil {
 		return err
 	}

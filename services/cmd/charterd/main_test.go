@@ -30,6 +30,30 @@ func TestTokenCommandPrintsATokenTheDevelopmentVerifierAccepts(t *testing.T) {
 	}
 }
 
+func TestTokenCommandSignsForAnotherCompany(t *testing.T) {
+	v, err := auth.NewVerifier(auth.DevelopmentConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, role := range []string{"external", "viewer"} {
+		var out, errOut bytes.Buffer
+		if err := run([]string{"token", "--role", role, "--company", "2"}, noEnv, &out, &errOut); err != nil {
+			t.Fatal(err)
+		}
+		c, err := v.Verify(strings.TrimSpace(out.String()))
+		if err != nil {
+			t.Fatalf("printed token refused: %v", err)
+		}
+		if !c.Has(access.External) || c.CompanyID != 2 || c.Subject != "dev-"+role+"-2" {
+			t.Fatalf("%s caller = %+v, want an external caller of company 2", role, c)
+		}
+	}
+	var out bytes.Buffer
+	if err := run([]string{"token", "--company", "0"}, noEnv, &out, &out); err == nil {
+		t.Fatal("no error for company 0")
+	}
+}
+
 func TestTokenCommandRefusesAnUnknownRole(t *testing.T) {
 	var out bytes.Buffer
 	if err := run([]string{"token", "--role", "admin"}, noEnv, &out, &out); err == nil {

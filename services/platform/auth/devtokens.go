@@ -24,8 +24,15 @@ type DevToken struct {
 // DevCallers are the demo callers of development mode, one per role the
 // contracts distinguish, granted the scopes the running services' specs
 // name: staff and the external user get every scope, the viewer only those
-// ending in ":read".
+// ending in ":read". The external user and the viewer are of company 1.
 func DevCallers(scopes []string) []DevToken {
+	return DevCallersOf(1, scopes)
+}
+
+// DevCallersOf are [DevCallers] with the external user and the viewer of
+// company instead, so that a test can try what one company sees of
+// another's data.
+func DevCallersOf(company int64, scopes []string) []DevToken {
 	var read []string
 	for _, s := range scopes {
 		if strings.HasSuffix(s, ":read") {
@@ -44,20 +51,20 @@ func DevCallers(scopes []string) []DevToken {
 		},
 		{
 			Name:        "external",
-			Description: "External user of company 1: reads and changes that company's data.",
+			Description: fmt.Sprintf("External user of company %d: reads and changes that company's data.", company),
 			Caller: access.Caller{
-				Subject:   "dev-external-1",
-				CompanyID: 1,
+				Subject:   fmt.Sprintf("dev-external-%d", company),
+				CompanyID: company,
 				Roles:     []access.Role{access.External},
 				Scopes:    slices.Clone(scopes),
 			},
 		},
 		{
 			Name:        "viewer",
-			Description: "External viewer of company 1: reads that company's data only.",
+			Description: fmt.Sprintf("External viewer of company %d: reads that company's data only.", company),
 			Caller: access.Caller{
-				Subject:   "dev-viewer-1",
-				CompanyID: 1,
+				Subject:   fmt.Sprintf("dev-viewer-%d", company),
+				CompanyID: company,
 				Roles:     []access.Role{access.External},
 				Scopes:    read,
 			},
@@ -68,7 +75,11 @@ func DevCallers(scopes []string) []DevToken {
 // DevTokens signs a token valid for ttl for each of [DevCallers] of
 // scopes, in the same order.
 func DevTokens(s *Signer, ttl time.Duration, scopes []string) ([]DevToken, error) {
-	tokens := DevCallers(scopes)
+	return SignDevTokens(s, ttl, DevCallers(scopes))
+}
+
+// SignDevTokens signs a token valid for ttl for each of tokens' callers.
+func SignDevTokens(s *Signer, ttl time.Duration, tokens []DevToken) ([]DevToken, error) {
 	for i := range tokens {
 		t, err := s.Sign(tokens[i].Caller, ttl)
 		if err != nil {

@@ -3,15 +3,15 @@ from enum import StrEnum
 
 class MaterialOrdering(StrEnum):
     CREATED_AT = "created_at"
+    CREATED_AT_DESCENDING = "-created_at"
     ID = "id"
+    ID_DESCENDING = "-id"
     NAME = "name"
+    NAME_DESCENDING = "-name"
     QUALITY = "quality"
+    QUALITY_DESCENDING = "-quality"
     THICKNESS = "thickness"
-    VALUE_1 = "-id"
-    VALUE_3 = "-name"
-    VALUE_5 = "-quality"
-    VALUE_7 = "-thickness"
-    VALUE_9 = "-created_at"
+    THICKNESS_DESCENDING = "-thickness"
 
     def __str__(self) -> str:
         return str(self.value)

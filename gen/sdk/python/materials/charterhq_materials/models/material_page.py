@@ -15,7 +15,14 @@ T = TypeVar("T", bound="MaterialPage")
 
 @_attrs_define
 class MaterialPage:
-    """One page of materials and the total count that matches the filter."""
+    """One page of materials and the total count that matches the filter.
+
+    Example:
+        {'count': 1, 'items': [{'company_id': 1, 'created_at': '2026-11-23T09:30:00Z', 'id': 1, 'is_active': True,
+            'name': '10 mm Steel', 'price_per_square_metre': {'amount': 12000, 'currency': 'EUR'}, 'quality': 'steel',
+            'thickness': 10, 'updated_at': '2026-11-23T09:30:00Z'}], 'limit': 20, 'offset': 0}
+
+    """
 
     count: int
     """ How many materials match the filter, on every page. """

@@ -44,8 +44,10 @@ class NewMaterial:
     """ The company of the material. Staff must give it; external
     callers may leave it out or give their own company.
      """
-    is_active: bool | Unset = True
-    """ Whether the material can be used in new quotes. """
+    is_active: bool | Unset = UNSET
+    """ Whether the material can be used in new quotes. Left out, the
+    material is active.
+     """
     price_per_square_metre: Money | Unset = UNSET
     """ An amount of money: a whole number of its currency's minor unit
     (cents for EUR and USD, yen for JPY, which has none smaller), never a

@@ -20,7 +20,16 @@ T = TypeVar("T", bound="Quote")
 
 @_attrs_define
 class Quote:
-    """A quote of one company."""
+    """A quote of one company.
+
+    Example:
+        {'company_id': 1, 'created_at': '2026-11-23T09:00:00Z', 'id': 1, 'lines': [{'height_mm': 400, 'material_id': 1,
+            'material_name': '10 mm Steel', 'quantity': 10, 'total': {'amount': 28800, 'currency': 'EUR'}, 'unit_price':
+            {'amount': 2880, 'currency': 'EUR'}, 'width_mm': 600}], 'state': 'submitted', 'submitted_at':
+            '2026-11-23T09:30:00Z', 'total': {'amount': 28800, 'currency': 'EUR'}, 'updated_at': '2026-11-23T09:30:00Z',
+            'valid_until': '2026-12-23T09:30:00Z'}
+
+    """
 
     company_id: int
     created_at: datetime.datetime

@@ -15,7 +15,14 @@ T = TypeVar("T", bound="QuotePage")
 
 @_attrs_define
 class QuotePage:
-    """One page of quotes and the total count that matches the filter."""
+    """One page of quotes and the total count that matches the filter.
+
+    Example:
+        {'count': 1, 'items': [{'company_id': 1, 'created_at': '2026-11-23T09:00:00Z', 'id': 1, 'lines': [{'height_mm':
+            400, 'material_id': 1, 'quantity': 10, 'width_mm': 600}], 'state': 'draft', 'updated_at':
+            '2026-11-23T09:00:00Z'}], 'limit': 20, 'offset': 0}
+
+    """
 
     count: int
     items: list[Quote]
