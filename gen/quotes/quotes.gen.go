@@ -264,6 +264,19 @@ type ListQuotesParams struct {
 	State *State `form:"state,omitempty" json:"state,omitempty"`
 }
 
+// CreateQuoteParams defines parameters for CreateQuote.
+type CreateQuoteParams struct {
+	// IdempotencyKey A key the client makes up, unique per operation it means to happen
+	// once (a UUID), as the IETF Idempotency-Key header draft has it. A
+	// retry with the same key gets the first answer (status, headers and
+	// body) without the work being done again; the same key with another
+	// request body is answered 422, and a retry while the first request
+	// is still running 409. Keys belong to the caller that sent them and
+	// are forgotten 24 hours after the first request. Answers other than
+	// success are not kept: a retry after one runs again.
+	IdempotencyKey *externalRef0.IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // DeleteQuoteParams defines parameters for DeleteQuote.
 type DeleteQuoteParams struct {
 	// IfMatch The `ETag` of the resource as the client read it: the write happens
@@ -287,6 +300,19 @@ type GetQuoteParams struct {
 	IfNoneMatch *externalRef0.IfNoneMatch `json:"If-None-Match,omitempty"`
 }
 
+// AcceptQuoteParams defines parameters for AcceptQuote.
+type AcceptQuoteParams struct {
+	// IdempotencyKey A key the client makes up, unique per operation it means to happen
+	// once (a UUID), as the IETF Idempotency-Key header draft has it. A
+	// retry with the same key gets the first answer (status, headers and
+	// body) without the work being done again; the same key with another
+	// request body is answered 422, and a retry while the first request
+	// is still running 409. Keys belong to the caller that sent them and
+	// are forgotten 24 hours after the first request. Answers other than
+	// success are not kept: a retry after one runs again.
+	IdempotencyKey *externalRef0.IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // ReplaceQuoteLinesParams defines parameters for ReplaceQuoteLines.
 type ReplaceQuoteLinesParams struct {
 	// IfMatch The `ETag` of the resource as the client read it: the write happens
@@ -300,6 +326,32 @@ type ReplaceQuoteLinesParams struct {
 	// required, in which case it is answered 428. The value is `*` or a
 	// comma-separated list of entity tags (RFC 9110, section 8.8.3).
 	IfMatch *externalRef0.IfMatch `json:"If-Match,omitempty"`
+}
+
+// RejectQuoteParams defines parameters for RejectQuote.
+type RejectQuoteParams struct {
+	// IdempotencyKey A key the client makes up, unique per operation it means to happen
+	// once (a UUID), as the IETF Idempotency-Key header draft has it. A
+	// retry with the same key gets the first answer (status, headers and
+	// body) without the work being done again; the same key with another
+	// request body is answered 422, and a retry while the first request
+	// is still running 409. Keys belong to the caller that sent them and
+	// are forgotten 24 hours after the first request. Answers other than
+	// success are not kept: a retry after one runs again.
+	IdempotencyKey *externalRef0.IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// SubmitQuoteParams defines parameters for SubmitQuote.
+type SubmitQuoteParams struct {
+	// IdempotencyKey A key the client makes up, unique per operation it means to happen
+	// once (a UUID), as the IETF Idempotency-Key header draft has it. A
+	// retry with the same key gets the first answer (status, headers and
+	// body) without the work being done again; the same key with another
+	// request body is answered 422, and a retry while the first request
+	// is still running 409. Keys belong to the caller that sent them and
+	// are forgotten 24 hours after the first request. Answers other than
+	// success are not kept: a retry after one runs again.
+	IdempotencyKey *externalRef0.IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // CreateQuoteJSONRequestBody defines body for CreateQuote for application/json ContentType.
@@ -400,7 +452,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /quotes (the `CreateQuote` operationId).
-	CreateQuoteWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateQuoteWithBody(ctx context.Context, params *CreateQuoteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateQuote Create a draft quote
 	//
@@ -412,7 +464,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /quotes (the `CreateQuote` operationId).
-	CreateQuote(ctx context.Context, body CreateQuoteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateQuote(ctx context.Context, params *CreateQuoteParams, body CreateQuoteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DeleteQuote Delete a draft quote
 	//
@@ -431,7 +483,7 @@ type ClientInterface interface {
 	// Staff accept a submitted quote that is still valid.
 	//
 	// Corresponds with POST /quotes/{quote_id}/accept (the `AcceptQuote` operationId).
-	AcceptQuote(ctx context.Context, quoteId QuoteID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	AcceptQuote(ctx context.Context, quoteId QuoteID, params *AcceptQuoteParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ReplaceQuoteLinesWithBody Replace the lines of a draft
 	//
@@ -456,7 +508,7 @@ type ClientInterface interface {
 	// Staff reject a submitted quote.
 	//
 	// Corresponds with POST /quotes/{quote_id}/reject (the `RejectQuote` operationId).
-	RejectQuote(ctx context.Context, quoteId QuoteID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RejectQuote(ctx context.Context, quoteId QuoteID, params *RejectQuoteParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SubmitQuote Submit a draft
 	//
@@ -469,7 +521,7 @@ type ClientInterface interface {
 	// price or total would exceed the largest amount is answered 422.
 	//
 	// Corresponds with POST /quotes/{quote_id}/submit (the `SubmitQuote` operationId).
-	SubmitQuote(ctx context.Context, quoteId QuoteID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	SubmitQuote(ctx context.Context, quoteId QuoteID, params *SubmitQuoteParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // ListQuotes List quotes
@@ -500,8 +552,8 @@ func (c *Client) ListQuotes(ctx context.Context, params *ListQuotesParams, reqEd
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /quotes (the `CreateQuote` operationId).
-func (c *Client) CreateQuoteWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateQuoteRequestWithBody(c.Server, contentType, body)
+func (c *Client) CreateQuoteWithBody(ctx context.Context, params *CreateQuoteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateQuoteRequestWithBody(c.Server, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -522,8 +574,8 @@ func (c *Client) CreateQuoteWithBody(ctx context.Context, contentType string, bo
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /quotes (the `CreateQuote` operationId).
-func (c *Client) CreateQuote(ctx context.Context, body CreateQuoteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateQuoteRequest(c.Server, body)
+func (c *Client) CreateQuote(ctx context.Context, params *CreateQuoteParams, body CreateQuoteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateQuoteRequest(c.Server, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -571,8 +623,8 @@ func (c *Client) GetQuote(ctx context.Context, quoteId QuoteID, params *GetQuote
 // Staff accept a submitted quote that is still valid.
 //
 // Corresponds with POST /quotes/{quote_id}/accept (the `AcceptQuote` operationId).
-func (c *Client) AcceptQuote(ctx context.Context, quoteId QuoteID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewAcceptQuoteRequest(c.Server, quoteId)
+func (c *Client) AcceptQuote(ctx context.Context, quoteId QuoteID, params *AcceptQuoteParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAcceptQuoteRequest(c.Server, quoteId, params)
 	if err != nil {
 		return nil, err
 	}
@@ -626,8 +678,8 @@ func (c *Client) ReplaceQuoteLines(ctx context.Context, quoteId QuoteID, params 
 // Staff reject a submitted quote.
 //
 // Corresponds with POST /quotes/{quote_id}/reject (the `RejectQuote` operationId).
-func (c *Client) RejectQuote(ctx context.Context, quoteId QuoteID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRejectQuoteRequest(c.Server, quoteId)
+func (c *Client) RejectQuote(ctx context.Context, quoteId QuoteID, params *RejectQuoteParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRejectQuoteRequest(c.Server, quoteId, params)
 	if err != nil {
 		return nil, err
 	}
@@ -649,8 +701,8 @@ func (c *Client) RejectQuote(ctx context.Context, quoteId QuoteID, reqEditors ..
 // price or total would exceed the largest amount is answered 422.
 //
 // Corresponds with POST /quotes/{quote_id}/submit (the `SubmitQuote` operationId).
-func (c *Client) SubmitQuote(ctx context.Context, quoteId QuoteID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSubmitQuoteRequest(c.Server, quoteId)
+func (c *Client) SubmitQuote(ctx context.Context, quoteId QuoteID, params *SubmitQuoteParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSubmitQuoteRequest(c.Server, quoteId, params)
 	if err != nil {
 		return nil, err
 	}
@@ -752,18 +804,18 @@ func NewListQuotesRequest(server string, params *ListQuotesParams) (*http.Reques
 }
 
 // NewCreateQuoteRequest calls the generic CreateQuote builder with application/json body
-func NewCreateQuoteRequest(server string, body CreateQuoteJSONRequestBody) (*http.Request, error) {
+func NewCreateQuoteRequest(server string, params *CreateQuoteParams, body CreateQuoteJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateQuoteRequestWithBody(server, "application/json", bodyReader)
+	return NewCreateQuoteRequestWithBody(server, params, "application/json", bodyReader)
 }
 
 // NewCreateQuoteRequestWithBody constructs an http.Request for the CreateQuote method, with any body, and a specified content type
-func NewCreateQuoteRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreateQuoteRequestWithBody(server string, params *CreateQuoteParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -787,6 +839,21 @@ func NewCreateQuoteRequestWithBody(server string, contentType string, body io.Re
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
 
 	return req, nil
 }
@@ -890,7 +957,7 @@ func NewGetQuoteRequest(server string, quoteId QuoteID, params *GetQuoteParams) 
 }
 
 // NewAcceptQuoteRequest constructs an http.Request for the AcceptQuote method
-func NewAcceptQuoteRequest(server string, quoteId QuoteID) (*http.Request, error) {
+func NewAcceptQuoteRequest(server string, quoteId QuoteID, params *AcceptQuoteParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -918,6 +985,21 @@ func NewAcceptQuoteRequest(server string, quoteId QuoteID) (*http.Request, error
 	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -986,7 +1068,7 @@ func NewReplaceQuoteLinesRequestWithBody(server string, quoteId QuoteID, params 
 }
 
 // NewRejectQuoteRequest constructs an http.Request for the RejectQuote method
-func NewRejectQuoteRequest(server string, quoteId QuoteID) (*http.Request, error) {
+func NewRejectQuoteRequest(server string, quoteId QuoteID, params *RejectQuoteParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -1016,11 +1098,26 @@ func NewRejectQuoteRequest(server string, quoteId QuoteID) (*http.Request, error
 		return nil, err
 	}
 
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
 // NewSubmitQuoteRequest constructs an http.Request for the SubmitQuote method
-func NewSubmitQuoteRequest(server string, quoteId QuoteID) (*http.Request, error) {
+func NewSubmitQuoteRequest(server string, quoteId QuoteID, params *SubmitQuoteParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -1048,6 +1145,21 @@ func NewSubmitQuoteRequest(server string, quoteId QuoteID) (*http.Request, error
 	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -1117,7 +1229,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /quotes (the `CreateQuote` operationId).
-	CreateQuoteWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateQuoteResponse, error)
+	CreateQuoteWithBodyWithResponse(ctx context.Context, params *CreateQuoteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateQuoteResponse, error)
 
 	// CreateQuoteWithResponse Create a draft quote
 	//
@@ -1129,7 +1241,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /quotes (the `CreateQuote` operationId).
-	CreateQuoteWithResponse(ctx context.Context, body CreateQuoteJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateQuoteResponse, error)
+	CreateQuoteWithResponse(ctx context.Context, params *CreateQuoteParams, body CreateQuoteJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateQuoteResponse, error)
 
 	// DeleteQuoteWithResponse Delete a draft quote
 	//
@@ -1154,7 +1266,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /quotes/{quote_id}/accept (the `AcceptQuote` operationId).
-	AcceptQuoteWithResponse(ctx context.Context, quoteId QuoteID, reqEditors ...RequestEditorFn) (*AcceptQuoteResponse, error)
+	AcceptQuoteWithResponse(ctx context.Context, quoteId QuoteID, params *AcceptQuoteParams, reqEditors ...RequestEditorFn) (*AcceptQuoteResponse, error)
 
 	// ReplaceQuoteLinesWithBodyWithResponse Replace the lines of a draft
 	//
@@ -1181,7 +1293,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /quotes/{quote_id}/reject (the `RejectQuote` operationId).
-	RejectQuoteWithResponse(ctx context.Context, quoteId QuoteID, reqEditors ...RequestEditorFn) (*RejectQuoteResponse, error)
+	RejectQuoteWithResponse(ctx context.Context, quoteId QuoteID, params *RejectQuoteParams, reqEditors ...RequestEditorFn) (*RejectQuoteResponse, error)
 
 	// SubmitQuoteWithResponse Submit a draft
 	//
@@ -1196,7 +1308,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /quotes/{quote_id}/submit (the `SubmitQuote` operationId).
-	SubmitQuoteWithResponse(ctx context.Context, quoteId QuoteID, reqEditors ...RequestEditorFn) (*SubmitQuoteResponse, error)
+	SubmitQuoteWithResponse(ctx context.Context, quoteId QuoteID, params *SubmitQuoteParams, reqEditors ...RequestEditorFn) (*SubmitQuoteResponse, error)
 }
 
 // ListQuotesResponse401Headers the declared response headers of an HTTP 401 response for ListQuotes
@@ -1316,6 +1428,8 @@ type CreateQuoteResponse struct {
 	ApplicationproblemJSON401 *externalRef0.Unauthorized
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
 	ApplicationproblemJSON403 *externalRef0.Forbidden
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *externalRef0.IdempotencyKeyInUse
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
 	ApplicationproblemJSON413 *externalRef0.PayloadTooLarge
 	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
@@ -1352,6 +1466,11 @@ func (r CreateQuoteResponse) GetApplicationproblemJSON401() *externalRef0.Unauth
 // GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
 func (r CreateQuoteResponse) GetApplicationproblemJSON403() *externalRef0.Forbidden {
 	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r CreateQuoteResponse) GetApplicationproblemJSON409() *externalRef0.IdempotencyKeyInUse {
+	return r.ApplicationproblemJSON409
 }
 
 // GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
@@ -1623,6 +1742,11 @@ func (r GetQuoteResponse) ContentType() string {
 	return ""
 }
 
+// AcceptQuoteResponse200Headers the declared response headers of an HTTP 200 response for AcceptQuote
+type AcceptQuoteResponse200Headers struct {
+	ETag *string
+}
+
 // AcceptQuoteResponse401Headers the declared response headers of an HTTP 401 response for AcceptQuote
 type AcceptQuoteResponse401Headers struct {
 	WWWAuthenticate *string
@@ -1648,10 +1772,14 @@ type AcceptQuoteResponse struct {
 	ApplicationproblemJSON404 *NotFound
 	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
 	ApplicationproblemJSON409 *WrongState
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *externalRef0.UnprocessableContent
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *externalRef0.InternalError
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *externalRef0.ServiceUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *AcceptQuoteResponse200Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *AcceptQuoteResponse401Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -1686,6 +1814,11 @@ func (r AcceptQuoteResponse) GetApplicationproblemJSON404() *NotFound {
 // GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
 func (r AcceptQuoteResponse) GetApplicationproblemJSON409() *WrongState {
 	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r AcceptQuoteResponse) GetApplicationproblemJSON422() *externalRef0.UnprocessableContent {
+	return r.ApplicationproblemJSON422
 }
 
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
@@ -1866,6 +1999,11 @@ func (r ReplaceQuoteLinesResponse) ContentType() string {
 	return ""
 }
 
+// RejectQuoteResponse200Headers the declared response headers of an HTTP 200 response for RejectQuote
+type RejectQuoteResponse200Headers struct {
+	ETag *string
+}
+
 // RejectQuoteResponse401Headers the declared response headers of an HTTP 401 response for RejectQuote
 type RejectQuoteResponse401Headers struct {
 	WWWAuthenticate *string
@@ -1891,10 +2029,14 @@ type RejectQuoteResponse struct {
 	ApplicationproblemJSON404 *NotFound
 	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
 	ApplicationproblemJSON409 *WrongState
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *externalRef0.UnprocessableContent
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *externalRef0.InternalError
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *externalRef0.ServiceUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *RejectQuoteResponse200Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *RejectQuoteResponse401Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -1929,6 +2071,11 @@ func (r RejectQuoteResponse) GetApplicationproblemJSON404() *NotFound {
 // GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
 func (r RejectQuoteResponse) GetApplicationproblemJSON409() *WrongState {
 	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r RejectQuoteResponse) GetApplicationproblemJSON422() *externalRef0.UnprocessableContent {
+	return r.ApplicationproblemJSON422
 }
 
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
@@ -1970,6 +2117,11 @@ func (r RejectQuoteResponse) ContentType() string {
 	return ""
 }
 
+// SubmitQuoteResponse200Headers the declared response headers of an HTTP 200 response for SubmitQuote
+type SubmitQuoteResponse200Headers struct {
+	ETag *string
+}
+
 // SubmitQuoteResponse401Headers the declared response headers of an HTTP 401 response for SubmitQuote
 type SubmitQuoteResponse401Headers struct {
 	WWWAuthenticate *string
@@ -2001,6 +2153,8 @@ type SubmitQuoteResponse struct {
 	ApplicationproblemJSON500 *externalRef0.InternalError
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *externalRef0.ServiceUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *SubmitQuoteResponse200Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *SubmitQuoteResponse401Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -2107,8 +2261,8 @@ func (c *ClientWithResponses) ListQuotesWithResponse(ctx context.Context, params
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /quotes (the `CreateQuote` operationId).
-func (c *ClientWithResponses) CreateQuoteWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateQuoteResponse, error) {
-	rsp, err := c.CreateQuoteWithBody(ctx, contentType, body, reqEditors...)
+func (c *ClientWithResponses) CreateQuoteWithBodyWithResponse(ctx context.Context, params *CreateQuoteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateQuoteResponse, error) {
+	rsp, err := c.CreateQuoteWithBody(ctx, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -2125,8 +2279,8 @@ func (c *ClientWithResponses) CreateQuoteWithBodyWithResponse(ctx context.Contex
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /quotes (the `CreateQuote` operationId).
-func (c *ClientWithResponses) CreateQuoteWithResponse(ctx context.Context, body CreateQuoteJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateQuoteResponse, error) {
-	rsp, err := c.CreateQuote(ctx, body, reqEditors...)
+func (c *ClientWithResponses) CreateQuoteWithResponse(ctx context.Context, params *CreateQuoteParams, body CreateQuoteJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateQuoteResponse, error) {
+	rsp, err := c.CreateQuote(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -2168,8 +2322,8 @@ func (c *ClientWithResponses) GetQuoteWithResponse(ctx context.Context, quoteId 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /quotes/{quote_id}/accept (the `AcceptQuote` operationId).
-func (c *ClientWithResponses) AcceptQuoteWithResponse(ctx context.Context, quoteId QuoteID, reqEditors ...RequestEditorFn) (*AcceptQuoteResponse, error) {
-	rsp, err := c.AcceptQuote(ctx, quoteId, reqEditors...)
+func (c *ClientWithResponses) AcceptQuoteWithResponse(ctx context.Context, quoteId QuoteID, params *AcceptQuoteParams, reqEditors ...RequestEditorFn) (*AcceptQuoteResponse, error) {
+	rsp, err := c.AcceptQuote(ctx, quoteId, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -2213,8 +2367,8 @@ func (c *ClientWithResponses) ReplaceQuoteLinesWithResponse(ctx context.Context,
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /quotes/{quote_id}/reject (the `RejectQuote` operationId).
-func (c *ClientWithResponses) RejectQuoteWithResponse(ctx context.Context, quoteId QuoteID, reqEditors ...RequestEditorFn) (*RejectQuoteResponse, error) {
-	rsp, err := c.RejectQuote(ctx, quoteId, reqEditors...)
+func (c *ClientWithResponses) RejectQuoteWithResponse(ctx context.Context, quoteId QuoteID, params *RejectQuoteParams, reqEditors ...RequestEditorFn) (*RejectQuoteResponse, error) {
+	rsp, err := c.RejectQuote(ctx, quoteId, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -2234,8 +2388,8 @@ func (c *ClientWithResponses) RejectQuoteWithResponse(ctx context.Context, quote
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /quotes/{quote_id}/submit (the `SubmitQuote` operationId).
-func (c *ClientWithResponses) SubmitQuoteWithResponse(ctx context.Context, quoteId QuoteID, reqEditors ...RequestEditorFn) (*SubmitQuoteResponse, error) {
-	rsp, err := c.SubmitQuote(ctx, quoteId, reqEditors...)
+func (c *ClientWithResponses) SubmitQuoteWithResponse(ctx context.Context, quoteId QuoteID, params *SubmitQuoteParams, reqEditors ...RequestEditorFn) (*SubmitQuoteResponse, error) {
+	rsp, err := c.SubmitQuote(ctx, quoteId, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -2367,6 +2521,13 @@ func ParseCreateQuoteResponse(rsp *http.Response) (*CreateQuoteResponse, error) 
 			return nil, err
 		}
 		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest externalRef0.IdempotencyKeyInUse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest externalRef0.PayloadTooLarge
@@ -2719,6 +2880,13 @@ func ParseAcceptQuoteResponse(rsp *http.Response) (*AcceptQuoteResponse, error) 
 		}
 		response.ApplicationproblemJSON409 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest externalRef0.UnprocessableContent
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest externalRef0.InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -2736,6 +2904,16 @@ func ParseAcceptQuoteResponse(rsp *http.Response) (*AcceptQuoteResponse, error) 
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers AcceptQuoteResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 401:
 		var headers AcceptQuoteResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -2953,6 +3131,13 @@ func ParseRejectQuoteResponse(rsp *http.Response) (*RejectQuoteResponse, error) 
 		}
 		response.ApplicationproblemJSON409 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest externalRef0.UnprocessableContent
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest externalRef0.InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -2970,6 +3155,16 @@ func ParseRejectQuoteResponse(rsp *http.Response) (*RejectQuoteResponse, error) 
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers RejectQuoteResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 401:
 		var headers RejectQuoteResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -3075,6 +3270,16 @@ func ParseSubmitQuoteResponse(rsp *http.Response) (*SubmitQuoteResponse, error) 
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers SubmitQuoteResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 401:
 		var headers SubmitQuoteResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -3107,7 +3312,7 @@ type ServerInterface interface {
 	ListQuotes(w http.ResponseWriter, r *http.Request, params ListQuotesParams)
 	// CreateQuote Create a draft quote
 	// (POST /quotes)
-	CreateQuote(w http.ResponseWriter, r *http.Request)
+	CreateQuote(w http.ResponseWriter, r *http.Request, params CreateQuoteParams)
 	// DeleteQuote Delete a draft quote
 	// (DELETE /quotes/{quote_id})
 	DeleteQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID, params DeleteQuoteParams)
@@ -3116,16 +3321,16 @@ type ServerInterface interface {
 	GetQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID, params GetQuoteParams)
 	// AcceptQuote Accept a submitted quote
 	// (POST /quotes/{quote_id}/accept)
-	AcceptQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID)
+	AcceptQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID, params AcceptQuoteParams)
 	// ReplaceQuoteLines Replace the lines of a draft
 	// (PUT /quotes/{quote_id}/lines)
 	ReplaceQuoteLines(w http.ResponseWriter, r *http.Request, quoteId QuoteID, params ReplaceQuoteLinesParams)
 	// RejectQuote Reject a submitted quote
 	// (POST /quotes/{quote_id}/reject)
-	RejectQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID)
+	RejectQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID, params RejectQuoteParams)
 	// SubmitQuote Submit a draft
 	// (POST /quotes/{quote_id}/submit)
-	SubmitQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID)
+	SubmitQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID, params SubmitQuoteParams)
 }
 
 // Unimplemented server implementation that returns http.StatusNotImplemented for each endpoint.
@@ -3140,7 +3345,7 @@ func (_ Unimplemented) ListQuotes(w http.ResponseWriter, r *http.Request, params
 
 // CreateQuote Create a draft quote
 // (POST /quotes)
-func (_ Unimplemented) CreateQuote(w http.ResponseWriter, r *http.Request) {
+func (_ Unimplemented) CreateQuote(w http.ResponseWriter, r *http.Request, params CreateQuoteParams) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
@@ -3158,7 +3363,7 @@ func (_ Unimplemented) GetQuote(w http.ResponseWriter, r *http.Request, quoteId 
 
 // AcceptQuote Accept a submitted quote
 // (POST /quotes/{quote_id}/accept)
-func (_ Unimplemented) AcceptQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID) {
+func (_ Unimplemented) AcceptQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID, params AcceptQuoteParams) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
@@ -3170,13 +3375,13 @@ func (_ Unimplemented) ReplaceQuoteLines(w http.ResponseWriter, r *http.Request,
 
 // RejectQuote Reject a submitted quote
 // (POST /quotes/{quote_id}/reject)
-func (_ Unimplemented) RejectQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID) {
+func (_ Unimplemented) RejectQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID, params RejectQuoteParams) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
 // SubmitQuote Submit a draft
 // (POST /quotes/{quote_id}/submit)
-func (_ Unimplemented) SubmitQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID) {
+func (_ Unimplemented) SubmitQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID, params SubmitQuoteParams) {
 	w.WriteHeader(http.StatusNotImplemented)
 }
 
@@ -3310,15 +3515,42 @@ func (siw *ServerInterfaceWrapper) ListQuotes(w http.ResponseWriter, r *http.Req
 // CreateQuote operation middleware
 func (siw *ServerInterfaceWrapper) CreateQuote(w http.ResponseWriter, r *http.Request) {
 
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateQuoteParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey externalRef0.IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "Idempotency-Key", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "Idempotency-Key", Err: err})
+			return
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+
+	}
+
 	if len(siw.HandlerMiddlewares) == 0 {
-		siw.Handler.CreateQuote(w, r)
+		siw.Handler.CreateQuote(w, r, params)
 		return
 	}
 
 	var handler http.Handler
 	{
 		handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			siw.Handler.CreateQuote(w, r)
+			siw.Handler.CreateQuote(w, r, params)
 		})
 	}
 
@@ -3472,8 +3704,32 @@ func (siw *ServerInterfaceWrapper) AcceptQuote(w http.ResponseWriter, r *http.Re
 		}
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params AcceptQuoteParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey externalRef0.IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "Idempotency-Key", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "Idempotency-Key", Err: err})
+			return
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+
+	}
+
 	if len(siw.HandlerMiddlewares) == 0 {
-		siw.Handler.AcceptQuote(w, r, quoteId)
+		siw.Handler.AcceptQuote(w, r, quoteId, params)
 		return
 	}
 
@@ -3483,7 +3739,7 @@ func (siw *ServerInterfaceWrapper) AcceptQuote(w http.ResponseWriter, r *http.Re
 		// themselves stay on the stack when there is no middleware.
 		quoteId := quoteId
 		handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			siw.Handler.AcceptQuote(w, r, quoteId)
+			siw.Handler.AcceptQuote(w, r, quoteId, params)
 		})
 	}
 
@@ -3574,8 +3830,32 @@ func (siw *ServerInterfaceWrapper) RejectQuote(w http.ResponseWriter, r *http.Re
 		}
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params RejectQuoteParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey externalRef0.IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "Idempotency-Key", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "Idempotency-Key", Err: err})
+			return
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+
+	}
+
 	if len(siw.HandlerMiddlewares) == 0 {
-		siw.Handler.RejectQuote(w, r, quoteId)
+		siw.Handler.RejectQuote(w, r, quoteId, params)
 		return
 	}
 
@@ -3585,7 +3865,7 @@ func (siw *ServerInterfaceWrapper) RejectQuote(w http.ResponseWriter, r *http.Re
 		// themselves stay on the stack when there is no middleware.
 		quoteId := quoteId
 		handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			siw.Handler.RejectQuote(w, r, quoteId)
+			siw.Handler.RejectQuote(w, r, quoteId, params)
 		})
 	}
 
@@ -3613,8 +3893,32 @@ func (siw *ServerInterfaceWrapper) SubmitQuote(w http.ResponseWriter, r *http.Re
 		}
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params SubmitQuoteParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey externalRef0.IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "Idempotency-Key", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "Idempotency-Key", Err: err})
+			return
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+
+	}
+
 	if len(siw.HandlerMiddlewares) == 0 {
-		siw.Handler.SubmitQuote(w, r, quoteId)
+		siw.Handler.SubmitQuote(w, r, quoteId, params)
 		return
 	}
 
@@ -3624,7 +3928,7 @@ func (siw *ServerInterfaceWrapper) SubmitQuote(w http.ResponseWriter, r *http.Re
 		// themselves stay on the stack when there is no middleware.
 		quoteId := quoteId
 		handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			siw.Handler.SubmitQuote(w, r, quoteId)
+			siw.Handler.SubmitQuote(w, r, quoteId, params)
 		})
 	}
 
@@ -3915,7 +4219,8 @@ func (response ListQuotes503ApplicationProblemPlusJSONResponse) VisitListQuotesR
 }
 
 type CreateQuoteRequestObject struct {
-	Body *CreateQuoteJSONRequestBody
+	Params CreateQuoteParams
+	Body   *CreateQuoteJSONRequestBody
 }
 
 type CreateQuoteResponseObject interface {
@@ -3985,6 +4290,14 @@ type CreateQuote403ApplicationProblemPlusJSONResponse struct {
 
 func (response CreateQuote403ApplicationProblemPlusJSONResponse) VisitCreateQuoteResponse(w http.ResponseWriter) error {
 	return writeStrictJSON(w, 403, "application/problem+json", response)
+}
+
+type CreateQuote409ApplicationProblemPlusJSONResponse struct {
+	externalRef0.IdempotencyKeyInUseApplicationProblemPlusJSONResponse
+}
+
+func (response CreateQuote409ApplicationProblemPlusJSONResponse) VisitCreateQuoteResponse(w http.ResponseWriter) error {
+	return writeStrictJSON(w, 409, "application/problem+json", response)
 }
 
 type CreateQuote413ApplicationProblemPlusJSONResponse struct {
@@ -4262,16 +4575,36 @@ func (response GetQuote503ApplicationProblemPlusJSONResponse) VisitGetQuoteRespo
 
 type AcceptQuoteRequestObject struct {
 	QuoteId QuoteID `json:"quote_id"`
+	Params  AcceptQuoteParams
 }
 
 type AcceptQuoteResponseObject interface {
 	VisitAcceptQuoteResponse(w http.ResponseWriter) error
 }
 
-type AcceptQuote200JSONResponse Quote
+type AcceptQuote200ResponseHeaders struct {
+	ETag *string
+}
+
+type AcceptQuote200JSONResponse struct {
+	Body    Quote
+	Headers AcceptQuote200ResponseHeaders
+}
 
 func (response AcceptQuote200JSONResponse) VisitAcceptQuoteResponse(w http.ResponseWriter) error {
-	return writeStrictJSON(w, 200, "application/json", response)
+
+	enc := getStrictResponseEncoder()
+	defer putStrictResponseEncoder(enc)
+	if err := enc.json.Encode(response.Body); err != nil {
+		return err
+	}
+	setStrictContentType(w.Header(), "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", *response.Headers.ETag)
+	}
+	w.WriteHeader(200)
+	_, err := w.Write(enc.buf.Bytes())
+	return err
 }
 
 type AcceptQuote400ApplicationProblemPlusJSONResponse struct {
@@ -4324,6 +4657,14 @@ type AcceptQuote409ApplicationProblemPlusJSONResponse struct {
 
 func (response AcceptQuote409ApplicationProblemPlusJSONResponse) VisitAcceptQuoteResponse(w http.ResponseWriter) error {
 	return writeStrictJSON(w, 409, "application/problem+json", response)
+}
+
+type AcceptQuote422ApplicationProblemPlusJSONResponse struct {
+	externalRef0.UnprocessableContentApplicationProblemPlusJSONResponse
+}
+
+func (response AcceptQuote422ApplicationProblemPlusJSONResponse) VisitAcceptQuoteResponse(w http.ResponseWriter) error {
+	return writeStrictJSON(w, 422, "application/problem+json", response)
 }
 
 type AcceptQuote500ApplicationProblemPlusJSONResponse struct {
@@ -4503,16 +4844,36 @@ func (response ReplaceQuoteLines503ApplicationProblemPlusJSONResponse) VisitRepl
 
 type RejectQuoteRequestObject struct {
 	QuoteId QuoteID `json:"quote_id"`
+	Params  RejectQuoteParams
 }
 
 type RejectQuoteResponseObject interface {
 	VisitRejectQuoteResponse(w http.ResponseWriter) error
 }
 
-type RejectQuote200JSONResponse Quote
+type RejectQuote200ResponseHeaders struct {
+	ETag *string
+}
+
+type RejectQuote200JSONResponse struct {
+	Body    Quote
+	Headers RejectQuote200ResponseHeaders
+}
 
 func (response RejectQuote200JSONResponse) VisitRejectQuoteResponse(w http.ResponseWriter) error {
-	return writeStrictJSON(w, 200, "application/json", response)
+
+	enc := getStrictResponseEncoder()
+	defer putStrictResponseEncoder(enc)
+	if err := enc.json.Encode(response.Body); err != nil {
+		return err
+	}
+	setStrictContentType(w.Header(), "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", *response.Headers.ETag)
+	}
+	w.WriteHeader(200)
+	_, err := w.Write(enc.buf.Bytes())
+	return err
 }
 
 type RejectQuote400ApplicationProblemPlusJSONResponse struct {
@@ -4567,6 +4928,14 @@ func (response RejectQuote409ApplicationProblemPlusJSONResponse) VisitRejectQuot
 	return writeStrictJSON(w, 409, "application/problem+json", response)
 }
 
+type RejectQuote422ApplicationProblemPlusJSONResponse struct {
+	externalRef0.UnprocessableContentApplicationProblemPlusJSONResponse
+}
+
+func (response RejectQuote422ApplicationProblemPlusJSONResponse) VisitRejectQuoteResponse(w http.ResponseWriter) error {
+	return writeStrictJSON(w, 422, "application/problem+json", response)
+}
+
 type RejectQuote500ApplicationProblemPlusJSONResponse struct {
 	externalRef0.InternalErrorApplicationProblemPlusJSONResponse
 }
@@ -4597,16 +4966,36 @@ func (response RejectQuote503ApplicationProblemPlusJSONResponse) VisitRejectQuot
 
 type SubmitQuoteRequestObject struct {
 	QuoteId QuoteID `json:"quote_id"`
+	Params  SubmitQuoteParams
 }
 
 type SubmitQuoteResponseObject interface {
 	VisitSubmitQuoteResponse(w http.ResponseWriter) error
 }
 
-type SubmitQuote200JSONResponse Quote
+type SubmitQuote200ResponseHeaders struct {
+	ETag *string
+}
+
+type SubmitQuote200JSONResponse struct {
+	Body    Quote
+	Headers SubmitQuote200ResponseHeaders
+}
 
 func (response SubmitQuote200JSONResponse) VisitSubmitQuoteResponse(w http.ResponseWriter) error {
-	return writeStrictJSON(w, 200, "application/json", response)
+
+	enc := getStrictResponseEncoder()
+	defer putStrictResponseEncoder(enc)
+	if err := enc.json.Encode(response.Body); err != nil {
+		return err
+	}
+	setStrictContentType(w.Header(), "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", *response.Headers.ETag)
+	}
+	w.WriteHeader(200)
+	_, err := w.Write(enc.buf.Bytes())
+	return err
 }
 
 type SubmitQuote400ApplicationProblemPlusJSONResponse struct {
@@ -4808,8 +5197,10 @@ func (sh *strictHandler) ListQuotes(w http.ResponseWriter, r *http.Request, para
 }
 
 // CreateQuote operation middleware
-func (sh *strictHandler) CreateQuote(w http.ResponseWriter, r *http.Request) {
+func (sh *strictHandler) CreateQuote(w http.ResponseWriter, r *http.Request, params CreateQuoteParams) {
 	var request CreateQuoteRequestObject
+
+	request.Params = params
 
 	var body CreateQuoteJSONRequestBody
 	if err := runtime.BindJSONBody(r, &body); err != nil {
@@ -4840,6 +5231,8 @@ func (sh *strictHandler) CreateQuote(w http.ResponseWriter, r *http.Request) {
 			err = writeStrictJSON(w, 400, "application/problem+json", response)
 		case CreateQuote403ApplicationProblemPlusJSONResponse:
 			err = writeStrictJSON(w, 403, "application/problem+json", response)
+		case CreateQuote409ApplicationProblemPlusJSONResponse:
+			err = writeStrictJSON(w, 409, "application/problem+json", response)
 		case CreateQuote413ApplicationProblemPlusJSONResponse:
 			err = writeStrictJSON(w, 413, "application/problem+json", response)
 		case CreateQuote415ApplicationProblemPlusJSONResponse:
@@ -4952,10 +5345,11 @@ func (sh *strictHandler) GetQuote(w http.ResponseWriter, r *http.Request, quoteI
 }
 
 // AcceptQuote operation middleware
-func (sh *strictHandler) AcceptQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID) {
+func (sh *strictHandler) AcceptQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID, params AcceptQuoteParams) {
 	var request AcceptQuoteRequestObject
 
 	request.QuoteId = quoteId
+	request.Params = params
 
 	var response interface{}
 	var err error
@@ -4975,8 +5369,6 @@ func (sh *strictHandler) AcceptQuote(w http.ResponseWriter, r *http.Request, quo
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(AcceptQuoteResponseObject); ok {
 		switch response.(type) {
-		case AcceptQuote200JSONResponse:
-			err = writeStrictJSON(w, 200, "application/json", response)
 		case AcceptQuote400ApplicationProblemPlusJSONResponse:
 			err = writeStrictJSON(w, 400, "application/problem+json", response)
 		case AcceptQuote403ApplicationProblemPlusJSONResponse:
@@ -4985,6 +5377,8 @@ func (sh *strictHandler) AcceptQuote(w http.ResponseWriter, r *http.Request, quo
 			err = writeStrictJSON(w, 404, "application/problem+json", response)
 		case AcceptQuote409ApplicationProblemPlusJSONResponse:
 			err = writeStrictJSON(w, 409, "application/problem+json", response)
+		case AcceptQuote422ApplicationProblemPlusJSONResponse:
+			err = writeStrictJSON(w, 422, "application/problem+json", response)
 		case AcceptQuote500ApplicationProblemPlusJSONResponse:
 			err = writeStrictJSON(w, 500, "application/problem+json", response)
 		default:
@@ -5060,10 +5454,11 @@ func (sh *strictHandler) ReplaceQuoteLines(w http.ResponseWriter, r *http.Reques
 }
 
 // RejectQuote operation middleware
-func (sh *strictHandler) RejectQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID) {
+func (sh *strictHandler) RejectQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID, params RejectQuoteParams) {
 	var request RejectQuoteRequestObject
 
 	request.QuoteId = quoteId
+	request.Params = params
 
 	var response interface{}
 	var err error
@@ -5083,8 +5478,6 @@ func (sh *strictHandler) RejectQuote(w http.ResponseWriter, r *http.Request, quo
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(RejectQuoteResponseObject); ok {
 		switch response.(type) {
-		case RejectQuote200JSONResponse:
-			err = writeStrictJSON(w, 200, "application/json", response)
 		case RejectQuote400ApplicationProblemPlusJSONResponse:
 			err = writeStrictJSON(w, 400, "application/problem+json", response)
 		case RejectQuote403ApplicationProblemPlusJSONResponse:
@@ -5093,6 +5486,8 @@ func (sh *strictHandler) RejectQuote(w http.ResponseWriter, r *http.Request, quo
 			err = writeStrictJSON(w, 404, "application/problem+json", response)
 		case RejectQuote409ApplicationProblemPlusJSONResponse:
 			err = writeStrictJSON(w, 409, "application/problem+json", response)
+		case RejectQuote422ApplicationProblemPlusJSONResponse:
+			err = writeStrictJSON(w, 422, "application/problem+json", response)
 		case RejectQuote500ApplicationProblemPlusJSONResponse:
 			err = writeStrictJSON(w, 500, "application/problem+json", response)
 		default:
@@ -5107,10 +5502,11 @@ func (sh *strictHandler) RejectQuote(w http.ResponseWriter, r *http.Request, quo
 }
 
 // SubmitQuote operation middleware
-func (sh *strictHandler) SubmitQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID) {
+func (sh *strictHandler) SubmitQuote(w http.ResponseWriter, r *http.Request, quoteId QuoteID, params SubmitQuoteParams) {
 	var request SubmitQuoteRequestObject
 
 	request.QuoteId = quoteId
+	request.Params = params
 
 	var response interface{}
 	var err error
@@ -5130,8 +5526,6 @@ func (sh *strictHandler) SubmitQuote(w http.ResponseWriter, r *http.Request, quo
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(SubmitQuoteResponseObject); ok {
 		switch response.(type) {
-		case SubmitQuote200JSONResponse:
-			err = writeStrictJSON(w, 200, "application/json", response)
 		case SubmitQuote400ApplicationProblemPlusJSONResponse:
 			err = writeStrictJSON(w, 400, "application/problem+json", response)
 		case SubmitQuote403ApplicationProblemPlusJSONResponse:
@@ -5160,114 +5554,122 @@ func (sh *strictHandler) SubmitQuote(w http.ResponseWriter, r *http.Request, quo
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H3vchu3tfir4Lftb2ypS4qkpMSiP9xxY7tVxnFcWx7f1uuG0C5Iol4CDACaZn11p3OfIR/v0+VJ7pxz",
-	"gF0suaQo2U6mGWc6NbkEsAfn/z9AH5Jcz+ZaCeVsMvyQTAUvhMGPdsqNKH6of//h0QWfwC+FsLmRcye1",
-	"SobJxVQw64xWEyaUk27FHJ8wPWZuKpgRVi9MLhi3TDomLVN6OYSP+ZSribBsKd00U+KdMCu2NNIJxlXB",
-	"8AHL9UxYdsnzt132QqgC5nHLRufjznfc5dMRc5omZUqrcsXkmCl9qYuVX75oAmGlykXKtAmrPNVK1Etl",
-	"ygiOL8HFllOhakiLbqaSNBHv+WxeimSYZMlxliRpYvOpmHHAi1vN4QfrjFST5OrqKk3m3PCZcB6l35tC",
-	"4G+tSBxLURawI6uNY5er+4yzUvBCqgkbdUb42DKYJxQ87LILKSzjRrBLo98KxS5XbCSLUTdJEwmr/rgQ",
-	"ZpWkieIzAEyH18dA/96IcTJMfndUE/qIfrVHf1loJyqgYT/45Pxh+wbOHway/wjDKjDm3E1rKPC3H2SR",
-	"pIkRPy6kEUUydGYhYqgqNPfTZKzNjLtkmEjlvjpJ0mQmlZwtZvijx7lUTkyEQRhfOO7EJoTfA03x5ZZJ",
-	"xdxUWmZhaLdB1sLwsduCQBx+M+wRMADWpjydj5H12pE5AmkbtckRfM9LKZRjnl+H+IykZ8rnc6HsjQQC",
-	"JE5axpVdCiMKdtIfZEq7qTBLaUXKrGZuyh0Cs9T+5ZaeIQiwAL0ehBXfYflMgED5NykhYT1WaitoC7j+",
-	"HesBYwv1VumlVJNy1WWjwxGbAW6EzRRXK5YvjIENvxPGSq267AFbCv4WVQ3pCj+c3X3++Bt21u/3QHvM",
-	"uYEVgr7weqpcHXh9UkGrlcC1VnqBOxqC7EnrmOIzqSaZmmkjYMMKh3ow1pHWZa+km+qFwzVJl9akyZSn",
-	"DVtOuUOg4Te/VsoWqhTW42YuDAdmYIXIS9gEkw6wSfKSAgMvpzKfspxb4TVrDcngXpcBD73j5ULAT4BP",
-	"0HqZyvVsxjtWgGJyoqBN6nGkuiMUpsyKHMG4173XPT7YpgJRVmi7tbAEpDfkZSbVE6EmborCO+fOCQOT",
-	"/343yw7/6+6ro4P/yJLX/+93nf9+c5gld9lhyg7Xnx4cHvw+STe0bbuEgYbfImUkYQ15muqysEPS/EBn",
-	"kr4Zu+t5qUCuK1cHgM3R4ShTge1isUrxG5EDsH/cO0Ezx5RmIItN4mQqUIftQZybkqC2cL8mHZ7ImXSb",
-	"FPizXrIZiLd0YmYR43M+EUQGxh2baeu2WbMS14w3VYgxX5QuGQ56TatxPACrwd97q9HrXWtDNrfw/Xhs",
-	"xfV7APP9Vs7ZpRiTxvBbso4bZ7daZlq8dTPX7QX+i/bTa9nPFZhaO9fKCvRDnmr3WC9UAZ9zrZxQuDE+",
-	"n5cyR71zNDf6shSzP/zDwi4jgwyQOS7LZJg81WRPibnRoJ4/ZOK9tGGn1nGVAyxHZHiPzs7OvN0X1oET",
-	"MEx6/W8fDv761Yuvv+uccECB425hk+FJ7yRNnHTI5k+1Y2MEudre1Lm5HR4d5VNunDDdQrwLUNsjpV2H",
-	"xl/ta643Sf6MViMENqm+a+tkF1Gr8LJE07RiVoguwPIKDFDloXwE8tGd4QzdFZZzxS5FsPEpK0QpQIFo",
-	"w+ziciadE8V9AtODzW39yxZa9Y9KqYTdRa/LBr3Oanp9o9W4lLnbk1x5GP55qHURXFIKQByYT07OHxGL",
-	"l6VeWkRQyuwin4KfhdgE55v7yTgUMMdL8BFWMQZbdcYfefGcUPeRxL5A64IrsUIL2gSaHuIzrZzhOapK",
-	"YYyGaON1NF0tZpfAhwvrgE28YmX9Xi9Jk7kGRWEQ0aiWjkizXr1pckWwbrsYYtAU4F7NEOfqHS9lEXax",
-	"J19ImtUJsz4fe+yB3ftsRMgdoWG2TPB8yjyImcLwDRzTsBSyS7XenBuL7vufLy6esbucjf7/iOIQsBAQ",
-	"Ay+D77jUbCres0JOpLOMjx24ES5FB0E5o0tgTYAIngMnk91PmdKZGv1ZWzc6AE43YrywooCwEN6CL7bC",
-	"gOMZmSd4IiEWEOhlpj4i52xecqk6Trx37KTXY8AL4OvrMePMU4gVOl/MhHLdTGXqVXBrAWyiBLN8ZVNG",
-	"4T25CLRAQNJdRCL5QlwVmZobcH7dCjxvQWO/ffH9U3ScUkJ5FVQzrXLB5sLkQrlOIXJdiOIAfaqXF487",
-	"9xgCH1yvhZpz8J6ZXRijJyD8QdRHWbYo7vV6I0o+6IDoTNWYvgTS8MuUgVZkYyEo7Mm5MRIsvBFuYdSQ",
-	"vfwDWGRwBPDTvTRT+OGPKT34xv/7KAzpP8aF4OPXj8PDs8cY2HsSdjN1TtacACR5rpMLOBaCDCcU7Acx",
-	"hkGH9YNtWjMYkHZhmZUTBRYi5Bj+KYy2QzaqJf2o1x9FjJQpwzGIwziIAj/bGN8fgX/aqgsfa3Mpi0Ko",
-	"j1aF0kbxkRKiIO/b5npe++B2iNtfN217KbG8ocSOayVW72E/9TWuxn8+xeUw8yMtI/0KXFry/K0FA4cY",
-	"wchiLsxMWoxZm/El4m+L+QKWM4qXj0DrfSTZwloMVehWshz1dxFGRoQ5bVqXePW9jQtN+ozE8dp2zGVJ",
-	"DpioNCfqDWEjVXj+EITfp85aCfJUu+90IcdSFO1Jozqx42RZsqnPFjk+iaNcC/8n1XoG9H4VnyZpnAgO",
-	"ad82zPhhR1uSxVftsdQzvio1Ly60fsLNRHxC5whTXdKyEtb1iqrfO7l3+vVX7HLlhL2VQhjHCqEfKQS/",
-	"Eea0plfuyXpzmtdxWndo3uf3bNpQ42oe5Xku5m6bKnhmRK5VIWHdx8jNn4RonltDbhLTkUySkw325X7I",
-	"cDI+4VLdUm28bZBvEJEv2pUX0n0JGM3s+Jmfk4StiGpLBEe1keB6ZmqqywKdspBGpdRXlz2PsZsyICL5",
-	"ij4p6zTmKtlKL6g4kkapXukof+pDYMGUWIKq2eoCvCBP86Xi77gs+WX5KSQ/uK+UzTdOqsl95syK9sTs",
-	"VBtXrm4l9v9omJtI7P1G2CLayX58E8/4vGYH4Mu5gtDDZyKVXqZsrA3zqGTLqSyRjJScSllhuFQ2U2P0",
-	"Gex04Qq9RB9xyYF94Dn8W3DHL7kVMaIxTMnU6LlwZtV5AN9GXfZArSJnY8ZXVVrUFy3mJXdjbWb+uc3U",
-	"ae+YxX7maa9HCVnkRJI1THezQsyFKoTKVxRr0XYzhRoNtsvuwisCtFU8pA0rjJ7PfTUk10pRmhtLgxA9",
-	"wNaBkxjs/4CY3unIVpN9NQulYBSCVyPsjs3UxHAKTaQumFCFT9xGZjVC1I6sokU9g3lFoEEVuJkVZiaC",
-	"VmxkdnckAlvl8qXiCzfVRv7zk6j1S8ENEA8dU3BBxPs5xF23ksFmhqlfy2AD6L2Fr57y+aSvsX9pGTre",
-	"apKyGS+B1UWRBpQAvylMbRpfkCTJXfPAXr161XmwcFOhHBBDtDt/vB4BwobwUzV9OSWtTiCRcaW4cnf9",
-	"egu3zI3OhbWgxL6pWeUjuOZBqH1H2RYIS98JCPVgGV5SHEr1rxpflGHdlvdqjLeOj8dr+S4s66gVsN2t",
-	"0l3TmDsHg5g7IySxgJp92TSa+ws4htKypSjLDvEmRpDecFwKH6YUDPMGlnH7dmu286Wyi/lcGyeK70Qh",
-	"+QXu9dO69lUKM1oIFriVbpk0/MLTmHrVTtgMtsKQbvuSr5rcwckdnPXLOfhAudE6gkZk25xlI4DaCjeq",
-	"xi7cuHNv1KXCF0GBVSKxxBYGJFxBvi4vn1F+TgqbDMe8tGIdpAe+JuFz5prlRqx3WVDbkZe8YT9NqNIA",
-	"wjsVcjJ1P8xmPoE8404Yycsw8scFx2poMuz30mQpCzfFwV/1eldpY/rgdH36IJ5+Es/uD3q9qzdXaTKP",
-	"tteEsk3l+t+bbS/sBWgaYtWJfAce1n0m3vsMBWksmylwhlDHYcPRwgF9cLibCmkYOF5++bWa701bYirs",
-	"fkiwRnkdAwa6P5EK2XbG35/TPKyc+uW5MXyFLOMf6Mt/CKrgNBa4KfPMuXFVHiRl+cKxsdEzxlkgJXBS",
-	"k0wR0duoRD8DkajCbDD7MZNlKWfCGUoKVOhFrrum4nodwhtc1wZSGODT/wa1cNhr2uCnO7big4/jgpr1",
-	"t3qb81Ckrl/z8ciopawNE/jrvrT56qNpcxV3nb1uECrCUAR0GnHXmxZmr1TkOiOT/vMba6PghhIkRVn8",
-	"gJsb9AZfdfr9zuD4onc27PWGvd7fwMjdVF9W332rQb/HZjP2wglRJuva1GnHS5TYmV6AxR7cuwdrUtog",
-	"XyXD5NHL57DrhZLuh7mRuVgf3ja6qaXfpL6RbphUBVSwxOFz2/6Pw/5vAOK84NethjnzHxbKobdBgwbN",
-	"QdfYhJ3yuCkLMYk/1BMA0o6TM4HuCi++V+UqNEWueeWgMXNZVGs02e4VRKLo6fqEHsUYRgC7+ngXGfM+",
-	"46qKQuqeAOql82/A2AECOKUV2u9WeDfg2wMxW/Z4a5PVsFdNA1Ux2/7Nmuu8+GHPjVe8eTP37jutxGqd",
-	"Y2/LHA2OXueOl/C4ylaEPXry+x6SwDb70ntNoaIejUQkrZpmQzNJJAKNLW9VrsGNWFewWIfFArHnaB2S",
-	"olWvR7XHtM5SotaybCzfkzyoa/yJaxyDa43/DTXEmr7e5TzcsVQkR4LW+97o7am7BZvKf4N5Yg9htwew",
-	"CfdHM3/DotxykdjVuMZp+GUcgydBjd3AB77wqXQUGGJwjKjWnIfbhEyDa0Km043px/H000bI1GsNmT5v",
-	"rBGTiN60FfXNwxa+mZL007omsdo4TNRgGsrrilFnhHmj+sAFwwMUSAYF7qXXdh3SebFa62xTcmnSaXwL",
-	"yrFDH97EwtpcpCmsafK+A0B03nEDOgAYITkHOM6LhxXASZp8Q2s8cPHnxoiXBA+OqD43RrzwQOK/0S9v",
-	"Aqqf8UnrgQvf+6rH4dwF5tExEekgFAYPjlL3cRv1WJbOozl2ldHb66eBr17/Mu7zrnRD5MiGUyM7nE4P",
-	"A8yiBjuURt/5O+y1+JkLSprtF/L12pRyJYP7e1FtHlQZ2rcrUAb7GQVdNU1XM2+hiwn41GMkrTq//epb",
-	"NcCWg0CvpsKs+QlSYWqslGMRi3egahymBP8InTHyqpFT0ZNuCnA8bcPWtnRIgfKpem02Zcl3GvpcedxF",
-	"t+nBhAzq5t6pElCdDPGLNt0E36iHGSyfBxazOZq/jX1U6fRNBw270PzvzGkv3KIshmz0uyNQW1UHJHX3",
-	"aZOpUaMLdZTC0Dl30yNZ0Beqixz9Z+cpLjCGSXUn3Pr5CHrPtW5r2EUaMNfGVNscj82tK0bhKVBpBmOG",
-	"jLPlVJci9O7pcVSQz1d3LJtJpQ0DNyhTd3M8YAXm59HL59Qe+OJhylZC4cNvn/019QeAQnzG7Awziwep",
-	"D+J4psal5k6qSQe3519dH+fyXZmLGb7A6AVZOWmZeI/9rtiQCeQ5f/E9Oxn0v2a5LsKpmAr2NZTXoXl/",
-	"0GsPzZu8Goa31rQIjZ5LWrE1ZPgeALs/6HV7PUBZN1MPfJfz4O+nx50+ncnB3hcL6/lmSvYtf8df4EsD",
-	"ZfDwSaYQBeVqHVtRv4X1x1F9v4pvv1xP1hIONvV2yFmd9Xpf98/OBqcnX5/0zs7616n0GputRzB3EQqP",
-	"jS3mc2Hw2FhT5oE0jZNArx90/vbmw/HV768VHk/ACLb9pCfUNdrkB4+gnZx+vdlpfANdxx1bArWWeDo5",
-	"HPrUuYdzDQNPdd1os+VEy4b2C1XHNn0tlDMrNscm7TXN7eqyTQOGuHi5QwnHJUxUb1i83MfE77Q6LZa/",
-	"rql92FF5Av1MQkLtGU28Rm1aJ4M2JMYFut3niv3ItCoQ+GSGfQuoAs04FeW8+fq64nf8t7NWS+xLgG2v",
-	"pp55HIAitVYpONmVjT49O4tz0b1WcfYlx03jiY1LoJxn3FQFprdSIf94oVjn340zUlFuyhdj11/z8vk5",
-	"UU4WQjk5lt4J3/mmPY9eRchZGNkxYixQ7K5VKKHairipCLSpVIB4Il8Y6VYvsNsBqUj9Fw8WbrpVGpqT",
-	"WqQiWqNVdTXfQd8eh81+++qiLciUEyUK9u2riy47d5aNsD17xPKSyxm7a+c8F/XZzwM2MZwOWfvWdpsp",
-	"XnV2FWIMIUwanWBY9HrHuf8dv4ghWCk60tD6M7bxje5nCsvCRpfCBnDoBGZ9hu2OZfh79ELMMo/IZwvV",
-	"zVFahXj+VXfoxgKPCDwOQo1ceJID1mQzvsqUFaLLHsGzul2s9KfpAgLA0lK/OtpYanBJhh79zfI8Fcul",
-	"GuvQgsBz9DF8GeQbYt1ko6L+F4pUsWNkKoTrzATEqlgZi6uRPvgEV8SHjLbLfNUnU5ei1GqCbVtR+QeR",
-	"Q7vCCHQYVTVTzGNSsBmQmCmqjmEevipi1iXDZqEsvN2382G7RqYODzGKOTwEh1Fb4dNKPttrxLzkuSju",
-	"s8NDH65INTk8BFT7RCn6PZmiUy+wdxelIKuOpRQTqkAteIefCnB7YKSzGVlB6Vb3fYnCgfI+PKSQ6vCQ",
-	"acMODymqQhCImzZS1eCTchcuNqBihWVahea4UZQEH7HDQwrO7OEhnlIajUaZohaFn3/6188//YtWp88k",
-	"GdEL6TFB2BgS4sBMsdb/fv7pf9jPP/0vzYn/R/trrBUCyd1r/URz7gYsHjTW8BGo3x/QHYMTwCMQonZ5",
-	"r/eoWR1+ZOrRy+cH5A6Blmj4l1WkwVoDjS6B8aDRltY9PGSP0JOu5dzxt3gQ4ttXF43muS575PVKpvCB",
-	"ZXdRY8T6BkHjbFQng7wOO/CNJ6lvZk4zRWSlaEfwYrPT4o6NM1VKuyn4FaK0WC/DGyvwCoV4bH3ED/1E",
-	"35smZqEPpAk5ac0Df9WMjynaXk78VRfv/JrP/WEt1IMUnNExnxHNJZ3vT9zV4Fc/k873pPlGq9ARLgrp",
-	"LBDnQVUOCudT/OU+/kIS6rTddnlPfU8PtoY3L+tBX41u2ECtQyFZleUOUok511Jghzl6eoWGIGzHfSZe",
-	"7WFTfNWqji3GeMq3pBMwa5d10Ok9vxFP6m6m1q8F0or96dFFaE+muxywb7p+8Vsh5vVBGwQA7KdHMvrW",
-	"tuZ7DBm8UG6NcjJ1d7StWW500GWvQslnQxHXvXuIhnwqipTVqr3ayGnv2Oe5Gx3baFlLmQtlRWQuvzu/",
-	"iLxVbySTNPGXlyTDpN8ddAeY85sLxecyGSbH3V73mILKKXpm/mQ5fJy03aXwHI9QRhdBxH0wtuVIfVTW",
-	"w5QyCKdPu1RzeHyW1+eWcZeVAjov8DoJ66ptxdc2vW73IeshR9vuu7hKbzHV3zOxx9z6Yqbrx/rK9pu1",
-	"iyAGvd6ODs3QmXmD646wEtDSp7hZC8Am0hN6f9uyFZxHO8/V4yL92yzycq0b/KR3fJtlHsdnPE9vt5/m",
-	"QUtc51awtBywiWMk5OU4cnmdREYjeYMFDQo4k2HyBIzZj0EiHJ/YegKWfubatsgwFZlsdTWF7+NDOdWG",
-	"hTPIqPZrA1+3RZLRDuJLCqBppIP3iLVvF3VhkjWKPYHKgawtcQXB+qVJveMheMiZoozL+uJ02ATdzKqV",
-	"vk2PEPxUSqlSG3/UxeqTCVrVl7ulH5jwXjXebsP9xv1rVxvKof9plcNugJfceoiLT3gANU2eaIK4PcHz",
-	"8vmTYGWUWNYX1+0+FfFb01sn/VutsX6OF1c6vd2mWs4OwHKDwe2Wazmj8m+sn9G3XlfQpGmbirZNU1+l",
-	"1ZU+H8Lli1ckDeBlb8rFQ3xum/fe4PlKWZbhfffXo3K6hOKtmGNKu6kU6U1BKX6sdxXuTWxxZ07apbzW",
-	"MP5mpN+k93FC29+9RnX3F044u35CdGMVyvetBLLl/PhvTRxJaq4XxzTEPk0RmQj36eSjvvXw87v8Oy/c",
-	"+sRXSRzvw+G77834Ive/rTDlT8IFQ7UlTLmRNIULjrGzcdNsHlFaDnZ923W3BU4voq79lvbsphGumnaa",
-	"SoRm18HHryH31bmD+iabL4b25ob2N2UbH2zh6haJxc7Wd3Qf/eskVJh9zohYqmrB2+LbHlU9yB8ho4vW",
-	"/CTmrX1NbP0AQrufvCmkPvsd9Yd/apf40+ccImBbxP5RjQ5XedsSq59TXdJ11T6NEzqor0s9/JJOSl3e",
-	"qtruP7Hf8kUB/sqRxpcEx7+h1XjeWiZkoSt7v0THEZVPP5/H5suzG7atTfHDyF/XO6tOgn7xzr54Z5Wc",
-	"tXPw7byz6lTENoGkt3wOgXwWdSyxWzQsZSp0r4WbF7CqnK41MrHQgdNl/hQqdlbhH4OgWx2k9X/PRIHv",
-	"w3Mn34mULRS+Bk9k+09SRX0lvhenvppR059MQdU3wyYZ7PcA/NFdrmMuS/JeTnpnmcLuGyzy+2NVMDVl",
-	"3FKPSkhNNepAw7ixNlPhItk08uTiv90UXQ1UnzFdQwPuDTZJx7yWelEWTLzPhW/XCF34oRWp8adLBm1F",
-	"NXrVr6s514Qj9ST8okJv69998Xy2auQXvlFtq6+zhx6uT5+9udoNCr0cr4ENF6g1md9fTIc9tgtTJsPk",
-	"CLWwh+rDTVpovYaVBk/bkYKuKtaFyCX+fae1Pxdmk6s3V/8XAAD//w==",
+	"7H3/ctu41eir4LK9k9ilZEm2d2PljzvuJmm9zWbTxJ7cNkxXMAlJqClAS4BR1Fzf6XzPsH9+T7dP8s05",
+	"ByBBiZJlJ962O+l0ZhWJAA/O75/wxyjVs7lWQlkTDT9GU8EzUeBHM+WFyH6of//h6TmfwC+ZMGkh51Zq",
+	"FQ2j86lgxhZaTZhQVtols3zC9JjZqWCFMLosUsG4YdIyaZjSiyF8TKdcTYRhC2mniRLvRbFki0JawbjK",
+	"GH7BUj0Thl3y9KrLXguVwTpu2Ohs3PmO23Q6YlbTokRplS+ZHDOlL3W2dNtnTSCMVKmImS78Li+0EvVW",
+	"iSoEx5fgZoupUDWkWTdRURyJD3w2z0U0jJLoMImiODLpVMw44MUu5/CDsYVUk+j6+jqO5rzgM2EdSr8v",
+	"MoG/tSJxLEWewYmMLiy7XD5mnOWCZ1JN2Kgzwq8Ng3VCwZdddi6FYbwQ7LLQV0KxyyUbyWzUjeJIwq4/",
+	"lqJYRnGk+AwA0/71IdC/LcQ4Gka/OagJfUC/moM/l9qKCmg4D35z9qT9AGdPPNl/hMcqMObcTmso8Lcf",
+	"ZBbFUSF+LGUhsmhoi1KEUFVo7sfRWBczbqNhJJX96iiKo5lUclbO8EeHc6msmIgCYXxtuRXrEH4PNMWX",
+	"GyYVs1NpmIFHuw2yZgUf2w0IxMdvhz0CBsBal6ezTMzm2gqVLv8klusQn7IrsUR8prkUyrIZvxKGlfOY",
+	"lUr+WAo2FwXTc1FwWAG8OhNcGeChKZ/PhQKxSAV7yNnFxdmTvRj4HvY7e3r+jAWv7/xJLBnJPkMEsCkK",
+	"bJedglBYkE1pp7jW8JlAwCbC0m5jWRjLuDILUbCHgKTSxG47A+KcKJDJPdxDlxYXLXRxxS4FMHemlWB8",
+	"wqV63HwDvpMrbaeiADh+LIWxDOVbGvdCkbGjwSBGrcGZg3UqcxGA5lYmCkku85wVpVLw6qPeSZf9SSwN",
+	"uxQ5qDCrCeE8z0XB7JRbZgD1dipmdBSQt7EuJtpaodjgiE11CcccW1yw8s4uO0UwDcNTwI4qUaZMU2FI",
+	"dpW27ErM7bACn7YCpBSlMoQZ0j7IlITYmitX6Njgz5lUz4Wa2GkoLJWCamXKMerDdgkfgQkYtSn3gEud",
+	"Eh0SmVGlEzeaW2lpIGiDyv1BQqywkEbEzGgiDwCz0O7lhr5DEGADej1YkIqzgJHcm5SQSJRcG0FHwP0f",
+	"GAcYK9WV0gupJvmyy0b7IzYD3AiTKK6WLC2LAg78XhRGatVlp2wh+BXaPzJg7nH28NWzb9hJv98Dkzbn",
+	"BezgjZgznvlyzxm5ClrgANhrqUs8EXBILo1lis+kmiRqpguBHIWPOjBWkdZlbwKxc0JekSZRjjZsMeUW",
+	"gYbf3F6gaHJgVASnUjSZSHM4BJOWxBKUeAxadTGV6ZSl3Ahn7gMhfdRlwEPveV4K+AnwCaY4UamezXjH",
+	"CLCWVmR0SD0O/IkAhTEzIkUwHnUfdQ/3NtnldllxSN8iJHNurShg8d8eJsn+/3v45mDv/yTR2//1m87/",
+	"f7efRA/Zfsz2V7/d29/7bbSrhIHbsUHKSMIa8jTVeWaG5I4AnUn6Zuyh46UMuS5f7gE2R/ujRHm2C8Uq",
+	"xn85JS0NO+wdkX5VGjVqkziJ8tRhOxDntiSo3a5/JR2ey5m06xT4o16wGYi3tGJmEONzPhFEBsYtm2lj",
+	"N7lYOe4ZHioTY17mNhoOek1X5nAArgz/4FyZXu9Gx2b9CN+Px0bcfAbwKa/knF2KMWkMdyRjeWHNRneR",
+	"Nm89zE1ngf8F5+m1nOca/D8z18oIdI5faPtMlyqDz6lWVig8GJ/Pc5mi3jmYF/oyF7Pf/d3AKQMvESCz",
+	"XObRMHqhycnzDos04JeKD9L4kxrLVQqwHJA3eHBycuKcUWEseKbDqNf/9sngL1+9/vq7zhEHFKBTEw2P",
+	"ekdxZKVFNn+hLRsjyNXxptbOzfDgIJ3ywoqim4n3HmpzoLTt0PPXu/qQ6yR/SbsRAptU33Z0souBazPj",
+	"S2aE6AIsb8AAVW7zJyAffWzuXMiUK3YpvI2PWSZyAQpEF8yUlzNprcgeE5gObG7qXzbQqn+QSyXMNnpd",
+	"Nuh1UtPrG63GuUztjuRK/eP3Q61zHydRVGzBfHKKSIhYPM/1wiCCYmbKdAp+FmITPFeeKFqNzwLqeA5O",
+	"wjJELipw7zc3PPhEjVb8xhFb9Y5Brbeqnd/z7BVt+on8co4GisDLtCA8oPUiVtXKFjxFbSuKQkMU/TZY",
+	"rsrZJbByCVGB8LqZ9Xu9KI7mGnRNgbRCzXZAyvn6XZOxvIHcxlODpg7o1Tx1pt7zXGb+FDuylqRVHb/q",
+	"/jhsB+w+ZiNC7ghtu2GCp1PmQEwUpiXAt/VbIcNV+815YTAC+OP5+UuINEf/e0TxNRgZO01UFfUtNJuK",
+	"DyyTE2l9wCRtjD6GsoXOgbsBIvgehIFch5gpnajRH7Wxoz1g0kKMSyMydknBMb7YiAJ818DCwTcSwgmB",
+	"jmrsMk2czXMuVceKD5Yd9XoMeAHCBT1mnDkKsUyn5Uwo201Uot54zxjAJkoww5cmZpS2Ii+DNvBIeohI",
+	"JHcKw8Z5Af6zXYLzLujZb19//wJ9r5hQXiWLGEbtc1GkQtlOJlKdiWwP3bKL82edRwyB995bqeYcHHBm",
+	"yqLQE9AfXluMkqTMHvV6I0qqaY/oRNWYvgTS8MuYgWJlYyEockp5UUhwEgphy0IN2cXvwKiDL4GfHsWJ",
+	"wg+/j+mLb9x/n/pH+s9wI/j49TP/5ckzDHodCbuJOiOHgAAkea6TZvgsxCkQanNDGMO4xbiHTVwzGJC2",
+	"NMzIiQLN53Nn/xCFNkM2qiX9oNcfBYyUqIJXwbmLHU3j+f5ooy58potLmWVCfbIqlCYIsZQQGTnwJtXz",
+	"2o03Qzz+qnXcSYmlDSV2WCux+gy7qa9x9fz9KS6LGU1pGOlX4NKcp1cGbCRiBG3bXBQzaTDsbYaoiL9u",
+	"tEPe7UxdmE/1e05XjSy4XivptVXrOnTZHpR1SRm3SwF87kLmO9FY/Wc4P6ftXgm72SlxaHOZzTa8Uepo",
+	"Iizqa/p2o/iC+ikUz5+CBfxELvB7MTSnG8l30N9GQBkQ8LjpaYS77+xo0KJ7FFRnecdc5uTPi8qKog0R",
+	"JjCLZ0/AELjyQCtBXmj7nc7kWIqsPQdZ5wmRLaYu+Wj5JEyaYNJWqtUqz+Mq3RHFYbHLl7baMOMeO9hQ",
+	"ELtuD81f8mWueXau9XNeTMRndJR9/juHfZ3R6veOHh1//RW7XFph7qQ4xqHi6AfGwR2EWa3plTuy3pzW",
+	"dazWHVp3/15uG2pszaM8TcXcbjILLwuRapVJ2PcZcvNnIZrjVp/qxuw26C0I2cDXeOwT5i7Rfze1cdUg",
+	"3yAgX3AqJ6S7EjBY2XEr75OErYhqqysE9V8fhiRqqvMMFb7PylMmtctehdiNGRDRFdUox281pr7ZUpdU",
+	"AI6DyoG0lI6vrJQSC1A1G+3Ja4o6LhR/z2XOL/PPIfk+lKGKZWGlmjxmWCmCMzEz1YXNl3cS+783zE0g",
+	"9u4grAxOshvfhCvu1+wAfClXEIa6xLbSi5iNdcEcKl0pUFqX64xZVnCpTKLG6D+aaWkzvcB4YcGBfeB7",
+	"+G/GLb/kRoSIxpA1UaNX4IF0TuFfoy47VcvA8ZzxZZVldzWwec7tWBcz971J1HHvkIUxx3GvR/l95ESS",
+	"NayesEzMhcrAHaK4m46bKNRocFz2EF7hoa1iY12wrNDzuSuupVopqppg+wNEknB0S+XXhdojprc6sNXN",
+	"SimCVyPsgUnUpOAUpkqdMaEyVwcIzGqAqC1JaoN6BtPUQIMqiC+WmOjyWrFRKNiSV26VywvFSzvVhfzH",
+	"Z1Hrl4IXQDwMUsAFER/m8q4+ezNh2a9lsAH0zsJXL7k/6WucXxqGQZiaxGzGc2B18MIdSoDfFGbKC9d0",
+	"QZK74oG9efOmc1raqVAWiCHanT9ePwHChvBTx9BiSlqdQCLjSjmG7T06G7hlXuhUGANK7JuaVT4pRHT9",
+	"PUHmjeWCvxcQ9sM2PKecBJVTa3xRwn5TDrTxvLF8PF7JfWKVUC2B7e6U+pyG3DkYhNwZIIl51OzKpsHa",
+	"X8AxlIYtRJ53iDcxm+AMx6VwYUrGMIdkGDdXwDUbGMOU87kurMi+E5nk53jWz+vaV+nsYCPY4E66ZdLw",
+	"C49D6lUnYTM4CkO67Uq+anEHF3dw1S/n4APlRqsIGpFts4aNAGoj7Kh6trTjzqNRl+qoBAUWHcUC27SQ",
+	"cBn5ujx/SblaKUw0HPPciPX0BZW4XAVGs7QQq51k1FrpJG/YjyMqXIHwToWcTO0Ps5krJsy4FYXkuX/y",
+	"x5JjcT0a9ntxtJCZneLDX/V613Fj+eB4dfkgXH4Uru4Per3rd9dxNA+O14SyTeW635utfew1aBpi1Yl8",
+	"Dx7WYyY+uAwFaSyTKHCGUMdhU2VpgT74uJ0KWTBwvNz2Ky0Et237q7D7McKS900M6On+XCpk2xn/cEbr",
+	"sBDvtudFwZfIMu4Lffl3QTmxxga3ZZ45L2yVB4lZWlo2LvSMceZJCZzUJFNA9DYq0c9AJGpYKDD7MZN5",
+	"LmfCFpQUqNCLXHdDAf8mhDe4rg0k/4ArBRWohf1Z4wY/PTAVH3waF9Ssv9HbnPueh/o1n46MWsraMIG/",
+	"7kqbrz6ZNtdhZ+3bBqECDAVAxwF3vWth9kpFrjIy6T93sDYKrilBUpTZD3i4QW/wVaff7wwOz3snw15v",
+	"2Ov9FYzcbfVl9W/XudLvsdmMvbZC5NGqNrXa8hwldqZLsNiDR49gT0obpMtoGD29eAWnLpW0P8wLmYrV",
+	"x9uebmrpd7FrFh5GVTkeLLH/3Hb+Q3/+W4A4z/hNu2H95IdSWfQ26KFB86EbbMJWeVyXhZDEH+sFAGnH",
+	"yplAd4Vn36t86Ru/V7xy0JipzKo9mmz3BiJR9HRdQo9ijEIAu7p4FxnzMeOqikLqFhNqzXRvwNgBAjil",
+	"FdrvVnjX4NsBMRvOeGeT1bBXTQNVMdvuDemrvPhxx4NXvHk79+47rcRylWPvyhwNjl7ljgv4uspW+DM6",
+	"8ruWJM82u9J7RaGiHg1EJK4GA3xvUiACjSNvVK7ejVhVsFiTx2YBx9HaJ0Wr1qHqjHGdpUStZdhYfiB5",
+	"UDf4Ezc4Bjca/1tqiBV9vc15eGCoYQIJWp97rVWsbj5tKv815gk9hO0ewDrcn8z8DYtyx01CV+MGp+GX",
+	"cQyeezV2Cx/43KXSUWCIwTGiWnEe7hIyDW4ImY7Xlh+Gy48bIVOvNWS631gjJBG9aSPqmwNlrjeX9NOq",
+	"JjG6sJiowTSU0xWjzgjzRvVQGcMhMSSDAvfSabsO6bxQrXU2Kbk46jT+5ZVjhz68C4W1uUlTWOPoQweA",
+	"6LznBegAYIToDOA4y55UAEdx9A3tcWrDz40nLggefKL63HjitQMS/xv88s6j+iWftA6VuVZqPfazZZhH",
+	"x0SkhVAYPDhK3Ydd+WOZW4fm0FVGb68fe756+8u4z9vSDYEj6yfjtjidDgZYRc2WKI2ukXzYa/EzS0qa",
+	"7Rby9dqUciWDu3tRbR5U7qcBKlAGuxkFXfXgVyvvoIsJ+NhhJK4GCdzuGzXAhmHHN1NRrPgJUmFqLJdj",
+	"EYq3p2oYpnj/CJ0x8qqRU9GTbgpwuGzN1rZ0y4HyqXpt1mXJdZ26XHnYUbnuwfgM6vrZqRJQDRq5TZtu",
+	"gmvaxAyWywOL2RzN39o5qnT6uoOGHYnudz88iMAP2eg3B6C2qm5Y6vTURaJGjY7kUQyPzrmdHsiM/kF1",
+	"kYP/23mBG4xhUd0VuTpuQ++50W31p4g95tqYapPjsX50xSg8BSrN4Jkh42wx1bnwfZx6HBTk0+UDw2ZS",
+	"6YKBG5SohynO64H5eXrxilpFXz+J2VIo/PLbl3+J3TyZj8+YmWFmcS92QRxP1DjX3Eo16eDx3Kvr6UDX",
+	"oVvi8CYrdElWThomPmDvMzbn4kzs6+/Z0aD/NUt15oesKthXUF6H5v1Brz00b/Kqf7y1pkVodFzSiq0h",
+	"w/cA2P1Br9vrAcq6iTp1He+Dvx0fdvo04oW9Lwb2c4217Fv+nr/Gl3rK4CxTohAF+XIVW0G/hXEj965f",
+	"xbXiriZrCQfretvnrE56va/7JyeD46Ovj3onJ/2bVHqNzdYx822EwinEcj4XBU4hNmUeSNMYLHt72vnr",
+	"u4+H17+9UXgcAQPYdpMeX9dokx+caDw6/nq96/wWuo5btgBqLfAGBj/YrlMH5woGXui60WbDgNSa9vNV",
+	"xzZ9LZQtljiGvqa5bV22acAQFi+3KOGwhInqDYuXu5j4rVanxfLXNbWPWypPoJ9JSKg9o4nXoE3raNCG",
+	"xLBAt/3uBPdkXBUIXDLDXAGqQDNORT5vvr6u+B3+9aTVErsSYNuraX4CH0CRWqkUHG3LRh+fnIS56F6r",
+	"OLuS47rxxMYlUM4zXlQFpiupkH+cUKzy79rIXZCbcsXY1ddcvDojyslMKCvH0jnhW9+04yRfgJyykJ1C",
+	"jAWK3Y0KxVdbETcVgdaVChBPpGUh7fI1djsgFan/4rS0043S0FzUIhXBHq2qq/kO+tczf9hv35y3BZly",
+	"okTGvn1z3mVn1rARtuqPWJpzOWMPzZynoh4l3mOTgisbjDmYRPGqsysTYwhh4mCapez1DlP3O/5DDMFK",
+	"0XhL68/Yxjd6nCgsCxc6F8aDQwO99UjkA8Pw9+CFmGUekc/mq5ujuArx3Kse0K0sDhE4GkSNXDjVA3uy",
+	"GV8mygjRZU/hu7pdLHfDmR4BYGlpdgFtLDW4REOH/mZ5norlUo21b0HgKfoYrgzyDbFutFZR/zNFqtgx",
+	"MhXCdmYCYlWsjIXVSBd8giviQkbTZa7qkyi6MQPbtoLyDyKHToUR6DCoasaYx6Rg0yMxUVQdwzx8VcSs",
+	"S4bNQpl/u2vnw3aNRO3vYxSzvw8OozbCpZVctrcQ85ynInvM9vdduCLVZH8fUO0Spej3JIomoODsNkhB",
+	"Vh1LMSZUgVrwDrcU4HbASGsSsoLSLh+7EoUF5b2/TyHV/j7TBdvfp6gKQfA3l6ykqsEn5dbfk0HFCsO0",
+	"8s1xoyAJPmL7+xScmf19nFgbjUaJohaFn3/6588//ZN2p88kGcEL6WuCsPGIjwMTxVr/9/NP/8V+/um/",
+	"aU34fzpfYy8fSG7f6yda89Bjca+xh4tA3fmA7hicAB6BELXLe7NHzerwI1FPL17R5TQYrzT8yyrSYK2B",
+	"RpfAOG20pXX399lT9KRrObd4dQ8H1dhonuuyp06vJAq/MOwhaoxQ39A9OGxUJ4OcDttzjSexa2aOE0Vk",
+	"pWhH8Gy90+KBCTNVStsp+BUiN1gvc3ftrDxbj3uin+h608TM94E0ISetueeu03IxRdvLib/q4p3b85Ub",
+	"3EM9SMEZjXyNaC3pfDd9WYNf/Uw635HmG618R7jIpDVAnNOqHOTnU9wFZu5+G+q03XRBWX0XGbaGNy8k",
+	"Q1+NLmxBrUMhWZXl9lKJOddcYIc5enqZhiBsy/U4Tu1hU3zVqo4txjg0ntMEzMrdLzTJ6Q7iSN1N1OrV",
+	"Z1qxPzw99+3JdDVIdYUSvfhKiHk9aIMAgP10SH4lLCAScIsJWOzb9e0ttc6NHcXxZ2RQoDpmnRVoPH4l",
+	"QIzXhsDqq5GqCteVWDYHbt30e6Kq87v7qcBjDy+oolbu6poqInnM1m6o8vP1dEeVS7wC4Wb6vchuvK+q",
+	"cenUra+qqpuvDd5RRWjGEMbU6gUjM6f7NgaTiXo42tSTONrrsje+srZm7+oWSeS2dCqykJoVvxz3Dl05",
+	"odEYjw5MLlOhaL7SeSXfnZ0HQYHzRaI4clcORcOo3z3q9jC1OheKz2U0jA67ve4hxe5TdIDdfRDwcdJ2",
+	"A8ornFoOrm8J241My0UYQfUUM/egA112q1rDw/F5l8LHU1Z6/izDS2CMrY4V3gD4tt1Vrx852HRLzXV8",
+	"h6Xudpgd1tZ3/N38rGsgeLdyfcug19vSCOsbYG9xcx4WXFraQddLLtire0Tvb9u2gvNg61UWuEn/Lptc",
+	"rDTdH/UO77LNs3Cs+vhu52nOs+I+d4KlZY4pDEWRl8MA8W0U2OboHdaNKK6PhtFz8Bl+9BJh+cTUC7DC",
+	"NtemRYaplmeqC2WcPUE51UWlq9G61n5U3X1KOtuLLymApi/knXRsMbBBsysZ/dDhqvz02uGpIFi96qx3",
+	"OIRAJFGU2FrdnGZ60JuvJhba9AjBTxWrT1ckK7dNkgAj5/9eZ8vPJrtVR/WGTm4iZdUyvYmca7eDXq/p",
+	"m/7n1TfbAV5w432Azzg6HEfPNUHcnpq7ePXcGy4lFvW1qtvnWX5tqvCod3InVdhyzQPs1r8TRKvz3LjT",
+	"8d1Q1DJDAtsNBnfbrmVW6T/YgGCMtWpByBQ0LUGbKbmOq5vCPvqLhq9JtiDaWpeyJ/i98dGKyxP7Oyfc",
+	"+x6vZmfoYporMcfSRlNr05s+m9Z217G2+FtH7Tqj1lfuwrVfpXt0RMffvkd1peCuSiS4CA/l+04C2XKP",
+	"wK9NHElqbhbH2AdnTRGZCPv55KO+TPX+Y5Kt9/h95itFDnfh8O33p3yR+19XHPUHYb2h2hBH3Uqa/GX+",
+	"2OG6bjYPKFkHp77rvpsiu9fB9EZLm37TCFfNW00lQqvvNTr6V6iSaqTlPnTKFy/gDl7AF7d8ox9wukGC",
+	"W7QTdnO/p78z8zbyXRUugUe8XrWdbvDjD6q++0/QR2VrshhrNa4OvDp00x4TrCskV/EJZiI+t/v/+bM1",
+	"AbAt+uhpjQ5bRRaS/r6IzunGf5dT81MDNyVtfkmHrC7pVqMmX/Tpryuq+pLM+Q+0Gq9aS+PMTyLsltQ5",
+	"oOLx/XmnriVhzba1KX548lfniVYD1V880S+e6L+/TmmX1rt5otXU0yblQ2+5D+XzMuhIZHdoSEyU7071",
+	"N6tgO0O80qjIfIddl7kpc+ycxL8dRLe2SOP+/JUCP4+nVr4XMSsVvgYbYdwnqYK+MddrV1+9Ss0wpObp",
+	"79dhywzgj+7tHnOZk6d21DtJFHbXYXeJG5uEpfiH67AHzaccG9XCYdg4jw03eLo48FrDvz8ZXP1Vz5Cv",
+	"oAHPBoekMc6FLvOMiQ+pcO1YfsrGtxo2e3zaqrn0ql+dlViRt9hxxRdz8cVc/Bubi9euS3aj07mDkahH",
+	"X99dbweFXo53UPvbG5ti5G7FxAb/ssijYXSAIu2g+nib/n2n/mWBo75kPaqmi0ykEv9W4crfYzXR9bvr",
+	"/wkAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

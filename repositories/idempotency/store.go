@@ -7,6 +7,7 @@ package idempotency
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"time"
 )
@@ -38,9 +39,21 @@ type Record struct {
 	Response Response
 }
 
+// ErrTakenOver is what Complete returns when the reservation it was given
+// is no longer the key's: it outlived its lease and another request took
+// the key over. The work is not kept (the SQL store rolls it back), and
+// the taker's reservation and answer stay as they are.
+var ErrTakenOver = errors.New("idempotency: the key was taken over by another request")
+
 // Store keeps the keys. The SQL store of repositories/sqldb keeps them in
 // the service's database, beside the rows the work writes; the store of
 // repositories/memory is for services on the in-memory repository.
+//
+// A reservation is known by the time it was made (Reserve's now), which
+// Complete and Release are given back: a request whose reservation was
+// taken over after its lease finds the key reserved at another time, so
+// that it can neither record its answer over the taker's nor free the key
+// the taker holds.
 type Store interface {
 	// Reserve records k as in progress for a request of hash, created at
 	// now, and returns nil, in a transaction of its own that commits
@@ -52,11 +65,17 @@ type Store interface {
 	// Complete runs work in one transaction, with a context that carries
 	// it, so that the stories the work runs join it. When work returns a
 	// response, Complete records it as k's answer in that transaction and
-	// commits; when work returns nil or an error, it rolls back. It
+	// commits, provided k is still reserved at reserved (ErrTakenOver
+	// otherwise); when work returns nil or an error, it rolls back. It
 	// returns work's error, or the one that kept the transaction from
 	// committing.
-	Complete(ctx context.Context, k Key, work func(ctx context.Context) (*Response, error)) error
-	// Release forgets k, reserved and not completed, so that a retry runs
-	// the request again.
-	Release(ctx context.Context, k Key) error
+	Complete(ctx context.Context, k Key, reserved time.Time, work func(ctx context.Context) (*Response, error)) error
+	// Release forgets k, reserved at reserved and not completed, so that
+	// a retry runs the request again. A key reserved at another time is
+	// left alone.
+	Release(ctx context.Context, k Key, reserved time.Time) error
+	// Sweep forgets every key past its time: done and created before
+	// expired, or in progress and created before abandoned. It returns
+	// how many it forgot.
+	Sweep(ctx context.Context, expired, abandoned time.Time) (int64, error)
 }

@@ -19,8 +19,8 @@ import (
 // write, so that the answer kept for a key commits with the work it
 // describes.
 type IdempotencyKeys struct {
-	db                               *sqlx.DB
-	forget, reserve, get, done, free string
+	db                                      *sqlx.DB
+	forget, reserve, get, done, free, sweep string
 }
 
 var _ idempotency.Store = (*IdempotencyKeys)(nil)
@@ -39,9 +39,13 @@ func NewIdempotencyKeys(db *sqlx.DB) *IdempotencyKeys {
 			VALUES (?, ?, ?, 'in_progress', ?) ON CONFLICT (subject, key) DO NOTHING`),
 		get: db.Rebind(`SELECT request_hash, state, status, headers, body FROM idempotency_keys
 			WHERE subject = ? AND key = ?`),
+		// A reservation is known by its created_at: the request whose
+		// reservation another took over after its lease matches nothing.
 		done: db.Rebind(`UPDATE idempotency_keys SET state = 'done', status = ?, headers = ?, body = ?
-			WHERE subject = ? AND key = ? AND state = 'in_progress'`),
-		free: db.Rebind(`DELETE FROM idempotency_keys WHERE subject = ? AND key = ? AND state = 'in_progress'`),
+			WHERE subject = ? AND key = ? AND state = 'in_progress' AND created_at = ?`),
+		free: db.Rebind(`DELETE FROM idempotency_keys WHERE subject = ? AND key = ? AND state = 'in_progress' AND created_at = ?`),
+		sweep: db.Rebind(`DELETE FROM idempotency_keys
+			WHERE (state = 'done' AND created_at < ?) OR (state = 'in_progress' AND created_at < ?)`),
 	}
 }
 
@@ -96,7 +100,7 @@ var errDiscard = errors.New("sqldb: nothing to keep")
 // Complete implements idempotency.Store: work runs in a transaction of s's
 // database that the stories' Transaction middleware joins, and the answer
 // is written in it.
-func (s *IdempotencyKeys) Complete(ctx context.Context, k idempotency.Key, work func(ctx context.Context) (*idempotency.Response, error)) error {
+func (s *IdempotencyKeys) Complete(ctx context.Context, k idempotency.Key, reserved time.Time, work func(ctx context.Context) (*idempotency.Response, error)) error {
 	ctx = context.WithValue(ctx, txKey{s.db}, nil)
 	err := atomically(ctx, s.db, func(ctx context.Context) error {
 		resp, err := work(ctx)
@@ -114,7 +118,7 @@ func (s *IdempotencyKeys) Complete(ctx context.Context, k idempotency.Key, work 
 		if body == nil {
 			body = []byte{}
 		}
-		res, err := on(ctx, s.db).ExecContext(ctx, s.done, resp.Status, string(headers), body, k.Subject, k.Value)
+		res, err := on(ctx, s.db).ExecContext(ctx, s.done, resp.Status, string(headers), body, k.Subject, k.Value, reserved.UnixNano())
 		if err != nil {
 			return fmt.Errorf("sqldb: complete idempotency key: %w", err)
 		}
@@ -123,7 +127,7 @@ func (s *IdempotencyKeys) Complete(ctx context.Context, k idempotency.Key, work 
 		} else if n != 1 {
 			// The reservation was taken over: another request owns the
 			// key now, and this work must not commit beside its.
-			return errors.New("sqldb: idempotency key no longer reserved")
+			return idempotency.ErrTakenOver
 		}
 		return nil
 	})
@@ -134,10 +138,25 @@ func (s *IdempotencyKeys) Complete(ctx context.Context, k idempotency.Key, work 
 }
 
 // Release implements idempotency.Store.
-func (s *IdempotencyKeys) Release(ctx context.Context, k idempotency.Key) error {
+func (s *IdempotencyKeys) Release(ctx context.Context, k idempotency.Key, reserved time.Time) error {
 	ctx = context.WithValue(ctx, txKey{s.db}, nil)
-	if _, err := on(ctx, s.db).ExecContext(ctx, s.free, k.Subject, k.Value); err != nil && !errors.Is(err, sql.ErrNoRows) {
+	if _, err := on(ctx, s.db).ExecContext(ctx, s.free, k.Subject, k.Value, reserved.UnixNano()); err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("sqldb: release idempotency key: %w", err)
 	}
 	return nil
+}
+
+// Sweep implements idempotency.Store, in one statement of its own, which
+// the index on created_at keeps to the rows it deletes.
+func (s *IdempotencyKeys) Sweep(ctx context.Context, expired, abandoned time.Time) (int64, error) {
+	ctx = context.WithValue(ctx, txKey{s.db}, nil)
+	res, err := on(ctx, s.db).ExecContext(ctx, s.sweep, expired.UnixNano(), abandoned.UnixNano())
+	if err != nil {
+		return 0, fmt.Errorf("sqldb: sweep idempotency keys: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("sqldb: sweep idempotency keys: %w", err)
+	}
+	return n, nil
 }

@@ -30,6 +30,8 @@ func TestEveryProblemLooksTheSame(t *testing.T) {
 		{name: "edge: a body over the limit", method: "POST", target: "/materials", token: tok, body: `{"name":"` + strings.Repeat("n", 2048) + `"}`, status: 413},
 		{name: "contract: no token", method: "GET", target: "/materials", status: 401},
 		{name: "contract: an invalid parameter", method: "GET", target: "/materials?limit=0", token: tok, status: 400},
+		{name: "contract: a path parameter that decodes to a NUL", method: "GET", target: "/materials/%00", token: tok, status: 400},
+		{name: "edge: an unknown route that decodes to control characters", method: "GET", target: "/materialz/%01%1F", status: 404},
 		{name: "controller: a material that does not exist", method: "GET", target: "/materials/999999", token: tok, status: 404},
 		{name: "controller: a rule of the story", method: "POST", target: "/materials", token: tok,
 			body: `{"name":"x","quality":"steel","thickness":2}`, status: 403},

@@ -63,6 +63,7 @@ func build(_ context.Context, env host.Env) (host.Built, error) {
 	}
 	return host.Built{
 		Mount:    mount,
+		Jobs:     []host.Job{idempotency.Job(keys, env.Now, env.Logger)},
 		Seed:     func(ctx context.Context) (int, error) { return SeedDemo(ctx, repo, env.Now()) },
 		Describe: wiring.Describe,
 	}, nil

@@ -122,34 +122,37 @@ func (c *Controller) DeleteQuote(ctx context.Context, req api.DeleteQuoteRequest
 	return api.DeleteQuote204Response{}, nil
 }
 
-// SubmitQuote prices a draft and submits it.
+// SubmitQuote prices a draft and submits it, answering its new ETag.
 func (c *Controller) SubmitQuote(ctx context.Context, req api.SubmitQuoteRequestObject) (api.SubmitQuoteResponseObject, error) {
 	who := caller(ctx)
 	q, err := c.wiring.For(who).Submit.Run(ctx, who, domain.SubmitInput{ID: req.QuoteId})
 	if err != nil {
 		return submitAnswers.Respond(ctx, err)
 	}
-	return api.SubmitQuote200JSONResponse(toAPI(q)), nil
+	etag := conditional.ETag(q.Version)
+	return api.SubmitQuote200JSONResponse{Body: toAPI(q), Headers: api.SubmitQuote200ResponseHeaders{ETag: &etag}}, nil
 }
 
-// AcceptQuote accepts a submitted quote.
+// AcceptQuote accepts a submitted quote, answering its new ETag.
 func (c *Controller) AcceptQuote(ctx context.Context, req api.AcceptQuoteRequestObject) (api.AcceptQuoteResponseObject, error) {
 	who := caller(ctx)
 	q, err := c.wiring.For(who).Accept.Run(ctx, who, domain.AcceptInput{ID: req.QuoteId})
 	if err != nil {
 		return acceptAnswers.Respond(ctx, err)
 	}
-	return api.AcceptQuote200JSONResponse(toAPI(q)), nil
+	etag := conditional.ETag(q.Version)
+	return api.AcceptQuote200JSONResponse{Body: toAPI(q), Headers: api.AcceptQuote200ResponseHeaders{ETag: &etag}}, nil
 }
 
-// RejectQuote rejects a submitted quote.
+// RejectQuote rejects a submitted quote, answering its new ETag.
 func (c *Controller) RejectQuote(ctx context.Context, req api.RejectQuoteRequestObject) (api.RejectQuoteResponseObject, error) {
 	who := caller(ctx)
 	q, err := c.wiring.For(who).Reject.Run(ctx, who, domain.RejectInput{ID: req.QuoteId})
 	if err != nil {
 		return rejectAnswers.Respond(ctx, err)
 	}
-	return api.RejectQuote200JSONResponse(toAPI(q)), nil
+	etag := conditional.ETag(q.Version)
+	return api.RejectQuote200JSONResponse{Body: toAPI(q), Headers: api.RejectQuote200ResponseHeaders{ETag: &etag}}, nil
 }
 
 func fromAPILines(lines []api.NewQuoteLine) []domain.Line {

@@ -3,6 +3,7 @@ package quotes_test
 import (
 	"context"
 	"errors"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -27,11 +28,28 @@ type unavailableError struct{}
 func (unavailableError) Error() string     { return "the database is unavailable: " + brokenText }
 func (unavailableError) Unavailable() bool { return true }
 
-// brokenRepository is a repository with one method failing.
+// brokenRepository is a repository with one method failing, or held.
 type brokenRepository struct {
 	domain.Repository
 	// failure is read by the server's goroutines while the test sets it.
 	failure atomic.Pointer[failure]
+	// held is the call to Create that waits, if any.
+	held atomic.Pointer[hold]
+}
+
+// hold is a call that waits: entered is closed when it begins, and it
+// goes on once release is closed or its request is gone.
+type hold struct {
+	entered, release chan struct{}
+	once             sync.Once
+}
+
+// holdCreate makes the next call to Create wait until release is closed;
+// entered is closed once it has begun.
+func (b *brokenRepository) holdCreate() (entered, release chan struct{}) {
+	h := &hold{entered: make(chan struct{}), release: make(chan struct{})}
+	b.held.Store(h)
+	return h.entered, h.release
 }
 
 type failure struct {
@@ -56,6 +74,14 @@ func (b *brokenRepository) fails(method string) error {
 func (b *brokenRepository) Create(ctx context.Context, q domain.Quote) (domain.Quote, error) {
 	if err := b.fails("Create"); err != nil {
 		return domain.Quote{}, err
+	}
+	if h := b.held.Swap(nil); h != nil {
+		h.once.Do(func() { close(h.entered) })
+		select {
+		case <-h.release:
+		case <-ctx.Done():
+			return domain.Quote{}, ctx.Err()
+		}
 	}
 	return b.Repository.Create(ctx, q)
 }

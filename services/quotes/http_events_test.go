@@ -96,7 +96,7 @@ func TestChangesRecordTheirEvents(t *testing.T) {
 			refused("a second submission", "POST", idPath(accepted.Id)+"/submit", bob, http.StatusConflict)
 			refused("an acceptance by the company", "POST", idPath(accepted.Id)+"/accept", bob, http.StatusForbidden)
 
-			res, err := s.client.AcceptQuoteWithResponse(ctx, accepted.Id, s.as(t, ada))
+			res, err := s.client.AcceptQuoteWithResponse(ctx, accepted.Id, nil, s.as(t, ada))
 			if err != nil || res.JSON200 == nil {
 				t.Fatalf("accept: %v %v", err, res.Status())
 			}
@@ -105,7 +105,7 @@ func TestChangesRecordTheirEvents(t *testing.T) {
 
 			rejected := s.submit(t, bob, s.draft(t, bob, line(steel, 1, 100, 100)).Id)
 			recorded()
-			rej, err := s.client.RejectQuoteWithResponse(ctx, rejected.Id, s.as(t, ada))
+			rej, err := s.client.RejectQuoteWithResponse(ctx, rejected.Id, nil, s.as(t, ada))
 			if err != nil || rej.JSON200 == nil {
 				t.Fatalf("reject: %v %v", err, rej.Status())
 			}

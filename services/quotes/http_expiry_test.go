@@ -78,9 +78,9 @@ func TestExpiry(t *testing.T) {
 			}
 
 			before := stored(t, s.repo)
-			acc, err := s.client.AcceptQuoteWithResponse(ctx, lapsing.Id, s.as(t, ada))
+			acc, err := s.client.AcceptQuoteWithResponse(ctx, lapsing.Id, nil, s.as(t, ada))
 			must(t, err)
-			rej, err := s.client.RejectQuoteWithResponse(ctx, lapsing.Id, s.as(t, ada))
+			rej, err := s.client.RejectQuoteWithResponse(ctx, lapsing.Id, nil, s.as(t, ada))
 			must(t, err)
 			for _, e := range []exchange{{"accept", acc.HTTPResponse, acc.Body}, {"reject", rej.HTTPResponse, rej.Body}} {
 				p := assertProblem(t, e.res, e.body, http.StatusConflict)
@@ -93,7 +93,7 @@ func TestExpiry(t *testing.T) {
 			if got := s.get(t, bob, draft.Id); got.State != api.Draft {
 				t.Errorf("the draft is %s, want still a draft", got.State)
 			}
-			accepted, err := s.client.AcceptQuoteWithResponse(ctx, fresh.Id, s.as(t, ada))
+			accepted, err := s.client.AcceptQuoteWithResponse(ctx, fresh.Id, nil, s.as(t, ada))
 			must(t, err)
 			if accepted.StatusCode() != http.StatusOK || accepted.JSON200.State != api.Accepted {
 				t.Errorf("accept the quote still valid: status %d: %s", accepted.StatusCode(), accepted.Body)

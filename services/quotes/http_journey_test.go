@@ -39,7 +39,7 @@ func openSQL(t *testing.T, url string) systemOption {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	return over(sqldb.NewQuotes(db), sqldb.Transaction(db))
+	return overKeyed(sqldb.NewQuotes(db), sqldb.Transaction(db), sqldb.NewIdempotencyKeys(db))
 }
 
 // TestJourneyOnEveryStore runs what a company and staff do with quotes,
@@ -73,7 +73,7 @@ func journey(t *testing.T, s *system) {
 
 	// Create a draft with one line: no prices yet.
 	first := []api.NewQuoteLine{line(c.steel, 10, 600, 400)}
-	created, err := s.client.CreateQuoteWithResponse(ctx, api.NewQuote{Lines: &first}, as)
+	created, err := s.client.CreateQuoteWithResponse(ctx, nil, api.NewQuote{Lines: &first}, as)
 	must(t, err)
 	if got, want := created.StatusCode(), http.StatusCreated; got != want {
 		t.Fatalf("create: status = %d, want %d: %s", got, want, created.Body)
@@ -120,7 +120,7 @@ func journey(t *testing.T, s *system) {
 	// Submit it: every line priced from materials as it is now.
 	s.clock.Advance(time.Minute)
 	submittedAt := s.clock.Now()
-	res, err := s.client.SubmitQuoteWithResponse(ctx, q.Id, as)
+	res, err := s.client.SubmitQuoteWithResponse(ctx, q.Id, nil, as)
 	must(t, err)
 	if got, want := res.StatusCode(), http.StatusOK; got != want {
 		t.Fatalf("submit: status = %d, want %d: %s", got, want, res.Body)
@@ -170,7 +170,7 @@ func journey(t *testing.T, s *system) {
 	must(t, err)
 	del, err := s.client.DeleteQuoteWithResponse(ctx, q.Id, nil, as)
 	must(t, err)
-	again, err := s.client.SubmitQuoteWithResponse(ctx, q.Id, as)
+	again, err := s.client.SubmitQuoteWithResponse(ctx, q.Id, nil, as)
 	must(t, err)
 	for _, e := range []exchange{{"replace lines", upd.HTTPResponse, upd.Body}, {"delete", del.HTTPResponse, del.Body}, {"submit again", again.HTTPResponse, again.Body}} {
 		t.Run(e.what+" of a submitted quote conflicts", func(t *testing.T) {
@@ -192,7 +192,7 @@ func journey(t *testing.T, s *system) {
 
 	// Staff accept it: the prices stay as they were submitted.
 	s.clock.Advance(time.Hour)
-	accepted, err := s.client.AcceptQuoteWithResponse(ctx, q.Id, asStaff)
+	accepted, err := s.client.AcceptQuoteWithResponse(ctx, q.Id, nil, asStaff)
 	must(t, err)
 	if got, want := accepted.StatusCode(), http.StatusOK; got != want {
 		t.Fatalf("accept: status = %d, want %d: %s", got, want, accepted.Body)
@@ -207,7 +207,7 @@ func journey(t *testing.T, s *system) {
 	if got := s.get(t, bob, q.Id); !reflect.DeepEqual(got, acc) {
 		t.Errorf("the company reads %+v, want %+v", got, acc)
 	}
-	decided, err := s.client.RejectQuoteWithResponse(ctx, q.Id, asStaff)
+	decided, err := s.client.RejectQuoteWithResponse(ctx, q.Id, nil, asStaff)
 	must(t, err)
 	if got, want := decided.StatusCode(), http.StatusConflict; got != want {
 		t.Errorf("reject an accepted quote: status = %d, want %d: %s", got, want, decided.Body)
@@ -218,7 +218,7 @@ func journey(t *testing.T, s *system) {
 	if second.Total == nil || *second.Total != (shared.Money{Amount: 13000, Currency: "EUR"}) {
 		t.Errorf("second quote's total %v, want 130.00 EUR", second.Total)
 	}
-	rejected, err := s.client.RejectQuoteWithResponse(ctx, second.Id, asStaff)
+	rejected, err := s.client.RejectQuoteWithResponse(ctx, second.Id, nil, asStaff)
 	must(t, err)
 	if rejected.StatusCode() != http.StatusOK || rejected.JSON200.State != api.Rejected || rejected.JSON200.DecidedAt == nil {
 		t.Errorf("reject: status %d: %s", rejected.StatusCode(), rejected.Body)
@@ -281,11 +281,11 @@ func isolation(t *testing.T, s *system) {
 		must(t, err)
 		del, err := s.client.DeleteQuoteWithResponse(ctx, id, nil, as)
 		must(t, err)
-		sub, err := s.client.SubmitQuoteWithResponse(ctx, id, as)
+		sub, err := s.client.SubmitQuoteWithResponse(ctx, id, nil, as)
 		must(t, err)
-		acc, err := s.client.AcceptQuoteWithResponse(ctx, id, as)
+		acc, err := s.client.AcceptQuoteWithResponse(ctx, id, nil, as)
 		must(t, err)
-		rej, err := s.client.RejectQuoteWithResponse(ctx, id, as)
+		rej, err := s.client.RejectQuoteWithResponse(ctx, id, nil, as)
 		must(t, err)
 		return map[string]exchange{
 			"get":           {"", get.HTTPResponse, get.Body},
@@ -336,10 +336,10 @@ func isolation(t *testing.T, s *system) {
 
 	// She cannot create a quote for the company, nor price hers from its
 	// materials: the material is answered as unknown.
-	create, err := s.client.CreateQuoteWithResponse(ctx, api.NewQuote{CompanyId: ptr[int64](ownCompany)}, as)
+	create, err := s.client.CreateQuoteWithResponse(ctx, nil, api.NewQuote{CompanyId: ptr[int64](ownCompany)}, as)
 	must(t, err)
 	assertProblem(t, create.HTTPResponse, create.Body, http.StatusForbidden)
-	sub, err := s.client.SubmitQuoteWithResponse(ctx, planted.Id, as)
+	sub, err := s.client.SubmitQuoteWithResponse(ctx, planted.Id, nil, as)
 	must(t, err)
 	p := assertProblem(t, sub.HTTPResponse, sub.Body, http.StatusConflict)
 	if got, want := p.pointers(), []string{"#/lines/0/material_id"}; !equalStrings(got, want) {
@@ -368,17 +368,17 @@ func viewer(t *testing.T, s *system) {
 		if got := s.get(t, who, submitted.Id); !reflect.DeepEqual(got, submitted) {
 			t.Errorf("%s viewer reads %+v, want %+v", name, got, submitted)
 		}
-		create, err := s.client.CreateQuoteWithResponse(ctx, api.NewQuote{CompanyId: ptr[int64](ownCompany)}, as)
+		create, err := s.client.CreateQuoteWithResponse(ctx, nil, api.NewQuote{CompanyId: ptr[int64](ownCompany)}, as)
 		must(t, err)
 		upd, err := s.client.ReplaceQuoteLinesWithResponse(ctx, draft.Id, nil, lines, as)
 		must(t, err)
 		del, err := s.client.DeleteQuoteWithResponse(ctx, draft.Id, nil, as)
 		must(t, err)
-		sub, err := s.client.SubmitQuoteWithResponse(ctx, draft.Id, as)
+		sub, err := s.client.SubmitQuoteWithResponse(ctx, draft.Id, nil, as)
 		must(t, err)
-		acc, err := s.client.AcceptQuoteWithResponse(ctx, submitted.Id, as)
+		acc, err := s.client.AcceptQuoteWithResponse(ctx, submitted.Id, nil, as)
 		must(t, err)
-		rej, err := s.client.RejectQuoteWithResponse(ctx, submitted.Id, as)
+		rej, err := s.client.RejectQuoteWithResponse(ctx, submitted.Id, nil, as)
 		must(t, err)
 		for _, e := range []exchange{
 			{"create", create.HTTPResponse, create.Body}, {"replace lines", upd.HTTPResponse, upd.Body},
@@ -399,7 +399,7 @@ func staffCreate(t *testing.T, s *system) {
 	t.Helper()
 	ctx := context.Background()
 	lines := []api.NewQuoteLine{line(s.catalogue.steel, 1, 1000, 1000)}
-	res, err := s.client.CreateQuoteWithResponse(ctx, api.NewQuote{Lines: &lines}, s.as(t, ada))
+	res, err := s.client.CreateQuoteWithResponse(ctx, nil, api.NewQuote{Lines: &lines}, s.as(t, ada))
 	must(t, err)
 	p := assertProblem(t, res.HTTPResponse, res.Body, http.StatusForbidden)
 	if got, want := p.pointers(), []string{"#/company_id"}; !equalStrings(got, want) {

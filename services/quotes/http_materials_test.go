@@ -39,7 +39,7 @@ func TestMaterialsDown(t *testing.T) {
 			c.fail(t, s)
 			before, calls := stored(t, s.repo), s.materials.calls.Load()
 
-			res, err := s.client.SubmitQuoteWithResponse(context.Background(), q.Id, s.as(t, bob))
+			res, err := s.client.SubmitQuoteWithResponse(context.Background(), q.Id, nil, s.as(t, bob))
 			must(t, err)
 			p := assertProblem(t, res.HTTPResponse, res.Body, http.StatusServiceUnavailable)
 			if got, want := res.HTTPResponse.Header.Get("Retry-After"), answer.RetryAfterHeader; got != want {
@@ -77,13 +77,13 @@ func TestMaterialsBreaker(t *testing.T) {
 	s := startSystem(t, withCall(call.Options{Failures: 2, OpenFor: time.Hour}))
 	q := s.draft(t, bob, line(s.catalogue.steel, 1, 1000, 1000))
 	s.materials.answer(failing)
-	res, err := s.client.SubmitQuoteWithResponse(context.Background(), q.Id, s.as(t, bob))
+	res, err := s.client.SubmitQuoteWithResponse(context.Background(), q.Id, nil, s.as(t, bob))
 	must(t, err)
 	assertProblem(t, res.HTTPResponse, res.Body, http.StatusServiceUnavailable)
 
 	s.materials.restore()
 	calls := s.materials.calls.Load()
-	res, err = s.client.SubmitQuoteWithResponse(context.Background(), q.Id, s.as(t, bob))
+	res, err = s.client.SubmitQuoteWithResponse(context.Background(), q.Id, nil, s.as(t, bob))
 	must(t, err)
 	assertProblem(t, res.HTTPResponse, res.Body, http.StatusServiceUnavailable)
 	if got, want := res.HTTPResponse.Header.Get("Retry-After"), answer.RetryAfterHeader; got != want {
@@ -108,7 +108,7 @@ func TestMaterialsSlow(t *testing.T) {
 
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
-			res, err := s.client.SubmitQuoteWithResponse(ctx, q.Id, s.as(t, bob))
+			res, err := s.client.SubmitQuoteWithResponse(ctx, q.Id, nil, s.as(t, bob))
 			if ctx.Err() != nil {
 				t.Fatalf("the submission hung while materials did not answer: %v", err)
 			}

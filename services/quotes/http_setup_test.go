@@ -22,6 +22,7 @@ import (
 	"github.com/charterhq/charter/services/platform/auth"
 	"github.com/charterhq/charter/services/platform/call"
 	"github.com/charterhq/charter/services/platform/contract"
+	"github.com/charterhq/charter/services/platform/idempotency"
 	"github.com/charterhq/charter/services/quotes"
 	"github.com/charterhq/charter/stories/access"
 	materialsdomain "github.com/charterhq/charter/stories/materials"
@@ -126,6 +127,7 @@ type systemConfig struct {
 	copies      domain.MaterialCopies
 	outbox      outbox.Store
 	tx          story.Middleware
+	keys        idempotency.Store
 	overNetwork bool
 	call        call.Options
 	validity    time.Duration
@@ -139,6 +141,12 @@ type systemOption func(*systemConfig)
 // for none).
 func over(repo domain.Repository, tx story.Middleware) systemOption {
 	return func(c *systemConfig) { c.repo, c.tx = repo, tx }
+}
+
+// overKeyed is over with the keys of the Idempotency-Key header kept in
+// keys, which store them in the database of tx.
+func overKeyed(repo domain.Repository, tx story.Middleware, keys idempotency.Store) systemOption {
+	return func(c *systemConfig) { c.repo, c.tx, c.keys = repo, tx, keys }
 }
 
 // withOutbox records the stories' events in box.
@@ -256,10 +264,11 @@ func buildSystem(tb testing.TB, opts ...systemOption) (*system, http.Handler) {
 	clk := &clock{now: epoch}
 	parts := quotes.Parts{Repository: cfg.repo, Copies: cfg.copies, Materials: prices, Events: cfg.outbox, Now: clk.Now, Validity: cfg.validity, Transaction: cfg.tx}
 	h, err := quotes.NewHandler(quotes.Options{
-		Parts:     parts,
-		Verify:    verifier.Verify,
-		Logger:    logger,
-		Responses: contract.ResponseCheck{Mode: contract.Strict},
+		Parts:       parts,
+		Verify:      verifier.Verify,
+		Logger:      logger,
+		Responses:   contract.ResponseCheck{Mode: contract.Strict},
+		Idempotency: cfg.keys,
 	})
 	if err != nil {
 		tb.Fatal(err)
@@ -305,7 +314,7 @@ func line(m materialsdomain.Material, quantity, width, height int32) api.NewQuot
 // it is created.
 func (s *system) create(tb testing.TB, c access.Caller, q api.NewQuote) api.Quote {
 	tb.Helper()
-	res, err := s.client.CreateQuoteWithResponse(context.Background(), q, s.as(tb, c))
+	res, err := s.client.CreateQuoteWithResponse(context.Background(), nil, q, s.as(tb, c))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -330,7 +339,7 @@ func (s *system) draft(tb testing.TB, c access.Caller, lines ...api.NewQuoteLine
 // submit submits quote id as c and fails the test unless it is submitted.
 func (s *system) submit(tb testing.TB, c access.Caller, id int64) api.Quote {
 	tb.Helper()
-	res, err := s.client.SubmitQuoteWithResponse(context.Background(), id, s.as(tb, c))
+	res, err := s.client.SubmitQuoteWithResponse(context.Background(), id, nil, s.as(tb, c))
 	if err != nil {
 		tb.Fatal(err)
 	}

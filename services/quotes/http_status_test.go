@@ -86,6 +86,37 @@ var (
 	materialsStopped  = func(t *testing.T, f *fixture) { f.materials.stop(t) }
 	materialsRefusing = func(t *testing.T, f *fixture) { f.materials.answer(refusing(f.materials.real)) }
 	validityPassed    = func(t *testing.T, f *fixture) { f.clock.Advance(domain.DefaultValidity + time.Second) }
+	// keyInFlight has bob create a draft under the Idempotency-Key
+	// "busy" and keeps that request running until the case is over.
+	keyInFlight = func(t *testing.T, f *fixture) {
+		entered, release := f.broken.holdCreate()
+		done := make(chan struct{})
+		as := f.as(t, bob)
+		go func() {
+			defer close(done)
+			res, err := f.client.CreateQuoteWithBodyWithResponse(context.Background(), &api.CreateQuoteParams{IdempotencyKey: ptr("busy")},
+				"application/json", strings.NewReader(validNew), as)
+			if err != nil || res.StatusCode() != http.StatusCreated {
+				t.Errorf("the first request under the key: %v, %v", err, res)
+			}
+		}()
+		t.Cleanup(func() { close(release); <-done })
+		select {
+		case <-entered:
+		case <-done:
+			t.Fatal("the first request under the key ended before it stored its quote")
+		case <-time.After(time.Minute):
+			t.Fatal("the first request under the key never stored its quote")
+		}
+	}
+	// keyUsed has staff create a draft under the Idempotency-Key "used".
+	keyUsed = func(t *testing.T, f *fixture) {
+		res, err := f.client.CreateQuoteWithResponse(context.Background(), &api.CreateQuoteParams{IdempotencyKey: ptr("used")},
+			api.NewQuote{CompanyId: ptr[int64](ownCompany)}, f.as(t, ada))
+		if err != nil || res.StatusCode() != http.StatusCreated {
+			t.Fatalf("creating under the key: %v, %v", err, res)
+		}
+	}
 	// linesReplacedMeanwhile has the company replace the draft's lines
 	// while materials prices them, once.
 	linesReplacedMeanwhile = func(t *testing.T, f *fixture) {
@@ -114,6 +145,9 @@ type statusCase struct {
 	// tag is sent as If-None-Match by getQuote and as If-Match by
 	// replaceQuoteLines and deleteQuote; none when empty.
 	tag string
+	// key is sent as Idempotency-Key by the operations that take one;
+	// none when empty.
+	key string
 	// body is the raw JSON of createQuote and replaceQuoteLines, a valid
 	// one when empty, sent as contentType (application/json when empty).
 	body, contentType string
@@ -137,8 +171,6 @@ type statusCase struct {
 // preempted are the documented statuses no request can get through the
 // stack, and why. The cases show what answers instead.
 var preempted = map[string]map[int]string{
-	"createQuote": {422: "every rule the story holds lines to is in the schema too, so the contract answers 400 before the story runs; " +
-		"the answer stays for defence in depth"},
 	"replaceQuoteLines": {422: "every rule the story holds lines to (at most 100, each material ID, quantity, width and height in range) " +
 		"is in the schema too, so the contract answers 400 before the story runs; the answer stays for defence in depth"},
 }
@@ -187,7 +219,7 @@ func TestEveryDocumentedStatus(t *testing.T) {
 		{op: "listQuotes", name: "answers 500 when finding fails", status: 500, who: ada, broken: "Find"},
 		{op: "listQuotes", name: "answers 503 while the database is unavailable", status: 503, who: bob, down: "Count"},
 
-		// createQuote: 201 400 401 403 413 415 422 500
+		// createQuote: 201 400 401 403 409 413 415 422 500
 		{op: "createQuote", name: "creates a draft and says where", status: 201, who: bob,
 			check: func(t *testing.T, f *fixture, e exchange) {
 				var q api.Quote
@@ -207,7 +239,11 @@ func TestEveryDocumentedStatus(t *testing.T) {
 			body: fmt.Sprintf(`{"company_id":%d}`, otherCompany)},
 		{op: "createQuote", name: "refuses a body over the limit", status: 413, who: bob, body: overLimit},
 		{op: "createQuote", name: "refuses a body that is not JSON", status: 415, who: bob, contentType: "text/plain"},
+		{op: "createQuote", name: "refuses a retry while the first request with its key still runs", status: 409, who: bob, key: "busy",
+			arrange: keyInFlight, detail: "Idempotency-Key"},
 		{op: "createQuote", name: "asks staff for the company", status: 403, who: ada, pointers: []string{"#/company_id"}},
+		{op: "createQuote", name: "refuses a key used for another request", status: 422, who: ada, key: "used", arrange: keyUsed,
+			body: fmt.Sprintf(`{"company_id":%d}`, otherCompany), detail: "Idempotency-Key"},
 		{op: "createQuote", name: "answers 500 when storing fails", status: 500, who: bob, broken: "Create"},
 		{op: "createQuote", name: "answers 503 while the database is unavailable", status: 503, who: bob, down: "Create"},
 
@@ -304,7 +340,7 @@ func TestEveryDocumentedStatus(t *testing.T) {
 			detail: "materials"},
 		{op: "submitQuote", name: "answers 503 while the database is unavailable", status: 503, who: bob, quote: ownDraft, down: "Submit"},
 
-		// acceptQuote: 200 400 401 403 404 409 500
+		// acceptQuote: 200 400 401 403 404 409 422 500
 		{op: "acceptQuote", name: "accepts a submitted quote", status: 200, who: ada, quote: ownSubmitted, check: wants(api.Accepted)},
 		{op: "acceptQuote", name: "refuses an ID of zero", status: 400, who: ada, quote: zeroID, pointers: []string{"#/path/quote_id"}},
 		{op: "acceptQuote", name: "refuses a request without a token", status: 401, who: nobody, quote: ownSubmitted},
@@ -314,10 +350,12 @@ func TestEveryDocumentedStatus(t *testing.T) {
 		{op: "acceptQuote", name: "refuses a draft", status: 409, who: ada, quote: ownDraft, detail: "Only a submitted quote"},
 		{op: "acceptQuote", name: "refuses a quote past its validity the job has not expired yet", status: 409, who: ada, quote: ownSubmitted,
 			arrange: validityPassed, detail: "past its validity"},
+		{op: "acceptQuote", name: "refuses a key used for another request", status: 422, who: ada, quote: ownSubmitted, key: "used",
+			arrange: keyUsed, detail: "Idempotency-Key"},
 		{op: "acceptQuote", name: "answers 500 when storing fails", status: 500, who: ada, quote: ownSubmitted, broken: "Decide"},
 		{op: "acceptQuote", name: "answers 503 while the database is unavailable", status: 503, who: ada, quote: ownSubmitted, down: "Decide"},
 
-		// rejectQuote: 200 400 401 403 404 409 500
+		// rejectQuote: 200 400 401 403 404 409 422 500
 		{op: "rejectQuote", name: "rejects a submitted quote", status: 200, who: ada, quote: ownSubmitted, check: wants(api.Rejected)},
 		{op: "rejectQuote", name: "refuses an ID of zero", status: 400, who: ada, quote: zeroID, pointers: []string{"#/path/quote_id"}},
 		{op: "rejectQuote", name: "refuses a request without a token", status: 401, who: nobody, quote: ownSubmitted},
@@ -325,6 +363,8 @@ func TestEveryDocumentedStatus(t *testing.T) {
 		{op: "rejectQuote", name: "refuses an external caller", status: 403, who: bob, quote: ownSubmitted},
 		{op: "rejectQuote", name: "answers 404 for a quote that does not exist", status: 404, who: ada, quote: missingQuote},
 		{op: "rejectQuote", name: "refuses a draft", status: 409, who: ada, quote: ownDraft},
+		{op: "rejectQuote", name: "refuses a key used for another request", status: 422, who: ada, quote: ownSubmitted, key: "used",
+			arrange: keyUsed, detail: "Idempotency-Key"},
 		{op: "rejectQuote", name: "answers 500 when reading fails", status: 500, who: ada, quote: ownSubmitted, broken: "Get"},
 		{op: "rejectQuote", name: "answers 503 while the database is unavailable", status: 503, who: ada, quote: ownSubmitted, down: "Decide"},
 	}
@@ -422,6 +462,10 @@ func (f *fixture) send(t *testing.T, c statusCase) exchange {
 		as = append(as, f.as(t, c.who))
 	}
 	id := f.quotes[c.quote]
+	var key *string
+	if c.key != "" {
+		key = &c.key
+	}
 	contentType := c.contentType
 	if contentType == "" {
 		contentType = "application/json"
@@ -445,7 +489,7 @@ func (f *fixture) send(t *testing.T, c statusCase) exchange {
 		}
 	case "createQuote":
 		var r *api.CreateQuoteResponse
-		if r, err = f.client.CreateQuoteWithBodyWithResponse(ctx, contentType, body(validNew), as...); err == nil {
+		if r, err = f.client.CreateQuoteWithBodyWithResponse(ctx, &api.CreateQuoteParams{IdempotencyKey: key}, contentType, body(validNew), as...); err == nil {
 			res, data = r.HTTPResponse, r.Body
 		}
 	case "getQuote":
@@ -477,17 +521,17 @@ func (f *fixture) send(t *testing.T, c statusCase) exchange {
 		}
 	case "submitQuote":
 		var r *api.SubmitQuoteResponse
-		if r, err = f.client.SubmitQuoteWithResponse(ctx, id, as...); err == nil {
+		if r, err = f.client.SubmitQuoteWithResponse(ctx, id, &api.SubmitQuoteParams{IdempotencyKey: key}, as...); err == nil {
 			res, data = r.HTTPResponse, r.Body
 		}
 	case "acceptQuote":
 		var r *api.AcceptQuoteResponse
-		if r, err = f.client.AcceptQuoteWithResponse(ctx, id, as...); err == nil {
+		if r, err = f.client.AcceptQuoteWithResponse(ctx, id, &api.AcceptQuoteParams{IdempotencyKey: key}, as...); err == nil {
 			res, data = r.HTTPResponse, r.Body
 		}
 	case "rejectQuote":
 		var r *api.RejectQuoteResponse
-		if r, err = f.client.RejectQuoteWithResponse(ctx, id, as...); err == nil {
+		if r, err = f.client.RejectQuoteWithResponse(ctx, id, &api.RejectQuoteParams{IdempotencyKey: key}, as...); err == nil {
 			res, data = r.HTTPResponse, r.Body
 		}
 	default:

@@ -65,6 +65,52 @@ func BenchmarkLoopback(b *testing.B) {
 	}
 }
 
+// BenchmarkMixed serves quotes, with the materials service beside it, as
+// charterd does, over loopback listeners, and loads it with
+// hosttest.MixedConnections clients at once sending hosttest.ReadShare
+// percent reads (gets and lists) and the rest writes (drafts created under
+// an Idempotency-Key, and lines replaced), per SQL store; it reports
+// requests per second and the median and 99th-percentile latency of a
+// request. The PostgreSQL run skips without PostgreSQL.
+func BenchmarkMixed(b *testing.B) {
+	for _, store := range []string{"sqlite", "postgres"} {
+		b.Run(store, func(b *testing.B) {
+			urls := hosttest.Start(b, store, materials.Service(), quotes.Service())
+			base := urls["quotes"] + "/quotes"
+			seller := hosttest.Tokens(b, access.Caller{
+				Subject: "seed", CompanyID: benchCompany, Roles: []access.Role{access.External}, Scopes: []string{"materials:write"},
+			}, 1)[0]
+			material := benchID(b, hosttest.Send(b, http.MethodPost, urls["materials"]+"/materials", seller,
+				[]byte(`{"name":"10 mm steel","quality":"steel","thickness":10,"price_per_square_metre":{"amount":12000,"currency":"EUR"}}`), http.StatusCreated))
+			tokens := hosttest.Tokens(b, access.Caller{
+				Subject: "load", CompanyID: benchCompany, Roles: []access.Role{access.External}, Scopes: []string{"quotes:read", "quotes:write"},
+			}, hosttest.MixedConnections)
+			lines := func(i int) []byte {
+				return fmt.Appendf(nil, `{"lines":[{"material_id":%d,"quantity":%d,"width_mm":600,"height_mm":400}]}`, material, 1+i%1000)
+			}
+			var ids []int64
+			for i := range 100 {
+				ids = append(ids, benchID(b, hosttest.Send(b, http.MethodPost, base, tokens[0], lines(i), http.StatusCreated)))
+			}
+			load := &hosttest.Load{Tokens: tokens, Mix: func(i int) hosttest.Request {
+				id := ids[i%len(ids)]
+				switch share := i % 100; {
+				case share < hosttest.ReadShare*3/4:
+					return hosttest.Request{Method: http.MethodGet, URL: fmt.Sprintf("%s/%d", base, id), Status: http.StatusOK}
+				case share < hosttest.ReadShare:
+					return hosttest.Request{Method: http.MethodGet, URL: base + "?limit=20&offset=10&ordering=-created_at", Status: http.StatusOK}
+				case share%2 == 0:
+					return hosttest.Request{Method: http.MethodPost, URL: base, Body: lines(i), Status: http.StatusCreated,
+						Header: http.Header{"Idempotency-Key": {fmt.Sprintf("mixed-%d", i)}}}
+				default:
+					return hosttest.Request{Method: http.MethodPut, URL: fmt.Sprintf("%s/%d/lines", base, id), Body: lines(i), Status: http.StatusOK}
+				}
+			}}
+			load.Run(b)
+		})
+	}
+}
+
 // benchID returns the id of the resource a JSON body holds.
 func benchID(b *testing.B, body []byte) int64 {
 	var v struct {

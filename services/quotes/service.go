@@ -17,6 +17,7 @@ import (
 	"github.com/charterhq/charter/services/platform/contract"
 	"github.com/charterhq/charter/services/platform/docs"
 	"github.com/charterhq/charter/services/platform/host"
+	"github.com/charterhq/charter/services/platform/idempotency"
 	"github.com/charterhq/charter/services/platform/stack"
 	"github.com/charterhq/charter/stories/access"
 	domain "github.com/charterhq/charter/stories/quotes"
@@ -62,8 +63,10 @@ func build(_ context.Context, env host.Env) (host.Built, error) {
 	var repo domain.Repository = memory.NewQuotes()
 	var copies domain.MaterialCopies = memory.NewMaterialCopies()
 	var tx story.Middleware
+	var keys idempotency.Store = memory.NewIdempotencyKeys()
 	if env.DB != nil {
 		repo, copies, tx = sqldb.NewQuotes(env.DB), sqldb.NewMaterialCopies(env.DB), sqldb.Transaction(env.DB)
+		keys = sqldb.NewIdempotencyKeys(env.DB)
 	}
 	wiring, err := Wire(Parts{
 		Repository: repo, Copies: copies, Materials: prices, Events: env.Events, Now: env.Now, Transaction: tx,
@@ -72,30 +75,55 @@ func build(_ context.Context, env host.Env) (host.Built, error) {
 	if err != nil {
 		return host.Built{}, err
 	}
+	mount, err := mountKeyed(NewController(wiring), keys, env.Now, env.Logger)
+	if err != nil {
+		return host.Built{}, err
+	}
 	return host.Built{
-		Mount: Mount(NewController(wiring)),
+		Mount: mount,
 		Jobs: []host.Job{{Name: "expire quotes", Every: ExpireEvery, Run: func(ctx context.Context) error {
 			n, err := wiring.Expire.Run(ctx, access.Caller{Subject: "service:quotes", Roles: []access.Role{access.Staff}}, domain.ExpireInput{})
 			if n > 0 && env.Logger != nil {
 				env.Logger.Info("quotes expired", "count", n)
 			}
 			return err
-		}}},
+		}}, idempotency.Job(keys, env.Now, env.Logger)},
 		Seed:     func(ctx context.Context) (int, error) { return SeedDemo(ctx, repo, env.Now()) },
 		Describe: wiring.Describe,
 		Handlers: Handlers(wiring.KeepMaterialCopy),
 	}, nil
 }
 
-// Mount registers the operations of api/quotes.yaml over the controller.
-func Mount(c *Controller) stack.Mount {
+// Mount registers the operations of api/quotes.yaml over the controller,
+// behind mw (the idempotency middleware, which acts only on the operations
+// that declare the Idempotency-Key header).
+func Mount(c *Controller, mw ...func(http.Handler) http.Handler) stack.Mount {
 	return func(r chi.Router, ct *contract.Contract) {
 		strict := api.NewStrictHandlerWithOptions(c, nil, api.StrictHTTPServerOptions{
 			RequestErrorHandlerFunc:  ct.RequestError,
 			ResponseErrorHandlerFunc: ct.ResponseError,
 		})
-		api.HandlerWithOptions(strict, api.ChiServerOptions{BaseRouter: r, ErrorHandlerFunc: ct.ParamError})
+		r.Group(func(r chi.Router) {
+			r.Use(mw...)
+			api.HandlerWithOptions(strict, api.ChiServerOptions{BaseRouter: r, ErrorHandlerFunc: ct.ParamError})
+		})
 	}
+}
+
+// mountKeyed is Mount with the operations that declare the
+// Idempotency-Key header kept idempotent under it in keys, which must
+// store them in the database of the stories' transaction (see
+// services/platform/idempotency).
+func mountKeyed(c *Controller, keys idempotency.Store, now func() time.Time, logger *slog.Logger) (stack.Mount, error) {
+	spec, err := api.GetSwagger()
+	if err != nil {
+		return nil, err
+	}
+	mw, err := idempotency.Middleware(idempotency.Options{Spec: spec, Store: keys, Now: now, Logger: logger})
+	if err != nil {
+		return nil, err
+	}
+	return Mount(c, mw), nil
 }
 
 // Options are what NewHandler builds the service from, for tests and
@@ -114,6 +142,10 @@ type Options struct {
 	Responses contract.ResponseCheck
 	// Operations wrap every operation inside the contract.
 	Operations []func(http.Handler) http.Handler
+	// Idempotency keeps the keys of the Idempotency-Key header, in the
+	// database of Parts.Transaction (sqldb.NewIdempotencyKeys); in memory
+	// when nil.
+	Idempotency idempotency.Store
 }
 
 // NewHandler returns the whole quotes service as one http.Handler, on the
@@ -135,8 +167,15 @@ func NewHandler(o Options) (http.Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("quotes: embedded spec: %w", err)
 	}
+	if o.Idempotency == nil {
+		o.Idempotency = memory.NewIdempotencyKeys()
+	}
+	mount, err := mountKeyed(NewController(wiring), o.Idempotency, o.Parts.Now, o.Logger)
+	if err != nil {
+		return nil, err
+	}
 	return stack.New(stack.Options{
-		Title: "Quotes", Spec: spec, SpecJSON: served, Events: quotesevents.Document(), Mount: Mount(NewController(wiring)),
+		Title: "Quotes", Spec: spec, SpecJSON: served, Events: quotesevents.Document(), Mount: mount,
 		Verify: o.Verify, Logger: o.Logger, Ready: o.Ready, Operations: o.Operations, Responses: o.Responses,
 	})
 }

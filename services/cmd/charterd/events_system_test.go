@@ -106,11 +106,11 @@ func TestSystemEvents(t *testing.T) {
 	submit := func(material int64) *quotesapi.SubmitQuoteResponse {
 		t.Helper()
 		lines := []quotesapi.NewQuoteLine{{MaterialId: material, Quantity: 1, WidthMm: 1000, HeightMm: 1000}}
-		draft, err := qc.CreateQuoteWithResponse(ctx, quotesapi.NewQuote{Lines: &lines}, asBob)
+		draft, err := qc.CreateQuoteWithResponse(ctx, nil, quotesapi.NewQuote{Lines: &lines}, asBob)
 		if err != nil || draft.JSON201 == nil {
 			t.Fatalf("create quote: %v", err)
 		}
-		res, err := qc.SubmitQuoteWithResponse(ctx, draft.JSON201.Id, asBob)
+		res, err := qc.SubmitQuoteWithResponse(ctx, draft.JSON201.Id, nil, asBob)
 		if err != nil {
 			t.Fatal(err)
 		}

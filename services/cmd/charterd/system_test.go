@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -154,11 +155,11 @@ func journey(t *testing.T, materialsURL, quotesURL string) int64 {
 	}
 	ext := bearer(signFor(t, externalCaller))
 	lines := []quotesapi.NewQuoteLine{{MaterialId: created.JSON201.Id, Quantity: 3, WidthMm: 500, HeightMm: 300}}
-	draft, err := qc.CreateQuoteWithResponse(ctx, quotesapi.NewQuote{Lines: &lines}, ext)
+	draft, err := qc.CreateQuoteWithResponse(ctx, nil, quotesapi.NewQuote{Lines: &lines}, ext)
 	if err != nil || draft.JSON201 == nil {
 		t.Fatalf("create quote: %v %s", err, draft.Body)
 	}
-	submitted, err := qc.SubmitQuoteWithResponse(ctx, draft.JSON201.Id, ext)
+	submitted, err := qc.SubmitQuoteWithResponse(ctx, draft.JSON201.Id, nil, ext)
 	if err != nil || submitted.JSON200 == nil {
 		t.Fatalf("submit: %v %d %s", err, submitted.StatusCode(), submitted.Body)
 	}
@@ -183,6 +184,16 @@ func TestSystemInOneHost(t *testing.T) {
 			t.Error(err)
 		}
 	}
+	// The embedded broker's address, for charter events; gone once the
+	// process stops.
+	url, err := os.ReadFile(filepath.Join(dir, host.BrokerURLFile))
+	if err != nil || !strings.HasPrefix(string(url), "nats://127.0.0.1:") {
+		t.Errorf("%s holds %q (%v), want the embedded broker's address", host.BrokerURLFile, url, err)
+	}
+	r.stop()
+	if _, err := os.Stat(filepath.Join(dir, host.BrokerURLFile)); !os.IsNotExist(err) {
+		t.Errorf("%s is left behind after the stop: %v", host.BrokerURLFile, err)
+	}
 }
 
 func TestSystemInHostsOfTheirOwn(t *testing.T) {
@@ -202,12 +213,12 @@ func TestSystemInHostsOfTheirOwn(t *testing.T) {
 		qc, _ := quotesapi.NewClientWithResponses("http://" + quotes.addrs["quotes"])
 		ext := bearer(signFor(t, externalCaller))
 		lines := []quotesapi.NewQuoteLine{{MaterialId: 999, Quantity: 1, WidthMm: 100, HeightMm: 100}}
-		draft, err := qc.CreateQuoteWithResponse(ctx, quotesapi.NewQuote{Lines: &lines}, ext)
+		draft, err := qc.CreateQuoteWithResponse(ctx, nil, quotesapi.NewQuote{Lines: &lines}, ext)
 		if err != nil || draft.JSON201 == nil {
 			t.Fatalf("create quote: %v", err)
 		}
 		materials.stop()
-		resp, err := qc.SubmitQuoteWithResponse(ctx, draft.JSON201.Id, ext)
+		resp, err := qc.SubmitQuoteWithResponse(ctx, draft.JSON201.Id, nil, ext)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -228,7 +239,7 @@ func TestSystemInHostsOfTheirOwn(t *testing.T) {
 		startHost(t, map[string]string{"CHARTER_DATA_DIR": dir, "CHARTER_MATERIALS_ADDR": materials.addrs["materials"], "NATS_URL": broker}, "materials")
 		deadline := time.Now().Add(2 * time.Minute) // a hang guard, not a speed target
 		for {
-			resp, err := qc.SubmitQuoteWithResponse(ctx, draft.JSON201.Id, ext)
+			resp, err := qc.SubmitQuoteWithResponse(ctx, draft.JSON201.Id, nil, ext)
 			if err != nil {
 				t.Fatal(err)
 			}

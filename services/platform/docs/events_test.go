@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/go-chi/chi/v5"
 	"go.yaml.in/yaml/v3"
 
@@ -15,7 +16,13 @@ import (
 
 func eventsRouter(t *testing.T, title string, contract []byte) http.Handler {
 	t.Helper()
-	events, err := docs.NewEvents(title, contract)
+	loader := openapi3.NewLoader()
+	loader.IsExternalRefsAllowed = true
+	api, err := loader.LoadFromFile("../../../api/" + strings.ToLower(title) + ".yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	events, err := docs.NewEvents(title, contract, api)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,6 +74,8 @@ func TestEventsPage(t *testing.T) {
 			"<code>price_per_square_metre.currency</code>",
 			"<code>thickness</code> <span class=\"required\">required</span></td><td>number (double)</td><td>&gt; 0; ≤ 1000",
 			"Published when createMaterial commits.",
+			// Which requests record it, from the HTTP spec's x-events.
+			"Recorded by every successful <code>POST /materials (createMaterial)</code>",
 			// The envelope, described once in the shared trait.
 			"<code>Nats-Msg-Id</code>",
 			"structured JSON mode",
@@ -114,7 +123,7 @@ func TestSwaggerUILinksTheEvents(t *testing.T) {
 }
 
 func TestEventsRefusesAnotherDocument(t *testing.T) {
-	if _, err := docs.NewEvents("Materials", []byte(`{"openapi":"3.0.3"}`)); err == nil {
+	if _, err := docs.NewEvents("Materials", []byte(`{"openapi":"3.0.3"}`), nil); err == nil {
 		t.Fatal("an OpenAPI document was taken for an event contract")
 	}
 }

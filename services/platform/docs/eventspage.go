@@ -35,8 +35,11 @@ type pageEvent struct {
 	// Publisher is the service whose events a consumed type is; Queue is
 	// the durable consumer that receives it.
 	Publisher, Queue string
-	Fields           []field
-	Example, Schema  string
+	// RecordedBy are the HTTP operations whose success records a
+	// published type.
+	RecordedBy      []string
+	Fields          []field
+	Example, Schema string
 }
 
 // field is one value of a payload or of the headers.
@@ -48,7 +51,7 @@ type field struct {
 
 // renderEvents renders the events page of contract, an AsyncAPI 3
 // document as JSON.
-func renderEvents(title string, contract []byte) ([]byte, error) {
+func renderEvents(title string, contract []byte, recordedBy map[string][]string) ([]byte, error) {
 	var doc asyncDoc
 	if err := json.Unmarshal(contract, &doc); err != nil {
 		return nil, fmt.Errorf("docs: the event contract: %w", err)
@@ -70,6 +73,9 @@ func renderEvents(title string, contract []byte) ([]byte, error) {
 		e, env, err := event(ch, op)
 		if err != nil {
 			return err
+		}
+		if op.Action != "receive" {
+			e.RecordedBy = recordedBy[e.Type]
 		}
 		if p.Envelope == nil {
 			p.Envelope = env
@@ -398,6 +404,7 @@ h2.type { font-size: 1.3em; }
 <p><strong>{{.Title}}.</strong> {{.Summary}}</p>
 {{.Description}}
 <p>{{if .Queue}}Received from {{.Publisher}} by the durable consumer <code>{{.Queue}}</code>: {{end}}{{.Operation}}</p>
+{{if .RecordedBy}}<p>Recorded by every successful {{range $i, $r := .RecordedBy}}{{if $i}}, {{end}}<code>{{$r}}</code>{{end}}, as its <code>x-events</code> declares.</p>{{end}}
 <p>Subject (NATS): <code>{{.Type}}</code>. Payload (the CloudEvent's <code>data</code>): <code>{{.ContentType}}</code>.</p>
 {{if .Fields}}<table>
 <tr><th>Field</th><th>Type</th><th>Values</th><th>Description</th></tr>

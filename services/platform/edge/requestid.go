@@ -10,6 +10,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/charterhq/charter/services/platform/problem"
 	"github.com/charterhq/charter/services/platform/request"
 )
 
@@ -60,7 +61,7 @@ func (c *requestContext) Value(key any) any {
 }
 
 // PathFrom returns the URL path of the request ctx belongs to, as Root
-// received it, or "" for a context that did not come through Root. It is
+// received it and escaped as problem.Instance escapes it, or "" for a context that did not come through Root. It is
 // the "instance" of the problem documents written where only the context
 // is at hand, such as a controller's answers (package answer), so that
 // they name the request as problem.Write does.
@@ -77,7 +78,7 @@ func PathFrom(ctx context.Context) string {
 func newRequestContext(w http.ResponseWriter, r *http.Request) *requestContext {
 	c := new(requestContext)
 	c.Context.Context = r.Context()
-	c.path = r.URL.Path
+	c.path = problem.Instance(r)
 	if in := r.Header[RequestIDHeader]; len(in) > 0 && saneRequestID(in[0]) {
 		c.Scope.ID = in[0]
 	} else {

@@ -63,7 +63,7 @@ func (p *benchPipeline) waitHandled(b *testing.B, n int64) {
 // recordStory runs one story that records evs; it may run on any
 // goroutine, and a failure fails b.
 func (p *benchPipeline) recordStory(b *testing.B, evs ...story.Event) {
-	if err := p.runStory(func(ctx context.Context) error { return p.outbox.Record(ctx, evs...) }); err != nil {
+	if err := p.runStory(func(ctx context.Context) error { return p.events().Record(ctx, evs...) }); err != nil {
 		b.Error(err)
 	}
 }

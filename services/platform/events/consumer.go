@@ -48,7 +48,12 @@ type ConsumerOptions struct {
 	Logger  *slog.Logger
 }
 
-// Consumer consumes the events of a service's Handlers.
+// Consumer consumes the events of a service's Handlers. Events of one
+// subject reach one worker of a replica in stream order; a retry, or
+// replicas sharing the durable, can still hand a later event over before
+// an earlier one, so handlers that keep state compare what they get with
+// what they have (a version, the event's time) instead of trusting the
+// order.
 type Consumer struct {
 	o  ConsumerOptions
 	js jetstream.JetStream

@@ -154,7 +154,7 @@ func TestFaultTwiceInTheStreamIsHandledOnce(t *testing.T) {
 	}
 	for copyNo := range 2 {
 		for _, e := range rows {
-			msg, err := message(p.service, e)
+			msg, err := Message(p.service, e)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -188,7 +188,7 @@ func TestFaultDeliveriesOutOfOrderAndDuplicated(t *testing.T) {
 			// Newest first, each twice, the copies apart.
 			for round := range 2 {
 				for i := len(rows) - 1; i >= 0; i-- {
-					msg, err := message(p.service, rows[i])
+					msg, err := Message(p.service, rows[i])
 					if err != nil {
 						t.Fatal(err)
 					}

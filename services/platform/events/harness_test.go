@@ -98,6 +98,16 @@ type pipeline struct {
 	relayOpts  RelayOptions
 	consOpts   ConsumerOptions
 	recordWith story.Middleware // wakes the running relay, if any
+	recorder   story.Events     // the running relay's Events, if any
+}
+
+// events is how stories record: through the running relay, which it
+// wakes after their commit, as the host wires it.
+func (p *pipeline) events() story.Events {
+	if p.recorder != nil {
+		return p.recorder
+	}
+	return p.outbox
 }
 
 type thing struct {
@@ -139,7 +149,7 @@ func (p *pipeline) record(from, n, subjects int) {
 	p.t.Helper()
 	for i := from; i < from+n; i++ {
 		ev := story.Event{Type: p.created, Subject: fmt.Sprint(i % subjects), Data: thing{N: i}}
-		if err := p.runStory(func(ctx context.Context) error { return p.outbox.Record(ctx, ev) }); err != nil {
+		if err := p.runStory(func(ctx context.Context) error { return p.events().Record(ctx, ev) }); err != nil {
 			p.t.Fatal(err)
 		}
 	}
@@ -186,7 +196,7 @@ func (p *pipeline) startRelay() (*Relay, func()) {
 	if err != nil {
 		p.t.Fatal(err)
 	}
-	p.recordWith = r.Middleware()
+	p.recordWith, p.recorder = r.Middleware(), r.Events()
 	return r, start(p.t, r.Run)
 }
 

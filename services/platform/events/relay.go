@@ -49,6 +49,15 @@ type RelayOptions struct {
 // broker acknowledged them. A crash between the two publishes them again,
 // and the broker drops the copies by their Nats-Msg-Id (the event id)
 // within its de-duplication window; past it, the consumers' inboxes do.
+//
+// Order: the outbox is read in seq order. On SQLite, whose writers take
+// turns, that is commit order. On PostgreSQL a transaction can take a
+// smaller seq and commit after a larger one was published; it is then
+// published after it, which keeps the order of each subject as long as
+// the stories of one aggregate take its row's lock before recording (an
+// update or delete does), as the second one waits for the first to
+// commit. Several replicas may relay one outbox: the broker keeps the
+// first copy of each event, in order.
 type Relay struct {
 	o    RelayOptions
 	js   jetstream.JetStream
@@ -165,7 +174,7 @@ func (r *Relay) Publish(ctx context.Context) (int, error) {
 	futures := make([]jetstream.PubAckFuture, 0, len(batch))
 	var failed error
 	for _, e := range batch {
-		msg, err := message(r.o.Service, e)
+		msg, err := Message(r.o.Service, e)
 		if err != nil {
 			// A row that cannot be an envelope never will: publishing
 			// stops there, loudly, rather than skipping an event.
@@ -214,9 +223,9 @@ wait:
 	return acked, nil
 }
 
-// message is the broker message of an outbox row: its envelope, in
+// Message is the broker message of an outbox row of service: its envelope, in
 // structured mode, on the subject of its type.
-func message(service string, e outbox.Event) (*nats.Msg, error) {
+func Message(service string, e outbox.Event) (*nats.Msg, error) {
 	body, err := FromOutbox(service, e).Encode()
 	if err != nil {
 		return nil, err

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"slices"
 	"sync"
@@ -25,6 +26,31 @@ type eventing struct {
 	metrics   *events.Metrics
 	relays    []*events.Relay
 	consumers []*events.Consumer
+	// urlFile is where the embedded broker's address was written for
+	// the tools (writeBrokerURL), removed on Close; "" when none was.
+	urlFile string
+}
+
+// BrokerURLFile is the file under the data directory where a process
+// whose embedded broker accepts clients writes its address, so that
+// `charter events` finds the broker `make run` started without being
+// told.
+const BrokerURLFile = "nats.url"
+
+// writeBrokerURL writes the embedded broker's client address into
+// BrokerURLFile and returns the file's path; "" for an external broker,
+// one that accepts no clients, or a file that cannot be written, which
+// only the tools miss.
+func writeBrokerURL(cfg Config, b *events.Broker, logger *slog.Logger) string {
+	if !b.Embedded() || b.URL() == "" {
+		return ""
+	}
+	path := filepath.Join(cfg.DataDir, BrokerURLFile)
+	if err := os.WriteFile(path, []byte(b.URL()+"\n"), 0o644); err != nil {
+		logger.Warn("the broker's address is not written for the tools", "file", path, "error", err)
+		return ""
+	}
+	return path
 }
 
 // needsBroker reports whether any of services publishes or consumes.

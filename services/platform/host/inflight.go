@@ -165,7 +165,7 @@ func (g *guarded) answerUnavailable() error {
 	}
 	g.answered = true
 	p := problem.New(http.StatusServiceUnavailable, "The service is shutting down; try again after Retry-After.")
-	p.Instance = g.req.URL.Path
+	p.Instance = problem.Instance(g.req)
 	body, _ := json.Marshal(p)
 	body = append(body, '\n')
 	resp := &http.Response{

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -110,6 +111,7 @@ func Build(ctx context.Context, cfg Config, o Options) (h *Host, err error) {
 			return nil, fmt.Errorf("event broker: %w", err)
 		}
 		h.events = &eventing{broker: broker}
+		h.events.urlFile = writeBrokerURL(cfg, broker, o.Logger)
 	}
 	inProcess := map[string]*Running{}
 	for _, s := range chosen {
@@ -421,6 +423,9 @@ const MetricsPath = "/metrics"
 func (h *Host) Close() {
 	if h.events != nil {
 		h.events.broker.Close()
+		if h.events.urlFile != "" {
+			_ = os.Remove(h.events.urlFile)
+		}
 	}
 	for _, r := range h.Running {
 		r.store.Close()

@@ -26,13 +26,24 @@
 // So a committed effect always has its record, and a record that holds an
 // answer always has its effect. What can be left after a crash between the
 // two steps is an in-progress record with no effect; it holds the key for
-// the Lease only, after which a retry takes it over and does the work.
+// the Lease only, after which a retry takes it over and does the work. A
+// reservation is known by the time it was made, so that a request that
+// was only slow, not gone, and finishes after its key was taken over
+// records nothing: its work rolls back and it is answered 409, while the
+// taker's answer is the one kept.
+//
+// Keys past their time are forgotten by the service's scheduled Job,
+// every SweepEvery; a key past its TTL that a request meets before the
+// sweep is forgotten then and there.
 package idempotency
 
 import (
+	"context"
+	"log/slog"
 	"time"
 
 	stored "github.com/charterhq/charter/repositories/idempotency"
+	"github.com/charterhq/charter/services/platform/host"
 )
 
 // Header is the request header that carries the key.
@@ -45,6 +56,28 @@ const TTL = 24 * time.Hour
 // request that reserved it never completes (the process ended between the
 // two steps). It is far longer than any request may run.
 const Lease = 5 * time.Minute
+
+// SweepEvery is how often Job forgets the keys past their time: the
+// table holds about a TTL and a SweepEvery of keys at most.
+const SweepEvery = time.Hour
+
+// Job is the scheduled job that forgets the keys of store past their time
+// (their answer older than TTL, their request in progress for longer than
+// Lease), so that the keys a service keeps do not grow without end. Every
+// replica may run it: a key is forgotten once whoever deletes it.
+func Job(store Store, now func() time.Time, logger *slog.Logger) host.Job {
+	if now == nil {
+		now = time.Now
+	}
+	return host.Job{Name: "forget idempotency keys", Every: SweepEvery, Run: func(ctx context.Context) error {
+		at := now()
+		n, err := store.Sweep(ctx, at.Add(-TTL), at.Add(-Lease))
+		if n > 0 && logger != nil {
+			logger.InfoContext(ctx, "idempotency keys forgotten", "count", n)
+		}
+		return err
+	}}
+}
 
 // The storage side, declared with the repositories that implement it.
 type (

@@ -13,6 +13,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
+	stored "github.com/charterhq/charter/repositories/idempotency"
 	"github.com/charterhq/charter/services/platform/problem"
 	"github.com/charterhq/charter/services/platform/request"
 )
@@ -106,8 +107,7 @@ func serve(w http.ResponseWriter, r *http.Request, next http.Handler, o Options,
 			"This Idempotency-Key was used for another request: send a new key with a changed request."))
 		return
 	case held != nil && !held.Done:
-		problem.Write(w, r, problem.New(http.StatusConflict,
-			"A request with this Idempotency-Key is still running: retry once it has been answered."))
+		problem.Write(w, r, inFlight())
 		return
 	case held != nil:
 		replay(w, held.Response)
@@ -115,7 +115,7 @@ func serve(w http.ResponseWriter, r *http.Request, next http.Handler, o Options,
 	}
 
 	var rec *recorder
-	err = o.Store.Complete(r.Context(), k, func(ctx context.Context) (*Response, error) {
+	err = o.Store.Complete(r.Context(), k, now, func(ctx context.Context) (*Response, error) {
 		rec = newRecorder()
 		next.ServeHTTP(rec, r.WithContext(ctx))
 		if rec.status < 200 || rec.status > 299 {
@@ -126,9 +126,17 @@ func serve(w http.ResponseWriter, r *http.Request, next http.Handler, o Options,
 		return &Response{Status: rec.status, Header: rec.header.Clone(), Body: rec.body.Bytes()}, nil
 	})
 	if err != nil || rec == nil || rec.status < 200 || rec.status > 299 {
-		if rerr := o.Store.Release(r.Context(), k); rerr != nil {
+		if rerr := o.Store.Release(r.Context(), k, now); rerr != nil {
 			o.Logger.ErrorContext(r.Context(), "idempotency: release", "error", rerr)
 		}
+	}
+	if errors.Is(err, stored.ErrTakenOver) {
+		// This request outlived its lease and another took the key
+		// over: its work did not commit, and the taker's answer is the
+		// one a retry gets.
+		o.Logger.WarnContext(r.Context(), "idempotency: key taken over while its request ran")
+		problem.Write(w, r, inFlight())
+		return
 	}
 	if err != nil {
 		// The work did not commit: whatever it answered is not true.
@@ -137,6 +145,12 @@ func serve(w http.ResponseWriter, r *http.Request, next http.Handler, o Options,
 		return
 	}
 	replay(w, Response{Status: rec.status, Header: rec.header, Body: rec.body.Bytes()})
+}
+
+// inFlight is the answer to a request whose key another request holds.
+func inFlight() problem.Problem {
+	return problem.New(http.StatusConflict,
+		"A request with this Idempotency-Key is still running: retry once it has been answered.")
 }
 
 // requestHash identifies a request for its key: its method, path and

@@ -28,7 +28,7 @@ type Problem struct {
 	Status int `json:"status"`
 	// Detail says what went wrong in this occurrence.
 	Detail string `json:"detail,omitempty"`
-	// Instance is the request path that failed.
+	// Instance is the request path that failed, as Instance writes it.
 	Instance string `json:"instance,omitempty"`
 	// RequestID is the ID of the request, to quote when asking for help.
 	RequestID string `json:"request_id,omitempty"`
@@ -53,6 +53,17 @@ func New(status int, detail string) Problem {
 	return Problem{Type: k.typ, Title: k.title, Status: status, Detail: detail}
 }
 
+// Instance returns the path of r as a problem's instance: escaped as the
+// request line carries it (RFC 3986), never the decoded path, which can
+// hold a NUL or another control character that /materials/%00 decodes to
+// and that has no place in a URI reference a client logs or displays.
+func Instance(r *http.Request) string {
+	if r == nil || r.URL == nil {
+		return ""
+	}
+	return r.URL.EscapedPath()
+}
+
 // Write sends p as the response. It fills Instance from the request path
 // and RequestID from the request's context when p leaves them empty, so
 // that callers build a problem from what they know and nothing else.
@@ -70,8 +81,8 @@ func Write(w http.ResponseWriter, r *http.Request, p Problem) {
 		}
 	}
 	if r != nil {
-		if p.Instance == "" && r.URL != nil {
-			p.Instance = r.URL.Path
+		if p.Instance == "" {
+			p.Instance = Instance(r)
 		}
 		if p.RequestID == "" {
 			p.RequestID = request.IDFrom(r.Context())

@@ -89,3 +89,35 @@ func TestWriteFillsAZeroProblem(t *testing.T) {
 		t.Error("invalid body")
 	}
 }
+
+// TestInstanceIsTheEscapedPath holds a problem's instance to the path as
+// the request line carried it: what a path decodes to (a NUL, a control
+// character, a space) never reaches the document raw.
+func TestInstanceIsTheEscapedPath(t *testing.T) {
+	tests := []struct{ target, want string }{
+		{"/materials/%00", "/materials/%00"},
+		{"/materials/%01x%7F", "/materials/%01x%7F"},
+		{"/materials/a%20b", "/materials/a%20b"},
+		{"/materials/%31", "/materials/%31"},
+		{"/materials/1%2F2", "/materials/1%2F2"},
+		{"/materials/42?x=%00", "/materials/42"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.target, func(t *testing.T) {
+			w := httptest.NewRecorder()
+			problem.Write(w, httptest.NewRequest(http.MethodGet, tt.target, nil), problem.New(http.StatusBadRequest, ""))
+			var doc struct{ Instance string }
+			if err := json.Unmarshal(w.Body.Bytes(), &doc); err != nil {
+				t.Fatal(err)
+			}
+			if doc.Instance != tt.want {
+				t.Errorf("instance = %q, want %q", doc.Instance, tt.want)
+			}
+			for _, r := range doc.Instance {
+				if r < 0x20 || r == 0x7f {
+					t.Errorf("instance %q holds control character %U", doc.Instance, r)
+				}
+			}
+		})
+	}
+}

@@ -108,7 +108,7 @@ func New(o Options) (http.Handler, error) {
 	}
 	var events *docs.Events
 	if len(o.Events) > 0 {
-		if events, err = docs.NewEvents(o.Title, o.Events); err != nil {
+		if events, err = docs.NewEvents(o.Title, o.Events, o.Spec); err != nil {
 			return nil, err
 		}
 	}

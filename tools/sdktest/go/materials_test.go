@@ -205,18 +205,32 @@ func TestMaterialsProblems(t *testing.T) {
 		}
 	})
 
-	t.Run("422 with a field pointer", func(t *testing.T) {
+	t.Run("403 pointing at the field staff must send", func(t *testing.T) {
 		staff := materialsAs(t, "CHARTER_TOKEN_STAFF")
 		r, err := staff.CreateMaterialWithResponse(c, nil, materials.NewMaterial{Name: "staff " + run, Quality: "steel", Thickness: 1})
 		if err != nil {
 			t.Fatal(err)
 		}
-		p := r.Problem422
-		if p == nil || p.Errors == nil || len(*p.Errors) == 0 {
-			t.Fatalf("staff's create without company_id answered %s %s, want a 422 problem with errors", r.Status(), r.Body)
+		p := r.Problem403
+		if p == nil || p.Errors == nil || len(*p.Errors) == 0 || (*p.Errors)[0].Pointer != "#/company_id" {
+			t.Fatalf("staff's create without company_id answered %s %s, want a 403 problem pointing at #/company_id", r.Status(), r.Body)
 		}
-		if got := (*p.Errors)[0].Pointer; got != "#/company_id" {
-			t.Errorf("the 422 points at %s, want #/company_id", got)
+	})
+
+	t.Run("422 for an Idempotency-Key sent with another body", func(t *testing.T) {
+		key := "reused-" + run
+		first, err := ext.CreateMaterialWithResponse(c, &materials.CreateMaterialParams{IdempotencyKey: &key},
+			materials.NewMaterial{Name: "7 mm Steel " + run, Quality: "steel", Thickness: 7})
+		if err != nil || first.JSON201 == nil {
+			t.Fatalf("create: %v %s", err, first.Body)
+		}
+		r, err := ext.CreateMaterialWithResponse(c, &materials.CreateMaterialParams{IdempotencyKey: &key},
+			materials.NewMaterial{Name: "8 mm Steel " + run, Quality: "steel", Thickness: 8})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Problem422 == nil || r.Problem422.Status != http.StatusUnprocessableEntity {
+			t.Fatalf("the same key with another body answered %s %s, want a 422 problem", r.Status(), r.Body)
 		}
 	})
 

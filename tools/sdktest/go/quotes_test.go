@@ -22,12 +22,12 @@ func quotesAs(t *testing.T, tokenVar string) *quotes.ClientWithResponses {
 }
 
 // pricedMaterial creates a material of the external caller's company at
-// 100.00 EUR a square metre and returns its ID.
-func pricedMaterial(t *testing.T, name string) int64 {
+// cents EUR a square metre and returns its ID.
+func pricedMaterial(t *testing.T, name string, cents int64) int64 {
 	t.Helper()
 	r, err := materialsAs(t, "CHARTER_TOKEN_EXTERNAL").CreateMaterialWithResponse(ctx(t), nil, materials.NewMaterial{
 		Name: name, Quality: "steel", Thickness: 3,
-		PricePerSquareMetre: &shared.Money{Amount: 10000, Currency: "EUR"},
+		PricePerSquareMetre: &shared.Money{Amount: cents, Currency: "EUR"},
 	})
 	if err != nil || r.JSON201 == nil {
 		t.Fatalf("create material %s: %v %s", name, err, r.Body)
@@ -42,9 +42,11 @@ func TestQuotes(t *testing.T) {
 	c := ctx(t)
 	ext := quotesAs(t, "CHARTER_TOKEN_EXTERNAL")
 	run := unique()
-	material := pricedMaterial(t, "3 mm Steel "+run)
+	material := pricedMaterial(t, "3 mm Steel "+run, 10000)
 
-	created, err := ext.CreateQuoteWithResponse(c, quotes.NewQuote{})
+	// Create under an Idempotency-Key: a retry gets the same draft.
+	key := "draft-" + run
+	created, err := ext.CreateQuoteWithResponse(c, &quotes.CreateQuoteParams{IdempotencyKey: &key}, quotes.NewQuote{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,6 +54,13 @@ func TestQuotes(t *testing.T) {
 		t.Fatalf("create: %s %s", created.Status(), created.Body)
 	}
 	q := *created.JSON201
+	retry, err := ext.CreateQuoteWithResponse(c, &quotes.CreateQuoteParams{IdempotencyKey: &key}, quotes.NewQuote{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if retry.JSON201 == nil || retry.JSON201.Id != q.Id {
+		t.Fatalf("a retry with the same Idempotency-Key answered %s %s, want draft %d", retry.Status(), retry.Body, q.Id)
+	}
 	etag := *created.Headers201.ETag
 
 	// Replace the lines at the version read: 10 parts of 0.5 m x 0.4 m;
@@ -83,7 +92,8 @@ func TestQuotes(t *testing.T) {
 	}
 
 	// Submit: priced from materials. 10 x 0.2 m² at 100.00 EUR is 200.00 EUR.
-	submitted, err := ext.SubmitQuoteWithResponse(c, q.Id)
+	submitKey := "submit-" + run
+	submitted, err := ext.SubmitQuoteWithResponse(c, q.Id, &quotes.SubmitQuoteParams{IdempotencyKey: &submitKey})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +116,7 @@ func TestQuotes(t *testing.T) {
 	if notDraft.Problem409 == nil {
 		t.Errorf("delete of a submitted quote: %s %s, want a 409 problem", notDraft.Status(), notDraft.Body)
 	}
-	accepted, err := quotesAs(t, "CHARTER_TOKEN_STAFF").AcceptQuoteWithResponse(c, q.Id)
+	accepted, err := quotesAs(t, "CHARTER_TOKEN_STAFF").AcceptQuoteWithResponse(c, q.Id, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +128,7 @@ func TestQuotes(t *testing.T) {
 	// first, in the reverse order of their making.
 	var made []int64
 	for range 3 {
-		r, err := ext.CreateQuoteWithResponse(c, quotes.NewQuote{Lines: &lines.Lines})
+		r, err := ext.CreateQuoteWithResponse(c, nil, quotes.NewQuote{Lines: &lines.Lines})
 		if err != nil || r.JSON201 == nil {
 			t.Fatalf("create draft: %v %s", err, r.Body)
 		}
@@ -166,14 +176,14 @@ func TestQuotes(t *testing.T) {
 func TestQuotesProblems(t *testing.T) {
 	c := ctx(t)
 	ext := quotesAs(t, "CHARTER_TOKEN_EXTERNAL")
-	created, err := ext.CreateQuoteWithResponse(c, quotes.NewQuote{})
+	created, err := ext.CreateQuoteWithResponse(c, nil, quotes.NewQuote{})
 	if err != nil || created.JSON201 == nil {
 		t.Fatalf("create: %v %s", err, created.Body)
 	}
 	id := created.JSON201.Id
 
 	t.Run("403 for a viewer", func(t *testing.T) {
-		r, err := quotesAs(t, "CHARTER_TOKEN_VIEWER").CreateQuoteWithResponse(c, quotes.NewQuote{})
+		r, err := quotesAs(t, "CHARTER_TOKEN_VIEWER").CreateQuoteWithResponse(c, nil, quotes.NewQuote{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -192,27 +202,42 @@ func TestQuotesProblems(t *testing.T) {
 		}
 	})
 
-	t.Run("422 pointing at the line", func(t *testing.T) {
-		// The second line's material does not exist.
-		material := pricedMaterial(t, "2 mm Steel "+unique())
+	t.Run("409 pointing at the line whose material is unknown", func(t *testing.T) {
+		material := pricedMaterial(t, "2 mm Steel "+unique(), 10000)
 		lines := []quotes.NewQuoteLine{
 			{MaterialId: material, Quantity: 1, WidthMm: 100, HeightMm: 100},
 			{MaterialId: 1 << 40, Quantity: 1, WidthMm: 100, HeightMm: 100},
 		}
-		draft, err := ext.CreateQuoteWithResponse(c, quotes.NewQuote{Lines: &lines})
+		draft, err := ext.CreateQuoteWithResponse(c, nil, quotes.NewQuote{Lines: &lines})
 		if err != nil || draft.JSON201 == nil {
 			t.Fatalf("create: %v %s", err, draft.Body)
 		}
-		r, err := ext.SubmitQuoteWithResponse(c, draft.JSON201.Id)
+		r, err := ext.SubmitQuoteWithResponse(c, draft.JSON201.Id, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := r.Problem409
+		if p == nil || p.Errors == nil || len(*p.Errors) != 1 || (*p.Errors)[0].Pointer != "#/lines/1/material_id" {
+			t.Fatalf("submit with an unknown material answered %s %s, want a 409 problem pointing at #/lines/1/material_id", r.Status(), r.Body)
+		}
+	})
+
+	t.Run("422 pointing at the line out of range", func(t *testing.T) {
+		// The largest price a material takes, for 100 m² a part: a total
+		// no amount holds.
+		material := pricedMaterial(t, "1 mm Gold "+unique(), 9007199254740991)
+		lines := []quotes.NewQuoteLine{{MaterialId: material, Quantity: 10000, WidthMm: 10000, HeightMm: 10000}}
+		draft, err := ext.CreateQuoteWithResponse(c, nil, quotes.NewQuote{Lines: &lines})
+		if err != nil || draft.JSON201 == nil {
+			t.Fatalf("create: %v %s", err, draft.Body)
+		}
+		r, err := ext.SubmitQuoteWithResponse(c, draft.JSON201.Id, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		p := r.Problem422
-		if p == nil || p.Errors == nil || len(*p.Errors) != 1 {
-			t.Fatalf("submit with an unknown material answered %s %s, want a 422 problem with one error", r.Status(), r.Body)
-		}
-		if got := (*p.Errors)[0].Pointer; got != "#/lines/1/material_id" {
-			t.Errorf("the 422 points at %s, want #/lines/1/material_id", got)
+		if p == nil || p.Errors == nil || len(*p.Errors) != 1 || (*p.Errors)[0].Pointer != "#/lines/0" {
+			t.Fatalf("submit of an unpriceable line answered %s %s, want a 422 problem pointing at #/lines/0", r.Status(), r.Body)
 		}
 	})
 }

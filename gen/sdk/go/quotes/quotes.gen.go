@@ -256,6 +256,19 @@ type ListQuotesParams struct {
 	State *State `form:"state,omitempty" json:"state,omitempty"`
 }
 
+// CreateQuoteParams defines parameters for CreateQuote.
+type CreateQuoteParams struct {
+	// IdempotencyKey A key the client makes up, unique per operation it means to happen
+	// once (a UUID), as the IETF Idempotency-Key header draft has it. A
+	// retry with the same key gets the first answer (status, headers and
+	// body) without the work being done again; the same key with another
+	// request body is answered 422, and a retry while the first request
+	// is still running 409. Keys belong to the caller that sent them and
+	// are forgotten 24 hours after the first request. Answers other than
+	// success are not kept: a retry after one runs again.
+	IdempotencyKey *externalRef0.IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // DeleteQuoteParams defines parameters for DeleteQuote.
 type DeleteQuoteParams struct {
 	// IfMatch The `ETag` of the resource as the client read it: the write happens
@@ -279,6 +292,19 @@ type GetQuoteParams struct {
 	IfNoneMatch *externalRef0.IfNoneMatch `json:"If-None-Match,omitempty"`
 }
 
+// AcceptQuoteParams defines parameters for AcceptQuote.
+type AcceptQuoteParams struct {
+	// IdempotencyKey A key the client makes up, unique per operation it means to happen
+	// once (a UUID), as the IETF Idempotency-Key header draft has it. A
+	// retry with the same key gets the first answer (status, headers and
+	// body) without the work being done again; the same key with another
+	// request body is answered 422, and a retry while the first request
+	// is still running 409. Keys belong to the caller that sent them and
+	// are forgotten 24 hours after the first request. Answers other than
+	// success are not kept: a retry after one runs again.
+	IdempotencyKey *externalRef0.IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // ReplaceQuoteLinesParams defines parameters for ReplaceQuoteLines.
 type ReplaceQuoteLinesParams struct {
 	// IfMatch The `ETag` of the resource as the client read it: the write happens
@@ -292,6 +318,32 @@ type ReplaceQuoteLinesParams struct {
 	// required, in which case it is answered 428. The value is `*` or a
 	// comma-separated list of entity tags (RFC 9110, section 8.8.3).
 	IfMatch *externalRef0.IfMatch `json:"If-Match,omitempty"`
+}
+
+// RejectQuoteParams defines parameters for RejectQuote.
+type RejectQuoteParams struct {
+	// IdempotencyKey A key the client makes up, unique per operation it means to happen
+	// once (a UUID), as the IETF Idempotency-Key header draft has it. A
+	// retry with the same key gets the first answer (status, headers and
+	// body) without the work being done again; the same key with another
+	// request body is answered 422, and a retry while the first request
+	// is still running 409. Keys belong to the caller that sent them and
+	// are forgotten 24 hours after the first request. Answers other than
+	// success are not kept: a retry after one runs again.
+	IdempotencyKey *externalRef0.IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// SubmitQuoteParams defines parameters for SubmitQuote.
+type SubmitQuoteParams struct {
+	// IdempotencyKey A key the client makes up, unique per operation it means to happen
+	// once (a UUID), as the IETF Idempotency-Key header draft has it. A
+	// retry with the same key gets the first answer (status, headers and
+	// body) without the work being done again; the same key with another
+	// request body is answered 422, and a retry while the first request
+	// is still running 409. Keys belong to the caller that sent them and
+	// are forgotten 24 hours after the first request. Answers other than
+	// success are not kept: a retry after one runs again.
+	IdempotencyKey *externalRef0.IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // CreateQuoteJSONRequestBody defines body for CreateQuote for application/json ContentType.
@@ -392,7 +444,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /quotes (the `CreateQuote` operationId).
-	CreateQuoteWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateQuoteWithBody(ctx context.Context, params *CreateQuoteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateQuote Create a draft quote
 	//
@@ -404,7 +456,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /quotes (the `CreateQuote` operationId).
-	CreateQuote(ctx context.Context, body CreateQuoteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateQuote(ctx context.Context, params *CreateQuoteParams, body CreateQuoteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DeleteQuote Delete a draft quote
 	//
@@ -423,7 +475,7 @@ type ClientInterface interface {
 	// Staff accept a submitted quote that is still valid.
 	//
 	// Corresponds with POST /quotes/{quote_id}/accept (the `AcceptQuote` operationId).
-	AcceptQuote(ctx context.Context, quoteId QuoteID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	AcceptQuote(ctx context.Context, quoteId QuoteID, params *AcceptQuoteParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ReplaceQuoteLinesWithBody Replace the lines of a draft
 	//
@@ -448,7 +500,7 @@ type ClientInterface interface {
 	// Staff reject a submitted quote.
 	//
 	// Corresponds with POST /quotes/{quote_id}/reject (the `RejectQuote` operationId).
-	RejectQuote(ctx context.Context, quoteId QuoteID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	RejectQuote(ctx context.Context, quoteId QuoteID, params *RejectQuoteParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SubmitQuote Submit a draft
 	//
@@ -461,7 +513,7 @@ type ClientInterface interface {
 	// price or total would exceed the largest amount is answered 422.
 	//
 	// Corresponds with POST /quotes/{quote_id}/submit (the `SubmitQuote` operationId).
-	SubmitQuote(ctx context.Context, quoteId QuoteID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	SubmitQuote(ctx context.Context, quoteId QuoteID, params *SubmitQuoteParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // ListQuotes List quotes
@@ -492,8 +544,8 @@ func (c *Client) ListQuotes(ctx context.Context, params *ListQuotesParams, reqEd
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /quotes (the `CreateQuote` operationId).
-func (c *Client) CreateQuoteWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateQuoteRequestWithBody(c.Server, contentType, body)
+func (c *Client) CreateQuoteWithBody(ctx context.Context, params *CreateQuoteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateQuoteRequestWithBody(c.Server, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -514,8 +566,8 @@ func (c *Client) CreateQuoteWithBody(ctx context.Context, contentType string, bo
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /quotes (the `CreateQuote` operationId).
-func (c *Client) CreateQuote(ctx context.Context, body CreateQuoteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateQuoteRequest(c.Server, body)
+func (c *Client) CreateQuote(ctx context.Context, params *CreateQuoteParams, body CreateQuoteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateQuoteRequest(c.Server, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -563,8 +615,8 @@ func (c *Client) GetQuote(ctx context.Context, quoteId QuoteID, params *GetQuote
 // Staff accept a submitted quote that is still valid.
 //
 // Corresponds with POST /quotes/{quote_id}/accept (the `AcceptQuote` operationId).
-func (c *Client) AcceptQuote(ctx context.Context, quoteId QuoteID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewAcceptQuoteRequest(c.Server, quoteId)
+func (c *Client) AcceptQuote(ctx context.Context, quoteId QuoteID, params *AcceptQuoteParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAcceptQuoteRequest(c.Server, quoteId, params)
 	if err != nil {
 		return nil, err
 	}
@@ -618,8 +670,8 @@ func (c *Client) ReplaceQuoteLines(ctx context.Context, quoteId QuoteID, params 
 // Staff reject a submitted quote.
 //
 // Corresponds with POST /quotes/{quote_id}/reject (the `RejectQuote` operationId).
-func (c *Client) RejectQuote(ctx context.Context, quoteId QuoteID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRejectQuoteRequest(c.Server, quoteId)
+func (c *Client) RejectQuote(ctx context.Context, quoteId QuoteID, params *RejectQuoteParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRejectQuoteRequest(c.Server, quoteId, params)
 	if err != nil {
 		return nil, err
 	}
@@ -641,8 +693,8 @@ func (c *Client) RejectQuote(ctx context.Context, quoteId QuoteID, reqEditors ..
 // price or total would exceed the largest amount is answered 422.
 //
 // Corresponds with POST /quotes/{quote_id}/submit (the `SubmitQuote` operationId).
-func (c *Client) SubmitQuote(ctx context.Context, quoteId QuoteID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewSubmitQuoteRequest(c.Server, quoteId)
+func (c *Client) SubmitQuote(ctx context.Context, quoteId QuoteID, params *SubmitQuoteParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSubmitQuoteRequest(c.Server, quoteId, params)
 	if err != nil {
 		return nil, err
 	}
@@ -744,18 +796,18 @@ func NewListQuotesRequest(server string, params *ListQuotesParams) (*http.Reques
 }
 
 // NewCreateQuoteRequest calls the generic CreateQuote builder with application/json body
-func NewCreateQuoteRequest(server string, body CreateQuoteJSONRequestBody) (*http.Request, error) {
+func NewCreateQuoteRequest(server string, params *CreateQuoteParams, body CreateQuoteJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateQuoteRequestWithBody(server, "application/json", bodyReader)
+	return NewCreateQuoteRequestWithBody(server, params, "application/json", bodyReader)
 }
 
 // NewCreateQuoteRequestWithBody constructs an http.Request for the CreateQuote method, with any body, and a specified content type
-func NewCreateQuoteRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreateQuoteRequestWithBody(server string, params *CreateQuoteParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -779,6 +831,21 @@ func NewCreateQuoteRequestWithBody(server string, contentType string, body io.Re
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
 
 	return req, nil
 }
@@ -882,7 +949,7 @@ func NewGetQuoteRequest(server string, quoteId QuoteID, params *GetQuoteParams) 
 }
 
 // NewAcceptQuoteRequest constructs an http.Request for the AcceptQuote method
-func NewAcceptQuoteRequest(server string, quoteId QuoteID) (*http.Request, error) {
+func NewAcceptQuoteRequest(server string, quoteId QuoteID, params *AcceptQuoteParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -910,6 +977,21 @@ func NewAcceptQuoteRequest(server string, quoteId QuoteID) (*http.Request, error
 	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -978,7 +1060,7 @@ func NewReplaceQuoteLinesRequestWithBody(server string, quoteId QuoteID, params 
 }
 
 // NewRejectQuoteRequest constructs an http.Request for the RejectQuote method
-func NewRejectQuoteRequest(server string, quoteId QuoteID) (*http.Request, error) {
+func NewRejectQuoteRequest(server string, quoteId QuoteID, params *RejectQuoteParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -1008,11 +1090,26 @@ func NewRejectQuoteRequest(server string, quoteId QuoteID) (*http.Request, error
 		return nil, err
 	}
 
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
 // NewSubmitQuoteRequest constructs an http.Request for the SubmitQuote method
-func NewSubmitQuoteRequest(server string, quoteId QuoteID) (*http.Request, error) {
+func NewSubmitQuoteRequest(server string, quoteId QuoteID, params *SubmitQuoteParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -1040,6 +1137,21 @@ func NewSubmitQuoteRequest(server string, quoteId QuoteID) (*http.Request, error
 	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -1109,7 +1221,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /quotes (the `CreateQuote` operationId).
-	CreateQuoteWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateQuoteResponse, error)
+	CreateQuoteWithBodyWithResponse(ctx context.Context, params *CreateQuoteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateQuoteResponse, error)
 
 	// CreateQuoteWithResponse Create a draft quote
 	//
@@ -1121,7 +1233,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /quotes (the `CreateQuote` operationId).
-	CreateQuoteWithResponse(ctx context.Context, body CreateQuoteJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateQuoteResponse, error)
+	CreateQuoteWithResponse(ctx context.Context, params *CreateQuoteParams, body CreateQuoteJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateQuoteResponse, error)
 
 	// DeleteQuoteWithResponse Delete a draft quote
 	//
@@ -1146,7 +1258,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /quotes/{quote_id}/accept (the `AcceptQuote` operationId).
-	AcceptQuoteWithResponse(ctx context.Context, quoteId QuoteID, reqEditors ...RequestEditorFn) (*AcceptQuoteResponse, error)
+	AcceptQuoteWithResponse(ctx context.Context, quoteId QuoteID, params *AcceptQuoteParams, reqEditors ...RequestEditorFn) (*AcceptQuoteResponse, error)
 
 	// ReplaceQuoteLinesWithBodyWithResponse Replace the lines of a draft
 	//
@@ -1173,7 +1285,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /quotes/{quote_id}/reject (the `RejectQuote` operationId).
-	RejectQuoteWithResponse(ctx context.Context, quoteId QuoteID, reqEditors ...RequestEditorFn) (*RejectQuoteResponse, error)
+	RejectQuoteWithResponse(ctx context.Context, quoteId QuoteID, params *RejectQuoteParams, reqEditors ...RequestEditorFn) (*RejectQuoteResponse, error)
 
 	// SubmitQuoteWithResponse Submit a draft
 	//
@@ -1188,7 +1300,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /quotes/{quote_id}/submit (the `SubmitQuote` operationId).
-	SubmitQuoteWithResponse(ctx context.Context, quoteId QuoteID, reqEditors ...RequestEditorFn) (*SubmitQuoteResponse, error)
+	SubmitQuoteWithResponse(ctx context.Context, quoteId QuoteID, params *SubmitQuoteParams, reqEditors ...RequestEditorFn) (*SubmitQuoteResponse, error)
 }
 
 // ListQuotesResponse401Headers the declared response headers of an HTTP 401 response for ListQuotes
@@ -1326,6 +1438,8 @@ type CreateQuoteResponse struct {
 	Problem401 *externalRef0.Unauthorized
 	// Problem403 the response for an HTTP 403 `application/problem+json` response
 	Problem403 *externalRef0.Forbidden
+	// Problem409 the response for an HTTP 409 `application/problem+json` response
+	Problem409 *externalRef0.IdempotencyKeyInUse
 	// Problem413 the response for an HTTP 413 `application/problem+json` response
 	Problem413 *externalRef0.PayloadTooLarge
 	// Problem415 the response for an HTTP 415 `application/problem+json` response
@@ -1362,6 +1476,11 @@ func (r CreateQuoteResponse) GetProblem401() *externalRef0.Unauthorized {
 // GetProblem403 returns the response for an HTTP 403 `application/problem+json` response
 func (r CreateQuoteResponse) GetProblem403() *externalRef0.Forbidden {
 	return r.Problem403
+}
+
+// GetProblem409 returns the response for an HTTP 409 `application/problem+json` response
+func (r CreateQuoteResponse) GetProblem409() *externalRef0.IdempotencyKeyInUse {
+	return r.Problem409
 }
 
 // GetProblem413 returns the response for an HTTP 413 `application/problem+json` response
@@ -1404,6 +1523,8 @@ func (r CreateQuoteResponse) Problem() *externalRef0.BadRequest {
 		return r.Problem401
 	case r.Problem403 != nil:
 		return r.Problem403
+	case r.Problem409 != nil:
+		return r.Problem409
 	case r.Problem413 != nil:
 		return r.Problem413
 	case r.Problem415 != nil:
@@ -1701,6 +1822,11 @@ func (r GetQuoteResponse) ContentType() string {
 	return ""
 }
 
+// AcceptQuoteResponse200Headers the declared response headers of an HTTP 200 response for AcceptQuote
+type AcceptQuoteResponse200Headers struct {
+	ETag *string
+}
+
 // AcceptQuoteResponse401Headers the declared response headers of an HTTP 401 response for AcceptQuote
 type AcceptQuoteResponse401Headers struct {
 	WWWAuthenticate *string
@@ -1726,10 +1852,14 @@ type AcceptQuoteResponse struct {
 	Problem404 *NotFound
 	// Problem409 the response for an HTTP 409 `application/problem+json` response
 	Problem409 *WrongState
+	// Problem422 the response for an HTTP 422 `application/problem+json` response
+	Problem422 *externalRef0.UnprocessableContent
 	// Problem500 the response for an HTTP 500 `application/problem+json` response
 	Problem500 *externalRef0.InternalError
 	// Problem503 the response for an HTTP 503 `application/problem+json` response
 	Problem503 *externalRef0.ServiceUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *AcceptQuoteResponse200Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *AcceptQuoteResponse401Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -1766,6 +1896,11 @@ func (r AcceptQuoteResponse) GetProblem409() *WrongState {
 	return r.Problem409
 }
 
+// GetProblem422 returns the response for an HTTP 422 `application/problem+json` response
+func (r AcceptQuoteResponse) GetProblem422() *externalRef0.UnprocessableContent {
+	return r.Problem422
+}
+
 // GetProblem500 returns the response for an HTTP 500 `application/problem+json` response
 func (r AcceptQuoteResponse) GetProblem500() *externalRef0.InternalError {
 	return r.Problem500
@@ -1795,6 +1930,8 @@ func (r AcceptQuoteResponse) Problem() *externalRef0.BadRequest {
 		return r.Problem404
 	case r.Problem409 != nil:
 		return r.Problem409
+	case r.Problem422 != nil:
+		return r.Problem422
 	case r.Problem500 != nil:
 		return r.Problem500
 	case r.Problem503 != nil:
@@ -1996,6 +2133,11 @@ func (r ReplaceQuoteLinesResponse) ContentType() string {
 	return ""
 }
 
+// RejectQuoteResponse200Headers the declared response headers of an HTTP 200 response for RejectQuote
+type RejectQuoteResponse200Headers struct {
+	ETag *string
+}
+
 // RejectQuoteResponse401Headers the declared response headers of an HTTP 401 response for RejectQuote
 type RejectQuoteResponse401Headers struct {
 	WWWAuthenticate *string
@@ -2021,10 +2163,14 @@ type RejectQuoteResponse struct {
 	Problem404 *NotFound
 	// Problem409 the response for an HTTP 409 `application/problem+json` response
 	Problem409 *WrongState
+	// Problem422 the response for an HTTP 422 `application/problem+json` response
+	Problem422 *externalRef0.UnprocessableContent
 	// Problem500 the response for an HTTP 500 `application/problem+json` response
 	Problem500 *externalRef0.InternalError
 	// Problem503 the response for an HTTP 503 `application/problem+json` response
 	Problem503 *externalRef0.ServiceUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *RejectQuoteResponse200Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *RejectQuoteResponse401Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -2061,6 +2207,11 @@ func (r RejectQuoteResponse) GetProblem409() *WrongState {
 	return r.Problem409
 }
 
+// GetProblem422 returns the response for an HTTP 422 `application/problem+json` response
+func (r RejectQuoteResponse) GetProblem422() *externalRef0.UnprocessableContent {
+	return r.Problem422
+}
+
 // GetProblem500 returns the response for an HTTP 500 `application/problem+json` response
 func (r RejectQuoteResponse) GetProblem500() *externalRef0.InternalError {
 	return r.Problem500
@@ -2090,6 +2241,8 @@ func (r RejectQuoteResponse) Problem() *externalRef0.BadRequest {
 		return r.Problem404
 	case r.Problem409 != nil:
 		return r.Problem409
+	case r.Problem422 != nil:
+		return r.Problem422
 	case r.Problem500 != nil:
 		return r.Problem500
 	case r.Problem503 != nil:
@@ -2120,6 +2273,11 @@ func (r RejectQuoteResponse) ContentType() string {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
+}
+
+// SubmitQuoteResponse200Headers the declared response headers of an HTTP 200 response for SubmitQuote
+type SubmitQuoteResponse200Headers struct {
+	ETag *string
 }
 
 // SubmitQuoteResponse401Headers the declared response headers of an HTTP 401 response for SubmitQuote
@@ -2153,6 +2311,8 @@ type SubmitQuoteResponse struct {
 	Problem500 *externalRef0.InternalError
 	// Problem503 the response for an HTTP 503 `application/problem+json` response
 	Problem503 *externalRef0.ServiceUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *SubmitQuoteResponse200Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *SubmitQuoteResponse401Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -2283,8 +2443,8 @@ func (c *ClientWithResponses) ListQuotesWithResponse(ctx context.Context, params
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /quotes (the `CreateQuote` operationId).
-func (c *ClientWithResponses) CreateQuoteWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateQuoteResponse, error) {
-	rsp, err := c.CreateQuoteWithBody(ctx, contentType, body, reqEditors...)
+func (c *ClientWithResponses) CreateQuoteWithBodyWithResponse(ctx context.Context, params *CreateQuoteParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateQuoteResponse, error) {
+	rsp, err := c.CreateQuoteWithBody(ctx, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -2301,8 +2461,8 @@ func (c *ClientWithResponses) CreateQuoteWithBodyWithResponse(ctx context.Contex
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /quotes (the `CreateQuote` operationId).
-func (c *ClientWithResponses) CreateQuoteWithResponse(ctx context.Context, body CreateQuoteJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateQuoteResponse, error) {
-	rsp, err := c.CreateQuote(ctx, body, reqEditors...)
+func (c *ClientWithResponses) CreateQuoteWithResponse(ctx context.Context, params *CreateQuoteParams, body CreateQuoteJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateQuoteResponse, error) {
+	rsp, err := c.CreateQuote(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -2344,8 +2504,8 @@ func (c *ClientWithResponses) GetQuoteWithResponse(ctx context.Context, quoteId 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /quotes/{quote_id}/accept (the `AcceptQuote` operationId).
-func (c *ClientWithResponses) AcceptQuoteWithResponse(ctx context.Context, quoteId QuoteID, reqEditors ...RequestEditorFn) (*AcceptQuoteResponse, error) {
-	rsp, err := c.AcceptQuote(ctx, quoteId, reqEditors...)
+func (c *ClientWithResponses) AcceptQuoteWithResponse(ctx context.Context, quoteId QuoteID, params *AcceptQuoteParams, reqEditors ...RequestEditorFn) (*AcceptQuoteResponse, error) {
+	rsp, err := c.AcceptQuote(ctx, quoteId, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -2389,8 +2549,8 @@ func (c *ClientWithResponses) ReplaceQuoteLinesWithResponse(ctx context.Context,
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /quotes/{quote_id}/reject (the `RejectQuote` operationId).
-func (c *ClientWithResponses) RejectQuoteWithResponse(ctx context.Context, quoteId QuoteID, reqEditors ...RequestEditorFn) (*RejectQuoteResponse, error) {
-	rsp, err := c.RejectQuote(ctx, quoteId, reqEditors...)
+func (c *ClientWithResponses) RejectQuoteWithResponse(ctx context.Context, quoteId QuoteID, params *RejectQuoteParams, reqEditors ...RequestEditorFn) (*RejectQuoteResponse, error) {
+	rsp, err := c.RejectQuote(ctx, quoteId, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -2410,8 +2570,8 @@ func (c *ClientWithResponses) RejectQuoteWithResponse(ctx context.Context, quote
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /quotes/{quote_id}/submit (the `SubmitQuote` operationId).
-func (c *ClientWithResponses) SubmitQuoteWithResponse(ctx context.Context, quoteId QuoteID, reqEditors ...RequestEditorFn) (*SubmitQuoteResponse, error) {
-	rsp, err := c.SubmitQuote(ctx, quoteId, reqEditors...)
+func (c *ClientWithResponses) SubmitQuoteWithResponse(ctx context.Context, quoteId QuoteID, params *SubmitQuoteParams, reqEditors ...RequestEditorFn) (*SubmitQuoteResponse, error) {
+	rsp, err := c.SubmitQuote(ctx, quoteId, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -2531,6 +2691,12 @@ func ParseCreateQuoteResponse(rsp *http.Response) (*CreateQuoteResponse, error) 
 			return nil, err
 		}
 		response.Problem403 = &dest
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest externalRef0.IdempotencyKeyInUse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.Problem409 = &dest
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest externalRef0.PayloadTooLarge
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -2844,6 +3010,12 @@ func ParseAcceptQuoteResponse(rsp *http.Response) (*AcceptQuoteResponse, error) 
 			return nil, err
 		}
 		response.Problem409 = &dest
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest externalRef0.UnprocessableContent
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.Problem422 = &dest
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest externalRef0.InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -2858,6 +3030,16 @@ func ParseAcceptQuoteResponse(rsp *http.Response) (*AcceptQuoteResponse, error) 
 		response.Problem503 = &dest
 	}
 	switch {
+	case rsp.StatusCode == 200:
+		var headers AcceptQuoteResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 401:
 		var headers AcceptQuoteResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -3054,6 +3236,12 @@ func ParseRejectQuoteResponse(rsp *http.Response) (*RejectQuoteResponse, error) 
 			return nil, err
 		}
 		response.Problem409 = &dest
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest externalRef0.UnprocessableContent
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.Problem422 = &dest
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest externalRef0.InternalError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -3068,6 +3256,16 @@ func ParseRejectQuoteResponse(rsp *http.Response) (*RejectQuoteResponse, error) 
 		response.Problem503 = &dest
 	}
 	switch {
+	case rsp.StatusCode == 200:
+		var headers RejectQuoteResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 401:
 		var headers RejectQuoteResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -3162,6 +3360,16 @@ func ParseSubmitQuoteResponse(rsp *http.Response) (*SubmitQuoteResponse, error) 
 		response.Problem503 = &dest
 	}
 	switch {
+	case rsp.StatusCode == 200:
+		var headers SubmitQuoteResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 401:
 		var headers SubmitQuoteResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {

@@ -102,6 +102,9 @@ type Conflict = Problem
 // Forbidden An RFC 9457 problem document.
 type Forbidden = Problem
 
+// IdempotencyKeyInUse An RFC 9457 problem document.
+type IdempotencyKeyInUse = Problem
+
 // InternalError An RFC 9457 problem document.
 type InternalError = Problem
 

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charterhq/charter/repositories/sqldb/pgtest"
 	"github.com/charterhq/charter/services/platform/auth"
 	"github.com/charterhq/charter/services/platform/host"
 	"github.com/charterhq/charter/stories/access"
@@ -34,8 +35,10 @@ func Auth() auth.Config {
 // 127.0.0.1, as charterd serves them outside development mode: the
 // telemetry, the access log (to a logger that discards it) and the
 // sampled response check included, no demo data, no drain at the end
-// (Config.DrainTimeout). store is "memory", or
-// "sqlite" for a SQLite file per service in a temporary directory. Start
+// (Config.DrainTimeout). store is "memory", "sqlite" for a SQLite file
+// per service in a temporary directory, or "postgres" for a database of
+// the throwaway PostgreSQL server of pgtest, a schema per service (which
+// skips tb when PostgreSQL's binaries are missing). Start
 // returns each service's base URL by name; the host stops when tb ends.
 func Start(tb testing.TB, store string, services ...host.Service) map[string]string {
 	tb.Helper()
@@ -51,8 +54,10 @@ func Start(tb testing.TB, store string, services ...host.Service) map[string]str
 		cfg.DatabaseURL = "memory"
 	case "sqlite":
 		cfg.DataDir = tb.TempDir()
+	case "postgres":
+		cfg.DatabaseURL = pgtest.NewDatabase(tb)
 	default:
-		tb.Fatalf("hosttest: no store %q (memory or sqlite)", store)
+		tb.Fatalf("hosttest: no store %q (memory, sqlite or postgres)", store)
 	}
 	getenv := func(key string) string {
 		// Every service on a free loopback port.
@@ -127,7 +132,7 @@ func Tokens(tb testing.TB, c access.Caller, n int) []string {
 // Benchmarks seed their data with it before the load.
 func Send(tb testing.TB, method, url, token string, body []byte, status int) []byte {
 	tb.Helper()
-	got, data, err := send(http.DefaultClient, method, url, token, body)
+	got, data, err := send(http.DefaultClient, method, url, token, body, nil)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -137,9 +142,9 @@ func Send(tb testing.TB, method, url, token string, body []byte, status int) []b
 	return data
 }
 
-// send sends a request and reads the whole answer, so that the
-// connection can carry the next one.
-func send(c *http.Client, method, url, token string, body []byte) (int, []byte, error) {
+// send sends a request, with header's fields besides its own, and reads
+// the whole answer, so that the connection can carry the next one.
+func send(c *http.Client, method, url, token string, body []byte, header http.Header) (int, []byte, error) {
 	var r io.Reader
 	if body != nil {
 		r = bytes.NewReader(body)
@@ -147,6 +152,9 @@ func send(c *http.Client, method, url, token string, body []byte) (int, []byte, 
 	req, err := http.NewRequest(method, url, r)
 	if err != nil {
 		return 0, nil, err
+	}
+	for name, values := range header {
+		req.Header[name] = values
 	}
 	req.Header.Set("Authorization", "Bearer "+token)
 	if body != nil {

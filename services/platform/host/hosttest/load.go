@@ -14,6 +14,14 @@ import (
 // once, each over a connection of its own.
 const Connections = 32
 
+// MixedConnections is how many clients the services' mixed loads of
+// reads and writes run at once.
+const MixedConnections = 50
+
+// ReadShare is the share of reads in a mixed load, in percent: the
+// others are writes.
+const ReadShare = 80
+
 // Load is a stream of requests sent by concurrent clients, each with a
 // token and a connection of its own, each sending its next request as soon
 // as its last one is answered.
@@ -25,10 +33,36 @@ type Load struct {
 	// none) of the i-th request; i counts every request of the Load,
 	// over all its runs, from 0. The clients call it concurrently.
 	Request func(i int) (method, url string, body []byte)
-	// Status is the status every answer must have.
+	// Status is the status every answer must have, unless Mix says
+	// otherwise.
 	Status int
+	// Mix, when set, replaces Request and Status: it returns the i-th
+	// request, with the header fields it sends besides its token (an
+	// Idempotency-Key, an If-Match), and the status its answer must have.
+	// A mixed load of reads and writes is one Mix.
+	Mix func(i int) Request
 
 	sent atomic.Int64
+}
+
+// Request is one request of a Mix.
+type Request struct {
+	Method, URL string
+	// Body is the JSON body; nil for none.
+	Body []byte
+	// Header holds the fields sent besides the token; nil for none.
+	Header http.Header
+	// Status is the status the answer must have.
+	Status int
+}
+
+// next returns the i-th request of l.
+func (l *Load) next(i int) Request {
+	if l.Mix != nil {
+		return l.Mix(i)
+	}
+	method, url, body := l.Request(i)
+	return Request{Method: method, URL: url, Body: body, Status: l.Status}
 }
 
 // Run is a benchmark: after every client has sent one request untimed,
@@ -79,14 +113,14 @@ func (l *Load) each(clients []*http.Client, n int, latencies [][]time.Duration) 
 	for c, client := range clients {
 		wg.Go(func() {
 			for left.Add(-1) >= 0 {
-				method, url, body := l.Request(int(l.sent.Add(1) - 1))
+				req := l.next(int(l.sent.Add(1) - 1))
 				start := time.Now()
-				status, data, err := send(client, method, url, l.Tokens[c], body)
+				status, data, err := send(client, req.Method, req.URL, l.Tokens[c], req.Body, req.Header)
 				if latencies != nil {
 					latencies[c] = append(latencies[c], time.Since(start))
 				}
-				if err == nil && status != l.Status {
-					err = fmt.Errorf("%s %s: status %d, want %d: %s", method, url, status, l.Status, data)
+				if err == nil && status != req.Status {
+					err = fmt.Errorf("%s %s: status %d, want %d: %s", req.Method, req.URL, status, req.Status, data)
 				}
 				if err != nil {
 					errOnce.Do(func() { failure = err })

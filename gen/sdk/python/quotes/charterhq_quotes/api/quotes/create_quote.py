@@ -8,14 +8,17 @@ from ...client import AuthenticatedClient, Client
 from ...models.new_quote import NewQuote
 from ...models.problem import Problem
 from ...models.quote import Quote
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: NewQuote,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -50,6 +53,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         response_403 = Problem.from_dict(response.json())
 
         return response_403
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
 
     if response.status_code == 413:
         response_413 = Problem.from_dict(response.json())
@@ -95,6 +103,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: NewQuote,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Problem | Quote]:
     """Create a draft quote
 
@@ -104,6 +113,7 @@ def sync_detailed(
     must name the company depends on the token.
 
     Args:
+        idempotency_key (str | Unset):
         body (NewQuote): A draft quote to create. Example: {'company_id': 1, 'lines':
             [{'height_mm': 400, 'material_id': 1, 'quantity': 10, 'width_mm': 600}, {'height_mm': 250,
             'material_id': 2, 'quantity': 4, 'width_mm': 1200}]}.
@@ -118,6 +128,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -131,6 +142,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: NewQuote,
+    idempotency_key: str | Unset = UNSET,
 ) -> Problem | Quote | None:
     """Create a draft quote
 
@@ -140,6 +152,7 @@ def sync(
     must name the company depends on the token.
 
     Args:
+        idempotency_key (str | Unset):
         body (NewQuote): A draft quote to create. Example: {'company_id': 1, 'lines':
             [{'height_mm': 400, 'material_id': 1, 'quantity': 10, 'width_mm': 600}, {'height_mm': 250,
             'material_id': 2, 'quantity': 4, 'width_mm': 1200}]}.
@@ -155,6 +168,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -162,6 +176,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: NewQuote,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Problem | Quote]:
     """Create a draft quote
 
@@ -171,6 +186,7 @@ async def asyncio_detailed(
     must name the company depends on the token.
 
     Args:
+        idempotency_key (str | Unset):
         body (NewQuote): A draft quote to create. Example: {'company_id': 1, 'lines':
             [{'height_mm': 400, 'material_id': 1, 'quantity': 10, 'width_mm': 600}, {'height_mm': 250,
             'material_id': 2, 'quantity': 4, 'width_mm': 1200}]}.
@@ -185,6 +201,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -196,6 +213,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: NewQuote,
+    idempotency_key: str | Unset = UNSET,
 ) -> Problem | Quote | None:
     """Create a draft quote
 
@@ -205,6 +223,7 @@ async def asyncio(
     must name the company depends on the token.
 
     Args:
+        idempotency_key (str | Unset):
         body (NewQuote): A draft quote to create. Example: {'company_id': 1, 'lines':
             [{'height_mm': 400, 'material_id': 1, 'quantity': 10, 'width_mm': 600}, {'height_mm': 250,
             'material_id': 2, 'quantity': 4, 'width_mm': 1200}]}.
@@ -221,5 +240,6 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

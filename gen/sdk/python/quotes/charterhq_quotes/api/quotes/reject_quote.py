@@ -8,12 +8,17 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.problem import Problem
 from ...models.quote import Quote
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     quote_id: int,
+    *,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -22,6 +27,7 @@ def _get_kwargs(
         ),
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -56,6 +62,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_409
 
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
     if response.status_code == 500:
         response_500 = Problem.from_dict(response.json())
 
@@ -85,6 +96,7 @@ def sync_detailed(
     quote_id: int,
     *,
     client: AuthenticatedClient,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Problem | Quote]:
     """Reject a submitted quote
 
@@ -92,6 +104,7 @@ def sync_detailed(
 
     Args:
         quote_id (int):  Example: 1.
+        idempotency_key (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -103,6 +116,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         quote_id=quote_id,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -116,6 +130,7 @@ def sync(
     quote_id: int,
     *,
     client: AuthenticatedClient,
+    idempotency_key: str | Unset = UNSET,
 ) -> Problem | Quote | None:
     """Reject a submitted quote
 
@@ -123,6 +138,7 @@ def sync(
 
     Args:
         quote_id (int):  Example: 1.
+        idempotency_key (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -135,6 +151,7 @@ def sync(
     return sync_detailed(
         quote_id=quote_id,
         client=client,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -142,6 +159,7 @@ async def asyncio_detailed(
     quote_id: int,
     *,
     client: AuthenticatedClient,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Problem | Quote]:
     """Reject a submitted quote
 
@@ -149,6 +167,7 @@ async def asyncio_detailed(
 
     Args:
         quote_id (int):  Example: 1.
+        idempotency_key (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -160,6 +179,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         quote_id=quote_id,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -171,6 +191,7 @@ async def asyncio(
     quote_id: int,
     *,
     client: AuthenticatedClient,
+    idempotency_key: str | Unset = UNSET,
 ) -> Problem | Quote | None:
     """Reject a submitted quote
 
@@ -178,6 +199,7 @@ async def asyncio(
 
     Args:
         quote_id (int):  Example: 1.
+        idempotency_key (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -191,5 +213,6 @@ async def asyncio(
         await asyncio_detailed(
             quote_id=quote_id,
             client=client,
+            idempotency_key=idempotency_key,
         )
     ).parsed

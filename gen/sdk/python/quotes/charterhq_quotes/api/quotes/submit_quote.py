@@ -8,12 +8,17 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.problem import Problem
 from ...models.quote import Quote
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     quote_id: int,
+    *,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -22,6 +27,7 @@ def _get_kwargs(
         ),
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -90,6 +96,7 @@ def sync_detailed(
     quote_id: int,
     *,
     client: AuthenticatedClient,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Problem | Quote]:
     """Submit a draft
 
@@ -103,6 +110,7 @@ def sync_detailed(
 
     Args:
         quote_id (int):  Example: 1.
+        idempotency_key (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -114,6 +122,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         quote_id=quote_id,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -127,6 +136,7 @@ def sync(
     quote_id: int,
     *,
     client: AuthenticatedClient,
+    idempotency_key: str | Unset = UNSET,
 ) -> Problem | Quote | None:
     """Submit a draft
 
@@ -140,6 +150,7 @@ def sync(
 
     Args:
         quote_id (int):  Example: 1.
+        idempotency_key (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -152,6 +163,7 @@ def sync(
     return sync_detailed(
         quote_id=quote_id,
         client=client,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -159,6 +171,7 @@ async def asyncio_detailed(
     quote_id: int,
     *,
     client: AuthenticatedClient,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Problem | Quote]:
     """Submit a draft
 
@@ -172,6 +185,7 @@ async def asyncio_detailed(
 
     Args:
         quote_id (int):  Example: 1.
+        idempotency_key (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -183,6 +197,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         quote_id=quote_id,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -194,6 +209,7 @@ async def asyncio(
     quote_id: int,
     *,
     client: AuthenticatedClient,
+    idempotency_key: str | Unset = UNSET,
 ) -> Problem | Quote | None:
     """Submit a draft
 
@@ -207,6 +223,7 @@ async def asyncio(
 
     Args:
         quote_id (int):  Example: 1.
+        idempotency_key (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -220,5 +237,6 @@ async def asyncio(
         await asyncio_detailed(
             quote_id=quote_id,
             client=client,
+            idempotency_key=idempotency_key,
         )
     ).parsed
