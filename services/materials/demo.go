@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/charterhq/charter/stories/access"
 	domain "github.com/charterhq/charter/stories/materials"
 )
 
@@ -37,6 +38,34 @@ func SeedDemo(ctx context.Context, repo domain.Repository, now time.Time) (int, 
 	for _, m := range DemoMaterials {
 		m.CreatedAt, m.UpdatedAt = now, now
 		if _, err := repo.Create(ctx, m); err != nil && !errors.Is(err, domain.ErrConflict) {
+			return added, err
+		}
+		added++
+	}
+	return added, nil
+}
+
+// demoSeeder is who seeds the demo materials through the create story:
+// staff, who may create in every company.
+var demoSeeder = access.Caller{Subject: "service:materials", Roles: []access.Role{access.Staff}}
+
+// seedDemoThrough adds the demo materials to an empty store as SeedDemo
+// does, but through create, the story a client's create runs, so that
+// each records its created event like any material: quotes then has a
+// copy of every demo material, and prices the demo quote from them even
+// while materials is down.
+func seedDemoThrough(ctx context.Context, repo domain.Repository, create *domain.CreateMaterial) (int, error) {
+	n, err := repo.Count(ctx, domain.Filter{})
+	if err != nil || n > 0 {
+		return 0, err
+	}
+	added := 0
+	for _, m := range DemoMaterials {
+		active := m.IsActive
+		_, err := create.Run(ctx, demoSeeder, domain.CreateInput{
+			CompanyID: m.CompanyID, Name: m.Name, Quality: m.Quality, Thickness: m.Thickness, IsActive: &active, Price: m.Price,
+		})
+		if err != nil && !errors.Is(err, domain.ErrConflict) {
 			return added, err
 		}
 		added++

@@ -2,6 +2,7 @@ package materials
 
 import (
 	"context"
+	"strconv"
 	"testing"
 	"time"
 
@@ -51,5 +52,33 @@ func TestDemoMaterialsArePricedInEuros(t *testing.T) {
 		if m.Price == nil || m.Price.Currency != "EUR" || m.Price.Amount <= 0 {
 			t.Errorf("demo material %q has price %+v, want a positive amount in EUR", m.Name, m.Price)
 		}
+	}
+}
+
+// TestSeedDemoRecordsCreatedEvents checks that the demo materials the
+// service seeds are created through the create story, each recording its
+// created event, so that other services learn of them.
+func TestSeedDemoRecordsCreatedEvents(t *testing.T) {
+	ctx := context.Background()
+	repo, box := memory.NewMaterials(), memory.NewOutbox()
+	w, err := Wire(repo, box, time.Now, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := seedDemoThrough(ctx, repo, w.Staff.Create)
+	if err != nil || n != len(DemoMaterials) {
+		t.Fatalf("seeded %d (err %v), want %d", n, err, len(DemoMaterials))
+	}
+	recorded := box.Events()
+	if len(recorded) != len(DemoMaterials) {
+		t.Fatalf("recorded %d events, want %d", len(recorded), len(DemoMaterials))
+	}
+	for i, e := range recorded {
+		if e.Type != domain.EventCreated || e.Subject != strconv.Itoa(i+1) {
+			t.Errorf("event %d: %s about %q, want created about %d", i, e.Type, e.Subject, i+1)
+		}
+	}
+	if n, err := seedDemoThrough(ctx, repo, w.Staff.Create); err != nil || n != 0 || len(box.Events()) != len(DemoMaterials) {
+		t.Errorf("a second seed added %d (err %v) and recorded more", n, err)
 	}
 }

@@ -64,7 +64,7 @@ func build(_ context.Context, env host.Env) (host.Built, error) {
 	return host.Built{
 		Mount:    mount,
 		Jobs:     []host.Job{idempotency.Job(keys, env.Now, env.Logger)},
-		Seed:     func(ctx context.Context) (int, error) { return SeedDemo(ctx, repo, env.Now()) },
+		Seed:     func(ctx context.Context) (int, error) { return seedDemoThrough(ctx, repo, wiring.Staff.Create) },
 		Describe: wiring.Describe,
 	}, nil
 }
