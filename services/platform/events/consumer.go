@@ -39,6 +39,12 @@ type ConsumerOptions struct {
 	// before it delivers the event again, to this replica or another (30s
 	// when 0): a replica that crashed mid-handler is noticed then.
 	AckWait time.Duration
+	// HandlerTimeout bounds one run of a handler (1m when 0). While a
+	// handler runs, the consumer tells the broker every AckWait/2 that
+	// the delivery is in progress, so a handler slowed down by a busy
+	// machine is neither cut off nor delivered a second time, while the
+	// delivery of a replica that crashed still comes again after AckWait.
+	HandlerTimeout time.Duration
 	// Workers handle events side by side (4 when 0). Events of one
 	// subject go to one worker, in the order delivered.
 	Workers int
@@ -86,6 +92,9 @@ func NewConsumer(o ConsumerOptions) (*Consumer, error) {
 	}
 	if o.AckWait <= 0 {
 		o.AckWait = 30 * time.Second
+	}
+	if o.HandlerTimeout <= 0 {
+		o.HandlerTimeout = time.Minute
 	}
 	if o.Workers <= 0 {
 		o.Workers = 4
@@ -236,8 +245,9 @@ func (c *Consumer) handle(ctx context.Context, msg jetstream.Msg) {
 	}
 	// A stop lets the handler finish: its transaction commits or rolls
 	// back as a whole, and the broker redelivers what was not acked.
-	hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.o.AckWait)
+	hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.o.HandlerTimeout)
 	defer cancel()
+	defer c.inProgress(msg)()
 	ran, err := c.o.Inbox.Once(hctx, c.o.Name, env.ID, func(ctx context.Context) error {
 		return safely(func() error { return h(ctx, env) })
 	})
@@ -264,6 +274,31 @@ func (c *Consumer) handle(ctx context.Context, msg jetstream.Msg) {
 			c.o.Logger.Debug("nak", "error", err)
 		}
 		c.o.Metrics.handledEvent(c.o.Name, env.Type, "retry", time.Since(start))
+	}
+}
+
+// inProgress tells the broker every AckWait/2 that msg is being handled,
+// until the returned stop is called.
+func (c *Consumer) inProgress(msg jetstream.Msg) (stop func()) {
+	done := make(chan struct{})
+	var beats sync.WaitGroup
+	beats.Go(func() {
+		tick := time.NewTicker(c.o.AckWait / 2)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+				if err := msg.InProgress(); err != nil {
+					c.o.Logger.Debug("in progress", "consumer", c.o.Name, "error", err)
+				}
+			}
+		}
+	})
+	return func() {
+		close(done)
+		beats.Wait()
 	}
 }
 

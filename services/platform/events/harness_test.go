@@ -139,7 +139,7 @@ func newPipeline(t testing.TB, newURL func(testing.TB) string, b *Broker) *pipel
 	})
 	p.relayOpts = RelayOptions{Service: p.service, Outbox: p.outbox, Conn: b.Conn, Poll: 50 * time.Millisecond, Streams: testStreams(), Logger: quiet()}
 	p.consOpts = ConsumerOptions{Name: p.consumer, Conn: b.Conn, Inbox: p.inbox, Handlers: p.handlers,
-		MaxAttempts: 3, RetryBase: 10 * time.Millisecond, RetryMax: 50 * time.Millisecond, AckWait: time.Second,
+		MaxAttempts: 3, RetryBase: 10 * time.Millisecond, RetryMax: 50 * time.Millisecond, AckWait: 5 * time.Second,
 		Streams: testStreams(), Logger: quiet()}
 	return p
 }

@@ -30,8 +30,11 @@ type side struct {
 // file as the spec's $refs name it, relative to the spec; each version of
 // the spec has its own (api/released/shared/components.yaml beside
 // api/released/materials.yaml), so each version gets the types of its own.
-func generateSide(specPath string, cfg codegen.Configuration) (side, error) {
-	src, err := Generate(specPath, cfg)
+//
+// spec, when not nil, is the spec's text to generate from in place of the
+// file's (the narrowed spec).
+func generateSide(specPath string, spec []byte, cfg codegen.Configuration) (side, error) {
+	src, err := generate(specPath, spec, cfg)
 	if err != nil {
 		return side{}, err
 	}

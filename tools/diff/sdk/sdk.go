@@ -20,6 +20,7 @@ import (
 	"go/token"
 	"go/types"
 	"maps"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -29,6 +30,7 @@ import (
 	"sync"
 
 	"github.com/charterhq/charter/tools/diff"
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/oapi-codegen/oapi-codegen/v2/pkg/codegen"
 	"github.com/oapi-codegen/oapi-codegen/v2/pkg/util"
 	"golang.org/x/tools/go/packages"
@@ -106,7 +108,26 @@ func inlineUserTemplates(configPath string, templates map[string]string) error {
 
 // Generate returns the Go client source of the spec at path.
 func Generate(path string, cfg codegen.Configuration) (string, error) {
-	spec, err := util.LoadSwagger(path)
+	return generate(path, nil, cfg)
+}
+
+// generate returns the Go client source of the spec at path, or of data
+// read as if it were there (its $refs into other files resolve from
+// path's directory) when data is not nil.
+func generate(path string, data []byte, cfg codegen.Configuration) (string, error) {
+	var spec *openapi3.T
+	var err error
+	if data == nil {
+		spec, err = util.LoadSwagger(path)
+	} else {
+		loader := openapi3.NewLoader()
+		loader.IsExternalRefsAllowed = true
+		loader.ReadFromURIFunc = openapi3.ReadFromFile
+		var abs string
+		if abs, err = filepath.Abs(path); err == nil {
+			spec, err = loader.LoadFromDataWithPath(data, &url.URL{Path: filepath.ToSlash(abs)})
+		}
+	}
 	if err != nil {
 		return "", fmt.Errorf("%s: %w", path, err)
 	}
@@ -140,11 +161,24 @@ func Compare(oldPath, newPath, dir string, cfg codegen.Configuration) ([]diff.Fi
 	if _, err := exec.LookPath("go"); err != nil {
 		return nil, fmt.Errorf("%w: the go command is not on PATH (oapi-codegen and the type-checker need it)", ErrUnavailable)
 	}
-	old, err := generateSide(oldPath, cfg)
+	return compare(oldPath, newPath, dir, cfg, true)
+}
+
+// compare is Compare, with the specs narrowed to what can generate
+// different Go (narrow.go) when narrowing is true.
+func compare(oldPath, newPath, dir string, cfg codegen.Configuration, narrowing bool) ([]diff.Finding, error) {
+	var oldSpec, newSpec []byte
+	if narrowing {
+		var ok bool
+		if oldSpec, newSpec, ok = narrow(oldPath, newPath); ok {
+			cfg.OutputOptions.SkipPrune = true
+		}
+	}
+	old, err := generateSide(oldPath, oldSpec, cfg)
 	if err != nil {
 		return nil, err
 	}
-	new, err := generateSide(newPath, cfg)
+	new, err := generateSide(newPath, newSpec, cfg)
 	if err != nil {
 		return nil, err
 	}

@@ -112,7 +112,7 @@ def test_list_pages_in_the_order_asked_for(materials, made):
         body = NewMaterial(name=unique("Py page"), quality="steel", thickness=thickness, is_active=False)
         made.append(create(external, body))
 
-    newest = MaterialOrdering("-id")
+    newest = MaterialOrdering.ID_DESCENDING
     first = list_materials.sync_detailed(client=external, limit=2, offset=0, ordering=newest, is_active=False)
     assert first.status_code == HTTPStatus.OK
     page1 = first.parsed
