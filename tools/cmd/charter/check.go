@@ -10,6 +10,7 @@ import (
 	"os"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/charterhq/charter/tools/check"
@@ -41,6 +42,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	shrinkLimit := fs.Int("shrink-limit", check.DefaultShrinkLimit, "requests that shrinking one failure may send (0 reports it unshrunk)")
 	junit := fs.String("junit", "", "write a JUnit XML report to this file")
 	stateless := fs.Bool("no-stateful", false, "skip the stateful create/update/delete sequences")
+	rejected := fs.String("rejected-statuses", "400,422", "comma-separated `statuses` that mean the input broke the schema: a schema-valid request answered with one of them fails valid_accepted; leave out a status the API also uses for rules the schema cannot state (for example 422 for a business rule)")
 	replayOut := fs.String("replay-out", "", "write each failure's shrunk sequence, with ids taken from earlier responses, to this JSON `file`")
 	replay := fs.String("replay", "", "replay the failures of a --replay-out `file` instead of a run: exit 1 when one reproduces, 0 when none does")
 	fs.Usage = func() {
@@ -98,6 +100,12 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	if *stateless {
 		opts = append(opts, check.WithoutStateful())
 	}
+	statuses, err := parseStatuses(*rejected)
+	if err != nil {
+		fmt.Fprintf(stderr, "charter check: --rejected-statuses: %v\n", err)
+		return 2
+	}
+	opts = append(opts, check.WithRejectedStatuses(statuses...))
 	if f, ok := stderr.(*os.File); ok && isatty.IsTerminal(f.Fd()) {
 		opts = append(opts, check.WithProgress(progressBar(stderr)))
 	}
@@ -221,6 +229,19 @@ func splitList(s string) []string {
 		}
 	}
 	return out
+}
+
+// parseStatuses reads a comma-separated list of HTTP statuses.
+func parseStatuses(s string) ([]int, error) {
+	var out []int
+	for _, p := range splitList(s) {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 100 || n > 599 {
+			return nil, fmt.Errorf("%q is not an HTTP status", p)
+		}
+		out = append(out, n)
+	}
+	return out, nil
 }
 
 func writeJUnit(path string, rep *check.Report) error {

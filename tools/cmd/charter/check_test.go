@@ -26,6 +26,9 @@ func TestCheckCommand(t *testing.T) {
 		{"a clean server exits 0 with a summary", plantedserver.NoBug, nil, 0, "0 failure(s)"},
 		{"a failed check exits 1 with curl and seed", plantedserver.MissingField, nil, 1, "curl -i -X GET"},
 		{"an unknown check exits 2", plantedserver.NoBug, []string{"--checks", "nope"}, 2, ""},
+		{"a valid request refused with 422 fails by default", plantedserver.ValidRejected, nil, 1, "valid_accepted"},
+		{"422 declared a legitimate refusal passes", plantedserver.ValidRejected, []string{"--rejected-statuses", "400"}, 0, "0 failure(s)"},
+		{"a rejected status that is not one exits 2", plantedserver.NoBug, []string{"--rejected-statuses", "400,abc"}, 2, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
