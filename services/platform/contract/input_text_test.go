@@ -29,6 +29,7 @@ paths:
       parameters:
         - {name: limit, in: query, schema: {type: integer, format: int32}}
         - {name: ratio, in: query, schema: {type: number}}
+        - {name: done, in: query, schema: {type: boolean}}
         - {name: q, in: query, schema: {type: string}}
         - {name: X-Tag, in: header, schema: {type: string}}
       responses: {"200": {description: ok}}
@@ -263,9 +264,10 @@ func TestBodyCharset(t *testing.T) {
 	})
 }
 
-// TestNumberParameters refuses integers and numbers not written as JSON
-// writes them: strconv reads "01", "+1", ".5", "Inf" and "0x1p3" too,
-// which made /notes/01 the same resource as /notes/1.
+// TestNumberParameters refuses integers, numbers and booleans not written
+// as JSON writes them: strconv reads "01", "+1", ".5", "Inf", "0x1p3",
+// and "1" or "T" for true, which made /notes/01 the same resource as
+// /notes/1.
 func TestNumberParameters(t *testing.T) {
 	h := inputStack(t)
 	get := func(name, target string, status int, pointers ...string) inputCase {
@@ -293,6 +295,12 @@ func TestNumberParameters(t *testing.T) {
 		get("a ratio that is not a number", "/notes?ratio=NaN", 400, "#/query/ratio"),
 		get("a hexadecimal ratio", "/notes?ratio=0x1p3", 400, "#/query/ratio"),
 		get("a ratio with an underscore", "/notes?ratio=1_000", 400, "#/query/ratio"),
+		get("a flag", "/notes?done=true", 200),
+		get("a false flag", "/notes?done=false", 200),
+		get("a flag as a digit", "/notes?done=1", 400, "#/query/done"),
+		get("a flag as a zero", "/notes?done=0", 400, "#/query/done"),
+		get("a flag as a letter", "/notes?done=t", 400, "#/query/done"),
+		get("a flag in capitals", "/notes?done=TRUE", 400, "#/query/done"),
 	}
 	runInputCases(t, h, cases)
 	t.Run("the detail says how to write it", func(t *testing.T) {

@@ -30,6 +30,12 @@ func paramSyntaxDetail(typ, raw string) string {
 		if _, err := strconv.ParseFloat(raw, 64); err == nil && !jsonNumber(raw, true) {
 			return "must be written as in JSON: digits with an optional fraction and exponent, without a plus sign or leading zeros"
 		}
+	case openapi3.TypeBoolean:
+		if raw != "true" && raw != "false" {
+			// strconv.ParseBool also reads 1, t, T, TRUE, True and
+			// their false twins: one value, one spelling.
+			return "must be true or false"
+		}
 	case openapi3.TypeString:
 		return textDetail(raw)
 	}
