@@ -39,9 +39,9 @@ func (o *operation) badInputs() []badInput {
 				// constraints are left to the body checks.
 				continue
 			}
-			if vio.Rule == "type" && !typed(s) {
+			if vio.Rule == "null" || vio.Rule == "type" && !typed(s) {
 				// Every parameter arrives as text: a string
-				// parameter has no wrong type.
+				// parameter has no wrong type, and none is null.
 				continue
 			}
 			out = append(out, badInput{what: fmt.Sprintf("%s %s %s", p.In, p.Name, vio.Rule), apply: func(t *rapid.T, v *values) bool {
@@ -51,7 +51,9 @@ func (o *operation) badInputs() []badInput {
 					cur = alphabet(p).Value(s).Draw(t, "valid "+p.Name)
 				}
 				bad := vio.Apply(t, cur)
-				if gen.Valid(s, bad) {
+				if gen.Valid(s, bad) || !isScalar(bad) {
+					// A parameter of a scalar type takes a
+					// wrong scalar, not an array or object.
 					return false
 				}
 				if p.In == openapi3.ParameterInPath && scalar(bad) == "" {
@@ -100,4 +102,13 @@ func (o *operation) badInputs() []badInput {
 // typed reports whether the schema's values are not plain strings.
 func typed(s *openapi3.Schema) bool {
 	return s.Type != nil && !s.Type.Is(openapi3.TypeString) && len(s.Type.Slice()) > 0
+}
+
+// isScalar reports whether v is a JSON scalar.
+func isScalar(v any) bool {
+	switch v.(type) {
+	case []any, map[string]any:
+		return false
+	}
+	return true
 }

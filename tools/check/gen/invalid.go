@@ -3,6 +3,7 @@ package gen
 import (
 	"math"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -49,18 +50,24 @@ func (a Alphabet) violations(s *openapi3.Schema, path []string, depth int, out *
 	if s == nil || depth > maxDepth {
 		return
 	}
+	if !s.Nullable {
+		// null is the wrong type a client sends most often: for a
+		// field it means to clear, or from a language whose values
+		// may be nil.
+		add(out, path, "null", func(*rapid.T) any { return nil })
+	}
 	if len(s.AllOf)+len(s.OneOf)+len(s.AnyOf) > 0 {
 		// Combined schemas still break on the wrong type when they
 		// all agree on one.
 		if t := typeOf(s); t != "" {
-			add(out, path, "type", func(*rapid.T) any { return wrongType(t) })
+			add(out, path, "type", wrongType(t))
 		}
 		return
 	}
 	set := func(rule string, g func(t *rapid.T) any) { add(out, path, rule, g) }
 	t := typeOf(s)
 	if t != "" {
-		set("type", func(*rapid.T) any { return wrongType(t) })
+		set("type", wrongType(t))
 	}
 	if len(s.Enum) > 0 {
 		set("enum", func(rt *rapid.T) any {
@@ -89,15 +96,29 @@ func add(out *[]Violation, path []string, rule string, g func(t *rapid.T) any) {
 	}})
 }
 
-// wrongType returns a value of another JSON type than t.
-func wrongType(t string) any {
-	switch t {
-	case openapi3.TypeString:
-		return int64(1)
-	case openapi3.TypeObject, openapi3.TypeArray:
-		return "x"
+// wrongType draws a value of another JSON type than t: every other type
+// in turn, since a service may take one wrong type (a number in quotes)
+// and not another (an object).
+func wrongType(t string) func(*rapid.T) any {
+	var others []any
+	for _, v := range []struct {
+		types []string
+		value any
+	}{
+		{[]string{openapi3.TypeString}, "x"},
+		{[]string{openapi3.TypeInteger, openapi3.TypeNumber}, int64(1)},
+		{[]string{openapi3.TypeNumber}, 1.5},
+		{[]string{openapi3.TypeBoolean}, true},
+		{[]string{openapi3.TypeArray}, []any{}},
+		{[]string{openapi3.TypeObject}, map[string]any{}},
+	} {
+		if !slices.Contains(v.types, t) {
+			others = append(others, v.value)
+		}
 	}
-	return "x"
+	return func(rt *rapid.T) any {
+		return others[rapid.IntRange(0, len(others)-1).Draw(rt, "wrong type")]
+	}
 }
 
 func inEnum(enum []any, v any) bool {
