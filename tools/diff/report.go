@@ -168,7 +168,8 @@ func (r *Report) WriteJSON(w io.Writer) error {
 	}{r, r.Summary()})
 }
 
-// group is the findings of one operation (or of the document).
+// group is the findings of one operation (or of the document), or of
+// one cause.
 type group struct {
 	name     string
 	findings []Finding
@@ -177,13 +178,21 @@ type group struct {
 // byOperation groups findings by operation, errors first inside a group,
 // keeping document order otherwise.
 func byOperation(fs []Finding) []group {
+	return groupBy(fs, func(f Finding) string {
+		if f.Operation == "" {
+			return "(document)"
+		}
+		return f.Operation
+	})
+}
+
+// groupBy groups findings by key, in the order keys first appear, errors
+// first inside a group and in their order otherwise.
+func groupBy(fs []Finding, key func(Finding) string) []group {
 	var groups []group
 	at := map[string]int{}
 	for _, f := range fs {
-		name := f.Operation
-		if name == "" {
-			name = "(document)"
-		}
+		name := key(f)
 		i, ok := at[name]
 		if !ok {
 			i = len(groups)
@@ -231,27 +240,12 @@ func splitSDK(fs []Finding) (wire, sdk []Finding) {
 // byCause groups SDK findings by cause, in the order causes first appear,
 // errors first inside a group.
 func byCause(fs []Finding) []group {
-	var groups []group
-	at := map[string]int{}
-	for _, f := range fs {
-		name := f.Cause
-		if name == "" {
-			name = ruleWhat(f.Rule)
+	return groupBy(fs, func(f Finding) string {
+		if f.Cause == "" {
+			return ruleWhat(f.Rule)
 		}
-		i, ok := at[name]
-		if !ok {
-			i = len(groups)
-			at[name] = i
-			groups = append(groups, group{name: name})
-		}
-		groups[i].findings = append(groups[i].findings, f)
-	}
-	for _, g := range groups {
-		sort.SliceStable(g.findings, func(i, j int) bool {
-			return g.findings[i].Severity.rank() > g.findings[j].Severity.rank()
-		})
-	}
-	return groups
+		return f.Cause
+	})
 }
 
 // ruleWhat is the description of a rule id.
