@@ -29,26 +29,29 @@ func Handlers(keep *domain.KeepMaterialCopy) *events.Handlers {
 		}
 		return err
 	}
-	events.Handle(h, materialsevents.MaterialCreated, func(ctx context.Context, _ events.Envelope, m materialsevents.MaterialCreatedData) error {
-		return run(ctx, copyOf(m))
+	events.Handle(h, materialsevents.MaterialCreated, func(ctx context.Context, env events.Envelope, m materialsevents.MaterialCreatedData) error {
+		return run(ctx, copyOf(env, m))
 	})
-	events.Handle(h, materialsevents.MaterialUpdated, func(ctx context.Context, _ events.Envelope, m materialsevents.MaterialUpdatedData) error {
-		return run(ctx, copyOf(m))
+	events.Handle(h, materialsevents.MaterialUpdated, func(ctx context.Context, env events.Envelope, m materialsevents.MaterialUpdatedData) error {
+		return run(ctx, copyOf(env, m))
 	})
 	events.Handle(h, materialsevents.MaterialDeleted, func(ctx context.Context, env events.Envelope, d materialsevents.MaterialDeletedData) error {
 		// A deletion carries no time of its own: the event's is when it
 		// was recorded, in the deleting story.
-		return run(ctx, domain.MaterialCopy{ID: d.Id, CompanyID: d.CompanyId, Deleted: true, ChangedAt: env.Time})
+		return run(ctx, domain.MaterialCopy{ID: d.Id, CompanyID: d.CompanyId, Deleted: true,
+			Sequence: env.SequenceNumber(), ChangedAt: env.Time})
 	})
 	return h
 }
 
 // copyOf is the change a created or updated event carries: the material
-// as materials answers it. The payload has no version, so its copies are
-// ordered by the material's updated_at.
-func copyOf(m materialsevents.MaterialCreatedData) domain.MaterialCopy {
+// as materials answers it, at the place of its event in the order
+// materials committed its changes (the envelope's sequence), by which its
+// copies are ordered; by the material's updated_at only for an event
+// without one.
+func copyOf(env events.Envelope, m materialsevents.MaterialCreatedData) domain.MaterialCopy {
 	c := domain.MaterialCopy{ID: m.Id, CompanyID: m.CompanyId, Name: m.Name, Thickness: float64(m.Thickness),
-		Active: m.IsActive, ChangedAt: m.UpdatedAt}
+		Active: m.IsActive, Sequence: env.SequenceNumber(), ChangedAt: m.UpdatedAt}
 	if p := m.PricePerSquareMetre; p != nil {
 		c.Price = &domain.Money{Amount: p.Amount, Currency: p.Currency}
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/jmoiron/sqlx"
 
+	"github.com/charterhq/charter/services/platform/checks"
 	"github.com/charterhq/charter/services/platform/events"
 	"github.com/charterhq/charter/services/platform/stack"
 	"github.com/charterhq/charter/stories/story"
@@ -83,6 +84,17 @@ type Env struct {
 	// through the service's Transaction middleware); the relay publishes
 	// them once it committed.
 	Events story.Events
+	// Checks decide which payloads of the events the stories record are
+	// checked against the event contract, as they decide for the
+	// responses (CHARTER_RESPONSE_CHECK): see PayloadCheck.
+	Checks checks.Policy
+}
+
+// PayloadCheck is how the service's events.Payloads checks the payloads
+// its stories record: under Checks, violations let through logged by the
+// service's logger.
+func (e Env) PayloadCheck() events.PayloadCheck {
+	return events.PayloadCheck{Policy: e.Checks, Logger: e.Logger}
 }
 
 // Peer is how a service reaches one it calls: the base URL of its API and
