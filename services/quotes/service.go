@@ -45,7 +45,12 @@ func Service() host.Service {
 		Publishes: quotesevents.Types,
 		// The materials' events, which keep quotes' copies of materials.
 		Consumes: quotesevents.Received,
-		Build:    build,
+		ReadModels: []host.ReadModel{{
+			Name:        "material-copies",
+			Description: "quotes' copies of materials (material_copies), which submissions are priced from, kept from the events of the MATERIALS stream",
+			Rebuild:     rebuildCopies,
+		}},
+		Build: build,
 	}
 }
 
