@@ -15,8 +15,12 @@ import (
 // it, and checked against the contract as check says (every one in
 // development and tests).
 func Events(next story.Events, check events.PayloadCheck) story.Events {
-	return events.Payloads(next, payload, quotesevents.Validate, check)
+	return events.Payloads(next, payload, validate, check)
 }
+
+// validate checks a payload against the contract, the fast way where it
+// can (events.FastValidate).
+var validate = events.FastValidate(quotesevents.Schema, quotesevents.Validate)
 
 // payload is the contract's payload of e.
 func payload(e story.Event) (any, error) {
