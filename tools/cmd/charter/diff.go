@@ -189,25 +189,39 @@ func gate(f diffFlags, files []string) (*diff.Report, error) {
 	report := &diff.Report{FailOn: failOn, SDKFails: f.sdk == "fail"}
 	sdkSkipped := ""
 	for _, p := range pairs {
+		// The SDK check generates and type-checks both clients while the
+		// wire comparison runs: the two share nothing.
+		checkSDK := sdkSkipped == "" && f.sdk != "off" && p.Base != "" && p.Next != "" && !p.Events && !diff.IsEventContract(p.Next)
+		var findings []diff.Finding
+		var sdkErr error
+		done := make(chan struct{})
+		if checkSDK {
+			go func() {
+				defer close(done)
+				findings, sdkErr = sdkFindings(p, f.codegenConfig)
+			}()
+		} else {
+			close(done)
+		}
 		res, err := diff.ComparePair(p, opts)
+		<-done
 		if err != nil {
 			return nil, err
 		}
 		switch {
 		case sdkSkipped != "":
 			res.SDKSkipped = sdkSkipped
-		case f.sdk != "off" && p.Base != "" && p.Next != "" && !p.Events && !diff.IsEventContract(p.Next):
-			findings, err := sdkFindings(p, f.codegenConfig)
+		case checkSDK:
 			// Where the SDK check cannot run (no go command, no Go
 			// module), the wire verdict stands: only --sdk fail, which
 			// asks for the SDK check's verdict, needs it.
-			if errors.Is(err, sdk.ErrUnavailable) && f.sdk != "fail" {
-				sdkSkipped = err.Error()
+			if errors.Is(sdkErr, sdk.ErrUnavailable) && f.sdk != "fail" {
+				sdkSkipped = sdkErr.Error()
 				res.SDKSkipped = sdkSkipped
 				break
 			}
-			if err != nil {
-				return nil, err
+			if sdkErr != nil {
+				return nil, sdkErr
 			}
 			res.Findings = append(res.Findings, findings...)
 		}
