@@ -160,7 +160,28 @@ func Compare(oldPath, newPath, dir string, cfg codegen.Configuration) ([]diff.Fi
 	if _, err := exec.LookPath("go"); err != nil {
 		return nil, fmt.Errorf("%w: the go command is not on PATH (oapi-codegen and the type-checker need it)", ErrUnavailable)
 	}
+	if err := inModule(dir); err != nil {
+		return nil, err
+	}
 	return compare(oldPath, newPath, dir, cfg, true)
+}
+
+// inModule returns an error wrapping ErrUnavailable when dir is in
+// neither a Go module nor a workspace, where the client's imports cannot
+// be loaded: it is known before the clients are generated, which takes
+// seconds on a large spec.
+func inModule(dir string) error {
+	cmd := exec.Command("go", "env", "GOMOD", "GOWORK")
+	cmd.Dir = dir
+	out, err := cmd.Output()
+	if err != nil {
+		return nil // the loader says what is wrong
+	}
+	gomod, gowork, _ := strings.Cut(strings.TrimSpace(string(out)), "\n")
+	if gomod == os.DevNull && (gowork == "" || gowork == "off") {
+		return fmt.Errorf("%w: %s is not in a Go module that provides the generated client's imports: no go.mod in it or any directory above", ErrUnavailable, orDot(dir))
+	}
+	return nil
 }
 
 // compare is Compare, with the specs narrowed to what can generate
