@@ -41,11 +41,11 @@ import (
 const packageName = "client"
 
 // ErrUnavailable is wrapped by the errors of Compare that come from where
-// it runs rather than from the specs: no go command on PATH (oapi-codegen
-// formats the code it generates with it, and the client's imports are
-// type-checked from its export data), or a directory that is not in a Go
-// module providing the generated client's imports. The wire comparison
-// does not need either.
+// it runs rather than from the specs: no go command on PATH (the client's
+// imports are type-checked from the export data it builds, and goimports
+// uses it where the generated code needs formatting), or a directory that
+// is not in a Go module providing the generated client's imports. The
+// wire comparison does not need either.
 var ErrUnavailable = errors.New("the generated Go clients cannot be compared here")
 
 // generateMu serializes code generation: oapi-codegen keeps its options in
