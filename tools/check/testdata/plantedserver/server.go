@@ -58,6 +58,12 @@ const (
 	// UpdateBreaksGet makes getWidget drop created_at from a widget
 	// once it has been updated: only create, update, get shows it.
 	UpdateBreaksGet Bug = "update_breaks_get"
+	// EmptyValueAccepted reads an empty limit (?limit=) as no limit,
+	// though no integer is written empty.
+	EmptyValueAccepted Bug = "empty_value_accepted"
+	// EmptyStringRefused answers 400 to an empty name (?name=), which
+	// the name's schema takes.
+	EmptyStringRefused Bug = "empty_string_refused"
 	// TenantLeak serves getWidget a widget of another tenant: it finds
 	// the widget by id alone.
 	TenantLeak Bug = "tenant_leak"
@@ -107,6 +113,15 @@ func New(bug Bug) http.Handler {
 		// lost the name's length limit.
 		doc.Components.Schemas["NewWidget"].Value.Properties["name"].Value.MaxLength = nil
 	}
+	if bug == EmptyValueAccepted {
+		// The server validates against a copy of the contract in
+		// which an empty limit means none.
+		for _, p := range doc.Paths.Value("/widgets").Get.Parameters {
+			if p.Value.Name == "limit" {
+				p.Value.AllowEmptyValue = true
+			}
+		}
+	}
 	s := &server{bug: bug, doc: doc, stored: map[int64]*widget{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /widgets", s.guard("/widgets", "widgets:read", s.list))
@@ -137,6 +152,10 @@ func (s *server) guard(path, scope string, h http.HandlerFunc) http.HandlerFunc 
 				problem(w, http.StatusForbidden, "needs scope "+scope)
 				return
 			}
+		}
+		if q := r.URL.Query(); s.bug == EmptyStringRefused && q.Has("name") && q.Get("name") == "" {
+			problem(w, http.StatusBadRequest, "name must not be empty")
+			return
 		}
 		route := &routers.Route{Spec: s.doc, Path: path, PathItem: item, Method: r.Method, Operation: op}
 		params := map[string]string{}
