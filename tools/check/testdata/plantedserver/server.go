@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -64,6 +65,9 @@ const (
 	// EmptyStringRefused answers 400 to an empty name (?name=), which
 	// the name's schema takes.
 	EmptyStringRefused Bug = "empty_string_refused"
+	// LongTextServerError answers 500 to a create whose note is over
+	// 255 characters, as a VARCHAR(255) column would.
+	LongTextServerError Bug = "long_text_500"
 	// TenantLeak serves getWidget a widget of another tenant: it finds
 	// the widget by id alone.
 	TenantLeak Bug = "tenant_leak"
@@ -89,6 +93,7 @@ type widget struct {
 	Weight    *float64  `json:"weight,omitempty"`
 	Tags      []string  `json:"tags,omitempty"`
 	Launched  string    `json:"launched,omitempty"`
+	Note      string    `json:"note,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
 	updated   bool
 	tenant    string
@@ -233,6 +238,7 @@ type input struct {
 	Weight   *float64 `json:"weight"`
 	Tags     []string `json:"tags"`
 	Launched string   `json:"launched"`
+	Note     string   `json:"note"`
 }
 
 func (s *server) create(w http.ResponseWriter, r *http.Request) {
@@ -245,6 +251,10 @@ func (s *server) create(w http.ResponseWriter, r *http.Request) {
 		problem(w, http.StatusInternalServerError, "size overflowed")
 		return
 	}
+	if s.bug == LongTextServerError && utf8.RuneCountInString(in.Note) > 255 {
+		problem(w, http.StatusInternalServerError, "value too long for type character varying(255)")
+		return
+	}
 	if s.bug == ValidRejected && in.Weight != nil && *in.Weight > 50 {
 		problem(w, http.StatusUnprocessableEntity, "weight too large")
 		return
@@ -252,7 +262,7 @@ func (s *server) create(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.next++
 	wd := &widget{ID: s.next, Name: in.Name, Size: in.Size, Color: in.Color, Weight: in.Weight, Tags: in.Tags,
-		Launched: in.Launched, CreatedAt: time.Now().UTC().Truncate(time.Second), tenant: tenantOf(r)}
+		Launched: in.Launched, Note: in.Note, CreatedAt: time.Now().UTC().Truncate(time.Second), tenant: tenantOf(r)}
 	if s.bug != CreatedMissing {
 		s.stored[wd.ID] = wd
 	}
