@@ -47,10 +47,11 @@ default (--sdk report) they do not fail the gate: they break the builds of Go
 code that uses the generated client, not the API's clients, and only a project
 that publishes that client knows whether anyone builds against it; such a project
 runs --sdk fail, where a major version bump lets them through as it does wire
-breaks. --sdk off skips the comparison. The comparison needs the go command and
-a Go module that provides the client's imports (github.com/oapi-codegen/runtime);
-where it cannot run, the report says why and the wire verdict and exit status
-stand (--sdk fail exits 2 there).
+breaks. --sdk off skips the comparison. The packages the generated client imports
+are built in, so the comparison runs anywhere; a client that imports another (a
+type named by x-go-type-import) needs the go command and a Go module that
+provides it. Where it cannot run, the report says why and the wire verdict and
+exit status stand (--sdk fail exits 2 there).
 
 flags:
 `

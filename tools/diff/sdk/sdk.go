@@ -21,10 +21,8 @@ import (
 	"maps"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -32,7 +30,6 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/oapi-codegen/oapi-codegen/v2/pkg/codegen"
 	"github.com/oapi-codegen/oapi-codegen/v2/pkg/util"
-	"golang.org/x/tools/go/packages"
 	"gopkg.in/yaml.v3"
 )
 
@@ -41,11 +38,11 @@ import (
 const packageName = "client"
 
 // ErrUnavailable is wrapped by the errors of Compare that come from where
-// it runs rather than from the specs: no go command on PATH (the client's
-// imports are type-checked from the export data it builds, and goimports
-// uses it where the generated code needs formatting), or a directory that
-// is not in a Go module providing the generated client's imports. The
-// wire comparison does not need either.
+// it runs rather than from the specs. The packages oapi-codegen's
+// templates import are built in (imports.go); a client that imports
+// another (a type named by x-go-type-import) needs the go command on PATH
+// and a directory in a Go module that provides that package. The wire
+// comparison needs neither.
 var ErrUnavailable = errors.New("the generated Go clients cannot be compared here")
 
 // generateMu serializes code generation: oapi-codegen keeps its options in
@@ -140,9 +137,9 @@ func generate(path string, data []byte, cfg codegen.Configuration) (string, erro
 }
 
 // Compare generates, type-checks and compares the clients of two specs, and
-// returns one sdk-incompatible finding per incompatible change. dir is a
-// directory inside a module that requires the generated code's imports
-// (oapi-codegen's runtime); the repository root does.
+// returns one sdk-incompatible finding per incompatible change. dir is
+// where the packages the client imports that are not built in are loaded
+// from: a directory inside a module that requires them.
 //
 // A spec whose $refs point into a file that cfg's import-mapping maps to a
 // Go package (shared/components.yaml to gen/shared) gets its client's
@@ -154,34 +151,11 @@ func generate(path string, data []byte, cfg codegen.Configuration) (string, erro
 // field and method that uses it; the packages themselves are compared too,
 // so that a change to a shared type is reported for each client using it.
 //
-// Where the comparison cannot run (no go command, dir not in a module that
-// provides the client's imports), the error wraps ErrUnavailable.
+// Where the comparison cannot run (a client that imports a package that
+// is not built in, with no go command or dir not in a module that
+// provides it), the error wraps ErrUnavailable.
 func Compare(oldPath, newPath, dir string, cfg codegen.Configuration) ([]diff.Finding, error) {
-	if _, err := exec.LookPath("go"); err != nil {
-		return nil, fmt.Errorf("%w: the go command is not on PATH (oapi-codegen and the type-checker need it)", ErrUnavailable)
-	}
-	if err := inModule(dir); err != nil {
-		return nil, err
-	}
 	return compare(oldPath, newPath, dir, cfg, true)
-}
-
-// inModule returns an error wrapping ErrUnavailable when dir is in
-// neither a Go module nor a workspace, where the client's imports cannot
-// be loaded: it is known before the clients are generated, which takes
-// seconds on a large spec.
-func inModule(dir string) error {
-	cmd := exec.Command("go", "env", "GOMOD", "GOWORK")
-	cmd.Dir = dir
-	out, err := cmd.Output()
-	if err != nil {
-		return nil // the loader says what is wrong
-	}
-	gomod, gowork, _ := strings.Cut(strings.TrimSpace(string(out)), "\n")
-	if gomod == os.DevNull && (gowork == "" || gowork == "off") {
-		return fmt.Errorf("%w: %s is not in a Go module that provides the generated client's imports: no go.mod in it or any directory above", ErrUnavailable, orDot(dir))
-	}
-	return nil
 }
 
 // compare is Compare, with the specs narrowed to what can generate
@@ -263,7 +237,7 @@ func compareSides(old, new side, dir string) ([]diff.Finding, error) {
 	}
 	imp, err := newImporter(dir, mapped, files...)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s is not in a Go module that provides the generated client's imports: %v", ErrUnavailable, orDot(dir), err)
+		return nil, err
 	}
 	oldImp, newImp := newSideImporter(imp, fset, oldFiles.mapped), newSideImporter(imp, fset, newFiles.mapped)
 	var oldPkg, newPkg *types.Package
@@ -311,49 +285,6 @@ func parseSide(fset *token.FileSet, dir string, s side) (parsedSide, error) {
 func check(fset *token.FileSet, imp types.Importer, f *ast.File) (*types.Package, error) {
 	conf := types.Config{Importer: imp, IgnoreFuncBodies: true}
 	return conf.Check(packageName, fset, []*ast.File{f}, nil)
-}
-
-// importer serves the type-checked dependencies of the generated code.
-type importer map[string]*types.Package
-
-func (m importer) Import(path string) (*types.Package, error) {
-	if p, ok := m[path]; ok {
-		return p, nil
-	}
-	return nil, fmt.Errorf("package %s not loaded", path)
-}
-
-// newImporter loads, from export data built by the go command, the packages
-// the generated files import, except the ones generated here (skip). The
-// generated code is only type-checked, never written to disk.
-func newImporter(dir string, skip map[string]bool, files ...*ast.File) (importer, error) {
-	seen := map[string]bool{}
-	var paths []string
-	for _, f := range files {
-		for _, spec := range f.Imports {
-			p, err := strconv.Unquote(spec.Path.Value)
-			if err == nil && !seen[p] && !skip[p] {
-				seen[p] = true
-				paths = append(paths, p)
-			}
-		}
-	}
-	imp := importer{}
-	if len(paths) == 0 {
-		return imp, nil
-	}
-	cfg := &packages.Config{Mode: packages.NeedName | packages.NeedTypes, Dir: dir}
-	pkgs, err := packages.Load(cfg, paths...)
-	if err != nil {
-		return nil, err
-	}
-	for _, p := range pkgs {
-		if len(p.Errors) > 0 {
-			return nil, fmt.Errorf("loading %s: %v", p.PkgPath, p.Errors[0])
-		}
-		imp[p.PkgPath] = p.Types
-	}
-	return imp, nil
 }
 
 // consequence reports a change whose old and new spelling are the same, such
