@@ -33,6 +33,12 @@ func (o *operation) badInputs() []badInput {
 				return true
 			}})
 		}
+		if p.In == openapi3.ParameterInQuery && !emptyAllowed(p, s) {
+			out = append(out, badInput{what: fmt.Sprintf("query %s empty", p.Name), apply: func(_ *rapid.T, v *values) bool {
+				v.query[p.Name] = ""
+				return true
+			}})
+		}
 		for _, vio := range alphabet(p).Violations(s) {
 			if len(vio.Path) > 0 || vio.Rule == "additionalProperties" {
 				// Objects in parameters are rare; their inner
@@ -111,4 +117,21 @@ func isScalar(v any) bool {
 		return false
 	}
 	return true
+}
+
+// emptyAllowed reports whether an empty value of the query parameter p
+// (?name=) is valid. OpenAPI 3 reads it as the parameter present with the
+// empty string as its value: valid when the schema takes "" (a string
+// without a minLength, pattern or enum that refuses it), never for an
+// integer, number or boolean, since no such value is written empty. A
+// parameter that allows empty values (allowEmptyValue) takes one as the
+// parameter unused, whatever its schema.
+func emptyAllowed(p *openapi3.Parameter, s *openapi3.Schema) bool {
+	if p.AllowEmptyValue {
+		return true
+	}
+	if typed(s) {
+		return false
+	}
+	return gen.Valid(s, "")
 }

@@ -14,6 +14,9 @@ type config struct {
 	seed        uint64
 	curlBase    string
 	rejected    []int
+	// rejectedFor holds the statuses of WithRejectedStatusesFor, by
+	// operationId.
+	rejectedFor map[string][]int
 	progress    func(Progress)
 	stateful    bool
 	events      *eventSource
@@ -87,9 +90,36 @@ func WithCurlBase(base string) Option {
 }
 
 // WithRejectedStatuses sets which statuses count as rejecting a valid
-// request in valid_accepted (400 and 422 by default).
+// request in valid_accepted (400 and 422 by default): the statuses that
+// mean the input broke the schema. A status the API also answers for a
+// rule the schema cannot state (422 for a business rule) is left out.
 func WithRejectedStatuses(statuses ...int) Option {
 	return func(c *config) { c.rejected = statuses }
+}
+
+// WithRejectedStatusesFor sets the statuses that count as rejecting a
+// valid request of the operation called operationID (its operationId, or
+// "METHOD /path" without one), in place of WithRejectedStatuses' for it:
+// an API whose createQuote alone answers 422 for a business rule names
+// 400 for createQuote and keeps 400 and 422 for the rest. No status
+// (WithRejectedStatusesFor(id)) means no answer of the operation fails
+// valid_accepted. The run refuses an operation the spec does not have.
+func WithRejectedStatusesFor(operationID string, statuses ...int) Option {
+	return func(c *config) {
+		if c.rejectedFor == nil {
+			c.rejectedFor = map[string][]int{}
+		}
+		c.rejectedFor[operationID] = append([]int{}, statuses...)
+	}
+}
+
+// rejectedBy returns the statuses that mean a schema refusal on the
+// operation op.
+func (c *config) rejectedBy(op string) []int {
+	if s, ok := c.rejectedFor[op]; ok {
+		return s
+	}
+	return c.rejected
 }
 
 // WithoutStateful skips the stateful run (create, update, delete

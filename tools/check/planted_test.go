@@ -1,9 +1,11 @@
 package check_test
 
 import (
+	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/charterhq/charter/tools/check"
 	"github.com/charterhq/charter/tools/check/testdata/plantedserver"
@@ -29,6 +31,10 @@ var plantedCases = []plantedCase{
 		[]string{"GET /widgets?name="}},
 	{plantedserver.InvalidAccepted, check.InvalidRejected, "createWidget",
 		[]string{`POST /widgets {"name":"!aaaaaaaaaaaaaaaaaaaa","size":0}`}},
+	{plantedserver.EmptyValueAccepted, check.InvalidRejected, "listWidgets",
+		[]string{"GET /widgets?limit="}},
+	{plantedserver.EmptyStringRefused, check.ValidAccepted, "listWidgets",
+		[]string{"GET /widgets?name="}},
 	{plantedserver.ValidRejected, check.ValidAccepted, "createWidget",
 		[]string{`POST /widgets {"name":"!","size":0,"weight":50.5}`}},
 	{plantedserver.AuthIgnored, check.AuthEnforced, "getWidget",
@@ -278,5 +284,35 @@ func TestChecksCanBeSwitchedOff(t *testing.T) {
 	}
 	if _, err := check.Execute(doc, check.Handler(plantedserver.New("")), check.WithChecks("no_such_check")); err == nil {
 		t.Error("an unknown check name was accepted")
+	}
+}
+
+// TestLongTextIsTried: the planted createWidget fails on a note over 255
+// characters, a string whose schema has no maxLength. Strings without a
+// maximum must get that long, and the reproduction shrinks to the first
+// length that fails.
+func TestLongTextIsTried(t *testing.T) {
+	doc, err := check.LoadSpec(plantedserver.Spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := check.Execute(doc, check.Handler(plantedserver.New(plantedserver.LongTextServerError)),
+		check.WithTokenFactory(plantedserver.Token))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Failures) != 1 || rep.Failures[0].Check != check.NotServerError || rep.Failures[0].Operation != "createWidget" {
+		t.Fatalf("seed %d: want one %s failure on createWidget, got %v", rep.Seed, check.NotServerError, rep.Failures)
+	}
+	f := rep.Failures[0]
+	t.Logf("seed %d: found after %d requests, shrunk in %d", rep.Seed, f.FoundAfterRequests, f.ShrinkRequests)
+	var body struct {
+		Note string `json:"note"`
+	}
+	if err := json.Unmarshal(f.Requests[len(f.Requests)-1].Body, &body); err != nil {
+		t.Fatal(err)
+	}
+	if n := utf8.RuneCountInString(body.Note); n != 256 {
+		t.Errorf("seed %d: the shrunk note has %d characters, want 256: %s", rep.Seed, n, f.Requests[0])
 	}
 }

@@ -24,7 +24,9 @@ package check
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -87,6 +89,12 @@ func Execute(doc *openapi3.T, target Target, opts ...Option) (*Report, error) {
 	if cfg.shrinkLimit < 0 {
 		return nil, fmt.Errorf("check: shrink limit must not be negative, got %d", cfg.shrinkLimit)
 	}
+	ops := operations(doc)
+	for _, id := range slices.Sorted(maps.Keys(cfg.rejectedFor)) {
+		if !slices.ContainsFunc(ops, func(o *operation) bool { return o.id == id }) {
+			return nil, fmt.Errorf("check: rejected statuses for %q: the spec has no such operation", id)
+		}
+	}
 	seed := cfg.seed
 	if seed == 0 {
 		seed = rand.Uint64N(1<<53) + 1
@@ -94,7 +102,7 @@ func Execute(doc *openapi3.T, target Target, opts ...Option) (*Report, error) {
 	r := &runner{
 		cfg:    cfg,
 		target: target,
-		ops:    operations(doc),
+		ops:    ops,
 		seed:   seed,
 		base:   target.curlBase(cfg.curlBase),
 		report: &Report{Seed: seed, Results: map[string]map[string]Outcome{}},

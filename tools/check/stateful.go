@@ -253,7 +253,7 @@ func (r *runner) step(c *caseRun, w *world, o *operation, t *rapid.T) {
 	req := o.build(o.draw(t, fixed), w.as.credential(o.scopes))
 	res := c.send(req)
 	c.verify(o.id, o.conform(req, res)...)
-	c.verify(o.id, r.accepted(res))
+	c.verify(o.id, r.accepted(o, res))
 	if res.status < 200 || res.status > 299 {
 		return
 	}

@@ -8,9 +8,9 @@ import (
 	"pgregory.net/rapid"
 )
 
-// accepted checks valid_accepted on a response to a valid request.
-func (r *runner) accepted(res *response) verdict {
-	if slices.Contains(r.cfg.rejected, res.status) {
+// accepted checks valid_accepted on a response of o to a valid request.
+func (r *runner) accepted(o *operation, res *response) verdict {
+	if slices.Contains(r.cfg.rejectedBy(o.id), res.status) {
 		return fail(ValidAccepted, "a valid request was rejected with %d: %s", res.status, snippet(res.body))
 	}
 	return pass(ValidAccepted)
@@ -29,7 +29,7 @@ func (r *runner) examples(o *operation) {
 		r.broken(err)
 		return
 	}
-	vs := append(o.conform(req, res), r.accepted(res))
+	vs := append(o.conform(req, res), r.accepted(o, res))
 	for _, vd := range vs {
 		if !r.cfg.enabled(vd.check) {
 			continue
@@ -52,7 +52,7 @@ func (r *runner) positive(o *operation) {
 		req := o.build(o.draw(c.t, nil), auth)
 		res := c.send(req)
 		c.verify(o.id, o.conform(req, res)...)
-		c.verify(o.id, r.accepted(res))
+		c.verify(o.id, r.accepted(o, res))
 	})
 }
 

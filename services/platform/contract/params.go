@@ -140,8 +140,16 @@ func (c *Contract) validatePrimitive(p *param, raw string, found bool) []problem
 }
 
 // validateValue checks one present value: emptiness, type, then schema.
+//
+// An empty value (?name=) is the parameter present with the empty string
+// as its value, as openapi3filter reads it: a string parameter takes it
+// when its schema does (no minLength, pattern or enum that refuses ""),
+// and an integer, number or boolean cannot be empty. A parameter that
+// allows empty values (allowEmptyValue) takes one as unused, whatever its
+// schema. An empty header stays refused as before: openapi3filter reads
+// it as a header not sent.
 func (c *Contract) validateValue(p *param, raw string, fields []problem.FieldError) []problem.FieldError {
-	if raw == "" {
+	if raw == "" && (p.allowEmpty || p.typ != openapi3.TypeString || p.in != openapi3.ParameterInQuery) {
 		if !p.allowEmpty {
 			fields = append(fields, problem.FieldError{Pointer: p.pointer, Detail: "must not be empty"})
 		}

@@ -11,9 +11,17 @@ import (
 	"pgregory.net/rapid"
 )
 
-// defaultMaxLength keeps unbounded strings short: long strings rarely find
+// defaultMaxLength keeps most strings short: long strings rarely find
 // more bugs than short ones and cost time on every request.
 const defaultMaxLength = 24
+
+// unboundedLength is how long a string without a maxLength gets, one
+// draw in longOdds: past the 255 of a VARCHAR(255) column or a naive
+// buffer, which a contract without a maximum promises to take.
+const (
+	unboundedLength = 1000
+	longOdds        = 8
+)
 
 // lengthBounds returns the rune-length bounds a string must satisfy.
 func lengthBounds(s *openapi3.Schema) (lo, hi int) {
@@ -41,6 +49,30 @@ func (a Alphabet) String(s *openapi3.Schema) *rapid.Generator[string] {
 		return a.matching(s.Pattern, lo, hi)
 	}
 	g := a.stringN(lo, min(hi, lo+defaultMaxLength))
+	if s.MaxLength == nil {
+		// Without a maximum every length is valid: now and then a
+		// long one, drawn as one branch chosen by a number that
+		// shrinks to the short one.
+		//
+		// A long string is short free text padded with one rune to a
+		// drawn length. rapid draws a slice element by element, each
+		// with a chance to stop, which keeps a string near its minimum
+		// however high its maximum; and a length that decides how
+		// many runes follow shifts every later draw of the request
+		// when shrinking lowers it, so that shrinking a failure at 256
+		// runes ran out of requests at 1,000. Padding keeps the number
+		// of draws fixed: shrinking lowers the length alone.
+		length := rapid.IntRange(lo+defaultMaxLength+1, lo+unboundedLength)
+		pad := a.stringN(1, 1)
+		return rapid.Custom(func(t *rapid.T) string {
+			if rapid.IntRange(0, longOdds-1).Draw(t, "long") == longOdds-1 {
+				n := length.Draw(t, "length")
+				head := g.Draw(t, "text")
+				return head + strings.Repeat(pad.Draw(t, "pad"), n-utf8.RuneCountInString(head))
+			}
+			return g.Draw(t, "text")
+		})
+	}
 	if hi > lo+defaultMaxLength {
 		// The upper bound itself is an edge worth drawing, and so is
 		// every length between: a column one rune too short for its

@@ -90,6 +90,21 @@ func TestLongStringsReachTheirMaximum(t *testing.T) {
 	}
 }
 
+// TestUnboundedStringsGetLong asserts that a string without a maxLength
+// is not kept short: the contract promises to take any length, and a
+// column of 255 fails only past it.
+func TestUnboundedStringsGetLong(t *testing.T) {
+	s := openapi3.NewStringSchema().WithMinLength(1)
+	longest := 0
+	rapid.Check(t, func(t *rapid.T) {
+		v := gen.Value(s).Draw(t, "s").(string)
+		longest = max(longest, utf8.RuneCountInString(v))
+	})
+	if longest <= 255 {
+		t.Errorf("the longest of a hundred strings without a maximum has %d runes, want more than 255", longest)
+	}
+}
+
 // TestHeaderValuesAreVisibleASCII draws header values, valid and broken:
 // each is visible ASCII that every HTTP client sends as it is.
 func TestHeaderValuesAreVisibleASCII(t *testing.T) {

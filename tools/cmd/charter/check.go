@@ -42,7 +42,8 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	shrinkLimit := fs.Int("shrink-limit", check.DefaultShrinkLimit, "requests that shrinking one failure may send (0 reports it unshrunk)")
 	junit := fs.String("junit", "", "write a JUnit XML report to this file")
 	stateless := fs.Bool("no-stateful", false, "skip the stateful create/update/delete sequences")
-	rejected := fs.String("rejected-statuses", "400,422", "comma-separated `statuses` that mean the input broke the schema: a schema-valid request answered with one of them fails valid_accepted; leave out a status the API also uses for rules the schema cannot state (for example 422 for a business rule)")
+	var rejected rejectedFlags
+	fs.Var(&rejected, "rejected-statuses", "comma-separated `statuses` that mean the input broke the schema (default 400,422): a schema-valid request answered with one of them fails valid_accepted; leave out a status the API also uses for rules the schema cannot state (for example 422 for a business rule). Repeat as operationId=STATUSES to set them for one operation, e.g. --rejected-statuses 400,422 --rejected-statuses createQuote=400; operationId= leaves none for it")
 	replayOut := fs.String("replay-out", "", "write each failure's shrunk sequence, with ids taken from earlier responses, to this JSON `file`")
 	replay := fs.String("replay", "", "replay the failures of a --replay-out `file` instead of a run: exit 1 when one reproduces, 0 when none does")
 	fs.Usage = func() {
@@ -100,12 +101,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	if *stateless {
 		opts = append(opts, check.WithoutStateful())
 	}
-	statuses, err := parseStatuses(*rejected)
-	if err != nil {
-		fmt.Fprintf(stderr, "charter check: --rejected-statuses: %v\n", err)
-		return 2
-	}
-	opts = append(opts, check.WithRejectedStatuses(statuses...))
+	opts = append(opts, rejected.options()...)
 	if f, ok := stderr.(*os.File); ok && isatty.IsTerminal(f.Fd()) {
 		opts = append(opts, check.WithProgress(progressBar(stderr)))
 	}
@@ -232,6 +228,56 @@ func splitList(s string) []string {
 }
 
 // parseStatuses reads a comma-separated list of HTTP statuses.
+// rejectedFlags holds the --rejected-statuses flags: the statuses of
+// every operation, and those of single operations (operationId=400).
+type rejectedFlags struct {
+	all   []int
+	byOp  map[string][]int
+	order []string
+}
+
+func (f *rejectedFlags) String() string { return "" }
+
+func (f *rejectedFlags) Set(v string) error {
+	op, list, named := strings.Cut(v, "=")
+	if !named {
+		list = v
+	} else if op = strings.TrimSpace(op); op == "" {
+		return fmt.Errorf("%q names no operation before =", v)
+	}
+	statuses, err := parseStatuses(list)
+	if err != nil {
+		return err
+	}
+	// An empty list is a choice too: no status means a schema refusal.
+	statuses = append([]int{}, statuses...)
+	if !named {
+		f.all = statuses
+		return nil
+	}
+	if f.byOp == nil {
+		f.byOp = map[string][]int{}
+	}
+	if _, seen := f.byOp[op]; !seen {
+		f.order = append(f.order, op)
+	}
+	f.byOp[op] = statuses
+	return nil
+}
+
+// options returns the run's options; without a flag for every operation
+// the default (400 and 422) holds.
+func (f *rejectedFlags) options() []check.Option {
+	var out []check.Option
+	if f.all != nil {
+		out = append(out, check.WithRejectedStatuses(f.all...))
+	}
+	for _, op := range f.order {
+		out = append(out, check.WithRejectedStatusesFor(op, f.byOp[op]...))
+	}
+	return out
+}
+
 func parseStatuses(s string) ([]int, error) {
 	var out []int
 	for _, p := range splitList(s) {

@@ -29,6 +29,15 @@ func TestCheckCommand(t *testing.T) {
 		{"a valid request refused with 422 fails by default", plantedserver.ValidRejected, nil, 1, "valid_accepted"},
 		{"422 declared a legitimate refusal passes", plantedserver.ValidRejected, []string{"--rejected-statuses", "400"}, 0, "0 failure(s)"},
 		{"a rejected status that is not one exits 2", plantedserver.NoBug, []string{"--rejected-statuses", "400,abc"}, 2, ""},
+		{"422 declared a legitimate refusal of the operation that answers it passes", plantedserver.ValidRejected,
+			[]string{"--rejected-statuses", "400,422", "--rejected-statuses", "createWidget=400"}, 0, "0 failure(s)"},
+		{"422 declared a legitimate refusal of another operation fails", plantedserver.ValidRejected,
+			[]string{"--rejected-statuses", "400", "--rejected-statuses", "createWidget=400,422"}, 1, "valid_accepted"},
+		{"no status named for the operation passes", plantedserver.ValidRejected,
+			[]string{"--rejected-statuses", "createWidget="}, 0, "0 failure(s)"},
+		{"rejected statuses of an operation the spec lacks exit 2", plantedserver.NoBug,
+			[]string{"--rejected-statuses", "createGadget=400"}, 2, ""},
+		{"rejected statuses naming no operation exit 2", plantedserver.NoBug, []string{"--rejected-statuses", "=400"}, 2, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

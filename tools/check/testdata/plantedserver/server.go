@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -58,6 +59,15 @@ const (
 	// UpdateBreaksGet makes getWidget drop created_at from a widget
 	// once it has been updated: only create, update, get shows it.
 	UpdateBreaksGet Bug = "update_breaks_get"
+	// EmptyValueAccepted reads an empty limit (?limit=) as no limit,
+	// though no integer is written empty.
+	EmptyValueAccepted Bug = "empty_value_accepted"
+	// EmptyStringRefused answers 400 to an empty name (?name=), which
+	// the name's schema takes.
+	EmptyStringRefused Bug = "empty_string_refused"
+	// LongTextServerError answers 500 to a create whose note is over
+	// 255 characters, as a VARCHAR(255) column would.
+	LongTextServerError Bug = "long_text_500"
 	// TenantLeak serves getWidget a widget of another tenant: it finds
 	// the widget by id alone.
 	TenantLeak Bug = "tenant_leak"
@@ -83,6 +93,7 @@ type widget struct {
 	Weight    *float64  `json:"weight,omitempty"`
 	Tags      []string  `json:"tags,omitempty"`
 	Launched  string    `json:"launched,omitempty"`
+	Note      string    `json:"note,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
 	updated   bool
 	tenant    string
@@ -106,6 +117,15 @@ func New(bug Bug) http.Handler {
 		// The server validates against a copy of the contract that
 		// lost the name's length limit.
 		doc.Components.Schemas["NewWidget"].Value.Properties["name"].Value.MaxLength = nil
+	}
+	if bug == EmptyValueAccepted {
+		// The server validates against a copy of the contract in
+		// which an empty limit means none.
+		for _, p := range doc.Paths.Value("/widgets").Get.Parameters {
+			if p.Value.Name == "limit" {
+				p.Value.AllowEmptyValue = true
+			}
+		}
 	}
 	s := &server{bug: bug, doc: doc, stored: map[int64]*widget{}}
 	mux := http.NewServeMux()
@@ -137,6 +157,10 @@ func (s *server) guard(path, scope string, h http.HandlerFunc) http.HandlerFunc 
 				problem(w, http.StatusForbidden, "needs scope "+scope)
 				return
 			}
+		}
+		if q := r.URL.Query(); s.bug == EmptyStringRefused && q.Has("name") && q.Get("name") == "" {
+			problem(w, http.StatusBadRequest, "name must not be empty")
+			return
 		}
 		route := &routers.Route{Spec: s.doc, Path: path, PathItem: item, Method: r.Method, Operation: op}
 		params := map[string]string{}
@@ -214,6 +238,7 @@ type input struct {
 	Weight   *float64 `json:"weight"`
 	Tags     []string `json:"tags"`
 	Launched string   `json:"launched"`
+	Note     string   `json:"note"`
 }
 
 func (s *server) create(w http.ResponseWriter, r *http.Request) {
@@ -226,6 +251,10 @@ func (s *server) create(w http.ResponseWriter, r *http.Request) {
 		problem(w, http.StatusInternalServerError, "size overflowed")
 		return
 	}
+	if s.bug == LongTextServerError && utf8.RuneCountInString(in.Note) > 255 {
+		problem(w, http.StatusInternalServerError, "value too long for type character varying(255)")
+		return
+	}
 	if s.bug == ValidRejected && in.Weight != nil && *in.Weight > 50 {
 		problem(w, http.StatusUnprocessableEntity, "weight too large")
 		return
@@ -233,7 +262,7 @@ func (s *server) create(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.next++
 	wd := &widget{ID: s.next, Name: in.Name, Size: in.Size, Color: in.Color, Weight: in.Weight, Tags: in.Tags,
-		Launched: in.Launched, CreatedAt: time.Now().UTC().Truncate(time.Second), tenant: tenantOf(r)}
+		Launched: in.Launched, Note: in.Note, CreatedAt: time.Now().UTC().Truncate(time.Second), tenant: tenantOf(r)}
 	if s.bug != CreatedMissing {
 		s.stored[wd.ID] = wd
 	}
