@@ -124,7 +124,7 @@ type Inbox struct {
 func NewInbox() *Inbox { return &Inbox{handled: map[[2]string]bool{}} }
 
 // Begin implements outbox.Inbox.
-func (in *Inbox) Begin(_ context.Context, consumer string) (outbox.Batch, error) {
+func (in *Inbox) Begin(_ context.Context, consumer string, _ []string) (outbox.Batch, error) {
 	return inboxBatch{in: in, consumer: consumer}, nil
 }
 

@@ -375,8 +375,8 @@ type countingInbox struct {
 	n *atomic.Int64
 }
 
-func (c countingInbox) Begin(ctx context.Context, consumer string) (outbox.Batch, error) {
-	b, err := c.Inbox.Begin(ctx, consumer)
+func (c countingInbox) Begin(ctx context.Context, consumer string, ids []string) (outbox.Batch, error) {
+	b, err := c.Inbox.Begin(ctx, consumer, ids)
 	if err != nil {
 		return nil, err
 	}
