@@ -21,6 +21,9 @@ type Outbox struct {
 	events  []outbox.Event // in seq order
 	publish map[int64]time.Time
 	now     func() time.Time
+	// holder holds the relay lease until expires.
+	holder  string
+	expires time.Time
 }
 
 // NewOutbox returns an empty outbox.
@@ -106,6 +109,27 @@ func (o *Outbox) Purge(_ context.Context, before time.Time) (int64, error) {
 	}
 	o.events = kept
 	return n, nil
+}
+
+// Lease implements outbox.Store.
+func (o *Outbox) Lease(_ context.Context, holder string, now, until time.Time) (bool, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.holder != "" && o.holder != holder && now.Before(o.expires) {
+		return false, nil
+	}
+	o.holder, o.expires = holder, until
+	return true, nil
+}
+
+// Release implements outbox.Store.
+func (o *Outbox) Release(_ context.Context, holder string) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.holder == holder {
+		o.holder = ""
+	}
+	return nil
 }
 
 var _ outbox.Inbox = (*Inbox)(nil)

@@ -51,6 +51,13 @@ type Store interface {
 	// Purge deletes the events marked published before, and returns how
 	// many it deleted.
 	Purge(ctx context.Context, before time.Time) (int64, error)
+	// Lease gives holder the outbox's relay lease until until, and
+	// reports whether it did: when nobody holds it, the holder's lease
+	// expired by now, or holder holds it already (which renews it).
+	Lease(ctx context.Context, holder string, now, until time.Time) (bool, error)
+	// Release ends holder's lease, if it holds it, so that another relay
+	// takes over without waiting for it to expire.
+	Release(ctx context.Context, holder string) error
 }
 
 // Inbox records which events each consumer has handled.
