@@ -252,8 +252,9 @@ func (r *Relay) Publish(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	futures := make([]jetstream.PubAckFuture, 0, len(batch))
+	acked := 0
 	var failed error
-	for _, e := range batch {
+	for i, e := range batch {
 		msg, err := Message(r.o.Service, e)
 		if err != nil {
 			// A row that cannot be an envelope never will: publishing
@@ -267,19 +268,25 @@ func (r *Relay) Publish(ctx context.Context) (int, error) {
 			break
 		}
 		futures = append(futures, f)
+		if i == 0 {
+			// The first goes alone: a stream that cannot take messages
+			// yet (one the server this connection reaches knows of no
+			// leader or subjects of, a moment after its creation or a
+			// failover) refuses it, and the batch stops there, rather
+			// than refusing it and storing messages sent after it, which
+			// would then come before it in the stream.
+			if failed = await(ctx, f); failed != nil {
+				break
+			}
+			acked = 1
+		}
 	}
-	acked := 0
-wait:
-	for _, f := range futures {
-		select {
-		case <-f.Ok():
+	if failed == nil {
+		for _, f := range futures[acked:] {
+			if failed = await(ctx, f); failed != nil {
+				break
+			}
 			acked++
-		case err := <-f.Err():
-			failed = err
-			break wait
-		case <-ctx.Done():
-			failed = ctx.Err()
-			break wait
 		}
 	}
 	if acked > 0 {
@@ -301,6 +308,18 @@ wait:
 		return acked, fmt.Errorf("events: publish: %w", failed)
 	}
 	return acked, nil
+}
+
+// await waits for the broker's acknowledgement of a message.
+func await(ctx context.Context, f jetstream.PubAckFuture) error {
+	select {
+	case <-f.Ok():
+		return nil
+	case err := <-f.Err():
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // Message is the broker message of an outbox row of service: its envelope, in
