@@ -297,8 +297,12 @@ func TestLongTextIsTried(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The seed is pinned: a note is long in about one case in sixteen
+	// of createWidget, so that a seed of its own would miss it now and
+	// then; that strings get long whatever the seed is asserted by
+	// TestUnboundedStringsGetLong. The stateful run adds nothing here.
 	rep, err := check.Execute(doc, check.Handler(plantedserver.New(plantedserver.LongTextServerError)),
-		check.WithTokenFactory(plantedserver.Token))
+		check.WithTokenFactory(plantedserver.Token), check.WithSeed(plantedSeed), check.WithoutStateful())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -350,8 +354,11 @@ func TestPlantedStatefulBugs(t *testing.T) {
 	for _, tc := range statefulCases {
 		for _, seed := range []uint64{plantedSeed, 0} {
 			t.Run(fmt.Sprintf("%s/seed %d", tc.bug, seed), func(t *testing.T) {
+				// Shrinking is cut short: what is asserted holds of
+				// any failing case, and a full shrink of a sequence
+				// costs thousands of requests.
 				rep, err := check.Execute(doc, check.Handler(plantedserver.New(tc.bug)), check.WithTokenFactory(plantedserver.Token),
-					check.WithSeed(seed))
+					check.WithSeed(seed), check.WithShrinkLimit(500))
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -131,7 +131,7 @@ func (r *runner) persisted(c *caseRun, w *world, o *operation, status int, coll,
 			if ps, _ := propertyOf(schema, k); ps != nil && (ps.ReadOnly || ps.WriteOnly) {
 				continue
 			}
-			if _, settable := propertyOf(o.body, k); o.method == http.MethodPut && settable && o.body != nil && len(o.body.Properties) > 0 {
+			if _, settable := propertyOf(o.body, k); o.method == http.MethodPut && settable {
 				continue
 			}
 			b, hadB := before[k]
