@@ -99,12 +99,31 @@ func (r *runner) persisted(c *caseRun, w *world, o *operation, status int, coll,
 		// Not an object: response_schema says what is wrong with it.
 		return
 	}
-	var schema *openapi3.Schema
-	if doc := get.documented(res.status); doc != nil {
+	diffs := updateDiffs(o, responseSchema(get, res), sent, before, got)
+	if len(diffs) > 0 {
+		c.verify(o.id, fail(UpdatePersisted, "%s %s answered %d, then GET %s shows another item: %s",
+			o.method, strings.Replace(o.path, "{"+name+"}", id, 1), status, req.Target, strings.Join(diffs, "; ")))
+		return
+	}
+	c.verify(o.id, pass(UpdatePersisted))
+}
+
+// responseSchema returns the documented schema of res, a response of o.
+func responseSchema(o *operation, res *response) *openapi3.Schema {
+	if doc := o.documented(res.status); doc != nil {
 		if mt := doc.Content.Get(mediaType(res.header.Get("Content-Type"))); mt != nil && mt.Schema != nil {
-			schema = mt.Schema.Value
+			return mt.Schema.Value
 		}
 	}
+	return nil
+}
+
+// updateDiffs lists how got, the item read back after the update o sent
+// sent, differs from what the update promises: each field sent, as sent;
+// each field left alone (every one a PATCH did not send, those a PUT's
+// body cannot hold), as before showed it, when before is known. schema
+// is the read's, whose read-only fields the server owns.
+func updateDiffs(o *operation, schema *openapi3.Schema, sent, before, got map[string]any) []string {
 	var diffs []string
 	for _, k := range sortedKeys(sent) {
 		ps, shown := propertyOf(schema, k)
@@ -141,12 +160,7 @@ func (r *runner) persisted(c *caseRun, w *world, o *operation, status int, coll,
 			}
 		}
 	}
-	if len(diffs) > 0 {
-		c.verify(o.id, fail(UpdatePersisted, "%s %s answered %d, then GET %s shows another item: %s",
-			o.method, strings.Replace(o.path, "{"+name+"}", id, 1), status, req.Target, strings.Join(diffs, "; ")))
-		return
-	}
-	c.verify(o.id, pass(UpdatePersisted))
+	return diffs
 }
 
 // propertyOf returns the schema of the property k of s, and whether s
