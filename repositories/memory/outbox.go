@@ -110,8 +110,11 @@ func (o *Outbox) Purge(_ context.Context, before time.Time) (int64, error) {
 
 var _ outbox.Inbox = (*Inbox)(nil)
 
-// Inbox is an outbox.Inbox in memory. Once holds its lock while fn runs,
-// so that two deliveries of one event never run beside each other.
+// Inbox is an outbox.Inbox in memory. Without transactions, an event
+// counts as handled as soon as its handler succeeds, and a batch's
+// Rollback undoes nothing, as it cannot undo what the handlers did. A
+// handler runs under the inbox's lock, so that two deliveries of one
+// event never run beside each other.
 type Inbox struct {
 	mu      sync.Mutex
 	handled map[[2]string]bool
@@ -120,18 +123,31 @@ type Inbox struct {
 // NewInbox returns an empty inbox.
 func NewInbox() *Inbox { return &Inbox{handled: map[[2]string]bool{}} }
 
-// Once implements outbox.Inbox. Without transactions, the row is written
-// only when fn succeeds.
-func (in *Inbox) Once(ctx context.Context, consumer, id string, fn func(ctx context.Context) error) (bool, error) {
-	in.mu.Lock()
-	defer in.mu.Unlock()
-	key := [2]string{consumer, id}
-	if in.handled[key] {
+// Begin implements outbox.Inbox.
+func (in *Inbox) Begin(_ context.Context, consumer string) (outbox.Batch, error) {
+	return inboxBatch{in: in, consumer: consumer}, nil
+}
+
+type inboxBatch struct {
+	in       *Inbox
+	consumer string
+}
+
+// Once implements outbox.Batch. The row is written only when fn
+// succeeds.
+func (b inboxBatch) Once(ctx context.Context, id string, fn func(ctx context.Context) error) (bool, error) {
+	b.in.mu.Lock()
+	defer b.in.mu.Unlock()
+	key := [2]string{b.consumer, id}
+	if b.in.handled[key] {
 		return false, nil
 	}
 	if err := fn(ctx); err != nil {
 		return false, err
 	}
-	in.handled[key] = true
+	b.in.handled[key] = true
 	return true, nil
 }
+
+func (inboxBatch) Commit() error   { return nil }
+func (inboxBatch) Rollback() error { return nil }

@@ -55,12 +55,55 @@ type Store interface {
 
 // Inbox records which events each consumer has handled.
 type Inbox interface {
-	// Once runs fn once per consumer and event id: in a transaction with
-	// the inbox row (consumer, id), so that fn's writes on the same
-	// database commit with the row or not at all. When the row exists
-	// already fn does not run and Once returns false. An error of fn
-	// rolls everything back and is returned.
-	Once(ctx context.Context, consumer, id string, fn func(ctx context.Context) error) (ran bool, err error)
+	// Begin starts a batch of deliveries to consumer: one transaction of
+	// the consuming service's database, in which each event runs in a
+	// savepoint of its own (Batch.Once), so that the batch costs one
+	// commit however many events it holds, and an event that fails costs
+	// the others nothing. The transaction lasts as long as ctx.
+	Begin(ctx context.Context, consumer string) (Batch, error)
+}
+
+// Batch is one transaction of deliveries to a consumer, begun by
+// Inbox.Begin and ended by Commit or Rollback. It is used by one
+// goroutine at a time.
+type Batch interface {
+	// Once runs fn once per consumer and event id: with the inbox row
+	// (consumer, id) in a savepoint of the batch's transaction, so that
+	// fn's writes on the same database, which it makes with the ctx it is
+	// given, are kept with the row or not at all. When the row exists
+	// already, committed or written earlier in the batch, fn does not run
+	// and Once returns false. An error of fn rolls back the row and fn's
+	// writes, and nothing else, and is returned. An error that wraps
+	// ErrBatchFailed says the transaction itself failed: the batch then
+	// commits nothing, and its events must be handled again.
+	Once(ctx context.Context, id string, fn func(ctx context.Context) error) (ran bool, err error)
+	// Commit commits the events whose fn succeeded.
+	Commit() error
+	// Rollback discards the whole batch; after Commit it does nothing.
+	Rollback() error
+}
+
+// ErrBatchFailed is wrapped by Batch.Once when the batch's transaction
+// failed, rather than the event's handler.
+var ErrBatchFailed = errors.New("outbox: the inbox batch's transaction failed")
+
+// Once runs fn once per consumer and event id, as Batch.Once does, in a
+// batch of its own that it commits: false when the event was handled
+// before, and fn's error, or the commit's, rolls everything back.
+func Once(ctx context.Context, in Inbox, consumer, id string, fn func(ctx context.Context) error) (ran bool, err error) {
+	b, err := in.Begin(ctx, consumer)
+	if err != nil {
+		return false, err
+	}
+	defer b.Rollback()
+	ran, err = b.Once(ctx, id, fn)
+	if err != nil {
+		return false, err
+	}
+	if err := b.Commit(); err != nil {
+		return false, err
+	}
+	return ran, nil
 }
 
 // New makes the outbox rows of events recorded at now: each gets a new id

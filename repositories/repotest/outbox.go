@@ -31,6 +31,7 @@ func Outbox(t *testing.T, newStores NewOutbox) {
 		{"the inbox runs a handler once per consumer and event", inboxOnce},
 		{"a handler that fails leaves no inbox row", inboxFailure},
 		{"concurrent deliveries of one event run the handler once", inboxConcurrent},
+		{"a batch runs each event once and a failing one alone is not handled", inboxBatch},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -191,15 +192,15 @@ func inboxOnce(t *testing.T, _ outbox.Store, in outbox.Inbox) {
 	var runs int
 	fn := func(context.Context) error { runs++; return nil }
 	for i, want := range []bool{true, false, false} {
-		ran, err := in.Once(ctx, "quotes", "event-1", fn)
+		ran, err := outbox.Once(ctx, in, "quotes", "event-1", fn)
 		if err != nil || ran != want {
 			t.Fatalf("delivery %d: ran %v, %v; want %v", i+1, ran, err, want)
 		}
 	}
-	if ran, err := in.Once(ctx, "billing", "event-1", fn); err != nil || !ran {
+	if ran, err := outbox.Once(ctx, in, "billing", "event-1", fn); err != nil || !ran {
 		t.Fatalf("another consumer: ran %v, %v; want true", ran, err)
 	}
-	if ran, err := in.Once(ctx, "quotes", "event-2", fn); err != nil || !ran {
+	if ran, err := outbox.Once(ctx, in, "quotes", "event-2", fn); err != nil || !ran {
 		t.Fatalf("another event: ran %v, %v; want true", ran, err)
 	}
 	if runs != 3 {
@@ -210,11 +211,11 @@ func inboxOnce(t *testing.T, _ outbox.Store, in outbox.Inbox) {
 func inboxFailure(t *testing.T, _ outbox.Store, in outbox.Inbox) {
 	ctx := context.Background()
 	boom := errors.New("boom")
-	ran, err := in.Once(ctx, "quotes", "event-1", func(context.Context) error { return boom })
+	ran, err := outbox.Once(ctx, in, "quotes", "event-1", func(context.Context) error { return boom })
 	if !errors.Is(err, boom) || ran {
 		t.Fatalf("a failing handler: ran %v, %v; want false and its error", ran, err)
 	}
-	ran, err = in.Once(ctx, "quotes", "event-1", func(context.Context) error { return nil })
+	ran, err = outbox.Once(ctx, in, "quotes", "event-1", func(context.Context) error { return nil })
 	if err != nil || !ran {
 		t.Fatalf("the redelivery after a failure: ran %v, %v; want true", ran, err)
 	}
@@ -226,7 +227,7 @@ func inboxConcurrent(t *testing.T, _ outbox.Store, in outbox.Inbox) {
 	var wg sync.WaitGroup
 	for range 8 {
 		wg.Go(func() {
-			if _, err := in.Once(ctx, "quotes", "event-1", func(context.Context) error {
+			if _, err := outbox.Once(ctx, in, "quotes", "event-1", func(context.Context) error {
 				runs.Add(1)
 				return nil
 			}); err != nil {
@@ -237,5 +238,54 @@ func inboxConcurrent(t *testing.T, _ outbox.Store, in outbox.Inbox) {
 	wg.Wait()
 	if n := runs.Load(); n != 1 {
 		t.Errorf("the handler ran %d times, want 1", n)
+	}
+}
+
+func inboxBatch(t *testing.T, _ outbox.Store, in outbox.Inbox) {
+	ctx := context.Background()
+	if ran, err := outbox.Once(ctx, in, "quotes", "before", func(context.Context) error { return nil }); err != nil || !ran {
+		t.Fatalf("an event handled before the batch: ran %v, %v", ran, err)
+	}
+	b, err := in.Begin(ctx, "quotes")
+	if err != nil {
+		t.Fatal(err)
+	}
+	boom := errors.New("boom")
+	runs := map[string]int{}
+	for _, d := range []struct {
+		id      string
+		fail    bool
+		wantRan bool
+	}{
+		{"before", false, false}, // handled before
+		{"event-1", false, true},
+		{"event-2", true, false},  // fails alone
+		{"event-1", false, false}, // twice in one batch
+		{"event-3", false, true},
+	} {
+		ran, err := b.Once(ctx, d.id, func(context.Context) error {
+			runs[d.id]++
+			if d.fail {
+				return boom
+			}
+			return nil
+		})
+		if d.fail && !errors.Is(err, boom) || !d.fail && err != nil || ran != d.wantRan {
+			t.Fatalf("%s in the batch: ran %v, %v; want %v", d.id, ran, err, d.wantRan)
+		}
+	}
+	if err := b.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Rollback(); err != nil {
+		t.Errorf("a rollback after the commit: %v", err)
+	}
+	if runs["before"] != 0 || runs["event-1"] != 1 || runs["event-2"] != 1 || runs["event-3"] != 1 {
+		t.Errorf("handler runs %v", runs)
+	}
+	for id, want := range map[string]bool{"event-1": false, "event-2": true, "event-3": false} {
+		if ran, err := outbox.Once(ctx, in, "quotes", id, func(context.Context) error { return nil }); err != nil || ran != want {
+			t.Errorf("%s after the batch: ran %v, %v; want %v", id, ran, err, want)
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -107,19 +108,27 @@ func TestEventsExistIffTheStoryCommits(t *testing.T) {
 	}
 }
 
+// inboxOn opens a database of materials and returns it, its inbox, and
+// the handler that creates a material of the name it is given.
+func inboxOn(t *testing.T, url string) (*sqlx.DB, *sqldb.Inbox, func(name string) func(ctx context.Context) error) {
+	db := openService(t, url, "materials")
+	repo, now := sqldb.NewMaterials(db), time.Now()
+	return db, sqldb.NewInbox(db), func(name string) func(ctx context.Context) error {
+		return func(ctx context.Context) error {
+			_, err := repo.Create(ctx, materials.Material{CompanyID: 1, Name: name, Quality: "steel", Thickness: 1, CreatedAt: now, UpdatedAt: now})
+			return err
+		}
+	}
+}
+
 func TestInboxCommitsWithTheHandlersWrites(t *testing.T) {
 	for name, newURL := range eventStores {
 		t.Run(name, func(t *testing.T) {
-			db := openService(t, newURL(t), "materials")
-			inbox, repo := sqldb.NewInbox(db), sqldb.NewMaterials(db)
+			db, inbox, createNamed := inboxOn(t, newURL(t))
 			ctx := context.Background()
-			now := time.Now()
-			create := func(ctx context.Context) error {
-				_, err := repo.Create(ctx, materials.Material{CompanyID: 1, Name: "from an event", Quality: "steel", Thickness: 1, CreatedAt: now, UpdatedAt: now})
-				return err
-			}
+			create := createNamed("from an event")
 			boom := errors.New("boom")
-			if _, err := inbox.Once(ctx, "quotes", "e1", func(ctx context.Context) error {
+			if _, err := outbox.Once(ctx, inbox, "quotes", "e1", func(ctx context.Context) error {
 				if err := create(ctx); err != nil {
 					return err
 				}
@@ -131,12 +140,113 @@ func TestInboxCommitsWithTheHandlersWrites(t *testing.T) {
 				t.Fatalf("%d materials after the failed handler, want 0: its write must roll back", n)
 			}
 			for range 2 {
-				if _, err := inbox.Once(ctx, "quotes", "e1", create); err != nil {
+				if _, err := outbox.Once(ctx, inbox, "quotes", "e1", create); err != nil {
 					t.Fatal(err)
 				}
 			}
 			if n := count(t, db); n != 1 {
 				t.Fatalf("%d materials after two deliveries, want 1", n)
+			}
+		})
+	}
+}
+
+func TestInboxBatchRollsBackAFailingEventAlone(t *testing.T) {
+	for name, newURL := range eventStores {
+		t.Run(name, func(t *testing.T) {
+			db, inbox, create := inboxOn(t, newURL(t))
+			ctx := context.Background()
+			boom := errors.New("boom")
+			b, err := inbox.Begin(ctx, "quotes")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer b.Rollback()
+			run := func(id string, fn func(ctx context.Context) error) (bool, error) {
+				t.Helper()
+				ran, err := b.Once(ctx, id, fn)
+				if errors.Is(err, outbox.ErrBatchFailed) {
+					t.Fatalf("%s broke the batch: %v", id, err)
+				}
+				return ran, err
+			}
+			if ran, err := run("e1", create("one")); err != nil || !ran {
+				t.Fatalf("e1: ran %v, %v", ran, err)
+			}
+			if _, err := run("e2", func(ctx context.Context) error {
+				if err := create("two")(ctx); err != nil {
+					return err
+				}
+				return boom
+			}); !errors.Is(err, boom) {
+				t.Fatalf("e2: %v, want boom", err)
+			}
+			// A statement that fails (the name is taken), which on
+			// PostgreSQL aborts the transaction until the rollback to the
+			// event's savepoint.
+			if _, err := run("e3", create("one")); !errors.Is(err, materials.ErrConflict) {
+				t.Fatalf("e3: %v, want a conflict", err)
+			}
+			// The same, with the failure swallowed by the handler: on
+			// PostgreSQL the event cannot commit and is rolled back; either
+			// way the next event runs.
+			ran5, err5 := run("e5", func(ctx context.Context) error {
+				_ = create("one")(ctx)
+				return nil
+			})
+			if ran5 == (err5 != nil) {
+				t.Fatalf("e5: ran %v, %v", ran5, err5)
+			}
+			if ran, err := run("e6", create("six")); err != nil || !ran {
+				t.Fatalf("e6: ran %v, %v", ran, err)
+			}
+			if err := b.Commit(); err != nil {
+				t.Fatal(err)
+			}
+			var names []string
+			if err := db.Select(&names, "SELECT name FROM materials ORDER BY name"); err != nil {
+				t.Fatal(err)
+			}
+			if strings.Join(names, ",") != "one,six" {
+				t.Errorf("materials %v after the batch, want one and six: the failed events' writes roll back alone", names)
+			}
+			var handled []string
+			if err := db.Select(&handled, "SELECT event_id FROM inbox ORDER BY event_id"); err != nil {
+				t.Fatal(err)
+			}
+			want := "e1,e6"
+			if ran5 {
+				want = "e1,e5,e6"
+			}
+			if strings.Join(handled, ",") != want {
+				t.Errorf("inbox %v after the batch, want %s", handled, want)
+			}
+		})
+	}
+}
+
+func TestInboxBatchRolledBackLeavesNothing(t *testing.T) {
+	for name, newURL := range eventStores {
+		t.Run(name, func(t *testing.T) {
+			db, inbox, create := inboxOn(t, newURL(t))
+			ctx := context.Background()
+			b, err := inbox.Begin(ctx, "quotes")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, id := range []string{"e1", "e2"} {
+				if ran, err := b.Once(ctx, id, create(id)); err != nil || !ran {
+					t.Fatalf("%s: ran %v, %v", id, ran, err)
+				}
+			}
+			if err := b.Rollback(); err != nil {
+				t.Fatal(err)
+			}
+			if n := count(t, db); n != 0 {
+				t.Errorf("%d materials after the rollback, want 0", n)
+			}
+			if ran, err := outbox.Once(ctx, inbox, "quotes", "e1", func(context.Context) error { return nil }); err != nil || !ran {
+				t.Errorf("e1 after the rollback: ran %v, %v; want it handled anew", ran, err)
 			}
 		})
 	}

@@ -48,6 +48,11 @@ type ConsumerOptions struct {
 	// Workers handle events side by side (4 when 0). Events of one
 	// subject go to one worker, in the order delivered.
 	Workers int
+	// Batch is the most events a worker handles in one transaction (100
+	// when 0). A worker takes what waits for it when it is free, and
+	// never waits for more: a batch costs no latency, and grows only
+	// when events come faster than one transaction each could handle.
+	Batch int
 	// Streams configure the DLQ stream, which the consumer creates.
 	Streams StreamOptions
 	Metrics *Metrics
@@ -64,12 +69,15 @@ type Consumer struct {
 	o  ConsumerOptions
 	js jetstream.JetStream
 	// crashed, when set, reports whether an error a handler returned
-	// stands for the process dying at that point: the delivery is then
-	// neither acknowledged nor refused, as a crash would leave it.
+	// stands for the process dying before the transaction of the
+	// handler's batch commits: the batch's handlers run to its end, its
+	// transaction is then rolled back instead of committed, and none of
+	// its deliveries is acknowledged or refused, as a crash would leave
+	// them.
 	crashed func(error) bool
-	// afterCommit, when set, runs after the handler's transaction
-	// committed and before the acknowledgement; an error skips it, as a
-	// crash there would.
+	// afterCommit, when set, runs for each event of a batch after its
+	// transaction committed and before the event's acknowledgement; an
+	// error skips that acknowledgement, as a crash there would.
 	afterCommit func(env Envelope) error
 }
 
@@ -98,6 +106,9 @@ func NewConsumer(o ConsumerOptions) (*Consumer, error) {
 	}
 	if o.Workers <= 0 {
 		o.Workers = 4
+	}
+	if o.Batch <= 0 {
+		o.Batch = 100
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
@@ -130,16 +141,19 @@ func (c *Consumer) Run(ctx context.Context) error {
 	work := make([]chan jetstream.Msg, c.o.Workers)
 	var workers sync.WaitGroup
 	for i := range work {
-		work[i] = make(chan jetstream.Msg, 64)
+		work[i] = make(chan jetstream.Msg, max(64, c.o.Batch))
 		workers.Go(func() {
 			for msg := range work[i] {
+				batch := c.take(msg, work[i])
 				if ctx.Err() != nil {
 					// Stopping: another replica, or this one's next
-					// start, gets it at once.
-					_ = msg.Nak()
+					// start, gets them at once.
+					for _, m := range batch {
+						_ = m.Nak()
+					}
 					continue
 				}
-				c.handle(ctx, msg)
+				c.handle(ctx, batch)
 			}
 		})
 	}
@@ -223,63 +237,178 @@ func (c *Consumer) worker(msg jetstream.Msg, n int) int {
 // route a message without decoding it.
 const subjectHeader = "Charter-Subject"
 
-// handle runs one delivery to its outcome: acknowledged once handled now
-// or before, delivered again later, or dead-lettered.
-func (c *Consumer) handle(ctx context.Context, msg jetstream.Msg) {
-	start := time.Now()
-	attempt := 1
-	if md, err := msg.Metadata(); err == nil {
-		attempt = int(md.NumDelivered)
+// take returns first and the messages that wait behind it in work, up
+// to a batch, without waiting for more.
+func (c *Consumer) take(first jetstream.Msg, work <-chan jetstream.Msg) []jetstream.Msg {
+	batch := []jetstream.Msg{first}
+	for len(batch) < c.o.Batch {
+		select {
+		case msg, ok := <-work:
+			if !ok {
+				return batch
+			}
+			batch = append(batch, msg)
+		default:
+			return batch
+		}
 	}
-	env, err := Decode(msg.Data())
-	if err != nil {
-		c.deadLetter(ctx, msg, env, attempt, err)
+	return batch
+}
+
+// delivery is a message of a batch and what became of it.
+type delivery struct {
+	msg     jetstream.Msg
+	env     Envelope
+	attempt int
+	handler func(ctx context.Context, env Envelope) error
+	// ran says the handler ran and succeeded (false with a nil err: a
+	// duplicate); err is its failure.
+	ran  bool
+	err  error
+	took time.Duration
+	// stopped says the consumer stopped before the handler ran.
+	stopped bool
+}
+
+// handle runs a batch of deliveries to their outcomes: each acknowledged
+// once handled now or before, delivered again later, or dead-lettered.
+func (c *Consumer) handle(ctx context.Context, msgs []jetstream.Msg) {
+	ds := make([]*delivery, 0, len(msgs))
+	for _, msg := range msgs {
+		d := &delivery{msg: msg, attempt: 1}
+		if md, err := msg.Metadata(); err == nil {
+			d.attempt = int(md.NumDelivered)
+		}
+		env, err := Decode(msg.Data())
+		if err != nil {
+			c.deadLetter(ctx, msg, env, d.attempt, err)
+			continue
+		}
+		h, ok := c.o.Handlers.byType[env.Type]
+		if !ok {
+			// A type the consumer's filter let through but no handler
+			// takes: a message published by hand on another type's
+			// subject.
+			c.deadLetter(ctx, msg, env, d.attempt, Permanent(fmt.Errorf("no handler for %s", env.Type)))
+			continue
+		}
+		d.env, d.handler = env, h
+		ds = append(ds, d)
+	}
+	if len(ds) == 0 {
 		return
 	}
-	h, ok := c.o.Handlers.byType[env.Type]
-	if !ok {
-		// A type the consumer's filter let through but no handler takes:
-		// a message published by hand on another type's subject.
-		c.deadLetter(ctx, msg, env, attempt, Permanent(fmt.Errorf("no handler for %s", env.Type)))
+	stop := c.inProgress(ds)
+	crashed := c.run(ctx, ds)
+	stop()
+	if crashed {
 		return
 	}
-	// A stop lets the handler finish: its transaction commits or rolls
-	// back as a whole, and the broker redelivers what was not acked.
-	hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.o.HandlerTimeout)
-	defer cancel()
-	defer c.inProgress(msg)()
-	ran, err := c.o.Inbox.Once(hctx, c.o.Name, env.ID, func(ctx context.Context) error {
-		return safely(func() error { return h(ctx, env) })
-	})
-	switch {
-	case err == nil:
-		if c.afterCommit != nil && c.afterCommit(env) != nil {
-			return
-		}
-		outcome := "ok"
-		if !ran {
-			outcome = "duplicate"
-		}
-		c.ack(msg)
-		c.o.Metrics.handledEvent(c.o.Name, env.Type, outcome, time.Since(start))
-	case c.crashed != nil && c.crashed(err):
-		return
-	case IsPermanent(err) || attempt >= c.o.MaxAttempts:
-		c.deadLetter(ctx, msg, env, attempt, err)
-	default:
-		delay := backoff(attempt, c.o.RetryBase, c.o.RetryMax)
-		c.o.Logger.Warn("an event handler failed; retrying", "consumer", c.o.Name, "type", env.Type, "id", env.ID,
-			"attempt", attempt, "retry_in", delay, "error", err)
-		if err := msg.NakWithDelay(delay); err != nil {
-			c.o.Logger.Debug("nak", "error", err)
-		}
-		c.o.Metrics.handledEvent(c.o.Name, env.Type, "retry", time.Since(start))
+	for _, d := range ds {
+		c.settle(ctx, d)
 	}
 }
 
-// inProgress tells the broker every AckWait/2 that msg is being handled,
-// until the returned stop is called.
-func (c *Consumer) inProgress(msg jetstream.Msg) (stop func()) {
+// run handles ds in one transaction of the inbox, each event in a
+// savepoint of its own, so that a handler that fails rolls back its own
+// event alone. When the transaction itself fails (it cannot begin, a
+// savepoint cannot be rolled back, or the commit fails, which no single
+// handler can be told from), nothing of it committed: each event whose
+// handler had not failed by itself runs again in a transaction of its
+// own, so that an event that breaks a transaction never holds the others
+// back. It reports whether a crash (see crashed) ended it.
+func (c *Consumer) run(ctx context.Context, ds []*delivery) (crashed bool) {
+	crashed, err := c.runInOne(ctx, ds)
+	if crashed || err == nil {
+		return crashed
+	}
+	for _, d := range ds {
+		if (d.err != nil && !errors.Is(d.err, outbox.ErrBatchFailed)) || d.stopped {
+			continue // a failure of its own, or never run
+		}
+		d.ran, d.err = false, nil
+		if len(ds) == 1 {
+			d.err = err
+			return false
+		}
+		if c.run(ctx, []*delivery{d}) {
+			return true
+		}
+	}
+	return false
+}
+
+// runInOne runs ds in one transaction, and returns the transaction's
+// failure, after which nothing of it committed.
+func (c *Consumer) runInOne(ctx context.Context, ds []*delivery) (crashed bool, err error) {
+	// A stop lets the batch finish: its transaction commits or rolls
+	// back as a whole, and the broker redelivers what was not acked.
+	bctx := context.WithoutCancel(ctx)
+	batch, err := c.o.Inbox.Begin(bctx, c.o.Name)
+	if err != nil {
+		return false, err
+	}
+	defer batch.Rollback()
+	for _, d := range ds {
+		if ctx.Err() != nil {
+			d.stopped = true
+			continue
+		}
+		start := time.Now()
+		hctx, cancel := context.WithTimeout(bctx, c.o.HandlerTimeout)
+		d.ran, d.err = batch.Once(hctx, d.env.ID, func(ctx context.Context) error {
+			return safely(func() error { return d.handler(ctx, d.env) })
+		})
+		cancel()
+		d.took = time.Since(start)
+		if c.crashed != nil && c.crashed(d.err) {
+			crashed = true
+		}
+	}
+	if crashed {
+		return true, nil
+	}
+	start := time.Now()
+	if err := batch.Commit(); err != nil {
+		return false, err
+	}
+	for _, d := range ds {
+		d.took += time.Since(start)
+	}
+	return false, nil
+}
+
+// settle tells the broker what became of d once its batch ended.
+func (c *Consumer) settle(ctx context.Context, d *delivery) {
+	switch {
+	case d.stopped:
+		_ = d.msg.Nak()
+	case d.err == nil:
+		if c.afterCommit != nil && c.afterCommit(d.env) != nil {
+			return
+		}
+		outcome := "ok"
+		if !d.ran {
+			outcome = "duplicate"
+		}
+		c.ack(d.msg)
+		c.o.Metrics.handledEvent(c.o.Name, d.env.Type, outcome, d.took)
+	case IsPermanent(d.err) || d.attempt >= c.o.MaxAttempts:
+		c.deadLetter(ctx, d.msg, d.env, d.attempt, d.err)
+	default:
+		delay := backoff(d.attempt, c.o.RetryBase, c.o.RetryMax)
+		c.o.Logger.Warn("an event handler failed; retrying", "consumer", c.o.Name, "type", d.env.Type, "id", d.env.ID,
+			"attempt", d.attempt, "retry_in", delay, "error", d.err)
+		if err := d.msg.NakWithDelay(delay); err != nil {
+			c.o.Logger.Debug("nak", "error", err)
+		}
+		c.o.Metrics.handledEvent(c.o.Name, d.env.Type, "retry", d.took)
+	}
+}
+
+// inProgress tells the broker every AckWait/2 that the deliveries of a
+// batch are being handled, until the returned stop is called.
+func (c *Consumer) inProgress(ds []*delivery) (stop func()) {
 	done := make(chan struct{})
 	var beats sync.WaitGroup
 	beats.Go(func() {
@@ -290,8 +419,10 @@ func (c *Consumer) inProgress(msg jetstream.Msg) (stop func()) {
 			case <-done:
 				return
 			case <-tick.C:
-				if err := msg.InProgress(); err != nil {
-					c.o.Logger.Debug("in progress", "consumer", c.o.Name, "error", err)
+				for _, d := range ds {
+					if err := d.msg.InProgress(); err != nil {
+						c.o.Logger.Debug("in progress", "consumer", c.o.Name, "error", err)
+					}
 				}
 			}
 		}

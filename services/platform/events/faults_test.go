@@ -375,8 +375,22 @@ type countingInbox struct {
 	n *atomic.Int64
 }
 
-func (c countingInbox) Once(ctx context.Context, consumer, id string, fn func(context.Context) error) (bool, error) {
-	ran, err := c.Inbox.Once(ctx, consumer, id, fn)
+func (c countingInbox) Begin(ctx context.Context, consumer string) (outbox.Batch, error) {
+	b, err := c.Inbox.Begin(ctx, consumer)
+	if err != nil {
+		return nil, err
+	}
+	return countingBatch{Batch: b, n: c.n}, nil
+}
+
+// countingBatch counts the events whose handler ran and succeeded.
+type countingBatch struct {
+	outbox.Batch
+	n *atomic.Int64
+}
+
+func (c countingBatch) Once(ctx context.Context, id string, fn func(context.Context) error) (bool, error) {
+	ran, err := c.Batch.Once(ctx, id, fn)
 	if ran {
 		c.n.Add(1)
 	}
