@@ -14,7 +14,7 @@ import (
 	"github.com/charterhq/charter/repositories/memory"
 	"github.com/charterhq/charter/services/materials"
 	"github.com/charterhq/charter/services/platform/auth"
-	"github.com/charterhq/charter/services/platform/contract"
+	"github.com/charterhq/charter/services/platform/checks"
 	"github.com/charterhq/charter/stories/access"
 	"github.com/charterhq/charter/tools/check"
 )
@@ -40,7 +40,7 @@ func contractTarget(tb testing.TB) (target check.Target, identity func(name stri
 		Events:     outbox,
 		Verify:     verifier.Verify,
 		Logger:     slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Responses:  contract.ResponseCheck{Mode: contract.Strict},
+		Checks:     checks.Policy{Mode: checks.Strict},
 	})
 	if err != nil {
 		tb.Fatal(err)
