@@ -116,7 +116,7 @@ func Once(ctx context.Context, in Inbox, consumer, id string, fn func(ctx contex
 }
 
 // New makes the outbox rows of events recorded at now: each gets a new id
-// and its data marshalled. It refuses an event without a valid type, or
+// and its data marshalled (see encode). It refuses an event without a valid type, or
 // whose data does not marshal.
 func New(now time.Time, events ...story.Event) ([]Event, error) {
 	out := make([]Event, 0, len(events))
@@ -124,7 +124,7 @@ func New(now time.Time, events ...story.Event) ([]Event, error) {
 		if err := ValidType(e.Type); err != nil {
 			return nil, err
 		}
-		data, err := json.Marshal(e.Data)
+		data, err := encode(e.Data)
 		if err != nil {
 			return nil, fmt.Errorf("outbox: event %s: the data does not marshal: %w", e.Type, err)
 		}
@@ -135,6 +135,19 @@ func New(now time.Time, events ...story.Event) ([]Event, error) {
 		out = append(out, Event{ID: id.String(), Type: e.Type, Subject: e.Subject, Time: now.UTC(), Data: data})
 	}
 	return out, nil
+}
+
+// encode is data as JSON. Data already encoded (a json.RawMessage, as
+// events.Payloads records) is kept as it is once it is known to be JSON,
+// rather than encoded again.
+func encode(data any) (json.RawMessage, error) {
+	if raw, ok := data.(json.RawMessage); ok && raw != nil {
+		if !json.Valid(raw) {
+			return nil, errors.New("the data is not JSON")
+		}
+		return raw, nil
+	}
+	return json.Marshal(data)
 }
 
 // ValidType reports why t cannot be an event type, which is also a

@@ -27,8 +27,8 @@ func MaterialCopies(t *testing.T, newStore NewMaterialCopies) {
 		{"a kept copy reads back as it was kept", copyKeepAndRead},
 		{"copies of materials never kept are absent", copyUnknownAbsent},
 		{"a change delivered again is not kept again", copyRedelivered},
-		{"a lower version after a higher one is not kept", copyOlderVersion},
-		{"without versions the later change wins", copyByTime},
+		{"a lower sequence after a higher one is not kept", copyOlderSequence},
+		{"without sequences the later change wins", copyByTime},
 		{"a deletion supersedes any change, and nothing after it is kept", copyDeletionFinal},
 		{"every order of a material's changes leaves its last state", copyEveryOrder},
 		{"clear removes every copy, and the changes can be kept again", copyClear},
@@ -49,13 +49,13 @@ func MaterialCopies(t *testing.T, newStore NewMaterialCopies) {
 // precision shows.
 var copyEpoch = time.Date(2026, 11, 30, 3, 0, 0, 123456789, time.UTC)
 
-// change is material id of company 7 at version, changed minutes after
-// copyEpoch, priced 100 EUR more with every version.
-func change(id, version int64, minutes int) quotes.MaterialCopy {
+// change is material id of company 7 at sequence, changed minutes after
+// copyEpoch, priced 100 EUR more with every sequence.
+func change(id, sequence int64, minutes int) quotes.MaterialCopy {
 	return quotes.MaterialCopy{
-		ID: id, CompanyID: 7, Name: fmt.Sprintf("Steel v%d", version), Thickness: 2.5, Active: version%2 == 1,
-		Price:   &quotes.Money{Amount: 10000 + 100*version, Currency: "EUR"},
-		Version: version, ChangedAt: copyEpoch.Add(time.Duration(minutes) * time.Minute),
+		ID: id, CompanyID: 7, Name: fmt.Sprintf("Steel v%d", sequence), Thickness: 2.5, Active: sequence%2 == 1,
+		Price:    &quotes.Money{Amount: 10000 + 100*sequence, Currency: "EUR"},
+		Sequence: sequence, ChangedAt: copyEpoch.Add(time.Duration(minutes) * time.Minute),
 	}
 }
 
@@ -153,17 +153,17 @@ func copyRedelivered(t *testing.T, r quotes.MaterialCopies) {
 	assertCopy(t, r, d)
 }
 
-func copyOlderVersion(t *testing.T, r quotes.MaterialCopies) {
+func copyOlderSequence(t *testing.T, r quotes.MaterialCopies) {
 	newer := change(1, 3, 10)
 	mustKeep(t, r, newer)
-	older := change(1, 2, 20) // a later clock does not beat a version
+	older := change(1, 2, 20) // a later clock does not beat a sequence
 	if mustKeep(t, r, older) {
-		t.Error("Keep of version 2 over version 3 = true, want false")
+		t.Error("Keep of sequence 2 over sequence 3 = true, want false")
 	}
 	assertCopy(t, r, newer)
 	newest := change(1, 4, 0) // nor does an earlier one lose to it
 	if !mustKeep(t, r, newest) {
-		t.Error("Keep of version 4 over version 3 = false, want true")
+		t.Error("Keep of sequence 4 over sequence 3 = false, want true")
 	}
 	assertCopy(t, r, newest)
 }
@@ -172,7 +172,7 @@ func copyByTime(t *testing.T, r quotes.MaterialCopies) {
 	later, earlier := change(1, 0, 10), change(1, 0, 5)
 	mustKeep(t, r, later)
 	if mustKeep(t, r, earlier) {
-		t.Error("Keep of an earlier change without versions = true, want false")
+		t.Error("Keep of an earlier change without sequences = true, want false")
 	}
 	assertCopy(t, r, later)
 	same := later
@@ -180,12 +180,12 @@ func copyByTime(t *testing.T, r quotes.MaterialCopies) {
 	if mustKeep(t, r, same) {
 		t.Error("Keep of a change at the same instant = true, want false")
 	}
-	// One side without a version falls back to the time too.
-	versioned := change(1, 5, 15)
-	if !mustKeep(t, r, versioned) {
-		t.Error("Keep of a later versioned change over an unversioned one = false, want true")
+	// One side without a sequence falls back to the time too.
+	sequenced := change(1, 5, 15)
+	if !mustKeep(t, r, sequenced) {
+		t.Error("Keep of a later sequenced change over an unsequenced one = false, want true")
 	}
-	assertCopy(t, r, versioned)
+	assertCopy(t, r, sequenced)
 }
 
 func copyDeletionFinal(t *testing.T, r quotes.MaterialCopies) {
@@ -218,8 +218,11 @@ func copyEveryOrder(t *testing.T, r quotes.MaterialCopies) {
 		name    string
 		changes []quotes.MaterialCopy
 	}{
-		{"versioned", []quotes.MaterialCopy{change(0, 1, 0), change(0, 2, 1), change(0, 3, 2), change(0, 2, 1)}},
-		{"versioned, then deleted", []quotes.MaterialCopy{change(0, 1, 0), change(0, 2, 1), deletion(0, 2), change(0, 1, 0)}},
+		{"sequenced", []quotes.MaterialCopy{change(0, 1, 0), change(0, 2, 1), change(0, 3, 2), change(0, 2, 1)}},
+		{"sequenced, then deleted", []quotes.MaterialCopy{change(0, 1, 0), change(0, 2, 1), deletion(0, 2), change(0, 1, 0)}},
+		// Changes the producer's clock dated alike: the sequence alone
+		// orders them.
+		{"sequenced, at one instant", []quotes.MaterialCopy{change(0, 1, 0), change(0, 2, 0), change(0, 3, 0), change(0, 2, 0)}},
 		{"by time", []quotes.MaterialCopy{change(0, 0, 0), change(0, 0, 1), change(0, 0, 2), change(0, 0, 2)}},
 	}
 	id := int64(0)
@@ -277,10 +280,10 @@ func copyClear(t *testing.T, r quotes.MaterialCopies) {
 }
 
 func copyParallel(t *testing.T, r quotes.MaterialCopies) {
-	const versions = 12
+	const sequences = 12
 	var wg sync.WaitGroup
-	errs := make(chan error, versions)
-	for v := int64(versions); v >= 1; v-- {
+	errs := make(chan error, sequences)
+	for v := int64(sequences); v >= 1; v-- {
 		wg.Go(func() {
 			if _, err := r.Keep(context.Background(), change(1, v, int(v))); err != nil {
 				errs <- err
@@ -292,7 +295,7 @@ func copyParallel(t *testing.T, r quotes.MaterialCopies) {
 	for err := range errs {
 		t.Error(err)
 	}
-	assertCopy(t, r, change(1, versions, versions))
+	assertCopy(t, r, change(1, sequences, sequences))
 }
 
 func copyHostileStrings(t *testing.T, r quotes.MaterialCopies) {

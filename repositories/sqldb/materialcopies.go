@@ -36,16 +36,16 @@ func NewMaterialCopies(db *sqlx.DB) *MaterialCopies {
 		// kept at once, or one delivered again, the later stays. A
 		// refused change affects no row.
 		keep: db.Rebind(`INSERT INTO material_copies AS c
-			(material_id, company_id, name, thickness, is_active, price_amount, price_currency, deleted, version, changed_at)
+			(material_id, company_id, name, thickness, is_active, price_amount, price_currency, deleted, sequence, changed_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (material_id) DO UPDATE SET
 				company_id = excluded.company_id, name = excluded.name, thickness = excluded.thickness,
 				is_active = excluded.is_active, price_amount = excluded.price_amount,
 				price_currency = excluded.price_currency, deleted = excluded.deleted,
-				version = excluded.version, changed_at = excluded.changed_at
+				sequence = excluded.sequence, changed_at = excluded.changed_at
 			WHERE NOT c.deleted AND (excluded.deleted OR CASE
-				WHEN excluded.version > 0 AND c.version > 0 AND excluded.version <> c.version
-				THEN excluded.version > c.version
+				WHEN excluded.sequence > 0 AND c.sequence > 0
+				THEN excluded.sequence > c.sequence
 				ELSE excluded.changed_at > c.changed_at END)`),
 		clear: `DELETE FROM material_copies`,
 	}
@@ -61,14 +61,14 @@ type copyRow struct {
 	PriceAmount   sql.NullInt64  `db:"price_amount"`
 	PriceCurrency sql.NullString `db:"price_currency"`
 	Deleted       bool           `db:"deleted"`
-	Version       int64          `db:"version"`
+	Sequence      int64          `db:"sequence"`
 	ChangedAt     int64          `db:"changed_at"`
 }
 
 func (r copyRow) copy() quotes.MaterialCopy {
 	c := quotes.MaterialCopy{
 		ID: r.MaterialID, CompanyID: r.CompanyID, Name: r.Name, Thickness: r.Thickness, Active: r.IsActive,
-		Deleted: r.Deleted, Version: r.Version, ChangedAt: time.Unix(0, r.ChangedAt).UTC(),
+		Deleted: r.Deleted, Sequence: r.Sequence, ChangedAt: time.Unix(0, r.ChangedAt).UTC(),
 	}
 	// The schema's CHECK stores both or neither.
 	if r.PriceAmount.Valid && r.PriceCurrency.Valid {
@@ -91,7 +91,7 @@ func (r *MaterialCopies) Keep(ctx context.Context, c quotes.MaterialCopy) (bool,
 		currency = sql.NullString{String: c.Price.Currency, Valid: true}
 	}
 	res, err := on(ctx, r.db).ExecContext(ctx, r.keep,
-		c.ID, c.CompanyID, c.Name, c.Thickness, c.Active, amount, currency, c.Deleted, c.Version, changed)
+		c.ID, c.CompanyID, c.Name, c.Thickness, c.Active, amount, currency, c.Deleted, c.Sequence, changed)
 	if err != nil {
 		return false, fmt.Errorf("sqldb: keep material copy: %w", err)
 	}
@@ -109,7 +109,7 @@ func (r *MaterialCopies) Copies(ctx context.Context, ids []int64) (map[int64]quo
 		return out, ctx.Err()
 	}
 	query, args, err := sqlx.In(`SELECT material_id, company_id, name, thickness, is_active, price_amount, price_currency,
-		deleted, version, changed_at FROM material_copies WHERE material_id IN (?)`, ids)
+		deleted, sequence, changed_at FROM material_copies WHERE material_id IN (?)`, ids)
 	if err != nil {
 		return nil, fmt.Errorf("sqldb: material copies: %w", err)
 	}

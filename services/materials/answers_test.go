@@ -11,6 +11,8 @@ import (
 	api "github.com/charterhq/charter/gen/materials"
 	"github.com/charterhq/charter/repositories/memory"
 	"github.com/charterhq/charter/services/platform/answer"
+	"github.com/charterhq/charter/services/platform/checks"
+	"github.com/charterhq/charter/services/platform/events"
 	domain "github.com/charterhq/charter/stories/materials"
 	"github.com/charterhq/charter/stories/story"
 )
@@ -20,7 +22,7 @@ import (
 // each declared failure exactly one answer whose status the spec
 // documents. An operation added to the spec without them fails here.
 func TestEveryFailureHasOneDocumentedAnswer(t *testing.T) {
-	wiring, err := Wire(memory.NewMaterials(), memory.NewOutbox(), time.Now, nil)
+	wiring, err := Wire(memory.NewMaterials(), memory.NewOutbox(), events.PayloadCheck{Policy: checks.Policy{Mode: checks.Strict}}, time.Now, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

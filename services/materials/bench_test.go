@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"runtime"
 	"strconv"
@@ -22,6 +23,8 @@ import (
 	"github.com/charterhq/charter/repositories/sqldb"
 	"github.com/charterhq/charter/services/materials"
 	"github.com/charterhq/charter/services/platform/auth"
+	"github.com/charterhq/charter/services/platform/checks"
+	"github.com/charterhq/charter/services/platform/host"
 	"github.com/charterhq/charter/stories/access"
 	domain "github.com/charterhq/charter/stories/materials"
 )
@@ -32,7 +35,8 @@ const benchCompany = 7
 // BenchmarkStack measures what the whole service costs over the work it
 // does: for each repository and operation, "full" is NewHandler (request
 // ID, recover, body limit, authentication with a signed token, contract
-// validation, generated strict handler, controller, story) and "bare" is
+// validation, generated strict handler, controller, story, the checks of
+// responses and event payloads charterd makes in production) and "bare" is
 // a chi handler that calls the same repository functions and encodes the
 // JSON itself. make bench prints bare ns/op ÷ full ns/op, the share of
 // the bare handler's throughput the full stack keeps.
@@ -138,6 +142,23 @@ func benchToken(tb testing.TB) string {
 	return token
 }
 
+// productionChecks are the checks of responses and event payloads
+// charterd makes in this environment: sampled:0.01 outside development
+// when CHARTER_RESPONSE_CHECK is not set, so that the full stack is
+// measured as it runs in production; CHARTER_RESPONSE_CHECK=off make
+// bench measures it without them.
+func productionChecks(tb testing.TB) checks.Policy {
+	cfg, err := host.FromEnv(os.Getenv)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	p, err := cfg.Checks()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return p
+}
+
 func fullHandler(tb testing.TB, r domain.Repository) http.Handler {
 	verifier, err := auth.NewVerifier(auth.DevelopmentConfig())
 	if err != nil {
@@ -147,6 +168,7 @@ func fullHandler(tb testing.TB, r domain.Repository) http.Handler {
 		Repository: r,
 		Verify:     verifier.Verify,
 		Logger:     slog.New(slog.DiscardHandler),
+		Checks:     productionChecks(tb),
 	})
 	if err != nil {
 		tb.Fatal(err)

@@ -14,7 +14,7 @@ import (
 	"github.com/charterhq/charter/repositories/memory"
 	"github.com/charterhq/charter/services/materials"
 	"github.com/charterhq/charter/services/platform/auth"
-	"github.com/charterhq/charter/services/platform/contract"
+	"github.com/charterhq/charter/services/platform/checks"
 	"github.com/charterhq/charter/stories/access"
 	"github.com/charterhq/charter/tools/check"
 )
@@ -40,7 +40,7 @@ func contractTarget(tb testing.TB) (target check.Target, identity func(name stri
 		Events:     outbox,
 		Verify:     verifier.Verify,
 		Logger:     slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Responses:  contract.ResponseCheck{Mode: contract.Strict},
+		Checks:     checks.Policy{Mode: checks.Strict},
 	})
 	if err != nil {
 		tb.Fatal(err)
@@ -103,6 +103,13 @@ func TestServiceKeepsItsContract(t *testing.T) {
 		rep := check.Run(t, contractSpec(t), target, externalIdentities(identity), events)
 		if got := rep.Results["getMaterial"][check.TenantIsolated]; got != check.Passed {
 			t.Errorf("%s on getMaterial: %v, want passed", check.TenantIsolated, got)
+		}
+		// What an update changed was read back, and walking every page
+		// of the list was checked.
+		for op, c := range map[string]string{"updateMaterial": check.UpdatePersisted, "listMaterials": check.PagesComplete} {
+			if got := rep.Results[op][c]; got != check.Passed {
+				t.Errorf("%s on %s: %v, want passed", c, op, got)
+			}
 		}
 		// Every write, and a read, was checked for the events it records.
 		for _, op := range []string{"createMaterial", "updateMaterial", "deleteMaterial", "getMaterial"} {

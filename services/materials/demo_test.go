@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/charterhq/charter/repositories/memory"
+	"github.com/charterhq/charter/services/platform/checks"
+	"github.com/charterhq/charter/services/platform/events"
 	domain "github.com/charterhq/charter/stories/materials"
 )
 
@@ -61,7 +63,7 @@ func TestDemoMaterialsArePricedInEuros(t *testing.T) {
 func TestSeedDemoRecordsCreatedEvents(t *testing.T) {
 	ctx := context.Background()
 	repo, box := memory.NewMaterials(), memory.NewOutbox()
-	w, err := Wire(repo, box, time.Now, nil)
+	w, err := Wire(repo, box, events.PayloadCheck{Policy: checks.Policy{Mode: checks.Strict}}, time.Now, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

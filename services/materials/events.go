@@ -12,10 +12,15 @@ import (
 // Events returns what the material stories record their events through:
 // next (the service's outbox), each event's payload made from the
 // story's data as api/events/materials.yaml has it, a created or updated
-// material as getMaterial answers it, and checked against the contract.
-func Events(next story.Events) story.Events {
-	return events.Payloads(next, payload, materialsevents.ValidateValue)
+// material as getMaterial answers it, and checked against the contract
+// as check says (every one in development and tests).
+func Events(next story.Events, check events.PayloadCheck) story.Events {
+	return events.Payloads(next, payload, validate, check)
 }
+
+// validate checks a payload against the contract, the fast way where it
+// can (events.FastValidate).
+var validate = events.FastValidate(materialsevents.Schema, materialsevents.Validate)
 
 // payload is the contract's payload of e.
 func payload(e story.Event) (any, error) {

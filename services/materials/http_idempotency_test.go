@@ -15,7 +15,7 @@ import (
 	"github.com/charterhq/charter/repositories/sqldb/pgtest"
 	"github.com/charterhq/charter/services/materials"
 	"github.com/charterhq/charter/services/platform/auth"
-	"github.com/charterhq/charter/services/platform/contract"
+	"github.com/charterhq/charter/services/platform/checks"
 	"github.com/charterhq/charter/services/platform/idempotency"
 	domain "github.com/charterhq/charter/stories/materials"
 	"github.com/charterhq/charter/stories/story"
@@ -67,8 +67,8 @@ func startKeyed(t *testing.T, s keyedStore) *service {
 	}
 	h, err := materials.NewHandler(materials.Options{
 		Repository: s.repo, Transaction: s.tx, Idempotency: s.keys,
-		Verify:    verifier.Verify,
-		Responses: contract.ResponseCheck{Mode: contract.Strict},
+		Verify: verifier.Verify,
+		Checks: checks.Policy{Mode: checks.Strict},
 	})
 	if err != nil {
 		t.Fatal(err)

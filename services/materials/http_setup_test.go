@@ -25,7 +25,7 @@ import (
 	"github.com/charterhq/charter/repositories/sqldb/pgtest"
 	"github.com/charterhq/charter/services/materials"
 	"github.com/charterhq/charter/services/platform/auth"
-	"github.com/charterhq/charter/services/platform/contract"
+	"github.com/charterhq/charter/services/platform/checks"
 	"github.com/charterhq/charter/stories/access"
 	domain "github.com/charterhq/charter/stories/materials"
 	"github.com/charterhq/charter/stories/story"
@@ -121,7 +121,7 @@ func startService(t *testing.T, repo domain.Repository, opts ...serviceOption) *
 		Verify:      verifier.Verify,
 		Logger:      slog.New(slog.NewTextHandler(logs, nil)),
 		BodyLimit:   cfg.bodyLimit,
-		Responses:   contract.ResponseCheck{Mode: contract.Strict},
+		Checks:      checks.Policy{Mode: checks.Strict},
 	})
 	if err != nil {
 		t.Fatal(err)

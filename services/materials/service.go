@@ -13,8 +13,10 @@ import (
 	api "github.com/charterhq/charter/gen/materials"
 	"github.com/charterhq/charter/repositories/memory"
 	"github.com/charterhq/charter/repositories/sqldb"
+	"github.com/charterhq/charter/services/platform/checks"
 	"github.com/charterhq/charter/services/platform/contract"
 	"github.com/charterhq/charter/services/platform/docs"
+	"github.com/charterhq/charter/services/platform/events"
 	"github.com/charterhq/charter/services/platform/host"
 	"github.com/charterhq/charter/services/platform/idempotency"
 	"github.com/charterhq/charter/services/platform/stack"
@@ -53,7 +55,7 @@ func build(_ context.Context, env host.Env) (host.Built, error) {
 		repo, tx = sqldb.NewMaterials(env.DB), sqldb.Transaction(env.DB)
 		keys = sqldb.NewIdempotencyKeys(env.DB)
 	}
-	wiring, err := Wire(repo, env.Events, env.Now, tx, env.StoryMiddleware...)
+	wiring, err := Wire(repo, env.Events, env.PayloadCheck(), env.Now, tx, env.StoryMiddleware...)
 	if err != nil {
 		return host.Built{}, err
 	}
@@ -130,9 +132,11 @@ type Options struct {
 	Ready func(context.Context) error
 	// AccessLog turns the access log on. Benchmarks leave it off.
 	AccessLog bool
-	// Responses says how responses are checked against the spec; tests
-	// check them all (contract.Strict).
-	Responses contract.ResponseCheck
+	// Checks say which responses are checked against the spec, and which
+	// payloads of the events the stories record against the event
+	// contract; tests check them all (checks.Strict). The zero value
+	// checks none, as a benchmark of the bare cost wants.
+	Checks checks.Policy
 	// Operations wrap every operation inside the contract (see
 	// stack.Options).
 	Operations []func(http.Handler) http.Handler
@@ -150,7 +154,7 @@ func NewHandler(o Options) (http.Handler, error) {
 	if o.Events == nil {
 		o.Events = memory.NewOutbox()
 	}
-	wiring, err := Wire(o.Repository, o.Events, o.Now, o.Transaction)
+	wiring, err := Wire(o.Repository, o.Events, events.PayloadCheck{Policy: o.Checks, Logger: o.Logger}, o.Now, o.Transaction)
 	if err != nil {
 		return nil, err
 	}
@@ -172,6 +176,6 @@ func NewHandler(o Options) (http.Handler, error) {
 	return stack.New(stack.Options{
 		Title: "Materials", Spec: spec, SpecJSON: served, Events: materialsevents.Document(), Mount: mount,
 		Verify: o.Verify, Logger: o.Logger, BodyLimit: o.BodyLimit, Ready: o.Ready,
-		AccessLog: o.AccessLog, Operations: o.Operations, Responses: o.Responses,
+		AccessLog: o.AccessLog, Operations: o.Operations, Responses: contract.ResponseCheckOf(o.Checks),
 	})
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	platformevents "github.com/charterhq/charter/services/platform/events"
 	"github.com/charterhq/charter/stories/access"
 	domain "github.com/charterhq/charter/stories/materials"
 	"github.com/charterhq/charter/stories/story"
@@ -39,11 +40,12 @@ type Wiring struct {
 
 // Wire builds both injectors over repo, recording the events of the
 // stories that write through events (the service's outbox, which Events
-// gives the contract's payloads), dating changes with now, running every
+// gives the contract's payloads, checked as check says), dating changes
+// with now, running every
 // story that writes inside tx (a transaction of repo's database; nil for
 // a store that needs none) and wrapping every story in mw (metrics,
 // tracing...), outside the transaction.
-func Wire(repo domain.Repository, events story.Events, now func() time.Time, tx story.Middleware, mw ...story.Middleware) (*Wiring, error) {
+func Wire(repo domain.Repository, events story.Events, check platformevents.PayloadCheck, now func() time.Time, tx story.Middleware, mw ...story.Middleware) (*Wiring, error) {
 	writes := mw
 	if tx != nil {
 		writes = append(slices.Clone(mw), tx)
@@ -51,7 +53,7 @@ func Wire(repo domain.Repository, events story.Events, now func() time.Time, tx 
 	if events == nil {
 		return nil, fmt.Errorf("the events of the stories that write are required")
 	}
-	events = Events(events)
+	events = Events(events, check)
 	staff, err := inject(repo, events, now, domain.StaffAccess, mw, writes)
 	if err != nil {
 		return nil, fmt.Errorf("staff stories: %w", err)

@@ -7,11 +7,13 @@ import (
 
 	"github.com/charterhq/charter/repositories/memory"
 	"github.com/charterhq/charter/services/materials"
+	"github.com/charterhq/charter/services/platform/checks"
+	"github.com/charterhq/charter/services/platform/events"
 	"github.com/charterhq/charter/stories/story"
 )
 
 func TestDescribeNamesTheWiredRepository(t *testing.T) {
-	w, err := materials.Wire(memory.NewMaterials(), memory.NewOutbox(), time.Now, nil)
+	w, err := materials.Wire(memory.NewMaterials(), memory.NewOutbox(), events.PayloadCheck{Policy: checks.Policy{Mode: checks.Strict}}, time.Now, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

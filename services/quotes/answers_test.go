@@ -9,6 +9,8 @@ import (
 	api "github.com/charterhq/charter/gen/quotes"
 	"github.com/charterhq/charter/repositories/memory"
 	"github.com/charterhq/charter/services/platform/answer"
+	"github.com/charterhq/charter/services/platform/checks"
+	"github.com/charterhq/charter/services/platform/events"
 	domain "github.com/charterhq/charter/stories/quotes"
 	"github.com/charterhq/charter/stories/story"
 )
@@ -22,7 +24,7 @@ func noMaterials(context.Context, []int64) (map[int64]domain.PricedMaterial, err
 // each declared failure exactly one answer whose status the spec
 // documents. An operation added to the spec without them fails here.
 func TestEveryFailureHasOneDocumentedAnswer(t *testing.T) {
-	wiring, err := Wire(Parts{Repository: memory.NewQuotes(), Copies: memory.NewMaterialCopies(), Materials: noMaterials, Events: memory.NewOutbox(), Now: time.Now})
+	wiring, err := Wire(Parts{Repository: memory.NewQuotes(), Copies: memory.NewMaterialCopies(), Materials: noMaterials, Events: memory.NewOutbox(), Checks: events.PayloadCheck{Policy: checks.Policy{Mode: checks.Strict}}, Now: time.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

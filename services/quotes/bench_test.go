@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -26,6 +27,8 @@ import (
 	"github.com/charterhq/charter/services/materials"
 	"github.com/charterhq/charter/services/platform/auth"
 	"github.com/charterhq/charter/services/platform/call"
+	"github.com/charterhq/charter/services/platform/checks"
+	"github.com/charterhq/charter/services/platform/host"
 	"github.com/charterhq/charter/services/quotes"
 	"github.com/charterhq/charter/stories/access"
 	materialsdomain "github.com/charterhq/charter/stories/materials"
@@ -41,7 +44,8 @@ const benchCompany = 7
 // work it does, as services/materials' BenchmarkStack does for materials:
 // for each store and operation, "full" is NewHandler (request ID, recover,
 // body limit, authentication with a signed token, contract validation,
-// generated strict handler, controller, story) and "bare" is a chi handler
+// generated strict handler, controller, story, the checks of responses and
+// event payloads charterd makes in production) and "bare" is a chi handler
 // that calls the same repository functions and encodes the JSON itself.
 // make bench prints bare ns/op ÷ full ns/op, the share of the bare
 // handler's throughput the full stack keeps.
@@ -248,11 +252,29 @@ func (f *benchFixture) full(b *testing.B) http.Handler {
 		Parts:  quotes.Parts{Repository: f.repo, Copies: memory.NewMaterialCopies(), Materials: f.prices, Now: time.Now, Transaction: f.tx},
 		Verify: verifier.Verify,
 		Logger: slog.New(slog.DiscardHandler),
+		Checks: productionChecks(b),
 	})
 	if err != nil {
 		b.Fatal(err)
 	}
 	return h
+}
+
+// productionChecks are the checks of responses and event payloads
+// charterd makes in this environment: sampled:0.01 outside development
+// when CHARTER_RESPONSE_CHECK is not set, so that the full stack is
+// measured as it runs in production; CHARTER_RESPONSE_CHECK=off make
+// bench measures it without them.
+func productionChecks(tb testing.TB) checks.Policy {
+	cfg, err := host.FromEnv(os.Getenv)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	p, err := cfg.Checks()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return p
 }
 
 // createDrafts stores n drafts of two lines straight into the repository.

@@ -4,15 +4,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
-	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	materialsevents "github.com/charterhq/charter/gen/events/materials"
 	quotesevents "github.com/charterhq/charter/gen/events/quotes"
+	"github.com/charterhq/charter/repositories/sqldb"
 	"github.com/charterhq/charter/services/platform/events"
+	"github.com/charterhq/charter/services/platform/host"
 	domain "github.com/charterhq/charter/stories/quotes"
+	"github.com/charterhq/charter/stories/story"
 )
 
 // Handlers are quotes' handlers of the materials' events it consumes
@@ -29,92 +32,126 @@ func Handlers(keep *domain.KeepMaterialCopy) *events.Handlers {
 		}
 		return err
 	}
-	events.Handle(h, materialsevents.MaterialCreated, func(ctx context.Context, _ events.Envelope, m materialsevents.MaterialCreatedData) error {
-		return run(ctx, copyOf(m))
+	events.Handle(h, materialsevents.MaterialCreated, func(ctx context.Context, env events.Envelope, m materialsevents.MaterialCreatedData) error {
+		return run(ctx, copyOf(env, m))
 	})
-	events.Handle(h, materialsevents.MaterialUpdated, func(ctx context.Context, _ events.Envelope, m materialsevents.MaterialUpdatedData) error {
-		return run(ctx, copyOf(m))
+	events.Handle(h, materialsevents.MaterialUpdated, func(ctx context.Context, env events.Envelope, m materialsevents.MaterialUpdatedData) error {
+		return run(ctx, copyOf(env, m))
 	})
 	events.Handle(h, materialsevents.MaterialDeleted, func(ctx context.Context, env events.Envelope, d materialsevents.MaterialDeletedData) error {
 		// A deletion carries no time of its own: the event's is when it
 		// was recorded, in the deleting story.
-		return run(ctx, domain.MaterialCopy{ID: d.Id, CompanyID: d.CompanyId, Deleted: true, ChangedAt: env.Time})
+		return run(ctx, domain.MaterialCopy{ID: d.Id, CompanyID: d.CompanyId, Deleted: true,
+			Sequence: env.SequenceNumber(), ChangedAt: env.Time})
 	})
 	return h
 }
 
 // copyOf is the change a created or updated event carries: the material
-// as materials answers it. The payload has no version, so its copies are
-// ordered by the material's updated_at.
-func copyOf(m materialsevents.MaterialCreatedData) domain.MaterialCopy {
+// as materials answers it, at the place of its event in the order
+// materials committed its changes (the envelope's sequence), by which its
+// copies are ordered; by the material's updated_at only for an event
+// without one.
+func copyOf(env events.Envelope, m materialsevents.MaterialCreatedData) domain.MaterialCopy {
 	c := domain.MaterialCopy{ID: m.Id, CompanyID: m.CompanyId, Name: m.Name, Thickness: float64(m.Thickness),
-		Active: m.IsActive, ChangedAt: m.UpdatedAt}
+		Active: m.IsActive, Sequence: env.SequenceNumber(), ChangedAt: m.UpdatedAt}
 	if p := m.PricePerSquareMetre; p != nil {
 		c.Price = &domain.Money{Amount: p.Amount, Currency: p.Currency}
 	}
 	return c
 }
 
-// RebuildCopies builds quotes' copies of materials again from the events:
-// it clears copies and replays every event of the types quotes consumes
-// that the materials stream still holds, in order, through the handlers
-// the service runs (Handlers), and returns how many it replayed. Quotes may go
-// on serving meanwhile: its consumer keeps applying new events beside the
-// replay, which KeepMaterialCopy makes harmless (a change older than the
-// copy changes nothing), and a submission that finds no copy asks the
-// materials service. The replay reads the stream with an ephemeral
-// consumer of its own: the service's durable consumer and its inbox are
-// left as they are.
-func RebuildCopies(ctx context.Context, js jetstream.JetStream, copies domain.MaterialCopies) (int, error) {
+// RebuildCopies builds quotes' copies of materials again from the events,
+// in one transaction of copies' database (tx; nil for a store that needs
+// none): it clears copies and replays every event of the types quotes
+// consumes that the materials stream holds, from the first, in order,
+// through the handlers the service runs (Handlers), and returns how many
+// it replayed. Readers see the old copies until it commits and the
+// rebuilt ones after, never an empty table. An event the handlers refuse
+// for good (one that does not decode, or that no material can have
+// made), which the running consumer sets aside as a dead letter, is
+// logged and skipped; any other failure rolls everything back.
+//
+// Quotes may go on serving meanwhile: its consumer goes on applying new
+// events, which KeepMaterialCopy makes harmless in either order (a change
+// older than the copy changes nothing). The replay's end is taken after
+// the copies are cleared, so that every event the consumer applied
+// before is replayed, and those it applies after are kept over the
+// replay's. The replay reads the stream with an ephemeral consumer of its
+// own: the service's durable consumer and its inbox are left as they are.
+func RebuildCopies(ctx context.Context, js jetstream.JetStream, copies domain.MaterialCopies, tx story.Middleware, logger *slog.Logger) (int, error) {
+	if logger == nil {
+		logger = slog.Default()
+	}
 	keep, err := domain.NewKeepMaterialCopy(domain.KeepMaterialCopyDeps{Keep: copies.Keep})
 	if err != nil {
 		return 0, err
 	}
 	handlers := Handlers(keep)
-	stream, err := js.Stream(ctx, events.StreamName("materials"))
+	name := events.StreamName("materials")
+	stream, err := js.Stream(ctx, name)
 	if err != nil {
-		return 0, fmt.Errorf("the materials stream: %w", err)
+		return 0, fmt.Errorf("the %s stream: %w", name, err)
 	}
-	info, err := stream.Info(ctx)
-	if err != nil {
-		return 0, fmt.Errorf("the materials stream: %w", err)
-	}
-	if err := copies.Clear(ctx); err != nil {
-		return 0, fmt.Errorf("clear the copies: %w", err)
-	}
-	last := info.State.LastSeq
-	if info.State.Msgs == 0 {
-		return 0, nil
-	}
-	cons, err := stream.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{
-		FilterSubjects: quotesevents.Received, DeliverPolicy: jetstream.DeliverAllPolicy,
-	})
-	if err != nil {
-		return 0, fmt.Errorf("replay the materials stream: %w", err)
+	if tx == nil {
+		tx = func(ctx context.Context, _ string, next func(context.Context) error) error { return next(ctx) }
 	}
 	replayed := 0
-	for {
-		msg, err := cons.Next(jetstream.FetchMaxWait(5 * time.Second))
-		if errors.Is(err, jetstream.ErrNoMessages) || errors.Is(err, nats.ErrTimeout) {
-			return replayed, nil // caught up: nothing more of ours up to last
+	err = tx(ctx, "RebuildCopies", func(ctx context.Context) error {
+		replayed = 0
+		if err := copies.Clear(ctx); err != nil {
+			return fmt.Errorf("clear the copies: %w", err)
 		}
+		cons, err := stream.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{
+			FilterSubjects: quotesevents.Received, DeliverPolicy: jetstream.DeliverAllPolicy,
+		})
 		if err != nil {
-			return replayed, fmt.Errorf("replay the materials stream: %w", err)
+			return fmt.Errorf("replay the %s stream: %w", name, err)
 		}
-		md, err := msg.Metadata()
+		info, err := cons.Info(ctx)
 		if err != nil {
-			return replayed, err
+			return fmt.Errorf("replay the %s stream: %w", name, err)
 		}
-		env, err := events.Decode(msg.Data())
-		if err == nil {
-			err = handlers.Run(ctx, env)
+		for pending := info.NumPending; pending > 0; {
+			// A generous wait: the messages are there, and a stall is
+			// an error rather than the end of the replay.
+			msg, err := cons.Next(jetstream.FetchMaxWait(time.Minute))
+			if err != nil {
+				return fmt.Errorf("replay the %s stream after %d events: %w", name, replayed, err)
+			}
+			md, err := msg.Metadata()
+			if err != nil {
+				return err
+			}
+			pending = md.NumPending
+			env, err := events.Decode(msg.Data())
+			if err == nil {
+				err = handlers.Run(ctx, env)
+			} else {
+				err = events.Permanent(err)
+			}
+			switch {
+			case err == nil:
+				replayed++
+			case events.IsPermanent(err):
+				logger.Warn("a material event is skipped: it cannot change a copy", "stream_sequence", md.Sequence.Stream, "error", err)
+			default:
+				return fmt.Errorf("replay event %d of %s: %w", md.Sequence.Stream, name, err)
+			}
 		}
-		if err != nil && !events.IsPermanent(err) {
-			return replayed, fmt.Errorf("replay event %d: %w", md.Sequence.Stream, err)
-		}
-		replayed++
-		if md.Sequence.Stream >= last || md.NumPending == 0 {
-			return replayed, nil
-		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
 	}
+	return replayed, nil
+}
+
+// rebuildCopies is the read model of the copies, rebuilt from materials'
+// events in the database the host opened.
+func rebuildCopies(ctx context.Context, env host.Env, js jetstream.JetStream) (int, error) {
+	if env.DB == nil {
+		return 0, errors.New("the copies live in the memory of the process that serves quotes: there is nothing to rebuild")
+	}
+	return RebuildCopies(ctx, js, sqldb.NewMaterialCopies(env.DB), sqldb.Transaction(env.DB), env.Logger)
 }

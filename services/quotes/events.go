@@ -12,10 +12,15 @@ import (
 // Events returns what the quote stories record their events through:
 // next (the service's outbox), each event's payload made from the story's
 // data as api/events/quotes.yaml has it, the quote as getQuote answers
-// it, and checked against the contract.
-func Events(next story.Events) story.Events {
-	return events.Payloads(next, payload, quotesevents.ValidateValue)
+// it, and checked against the contract as check says (every one in
+// development and tests).
+func Events(next story.Events, check events.PayloadCheck) story.Events {
+	return events.Payloads(next, payload, validate, check)
 }
+
+// validate checks a payload against the contract, the fast way where it
+// can (events.FastValidate).
+var validate = events.FastValidate(quotesevents.Schema, quotesevents.Validate)
 
 // payload is the contract's payload of e.
 func payload(e story.Event) (any, error) {

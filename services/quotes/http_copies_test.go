@@ -37,10 +37,12 @@ func sqlStore(t *testing.T, url string) []systemOption {
 		withOutbox(sqldb.NewOutbox(db))}
 }
 
-// copyOf is quotes' copy of m as the event of its last change carries it.
+// copyOf is quotes' copy of m as the event of its last change carries it;
+// the material's version stands for the event's sequence, which grows
+// with each change of the material as the version does.
 func copyOf(m materialsdomain.Material) domain.MaterialCopy {
 	c := domain.MaterialCopy{ID: m.ID, CompanyID: m.CompanyID, Name: m.Name, Thickness: m.Thickness, Active: m.IsActive,
-		Version: m.Version, ChangedAt: m.UpdatedAt}
+		Sequence: m.Version, ChangedAt: m.UpdatedAt}
 	if m.Price != nil {
 		c.Price = &domain.Money{Amount: m.Price.Amount, Currency: m.Price.Currency}
 	}
@@ -83,7 +85,7 @@ func TestSubmitWithMaterialsDown(t *testing.T) {
 
 			t.Run("a later change of a copy prices the next quote", func(t *testing.T) {
 				dearer := copyOf(cat.steel)
-				dearer.Version, dearer.ChangedAt = cat.steel.Version+1, cat.steel.UpdatedAt.Add(time.Minute)
+				dearer.Sequence, dearer.ChangedAt = cat.steel.Version+1, cat.steel.UpdatedAt.Add(time.Minute)
 				dearer.Price = &domain.Money{Amount: 15000, Currency: "EUR"}
 				s.keepCopy(t, dearer)
 				s.keepCopy(t, copyOf(cat.steel)) // the older change, delivered again, changes nothing

@@ -16,7 +16,7 @@ import (
 	"github.com/charterhq/charter/repositories/sqldb"
 	"github.com/charterhq/charter/repositories/sqldb/pgtest"
 	"github.com/charterhq/charter/services/platform/auth"
-	"github.com/charterhq/charter/services/platform/contract"
+	"github.com/charterhq/charter/services/platform/checks"
 	"github.com/charterhq/charter/services/quotes"
 	"github.com/charterhq/charter/stories/access"
 	domain "github.com/charterhq/charter/stories/quotes"
@@ -166,10 +166,10 @@ func startTextService(t *testing.T, parts quotes.Parts) *textService {
 		return out, nil
 	}
 	h, err := quotes.NewHandler(quotes.Options{
-		Parts:     parts,
-		Verify:    verifier.Verify,
-		Logger:    slog.New(slog.DiscardHandler),
-		Responses: contract.ResponseCheck{Mode: contract.Strict},
+		Parts:  parts,
+		Verify: verifier.Verify,
+		Logger: slog.New(slog.DiscardHandler),
+		Checks: checks.Policy{Mode: checks.Strict},
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -21,7 +21,8 @@ import (
 	"github.com/charterhq/charter/services/materials"
 	"github.com/charterhq/charter/services/platform/auth"
 	"github.com/charterhq/charter/services/platform/call"
-	"github.com/charterhq/charter/services/platform/contract"
+	"github.com/charterhq/charter/services/platform/checks"
+	"github.com/charterhq/charter/services/platform/events"
 	"github.com/charterhq/charter/services/platform/idempotency"
 	"github.com/charterhq/charter/services/quotes"
 	"github.com/charterhq/charter/stories/access"
@@ -237,7 +238,7 @@ func buildSystem(tb testing.TB, opts ...systemOption) (*system, http.Handler) {
 		Repository: materialsRepo,
 		Verify:     verifier.Verify,
 		Logger:     logger,
-		Responses:  contract.ResponseCheck{Mode: contract.Strict},
+		Checks:     checks.Policy{Mode: checks.Strict},
 	})
 	if err != nil {
 		tb.Fatal(err)
@@ -262,12 +263,13 @@ func buildSystem(tb testing.TB, opts ...systemOption) (*system, http.Handler) {
 	}
 
 	clk := &clock{now: epoch}
-	parts := quotes.Parts{Repository: cfg.repo, Copies: cfg.copies, Materials: prices, Events: cfg.outbox, Now: clk.Now, Validity: cfg.validity, Transaction: cfg.tx}
+	parts := quotes.Parts{Repository: cfg.repo, Copies: cfg.copies, Materials: prices, Events: cfg.outbox, Now: clk.Now, Validity: cfg.validity, Transaction: cfg.tx,
+		Checks: events.PayloadCheck{Policy: checks.Policy{Mode: checks.Strict}, Logger: logger}}
 	h, err := quotes.NewHandler(quotes.Options{
 		Parts:       parts,
 		Verify:      verifier.Verify,
 		Logger:      logger,
-		Responses:   contract.ResponseCheck{Mode: contract.Strict},
+		Checks:      checks.Policy{Mode: checks.Strict},
 		Idempotency: cfg.keys,
 	})
 	if err != nil {

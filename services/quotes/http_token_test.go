@@ -16,7 +16,7 @@ import (
 
 	"github.com/charterhq/charter/repositories/memory"
 	"github.com/charterhq/charter/services/platform/auth"
-	"github.com/charterhq/charter/services/platform/contract"
+	"github.com/charterhq/charter/services/platform/checks"
 	"github.com/charterhq/charter/services/quotes"
 	domain "github.com/charterhq/charter/stories/quotes"
 )
@@ -36,9 +36,9 @@ func aloneService(t *testing.T) func(method, target, token, body string) (*http.
 		return nil, fmt.Errorf("dial materials: %w", domain.ErrMaterialsUnreachable)
 	}
 	h, err := quotes.NewHandler(quotes.Options{
-		Parts:     quotes.Parts{Repository: memory.NewQuotes(), Copies: memory.NewMaterialCopies(), Materials: unreachable, Now: time.Now},
-		Verify:    verifier.Verify,
-		Responses: contract.ResponseCheck{Mode: contract.Strict},
+		Parts:  quotes.Parts{Repository: memory.NewQuotes(), Copies: memory.NewMaterialCopies(), Materials: unreachable, Now: time.Now},
+		Verify: verifier.Verify,
+		Checks: checks.Policy{Mode: checks.Strict},
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -14,8 +14,10 @@ import (
 	api "github.com/charterhq/charter/gen/quotes"
 	"github.com/charterhq/charter/repositories/memory"
 	"github.com/charterhq/charter/repositories/sqldb"
+	"github.com/charterhq/charter/services/platform/checks"
 	"github.com/charterhq/charter/services/platform/contract"
 	"github.com/charterhq/charter/services/platform/docs"
+	"github.com/charterhq/charter/services/platform/events"
 	"github.com/charterhq/charter/services/platform/host"
 	"github.com/charterhq/charter/services/platform/idempotency"
 	"github.com/charterhq/charter/services/platform/stack"
@@ -43,7 +45,12 @@ func Service() host.Service {
 		Publishes: quotesevents.Types,
 		// The materials' events, which keep quotes' copies of materials.
 		Consumes: quotesevents.Received,
-		Build:    build,
+		ReadModels: []host.ReadModel{{
+			Name:        "material-copies",
+			Description: "quotes' copies of materials (material_copies), which submissions are priced from, kept from the events of the MATERIALS stream",
+			Rebuild:     rebuildCopies,
+		}},
+		Build: build,
 	}
 }
 
@@ -69,8 +76,8 @@ func build(_ context.Context, env host.Env) (host.Built, error) {
 		keys = sqldb.NewIdempotencyKeys(env.DB)
 	}
 	wiring, err := Wire(Parts{
-		Repository: repo, Copies: copies, Materials: prices, Events: env.Events, Now: env.Now, Transaction: tx,
-		Middleware: env.StoryMiddleware,
+		Repository: repo, Copies: copies, Materials: prices, Events: env.Events, Checks: env.PayloadCheck(),
+		Now: env.Now, Transaction: tx, Middleware: env.StoryMiddleware,
 	})
 	if err != nil {
 		return host.Built{}, err
@@ -129,7 +136,8 @@ func mountKeyed(c *Controller, keys idempotency.Store, now func() time.Time, log
 // Options are what NewHandler builds the service from, for tests and
 // benchmarks that serve it alone.
 type Options struct {
-	// Parts are what the stories are built from. Required.
+	// Parts are what the stories are built from. Required; their Checks
+	// are set from Checks.
 	Parts Parts
 	// Verify checks a bearer token. Required.
 	Verify func(token string) (access.Caller, error)
@@ -137,9 +145,11 @@ type Options struct {
 	Logger *slog.Logger
 	// Ready reports whether the service can serve (for /readyz).
 	Ready func(context.Context) error
-	// Responses says how responses are checked against the spec; tests
-	// check them all (contract.Strict).
-	Responses contract.ResponseCheck
+	// Checks say which responses are checked against the spec, and which
+	// payloads of the events the stories record against the event
+	// contract; tests check them all (checks.Strict). The zero value
+	// checks none, as a benchmark of the bare cost wants.
+	Checks checks.Policy
 	// Operations wrap every operation inside the contract.
 	Operations []func(http.Handler) http.Handler
 	// Idempotency keeps the keys of the Idempotency-Key header, in the
@@ -155,6 +165,7 @@ func NewHandler(o Options) (http.Handler, error) {
 		// Tests that look at no event: they go to an outbox nobody reads.
 		o.Parts.Events = memory.NewOutbox()
 	}
+	o.Parts.Checks = events.PayloadCheck{Policy: o.Checks, Logger: o.Logger}
 	wiring, err := Wire(o.Parts)
 	if err != nil {
 		return nil, err
@@ -176,6 +187,7 @@ func NewHandler(o Options) (http.Handler, error) {
 	}
 	return stack.New(stack.Options{
 		Title: "Quotes", Spec: spec, SpecJSON: served, Events: quotesevents.Document(), Mount: mount,
-		Verify: o.Verify, Logger: o.Logger, Ready: o.Ready, Operations: o.Operations, Responses: o.Responses,
+		Verify: o.Verify, Logger: o.Logger, Ready: o.Ready, Operations: o.Operations,
+		Responses: contract.ResponseCheckOf(o.Checks),
 	})
 }

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/charterhq/charter/services/platform/events"
 	"github.com/charterhq/charter/stories/access"
 	domain "github.com/charterhq/charter/stories/quotes"
 	"github.com/charterhq/charter/stories/story"
@@ -53,8 +54,12 @@ type Parts struct {
 	Materials domain.MaterialsFunc
 	// Events records the events of the stories that write (the service's
 	// outbox, in the database of Transaction); Wire gives them the
-	// contract's payloads (Events).
+	// contract's payloads (Events), checked as Checks say.
 	Events story.Events
+	// Checks say which payloads are checked against the event contract
+	// (strict in development and tests, sampled in production); the zero
+	// value checks none.
+	Checks events.PayloadCheck
 	// Now is the clock.
 	Now func() time.Time
 	// Validity is how long a submitted quote can be accepted; the
@@ -72,7 +77,7 @@ func Wire(p Parts) (*Wiring, error) {
 	if p.Repository == nil || p.Copies == nil || p.Materials == nil || p.Events == nil || p.Now == nil {
 		return nil, fmt.Errorf("quotes: a repository, material copies, materials, events and a clock are required")
 	}
-	p.Events = Events(p.Events)
+	p.Events = Events(p.Events, p.Checks)
 	reads, writes := p.Middleware, p.Middleware
 	if p.Transaction != nil {
 		writes = append(slices.Clone(p.Middleware), p.Transaction)

@@ -21,7 +21,7 @@ func ExampleSubmitQuote() {
 	clock := func() time.Time { return time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC) }
 	keep, _ := quotes.NewKeepMaterialCopy(quotes.KeepMaterialCopyDeps{Keep: copies.Keep})
 	_, _ = keep.Run(context.Background(), quotes.MaterialCopy{ID: 7, CompanyID: 1, Name: "2 mm Steel", Thickness: 2, Active: true,
-		Price: &quotes.Money{Amount: 4500, Currency: "EUR"}, Version: 1, ChangedAt: clock()})
+		Price: &quotes.Money{Amount: 4500, Currency: "EUR"}, Sequence: 1, ChangedAt: clock()})
 	materialsDown := func(context.Context, []int64) (map[int64]quotes.PricedMaterial, error) {
 		return nil, quotes.ErrMaterialsUnreachable
 	}

@@ -104,7 +104,7 @@ func copyOf(id int64) quotes.MaterialCopy {
 	m := catalogue[id]
 	price := m.PricePerSquareMetre
 	return quotes.MaterialCopy{ID: m.ID, CompanyID: m.CompanyID, Name: m.Name, Thickness: 2, Active: m.Active,
-		Price: &price, Version: 1, ChangedAt: now.Add(-time.Hour)}
+		Price: &price, Sequence: 1, ChangedAt: now.Add(-time.Hour)}
 }
 
 // keep stores c in copies through the story that applies material events.

@@ -64,10 +64,10 @@ func (k *KeepMaterialCopy) checkChange(_ context.Context, s *keepCopyState) erro
 		return fmt.Errorf("%w: material ID %d", ErrInvalidMaterialChange, c.ID)
 	case !c.Deleted && c.CompanyID <= 0:
 		return fmt.Errorf("%w: material %d belongs to company %d", ErrInvalidMaterialChange, c.ID, c.CompanyID)
-	case c.Version < 0:
-		return fmt.Errorf("%w: material %d at version %d", ErrInvalidMaterialChange, c.ID, c.Version)
+	case c.Sequence < 0:
+		return fmt.Errorf("%w: material %d at sequence %d", ErrInvalidMaterialChange, c.ID, c.Sequence)
 	case c.ChangedAt.IsZero():
-		// Without a time, a change without a version has no place in
+		// Without a time, a change without a sequence has no place in
 		// the material's history.
 		return fmt.Errorf("%w: material %d changed at no time", ErrInvalidMaterialChange, c.ID)
 	}

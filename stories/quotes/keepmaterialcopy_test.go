@@ -28,7 +28,7 @@ func TestKeepMaterialCopy(t *testing.T) {
 	t.Run("a change is kept once, and an older one not at all", func(t *testing.T) {
 		k, copies, _ := newStory(t)
 		first, second := copyOf(2), copyOf(2)
-		second.Version, second.ChangedAt, second.Active = 2, first.ChangedAt.Add(time.Second), false
+		second.Sequence, second.ChangedAt, second.Active = 2, first.ChangedAt.Add(time.Second), false
 		for _, step := range []struct {
 			c    quotes.MaterialCopy
 			kept bool
@@ -38,12 +38,12 @@ func TestKeepMaterialCopy(t *testing.T) {
 				t.Fatal(err)
 			}
 			if kept != step.kept {
-				t.Errorf("Run(version %d) kept = %v, want %v", step.c.Version, kept, step.kept)
+				t.Errorf("Run(sequence %d) kept = %v, want %v", step.c.Sequence, kept, step.kept)
 			}
 		}
 		got, _ := copies.Copies(context.Background(), []int64{2})
-		if c := got[2]; c.Version != 2 || c.Active {
-			t.Errorf("copy %+v, want version 2, inactive", c)
+		if c := got[2]; c.Sequence != 2 || c.Active {
+			t.Errorf("copy %+v, want sequence 2, inactive", c)
 		}
 	})
 
@@ -62,7 +62,7 @@ func TestKeepMaterialCopy(t *testing.T) {
 		{"no ID", func(c *quotes.MaterialCopy) { c.ID = 0 }},
 		{"a negative ID", func(c *quotes.MaterialCopy) { c.ID = -1 }},
 		{"no company", func(c *quotes.MaterialCopy) { c.CompanyID = 0 }},
-		{"a negative version", func(c *quotes.MaterialCopy) { c.Version = -1 }},
+		{"a negative sequence", func(c *quotes.MaterialCopy) { c.Sequence = -1 }},
 		{"no time", func(c *quotes.MaterialCopy) { c.ChangedAt = time.Time{} }},
 		{"a deletion without an ID", func(c *quotes.MaterialCopy) { c.ID, c.Deleted = 0, true }},
 	} {
@@ -111,8 +111,8 @@ func TestKeepMaterialCopy(t *testing.T) {
 
 func TestMaterialCopySupersedes(t *testing.T) {
 	at := func(minutes int) time.Time { return now.Add(time.Duration(minutes) * time.Minute) }
-	v := func(version int64, minutes int) quotes.MaterialCopy {
-		return quotes.MaterialCopy{ID: 1, CompanyID: 1, Version: version, ChangedAt: at(minutes)}
+	v := func(sequence int64, minutes int) quotes.MaterialCopy {
+		return quotes.MaterialCopy{ID: 1, CompanyID: 1, Sequence: sequence, ChangedAt: at(minutes)}
 	}
 	gone := func(minutes int) quotes.MaterialCopy {
 		return quotes.MaterialCopy{ID: 1, Deleted: true, ChangedAt: at(minutes)}
@@ -122,12 +122,15 @@ func TestMaterialCopySupersedes(t *testing.T) {
 		new, old quotes.MaterialCopy
 		want     bool
 	}{
-		{"a higher version, earlier by the clock", v(3, 0), v(2, 5), true},
-		{"a lower version, later by the clock", v(2, 5), v(3, 0), false},
-		{"the same version and time: a redelivery", v(2, 5), v(2, 5), false},
-		{"no versions, later", v(0, 6), v(0, 5), true},
-		{"no versions, earlier", v(0, 4), v(0, 5), false},
-		{"one version missing: by the clock", v(0, 6), v(3, 5), true},
+		{"a greater sequence, earlier by the clock", v(3, 0), v(2, 5), true},
+		{"a smaller sequence, later by the clock", v(2, 5), v(3, 0), false},
+		{"a greater sequence at the same time", v(3, 5), v(2, 5), true},
+		{"a smaller sequence at the same time", v(2, 5), v(3, 5), false},
+		{"the same sequence and time: a redelivery", v(2, 5), v(2, 5), false},
+		{"the same sequence, another time: still the one change", v(2, 6), v(2, 5), false},
+		{"no sequences, later", v(0, 6), v(0, 5), true},
+		{"no sequences, earlier", v(0, 4), v(0, 5), false},
+		{"one sequence missing: by the clock", v(0, 6), v(3, 5), true},
 		{"a deletion over any change", gone(0), v(9, 10), true},
 		{"nothing over a deletion", v(9, 10), gone(0), false},
 		{"not even another deletion", gone(10), gone(0), false},

@@ -26,9 +26,12 @@ type MaterialCopy struct {
 	// Deleted is set once the material is deleted. A deleted material
 	// stays deleted: materials never reuses an ID.
 	Deleted bool
-	// Version is the material's version after the change, one more with
-	// every write of it; 0 when the change does not say.
-	Version int64
+	// Sequence is the change's place among the events of the materials
+	// service, as the producer ordered them (the CloudEvents sequence of
+	// its event, the commit order of materials' outbox): of two changes
+	// of one material, the later has the greater. 0 when the event
+	// carries none (one recorded before events had it).
+	Sequence int64
 	// ChangedAt is when the material was changed: the material's
 	// updated_at, or the event's time for a deletion.
 	ChangedAt time.Time
@@ -40,9 +43,13 @@ type MaterialCopy struct {
 //
 //   - a deleted material stays deleted, whatever arrives after;
 //   - a deletion supersedes any other change;
-//   - otherwise the higher version wins when both changes carry one, and
-//     the later ChangedAt when either does not. A change equal to the
-//     copy (a redelivery) does not supersede it.
+//   - otherwise the greater Sequence wins when both changes carry one,
+//     whatever their times say: materials' clock, which dates ChangedAt,
+//     can give two changes the same time or, on replicas whose clocks
+//     differ, put a later change before an earlier one, while its outbox
+//     orders the changes of one material as they committed; the later
+//     ChangedAt wins only when either change has no sequence. A change
+//     equal to the copy (a redelivery) does not supersede it.
 //
 // Repositories hold a stored copy to the same rule in the statement that
 // writes (see MaterialCopies.Keep).
@@ -52,8 +59,8 @@ func (c MaterialCopy) Supersedes(old MaterialCopy) bool {
 		return false
 	case c.Deleted:
 		return true
-	case c.Version > 0 && old.Version > 0 && c.Version != old.Version:
-		return c.Version > old.Version
+	case c.Sequence > 0 && old.Sequence > 0:
+		return c.Sequence > old.Sequence
 	}
 	return c.ChangedAt.After(old.ChangedAt)
 }

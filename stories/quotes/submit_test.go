@@ -236,7 +236,7 @@ func TestSubmitQuote(t *testing.T) {
 		copies := memory.NewMaterialCopies()
 		keep(t, copies, copyOf(2))
 		dearer := copyOf(2)
-		dearer.Version, dearer.ChangedAt, dearer.Price = 2, now.Add(time.Minute), &quotes.Money{Amount: 24000, Currency: "EUR"}
+		dearer.Sequence, dearer.ChangedAt, dearer.Price = 2, now.Add(time.Minute), &quotes.Money{Amount: 24000, Currency: "EUR"}
 		keep(t, copies, dearer)
 		repo := seeded(t)
 		id := draft(t, repo, line(2, 1, 1000, 1000))

@@ -36,10 +36,27 @@ func (o *operation) itemParams() map[string]string {
 	return out
 }
 
+// item returns the collection and the path parameter of the item o acts
+// on, when o's path is an item of a collection: "/materials" and
+// material_id for "/materials/{material_id}".
+func (o *operation) item() (coll, name string, ok bool) {
+	for n, c := range o.itemParams() {
+		if o.path == c+"/{"+n+"}" {
+			return c, n, true
+		}
+	}
+	return "", "", false
+}
+
 // world is what one stateful case knows: the ids of live resources per
 // collection, from the responses of earlier steps.
 type world struct {
 	ids map[string][]string
+	// known holds the item as last read by a GET, by itemKey, while no
+	// write since may have changed it.
+	known map[string]map[string]any
+	// found holds the items whose last GET found them, by itemKey.
+	found map[string]bool
 	// as is the identity the sequence runs as.
 	as Identity
 }
@@ -55,6 +72,8 @@ func (w *world) add(coll, id string) {
 
 func (w *world) remove(coll, id string) {
 	w.ids[coll] = remove(w.ids[coll], id)
+	delete(w.known, itemKey(coll, id))
+	delete(w.found, itemKey(coll, id))
 }
 
 // itemGet returns the GET operation on the items of coll, the one that
@@ -174,10 +193,10 @@ func evaluate(expr string, body any, h http.Header) (string, bool) {
 // update_breaks_get bug (seed 1) took 11,949 candidates and 39,869
 // requests that way, and takes 1,803 requests bit by bit.
 func (r *runner) stateful() {
-	checks := r.checksOf(append(append([]string(nil), responseChecks...), ValidAccepted, DeleteGone, CreateFetchable, TenantIsolated)...)
+	checks := r.checksOf(append(append([]string(nil), responseChecks...), ValidAccepted, DeleteGone, CreateFetchable, UpdatePersisted, PagesComplete, TenantIsolated)...)
 	p := &property{r: r, name: "stateful", checks: checks}
 	p.run(func(c *caseRun) {
-		w := &world{ids: map[string][]string{}, as: r.identity(c.t)}
+		w := &world{ids: map[string][]string{}, known: map[string]map[string]any{}, found: map[string]bool{}, as: r.identity(c.t)}
 		// Each step is drawn as one value, so that rapid removes a
 		// step from a failing sequence in one try.
 		step := rapid.Custom(func(t *rapid.T) bool {
@@ -250,12 +269,33 @@ func (r *runner) step(c *caseRun, w *world, o *operation, t *rapid.T) {
 		ids := w.ids[coll]
 		fixed[name] = ids[index(t, len(ids), name)]
 	}
-	req := o.build(o.draw(t, fixed), w.as.credential(o.scopes))
+	if coll, ok := r.pageable(c, o, t); ok {
+		r.walk(c, w, o, coll, t)
+		return
+	}
+	v := o.draw(t, fixed)
+	req := o.build(v, w.as.credential(o.scopes))
 	res := c.send(req)
 	c.verify(o.id, o.conform(req, res)...)
 	c.verify(o.id, r.accepted(o, res))
+	if coll, name, ok := o.item(); ok && o.method == http.MethodGet {
+		w.remember(coll, fixed[name], res)
+	}
+	if res.status >= 500 && o.method != http.MethodGet {
+		// A write that failed may have done part of its work.
+		w.forget(o, fixed)
+	}
 	if res.status < 200 || res.status > 299 {
 		return
+	}
+	if o.method != http.MethodGet {
+		coll, id, update := r.updated(o, fixed)
+		before := w.known[itemKey(coll, id)]
+		w.forget(o, fixed)
+		// 202 says the update is yet to happen: nothing to read back.
+		if sent, ok := v.body.(map[string]any); update && ok && v.hasBody && res.status != http.StatusAccepted && c.p.active(UpdatePersisted) {
+			r.persisted(c, w, o, res.status, coll, id, sent, before)
+		}
 	}
 	made := r.created(o, res)
 	// In the order of the collections, for the draws of isolation to
@@ -264,26 +304,22 @@ func (r *runner) step(c *caseRun, w *world, o *operation, t *rapid.T) {
 		id := made[coll]
 		w.add(coll, id)
 		if o.method == http.MethodPost {
-			r.fetch(c, w.as, o, coll, id, CreateFetchable)
+			w.remember(coll, id, r.fetch(c, w.as, o, coll, id, CreateFetchable))
 			r.isolation(c, w.as, coll, id, t)
 		}
 	}
-	if o.method == http.MethodDelete {
-		for name, coll := range o.itemParams() {
-			if o.path == coll+"/{"+name+"}" {
-				w.remove(coll, fixed[name])
-				r.fetch(c, w.as, o, coll, fixed[name], DeleteGone)
-			}
-		}
+	if coll, name, ok := o.item(); ok && o.method == http.MethodDelete {
+		w.remove(coll, fixed[name])
+		r.fetch(c, w.as, o, coll, fixed[name], DeleteGone)
 	}
 }
 
 // fetch gets the item id of coll after o changed it and checks that it is
 // there (create_fetchable) or gone (delete_gone).
-func (r *runner) fetch(c *caseRun, as Identity, o *operation, coll, id, check string) {
+func (r *runner) fetch(c *caseRun, as Identity, o *operation, coll, id, check string) *response {
 	get, name := r.itemGet(coll)
 	if get == nil {
-		return
+		return &response{}
 	}
 	v := newValues()
 	v.path[name] = id
@@ -298,4 +334,5 @@ func (r *runner) fetch(c *caseRun, as Identity, o *operation, coll, id, check st
 	default:
 		c.verify(o.id, pass(check))
 	}
+	return res
 }

@@ -89,22 +89,38 @@ var ErrUnknownType = errors.New("the event type is not in the contract")
 // each violation. It returns ErrUnknownType for a type the contract does
 // not have.
 func Validate(eventType string, data []byte) error {
-	all, err := schemas()
+	s, err := Schema(eventType)
 	if err != nil {
 		return err
-	}
-	s, ok := all[eventType]
-	if !ok {
-		return fmt.Errorf("%w: %q", ErrUnknownType, eventType)
 	}
 	var v any
 	if err := json.Unmarshal(data, &v); err != nil {
 		return fmt.Errorf("%s: the payload is not JSON: %w", eventType, err)
 	}
-	if err := s.VisitJSON(v, openapi3.MultiErrors(), openapi3.VisitAsResponse()); err != nil {
+	if err := s.VisitJSON(v, visitOptions...); err != nil {
 		return fmt.Errorf("%s: the payload does not match its schema: %w", eventType, err)
 	}
 	return nil
+}
+
+// visitOptions are how Validate visits a payload: as a response body,
+// which a consumer reads, reporting every violation.
+var visitOptions = []openapi3.SchemaValidationOption{openapi3.MultiErrors(), openapi3.VisitAsResponse()}
+
+// Schema returns the payload schema of eventType, which Validate checks
+// payloads against (as a response body: openapi3.VisitAsResponse), for a
+// faster check that defers to Validate where it is not sure. It returns
+// ErrUnknownType for a type the contract does not have.
+func Schema(eventType string) (*openapi3.Schema, error) {
+	all, err := schemas()
+	if err != nil {
+		return nil, err
+	}
+	s, ok := all[eventType]
+	if !ok {
+		return nil, fmt.Errorf("%w: %q", ErrUnknownType, eventType)
+	}
+	return s, nil
 }
 
 // ValidateValue is Validate for a payload not encoded yet, such as a

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"log/slog"
@@ -9,15 +10,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats.go"
-	"github.com/nats-io/nats.go/jetstream"
-
 	materialsapi "github.com/charterhq/charter/gen/materials"
 	quotesapi "github.com/charterhq/charter/gen/quotes"
 	"github.com/charterhq/charter/gen/shared"
 	"github.com/charterhq/charter/repositories/sqldb"
 	"github.com/charterhq/charter/services/platform/events"
-	"github.com/charterhq/charter/services/quotes"
 	domain "github.com/charterhq/charter/stories/quotes"
 )
 
@@ -90,18 +87,9 @@ func TestSystemEvents(t *testing.T) {
 		t.Fatal(err)
 	}
 	asStaff, asBob := bearer(signFor(t, staffCaller)), bearer(signFor(t, externalCaller))
-	company := int64(7)
-
 	create := func(name string, price int64) materialsapi.Material {
 		t.Helper()
-		res, err := mc.CreateMaterialWithResponse(ctx, nil, materialsapi.NewMaterial{
-			CompanyId: &company, Name: name, Quality: "steel", Thickness: 2,
-			PricePerSquareMetre: &shared.Money{Amount: price, Currency: "EUR"},
-		}, asStaff)
-		if err != nil || res.JSON201 == nil {
-			t.Fatalf("create material: %v %s", err, res.Body)
-		}
-		return *res.JSON201
+		return createMaterial(t, mc, name, price)
 	}
 	submit := func(material int64) *quotesapi.SubmitQuoteResponse {
 		t.Helper()
@@ -160,22 +148,15 @@ func TestSystemEvents(t *testing.T) {
 	})
 
 	t.Run("the copies are rebuilt by replaying the stream", func(t *testing.T) {
-		nc, err := nats.Connect(broker)
-		if err != nil {
-			t.Fatal(err)
+		// The command an operator runs, on the database the running
+		// service reads.
+		var stdout, stderr bytes.Buffer
+		env := map[string]string{"CHARTER_DATA_DIR": dir, "NATS_URL": broker}
+		if err := run([]string{"rebuild", "quotes", "material-copies"}, func(k string) string { return env[k] }, &stdout, &stderr); err != nil {
+			t.Fatalf("charterd rebuild: %v\n%s", err, stderr.String())
 		}
-		defer nc.Close()
-		js, err := jetstream.New(nc)
-		if err != nil {
-			t.Fatal(err)
-		}
-		// The same database the running service reads.
-		n, err := quotes.RebuildCopies(ctx, js, store)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if n != 4 {
-			t.Errorf("replayed %d events, want 4: two created, one updated, one deleted", n)
+		if got, want := stdout.String(), "rebuilt quotes material-copies from 4 events\n"; got != want {
+			t.Errorf("charterd rebuild said %q, want %q: two created, one updated, one deleted", got, want)
 		}
 		waitForCopy(t, store, steel.Id, "rebuilt", func(c domain.MaterialCopy, found bool) bool {
 			return found && c.Name == "2 mm Steel S355" && c.Price.Amount == 5000

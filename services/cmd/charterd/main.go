@@ -5,6 +5,7 @@
 //	charterd serve [--dev] [--services a,b]   serve the APIs (the default command)
 //	charterd token [--role R] [--company N]   print a signed development token
 //	charterd describe                         print the wired stories, step by step
+//	charterd rebuild <service> <read model>   build a read model again by replaying the events it is kept from
 //	charterd version                          print the version and source revision of the build
 //
 // Configuration comes from the environment; see services/platform/host
@@ -52,6 +53,8 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) er
 		return token(args, getenv, stdout)
 	case "describe":
 		return describe(getenv, stdout)
+	case "rebuild":
+		return rebuild(args, getenv, stdout, stderr)
 	case "version":
 		if len(args) > 0 {
 			return errors.New("usage: charterd version")
@@ -59,7 +62,7 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) er
 		_, err := fmt.Fprint(stdout, buildinfo.Read().Format("charterd"))
 		return err
 	default:
-		return fmt.Errorf("unknown command %q (serve, token, describe or version)", cmd)
+		return fmt.Errorf("unknown command %q (serve, token, describe, rebuild or version)", cmd)
 	}
 }
 

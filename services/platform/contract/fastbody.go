@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -26,16 +27,18 @@ import (
 // 0.2 µs and no allocation here, 8.5 µs and 23 allocations decoded and
 // walked by kin-openapi (BenchmarkBodyCheck, BenchmarkBodySteps).
 //
-// It knows the OpenAPI 3.0 keywords the services' request bodies use:
-// type (one of object, string, number, integer, boolean, array), nullable,
+// It knows the OpenAPI 3.0 keywords the services' bodies use: type (one
+// of object, string, number, integer, boolean, array), nullable,
 // properties, required, additionalProperties, readOnly (any readOnly
-// property present makes it unsure), minimum, maximum, exclusiveMinimum
-// and exclusiveMaximum (boolean form), minLength, maxLength, pattern,
-// items, minItems, maxItems and the formats kin-openapi has registered
-// validators for; annotations (description, example, default...) are
-// ignored, as kin-openapi ignores them. A schema with any other keyword
-// (enum, oneOf, multipleOf...) gets no bodyCheck and is always validated by
-// kin-openapi.
+// property present makes it unsure; in a response, which
+// FastResponseCheck checks, a writeOnly one), minimum, maximum,
+// exclusiveMinimum and exclusiveMaximum (boolean form), minLength,
+// maxLength, pattern, enum (of strings, not nullable), items, minItems,
+// maxItems and the formats kin-openapi has registered validators for;
+// annotations (description, example, default...) are ignored, as
+// kin-openapi ignores them. A schema with any other keyword (oneOf,
+// multipleOf, an enum of numbers...) gets no bodyCheck and is always
+// validated by kin-openapi.
 type bodyCheck struct {
 	kind     kind
 	nullable bool
@@ -50,8 +53,9 @@ type bodyCheck struct {
 	// kin-openapi ignores it
 	minLen    uint64
 	maxLen    *uint64
-	pattern   matcher // see patternMatcher
-	notBlank  bool    // the pattern is \S, checked without the regexp
+	pattern   matcher  // see patternMatcher
+	notBlank  bool     // the pattern is \S, checked without the regexp
+	enum      []string // nil: any string
 	strFormat openapi3.StringFormatValidator
 
 	// number and integer
@@ -67,9 +71,11 @@ type bodyCheck struct {
 }
 
 type bodyProp struct {
-	name     string
-	check    *bodyCheck
-	readOnly bool
+	name  string
+	check *bodyCheck
+	// unsure: the property's presence is for kin-openapi to judge (a
+	// readOnly property in a request, a writeOnly one in a response).
+	unsure bool
 }
 
 type kind uint8
@@ -88,13 +94,32 @@ const (
 // deeper bodies go the slow way.
 const maxBodyDepth = 32
 
-// compileBody compiles s into a bodyCheck, or returns nil when s uses a
-// keyword the fast check does not know.
+// compileBody compiles s, a request body's schema, into a bodyCheck, or
+// returns nil when s uses a keyword the fast check does not know.
 func compileBody(s *openapi3.Schema) *bodyCheck {
-	return compileSchema(s, map[*openapi3.Schema]*bodyCheck{}, 0)
+	return compileSchema(s, map[*openapi3.Schema]*bodyCheck{}, 0, false)
 }
 
-func compileSchema(s *openapi3.Schema, seen map[*openapi3.Schema]*bodyCheck, depth int) *bodyCheck {
+// FastResponseCheck compiles s, the schema of a JSON document a client
+// reads (a response body, an event's payload), into the fast check: a
+// function that walks the document's bytes once, without decoding them,
+// and reports true only for a document kin-openapi's VisitJSON, as a
+// response (openapi3.VisitAsResponse), accepts too, and false when it is
+// not sure, for kin-openapi to judge and word. It returns nil when s uses
+// a keyword the check does not know. A materials payload takes about a
+// microsecond this way, and about ten decoded and walked by kin-openapi.
+func FastResponseCheck(s *openapi3.Schema) func(data []byte) bool {
+	c := compileSchema(s, map[*openapi3.Schema]*bodyCheck{}, 0, true)
+	if c == nil {
+		return nil
+	}
+	return c.valid
+}
+
+// compileSchema compiles s as a request body's schema, or as a response
+// body's when response is set, which decides which properties make the
+// check unsure (see bodyProp.unsure).
+func compileSchema(s *openapi3.Schema, seen map[*openapi3.Schema]*bodyCheck, depth int, response bool) *bodyCheck {
 	if s == nil || depth > maxBodyDepth {
 		return nil
 	}
@@ -119,6 +144,10 @@ func compileSchema(s *openapi3.Schema, seen map[*openapi3.Schema]*bodyCheck, dep
 	if len(*s.Type) != 1 {
 		return nil
 	}
+	if s.Enum != nil && ((*s.Type)[0] != openapi3.TypeString || s.Nullable) {
+		// Enums of other types, or with null, are kin-openapi's.
+		return nil
+	}
 	switch (*s.Type)[0] {
 	case openapi3.TypeObject:
 		c.kind = kindObject
@@ -129,11 +158,15 @@ func compileSchema(s *openapi3.Schema, seen map[*openapi3.Schema]*bodyCheck, dep
 			if ref == nil || ref.Value == nil {
 				return nil
 			}
-			pc := compileSchema(ref.Value, seen, depth+1)
+			pc := compileSchema(ref.Value, seen, depth+1, response)
 			if pc == nil {
 				return nil
 			}
-			c.props = append(c.props, bodyProp{name: name, check: pc, readOnly: ref.Value.ReadOnly})
+			unsure := ref.Value.ReadOnly
+			if response {
+				unsure = ref.Value.WriteOnly
+			}
+			c.props = append(c.props, bodyProp{name: name, check: pc, unsure: unsure})
 		}
 		for _, name := range s.Required {
 			i := c.prop(name)
@@ -147,7 +180,7 @@ func compileSchema(s *openapi3.Schema, seen map[*openapi3.Schema]*bodyCheck, dep
 			if ap.Schema.Value == nil {
 				return nil
 			}
-			if c.additional = compileSchema(ap.Schema.Value, seen, depth+1); c.additional == nil {
+			if c.additional = compileSchema(ap.Schema.Value, seen, depth+1, response); c.additional == nil {
 				return nil
 			}
 		} else if ap.Has != nil && !*ap.Has {
@@ -174,6 +207,16 @@ func compileSchema(s *openapi3.Schema, seen map[*openapi3.Schema]*bodyCheck, dep
 		if s.Format != "" {
 			c.strFormat = openapi3.SchemaStringFormats[s.Format]
 		}
+		if s.Enum != nil {
+			c.enum = make([]string, 0, len(s.Enum))
+			for _, v := range s.Enum {
+				str, ok := v.(string)
+				if !ok {
+					return nil
+				}
+				c.enum = append(c.enum, str)
+			}
+		}
 	case openapi3.TypeNumber, openapi3.TypeInteger:
 		c.kind = kindNumber
 		if (*s.Type)[0] == openapi3.TypeInteger {
@@ -199,7 +242,7 @@ func compileSchema(s *openapi3.Schema, seen map[*openapi3.Schema]*bodyCheck, dep
 		if s.Items == nil || s.Items.Value == nil {
 			return nil
 		}
-		if c.items = compileSchema(s.Items.Value, seen, depth+1); c.items == nil {
+		if c.items = compileSchema(s.Items.Value, seen, depth+1, response); c.items == nil {
 			return nil
 		}
 		c.minItems, c.maxItems = s.MinItems, s.MaxItems
@@ -224,6 +267,7 @@ func onlyKnownKeywords(s *openapi3.Schema) bool {
 	rest.Properties, rest.Required, rest.AdditionalProperties = nil, nil, openapi3.AdditionalProperties{}
 	rest.Min, rest.Max, rest.ExclusiveMin, rest.ExclusiveMax = nil, nil, openapi3.ExclusiveBound{}, openapi3.ExclusiveBound{}
 	rest.MinLength, rest.MaxLength, rest.Pattern = 0, nil, ""
+	rest.Enum = nil // of strings only: compileSchema refuses the others
 	rest.Items, rest.MinItems, rest.MaxItems = nil, 0, nil
 	// Annotations, or handled by the parent object.
 	rest.ReadOnly, rest.WriteOnly, rest.Deprecated = false, false, false
@@ -340,9 +384,9 @@ func (p *bodyParser) object(c *bodyCheck, depth int) bool {
 		p.i++
 		p.ws()
 		if i := c.prop(key); i >= 0 {
-			if seen&(1<<i) != 0 || c.props[i].readOnly {
+			if seen&(1<<i) != 0 || c.props[i].unsure {
 				// A duplicate key (encoding/json keeps the last) or a
-				// readOnly property: let kin-openapi judge.
+				// property whose presence is kin-openapi's to judge.
 				return false
 			}
 			seen |= 1 << i
@@ -576,6 +620,9 @@ func (p *bodyParser) number() (float64, bool) {
 }
 
 func (c *bodyCheck) validString(s string) bool {
+	if c.enum != nil && !slices.Contains(c.enum, s) {
+		return false
+	}
 	if c.minLen != 0 || c.maxLen != nil {
 		// kin-openapi counts code points.
 		n := uint64(utf8.RuneCountInString(s))

@@ -2,43 +2,32 @@ package contract
 
 import (
 	"fmt"
-	"math"
 	"net/http"
 
 	"github.com/getkin/kin-openapi/openapi3filter"
+
+	"github.com/charterhq/charter/services/platform/checks"
 )
 
 // ResponseMode says which responses ValidateResponses checks and what a
-// response that breaks the contract does.
-type ResponseMode int
+// response that breaks the contract does: the mode of checks.Policy,
+// which decides for the payloads of events too (CHARTER_RESPONSE_CHECK).
+type ResponseMode = checks.Mode
 
 const (
 	// Off checks nothing: ValidateResponses returns the handler it wraps,
 	// so that the check costs nothing where it is not wanted.
-	Off ResponseMode = iota
+	Off = checks.Off
 	// Strict checks every response before it leaves, for development and
 	// tests. A violation is logged at error level and the client gets a
 	// 500 problem naming it instead of the response, so that a test
 	// through the real stack fails.
-	Strict
+	Strict = checks.Strict
 	// Sampled checks a share of the responses (ResponseCheck.Rate) as they
 	// leave, for production. A violation is logged and reported, and the
 	// response goes out exactly as the handler wrote it.
-	Sampled
+	Sampled = checks.Sampled
 )
-
-// String returns the mode's name, as a log or a flag shows it.
-func (m ResponseMode) String() string {
-	switch m {
-	case Off:
-		return "off"
-	case Strict:
-		return "strict"
-	case Sampled:
-		return "sampled"
-	}
-	return fmt.Sprintf("ResponseMode(%d)", int(m))
-}
 
 // DefaultMaxResponseBody is the largest response body checked when
 // ResponseCheck.MaxBody is zero.
@@ -63,6 +52,13 @@ type ResponseCheck struct {
 	// quick.
 	OnViolation func(operationID string, err error)
 }
+
+// ResponseCheckOf is the check of responses p decides: its mode and rate.
+func ResponseCheckOf(p checks.Policy) ResponseCheck { return ResponseCheck{Mode: p.Mode, Rate: p.Rate} }
+
+// Policy is the check's mode and rate, which decide which responses are
+// checked (checks.Policy.Take).
+func (c ResponseCheck) Policy() checks.Policy { return checks.Policy{Mode: c.Mode, Rate: c.Rate} }
 
 // ValidateResponses returns middleware that checks the responses of the
 // operations the contract accepted against the responses the spec
@@ -105,26 +101,19 @@ type ResponseCheck struct {
 // caught when the routes are mounted, at start.
 func (c *Contract) ValidateResponses(check ResponseCheck) func(http.Handler) http.Handler {
 	nothing := func(next http.Handler) http.Handler { return next }
-	switch check.Mode {
-	case Off:
+	if err := check.Policy().Validate(); err != nil {
+		panic(fmt.Sprintf("contract: ResponseCheck: %v", err))
+	}
+	if check.Policy().None() {
 		return nothing
-	case Strict:
-	case Sampled:
-		if math.IsNaN(check.Rate) || check.Rate < 0 || check.Rate > 1 {
-			panic(fmt.Sprintf("contract: ResponseCheck.Rate %v is not within [0, 1]", check.Rate))
-		}
-		if check.Rate == 0 {
-			return nothing
-		}
-	default:
-		panic(fmt.Sprintf("contract: unknown ResponseMode %d", check.Mode))
 	}
 	if check.MaxBody <= 0 {
 		check.MaxBody = DefaultMaxResponseBody
 	}
 	rc := &responseChecker{
-		c:     c,
-		check: check,
+		c:      c,
+		check:  check,
+		policy: check.Policy(),
 		filter: &openapi3filter.Options{
 			// An undocumented status is a violation; kin-openapi lets it
 			// pass by default.

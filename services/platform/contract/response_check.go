@@ -3,11 +3,11 @@ package contract
 import (
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"net/http"
 
 	"github.com/getkin/kin-openapi/openapi3filter"
 
+	"github.com/charterhq/charter/services/platform/checks"
 	"github.com/charterhq/charter/services/platform/problem"
 	"github.com/charterhq/charter/services/platform/request"
 )
@@ -16,6 +16,7 @@ import (
 type responseChecker struct {
 	c      *Contract
 	check  ResponseCheck
+	policy checks.Policy
 	filter *openapi3filter.Options
 }
 
@@ -29,7 +30,7 @@ func (rc *responseChecker) middleware(next http.Handler) http.Handler {
 			return
 		}
 		r, scope := scopeFor(r, op)
-		cw := newCheckedWriter(w, rc.check.Mode == Strict, rc.check.MaxBody)
+		cw := newCheckedWriter(w, rc.policy.Fails(), rc.check.MaxBody)
 		next.ServeHTTP(cw, r)
 		rc.finish(cw, r, op, scope)
 		cw.free()
@@ -38,7 +39,7 @@ func (rc *responseChecker) middleware(next http.Handler) http.Handler {
 
 // sampled reports whether this request's response is to be checked.
 func (rc *responseChecker) sampled() bool {
-	return rc.check.Mode == Strict || rc.check.Rate >= 1 || rand.Float64() < rc.check.Rate
+	return rc.policy.Take()
 }
 
 // scopeFor returns r with the scope in which the contract records that it
@@ -81,7 +82,7 @@ func (rc *responseChecker) finish(cw *checkedWriter, r *http.Request, op *operat
 		cw.release()
 		return
 	}
-	replace := rc.check.Mode == Strict && !cw.committed && v.Status < 500
+	replace := rc.policy.Fails() && !cw.committed && v.Status < 500
 	rc.report(r, v, replace)
 	if !replace {
 		cw.release()

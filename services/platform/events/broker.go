@@ -89,6 +89,16 @@ func StartBroker(o BrokerOptions) (*Broker, error) {
 	return b, nil
 }
 
+// Dial connects to the external server or cluster at url, at once or not
+// at all, for a command that cannot wait for the broker to come up.
+func Dial(url, name string) (*Broker, error) {
+	nc, err := nats.Connect(url, nats.Name(name))
+	if err != nil {
+		return nil, fmt.Errorf("events: connect to the broker at %s: %w", url, err)
+	}
+	return &Broker{Conn: nc, url: url}, nil
+}
+
 // URL is where clients reach the broker: the external URL, or the
 // embedded server's client address ("" when it listens nowhere).
 func (b *Broker) URL() string { return b.url }
@@ -147,7 +157,9 @@ type ServerOptions struct {
 }
 
 // StartServer starts a NATS server with JetStream in this process and
-// waits until it accepts connections.
+// waits until it accepts connections. It holds o.StoreDir locked until
+// the server has shut down, and returns ErrStoreInUse when another process
+// holds it.
 func StartServer(o ServerOptions) (*server.Server, error) {
 	if o.StoreDir == "" {
 		return nil, errors.New("events: the embedded broker needs a directory for its streams")
@@ -181,10 +193,20 @@ func StartServer(o ServerOptions) (*server.Server, error) {
 			ln.Close()
 		}
 	}
+	release, err := lockStore(o.StoreDir)
+	if err != nil {
+		return nil, err
+	}
 	srv, err := server.NewServer(opts)
 	if err != nil {
+		release()
 		return nil, fmt.Errorf("events: the embedded broker: %w", err)
 	}
+	// The store is this process's until the server has shut down.
+	go func() {
+		srv.WaitForShutdown()
+		release()
+	}()
 	if o.Logger != nil {
 		srv.SetLogger(serverLogger{o.Logger.With("component", "nats")}, false, false)
 	}

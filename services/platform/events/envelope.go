@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -31,10 +32,45 @@ type Envelope struct {
 	// Type is the event type, also its subject on the broker.
 	Type string `json:"type"`
 	// Subject is the id of the aggregate the event is about.
-	Subject         string          `json:"subject,omitempty"`
-	Time            time.Time       `json:"time"`
-	DataContentType string          `json:"datacontenttype"`
-	Data            json.RawMessage `json:"data"`
+	Subject         string    `json:"subject,omitempty"`
+	Time            time.Time `json:"time"`
+	DataContentType string    `json:"datacontenttype"`
+	// Sequence is the event's place among the events of its source, as
+	// the CloudEvents sequence extension has it: the outbox's commit
+	// sequence, which orders the changes of one aggregate as they
+	// committed (see outbox.Event.Seq), written with SequenceDigits
+	// digits so that its lexicographic order is its numeric order. Empty
+	// in an event no outbox recorded (one published by hand).
+	Sequence string          `json:"sequence,omitempty"`
+	Data     json.RawMessage `json:"data"`
+}
+
+// SequenceDigits is the width of Envelope.Sequence: an int64 has at most
+// 19 digits, so every sequence has as many and compares as text as it
+// does as a number.
+const SequenceDigits = 19
+
+// FormatSequence is seq as Envelope.Sequence writes it; "" for 0, no
+// sequence.
+func FormatSequence(seq int64) string {
+	if seq <= 0 {
+		return ""
+	}
+	return fmt.Sprintf("%0*d", SequenceDigits, seq)
+}
+
+// SequenceNumber is the number Sequence writes, 0 when the event has no
+// sequence or one that is no number of ours: such an event is ordered by
+// other means, such as its time.
+func (e Envelope) SequenceNumber() int64 {
+	if e.Sequence == "" {
+		return 0
+	}
+	n, err := strconv.ParseInt(e.Sequence, 10, 64)
+	if err != nil || n < 0 {
+		return 0
+	}
+	return n
 }
 
 // Source is the CloudEvents source of the events service records.
@@ -48,7 +84,8 @@ func FromOutbox(service string, e outbox.Event) Envelope {
 	}
 	return Envelope{
 		SpecVersion: SpecVersion, ID: e.ID, Source: Source(service), Type: e.Type,
-		Subject: e.Subject, Time: e.Time.UTC(), DataContentType: "application/json", Data: data,
+		Subject: e.Subject, Time: e.Time.UTC(), DataContentType: "application/json",
+		Sequence: FormatSequence(e.Seq), Data: data,
 	}
 }
 
@@ -74,6 +111,9 @@ func (e Envelope) Validate() error {
 	if e.DataContentType != "" && e.DataContentType != "application/json" {
 		errs = append(errs, fmt.Errorf("datacontenttype is %q, not application/json", e.DataContentType))
 	}
+	if e.Sequence != "" && !validSequence(e.Sequence) {
+		errs = append(errs, fmt.Errorf("sequence is %q, not %d decimal digits", e.Sequence, SequenceDigits))
+	}
 	if len(e.Data) > 0 && !json.Valid(e.Data) {
 		errs = append(errs, errors.New("data is not JSON"))
 	}
@@ -81,6 +121,20 @@ func (e Envelope) Validate() error {
 		return fmt.Errorf("events: not a CloudEvents envelope: %w", errors.Join(errs...))
 	}
 	return nil
+}
+
+// validSequence reports whether s is a sequence as FormatSequence writes
+// it.
+func validSequence(s string) bool {
+	if len(s) != SequenceDigits {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != strings.Repeat("0", SequenceDigits)
 }
 
 // Decode reads and validates the envelope of a message body. Attributes

@@ -2,31 +2,62 @@ package events
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"log/slog"
+	"strings"
 
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/charterhq/charter/services/platform/checks"
 	"github.com/charterhq/charter/stories/story"
 )
+
+// PayloadCheck says which payloads Payloads checks against the event
+// contract and where it reports a violation it lets through.
+type PayloadCheck struct {
+	// Policy decides which payloads are checked: the one that decides
+	// for the service's responses (CHARTER_RESPONSE_CHECK), strict in
+	// development and tests, sampled in production. The zero value
+	// checks nothing.
+	Policy checks.Policy
+	// Logger receives the violations a Sampled policy finds; slog.Default
+	// when nil.
+	Logger *slog.Logger
+}
 
 // Payloads returns the story.Events a service's stories record through:
 // stories record their events with domain values as data, since they
 // never import gen/, and Payloads gives each event its payload as the
 // service's event contract has it (payload, from the generated types of
-// gen/events/<service>), checks it against the contract's schema
-// (validate, the generated ValidateValue) and records it through next.
-// An event whose payload cannot be made or breaks the contract is an
-// error, which fails the story that records it: nothing the contract does
-// not describe is ever published.
-func Payloads(next story.Events, payload func(story.Event) (any, error), validate func(eventType string, payload any) error) story.Events {
+// gen/events/<service>), encodes it as JSON once, checks those bytes
+// against the contract's schema when check.Policy takes it (validate, the
+// generated Validate) and records them through next, whose outbox keeps
+// them as they are. An event whose payload cannot be made or encoded is an
+// error that fails the story recording it, and so, under a Strict policy,
+// is a payload that breaks the contract: nothing the contract does not
+// describe is published from development or tests. Under a Sampled policy
+// a violation is logged and the event recorded as it was made, as a
+// sampled response goes out as it was written.
+func Payloads(next story.Events, payload func(story.Event) (any, error), validate func(eventType string, data []byte) error, check PayloadCheck) story.Events {
 	if next == nil || payload == nil || validate == nil {
 		panic("events: Payloads needs the events to record through, a payload and a validation")
 	}
-	return payloads{next: next, payload: payload, validate: validate}
+	if err := check.Policy.Validate(); err != nil {
+		panic(err.Error())
+	}
+	if check.Logger == nil {
+		check.Logger = slog.Default()
+	}
+	return payloads{next: next, payload: payload, validate: validate, check: check}
 }
 
 type payloads struct {
 	next     story.Events
 	payload  func(story.Event) (any, error)
-	validate func(string, any) error
+	validate func(string, []byte) error
+	check    PayloadCheck
 }
 
 func (p payloads) Record(ctx context.Context, events ...story.Event) error {
@@ -36,11 +67,52 @@ func (p payloads) Record(ctx context.Context, events ...story.Event) error {
 		if err != nil {
 			return fmt.Errorf("events: the payload of %s: %w", e.Type, err)
 		}
-		if err := p.validate(e.Type, data); err != nil {
-			return fmt.Errorf("events: %w", err)
+		raw, err := json.Marshal(data)
+		if err != nil {
+			return fmt.Errorf("events: the payload of %s does not encode: %w", e.Type, err)
 		}
-		e.Data = data
+		if p.check.Policy.Take() {
+			if err := p.validate(e.Type, raw); err != nil {
+				if p.check.Policy.Fails() {
+					return fmt.Errorf("events: %w", err)
+				}
+				p.report(ctx, e, err)
+			}
+		}
+		e.Data = json.RawMessage(raw)
 		out[i] = e
 	}
 	return p.next.Record(ctx, out...)
+}
+
+// report logs a violation let through. Only where the payload breaks its
+// schema and why are logged, never a value of it: it may be personal
+// data.
+func (p payloads) report(ctx context.Context, e story.Event, err error) {
+	p.check.Logger.LogAttrs(ctx, slog.LevelError, "event payload breaks the contract",
+		slog.String("type", e.Type), slog.String("subject", e.Subject),
+		slog.String("violation", describe(err)))
+}
+
+// describe is each schema error of err as "pointer: reason", without the
+// value or the schema that kin-openapi's text carries.
+func describe(err error) string {
+	var parts []string
+	var walk func(error)
+	walk = func(err error) {
+		var multi openapi3.MultiError
+		var se *openapi3.SchemaError
+		switch {
+		case errors.As(err, &multi):
+			for _, e := range multi {
+				walk(e)
+			}
+		case errors.As(err, &se):
+			parts = append(parts, "#/"+strings.Join(se.JSONPointer(), "/")+": "+se.Reason)
+		default:
+			parts = append(parts, err.Error())
+		}
+	}
+	walk(err)
+	return strings.Join(parts, "; ")
 }

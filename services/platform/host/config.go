@@ -14,9 +14,10 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-
-	"github.com/charterhq/charter/services/platform/contract"
 	"time"
+
+	"github.com/charterhq/charter/services/platform/checks"
+	"github.com/charterhq/charter/services/platform/contract"
 )
 
 // Config is the server's configuration. FromEnv documents each variable.
@@ -65,11 +66,13 @@ type Config struct {
 	// memory and the file descriptors connections take; Serve lowers it
 	// when the open-file limit could not hold it.
 	MaxConnections int
-	// Responses is how responses are checked against the contract
+	// Responses is how responses, and the payloads of the events the
+	// stories record, are checked against their contracts
 	// (CHARTER_RESPONSE_CHECK): "strict" fails a violating response with a
-	// 500, "off" checks nothing, "sampled:R" checks a share R of them and
-	// logs and counts what violates. Empty means strict in development
-	// mode and sampled:0.01 otherwise.
+	// 500 and a story recording a violating event, "off" checks nothing,
+	// "sampled:R" checks a share R of them and logs and counts what
+	// violates. Empty means strict in development mode and sampled:0.01
+	// otherwise.
 	Responses string
 	// LogFormat is "text" or "json" (CHARTER_LOG_FORMAT, default "text").
 	LogFormat string
@@ -137,8 +140,10 @@ func Defaults() Config {
 	}
 }
 
-// ResponseCheck is the check Responses names.
-func (c Config) ResponseCheck() (contract.ResponseCheck, error) {
+// Checks is the policy Responses names, which decides which responses
+// the stack checks against the service's contract and which payloads of
+// the events its stories record are checked against its event contract.
+func (c Config) Checks() (checks.Policy, error) {
 	v := c.Responses
 	if v == "" {
 		v = "sampled:0.01"
@@ -146,19 +151,16 @@ func (c Config) ResponseCheck() (contract.ResponseCheck, error) {
 			v = "strict"
 		}
 	}
-	switch {
-	case v == "strict":
-		return contract.ResponseCheck{Mode: contract.Strict}, nil
-	case v == "off":
-		return contract.ResponseCheck{Mode: contract.Off}, nil
-	case strings.HasPrefix(v, "sampled:"):
-		rate, err := strconv.ParseFloat(strings.TrimPrefix(v, "sampled:"), 64)
-		if err != nil || !(rate >= 0 && rate <= 1) {
-			return contract.ResponseCheck{}, fmt.Errorf("%q: the rate of sampled:R is a number from 0 to 1", v)
-		}
-		return contract.ResponseCheck{Mode: contract.Sampled, Rate: rate}, nil
+	return checks.Parse(v)
+}
+
+// ResponseCheck is the check of responses Responses names (Checks).
+func (c Config) ResponseCheck() (contract.ResponseCheck, error) {
+	p, err := c.Checks()
+	if err != nil {
+		return contract.ResponseCheck{}, err
 	}
-	return contract.ResponseCheck{}, fmt.Errorf("%q is not strict, off or sampled:R", v)
+	return contract.ResponseCheckOf(p), nil
 }
 
 // SplitList splits a comma-separated list, dropping blanks.

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/charterhq/charter/services/platform/checks"
 )
 
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
@@ -47,4 +49,36 @@ func TestFromEnv(t *testing.T) {
 			}
 		}
 	})
+}
+
+// CHARTER_RESPONSE_CHECK decides for responses and event payloads alike:
+// strict in development, sampled outside it, as written otherwise.
+func TestChecks(t *testing.T) {
+	for _, tc := range []struct {
+		vars map[string]string
+		want checks.Policy
+	}{
+		{nil, checks.Policy{Mode: checks.Sampled, Rate: 0.01}},
+		{map[string]string{"CHARTER_DEV": "1"}, checks.Policy{Mode: checks.Strict}},
+		{map[string]string{"CHARTER_DEV": "1", "CHARTER_RESPONSE_CHECK": "off"}, checks.Policy{Mode: checks.Off}},
+		{map[string]string{"CHARTER_RESPONSE_CHECK": "sampled:0.5"}, checks.Policy{Mode: checks.Sampled, Rate: 0.5}},
+	} {
+		c, err := FromEnv(env(tc.vars))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := c.Checks()
+		if err != nil || got != tc.want {
+			t.Errorf("%v: Checks() = %v, %v; want %v", tc.vars, got, err, tc.want)
+		}
+		if rc, _ := c.ResponseCheck(); rc.Policy() != got {
+			t.Errorf("%v: the responses are checked under %v, the events under %v", tc.vars, rc.Policy(), got)
+		}
+		if e := (Env{Checks: got}).PayloadCheck(); e.Policy != got {
+			t.Errorf("%v: the payloads are checked under %v", tc.vars, e.Policy)
+		}
+	}
+	if _, err := FromEnv(env(map[string]string{"CHARTER_RESPONSE_CHECK": "sampled:2"})); err == nil || !strings.Contains(err.Error(), "CHARTER_RESPONSE_CHECK") {
+		t.Errorf("a rate of 2: %v", err)
+	}
 }

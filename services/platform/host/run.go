@@ -18,6 +18,7 @@ import (
 
 	"github.com/charterhq/charter/services/platform/auth"
 	"github.com/charterhq/charter/services/platform/call"
+	"github.com/charterhq/charter/services/platform/contract"
 	"github.com/charterhq/charter/services/platform/events"
 	"github.com/charterhq/charter/services/platform/stack"
 	"github.com/charterhq/charter/services/platform/telemetry"
@@ -169,8 +170,13 @@ func (h *Host) build(ctx context.Context, s Service, cfg Config, o Options, veri
 		st.Close()
 		return nil, err
 	}
+	policy, err := cfg.Checks()
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
 	env := Env{
-		Logger: logger, DB: st.db, Now: o.Now, Dev: cfg.Dev, Peers: peers,
+		Logger: logger, DB: st.db, Now: o.Now, Dev: cfg.Dev, Peers: peers, Checks: policy,
 		StoryMiddleware: []story.Middleware{metrics.Story(), tracing.Story()},
 	}
 	relay, err := h.wireEvents(s, st, &env, logger)
@@ -228,13 +234,8 @@ func (h *Host) build(ctx context.Context, s Service, cfg Config, o Options, veri
 		ready = append(ready, built.Ready)
 	}
 	ready = append(ready, peerReady...)
-	responses, err := cfg.ResponseCheck()
-	if err != nil {
-		st.Close()
-		return nil, err
-	}
 	r.Handler, err = stack.New(stack.Options{
-		Responses: responses,
+		Responses: contract.ResponseCheckOf(policy),
 		Title:     s.Title, Spec: spec, SpecJSON: specJSON, Events: events, Mount: built.Mount,
 		Verify: verifier.Verify, Logger: logger, BodyLimit: cfg.BodyLimit,
 		Ready: all(ready), AccessLog: o.AccessLog,

@@ -8,7 +8,9 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/jmoiron/sqlx"
+	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/charterhq/charter/services/platform/checks"
 	"github.com/charterhq/charter/services/platform/events"
 	"github.com/charterhq/charter/services/platform/stack"
 	"github.com/charterhq/charter/stories/story"
@@ -46,8 +48,32 @@ type Service struct {
 	// must handle exactly these. The host runs a durable consumer named
 	// after the service, shared by its replicas.
 	Consumes []string
+	// ReadModels are the state the service keeps from the events of
+	// others, each of which `charterd rebuild <service> <name>` builds
+	// again by replaying them.
+	ReadModels []ReadModel
 	// Build builds the service over env. It runs once at start.
 	Build func(ctx context.Context, env Env) (Built, error)
+}
+
+// ReadModel is state a service keeps from the events another service
+// publishes, which can be built again from the events its stream holds
+// (the streams keep them for ever unless CHARTER_NATS_MAX_AGE says
+// otherwise): after a bug in its handlers, a restore of the service's
+// database, or to fill one made new.
+type ReadModel struct {
+	// Name names it on the command line, such as "material-copies".
+	Name string
+	// Description says what it holds and what it is kept from, as
+	// charterd rebuild lists it.
+	Description string
+	// Rebuild empties the read model in env.DB and replays every event
+	// it is kept from that js's stream holds into it, from the first,
+	// and returns how many it replayed. It must be safe to run beside
+	// the service serving from the same database, and leave readers the
+	// whole old state or the whole new one, never an empty or half
+	// filled one (one transaction).
+	Rebuild func(ctx context.Context, env Env, js jetstream.JetStream) (int, error)
 }
 
 // Call is one service another calls, and the scopes it needs there.
@@ -83,6 +109,17 @@ type Env struct {
 	// through the service's Transaction middleware); the relay publishes
 	// them once it committed.
 	Events story.Events
+	// Checks decide which payloads of the events the stories record are
+	// checked against the event contract, as they decide for the
+	// responses (CHARTER_RESPONSE_CHECK): see PayloadCheck.
+	Checks checks.Policy
+}
+
+// PayloadCheck is how the service's events.Payloads checks the payloads
+// its stories record: under Checks, violations let through logged by the
+// service's logger.
+func (e Env) PayloadCheck() events.PayloadCheck {
+	return events.PayloadCheck{Policy: e.Checks, Logger: e.Logger}
 }
 
 // Peer is how a service reaches one it calls: the base URL of its API and

@@ -32,6 +32,7 @@ func TestDatabaseOutage(t *testing.T) {
 	t.Cleanup(func() { server.Stop() })
 
 	cfg := host.Defaults()
+	cfg.DataDir = t.TempDir() // the embedded broker's streams, not in the repository
 	cfg.DatabaseURL = server.NewDatabase(t)
 	cfg.Services = []string{"materials"}
 	cfg.Responses = "strict"

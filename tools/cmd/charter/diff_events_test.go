@@ -2,6 +2,7 @@ package main
 
 import (
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -24,6 +25,9 @@ func eventsAPIDir(t *testing.T, next string) string {
 	return dir
 }
 
+// infoVersion is the first version line of a contract, its info.version.
+var infoVersion = regexp.MustCompile(`(?m)^(  version: )\S+$`)
+
 func TestGateComparesEventContracts(t *testing.T) {
 	contract := readFile(t, "../../../api/events/materials.yaml")
 	renamed := strings.Replace(contract, "address: charter.materials.material.deleted", "address: charter.materials.material.removed", 1)
@@ -34,7 +38,7 @@ func TestGateComparesEventContracts(t *testing.T) {
 	}{
 		{"unchanged", "", 0, "events/materials.yaml"},
 		{"subject changed", renamed, 1, "event-subject-changed"},
-		{"subject changed with a major bump", strings.Replace(renamed, "  version: 1.0.0", "  version: 2.0.0", 1), 0, "accepted: major version bumped"},
+		{"subject changed with a major bump", infoVersion.ReplaceAllString(renamed, "${1}99.0.0"), 0, "accepted: major version bumped"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			// The default --sdk report: the generated-client check runs on

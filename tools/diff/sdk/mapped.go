@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"go/ast"
-	"go/parser"
 	"go/token"
 	"go/types"
 	"os"
@@ -48,7 +47,7 @@ func generateSide(specPath string, spec []byte, cfg codegen.Configuration) (side
 		// client does not import, or whose file the spec's $refs do not
 		// name (import-mapping keys are $refs' files as written), is for
 		// another spec.
-		if pkg == "-" || !strings.Contains(src, strconv.Quote(pkg)) || !bytes.Contains(raw, []byte(ref)) {
+		if pkg == "-" || !clientUses(src, pkg) || !bytes.Contains(raw, []byte(ref)) {
 			continue
 		}
 		if _, ok := s.mapped[pkg]; ok {
@@ -62,6 +61,24 @@ func generateSide(specPath string, spec []byte, cfg codegen.Configuration) (side
 		s.mapped[pkg] = mapped
 	}
 	return s, nil
+}
+
+// clientUses reports whether the generated client src uses the package pkg.
+// Unformatted, src imports every mapped package, under the name
+// oapi-codegen gives it (externalRef0): the client uses it where that
+// name qualifies something. Formatted, src imports only what it uses.
+func clientUses(src, pkg string) bool {
+	quoted := strconv.Quote(pkg)
+	i := strings.Index(src, quoted)
+	if i < 0 {
+		return false
+	}
+	line := src[strings.LastIndexByte(src[:i], '\n')+1 : i]
+	name := strings.TrimSpace(line)
+	if name == "" || !token.IsIdentifier(name) {
+		return true
+	}
+	return strings.Contains(src, name+".")
 }
 
 // generateMapped generates the models of file as package pkg, with the
@@ -95,7 +112,7 @@ func generateMapped(file, pkg string, cfg codegen.Configuration) (string, error)
 func parseMapped(fset *token.FileSet, dir string, sources map[string]string) (map[string]*ast.File, error) {
 	out := make(map[string]*ast.File, len(sources))
 	for pkg, src := range sources {
-		f, err := parser.ParseFile(fset, dir+"/"+pkg+"/mapped.gen.go", src, parser.SkipObjectResolution)
+		f, err := parseGenerated(fset, dir+"/"+pkg+"/mapped.gen.go", src)
 		if err != nil {
 			return nil, fmt.Errorf("generated package %s: %w", pkg, err)
 		}
@@ -133,7 +150,7 @@ func (s *sideImporter) Import(path string) (*types.Package, error) {
 	}
 	s.checking[path] = true
 	defer delete(s.checking, path)
-	conf := types.Config{Importer: s}
+	conf := types.Config{Importer: s, IgnoreFuncBodies: true}
 	p, err := conf.Check(path, s.fset, []*ast.File{f}, nil)
 	if err != nil {
 		return nil, fmt.Errorf("type-checking generated package %s: %w", path, err)

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 
 	"gopkg.in/yaml.v3"
 )
@@ -47,7 +48,12 @@ func narrow(oldPath, newPath string) (oldSpec, newSpec []byte, ok bool) {
 		return nil, nil, false
 	}
 	var oldDoc, newDoc map[string]any
-	if yaml.Unmarshal(oldRaw, &oldDoc) != nil || yaml.Unmarshal(newRaw, &newDoc) != nil {
+	var oldErr, newErr error
+	var wg sync.WaitGroup
+	wg.Go(func() { oldErr = yaml.Unmarshal(oldRaw, &oldDoc) })
+	newErr = yaml.Unmarshal(newRaw, &newDoc)
+	wg.Wait()
+	if oldErr != nil || newErr != nil {
 		return nil, nil, false
 	}
 	if !sameExternalFiles(oldDoc, oldPath, newDoc, newPath) {
@@ -108,12 +114,10 @@ func narrow(oldPath, newPath string) (oldSpec, newSpec []byte, ok bool) {
 	if witness != "" {
 		paths[witness] = true
 	}
-	oldSpec, err = json.Marshal(cut(oldDoc, paths, keep))
-	if err != nil {
-		return nil, nil, false
-	}
-	newSpec, err = json.Marshal(cut(newDoc, paths, keep))
-	if err != nil {
+	wg.Go(func() { oldSpec, oldErr = json.Marshal(cut(oldDoc, paths, keep)) })
+	newSpec, newErr = json.Marshal(cut(newDoc, paths, keep))
+	wg.Wait()
+	if oldErr != nil || newErr != nil {
 		return nil, nil, false
 	}
 	return oldSpec, newSpec, true

@@ -16,16 +16,13 @@ import (
 	"errors"
 	"fmt"
 	"go/ast"
-	"go/parser"
 	"go/token"
 	"go/types"
 	"maps"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -33,7 +30,6 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/oapi-codegen/oapi-codegen/v2/pkg/codegen"
 	"github.com/oapi-codegen/oapi-codegen/v2/pkg/util"
-	"golang.org/x/tools/go/packages"
 	"gopkg.in/yaml.v3"
 )
 
@@ -42,11 +38,11 @@ import (
 const packageName = "client"
 
 // ErrUnavailable is wrapped by the errors of Compare that come from where
-// it runs rather than from the specs: no go command on PATH (oapi-codegen
-// formats the code it generates with it, and the client's imports are
-// type-checked from its export data), or a directory that is not in a Go
-// module providing the generated client's imports. The wire comparison
-// does not need either.
+// it runs rather than from the specs. The packages oapi-codegen's
+// templates import are built in (imports.go); a client that imports
+// another (a type named by x-go-type-import) needs the go command on PATH
+// and a directory in a Go module that provides that package. The wire
+// comparison needs neither.
 var ErrUnavailable = errors.New("the generated Go clients cannot be compared here")
 
 // generateMu serializes code generation: oapi-codegen keeps its options in
@@ -141,9 +137,9 @@ func generate(path string, data []byte, cfg codegen.Configuration) (string, erro
 }
 
 // Compare generates, type-checks and compares the clients of two specs, and
-// returns one sdk-incompatible finding per incompatible change. dir is a
-// directory inside a module that requires the generated code's imports
-// (oapi-codegen's runtime); the repository root does.
+// returns one sdk-incompatible finding per incompatible change. dir is
+// where the packages the client imports that are not built in are loaded
+// from: a directory inside a module that requires them.
 //
 // A spec whose $refs point into a file that cfg's import-mapping maps to a
 // Go package (shared/components.yaml to gen/shared) gets its client's
@@ -155,17 +151,23 @@ func generate(path string, data []byte, cfg codegen.Configuration) (string, erro
 // field and method that uses it; the packages themselves are compared too,
 // so that a change to a shared type is reported for each client using it.
 //
-// Where the comparison cannot run (no go command, dir not in a module that
-// provides the client's imports), the error wraps ErrUnavailable.
+// Where the comparison cannot run (a client that imports a package that
+// is not built in, with no go command or dir not in a module that
+// provides it), the error wraps ErrUnavailable.
 func Compare(oldPath, newPath, dir string, cfg codegen.Configuration) ([]diff.Finding, error) {
-	if _, err := exec.LookPath("go"); err != nil {
-		return nil, fmt.Errorf("%w: the go command is not on PATH (oapi-codegen and the type-checker need it)", ErrUnavailable)
-	}
 	return compare(oldPath, newPath, dir, cfg, true)
 }
 
 // compare is Compare, with the specs narrowed to what can generate
 // different Go (narrow.go) when narrowing is true.
+//
+// The clients are generated unformatted (raw.go): goimports, which
+// oapi-codegen runs on what it generates to format it and drop the
+// imports it does not use, took more time than generating. Formatting
+// changes nothing the type-checker sees, and unused imports are dropped
+// here by goimports' rule. Where the raw code does not type-check (a
+// user template that counts on goimports to add an import), the clients
+// are generated again, formatted, and compared as they were.
 func compare(oldPath, newPath, dir string, cfg codegen.Configuration, narrowing bool) ([]diff.Finding, error) {
 	var oldSpec, newSpec []byte
 	if narrowing {
@@ -174,15 +176,41 @@ func compare(oldPath, newPath, dir string, cfg codegen.Configuration, narrowing 
 			cfg.OutputOptions.SkipPrune = true
 		}
 	}
-	old, err := generateSide(oldPath, oldSpec, cfg)
-	if err != nil {
+	if !cfg.OutputOptions.SkipFmt {
+		raw := cfg
+		raw.OutputOptions.SkipFmt = true
+		out, err := compareGenerated(oldPath, oldSpec, newPath, newSpec, dir, raw)
+		if !errors.Is(err, errTypeCheck) {
+			return out, err
+		}
+	}
+	return compareGenerated(oldPath, oldSpec, newPath, newSpec, dir, cfg)
+}
+
+// compareGenerated generates both sides, at once (only oapi-codegen's own
+// step is serialized: it keeps its options in package-level state), and
+// compares them.
+func compareGenerated(oldPath string, oldSpec []byte, newPath string, newSpec []byte, dir string, cfg codegen.Configuration) ([]diff.Finding, error) {
+	fset := token.NewFileSet()
+	// Each side is parsed as soon as it is generated, while the other
+	// side's generation runs.
+	generateAndParse := func(specPath string, spec []byte, name string) (parsedSide, error) {
+		s, err := generateSide(specPath, spec, cfg)
+		if err != nil {
+			return parsedSide{}, err
+		}
+		return parseSide(fset, name, s)
+	}
+	var old, new parsedSide
+	var oldErr, newErr error
+	var wg sync.WaitGroup
+	wg.Go(func() { old, oldErr = generateAndParse(oldPath, oldSpec, "old") })
+	new, newErr = generateAndParse(newPath, newSpec, "new")
+	wg.Wait()
+	if err := errors.Join(oldErr, newErr); err != nil {
 		return nil, err
 	}
-	new, err := generateSide(newPath, newSpec, cfg)
-	if err != nil {
-		return nil, err
-	}
-	return compareSides(old, new, dir)
+	return compareParsed(fset, old, new, dir)
 }
 
 // CompareSources compares two generated client sources.
@@ -190,29 +218,33 @@ func CompareSources(oldSrc, newSrc, dir string) ([]diff.Finding, error) {
 	return compareSides(side{client: oldSrc}, side{client: newSrc}, dir)
 }
 
+// errTypeCheck is wrapped by the errors of compareSides that come from
+// type-checking the generated code.
+var errTypeCheck = errors.New("type-checking")
+
 // compareSides type-checks two versions of a client, each with the
-// packages its import-mapping gives it, and compares them.
+// packages its import-mapping gives it, and compares them. The two are
+// parsed and type-checked at once; they share only the file set and the
+// imported packages, which neither changes.
 func compareSides(old, new side, dir string) ([]diff.Finding, error) {
 	fset := token.NewFileSet()
-	oldFile, err := parser.ParseFile(fset, "old/client.gen.go", old.client, parser.SkipObjectResolution)
-	if err != nil {
+	var oldFiles, newFiles parsedSide
+	var oldErr, newErr error
+	var wg sync.WaitGroup
+	wg.Go(func() { oldFiles, oldErr = parseSide(fset, "old", old) })
+	newFiles, newErr = parseSide(fset, "new", new)
+	wg.Wait()
+	if err := errors.Join(oldErr, newErr); err != nil {
 		return nil, err
 	}
-	newFile, err := parser.ParseFile(fset, "new/client.gen.go", new.client, parser.SkipObjectResolution)
-	if err != nil {
-		return nil, err
-	}
-	oldMapped, err := parseMapped(fset, "old", old.mapped)
-	if err != nil {
-		return nil, err
-	}
-	newMapped, err := parseMapped(fset, "new", new.mapped)
-	if err != nil {
-		return nil, err
-	}
-	files := []*ast.File{oldFile, newFile}
+	return compareParsed(fset, oldFiles, newFiles, dir)
+}
+
+// compareParsed is compareSides once both sides are parsed.
+func compareParsed(fset *token.FileSet, oldFiles, newFiles parsedSide, dir string) ([]diff.Finding, error) {
+	files := []*ast.File{oldFiles.client, newFiles.client}
 	mapped := map[string]bool{}
-	for _, m := range []map[string]*ast.File{oldMapped, newMapped} {
+	for _, m := range []map[string]*ast.File{oldFiles.mapped, newFiles.mapped} {
 		for p, f := range m {
 			mapped[p] = true
 			files = append(files, f)
@@ -220,16 +252,20 @@ func compareSides(old, new side, dir string) ([]diff.Finding, error) {
 	}
 	imp, err := newImporter(dir, mapped, files...)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s is not in a Go module that provides the generated client's imports: %v", ErrUnavailable, orDot(dir), err)
+		return nil, err
 	}
-	oldImp, newImp := newSideImporter(imp, fset, oldMapped), newSideImporter(imp, fset, newMapped)
-	oldPkg, err := check(fset, oldImp, oldFile)
-	if err != nil {
-		return nil, fmt.Errorf("type-checking the base client: %w", err)
+	oldImp, newImp := newSideImporter(imp, fset, oldFiles.mapped), newSideImporter(imp, fset, newFiles.mapped)
+	var oldPkg, newPkg *types.Package
+	var oldErr, newErr error
+	var wg sync.WaitGroup
+	wg.Go(func() { oldPkg, oldErr = check(fset, oldImp, oldFiles.client) })
+	newPkg, newErr = check(fset, newImp, newFiles.client)
+	wg.Wait()
+	if oldErr != nil {
+		return nil, fmt.Errorf("%w the base client: %w", errTypeCheck, oldErr)
 	}
-	newPkg, err := check(fset, newImp, newFile)
-	if err != nil {
-		return nil, fmt.Errorf("type-checking the new client: %w", err)
+	if newErr != nil {
+		return nil, fmt.Errorf("%w the new client: %w", errTypeCheck, newErr)
 	}
 	out := clientChanges(oldPkg, newPkg, mapped)
 	for _, p := range slices.Sorted(maps.Keys(oldImp.done)) {
@@ -240,52 +276,32 @@ func compareSides(old, new side, dir string) ([]diff.Finding, error) {
 	return out, nil
 }
 
-func check(fset *token.FileSet, imp types.Importer, f *ast.File) (*types.Package, error) {
-	conf := types.Config{Importer: imp}
-	return conf.Check(packageName, fset, []*ast.File{f}, nil)
+// parsedSide is one side's client and mapped packages, parsed.
+type parsedSide struct {
+	client *ast.File
+	mapped map[string]*ast.File
 }
 
-// importer serves the type-checked dependencies of the generated code.
-type importer map[string]*types.Package
-
-func (m importer) Import(path string) (*types.Package, error) {
-	if p, ok := m[path]; ok {
-		return p, nil
-	}
-	return nil, fmt.Errorf("package %s not loaded", path)
-}
-
-// newImporter loads, from export data built by the go command, the packages
-// the generated files import, except the ones generated here (skip). The
-// generated code is only type-checked, never written to disk.
-func newImporter(dir string, skip map[string]bool, files ...*ast.File) (importer, error) {
-	seen := map[string]bool{}
-	var paths []string
-	for _, f := range files {
-		for _, spec := range f.Imports {
-			p, err := strconv.Unquote(spec.Path.Value)
-			if err == nil && !seen[p] && !skip[p] {
-				seen[p] = true
-				paths = append(paths, p)
-			}
-		}
-	}
-	imp := importer{}
-	if len(paths) == 0 {
-		return imp, nil
-	}
-	cfg := &packages.Config{Mode: packages.NeedName | packages.NeedTypes, Dir: dir}
-	pkgs, err := packages.Load(cfg, paths...)
+// parseSide parses one side's files, under dir in positions so that the
+// two sides' files stay apart, without the imports they do not use.
+func parseSide(fset *token.FileSet, dir string, s side) (parsedSide, error) {
+	client, err := parseGenerated(fset, dir+"/client.gen.go", s.client)
 	if err != nil {
-		return nil, err
+		return parsedSide{}, err
 	}
-	for _, p := range pkgs {
-		if len(p.Errors) > 0 {
-			return nil, fmt.Errorf("loading %s: %v", p.PkgPath, p.Errors[0])
-		}
-		imp[p.PkgPath] = p.Types
+	mapped, err := parseMapped(fset, dir, s.mapped)
+	if err != nil {
+		return parsedSide{}, err
 	}
-	return imp, nil
+	return parsedSide{client: client, mapped: mapped}, nil
+}
+
+// check type-checks a client's declarations. Function bodies are left
+// out: they are no part of the API that is compared, and they are half
+// the work.
+func check(fset *token.FileSet, imp types.Importer, f *ast.File) (*types.Package, error) {
+	conf := types.Config{Importer: imp, IgnoreFuncBodies: true}
+	return conf.Check(packageName, fset, []*ast.File{f}, nil)
 }
 
 // consequence reports a change whose old and new spelling are the same, such
