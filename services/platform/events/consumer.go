@@ -344,7 +344,11 @@ func (c *Consumer) runInOne(ctx context.Context, ds []*delivery) (crashed bool, 
 	// A stop lets the batch finish: its transaction commits or rolls
 	// back as a whole, and the broker redelivers what was not acked.
 	bctx := context.WithoutCancel(ctx)
-	batch, err := c.o.Inbox.Begin(bctx, c.o.Name)
+	ids := make([]string, len(ds))
+	for i, d := range ds {
+		ids[i] = d.env.ID
+	}
+	batch, err := c.o.Inbox.Begin(bctx, c.o.Name, ids)
 	if err != nil {
 		return false, err
 	}
