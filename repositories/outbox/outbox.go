@@ -86,7 +86,8 @@ type Batch interface {
 	// ErrBatchFailed says the transaction itself failed: the batch then
 	// commits nothing, and its events must be handled again.
 	Once(ctx context.Context, id string, fn func(ctx context.Context) error) (ran bool, err error)
-	// Commit commits the events whose fn succeeded.
+	// Commit commits the events whose fn succeeded; an event of ids that
+	// never came to Once is not handled.
 	Commit() error
 	// Rollback discards the whole batch; after Commit it does nothing.
 	Rollback() error

@@ -195,11 +195,19 @@ func (b *inboxBatch) fail(err error) error {
 	return b.failed
 }
 
-// Commit implements outbox.Batch.
+// Commit implements outbox.Batch. The rows Begin claimed for events
+// that never came to Once (the consumer stopped halfway) go first: those
+// events are not handled.
 func (b *inboxBatch) Commit() error {
 	if b.failed != nil {
 		_ = b.tx.Rollback()
 		return b.failed
+	}
+	for id := range b.claimed {
+		if _, err := b.tx.ExecContext(b.ctx, b.in.forget, b.consumer, id); err != nil {
+			_ = b.tx.Rollback()
+			return fmt.Errorf("sqldb: inbox: %w", classify(err))
+		}
 	}
 	if err := b.tx.Commit(); err != nil {
 		return fmt.Errorf("sqldb: commit: %w", classify(err))
