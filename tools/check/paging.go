@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -95,8 +96,8 @@ func (r *runner) pageable(c *caseRun, o *operation, t *rapid.T) (string, bool) {
 // walk is pages_complete: it lists coll from its first page, following
 // the API's paging to the last, and checks that no item comes twice and,
 // once the walk is complete, that the pages hold as many items as their
-// count says and every item the sequence created and still holds (when
-// nothing but paging narrows the list). The checker is the only writer,
+// count says and every item the identity's sequences created and a GET
+// last found (when nothing but paging narrows the list). The checker is the only writer,
 // so the list cannot change while it is walked.
 func (r *runner) walk(c *caseRun, w *world, o *operation, coll string, t *rapid.T) {
 	pg := o.paging()
@@ -211,9 +212,10 @@ func (r *runner) walk(c *caseRun, w *world, o *operation, coll string, t *rapid.
 		return
 	}
 	if !narrowed {
-		for _, id := range w.ids[coll] {
-			if _, ok := seen[id]; !ok && w.found[itemKey(coll, id)] {
-				c.verify(o.id, fail(PagesComplete, "%s is not on any page, though the sequence created it and a GET finds it: %s", id, walked))
+		for _, k := range slices.Sorted(maps.Keys(w.found)) {
+			kc, id, _ := strings.Cut(k, " ")
+			if _, ok := seen[id]; !ok && kc == coll {
+				c.verify(o.id, fail(PagesComplete, "%s is not on any page, though the run created it and the last GET of it found it: %s", id, walked))
 				return
 			}
 		}

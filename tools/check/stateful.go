@@ -55,7 +55,10 @@ type world struct {
 	// known holds the item as last read by a GET, by itemKey, while no
 	// write since may have changed it.
 	known map[string]map[string]any
-	// found holds the items whose last GET found them, by itemKey.
+	// found holds the items of the identity whose last GET found them,
+	// by itemKey: from every sequence of the run so far, as the items
+	// of earlier sequences stay until the run ends, but for those a
+	// sequence deleted.
 	found map[string]bool
 	// as is the identity the sequence runs as.
 	as Identity
@@ -196,7 +199,8 @@ func (r *runner) stateful() {
 	checks := r.checksOf(append(append([]string(nil), responseChecks...), ValidAccepted, DeleteGone, CreateFetchable, UpdatePersisted, PagesComplete, TenantIsolated)...)
 	p := &property{r: r, name: "stateful", checks: checks}
 	p.run(func(c *caseRun) {
-		w := &world{ids: map[string][]string{}, known: map[string]map[string]any{}, found: map[string]bool{}, as: r.identity(c.t)}
+		as := r.identity(c.t)
+		w := &world{ids: map[string][]string{}, known: map[string]map[string]any{}, found: r.foundBy(as), as: as}
 		// Each step is drawn as one value, so that rapid removes a
 		// step from a failing sequence in one try.
 		step := rapid.Custom(func(t *rapid.T) bool {
@@ -213,6 +217,18 @@ func (r *runner) stateful() {
 			}
 		}
 	})
+}
+
+// foundBy returns the items found of identity as, kept across the
+// sequences of the run.
+func (r *runner) foundBy(as Identity) map[string]bool {
+	if r.found == nil {
+		r.found = map[string]map[string]bool{}
+	}
+	if r.found[as.Name] == nil {
+		r.found[as.Name] = map[string]bool{}
+	}
+	return r.found[as.Name]
 }
 
 // maxSteps bounds a sequence; one ends after eight steps on average.
@@ -276,26 +292,32 @@ func (r *runner) step(c *caseRun, w *world, o *operation, t *rapid.T) {
 	v := o.draw(t, fixed)
 	req := o.build(v, w.as.credential(o.scopes))
 	res := c.send(req)
+	// What the response says of the items goes into the world before
+	// the verdicts, which end the case when one fails: a later
+	// sequence must not be held to an item this one deleted.
+	succeeded := res.status >= 200 && res.status <= 299
+	coll, name, onItem := o.item()
+	updColl, updID, update := r.updated(o, fixed)
+	before := w.known[itemKey(updColl, updID)]
+	switch {
+	case onItem && o.method == http.MethodGet:
+		w.remember(coll, fixed[name], res)
+	case o.method != http.MethodGet && (succeeded || res.status >= 500):
+		// A write that failed with 5xx may have done part of its
+		// work.
+		w.forget(o, fixed)
+		if onItem && o.method == http.MethodDelete {
+			delete(w.found, itemKey(coll, fixed[name]))
+		}
+	}
 	c.verify(o.id, o.conform(req, res)...)
 	c.verify(o.id, r.accepted(o, res))
-	if coll, name, ok := o.item(); ok && o.method == http.MethodGet {
-		w.remember(coll, fixed[name], res)
-	}
-	if res.status >= 500 && o.method != http.MethodGet {
-		// A write that failed may have done part of its work.
-		w.forget(o, fixed)
-	}
-	if res.status < 200 || res.status > 299 {
+	if !succeeded {
 		return
 	}
-	if o.method != http.MethodGet {
-		coll, id, update := r.updated(o, fixed)
-		before := w.known[itemKey(coll, id)]
-		w.forget(o, fixed)
-		// 202 says the update is yet to happen: nothing to read back.
-		if sent, ok := v.body.(map[string]any); update && ok && v.hasBody && res.status != http.StatusAccepted && c.p.active(UpdatePersisted) {
-			r.persisted(c, w, o, res.status, coll, id, sent, before)
-		}
+	// 202 says the update is yet to happen: nothing to read back.
+	if sent, ok := v.body.(map[string]any); update && ok && v.hasBody && res.status != http.StatusAccepted && c.p.active(UpdatePersisted) {
+		r.persisted(c, w, o, res.status, updColl, updID, sent, before)
 	}
 	made := r.created(o, res)
 	// In the order of the collections, for the draws of isolation to
@@ -305,10 +327,15 @@ func (r *runner) step(c *caseRun, w *world, o *operation, t *rapid.T) {
 		w.add(coll, id)
 		if o.method == http.MethodPost {
 			w.remember(coll, id, r.fetch(c, w.as, o, coll, id, CreateFetchable))
-			r.isolation(c, w.as, coll, id, t)
+			if r.isolation(c, w.as, coll, id, t) {
+				// Another tenant changed or deleted it: a leak that
+				// tenant_isolation reports, and nothing the owner's
+				// reads can be held to.
+				delete(w.known, itemKey(coll, id))
+			}
 		}
 	}
-	if coll, name, ok := o.item(); ok && o.method == http.MethodDelete {
+	if onItem && o.method == http.MethodDelete {
 		w.remove(coll, fixed[name])
 		r.fetch(c, w.as, o, coll, fixed[name], DeleteGone)
 	}

@@ -88,8 +88,8 @@ func (r *runner) persisted(c *caseRun, w *world, o *operation, status int, coll,
 	v.path[name] = id
 	req := get.build(v, w.as.credential(get.scopes))
 	res := c.send(req)
-	c.verify(get.id, get.conform(req, res)...)
 	w.remember(coll, id, res)
+	c.verify(get.id, get.conform(req, res)...)
 	if res.status < 200 || res.status > 299 {
 		c.verify(o.id, fail(UpdatePersisted, "%s updated %s but GET %s got %d: %s", o.id, id, req.Target, res.status, snippet(res.body)))
 		return
@@ -155,7 +155,8 @@ func updateDiffs(o *operation, schema *openapi3.Schema, sent, before, got map[st
 			}
 			b, hadB := before[k]
 			g, hasG := got[k]
-			if hadB != hasG || !reflect.DeepEqual(b, g) {
+			ps, _ := propertyOf(schema, k)
+			if hadB != hasG || !kept(b, g, ps) {
 				diffs = append(diffs, fmt.Sprintf("%s: not sent, was %s, GET shows %s", k, show(b, hadB), show(g, hasG)))
 			}
 		}
@@ -242,6 +243,53 @@ func same(sent, got any, has bool, s *openapi3.Schema) bool {
 		return got == x
 	}
 	return sameNumber(sent, got)
+}
+
+// kept reports whether after is before, a value the update left alone,
+// but for the read-only properties within, which the server owns.
+func kept(before, after any, s *openapi3.Schema) bool {
+	switch b := before.(type) {
+	case map[string]any:
+		a, ok := after.(map[string]any)
+		if !ok {
+			return false
+		}
+		keys := map[string]bool{}
+		for k := range b {
+			keys[k] = true
+		}
+		for k := range a {
+			keys[k] = true
+		}
+		for k := range keys {
+			ps, _ := propertyOf(s, k)
+			if ps != nil && (ps.ReadOnly || ps.WriteOnly) {
+				continue
+			}
+			bv, hadB := b[k]
+			av, hasA := a[k]
+			if hadB != hasA || !kept(bv, av, ps) {
+				return false
+			}
+		}
+		return true
+	case []any:
+		a, ok := after.([]any)
+		if !ok || len(a) != len(b) {
+			return false
+		}
+		var item *openapi3.Schema
+		if s != nil && s.Items != nil {
+			item = s.Items.Value
+		}
+		for i := range b {
+			if !kept(b[i], a[i], item) {
+				return false
+			}
+		}
+		return true
+	}
+	return reflect.DeepEqual(before, after)
 }
 
 // sameNumber compares two JSON numbers by value: 1, 1.0 and 1e0 are one.
