@@ -21,6 +21,9 @@ type Outbox struct {
 	events  []outbox.Event // in seq order
 	publish map[int64]time.Time
 	now     func() time.Time
+	// holder holds the relay lease until expires.
+	holder  string
+	expires time.Time
 }
 
 // NewOutbox returns an empty outbox.
@@ -108,6 +111,27 @@ func (o *Outbox) Purge(_ context.Context, before time.Time) (int64, error) {
 	return n, nil
 }
 
+// Lease implements outbox.Store.
+func (o *Outbox) Lease(_ context.Context, holder string, now, until time.Time) (bool, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.holder != "" && o.holder != holder && now.Before(o.expires) {
+		return false, nil
+	}
+	o.holder, o.expires = holder, until
+	return true, nil
+}
+
+// Release implements outbox.Store.
+func (o *Outbox) Release(_ context.Context, holder string) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.holder == holder {
+		o.holder = ""
+	}
+	return nil
+}
+
 var _ outbox.Inbox = (*Inbox)(nil)
 
 // Inbox is an outbox.Inbox in memory. Without transactions, an event
@@ -124,7 +148,7 @@ type Inbox struct {
 func NewInbox() *Inbox { return &Inbox{handled: map[[2]string]bool{}} }
 
 // Begin implements outbox.Inbox.
-func (in *Inbox) Begin(_ context.Context, consumer string) (outbox.Batch, error) {
+func (in *Inbox) Begin(_ context.Context, consumer string, _ []string) (outbox.Batch, error) {
 	return inboxBatch{in: in, consumer: consumer}, nil
 }
 

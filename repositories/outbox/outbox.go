@@ -51,6 +51,13 @@ type Store interface {
 	// Purge deletes the events marked published before, and returns how
 	// many it deleted.
 	Purge(ctx context.Context, before time.Time) (int64, error)
+	// Lease gives holder the outbox's relay lease until until, and
+	// reports whether it did: when nobody holds it, the holder's lease
+	// expired by now, or holder holds it already (which renews it).
+	Lease(ctx context.Context, holder string, now, until time.Time) (bool, error)
+	// Release ends holder's lease, if it holds it, so that another relay
+	// takes over without waiting for it to expire.
+	Release(ctx context.Context, holder string) error
 }
 
 // Inbox records which events each consumer has handled.
@@ -59,8 +66,10 @@ type Inbox interface {
 	// the consuming service's database, in which each event runs in a
 	// savepoint of its own (Batch.Once), so that the batch costs one
 	// commit however many events it holds, and an event that fails costs
-	// the others nothing. The transaction lasts as long as ctx.
-	Begin(ctx context.Context, consumer string) (Batch, error)
+	// the others nothing. ids are the events the batch is for: their
+	// inbox rows may be written at once, in one statement, rather than
+	// one by one. The transaction lasts as long as ctx.
+	Begin(ctx context.Context, consumer string, ids []string) (Batch, error)
 }
 
 // Batch is one transaction of deliveries to a consumer, begun by
@@ -77,7 +86,8 @@ type Batch interface {
 	// ErrBatchFailed says the transaction itself failed: the batch then
 	// commits nothing, and its events must be handled again.
 	Once(ctx context.Context, id string, fn func(ctx context.Context) error) (ran bool, err error)
-	// Commit commits the events whose fn succeeded.
+	// Commit commits the events whose fn succeeded; an event of ids that
+	// never came to Once is not handled.
 	Commit() error
 	// Rollback discards the whole batch; after Commit it does nothing.
 	Rollback() error
@@ -91,7 +101,7 @@ var ErrBatchFailed = errors.New("outbox: the inbox batch's transaction failed")
 // batch of its own that it commits: false when the event was handled
 // before, and fn's error, or the commit's, rolls everything back.
 func Once(ctx context.Context, in Inbox, consumer, id string, fn func(ctx context.Context) error) (ran bool, err error) {
-	b, err := in.Begin(ctx, consumer)
+	b, err := in.Begin(ctx, consumer, []string{id})
 	if err != nil {
 		return false, err
 	}

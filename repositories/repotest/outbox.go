@@ -28,6 +28,7 @@ func Outbox(t *testing.T, newStores NewOutbox) {
 		{"an event without a valid type or with data that does not marshal is refused", outboxRefuses},
 		{"marked events are no longer unpublished nor in the backlog", outboxMarks},
 		{"purge deletes only what was published before the time", outboxPurges},
+		{"one relay at a time holds the lease, until it expires or is released", outboxLease},
 		{"the inbox runs a handler once per consumer and event", inboxOnce},
 		{"a handler that fails leaves no inbox row", inboxFailure},
 		{"concurrent deliveries of one event run the handler once", inboxConcurrent},
@@ -246,7 +247,9 @@ func inboxBatch(t *testing.T, _ outbox.Store, in outbox.Inbox) {
 	if ran, err := outbox.Once(ctx, in, "quotes", "before", func(context.Context) error { return nil }); err != nil || !ran {
 		t.Fatalf("an event handled before the batch: ran %v, %v", ran, err)
 	}
-	b, err := in.Begin(ctx, "quotes")
+	// event-3 comes in the batch without being announced to Begin, and
+	// event-5 is announced and never comes.
+	b, err := in.Begin(ctx, "quotes", []string{"event-2", "before", "event-1", "event-4", "event-1", "event-5"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -261,7 +264,10 @@ func inboxBatch(t *testing.T, _ outbox.Store, in outbox.Inbox) {
 		{"event-1", false, true},
 		{"event-2", true, false},  // fails alone
 		{"event-1", false, false}, // twice in one batch
+		{"event-2", false, true},  // again, after its failure
 		{"event-3", false, true},
+		{"event-4", true, false},
+		{"event-3", false, false},
 	} {
 		ran, err := b.Once(ctx, d.id, func(context.Context) error {
 			runs[d.id]++
@@ -280,12 +286,47 @@ func inboxBatch(t *testing.T, _ outbox.Store, in outbox.Inbox) {
 	if err := b.Rollback(); err != nil {
 		t.Errorf("a rollback after the commit: %v", err)
 	}
-	if runs["before"] != 0 || runs["event-1"] != 1 || runs["event-2"] != 1 || runs["event-3"] != 1 {
+	if runs["before"] != 0 || runs["event-1"] != 1 || runs["event-2"] != 2 || runs["event-3"] != 1 || runs["event-4"] != 1 {
 		t.Errorf("handler runs %v", runs)
 	}
-	for id, want := range map[string]bool{"event-1": false, "event-2": true, "event-3": false} {
+	for id, want := range map[string]bool{"event-1": false, "event-2": false, "event-3": false, "event-4": true, "event-5": true} {
 		if ran, err := outbox.Once(ctx, in, "quotes", id, func(context.Context) error { return nil }); err != nil || ran != want {
 			t.Errorf("%s after the batch: ran %v, %v; want %v", id, ran, err, want)
 		}
+	}
+}
+
+func outboxLease(t *testing.T, o outbox.Store, _ outbox.Inbox) {
+	ctx := context.Background()
+	t0 := time.Now()
+	at := func(s int) time.Time { return t0.Add(time.Duration(s) * time.Second) }
+	for _, step := range []struct {
+		holder string
+		now    int // seconds after t0; each lease lasts 10
+		want   bool
+	}{
+		{"a", 0, true},
+		{"b", 1, false}, // a holds it
+		{"a", 5, true},  // renews it, until 15
+		{"b", 12, false},
+		{"b", 15, true}, // a's expired
+		{"a", 16, false},
+	} {
+		got, err := o.Lease(ctx, step.holder, at(step.now), at(step.now+10))
+		if err != nil || got != step.want {
+			t.Fatalf("%s asks at %ds: %v, %v; want %v", step.holder, step.now, got, err, step.want)
+		}
+	}
+	if err := o.Release(ctx, "a"); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := o.Lease(ctx, "a", at(17), at(27)); err != nil || got {
+		t.Fatalf("a asks after releasing what it did not hold: %v, %v; want false: b holds it", got, err)
+	}
+	if err := o.Release(ctx, "b"); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := o.Lease(ctx, "a", at(18), at(28)); err != nil || !got {
+		t.Fatalf("a asks after b released it: %v, %v; want true", got, err)
 	}
 }

@@ -3,6 +3,7 @@ package sqldb
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -16,9 +17,11 @@ import (
 // the events (see Transaction), so that an event exists iff its story
 // committed.
 type Outbox struct {
-	db                                  *sqlx.DB
-	now                                 func() time.Time
-	insert, unpublished, backlog, purge string
+	db                                        *sqlx.DB
+	now                                       func() time.Time
+	postgres                                  bool
+	insert, unpublished, mark, backlog, purge string
+	lease, release                            string
 }
 
 var _ outbox.Store = (*Outbox)(nil)
@@ -29,15 +32,28 @@ func NewOutbox(db *sqlx.DB) *Outbox {
 	if db == nil {
 		panic("sqldb: NewOutbox needs a database")
 	}
+	mark := `UPDATE outbox SET published_at = ? WHERE seq IN (SELECT value FROM json_each(?))`
+	postgres := db.DriverName() == driverPostgres
+	if postgres {
+		mark = `UPDATE outbox SET published_at = ? WHERE seq = ANY(?)`
+	}
 	return &Outbox{
-		db:  db,
-		now: time.Now,
+		db:       db,
+		now:      time.Now,
+		postgres: postgres,
+		mark:     db.Rebind(mark),
 		insert: db.Rebind(`INSERT INTO outbox (id, type, subject, time, data)
 			VALUES (?, ?, ?, ?, ?)`),
 		unpublished: db.Rebind(`SELECT seq, id, type, subject, time, data FROM outbox
 			WHERE published_at IS NULL ORDER BY seq LIMIT ?`),
 		backlog: `SELECT COUNT(*) FROM outbox WHERE published_at IS NULL`,
 		purge:   db.Rebind(`DELETE FROM outbox WHERE published_at IS NOT NULL AND published_at < ?`),
+		// One statement takes, renews or refuses the lease, so that two
+		// relays asking at once cannot both get it.
+		lease: db.Rebind(`INSERT INTO outbox_lease (name, holder, expires_at) VALUES ('relay', ?, ?)
+			ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+			WHERE outbox_lease.holder = excluded.holder OR outbox_lease.expires_at <= ?`),
+		release: db.Rebind(`DELETE FROM outbox_lease WHERE name = 'relay' AND holder = ?`),
 	}
 }
 
@@ -87,28 +103,32 @@ func (o *Outbox) Unpublished(ctx context.Context, limit int) ([]outbox.Event, er
 	return out, nil
 }
 
-// markChunk bounds the seqs of one UPDATE, below either database's limit
-// on bound parameters.
-const markChunk = 500
-
-// MarkPublished implements outbox.Store. It names each seq rather than a
-// range: on PostgreSQL a transaction that took a smaller seq can commit
-// after the relay read the larger ones, and its rows must stay unpublished.
+// MarkPublished implements outbox.Store, in one statement however many
+// seqs there are: PostgreSQL takes them as an array, SQLite as a JSON
+// array it reads with json_each. It names each seq rather than a range:
+// on PostgreSQL a transaction that took a smaller seq can commit after
+// the relay read the larger ones, and its rows must stay unpublished.
 func (o *Outbox) MarkPublished(ctx context.Context, seqs []int64, at time.Time) error {
-	return atomically(ctx, o.db, func(ctx context.Context) error {
-		for len(seqs) > 0 {
-			chunk := seqs[:min(markChunk, len(seqs))]
-			seqs = seqs[len(chunk):]
-			query, args, err := sqlx.In(`UPDATE outbox SET published_at = ? WHERE seq IN (?)`, at.UnixNano(), chunk)
-			if err != nil {
-				return err
-			}
-			if _, err := on(ctx, o.db).ExecContext(ctx, o.db.Rebind(query), args...); err != nil {
-				return fmt.Errorf("sqldb: mark events published: %w", err)
-			}
-		}
+	if len(seqs) == 0 {
 		return nil
-	})
+	}
+	var list any = seqs
+	if !o.postgres {
+		text := make([]byte, 0, 8*len(seqs))
+		for i, s := range seqs {
+			if i == 0 {
+				text = append(text, '[')
+			} else {
+				text = append(text, ',')
+			}
+			text = strconv.AppendInt(text, s, 10)
+		}
+		list = string(append(text, ']'))
+	}
+	if _, err := on(ctx, o.db).ExecContext(ctx, o.mark, at.UnixNano(), list); err != nil {
+		return fmt.Errorf("sqldb: mark events published: %w", err)
+	}
+	return nil
 }
 
 // Backlog implements outbox.Store.
@@ -127,4 +147,27 @@ func (o *Outbox) Purge(ctx context.Context, before time.Time) (int64, error) {
 		return 0, fmt.Errorf("sqldb: purge the outbox: %w", err)
 	}
 	return res.RowsAffected()
+}
+
+// Lease implements outbox.Store. The times are the relay's clock: the
+// replicas of a service should agree on the time to within much less
+// than a lease.
+func (o *Outbox) Lease(ctx context.Context, holder string, now, until time.Time) (bool, error) {
+	res, err := on(ctx, o.db).ExecContext(ctx, o.lease, holder, until.UnixNano(), now.UnixNano())
+	if err != nil {
+		return false, fmt.Errorf("sqldb: the relay lease: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("sqldb: the relay lease: %w", err)
+	}
+	return n == 1, nil
+}
+
+// Release implements outbox.Store.
+func (o *Outbox) Release(ctx context.Context, holder string) error {
+	if _, err := on(ctx, o.db).ExecContext(ctx, o.release, holder); err != nil {
+		return fmt.Errorf("sqldb: release the relay lease: %w", err)
+	}
+	return nil
 }

@@ -104,6 +104,13 @@ func TestServiceKeepsItsContract(t *testing.T) {
 		if got := rep.Results["getMaterial"][check.TenantIsolated]; got != check.Passed {
 			t.Errorf("%s on getMaterial: %v, want passed", check.TenantIsolated, got)
 		}
+		// What an update changed was read back, and walking every page
+		// of the list was checked.
+		for op, c := range map[string]string{"updateMaterial": check.UpdatePersisted, "listMaterials": check.PagesComplete} {
+			if got := rep.Results[op][c]; got != check.Passed {
+				t.Errorf("%s on %s: %v, want passed", c, op, got)
+			}
+		}
 		// Every write, and a read, was checked for the events it records.
 		for _, op := range []string{"createMaterial", "updateMaterial", "deleteMaterial", "getMaterial"} {
 			if got := rep.Results[op][check.EventsRecorded]; got != check.Passed {

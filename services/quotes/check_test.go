@@ -84,6 +84,10 @@ func TestServiceKeepsItsContract(t *testing.T) {
 			if got := rep.Results["getQuote"][check.TenantIsolated]; c.isolated && got != check.Passed {
 				t.Errorf("%s on getQuote: %v, want passed", check.TenantIsolated, got)
 			}
+			// Walking every page of the list was checked.
+			if got := rep.Results["listQuotes"][check.PagesComplete]; got != check.Passed {
+				t.Errorf("%s on listQuotes: %v, want passed", check.PagesComplete, got)
+			}
 			// The writes that record events were checked for them.
 			for _, op := range []string{"submitQuote", "createQuote", "getQuote"} {
 				if got := rep.Results[op][check.EventsRecorded]; got != check.Passed {

@@ -51,6 +51,17 @@ const (
 	// CreateFetchable fails when a resource cannot be fetched right
 	// after a successful create.
 	CreateFetchable = "create_fetchable"
+	// UpdatePersisted fails when the GET right after a successful
+	// update (PUT or PATCH) of an item does not show what the update
+	// sent as it sent it, or shows a field the update left alone
+	// changed (see runner.persisted).
+	UpdatePersisted = "update_persisted"
+	// PagesComplete fails when walking every page of a list, following
+	// the API's paging (a next link, a cursor, an offset or a page
+	// number), shows an item twice, or not every item: another number
+	// of items than the count the pages give, or not one that the
+	// sequence created (see runner.walk).
+	PagesComplete = "pages_complete"
 	// TenantIsolated fails when an identity reaches what an identity of
 	// another tenant created: a get, a change or a delete of it answered
 	// other than 404 or 403 (whichever the operation documents), or its
@@ -62,7 +73,7 @@ const (
 // Checks lists every check in the order reports show them.
 func Checks() []string {
 	return []string{NotServerError, StatusDocumented, ContentType, ResponseSchema, ResponseHeaders,
-		InvalidRejected, ValidAccepted, AuthEnforced, MethodNotAllowed, DeleteGone, CreateFetchable, TenantIsolated, EventsRecorded}
+		InvalidRejected, ValidAccepted, AuthEnforced, MethodNotAllowed, DeleteGone, CreateFetchable, UpdatePersisted, PagesComplete, TenantIsolated, EventsRecorded}
 }
 
 // responseChecks are the checks every response goes through.

@@ -230,7 +230,14 @@ func Replay(doc *openapi3.T, target Target, f ReplayFailure, opts ...Option) (*R
 		out.Requests = append(out.Requests, req)
 		ress = append(ress, res)
 		if i == len(f.Steps)-1 {
-			out.Reproduced, out.Why = fails(f.Check, o, req, res, s.Status, cfg.rejected)
+			switch f.Check {
+			case UpdatePersisted:
+				out.Reproduced, out.Why = updateFails(ops, f, ress)
+			case PagesComplete:
+				out.Reproduced, out.Why = pagesFail(f, ress)
+			default:
+				out.Reproduced, out.Why = fails(f.Check, o, req, res, s.Status, cfg.rejectedBy(f.Operation))
+			}
 		}
 	}
 	return out, nil
@@ -291,4 +298,80 @@ func fails(check string, o *operation, req Request, res *response, was int, reje
 		return res.status < 200 || res.status > 299, got
 	}
 	return res.status == was, got + fmt.Sprintf(" (the run got %d)", was)
+}
+
+// updateFails judges update_persisted on a replay: the last step reads
+// the item back after the last step of the update; the update's body is
+// what it sent, and the last read of the item before it, with no write
+// between, what it left alone must still show.
+func updateFails(ops []*operation, f ReplayFailure, ress []*response) (bool, string) {
+	last := len(f.Steps) - 1
+	get, update := opNamed(ops, f.Steps[last].Operation), opNamed(ops, f.Operation)
+	u := last - 1
+	for u >= 0 && f.Steps[u].Operation != f.Operation {
+		u--
+	}
+	res := ress[last]
+	if get == nil || update == nil || u < 0 {
+		return false, "the steps hold no update and read of it"
+	}
+	got, ok := decodeObject(res.body)
+	if !ok || res.status < 200 || res.status > 299 {
+		return res.status < 200 || res.status > 299, fmt.Sprintf("GET got %d: %s", res.status, snippet(res.body))
+	}
+	sent, _ := decodeObject(f.Steps[u].Body)
+	var before map[string]any
+	for j := u - 1; j >= 0 && f.Steps[j].Method == http.MethodGet; j-- {
+		if f.Steps[j].Operation == get.id && ress[j].status >= 200 && ress[j].status <= 299 {
+			before, _ = decodeObject(ress[j].body)
+			break
+		}
+	}
+	diffs := updateDiffs(update, responseSchema(get, res), sent, before, got)
+	if len(diffs) == 0 {
+		return false, "the item read back is what the update sent and left alone"
+	}
+	return true, strings.Join(diffs, "; ")
+}
+
+// pagesFail judges pages_complete on a replay: the last steps, of the
+// list, are the pages of the walk, in which no item may come twice and
+// which must hold as many items as their count says. Whether an item the
+// sequence created is missing is not judged.
+func pagesFail(f ReplayFailure, ress []*response) (bool, string) {
+	first := len(f.Steps) - 1
+	for first > 0 && f.Steps[first-1].Operation == f.Operation {
+		first--
+	}
+	seen := map[string]bool{}
+	count, counted := int64(0), false
+	for j := first; j < len(f.Steps); j++ {
+		body, items, ok := pageItems(ress[j].body)
+		if !ok {
+			return false, fmt.Sprintf("page %d is not a list: %s", j-first+1, snippet(ress[j].body))
+		}
+		for _, it := range items {
+			id := itemID(it, []string{"id"})
+			if seen[id] {
+				return true, fmt.Sprintf("item %s comes twice", id)
+			}
+			seen[id] = true
+		}
+		if n, ok := countOf(body); ok && !counted {
+			count, counted = n, true
+		}
+	}
+	if counted && int64(len(seen)) != count {
+		return true, fmt.Sprintf("the count is %d, the pages hold %d item(s)", count, len(seen))
+	}
+	return false, fmt.Sprintf("the %d page(s) hold %d item(s), none twice, as many as their count", len(f.Steps)-first, len(seen))
+}
+
+func opNamed(ops []*operation, id string) *operation {
+	for _, o := range ops {
+		if o.id == id {
+			return o
+		}
+	}
+	return nil
 }

@@ -147,6 +147,9 @@ type runner struct {
 	// identity and path of each, for clean to delete at the end.
 	made   []made
 	litter map[string]bool
+	// found holds, by identity name, the items a GET of the stateful
+	// run found last (see world.found).
+	found map[string]map[string]bool
 
 	mu  sync.Mutex
 	err error

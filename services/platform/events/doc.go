@@ -13,10 +13,12 @@
 //	             its sequence (the extension) the outbox's order of the source's events
 //	Broker       the embedded nats-server with JetStream, or an external one (NATS_URL)
 //	Streams      one stream per publishing service (MATERIALS on charter.materials.>) and DLQ
-//	Relay        outbox rows in order to the broker, at least once, then marked published
+//	Relay        outbox rows in order to the broker, at least once, then marked published;
+//	             of a service's replicas, the one holding the outbox's lease
 //	Handlers     typed handlers per event type (Handle), registered by a consuming service
 //	Consumer     a durable consumer named after the service, shared by its replicas;
-//	             each handler in a transaction with its inbox row, retries with backoff,
+//	             the events waiting for a worker handled in one transaction with their
+//	             inbox rows, each in a savepoint of its own, retries with backoff,
 //	             dead letters to charter.dlq.<consumer>.<type> after the last attempt
 //	DeadLetters  list and replay what the consumers gave up on
 //

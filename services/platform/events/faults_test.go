@@ -11,7 +11,6 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/charterhq/charter/repositories/outbox"
@@ -339,14 +338,8 @@ func TestTwoReplicasShareOneDurableConsumer(t *testing.T) {
 			p := newPipeline(t, newURL, b)
 			var handledBy [2]atomic.Int64
 			for i := range 2 {
-				// Each replica its own connection, as in its own process.
-				nc, err := nats.Connect(b.URL())
-				if err != nil {
-					t.Fatal(err)
-				}
-				t.Cleanup(nc.Close)
 				o := p.consOpts
-				o.Conn = nc
+				o.Conn = replicaConn(t, b)
 				inbox := countingInbox{Inbox: p.inbox, n: &handledBy[i]}
 				o.Inbox = inbox
 				c, err := NewConsumer(o)
@@ -375,8 +368,8 @@ type countingInbox struct {
 	n *atomic.Int64
 }
 
-func (c countingInbox) Begin(ctx context.Context, consumer string) (outbox.Batch, error) {
-	b, err := c.Inbox.Begin(ctx, consumer)
+func (c countingInbox) Begin(ctx context.Context, consumer string, ids []string) (outbox.Batch, error) {
+	b, err := c.Inbox.Begin(ctx, consumer, ids)
 	if err != nil {
 		return nil, err
 	}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/nats-io/nats.go"
 
 	"github.com/charterhq/charter/repositories/outbox"
 	"github.com/charterhq/charter/repositories/sqldb"
@@ -52,6 +53,18 @@ func newBroker(t testing.TB) *Broker {
 	}
 	t.Cleanup(b.Close)
 	return b
+}
+
+// replicaConn is a connection of its own to b, as a replica in a process
+// of its own has, closed when t ends.
+func replicaConn(t testing.TB, b *Broker) *nats.Conn {
+	t.Helper()
+	nc, err := nats.Connect(b.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(nc.Close)
+	return nc
 }
 
 // names hands out service and consumer names that no other test uses,

@@ -5,8 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"sync/atomic"
 	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
@@ -39,8 +42,12 @@ type RelayOptions struct {
 	// Retention is how long published rows stay in the outbox (24h when
 	// 0), for the operators who look at it; the stream keeps the events.
 	Retention time.Duration
-	Metrics   *Metrics
-	Logger    *slog.Logger
+	// Lease is how long a relay keeps the outbox's lease (see Run)
+	// without renewing it (15s when 0): how long the relays of the other
+	// replicas wait to take over from one that died.
+	Lease   time.Duration
+	Metrics *Metrics
+	Logger  *slog.Logger
 }
 
 // Relay publishes the events of a service's outbox in order, at least
@@ -56,12 +63,29 @@ type RelayOptions struct {
 // published after it, which keeps the order of each subject as long as
 // the stories of one aggregate take its row's lock before recording (an
 // update or delete does), as the second one waits for the first to
-// commit. Several replicas may relay one outbox: the broker keeps the
-// first copy of each event, in order.
+// commit.
+//
+// Replicas: each replica of a service runs a relay over the service's
+// one outbox, and the relay that holds the outbox's lease publishes
+// while the others stand by, asking for it every Poll; a relay renews it
+// while it runs and gives it up when it stops, and a relay that died
+// loses it after Lease. Should two ever publish at once (one stalled
+// past its lease, or a Publish of its own besides Run), order holds
+// still: each publishes the rows it read in seq order on one connection,
+// so a relay's copy of an event reaches the broker after its copies of
+// every event before it, and the broker keeps the first copy of each
+// event; the first copy of an event is thus preceded by a copy of every
+// event before it that either relay read, and the later copies are
+// dropped by the broker within its window and by the inboxes past it.
 type Relay struct {
 	o    RelayOptions
 	js   jetstream.JetStream
 	wake chan struct{}
+	// holder names this relay in the outbox's lease; heldUntil is when
+	// the lease it holds ends (zero when it holds none), and nextTry when
+	// a relay that stands by asks for it again.
+	holder             string
+	heldUntil, nextTry time.Time
 	// beforeMark, when set, runs after the broker acknowledged a batch and
 	// before its rows are marked: the tests' crash point.
 	beforeMark func(events []outbox.Event) error
@@ -84,6 +108,9 @@ func NewRelay(o RelayOptions) (*Relay, error) {
 	if o.Retention <= 0 {
 		o.Retention = 24 * time.Hour
 	}
+	if o.Lease <= 0 {
+		o.Lease = 15 * time.Second
+	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
@@ -96,7 +123,9 @@ func NewRelay(o RelayOptions) (*Relay, error) {
 	if err := o.Metrics.backlog(o.Service, o.Outbox.Backlog); err != nil {
 		return nil, err
 	}
-	return &Relay{o: o, js: js, wake: make(chan struct{}, 1)}, nil
+	host, _ := os.Hostname()
+	holder := fmt.Sprintf("%s/%d/%s", host, os.Getpid(), uuid.NewString())
+	return &Relay{o: o, js: js, wake: make(chan struct{}, 1), holder: holder}, nil
 }
 
 // Wake makes the relay look at the outbox now.
@@ -108,10 +137,12 @@ func (r *Relay) Wake() {
 }
 
 // Run publishes until ctx ends, waking when a story that recorded events
-// ends (see Events and Middleware) and every Poll otherwise. Failures,
-// the broker's absence included, are logged and retried with backoff;
-// Run returns only when ctx ends.
+// ends (see Events and Middleware) and every Poll otherwise, while it
+// holds the outbox's lease. Failures, the broker's absence included, are
+// logged and retried with backoff; Run returns only when ctx ends, and
+// gives the lease up.
 func (r *Relay) Run(ctx context.Context) error {
+	defer r.release()
 	var streamReady bool
 	var failures int
 	lastPurge := time.Time{}
@@ -124,7 +155,10 @@ func (r *Relay) Run(ctx context.Context) error {
 				}
 				streamReady = true
 			}
-			var err error
+			held, err := r.hold(ctx)
+			if err != nil || !held {
+				return err
+			}
 			n, err = r.Publish(ctx)
 			return err
 		}()
@@ -147,7 +181,7 @@ func (r *Relay) Run(ctx context.Context) error {
 		if n == r.o.Batch {
 			continue
 		}
-		if time.Since(lastPurge) > time.Hour {
+		if !r.heldUntil.IsZero() && time.Since(lastPurge) > time.Hour {
 			lastPurge = time.Now()
 			if _, err := r.o.Outbox.Purge(ctx, time.Now().Add(-r.o.Retention)); err != nil && ctx.Err() == nil {
 				r.o.Logger.Warn("the relay could not purge the outbox", "service", r.o.Service, "error", err)
@@ -162,6 +196,52 @@ func (r *Relay) Run(ctx context.Context) error {
 	return nil
 }
 
+// hold reports whether the relay holds the outbox's lease, asking for it
+// or renewing it when due: a third of the way through the lease, so that
+// a renewal that fails once leaves time for another; and for a relay
+// that stands by, every Poll, however often commits wake it.
+func (r *Relay) hold(ctx context.Context) (bool, error) {
+	now := time.Now()
+	if r.heldUntil.Sub(now) > 2*r.o.Lease/3 {
+		return true, nil
+	}
+	if r.heldUntil.IsZero() && now.Before(r.nextTry) {
+		return false, nil
+	}
+	held, err := r.o.Outbox.Lease(ctx, r.holder, now, now.Add(r.o.Lease))
+	switch {
+	case err != nil:
+		// Unknown: publishing stops until the lease is known to be ours.
+		r.heldUntil = time.Time{}
+		return false, err
+	case !held:
+		if !r.heldUntil.IsZero() {
+			r.o.Logger.Warn("another relay took the outbox's lease over", "service", r.o.Service)
+		}
+		r.heldUntil, r.nextTry = time.Time{}, now.Add(r.o.Poll)
+		return false, nil
+	}
+	if r.heldUntil.IsZero() {
+		r.o.Logger.Info("the relay holds the outbox's lease and publishes", "service", r.o.Service, "holder", r.holder)
+	}
+	r.heldUntil = now.Add(r.o.Lease)
+	return true, nil
+}
+
+// release gives the lease up, if the relay holds it, so that another
+// replica's relay takes over at once.
+func (r *Relay) release() {
+	if r.heldUntil.IsZero() {
+		return
+	}
+	r.heldUntil = time.Time{}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := r.o.Outbox.Release(ctx, r.holder); err != nil {
+		r.o.Logger.Warn("the relay could not give the outbox's lease up; it expires", "service", r.o.Service, "error", err)
+	}
+}
+
 // Publish publishes one batch of unpublished events and marks those the
 // broker acknowledged, the longest acknowledged prefix of the batch, so
 // that a failure never marks an event after one that is not. It returns
@@ -172,8 +252,9 @@ func (r *Relay) Publish(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	futures := make([]jetstream.PubAckFuture, 0, len(batch))
+	acked := 0
 	var failed error
-	for _, e := range batch {
+	for i, e := range batch {
 		msg, err := Message(r.o.Service, e)
 		if err != nil {
 			// A row that cannot be an envelope never will: publishing
@@ -187,19 +268,25 @@ func (r *Relay) Publish(ctx context.Context) (int, error) {
 			break
 		}
 		futures = append(futures, f)
+		if i == 0 {
+			// The first goes alone: a stream that cannot take messages
+			// yet (one the server this connection reaches knows of no
+			// leader or subjects of, a moment after its creation or a
+			// failover) refuses it, and the batch stops there, rather
+			// than refusing it and storing messages sent after it, which
+			// would then come before it in the stream.
+			if failed = await(ctx, f); failed != nil {
+				break
+			}
+			acked = 1
+		}
 	}
-	acked := 0
-wait:
-	for _, f := range futures {
-		select {
-		case <-f.Ok():
+	if failed == nil {
+		for _, f := range futures[acked:] {
+			if failed = await(ctx, f); failed != nil {
+				break
+			}
 			acked++
-		case err := <-f.Err():
-			failed = err
-			break wait
-		case <-ctx.Done():
-			failed = ctx.Err()
-			break wait
 		}
 	}
 	if acked > 0 {
@@ -221,6 +308,18 @@ wait:
 		return acked, fmt.Errorf("events: publish: %w", failed)
 	}
 	return acked, nil
+}
+
+// await waits for the broker's acknowledgement of a message.
+func await(ctx context.Context, f jetstream.PubAckFuture) error {
+	select {
+	case <-f.Ok():
+		return nil
+	case err := <-f.Err():
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // Message is the broker message of an outbox row of service: its envelope, in

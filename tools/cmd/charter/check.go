@@ -66,7 +66,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 			}
 			ids = append(ids, more...)
 		}
-		return runReplay(*replay, *spec, *url, ids, stdout, stderr)
+		return runReplay(*replay, *spec, *url, ids, rejected.options(), stdout, stderr)
 	}
 	if *spec == "" || *url == "" {
 		fmt.Fprintln(stderr, "charter check: --spec and --url are required")

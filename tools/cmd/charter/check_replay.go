@@ -24,8 +24,9 @@ func writeReplay(path, spec string, rep *check.Report) error {
 // runReplay is charter check --replay: it sends the sequence of each
 // failure of the file to url, as the identities of ids, and says whether
 // it reproduces. Exit 1 when one does, 0 when none does, 2 when the
-// replay could not run.
-func runReplay(path, spec, url string, ids []check.Identity, stdout, stderr io.Writer) int {
+// replay could not run. opts carry the run's --rejected-statuses, which
+// judge a replayed valid_accepted.
+func runReplay(path, spec, url string, ids []check.Identity, opts []check.Option, stdout, stderr io.Writer) int {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		fmt.Fprintf(stderr, "charter check: %v\n", err)
@@ -48,7 +49,6 @@ func runReplay(path, spec, url string, ids []check.Identity, stdout, stderr io.W
 		fmt.Fprintf(stderr, "charter check: %v\n", err)
 		return 2
 	}
-	var opts []check.Option
 	if len(ids) > 0 {
 		opts = append(opts, check.WithIdentities(ids...))
 	}

@@ -169,6 +169,13 @@ func TestCheckIsolatesTenantsOfTheDevelopmentSystem(t *testing.T) {
 		t.Fatal("charterd printed no external token")
 	}
 	company2 := companyToken(t, 2)
+	// Beside isolation, the stateful properties a service gives a
+	// chance: a walk through every page of its list, and an update
+	// read back.
+	stateful := map[string][][2]string{
+		"materials": {{"listMaterials", "pages_complete"}, {"updateMaterial", "update_persisted"}},
+		"quotes":    {{"listQuotes", "pages_complete"}},
+	}
 	for svc, get := range map[string]string{"materials": "getMaterial", "quotes": "getQuote"} {
 		t.Run(svc, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
@@ -179,6 +186,11 @@ func TestCheckIsolatesTenantsOfTheDevelopmentSystem(t *testing.T) {
 			}
 			if got := outcome(stdout.String(), get, "tenant_isolation"); got != "passed" {
 				t.Errorf("tenant_isolation on %s is %q, want passed:\n%s", get, got, stdout.String())
+			}
+			for _, c := range stateful[svc] {
+				if got := outcome(stdout.String(), c[0], c[1]); got != "passed" {
+					t.Errorf("%s on %s is %q, want passed:\n%s", c[1], c[0], got, stdout.String())
+				}
 			}
 			for _, secret := range []string{company1, company2} {
 				if strings.Contains(stdout.String()+stderr.String(), secret) {

@@ -240,7 +240,7 @@ func gate(f diffFlags, files []string) (*diff.Report, error) {
 // GOGC or GOMEMLIMIT says otherwise, and returns what restores the
 // settings. The comparison of two large specs allocates several times
 // its live heap and keeps it for a few seconds: with the default, the
-// collector took a third of its CPU time. It still collects as often as
+// collector took a quarter of its CPU time. It still collects as often as
 // by default once the heap nears 2 GiB.
 func collectLessOften() (restore func()) {
 	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {

@@ -191,16 +191,26 @@ func compare(oldPath, newPath, dir string, cfg codegen.Configuration, narrowing 
 // step is serialized: it keeps its options in package-level state), and
 // compares them.
 func compareGenerated(oldPath string, oldSpec []byte, newPath string, newSpec []byte, dir string, cfg codegen.Configuration) ([]diff.Finding, error) {
-	var old, new side
+	fset := token.NewFileSet()
+	// Each side is parsed as soon as it is generated, while the other
+	// side's generation runs.
+	generateAndParse := func(specPath string, spec []byte, name string) (parsedSide, error) {
+		s, err := generateSide(specPath, spec, cfg)
+		if err != nil {
+			return parsedSide{}, err
+		}
+		return parseSide(fset, name, s)
+	}
+	var old, new parsedSide
 	var oldErr, newErr error
 	var wg sync.WaitGroup
-	wg.Go(func() { old, oldErr = generateSide(oldPath, oldSpec, cfg) })
-	new, newErr = generateSide(newPath, newSpec, cfg)
+	wg.Go(func() { old, oldErr = generateAndParse(oldPath, oldSpec, "old") })
+	new, newErr = generateAndParse(newPath, newSpec, "new")
 	wg.Wait()
 	if err := errors.Join(oldErr, newErr); err != nil {
 		return nil, err
 	}
-	return compareSides(old, new, dir)
+	return compareParsed(fset, old, new, dir)
 }
 
 // CompareSources compares two generated client sources.
@@ -227,6 +237,11 @@ func compareSides(old, new side, dir string) ([]diff.Finding, error) {
 	if err := errors.Join(oldErr, newErr); err != nil {
 		return nil, err
 	}
+	return compareParsed(fset, oldFiles, newFiles, dir)
+}
+
+// compareParsed is compareSides once both sides are parsed.
+func compareParsed(fset *token.FileSet, oldFiles, newFiles parsedSide, dir string) ([]diff.Finding, error) {
 	files := []*ast.File{oldFiles.client, newFiles.client}
 	mapped := map[string]bool{}
 	for _, m := range []map[string]*ast.File{oldFiles.mapped, newFiles.mapped} {
@@ -241,6 +256,8 @@ func compareSides(old, new side, dir string) ([]diff.Finding, error) {
 	}
 	oldImp, newImp := newSideImporter(imp, fset, oldFiles.mapped), newSideImporter(imp, fset, newFiles.mapped)
 	var oldPkg, newPkg *types.Package
+	var oldErr, newErr error
+	var wg sync.WaitGroup
 	wg.Go(func() { oldPkg, oldErr = check(fset, oldImp, oldFiles.client) })
 	newPkg, newErr = check(fset, newImp, newFiles.client)
 	wg.Wait()

@@ -68,6 +68,18 @@ const (
 	// LongTextServerError answers 500 to a create whose note is over
 	// 255 characters, as a VARCHAR(255) column would.
 	LongTextServerError Bug = "long_text_500"
+	// UpdateNotStored answers an update with the size it sent and
+	// keeps the size the widget had.
+	UpdateNotStored Bug = "update_not_stored"
+	// UpdateClearsTags drops a widget's tags on an update, whose body
+	// cannot set them.
+	UpdateClearsTags Bug = "update_clears_tags"
+	// PageSkips starts a page after the first one widget late, so that
+	// a walk through the pages misses one at each page break.
+	PageSkips Bug = "page_skips"
+	// PagesOverlap starts a page after the first one widget early, so
+	// that a walk through the pages shows one twice at each page break.
+	PagesOverlap Bug = "pages_overlap"
 	// TenantLeak serves getWidget a widget of another tenant: it finds
 	// the widget by id alone.
 	TenantLeak Bug = "tenant_leak"
@@ -213,6 +225,14 @@ func (s *server) list(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 	sort.Slice(items, func(i, j int) bool { return items[i].ID < items[j].ID })
 	count := len(items)
+	offset, _ := strconv.Atoi(q.Get("offset"))
+	switch {
+	case offset > 0 && s.bug == PageSkips:
+		offset++
+	case offset > 0 && s.bug == PagesOverlap:
+		offset--
+	}
+	items = items[min(offset, len(items)):]
 	if len(items) > limit {
 		items = items[:limit]
 	}
@@ -318,8 +338,17 @@ func (s *server) update(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	wd.Name, wd.Size, wd.Color, wd.updated = in.Name, in.Size, in.Color, true
-	body, _ := json.Marshal(wd)
+	answer := *wd
+	answer.Name, answer.Size, answer.Color, answer.updated = in.Name, in.Size, in.Color, true
+	if s.bug == UpdateClearsTags {
+		answer.Tags = nil
+	}
+	stored := answer
+	if s.bug == UpdateNotStored {
+		stored.Size = wd.Size
+	}
+	*wd = stored
+	body, _ := json.Marshal(answer)
 	s.mu.Unlock()
 	writeRaw(w, http.StatusOK, "application/json", body)
 }
