@@ -299,48 +299,59 @@ func (c *Consumer) handle(ctx context.Context, msgs []jetstream.Msg) {
 		return
 	}
 	stop := c.inProgress(ds)
-	crashed := c.run(ctx, ds)
-	stop()
-	if crashed {
-		return
-	}
-	for _, d := range ds {
-		c.settle(ctx, d)
+	defer stop()
+	for len(ds) > 0 {
+		n, crashed := c.run(ctx, ds)
+		if crashed {
+			return
+		}
+		for _, d := range ds[:n] {
+			c.settle(ctx, d)
+		}
+		ds = ds[n:]
 	}
 }
 
-// run handles ds in one transaction of the inbox, each event in a
-// savepoint of its own, so that a handler that fails rolls back its own
-// event alone. When the transaction itself fails (it cannot begin, a
-// savepoint cannot be rolled back, or the commit fails, which no single
-// handler can be told from), nothing of it committed: each event whose
+// batchTime is how long a transaction of a batch takes more events: past
+// it, it commits, and the events after wait for the next one. On SQLite a
+// transaction holds the database's one write lock, which the service's
+// requests wait for; a batch of slow handlers must not hold it for all of
+// them.
+const batchTime = 50 * time.Millisecond
+
+// run handles the first n of ds in one transaction of the inbox (all of
+// them unless they take longer than batchTime), each event in a savepoint
+// of its own, so that a handler that fails rolls back its own event
+// alone. When the transaction itself fails (it cannot begin, a savepoint
+// cannot be rolled back, or the commit fails, which no single handler can
+// be told from), nothing of it committed: each of its events whose
 // handler had not failed by itself runs again in a transaction of its
 // own, so that an event that breaks a transaction never holds the others
 // back. It reports whether a crash (see crashed) ended it.
-func (c *Consumer) run(ctx context.Context, ds []*delivery) (crashed bool) {
-	crashed, err := c.runInOne(ctx, ds)
+func (c *Consumer) run(ctx context.Context, ds []*delivery) (n int, crashed bool) {
+	n, crashed, err := c.runInOne(ctx, ds)
 	if crashed || err == nil {
-		return crashed
+		return n, crashed
 	}
-	for _, d := range ds {
+	for _, d := range ds[:n] {
 		if (d.err != nil && !errors.Is(d.err, outbox.ErrBatchFailed)) || d.stopped {
 			continue // a failure of its own, or never run
 		}
 		d.ran, d.err = false, nil
-		if len(ds) == 1 {
+		if n == 1 {
 			d.err = err
-			return false
+			return n, false
 		}
-		if c.run(ctx, []*delivery{d}) {
-			return true
+		if _, crashed := c.run(ctx, []*delivery{d}); crashed {
+			return n, true
 		}
 	}
-	return false
+	return n, false
 }
 
-// runInOne runs ds in one transaction, and returns the transaction's
-// failure, after which nothing of it committed.
-func (c *Consumer) runInOne(ctx context.Context, ds []*delivery) (crashed bool, err error) {
+// runInOne runs the first n of ds in one transaction, and returns the
+// transaction's failure, after which nothing of it committed.
+func (c *Consumer) runInOne(ctx context.Context, ds []*delivery) (n int, crashed bool, err error) {
 	// A stop lets the batch finish: its transaction commits or rolls
 	// back as a whole, and the broker redelivers what was not acked.
 	bctx := context.WithoutCancel(ctx)
@@ -348,12 +359,17 @@ func (c *Consumer) runInOne(ctx context.Context, ds []*delivery) (crashed bool, 
 	for i, d := range ds {
 		ids[i] = d.env.ID
 	}
+	began := time.Now()
 	batch, err := c.o.Inbox.Begin(bctx, c.o.Name, ids)
 	if err != nil {
-		return false, err
+		return 1, false, err
 	}
 	defer batch.Rollback()
 	for _, d := range ds {
+		if n > 0 && time.Since(began) > batchTime && ctx.Err() == nil {
+			break
+		}
+		n++
 		if ctx.Err() != nil {
 			d.stopped = true
 			continue
@@ -370,16 +386,16 @@ func (c *Consumer) runInOne(ctx context.Context, ds []*delivery) (crashed bool, 
 		}
 	}
 	if crashed {
-		return true, nil
+		return n, true, nil
 	}
 	start := time.Now()
 	if err := batch.Commit(); err != nil {
-		return false, err
+		return n, false, err
 	}
-	for _, d := range ds {
+	for _, d := range ds[:n] {
 		d.took += time.Since(start)
 	}
-	return false, nil
+	return n, false, nil
 }
 
 // settle tells the broker what became of d once its batch ended.
