@@ -306,9 +306,6 @@ func (r *runner) step(c *caseRun, w *world, o *operation, t *rapid.T) {
 		// A write that failed with 5xx may have done part of its
 		// work.
 		w.forget(o, fixed)
-		if onItem && o.method == http.MethodDelete {
-			delete(w.found, itemKey(coll, fixed[name]))
-		}
 	}
 	c.verify(o.id, o.conform(req, res)...)
 	c.verify(o.id, r.accepted(o, res))

@@ -41,13 +41,16 @@ func (w *world) remember(coll, id string, res *response) {
 // forget drops what a successful write of o on the items fixed names may
 // have changed: those items, and every item of another collection, which
 // the write may reach through a reference. Other items of its own
-// collection keep their state.
+// collection keep their state. The items it names are no longer held to
+// be listed either, until a GET finds them again: a write such as an
+// archive may take an item out of its list.
 func (w *world) forget(o *operation, fixed map[string]string) {
 	colls := map[string]bool{}
 	ids := map[string]bool{}
 	for name, coll := range o.itemParams() {
 		colls[coll] = true
 		ids[itemKey(coll, fixed[name])] = true
+		delete(w.found, itemKey(coll, fixed[name]))
 	}
 	if len(colls) == 0 {
 		colls[o.path] = true

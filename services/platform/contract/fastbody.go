@@ -205,7 +205,7 @@ func compileSchema(s *openapi3.Schema, seen map[*openapi3.Schema]*bodyCheck, dep
 			}
 		}
 		if s.Format != "" {
-			c.strFormat = openapi3.SchemaStringFormats[s.Format]
+			c.strFormat = stringFormat(s.Format)
 		}
 		if s.Enum != nil {
 			c.enum = make([]string, 0, len(s.Enum))

@@ -7,7 +7,10 @@
 //
 // The parts, in the order an event meets them:
 //
-//	Envelope     CloudEvents 1.0 in structured JSON mode: the body of every message
+//	Payloads     a story's event given its contract's payload, encoded once, checked
+//	             against the contract as the service's checks.Policy says (FastValidate)
+//	Envelope     CloudEvents 1.0 in structured JSON mode: the body of every message,
+//	             its sequence (the extension) the outbox's order of the source's events
 //	Broker       the embedded nats-server with JetStream, or an external one (NATS_URL)
 //	Streams      one stream per publishing service (MATERIALS on charter.materials.>) and DLQ
 //	Relay        outbox rows in order to the broker, at least once, then marked published;
