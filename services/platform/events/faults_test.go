@@ -389,3 +389,44 @@ func (c countingBatch) Once(ctx context.Context, id string, fn func(context.Cont
 	}
 	return ran, err
 }
+
+func TestAConsumerStoppedHalfwayThroughABatchLeavesTheRestToTheNext(t *testing.T) {
+	b := newBroker(t)
+	for name, newURL := range databases {
+		t.Run(name, func(t *testing.T) {
+			p := newPipeline(t, newURL, b)
+			// Published before the consumer starts, one subject, one
+			// worker: they wait for it together, as one batch.
+			p.record(0, 6, 1)
+			p.startRelay()
+			p.published(6)
+			started, release := make(chan struct{}), make(chan struct{})
+			var first sync.Once
+			p.handlerErr = func(env Envelope, attempt int64) error {
+				first.Do(func() {
+					close(started)
+					<-release
+				})
+				return nil
+			}
+			o := p.consOpts
+			o.Workers = 1
+			c, err := NewConsumer(o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				_ = c.Run(ctx)
+			}()
+			<-started
+			cancel() // the stop comes while the batch's first handler runs
+			close(release)
+			<-done
+			p.startConsumer()
+			p.settled(6)
+		})
+	}
+}
