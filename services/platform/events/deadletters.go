@@ -36,7 +36,29 @@ type DeadLetter struct {
 
 // DeadLetters lists the dead letters of consumer ("" for every consumer)
 // in the order they came.
-func DeadLetters(ctx context.Context, js jetstream.JetStream, consumer string) ([]DeadLetter, error) {
+func DeadLetters(ctx context.Context, js jetstream.JetStream, consumer string) (out []DeadLetter, err error) {
+	err = whileClusterSettles(ctx, func() error {
+		out, err = deadLetters(ctx, js, consumer)
+		return err
+	})
+	return out, err
+}
+
+// whileClusterSettles runs read again while the broker answers that no
+// server serves the request, for up to about ten seconds: a cluster
+// answers so for a moment while a stream's or an ordered consumer's
+// leader is being chosen, where a single server would have served it.
+func whileClusterSettles(ctx context.Context, read func() error) error {
+	for attempt := 1; ; attempt++ {
+		err := read()
+		if !errors.Is(err, nats.ErrNoResponders) || attempt == 12 || ctx.Err() != nil {
+			return err
+		}
+		wait(ctx, backoff(attempt, 10*time.Millisecond, 2*time.Second))
+	}
+}
+
+func deadLetters(ctx context.Context, js jetstream.JetStream, consumer string) ([]DeadLetter, error) {
 	stream, err := js.Stream(ctx, DeadLetterStream)
 	if errors.Is(err, jetstream.ErrStreamNotFound) {
 		return nil, nil
@@ -85,13 +107,20 @@ func DeadLetters(ctx context.Context, js jetstream.JetStream, consumer string) (
 
 // DeadLetterAt returns the dead letter of sequence seq in the DLQ stream.
 func DeadLetterAt(ctx context.Context, js jetstream.JetStream, seq uint64) (DeadLetter, error) {
-	stream, err := js.Stream(ctx, DeadLetterStream)
+	var raw *jetstream.RawStreamMsg
+	err := whileClusterSettles(ctx, func() error {
+		stream, err := js.Stream(ctx, DeadLetterStream)
+		if err != nil {
+			return fmt.Errorf("events: the dead letters: %w", err)
+		}
+		raw, err = stream.GetMsg(ctx, seq)
+		if err != nil {
+			return fmt.Errorf("events: dead letter %d: %w", seq, err)
+		}
+		return nil
+	})
 	if err != nil {
-		return DeadLetter{}, fmt.Errorf("events: the dead letters: %w", err)
-	}
-	raw, err := stream.GetMsg(ctx, seq)
-	if err != nil {
-		return DeadLetter{}, fmt.Errorf("events: dead letter %d: %w", seq, err)
+		return DeadLetter{}, err
 	}
 	return deadLetter(raw.Sequence, raw.Time, raw.Subject, raw.Header, raw.Data), nil
 }
