@@ -146,16 +146,6 @@ func bearer(s *openapi3.SecurityScheme) bool {
 	return (s.Type == "http" && strings.EqualFold(s.Scheme, "bearer")) || s.Type == "oauth2" || s.Type == "openIdConnect"
 }
 
-// pathParam returns the path parameter called name.
-func (o *operation) pathParam(name string) *openapi3.Parameter {
-	for _, p := range o.params {
-		if p.In == openapi3.ParameterInPath && p.Name == name {
-			return p
-		}
-	}
-	return nil
-}
-
 // documented returns the response the spec gives for status, falling
 // back to the range (2XX) and default responses.
 func (o *operation) documented(status int) *openapi3.Response {

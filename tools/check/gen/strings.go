@@ -32,12 +32,6 @@ func lengthBounds(s *openapi3.Schema) (lo, hi int) {
 	return lo, hi
 }
 
-// String returns a generator of strings that satisfy the string schema s:
-// its format, length and pattern.
-func String(s *openapi3.Schema) *rapid.Generator[string] {
-	return Text.String(s)
-}
-
 // String returns a generator of strings that satisfy the string schema s,
 // their free text drawn from a.
 func (a Alphabet) String(s *openapi3.Schema) *rapid.Generator[string] {

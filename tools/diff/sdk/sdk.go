@@ -102,11 +102,6 @@ func inlineUserTemplates(configPath string, templates map[string]string) error {
 	return nil
 }
 
-// Generate returns the Go client source of the spec at path.
-func Generate(path string, cfg codegen.Configuration) (string, error) {
-	return generate(path, nil, cfg)
-}
-
 // generate returns the Go client source of the spec at path, or of data
 // read as if it were there (its $refs into other files resolve from
 // path's directory) when data is not nil.
