@@ -3,9 +3,9 @@
 // (services/platform/contract) and the payloads of the events it records
 // against its event contract (services/platform/events). One setting,
 // CHARTER_RESPONSE_CHECK, says it for both: every value, failing the one
-// that breaks the contract, in development and tests; a share of them,
-// logged and counted, in production, where a check on every write costs
-// more than it finds; or none.
+// that breaks the contract, in development and tests; a share of them in
+// production, where a check on every write costs more than it finds, each
+// violation logged (and, for responses, counted); or none.
 package checks
 
 import (
@@ -27,7 +27,7 @@ const (
 	// recording the event), so that a test through the real stack fails.
 	Strict
 	// Sampled checks a share of the values (Policy.Rate). A violation is
-	// logged and counted, and the value goes on as it was made.
+	// logged, and the value goes on as it was made.
 	Sampled
 )
 

@@ -24,6 +24,15 @@ func appendFieldErrors(fields []problem.FieldError, prefix string, err error) []
 	return fields
 }
 
+// FieldErrors turns a kin-openapi validation error into one field error
+// per invalid value, each with a JSON pointer into the value ("#/name")
+// and a short reason that carries none of it: what a request's problem
+// says, for other values checked against a schema, such as the payloads
+// of events.
+func FieldErrors(err error) []problem.FieldError {
+	return appendFieldErrors(nil, "#", err)
+}
+
 // eachFieldError hands emit one field error per invalid value of
 // kin-openapi's err, with a JSON pointer under prefix and a short reason,
 // until emit returns false or ctx ends; it reports whether to go on. Only the

@@ -11,6 +11,8 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/charterhq/charter/services/platform/checks"
+	"github.com/charterhq/charter/services/platform/contract"
+	"github.com/charterhq/charter/services/platform/problem"
 	"github.com/charterhq/charter/stories/story"
 )
 
@@ -94,25 +96,25 @@ func (p payloads) report(ctx context.Context, e story.Event, err error) {
 		slog.String("violation", describe(err)))
 }
 
-// describe is each schema error of err as "pointer: reason", without the
-// value or the schema that kin-openapi's text carries.
+// describe is each schema error of err as "pointer: reason", worded as
+// a request's problem words them, without the value or the schema that
+// kin-openapi's text carries. An error that is not about the payload's
+// values (an unknown type, bytes that are not JSON) is its own text.
 func describe(err error) string {
-	var parts []string
-	var walk func(error)
-	walk = func(err error) {
-		var multi openapi3.MultiError
-		var se *openapi3.SchemaError
-		switch {
-		case errors.As(err, &multi):
-			for _, e := range multi {
-				walk(e)
-			}
-		case errors.As(err, &se):
-			parts = append(parts, "#/"+strings.Join(se.JSONPointer(), "/")+": "+se.Reason)
-		default:
-			parts = append(parts, err.Error())
-		}
+	var multi openapi3.MultiError
+	var se *openapi3.SchemaError
+	var fields []problem.FieldError
+	switch {
+	case errors.As(err, &multi):
+		fields = contract.FieldErrors(multi)
+	case errors.As(err, &se):
+		fields = contract.FieldErrors(se)
+	default:
+		return err.Error()
 	}
-	walk(err)
+	parts := make([]string, len(fields))
+	for i, f := range fields {
+		parts[i] = f.Pointer + ": " + f.Detail
+	}
 	return strings.Join(parts, "; ")
 }
