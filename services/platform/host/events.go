@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"slices"
 	"sync"
@@ -32,10 +31,9 @@ type eventing struct {
 }
 
 // BrokerURLFile is the file under the data directory where a process
-// whose embedded broker accepts clients writes its address, so that
-// `charter events` finds the broker `make run` started without being
-// told.
-const BrokerURLFile = "nats.url"
+// whose embedded broker accepts clients writes its address
+// (events.URLFile).
+const BrokerURLFile = events.URLFile
 
 // writeBrokerURL writes the embedded broker's client address into
 // BrokerURLFile and returns the file's path; "" for an external broker,
@@ -45,8 +43,8 @@ func writeBrokerURL(cfg Config, b *events.Broker, logger *slog.Logger) string {
 	if !b.Embedded() || b.URL() == "" {
 		return ""
 	}
-	path := filepath.Join(cfg.DataDir, BrokerURLFile)
-	if err := os.WriteFile(path, []byte(b.URL()+"\n"), 0o644); err != nil {
+	path, err := events.WriteURL(cfg.DataDir, b.URL())
+	if err != nil {
 		logger.Warn("the broker's address is not written for the tools", "file", path, "error", err)
 		return ""
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -97,16 +96,14 @@ func replayBroker(cfg Config, logger *slog.Logger) (*events.Broker, error) {
 	if cfg.Events.URL != "" {
 		return events.Dial(cfg.Events.URL, "charterd rebuild")
 	}
-	if b, err := os.ReadFile(filepath.Join(cfg.DataDir, BrokerURLFile)); err == nil {
-		if url := strings.TrimSpace(string(b)); url != "" {
-			broker, err := events.Dial(url, "charterd rebuild")
-			if err == nil {
-				return broker, nil
-			}
-			// A file left by a charterd that ended without removing it:
-			// nobody serves the store, which is opened below.
-			logger.Info("the broker charterd wrote the address of does not answer: opening its streams here", "url", url, "error", err)
+	if url := events.WrittenURL(cfg.DataDir); url != "" {
+		broker, err := events.Dial(url, "charterd rebuild")
+		if err == nil {
+			return broker, nil
 		}
+		// A file left by a charterd that ended without removing it:
+		// nobody serves the store, which is opened below.
+		logger.Info("the broker charterd wrote the address of does not answer: opening its streams here", "url", url, "error", err)
 	}
 	broker, err := events.StartBroker(events.BrokerOptions{
 		StoreDir: filepath.Join(cfg.DataDir, "nats"), Name: "charterd rebuild", Logger: logger,

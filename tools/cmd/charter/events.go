@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -16,6 +15,7 @@ import (
 
 	materialsevents "github.com/charterhq/charter/gen/events/materials"
 	quotesevents "github.com/charterhq/charter/gen/events/quotes"
+	"github.com/charterhq/charter/services/platform/events"
 )
 
 func init() {
@@ -103,10 +103,8 @@ func brokerURL(given string) string {
 	if dir == "" {
 		dir = "var"
 	}
-	if b, err := os.ReadFile(filepath.Join(dir, "nats.url")); err == nil {
-		if u := strings.TrimSpace(string(b)); u != "" {
-			return u
-		}
+	if u := events.WrittenURL(dir); u != "" {
+		return u
 	}
 	return nats.DefaultURL
 }
